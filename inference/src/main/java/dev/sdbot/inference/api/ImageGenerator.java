@@ -1,0 +1,29 @@
+package dev.sdbot.inference.api;
+
+import java.util.Set;
+
+/**
+ * What a worker runs a job with. The engine implements it with the real pipeline; tests may use
+ * a deterministic test-pattern generator.
+ */
+public interface ImageGenerator extends AutoCloseable {
+
+    /**
+     * Generates the images of one request.
+     *
+     * @throws InvalidRequestException      when the request itself is bad (retrying cannot help)
+     * @throws GenerationCancelledException when the listener asked to stop
+     * @throws GenerationException          for any other failure
+     */
+    GenerationResult generate(GenerationRequest request, ProgressListener listener) throws GenerationException;
+
+    /** Names of the models this generator can run. */
+    Set<String> availableModels();
+
+    /** Models currently loaded in memory (preferred by the dispatcher). */
+    Set<String> loadedModels();
+
+    @Override
+    default void close() {
+    }
+}
