@@ -1,0 +1,23 @@
+package dev.sdbot.inference.nn;
+
+import ai.djl.ndarray.NDArray;
+
+/** Activation functions as the reference defines them. */
+public final class Activations {
+    private Activations() {
+    }
+
+    public static NDArray silu(NDArray x) {
+        return x.mul(x.getNDArrayInternal().sigmoid());
+    }
+
+    /** CLIP's quick_gelu: {@code x * sigmoid(1.702 x)}. */
+    public static NDArray quickGelu(NDArray x) {
+        return x.mul(x.mul(1.702f).getNDArrayInternal().sigmoid());
+    }
+
+    /** Exact (erf) GELU as torch.nn.functional.gelu. */
+    public static NDArray gelu(NDArray x) {
+        return ai.djl.nn.Activation.gelu(x);
+    }
+}

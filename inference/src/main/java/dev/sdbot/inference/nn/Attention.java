@@ -1,0 +1,61 @@
+package dev.sdbot.inference.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+
+/**
+ * Multi-head scaled dot-product attention built from matMul + softmax (DJL has no fused kernel).
+ * Queries are processed in slices so that the (heads, queries, keys) score matrix never exceeds
+ * {@link #MAX_SCORE_ELEMENTS}: 768x768 images have 9216 latent positions, whose full score matrix
+ * would need gigabytes.
+ */
+public final class Attention {
+    /** Largest score matrix computed at once (elements); 2^27 floats = 512 MiB. */
+    static final long MAX_SCORE_ELEMENTS = 1L << 27;
+
+    private Attention() {
+    }
+
+    /**
+     * @param q     (B, Lq, heads*d)
+     * @param k     (B, Lk, heads*d)
+     * @param v     (B, Lk, heads*d)
+     * @param heads number of heads
+     * @param mask  additive mask broadcastable to (B, heads, Lq, Lk), or null
+     * @return (B, Lq, heads*d)
+     */
+    public static NDArray multiHead(NDArray q, NDArray k, NDArray v, int heads, NDArray mask) {
+        long b = q.getShape().get(0);
+        long lq = q.getShape().get(1);
+        long lk = k.getShape().get(1);
+        long inner = q.getShape().get(2);
+        long d = inner / heads;
+        float scale = (float) (1.0 / Math.sqrt(d));
+        NDArray qh = q.reshape(b, lq, heads, d).transpose(0, 2, 1, 3);
+        NDArray kt = k.reshape(b, lk, heads, d).transpose(0, 2, 3, 1);
+        NDArray vh = v.reshape(b, lk, heads, d).transpose(0, 2, 1, 3);
+        long slice = Math.max(1, MAX_SCORE_ELEMENTS / (b * heads * lk));
+        NDArray out;
+        if (slice >= lq) {
+            out = attend(qh, kt, vh, scale, mask);
+        } else {
+            NDList parts = new NDList();
+            for (long start = 0; start < lq; start += slice) {
+                long end = Math.min(lq, start + slice);
+                NDArray maskPart = mask == null ? null : mask.get(":,:,{}:{}", start, end);
+                parts.add(attend(qh.get(":,:,{}:{}", start, end), kt, vh, scale, maskPart));
+            }
+            out = NDArrays.concat(parts, 2);
+        }
+        return out.transpose(0, 2, 1, 3).reshape(b, lq, inner);
+    }
+
+    private static NDArray attend(NDArray q, NDArray kt, NDArray v, float scale, NDArray mask) {
+        NDArray scores = q.mul(scale).matMul(kt);
+        if (mask != null) {
+            scores = scores.add(mask);
+        }
+        return scores.softmax(-1).matMul(v);
+    }
+}
