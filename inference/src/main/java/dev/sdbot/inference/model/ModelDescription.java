@@ -9,7 +9,7 @@ public record ModelDescription(
         SchedulerConfig scheduler) {
 
     public boolean inpainting() {
-        return unet.isInpainting();
+        return unet.inChannels() == 9;
     }
 
     public String predictionType() {
