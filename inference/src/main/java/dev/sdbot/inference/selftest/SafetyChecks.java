@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.sdbot.inference.clip.ClipImageProcessor;
+import dev.sdbot.inference.image.ImageTensors;
 import dev.sdbot.inference.image.RgbImage;
 import dev.sdbot.inference.safety.SafetyChecker;
 import dev.sdbot.inference.safety.SafetyResult;
@@ -55,7 +56,7 @@ public final class SafetyChecks {
             results.add(CheckResult.exact("safety.has_nsfw", nsfw,
                     ref.load("safety.has_nsfw", m, DataType.FLOAT32).toFloatArray()));
 
-            List<RgbImage> images = images(ref.load("safety.in.images_uint8", m));
+            List<RgbImage> images = ImageTensors.fromHwc(ref.load("safety.in.images_uint8", m));
             results.add(CheckResult.relative("safety.in.pixel_values (preprocessing)",
                     processor.pixelValues(images, m).toFloatArray(), pixelValues.toFloatArray(), PREPROCESS_TOLERANCE));
         }
@@ -72,21 +73,6 @@ public final class SafetyChecks {
         for (int i = 0; i < verdicts.size(); i++) {
             System.arraycopy(concepts ? verdicts.get(i).conceptScores() : verdicts.get(i).specialScores(), 0,
                     out, i * width, width);
-        }
-        return out;
-    }
-
-    /** (B, H, W, 3) uint8 → images. */
-    private static List<RgbImage> images(NDArray hwc) {
-        int b = (int) hwc.getShape().get(0);
-        int h = (int) hwc.getShape().get(1);
-        int w = (int) hwc.getShape().get(2);
-        byte[] all = hwc.toByteArray();
-        List<RgbImage> out = new ArrayList<>();
-        for (int i = 0; i < b; i++) {
-            byte[] px = new byte[h * w * 3];
-            System.arraycopy(all, i * px.length, px, 0, px.length);
-            out.add(new RgbImage(w, h, px));
         }
         return out;
     }

@@ -22,4 +22,11 @@ class ClipParityTest {
         results.forEach(System.out::println);
         assertThat(results).hasSize(7).allMatch(CheckResult::passed);
     }
+
+    @Test
+    void imageConversionMatchesDiffusers() {
+        List<CheckResult> results = ImageChecks.run(Fixtures.LDM);
+        results.forEach(System.out::println);
+        assertThat(results).hasSize(4).allMatch(CheckResult::passed);
+    }
 }
