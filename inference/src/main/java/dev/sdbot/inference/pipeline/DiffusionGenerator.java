@@ -111,7 +111,7 @@ public final class DiffusionGenerator implements ImageGenerator {
             throw new InvalidRequestException("model '" + request.model()
                     + "' is an inpainting model: it needs an init image and a mask");
         }
-        int layers = model.textEncoder().config().numHiddenLayers();
+        int layers = model.textEncoder().config().numLayers();
         if (request.clipSkip() > layers) {
             throw new InvalidRequestException("clip skip " + request.clipSkip() + " exceeds the " + layers
                     + " layers of the text encoder of '" + request.model() + "'");
