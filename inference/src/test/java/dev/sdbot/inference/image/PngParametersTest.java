@@ -50,7 +50,7 @@ class PngParametersTest {
         assertThat(GenerationParameters.fromPng(png)).isEqualTo(latin);
 
         GenerationParameters japanese = params("日本の城 — castle", "");
-        byte[] png2 = ImageCodec.encodePng(image, Map.of(GenerationParameters.PNG_KEY, japanese.toInfotext()));
+        byte[] png2 = ImageCodec.encodePng(image, japanese);
         assertThat(new String(png2, StandardCharsets.ISO_8859_1)).contains("iTXtparameters\0");
         assertThat(GenerationParameters.fromPng(png2)).isEqualTo(japanese);
         assertThat(PngText.read(png2).get("parameters")).startsWith("日本の城 — castle\nSteps: 20");
