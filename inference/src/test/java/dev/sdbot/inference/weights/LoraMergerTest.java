@@ -5,9 +5,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.sdbot.inference.Fixtures;
 import dev.sdbot.inference.nn.Weights;
+import dev.sdbot.inference.selftest.CheckResult;
+import dev.sdbot.inference.selftest.LoraChecks;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,6 +41,12 @@ class LoraMergerTest {
             // weights the LoRA does not touch are shared, not copied
             assertThat(merged.unet().get("conv_in.weight")).isSameAs(unet.get("conv_in.weight"));
         }
+    }
+
+    @Test
+    void mergedModelMatchesTheReference() {
+        List<CheckResult> results = LoraChecks.run(Fixtures.LDM);
+        assertThat(results).hasSize(2).allSatisfy(r -> assertThat(r.passed()).as(r.toString()).isTrue());
     }
 
     @Test
