@@ -111,9 +111,11 @@ final class DiffusersFolder implements ModelFiles {
         }
     }
 
+    /** Stored names as they are; integer buffers (such as {@code position_ids}) are skipped, no model reads them. */
     private static TensorPlan identity(SafetensorsFile file) {
         TensorPlan plan = new TensorPlan();
-        file.keys().forEach(k -> plan.put(k, k));
+        file.keys().stream().filter(k -> file.info(k).dtype().startsWith("F") || file.info(k).dtype().equals("BF16"))
+                .forEach(k -> plan.put(k, k));
         return plan;
     }
 
