@@ -30,9 +30,10 @@ import java.util.regex.Pattern;
  * <p>
  * What weights cannot tell follows the usual conventions: SD 1.x has 8 attention heads per block and
  * predicts epsilon; SD 2.x has 64-wide heads, predicts v and upcasts attention (as diffusers assumes for a
- * 2.x file without a config); text encoder heads are 64 wide. The sidecar fixes anything else, with diffusers
- * config names per component, e.g. {@code {"unet": {"attention_head_dim": [2, 4, 4, 4]},
- * "text_encoder": {"num_attention_heads": 4}, "scheduler": {"prediction_type": "epsilon"}}}.
+ * 2.x file without a config); text encoder heads are 64 wide. Sidecars next to the file fix the rest: the
+ * A1111-style original LDM {@code <name>.yaml} (see {@link LdmYamlSidecar}) and, winning over it, a
+ * {@code <name>.json} with diffusers config names per component, e.g. {@code {"unet": {"attention_head_dim":
+ * [2, 4, 4, 4]}, "text_encoder": {"num_attention_heads": 4}, "scheduler": {"prediction_type": "epsilon"}}}.
  */
 final class InferredConfigs {
     private static final int CONVENTIONAL_HEAD_DIM = 64;
@@ -44,7 +45,14 @@ final class InferredConfigs {
 
     static ModelDescription describe(SafetensorsFile file, ModelFamily family, TensorPlan unet, TensorPlan vae,
                                      TensorPlan text) {
-        JsonObject sidecar = sidecar(file.path());
+        JsonObject sidecar = LdmYamlSidecar.read(file.path(), blockChannels(file, unet));
+        // The JSON sidecar, more specific, wins over the LDM yaml.
+        for (Map.Entry<String, JsonElement> section : jsonSidecar(file.path()).entrySet()) {
+            if (!sidecar.has(section.getKey())) {
+                sidecar.add(section.getKey(), new JsonObject());
+            }
+            overlay(sidecar.getAsJsonObject(section.getKey()), section.getValue().getAsJsonObject());
+        }
         JsonObject scheduler = overlay(schedulerConfig(family), sidecar, "scheduler");
         boolean v = scheduler.get("prediction_type").getAsString().equals(SchedulerConfig.V_PREDICTION);
         JsonObject unetConfig = overlay(unetConfig(file, unet, family, v), sidecar, "unet");
@@ -73,6 +81,15 @@ final class InferredConfigs {
         c.addProperty("clip_sample", sd.clipSample());
         c.addProperty("skip_prk_steps", sd.skipPrkSteps());
         return c;
+    }
+
+    private static List<Integer> blockChannels(SafetensorsFile file, TensorPlan plan) {
+        Shapes s = new Shapes(file, plan);
+        List<Integer> channels = new ArrayList<>();
+        for (int i : s.indices("down_blocks")) {
+            channels.add(s.dim("down_blocks." + i + ".resnets.0.conv1.weight", 0));
+        }
+        return channels;
     }
 
     private static JsonObject unetConfig(SafetensorsFile file, TensorPlan plan, ModelFamily family, boolean v) {
@@ -167,11 +184,16 @@ final class InferredConfigs {
         return true;
     }
 
-    /** The optional {@code <name>.json} next to the checkpoint. */
-    private static JsonObject sidecar(Path checkpoint) {
+    /** {@code <name><extension>} next to the checkpoint {@code <name>.safetensors}. */
+    static Path sibling(Path checkpoint, String extension) {
         String name = checkpoint.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        Path file = checkpoint.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".json");
+        return checkpoint.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + extension);
+    }
+
+    /** The optional {@code <name>.json} next to the checkpoint. */
+    private static JsonObject jsonSidecar(Path checkpoint) {
+        Path file = sibling(checkpoint, ".json");
         if (!Files.isRegularFile(file)) {
             return new JsonObject();
         }
@@ -192,10 +214,12 @@ final class InferredConfigs {
     }
 
     private static JsonObject overlay(JsonObject inferred, JsonObject sidecar, String section) {
-        if (sidecar.has(section)) {
-            sidecar.getAsJsonObject(section).entrySet().forEach(e -> inferred.add(e.getKey(), e.getValue()));
-        }
-        return inferred;
+        return sidecar.has(section) ? overlay(inferred, sidecar.getAsJsonObject(section)) : inferred;
+    }
+
+    private static JsonObject overlay(JsonObject target, JsonObject values) {
+        values.entrySet().forEach(e -> target.add(e.getKey(), e.getValue()));
+        return target;
     }
 
     /** Head counts are not in the weights: fail with the fix rather than guess when the convention does not fit. */

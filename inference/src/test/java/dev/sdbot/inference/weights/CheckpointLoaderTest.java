@@ -103,6 +103,43 @@ class CheckpointLoaderTest {
     }
 
     @Test
+    void a1111YamlNextToTheFileGivesHeadsAndParameterization(@TempDir Path dir) throws IOException {
+        Path file = withSidecar(dir, "mini-sd21v", "{\"text_encoder\": {\"num_attention_heads\": 4}}");
+        Files.writeString(dir.resolve("mini-sd21v.yaml"), """
+                model:
+                  target: ldm.models.diffusion.ddpm.LatentDiffusion
+                  params:
+                    parameterization: "v"
+                    linear_start: 0.00085
+                    linear_end: 0.0120
+                    timesteps: 1000
+                    scale_factor: 0.18215
+                    unet_config:
+                      target: ldm.modules.diffusionmodules.openaimodel.UNetModel
+                      params:
+                        num_head_channels: 16 # the fixture's head width
+                        use_linear_in_transformer: True
+                    first_stage_config:
+                      params:
+                        embed_dim: 4
+                """);
+        assertThat(describe(file)).isEqualTo(describe(Fixtures.LDM.resolve("mini-sd21v")));
+
+        // LDM's default parameterization is eps; num_heads is a count for every block
+        Files.writeString(dir.resolve("mini-sd21v.yaml"), """
+                model:
+                  params:
+                    unet_config:
+                      params:
+                        num_heads: 4
+                        num_head_channels: -1
+                """);
+        ModelDescription eps = describe(file);
+        assertThat(eps.predictionType()).isEqualTo(SchedulerConfig.EPSILON);
+        assertThat(eps.unet().attentionHeads()).containsExactly(4, 4, 4, 4);
+    }
+
+    @Test
     void singleFileTokenizerPadsLikeTheFamily(@TempDir Path dir) throws IOException {
         try (ModelFiles single = CheckpointLoader.open(withSidecar(dir, "mini-sd21v", SD21V_SIDECAR))) {
             assertThat(single.tokenizer().padId()).isZero();
