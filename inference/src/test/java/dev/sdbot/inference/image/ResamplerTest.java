@@ -72,4 +72,16 @@ class ResamplerTest {
         assertThat(sha(Resampler.resize(rgb(), w, h, filter).pixels())).isEqualTo(rgbSha);
         assertThat(sha(Resampler.resize(gray(), w, h, filter).pixels())).isEqualTo(graySha);
     }
+
+    /** A1111's {@code resize_image} mode 1 ("Crop and resize") with Pillow's Lanczos. */
+    @ParameterizedTest
+    @CsvSource({
+            "40, 40, 8b1070d612f7663b",
+            "101, 47, 14ca6ab4aafb681f",
+            "30, 64, 145b31a148cff9e6",
+            "64, 30, 6aa0c05c44d6eb8b",
+    })
+    void cropModeMatchesA1111(int w, int h, String sha) throws Exception {
+        assertThat(sha(ImageResize.fit(rgb(), w, h, ImageResize.Mode.CROP).pixels())).isEqualTo(sha);
+    }
 }
