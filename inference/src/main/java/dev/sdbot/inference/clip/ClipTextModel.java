@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.sdbot.inference.model.TextEncoderConfig;
 import dev.sdbot.inference.nn.LayerNorm;
 import dev.sdbot.inference.nn.Weights;
 import dev.sdbot.inference.weights.CheckpointException;
@@ -47,18 +46,13 @@ public final class ClipTextModel {
             throw new CheckpointException("text encoder config has " + config.numLayers()
                     + " layers but the weights hold " + present.size());
         }
-        if (config.hiddenSize() % config.numHeads() != 0) {
-            throw new CheckpointException("text encoder width " + config.hiddenSize() + " is not divisible by "
-                    + config.numHeads() + " heads");
-        }
-        ClipActivation activation = ClipActivation.fromConfig(config.hiddenAct());
-        float eps = (float) config.layerNormEps();
         List<ClipEncoderLayer> layers = new ArrayList<>();
         for (int i = 0; i < config.numLayers(); i++) {
-            layers.add(ClipEncoderLayer.load(w.sub("encoder.layers." + i), config.numHeads(), activation, eps));
+            layers.add(ClipEncoderLayer.load(w.sub("encoder.layers." + i), config.numHeads(),
+                    config.activation(), config.layerNormEps()));
         }
         return new ClipTextModel(config, tokens, positions, List.copyOf(layers),
-                LayerNorm.load(w, "final_layer_norm", eps));
+                LayerNorm.load(w, "final_layer_norm", config.layerNormEps()));
     }
 
     private static void expectShape(NDArray a, Shape expected, String name) {
