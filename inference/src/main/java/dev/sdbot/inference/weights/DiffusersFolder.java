@@ -4,10 +4,13 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import dev.sdbot.inference.model.DiffusersConfigs;
+import dev.sdbot.inference.clip.ClipActivation;
+import dev.sdbot.inference.clip.TextEncoderConfig;
 import dev.sdbot.inference.model.ModelDescription;
 import dev.sdbot.inference.model.ModelFamily;
-import dev.sdbot.inference.model.TextEncoderConfig;
+import dev.sdbot.inference.model.SchedulerConfig;
+import dev.sdbot.inference.model.UNetConfig;
+import dev.sdbot.inference.model.VaeConfig;
 import dev.sdbot.inference.nn.Weights;
 import dev.sdbot.inference.text.ClipTokenizer;
 import dev.sdbot.inference.text.TokenizerException;
@@ -41,17 +44,15 @@ final class DiffusersFolder implements ModelFiles {
         } catch (TokenizerException e) {
             throw new CheckpointException("unusable tokenizer in " + dir + ": " + e.getMessage(), e);
         }
-        JsonObject textConfig = config(dir, "text_encoder/config.json");
-        TextEncoderConfig text = DiffusersConfigs.textEncoder(textConfig, tokenizer.padId(), tokenizer.bosId(),
-                tokenizer.eosId());
+        TextEncoderConfig text = TextEncoderConfig.fromJson(existing(dir, "text_encoder/config.json"));
         // OpenCLIP (SD 2.x) uses exact GELU, OpenAI's CLIP (SD 1.x) quick_gelu.
-        ModelFamily family = text.hiddenAct().equals("gelu") ? ModelFamily.SD2 : ModelFamily.SD1;
+        ModelFamily family = text.activation() == ClipActivation.GELU ? ModelFamily.SD2 : ModelFamily.SD1;
         Path schedulerConfig = dir.resolve("scheduler/scheduler_config.json");
         ModelDescription description = new ModelDescription(family,
-                DiffusersConfigs.unet(config(dir, "unet/config.json")),
-                DiffusersConfigs.vae(config(dir, "vae/config.json")),
+                UNetConfig.fromJson(existing(dir, "unet/config.json")),
+                VaeConfig.fromJson(existing(dir, "vae/config.json")),
                 text,
-                DiffusersConfigs.scheduler(Files.isRegularFile(schedulerConfig)
+                SchedulerConfig.fromJson(Files.isRegularFile(schedulerConfig)
                         ? config(dir, "scheduler/scheduler_config.json") : new JsonObject()));
         return new DiffusersFolder(dir, tokenizer, description);
     }
@@ -129,6 +130,14 @@ final class DiffusersFolder implements ModelFiles {
                 || Files.isRegularFile(folder.resolve("pytorch_model.bin"));
         throw new CheckpointException("diffusers folder " + dir + " has no " + component + " weights"
                 + (pickle ? " in safetensors format (pickle .bin weights are not supported)" : ""));
+    }
+
+    private static Path existing(Path dir, String relative) {
+        Path file = dir.resolve(relative);
+        if (!Files.isRegularFile(file)) {
+            throw new CheckpointException("diffusers folder " + dir + " lacks " + relative);
+        }
+        return file;
     }
 
     private static JsonObject config(Path dir, String relative) {

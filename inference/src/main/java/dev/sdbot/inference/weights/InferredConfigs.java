@@ -5,11 +5,12 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import dev.sdbot.inference.model.DiffusersConfigs;
+import dev.sdbot.inference.clip.TextEncoderConfig;
 import dev.sdbot.inference.model.ModelDescription;
 import dev.sdbot.inference.model.ModelFamily;
 import dev.sdbot.inference.model.SchedulerConfig;
 import dev.sdbot.inference.model.UNetConfig;
+import dev.sdbot.inference.model.VaeConfig;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -49,12 +50,13 @@ final class InferredConfigs {
         JsonObject unetConfig = overlay(unetConfig(file, unet, family, v), sidecar, "unet");
         JsonObject vaeConfig = overlay(vaeConfig(file, vae), sidecar, "vae");
         JsonObject textConfig = overlay(textConfig(file, text, family), sidecar, "text_encoder");
-        int pad = family == ModelFamily.SD2 ? 0 : 49407;
+        requireHeads(unetConfig, "unet", "attention_head_dim", "[8, 8, 8, 8]");
+        requireHeads(textConfig, "text_encoder", "num_attention_heads", "8");
         return new ModelDescription(family,
-                DiffusersConfigs.unet(unetConfig),
-                DiffusersConfigs.vae(vaeConfig),
-                DiffusersConfigs.textEncoder(textConfig, pad, 49406, 49407),
-                DiffusersConfigs.scheduler(scheduler));
+                UNetConfig.parse(unetConfig.toString()),
+                VaeConfig.parse(vaeConfig.toString()),
+                TextEncoderConfig.parse(textConfig.toString()),
+                SchedulerConfig.fromJson(scheduler));
     }
 
     private static JsonObject schedulerConfig(ModelFamily family) {
@@ -94,8 +96,6 @@ final class InferredConfigs {
         c.addProperty("layers_per_block", s.indices("down_blocks.0.resnets").size());
         c.add("down_block_types", down);
         c.add("up_block_types", up);
-        c.addProperty("mid_block_type", s.has("mid_block.attentions.0.proj_in.weight")
-                ? UNetConfig.MID_CROSS_ATTN : "UNetMidBlock2D");
         String toK = s.first("attn2.to_k.weight");
         if (toK != null) {
             c.addProperty("cross_attention_dim", s.dim(toK, 1));
@@ -154,8 +154,6 @@ final class InferredConfigs {
         c.addProperty("layer_norm_eps", 1e-5);
         if (hidden % CONVENTIONAL_HEAD_DIM == 0) {
             c.addProperty("num_attention_heads", hidden / CONVENTIONAL_HEAD_DIM);
-        } else {
-            c.addProperty("num_attention_heads", (Number) null);
         }
         return c;
     }
@@ -197,13 +195,18 @@ final class InferredConfigs {
         if (sidecar.has(section)) {
             sidecar.getAsJsonObject(section).entrySet().forEach(e -> inferred.add(e.getKey(), e.getValue()));
         }
-        if (inferred.has("num_attention_heads") && inferred.get("num_attention_heads").isJsonNull()
-                && section.equals("text_encoder")) {
-            throw new CheckpointException("text encoder attention head count is unknown (hidden size "
-                    + inferred.get("hidden_size") + " is not a multiple of 64); give it in a sidecar config, e.g. "
-                    + "{\"text_encoder\": {\"num_attention_heads\": 8}}");
-        }
         return inferred;
+    }
+
+    /** Head counts are not in the weights: fail with the fix rather than guess when the convention does not fit. */
+    private static void requireHeads(JsonObject config, String section, String field, String example) {
+        boolean known = config.has(field) && !config.get(field).isJsonNull()
+                || config.has("num_attention_heads") && !config.get("num_attention_heads").isJsonNull();
+        if (!known) {
+            throw new CheckpointException(section + " attention head counts are unknown (widths that are not "
+                    + "multiples of 64); give them in a sidecar config next to the checkpoint, e.g. {\"" + section
+                    + "\": {\"" + field + "\": " + example + "}}");
+        }
     }
 
     /** Shapes of the stored tensors behind a plan's (diffusers-named) targets. */
@@ -221,10 +224,6 @@ final class InferredConfigs {
 
         int rank(String target) {
             return file.info(plan.source(target).key()).shape().length;
-        }
-
-        boolean has(String target) {
-            return plan.source(target) != null;
         }
 
         String first(String suffix) {

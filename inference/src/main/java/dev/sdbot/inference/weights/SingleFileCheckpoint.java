@@ -109,7 +109,8 @@ final class SingleFileCheckpoint implements ModelFiles {
     @Override
     public synchronized ClipTokenizer tokenizer() {
         if (tokenizer == null) {
-            tokenizer = ClipTokenizer.bundled(description().textEncoder().padTokenId());
+            // OpenCLIP's tokenizer (SD 2.x) pads with "!" (id 0), OpenAI's with end-of-text.
+            tokenizer = ClipTokenizer.bundled(family == ModelFamily.SD2 ? 0 : 49407);
         }
         return tokenizer;
     }

@@ -2,6 +2,8 @@ package dev.sdbot.inference.weights;
 
 import ai.djl.ndarray.NDManager;
 import dev.sdbot.inference.Fixtures;
+import dev.sdbot.inference.clip.ClipActivation;
+import dev.sdbot.inference.model.UNetConfig;
 import dev.sdbot.inference.model.ModelDescription;
 import dev.sdbot.inference.model.ModelFamily;
 import dev.sdbot.inference.model.SchedulerConfig;
@@ -49,9 +51,8 @@ class CheckpointLoaderTest {
     void sd15DescriptionsAgree(@TempDir Path dir) throws IOException {
         ModelDescription folder = describe(Fixtures.LDM.resolve("mini-sd15"));
         assertThat(folder.family()).isEqualTo(ModelFamily.SD1);
-        assertThat(folder.unet().headCounts()).containsExactly(8, 8, 8, 8);
+        assertThat(folder.unet().attentionHeads()).containsExactly(8, 8, 8, 8);
         assertThat(folder.unet().useLinearProjection()).isFalse();
-        assertThat(folder.textEncoder().padTokenId()).isEqualTo(49407);
         assertThat(folder.predictionType()).isEqualTo(SchedulerConfig.EPSILON);
         assertThat(folder.inpainting()).isFalse();
         assertThat(describe(withSidecar(dir, "mini-sd15", SD15_SIDECAR))).isEqualTo(folder);
@@ -61,14 +62,28 @@ class CheckpointLoaderTest {
     void sd21vDescriptionsAgree(@TempDir Path dir) throws IOException {
         ModelDescription folder = describe(Fixtures.LDM.resolve("mini-sd21v"));
         assertThat(folder.family()).isEqualTo(ModelFamily.SD2);
-        assertThat(folder.unet().headCounts()).containsExactly(2, 4, 4, 4);
+        assertThat(folder.unet().attentionHeads()).containsExactly(2, 4, 4, 4);
         assertThat(folder.unet().useLinearProjection()).isTrue();
         assertThat(folder.unet().upcastAttention()).isTrue();
-        assertThat(folder.textEncoder().hiddenAct()).isEqualTo("gelu");
+        assertThat(folder.textEncoder().activation()).isEqualTo(ClipActivation.GELU);
         assertThat(folder.textEncoder().numLayers()).isEqualTo(3);
-        assertThat(folder.textEncoder().padTokenId()).isZero();
         assertThat(folder.predictionType()).isEqualTo(SchedulerConfig.V_PREDICTION);
         assertThat(describe(withSidecar(dir, "mini-sd21v", SD21V_SIDECAR))).isEqualTo(folder);
+    }
+
+    @Test
+    void nineInputChannelsIsInpainting() {
+        UNetConfig unet = UNetConfig.fromJson(Fixtures.LDM.resolve("mini-sd15-inpainting/unet/config.json"));
+        assertThat(unet.inChannels()).isEqualTo(9);
+    }
+
+    @Test
+    void folderTokenizerPadsAsConfigured() {
+        try (ModelFiles sd15 = CheckpointLoader.open(Fixtures.LDM.resolve("mini-sd15"));
+             ModelFiles sd21 = CheckpointLoader.open(Fixtures.LDM.resolve("mini-sd21v"))) {
+            assertThat(sd15.tokenizer().padId()).isEqualTo(49407);
+            assertThat(sd21.tokenizer().padId()).isZero();
+        }
     }
 
     @Test

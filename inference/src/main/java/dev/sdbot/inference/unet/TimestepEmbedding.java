@@ -1,0 +1,55 @@
+package dev.sdbot.inference.unet;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.sdbot.inference.nn.Activations;
+import dev.sdbot.inference.nn.Linear;
+import dev.sdbot.inference.nn.Weights;
+
+/**
+ * diffusers Timesteps (sinusoidal projection, {@code get_timestep_embedding}) followed by TimestepEmbedding
+ * (linear, silu, linear).
+ */
+final class TimestepEmbedding {
+    private static final double MAX_PERIOD = 10000;
+
+    private final int channels;
+    private final boolean flipSinToCos;
+    private final int freqShift;
+    private final Linear linear1;
+    private final Linear linear2;
+
+    private TimestepEmbedding(int channels, boolean flipSinToCos, int freqShift, Linear linear1, Linear linear2) {
+        this.channels = channels;
+        this.flipSinToCos = flipSinToCos;
+        this.freqShift = freqShift;
+        this.linear1 = linear1;
+        this.linear2 = linear2;
+    }
+
+    static TimestepEmbedding load(Weights w, int channels, boolean flipSinToCos, int freqShift) {
+        return new TimestepEmbedding(channels, flipSinToCos, freqShift,
+                Linear.load(w, "linear_1"), Linear.load(w, "linear_2"));
+    }
+
+    /** @param timesteps (B) of any numeric type; @return (B, time_embed_dim) in {@code type}. */
+    NDArray forward(NDArray timesteps, DataType type) {
+        NDManager m = timesteps.getManager();
+        int half = channels / 2;
+        // exp(-ln(max_period) * i / (half - shift)), computed in fp32 exactly as the reference does
+        NDArray freqs = m.arange(0, half, 1, DataType.FLOAT32)
+                .mul((float) -Math.log(MAX_PERIOD)).div((float) (half - freqShift)).exp();
+        NDArray args = timesteps.toType(DataType.FLOAT32, false).reshape(-1, 1).mul(freqs.reshape(1, half));
+        NDArray sin = args.sin();
+        NDArray cos = args.cos();
+        NDArray emb = flipSinToCos ? NDArrays.concat(new ai.djl.ndarray.NDList(cos, sin), 1)
+                : NDArrays.concat(new ai.djl.ndarray.NDList(sin, cos), 1);
+        if (channels % 2 == 1) {
+            emb = emb.pad(new ai.djl.ndarray.types.Shape(0, 1), 0);
+        }
+        NDArray h = Activations.siluInPlace(linear1.forward(emb.toType(type, false)));
+        return linear2.forward(h);
+    }
+}

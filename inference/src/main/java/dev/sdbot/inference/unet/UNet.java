@@ -1,0 +1,132 @@
+package dev.sdbot.inference.unet;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import dev.sdbot.inference.model.UNetConfig;
+import dev.sdbot.inference.nn.Activations;
+import dev.sdbot.inference.nn.Conv2d;
+import dev.sdbot.inference.nn.GroupNorm;
+import dev.sdbot.inference.nn.Scope;
+import dev.sdbot.inference.nn.Weights;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * diffusers UNet2DConditionModel for SD 1.x/2.x: predicts noise (or v) for latents {@code sample} at
+ * {@code timesteps} given the text encoder's hidden states. Weights use diffusers names.
+ */
+public final class UNet {
+    private final UNetConfig config;
+    private final TimestepEmbedding timeEmbedding;
+    private final Conv2d convIn;
+    private final List<DownBlock> downBlocks;
+    private final MidBlock midBlock;
+    private final List<UpBlock> upBlocks;
+    private final GroupNorm normOut;
+    private final Conv2d convOut;
+
+    private UNet(UNetConfig config, TimestepEmbedding timeEmbedding, Conv2d convIn, List<DownBlock> downBlocks,
+                 MidBlock midBlock, List<UpBlock> upBlocks, GroupNorm normOut, Conv2d convOut) {
+        this.config = config;
+        this.timeEmbedding = timeEmbedding;
+        this.convIn = convIn;
+        this.downBlocks = downBlocks;
+        this.midBlock = midBlock;
+        this.upBlocks = upBlocks;
+        this.normOut = normOut;
+        this.convOut = convOut;
+    }
+
+    /**
+     * Builds the UNet from weights under diffusers names (no prefix). Head counts follow diffusers: the
+     * configured per-block counts for the down blocks, reversed for the up blocks, the last one for the mid block.
+     */
+    public static UNet load(Weights w, UNetConfig c) {
+        int n = c.blockCount();
+        int groups = c.normGroups();
+        float eps = (float) c.normEps();
+        List<DownBlock> down = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            boolean cross = c.downBlockTypes().get(i).equals(UNetConfig.CROSS_ATTN_DOWN);
+            down.add(DownBlock.load(w.sub("down_blocks." + i), new BlockSpec(c.layersPerBlock(), cross,
+                    c.attentionHeads().get(i), i < n - 1, groups, eps, c.upcastAttention())));
+        }
+        MidBlock mid = MidBlock.load(w.sub("mid_block"), new BlockSpec(1, true, c.attentionHeads().get(n - 1),
+                false, groups, eps, c.upcastAttention()));
+        List<UpBlock> up = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            boolean cross = c.upBlockTypes().get(i).equals(UNetConfig.CROSS_ATTN_UP);
+            up.add(UpBlock.load(w.sub("up_blocks." + i), new BlockSpec(c.layersPerBlock() + 1, cross,
+                    c.attentionHeads().get(n - 1 - i), i < n - 1, groups, eps, c.upcastAttention())));
+        }
+        Conv2d convIn = Conv2d.load(w, "conv_in");
+        if (convIn.weight().getShape().get(1) != c.inChannels()) {
+            throw new dev.sdbot.inference.weights.CheckpointException("UNet conv_in takes "
+                    + convIn.weight().getShape().get(1) + " channels but the config says " + c.inChannels());
+        }
+        return new UNet(c,
+                TimestepEmbedding.load(w.sub("time_embedding"), c.blockOutChannels().get(0), c.flipSinToCos(),
+                        c.freqShift()),
+                convIn, List.copyOf(down), mid, List.copyOf(up),
+                GroupNorm.load(w, "conv_norm_out", groups, eps), Conv2d.load(w, "conv_out"));
+    }
+
+    public UNetConfig config() {
+        return config;
+    }
+
+    /**
+     * @param sample    (B, in_channels, h, w) latents (already scaled by the scheduler)
+     * @param timesteps (B) or (1), any numeric type
+     * @param context   (B, L, cross_attention_dim) text hidden states
+     * @return (B, out_channels, h, w) in the caller's manager (that of {@code sample})
+     */
+    public NDArray forward(NDArray sample, NDArray timesteps, NDArray context) {
+        validate(sample, timesteps, context);
+        long batch = sample.getShape().get(0);
+        try (Scope scope = Scope.of(sample, timesteps, context)) {
+            NDArray t = timesteps.getShape().size() == 1 && batch > 1
+                    ? timesteps.reshape(1).repeat(0, batch) : timesteps.reshape(batch);
+            NDArray timeEmbSilu = Activations.siluInPlace(timeEmbedding.forward(t, sample.getDataType()));
+
+            Deque<NDArray> skips = new ArrayDeque<>();
+            NDArray h = convIn.forward(sample);
+            skips.addLast(h);
+            for (DownBlock block : downBlocks) {
+                List<NDArray> outputs = block.forward(h, timeEmbSilu, context);
+                outputs.forEach(skips::addLast);
+                h = outputs.get(outputs.size() - 1);
+            }
+            h = midBlock.forward(h, timeEmbSilu, context);
+            for (UpBlock block : upBlocks) {
+                h = block.forward(h, skips, timeEmbSilu, context);
+            }
+            NDArray out = convOut.forward(Activations.siluInPlace(normOut.forward(h)));
+            return scope.keep(out);
+        }
+    }
+
+    private void validate(NDArray sample, NDArray timesteps, NDArray context) {
+        Shape s = sample.getShape();
+        if (s.dimension() != 4 || s.get(1) != config.inChannels()) {
+            throw new IllegalArgumentException("UNet expects latents (B, " + config.inChannels() + ", h, w), got " + s);
+        }
+        long factor = 1L << (config.blockCount() - 1);
+        if (s.get(2) < factor || s.get(3) < factor) {
+            throw new IllegalArgumentException("latents " + s + " are smaller than the UNet's " + factor + "x downscaling");
+        }
+        long t = timesteps.getShape().size();
+        if (t != 1 && t != s.get(0)) {
+            throw new IllegalArgumentException("need one timestep per batch item (" + s.get(0) + "), got "
+                    + timesteps.getShape());
+        }
+        Shape c = context.getShape();
+        if (c.dimension() != 3 || c.get(0) != s.get(0) || c.get(2) != config.crossAttentionDim()) {
+            throw new IllegalArgumentException("UNet expects context (" + s.get(0) + ", L, "
+                    + config.crossAttentionDim() + "), got " + c);
+        }
+    }
+}
