@@ -71,6 +71,20 @@ class PngParametersTest {
     }
 
     @Test
+    void readsPillowCompressedChunks() {
+        // Pillow's PngInfo.add_text(..., zip=True): compressed iTXt for non-Latin-1, zTXt otherwise, plus a tEXt.
+        byte[] png = java.util.Base64.getDecoder().decode("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAUmlUWHRwYXJhbWV0ZXJz"
+                + "AAEAAAB4nHves5oruCS1oNhKwVRHITgxtyAntchKwbUUSOkoOLu5KxQnJ+akWimYA2VTU1OsFAyBjMwqoIiZSYWZCQDA/BP4T9b3kgAAAB16VFh0"
+                + "Y29tbWVudAAAeJzLSSzJzFN4qVCSWlECACBJBQdnVT9sAAAAB3RFWHRwbGFpbgB40crGJwAAABZJREFUeJxj5BKRY2BgYGJgYGBgYAAAAuYAQFyl"
+                + "IFsAAAAASUVORK5CYII=");
+        assertThat(PngText.read(png)).containsExactly(
+                Map.entry("parameters", "猫\nSteps: 5, Sampler: Euler, CFG scale: 7, Seed: 1, Size: 64x64"),
+                Map.entry("comment", "latin é text"),
+                Map.entry("plain", "x"));
+        assertThat(GenerationParameters.fromPng(png).prompt()).isEqualTo("猫");
+    }
+
+    @Test
     void pngWithoutParametersReadsAsNull() {
         assertThat(GenerationParameters.fromPng(ImageCodec.encodePng(ImageCodecTest.gradient(2, 2)))).isNull();
     }
