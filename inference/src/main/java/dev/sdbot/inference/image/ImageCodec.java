@@ -173,6 +173,11 @@ public final class ImageCodec {
         return PngText.insert(out.toByteArray(), text);
     }
 
+    /** Encodes an RGB PNG with the A1111 {@code parameters} chunk. */
+    public static byte[] encodePng(RgbImage image, GenerationParameters parameters) {
+        return encodePng(image, Map.of(GenerationParameters.PNG_KEY, parameters.toInfotext()));
+    }
+
     public static byte[] encodePng(RgbImage image) {
         return encodePng(image, Map.of());
     }

@@ -36,8 +36,9 @@ public final class ImageResize {
         int scaledW = targetWider ? width : (int) ((long) w * height / h);
         int scaledH = targetWider ? (int) ((long) h * width / w) : height;
         byte[] scaled = Resampler.resize(px, w, h, channels, scaledW, scaledH, Resampler.Filter.LANCZOS);
-        int x0 = (scaledW - width) / 2;
-        int y0 = (scaledH - height) / 2;
+        // A1111 pastes the scaled image at (width // 2 - scaledW // 2, ...): the same crop offsets.
+        int x0 = scaledW / 2 - width / 2;
+        int y0 = scaledH / 2 - height / 2;
         byte[] out = new byte[width * height * channels];
         for (int y = 0; y < height; y++) {
             System.arraycopy(scaled, ((y + y0) * scaledW + x0) * channels, out, y * width * channels, width * channels);

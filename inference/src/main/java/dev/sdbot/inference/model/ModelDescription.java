@@ -1,6 +1,11 @@
 package dev.sdbot.inference.model;
 
-/** Everything needed to build the networks and the scheduler of one checkpoint. */
+import dev.sdbot.inference.clip.TextEncoderConfig;
+
+/**
+ * Everything needed to build the networks and the scheduler of one checkpoint. The tokenizer's special ids
+ * (SD 2.x pads with 0) come with {@code ModelFiles.tokenizer()}.
+ */
 public record ModelDescription(
         ModelFamily family,
         UNetConfig unet,
@@ -8,6 +13,7 @@ public record ModelDescription(
         TextEncoderConfig textEncoder,
         SchedulerConfig scheduler) {
 
+    /** 9 UNet input channels: latents + mask + masked-image latents. */
     public boolean inpainting() {
         return unet.inChannels() == 9;
     }

@@ -50,14 +50,17 @@ public final class SafetyChecker {
     }
 
     /**
-     * Loads a diffusers {@code safety_checker} folder ({@code config.json} + {@code model.safetensors})
-     * in float32 into {@code manager}, which must outlive the checker.
+     * Loads a diffusers {@code safety_checker} folder ({@code config.json} + {@code model.safetensors}
+     * or {@code model.fp16.safetensors}) in float32 into {@code manager}, which must outlive the checker.
      */
     public static SafetyChecker load(Path safetyCheckerDir, ClipImageProcessor processor, NDManager manager) {
         Path weightsFile = safetyCheckerDir.resolve("model.safetensors");
         if (!Files.isRegularFile(weightsFile)) {
-            throw new CheckpointException("safety checker weights not found: " + weightsFile
-                    + " (only safetensors is supported)");
+            weightsFile = safetyCheckerDir.resolve("model.fp16.safetensors");
+        }
+        if (!Files.isRegularFile(weightsFile)) {
+            throw new CheckpointException("safety checker weights not found: " + safetyCheckerDir
+                    + " has no model.safetensors (pickle .bin weights are not supported)");
         }
         SafetyCheckerConfig config = SafetyCheckerConfig.fromJson(safetyCheckerDir.resolve("config.json"));
         return load(SafetensorsWeights.loadAll(weightsFile, manager, DataType.FLOAT32), config, processor);
@@ -100,6 +103,9 @@ public final class SafetyChecker {
 
     /** Checks decoded 8-bit images (the pipeline's {@code uint8} output). */
     public List<SafetyResult> check(List<RgbImage> images) {
+        if (images.isEmpty()) {
+            return List.of();
+        }
         try (NDManager m = conceptDirections.getManager().newSubManager()) {
             return check(processor.pixelValues(images, m));
         }

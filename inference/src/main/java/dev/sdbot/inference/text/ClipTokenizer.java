@@ -42,6 +42,8 @@ public final class ClipTokenizer {
             Pattern.UNICODE_CHARACTER_CLASS);
     private static final Pattern WHITESPACE = Pattern.compile("\\s+", Pattern.UNICODE_CHARACTER_CLASS);
     private static final String[] BYTE_TO_CHAR = byteEncoder();
+    /** Words whose BPE is remembered; a long-running bot sees unbounded distinct words, so the cache is capped. */
+    private static final int CACHE_LIMIT = 50_000;
 
     private final Map<String, Integer> vocab;
     private final Map<String, Integer> mergeRanks;
@@ -136,6 +138,9 @@ public final class ClipTokenizer {
             } else if (word.equals(EOS)) {
                 ids.add(eosId);
             } else {
+                if (cache.size() > CACHE_LIMIT) {
+                    cache.clear();
+                }
                 for (int id : cache.computeIfAbsent(word, this::bpe)) {
                     ids.add(id);
                 }

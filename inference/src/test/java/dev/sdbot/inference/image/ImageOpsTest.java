@@ -114,6 +114,22 @@ class ImageOpsTest {
     }
 
     @Test
+    void blurKeepsFlatAreasAndHidesDetail() {
+        RgbImage flat = solid(30, 20, 40, 80, 120);
+        assertThat(ImageEffects.blur(flat, 3).pixels()).isEqualTo(flat.pixels());
+        byte[] px = new byte[64 * 64 * 3];
+        for (int i = 0; i < 64 * 64; i++) {
+            byte v = (byte) (((i % 64) + (i / 64)) % 2 == 0 ? 255 : 0);
+            px[3 * i] = v;
+            px[3 * i + 1] = v;
+            px[3 * i + 2] = v;
+        }
+        RgbImage blurred = ImageEffects.obscure(new RgbImage(64, 64, px));
+        assertThat(blurred.sample(32, 32, 0)).isBetween(118, 138);
+        assertThatThrownBy(() -> ImageEffects.blur(flat, 0)).hasMessageContaining("radius");
+    }
+
+    @Test
     void latentPreviewIsSmallRgb() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
             float[] latent = new float[2 * 4 * 8 * 6];

@@ -50,7 +50,7 @@ class PngParametersTest {
         assertThat(GenerationParameters.fromPng(png)).isEqualTo(latin);
 
         GenerationParameters japanese = params("日本の城 — castle", "");
-        byte[] png2 = ImageCodec.encodePng(image, Map.of(GenerationParameters.PNG_KEY, japanese.toInfotext()));
+        byte[] png2 = ImageCodec.encodePng(image, japanese);
         assertThat(new String(png2, StandardCharsets.ISO_8859_1)).contains("iTXtparameters\0");
         assertThat(GenerationParameters.fromPng(png2)).isEqualTo(japanese);
         assertThat(PngText.read(png2).get("parameters")).startsWith("日本の城 — castle\nSteps: 20");
@@ -68,6 +68,20 @@ class PngParametersTest {
         assertThat(p.height()).isEqualTo(640);
         assertThat(p.clipSkip()).isEqualTo(2);
         assertThat(p.modelHash()).isEqualTo("7f96a1a9ca");
+    }
+
+    @Test
+    void readsPillowCompressedChunks() {
+        // Pillow's PngInfo.add_text(..., zip=True): compressed iTXt for non-Latin-1, zTXt otherwise, plus a tEXt.
+        byte[] png = java.util.Base64.getDecoder().decode("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAUmlUWHRwYXJhbWV0ZXJz"
+                + "AAEAAAB4nHves5oruCS1oNhKwVRHITgxtyAntchKwbUUSOkoOLu5KxQnJ+akWimYA2VTU1OsFAyBjMwqoIiZSYWZCQDA/BP4T9b3kgAAAB16VFh0"
+                + "Y29tbWVudAAAeJzLSSzJzFN4qVCSWlECACBJBQdnVT9sAAAAB3RFWHRwbGFpbgB40crGJwAAABZJREFUeJxj5BKRY2BgYGJgYGBgYAAAAuYAQFyl"
+                + "IFsAAAAASUVORK5CYII=");
+        assertThat(PngText.read(png)).containsExactly(
+                Map.entry("parameters", "猫\nSteps: 5, Sampler: Euler, CFG scale: 7, Seed: 1, Size: 64x64"),
+                Map.entry("comment", "latin é text"),
+                Map.entry("plain", "x"));
+        assertThat(GenerationParameters.fromPng(png).prompt()).isEqualTo("猫");
     }
 
     @Test

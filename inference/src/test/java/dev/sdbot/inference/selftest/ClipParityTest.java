@@ -13,7 +13,7 @@ class ClipParityTest {
     void textEncoderMatchesTransformers() {
         List<CheckResult> results = ClipChecks.run(Fixtures.LDM);
         results.forEach(System.out::println);
-        assertThat(results).hasSize(3).allMatch(CheckResult::passed);
+        assertThat(results).hasSize(6).allMatch(CheckResult::passed);
     }
 
     @Test
