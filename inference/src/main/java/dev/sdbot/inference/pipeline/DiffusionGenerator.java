@@ -120,10 +120,15 @@ public final class DiffusionGenerator implements ImageGenerator {
 
     private RgbImage generateOne(StableDiffusionPipeline pipeline, GenerationRequest request, NDArray context,
                                  RgbImage init, GrayImage mask, long seed, NDManager manager, StepListener listener)
-            throws GenerationCancelledException {
+            throws GenerationException {
         DiffusionModel model = pipeline.model();
         DiffusionSampler sampler = Samplers.create(request.sampler(), model.scheduler(), request.steps());
         int start = init == null ? 0 : StableDiffusionPipeline.startIndex(request.steps(), request.strength());
+        if (start >= sampler.timesteps().length) {
+            // DPM++ drops repeated timesteps, so a few steps may be fewer model calls than requested.
+            throw new InvalidRequestException("strength " + request.strength() + " leaves no denoising step of "
+                    + request.sampler().displayName() + " at " + request.steps() + " steps; raise the strength");
+        }
         int f = model.downscaleFactor();
         Shape latentShape = new Shape(1, model.latentChannels(), request.height() / f, request.width() / f);
         int stepDraws = sampler.usesStepNoise() ? sampler.timesteps().length - start : 0;
@@ -161,7 +166,7 @@ public final class DiffusionGenerator implements ImageGenerator {
         if (path == null) {
             throw new CheckpointException("model '" + name + "' is no longer in " + directory.root());
         }
-        return ModelLoader.load(path, manager);
+        return ModelLoader.loadCounting(path, manager);
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.sdbot.inference.selftest;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -19,7 +19,10 @@ import dev.sdbot.inference.sampling.DiffusionSampler;
 import dev.sdbot.inference.sampling.NoiseSource;
 import dev.sdbot.inference.sampling.QueuedNoise;
 import dev.sdbot.inference.sampling.Samplers;
+import dev.sdbot.inference.model.UNetConfig;
+import dev.sdbot.inference.unet.UNet;
 import dev.sdbot.inference.weights.SafetensorsFile;
+import dev.sdbot.inference.weights.SafetensorsWeights;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,8 +57,7 @@ public final class PipelineChecks {
         try (NDManager manager = NDManager.newBaseManager();
              SafetensorsFile ref = reference(ldm, modelName)) {
             Path dir = ldm.resolve(modelName);
-            StableDiffusionPipeline pipeline = new StableDiffusionPipeline(
-                    ModelLoader.loadFolder(dir, dir.resolve("unet"), manager));
+            StableDiffusionPipeline pipeline = new StableDiffusionPipeline(ModelLoader.load(dir, manager));
             JsonArray cases = JsonParser.parseString(ref.metadata().get("txt2img.cases")).getAsJsonArray();
             for (JsonElement element : cases) {
                 JsonObject c = element.getAsJsonObject();
@@ -77,8 +79,7 @@ public final class PipelineChecks {
     public static List<CheckResult> img2img(Path ldm) {
         try (NDManager manager = NDManager.newBaseManager(); SafetensorsFile ref = reference(ldm, "mini-sd15")) {
             Path dir = ldm.resolve("mini-sd15");
-            StableDiffusionPipeline pipeline = new StableDiffusionPipeline(
-                    ModelLoader.loadFolder(dir, dir.resolve("unet"), manager));
+            StableDiffusionPipeline pipeline = new StableDiffusionPipeline(ModelLoader.load(dir, manager));
             JsonObject c = JsonParser.parseString(ref.metadata().get("img2img.case")).getAsJsonObject();
             DiffusionSampler sampler = sampler(pipeline.model(), c);
             int steps = c.get("steps").getAsInt();
@@ -101,9 +102,11 @@ public final class PipelineChecks {
     public static List<CheckResult> inpaint(Path ldm, boolean nineChannel) {
         String prefix = nineChannel ? "inpaint9" : "inpaint4";
         try (NDManager manager = NDManager.newBaseManager(); SafetensorsFile ref = reference(ldm, "mini-sd15")) {
-            Path dir = ldm.resolve("mini-sd15");
-            Path unetDir = nineChannel ? ldm.resolve("mini-sd15-inpainting/unet") : dir.resolve("unet");
-            StableDiffusionPipeline pipeline = new StableDiffusionPipeline(ModelLoader.loadFolder(dir, unetDir, manager));
+            DiffusionModel model = ModelLoader.load(ldm.resolve("mini-sd15"), manager);
+            if (nineChannel) {
+                model = withUNet(model, ldm.resolve("mini-sd15-inpainting/unet"), manager);
+            }
+            StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model);
             JsonObject c = JsonParser.parseString(ref.metadata().get("inpaint.cases")).getAsJsonObject();
             DiffusionSampler sampler = sampler(pipeline.model(), c);
             NDArray latents = pipeline.inpaint(context(pipeline, manager, c), c.get("guidance").getAsDouble(), sampler,
@@ -113,6 +116,14 @@ public final class PipelineChecks {
         } catch (GenerationCancelledException e) {
             throw new IllegalStateException("nothing cancels a check", e);
         }
+    }
+
+    /** The fixture's 9-channel UNet comes as a lone unet/ folder; the rest is mini-sd15's. */
+    private static DiffusionModel withUNet(DiffusionModel model, Path unetDir, NDManager manager) {
+        UNet unet = UNet.load(SafetensorsWeights.loadAll(unetDir.resolve("diffusion_pytorch_model.safetensors"), manager,
+                DataType.FLOAT32), UNetConfig.fromJson(unetDir.resolve("config.json")));
+        return new DiffusionModel(unet, model.vae(), model.textEncoder(), model.tokenizer(), model.scheduler(),
+                model.safetyChecker());
     }
 
     private static SafetensorsFile reference(Path ldm, String modelName) {

@@ -47,7 +47,7 @@ public final class SamplerChecks {
                 }
             }
             String anyConfig = configs.keySet().iterator().next();
-            float[] alphas = NoiseSchedule.of(schedulerConfig(configs.getAsJsonObject(anyConfig))).alphasCumprod();
+            float[] alphas = NoiseSchedule.of(SchedulerConfig.fromJson(configs.getAsJsonObject(anyConfig))).alphasCumprod();
             results.add(CheckResult.of("sched.alphas_cumprod",
                     relError(toDouble(alphas), ref.load("sched.alphas_cumprod", manager).toDoubleArray()), TOLERANCE));
             for (String c : cases) {
@@ -65,7 +65,7 @@ public final class SamplerChecks {
                                                JsonObject config) {
         String prefix = "sched." + name + "." + steps;
         List<CheckResult> results = new ArrayList<>();
-        DiffusionSampler sampler = Samplers.create(samplerFor(name), schedulerConfig(config), steps);
+        DiffusionSampler sampler = Samplers.create(samplerFor(name), SchedulerConfig.fromJson(config), steps);
 
         double[] expectedT = ref.load(prefix + ".timesteps", manager).toDoubleArray();
         results.add(timestepCheck(prefix + ".timesteps", sampler.timesteps(), expectedT));
@@ -131,33 +131,6 @@ public final class SamplerChecks {
             case "pndm" -> Sampler.PLMS;
             default -> Sampler.fromId(referenceName);
         };
-    }
-
-    /** A diffusers scheduler config (scheduler_config.json or {@code sched.configs} entry). */
-    public static SchedulerConfig schedulerConfig(JsonObject json) {
-        return new SchedulerConfig(
-                intOr(json, "num_train_timesteps", 1000),
-                stringOr(json, "beta_schedule", "linear"),
-                doubleOr(json, "beta_start", 0.0001),
-                doubleOr(json, "beta_end", 0.02),
-                stringOr(json, "prediction_type", SchedulerConfig.EPSILON),
-                intOr(json, "steps_offset", 0),
-                stringOr(json, "timestep_spacing", null),
-                json.has("set_alpha_to_one") && json.get("set_alpha_to_one").getAsBoolean(),
-                json.has("clip_sample") && json.get("clip_sample").getAsBoolean(),
-                json.has("skip_prk_steps") && json.get("skip_prk_steps").getAsBoolean());
-    }
-
-    private static int intOr(JsonObject json, String key, int fallback) {
-        return json.has(key) && !json.get(key).isJsonNull() ? json.get(key).getAsInt() : fallback;
-    }
-
-    private static double doubleOr(JsonObject json, String key, double fallback) {
-        return json.has(key) && !json.get(key).isJsonNull() ? json.get(key).getAsDouble() : fallback;
-    }
-
-    private static String stringOr(JsonObject json, String key, String fallback) {
-        return json.has(key) && !json.get(key).isJsonNull() ? json.get(key).getAsString() : fallback;
     }
 
     static double[] toDouble(float[] values) {

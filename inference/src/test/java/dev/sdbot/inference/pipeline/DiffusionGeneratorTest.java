@@ -28,11 +28,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DiffusionGeneratorTest {
     private static final String MODEL = "mini-sd15";
+    @TempDir
+    static Path models;
     private static DiffusionGenerator generator;
 
+    /**
+     * A models directory: the fixture folder, the fixture single file (with the sidecar config its tiny text
+     * encoder needs) under the same name, a complete folder around the 9-channel UNet, and two things that
+     * are not models (a LoRA, a lone UNet folder).
+     */
     @BeforeAll
-    static void open() {
-        generator = new DiffusionGenerator(Fixtures.LDM, 4);
+    static void open() throws IOException {
+        Files.createSymbolicLink(models.resolve(MODEL), Fixtures.LDM.resolve(MODEL));
+        Files.createSymbolicLink(models.resolve("mini-sd15.safetensors"), Fixtures.LDM.resolve("mini-sd15.safetensors"));
+        Files.writeString(models.resolve("mini-sd15.json"), "{\"text_encoder\": {\"num_attention_heads\": 4}}");
+        Files.createSymbolicLink(models.resolve("mini-sd15-lora.safetensors"),
+                Fixtures.LDM.resolve("mini-sd15-lora.safetensors"));
+        Files.createSymbolicLink(models.resolve("mini-sd15-inpainting"), Fixtures.LDM.resolve("mini-sd15-inpainting"));
+        Path inpaint = Files.createDirectories(models.resolve("inpaint"));
+        for (String part : List.of("vae", "text_encoder", "tokenizer", "scheduler", "safety_checker", "feature_extractor")) {
+            Files.createSymbolicLink(inpaint.resolve(part), Fixtures.LDM.resolve(MODEL).resolve(part));
+        }
+        Files.createSymbolicLink(inpaint.resolve("unet"), Fixtures.LDM.resolve("mini-sd15-inpainting/unet"));
+        generator = new DiffusionGenerator(models, 4);
     }
 
     @AfterAll
@@ -87,7 +105,7 @@ class DiffusionGeneratorTest {
     }
 
     @Test
-    void img2imgAndInpaintingFromEncodedImages(@TempDir Path dir) throws Exception {
+    void img2imgAndInpaintingFromEncodedImages() throws Exception {
         byte[] init = generator.generate(txt2img(Sampler.DDIM, 7L, 1), ProgressListener.NONE).images().get(0).png();
         byte[] mask = ImageCodec.encodePng(square(64, 16, 48));
 
@@ -103,15 +121,12 @@ class DiffusionGeneratorTest {
         RgbImage repainted = ImageCodec.decode(blended.images().get(0).png());
         assertThat(repainted.sample(2, 2, 0)).isCloseTo(original.sample(2, 2, 0), org.assertj.core.data.Offset.offset(40));
 
-        try (DiffusionGenerator withInpaintingModel = new DiffusionGenerator(inpaintingModelDir(dir), 1)) {
-            assertThat(withInpaintingModel.availableModels()).contains("inpaint");
-            GenerationResult nine = withInpaintingModel.generate(
-                    request(Sampler.DPMPP_2M, 1L, 1, init, 1.0, mask, "inpaint"), ProgressListener.NONE);
-            assertThat(ImageCodec.decode(nine.images().get(0).png()).width()).isEqualTo(64);
-            assertThatThrownBy(() -> withInpaintingModel.generate(
-                    request(Sampler.DDIM, 1L, 1, null, 1.0, null, "inpaint"), ProgressListener.NONE))
-                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("inpainting model");
-        }
+        GenerationResult nine = generator.generate(
+                request(Sampler.DPMPP_2M, 1L, 1, init, 1.0, mask, "inpaint"), ProgressListener.NONE);
+        assertThat(ImageCodec.decode(nine.images().get(0).png()).width()).isEqualTo(64);
+        assertThatThrownBy(() -> generator.generate(
+                request(Sampler.DDIM, 1L, 1, null, 1.0, null, "inpaint"), ProgressListener.NONE))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("inpainting model");
     }
 
     @Test
@@ -169,13 +184,24 @@ class DiffusionGeneratorTest {
     }
 
     @Test
+    void singleFileCheckpointGivesTheFolderModelsImage() throws Exception {
+        assertThat(generator.availableModels()).contains("mini-sd15.safetensors");
+        GenerationRequest folder = txt2img(Sampler.DPMPP_2M_KARRAS, 5L, 1);
+        GenerationRequest single = request(Sampler.DPMPP_2M_KARRAS, 5L, 1, null, 0.75, null, "mini-sd15.safetensors");
+        GeneratedImage a = generator.generate(folder, ProgressListener.NONE).images().get(0);
+        GeneratedImage b = generator.generate(single, ProgressListener.NONE).images().get(0);
+        assertThat(ImageCodec.decode(b.png()).pixels()).isEqualTo(ImageCodec.decode(a.png()).pixels());
+        assertThat(b.nsfwScores()).isEmpty(); // no safety checker in a single file
+    }
+
+    @Test
     void cacheKeepsModelsWithinItsBudget() throws Exception {
-        try (DiffusionGenerator tiny = new DiffusionGenerator(Fixtures.LDM, 0)) {
+        try (DiffusionGenerator tiny = new DiffusionGenerator(models, 0)) {
             tiny.generate(txt2img(Sampler.DDIM, 1L, 1), ProgressListener.NONE);
             assertThat(tiny.loadedModels()).isEmpty();
         }
-        assertThat(generator.availableModels()).contains("mini-sd15", "mini-sd21v")
-                .doesNotContain("mini-sd15-lora", "mini-sd15-inpainting");
+        assertThat(generator.availableModels())
+                .containsExactlyInAnyOrder(MODEL, "mini-sd15.safetensors", "inpaint");
     }
 
     private static GenerationRequest with(GenerationRequest r, int width, int height, int steps, double cfg, int count) {
@@ -194,15 +220,5 @@ class DiffusionGeneratorTest {
             }
         }
         return new RgbImage(size, size, px);
-    }
-
-    /** A complete diffusers folder around the 9-channel fixture UNet, by symbolic links. */
-    private static Path inpaintingModelDir(Path dir) throws IOException {
-        Path model = Files.createDirectories(dir.resolve("inpaint"));
-        for (String part : List.of("vae", "text_encoder", "tokenizer", "scheduler", "safety_checker", "feature_extractor")) {
-            Files.createSymbolicLink(model.resolve(part), Fixtures.LDM.resolve("mini-sd15").resolve(part));
-        }
-        Files.createSymbolicLink(model.resolve("unet"), Fixtures.LDM.resolve("mini-sd15-inpainting/unet"));
-        return dir;
     }
 }
