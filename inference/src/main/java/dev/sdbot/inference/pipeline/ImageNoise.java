@@ -19,10 +19,6 @@ import java.util.List;
  */
 public record ImageNoise(NDArray noise, NDArray imageEncodeNoise, NDArray maskedEncodeNoise, NoiseSource stepNoise) {
 
-    public static ImageNoise of(NDArray noise) {
-        return new ImageNoise(noise, null, null, NoiseSource.NONE);
-    }
-
     /**
      * Draws from one torch generator seeded with {@code seed}, in the order diffusers 0.21 draws: init image
      * encoding, start noise, masked image encoding, then one tensor per ancestral step. All have the latent shape.

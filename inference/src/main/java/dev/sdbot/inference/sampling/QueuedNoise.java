@@ -27,10 +27,6 @@ public final class QueuedNoise implements NoiseSource {
         return new QueuedNoise(parts.stream().map(p -> p.squeeze(0)).toList());
     }
 
-    public int remaining() {
-        return queue.size();
-    }
-
     @Override
     public NDArray next(NDManager manager, Shape shape) {
         NDArray next = queue.poll();

@@ -73,7 +73,7 @@ final class Timesteps {
         if (x == j) {
             return fp[j];
         }
-        double slope = ((double) fp[j + 1] - fp[j]) / 1.0;
+        double slope = (double) fp[j + 1] - fp[j]; // divided by xp[j + 1] - xp[j] = 1
         return slope * (x - j) + fp[j];
     }
 }

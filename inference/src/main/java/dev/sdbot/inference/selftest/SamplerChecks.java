@@ -3,7 +3,6 @@ package dev.sdbot.inference.selftest;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.sdbot.inference.api.Sampler;
@@ -90,7 +89,7 @@ public final class SamplerChecks {
             trajectory.add(x);
         }
         NDArray actual = NDArrays.stack(new ai.djl.ndarray.NDList(trajectory));
-        results.add(CheckResult.of(prefix + ".trajectory", relError(actual, expected), TOLERANCE));
+        results.add(CheckResult.of(prefix + ".trajectory", Parity.relativeError(actual, expected), TOLERANCE));
         return results;
     }
 
@@ -142,7 +141,7 @@ public final class SamplerChecks {
     }
 
     /** Relative L2 error |a - b| / |b|, accumulated in double; infinite when the shapes differ. */
-    public static double relError(double[] a, double[] b) {
+    static double relError(double[] a, double[] b) {
         if (a.length != b.length) {
             return Double.POSITIVE_INFINITY;
         }
@@ -153,13 +152,5 @@ public final class SamplerChecks {
             den += b[i] * b[i];
         }
         return den == 0 ? Math.sqrt(num) : Math.sqrt(num / den);
-    }
-
-    public static double relError(NDArray actual, NDArray expected) {
-        if (!actual.getShape().equals(expected.getShape())) {
-            return Double.POSITIVE_INFINITY;
-        }
-        return relError(actual.toType(DataType.FLOAT64, false).toDoubleArray(),
-                expected.toType(DataType.FLOAT64, false).toDoubleArray());
     }
 }
