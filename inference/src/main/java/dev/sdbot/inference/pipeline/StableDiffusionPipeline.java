@@ -123,8 +123,10 @@ public final class StableDiffusionPipeline {
         double[] timesteps = loop.sampler().timesteps();
         loop.listener().onStep(0, loop.total(), latents);
         for (int i = loop.start(); i < timesteps.length; i++) {
-            NDArray eps = predictNoise(loop, latents, i, timesteps[i], unetExtra);
-            latents = loop.sampler().step(eps, i, latents, loop.stepNoise());
+            try (Scope scope = Scope.of(latents)) {
+                NDArray eps = predictNoise(loop, latents, i, timesteps[i], unetExtra);
+                latents = keepStep(scope, loop.sampler(), loop.sampler().step(eps, i, latents, loop.stepNoise()));
+            }
             loop.listener().onStep(i - loop.start() + 1, loop.total(), latents);
         }
         return latents;
@@ -137,13 +139,21 @@ public final class StableDiffusionPipeline {
         NDArray keep = maskLatent.neg().add(1f);
         loop.listener().onStep(0, loop.total(), latents);
         for (int i = loop.start(); i < timesteps.length; i++) {
-            NDArray eps = predictNoise(loop, latents, i, timesteps[i], null);
-            latents = loop.sampler().step(eps, i, latents, loop.stepNoise());
-            NDArray proper = i < timesteps.length - 1 ? loop.sampler().addNoise(known, noise, i + 1) : known;
-            latents = keep.mul(proper).add(maskLatent.mul(latents));
+            try (Scope scope = Scope.of(latents)) {
+                NDArray eps = predictNoise(loop, latents, i, timesteps[i], null);
+                NDArray stepped = loop.sampler().step(eps, i, latents, loop.stepNoise());
+                NDArray proper = i < timesteps.length - 1 ? loop.sampler().addNoise(known, noise, i + 1) : known;
+                latents = keepStep(scope, loop.sampler(), stepped.mul(maskLatent).add(proper.mul(keep)));
+            }
             loop.listener().onStep(i - loop.start() + 1, loop.total(), latents);
         }
         return latents;
+    }
+
+    /** Frees a step's temporaries: only the new latents and what the sampler remembers survive. */
+    private static NDArray keepStep(Scope scope, DiffusionSampler sampler, NDArray latents) {
+        sampler.history().forEach(scope::keep);
+        return scope.keep(latents);
     }
 
     /** One UNet call (both guidance halves in one batch), intermediates freed on return. */

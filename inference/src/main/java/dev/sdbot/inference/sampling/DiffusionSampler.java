@@ -2,6 +2,8 @@ package dev.sdbot.inference.sampling;
 
 import ai.djl.ndarray.NDArray;
 
+import java.util.List;
+
 /**
  * One diffusers scheduler, already set to a number of inference steps. The pipeline calls the model
  * once per entry of {@link #timesteps()} (PLMS has one more entry than steps) and knows nothing else
@@ -24,6 +26,14 @@ public interface DiffusionSampler {
 
     /** {@code original} noised to the level of call {@code index} (img2img start, inpainting blend). */
     NDArray addNoise(NDArray original, NDArray noise, int index);
+
+    /**
+     * The arrays this sampler remembers for its next steps (earlier model outputs, derivatives...): a
+     * caller that frees each step's temporaries must keep these alive.
+     */
+    default List<NDArray> history() {
+        return List.of();
+    }
 
     /** Whether {@link #step} draws fresh noise (ancestral samplers). */
     default boolean usesStepNoise() {

@@ -2,6 +2,8 @@ package dev.sdbot.inference.sampling;
 
 import ai.djl.ndarray.NDArray;
 
+import java.util.List;
+
 /**
  * diffusers 0.21 DPMSolverMultistepScheduler, algorithm dpmsolver++, order 2, midpoint solver,
  * lower_order_final: "DPM++ 2M", optionally with Karras sigmas. As in that version, the Karras
@@ -110,6 +112,11 @@ public final class DpmSolverMultistepSampler extends AlphaSampler {
     /** Drops repeated timesteps, keeping first occurrences in order (np.unique with return_index). */
     private static double[] unique(double[] t) {
         return java.util.Arrays.stream(t).distinct().toArray();
+    }
+
+    @Override
+    public List<NDArray> history() {
+        return lastOutput == null ? List.of() : List.of(lastOutput);
     }
 
     @Override

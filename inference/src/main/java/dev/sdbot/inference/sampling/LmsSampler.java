@@ -32,6 +32,11 @@ public final class LmsSampler extends SigmaSampler {
     }
 
     @Override
+    public List<NDArray> history() {
+        return List.copyOf(derivatives);
+    }
+
+    @Override
     public NDArray step(NDArray modelOutput, int index, NDArray sample, NoiseSource noise) {
         float sigma = sigmas[index];
         NDArray predOriginal = predictOriginal(modelOutput, sample, sigma);

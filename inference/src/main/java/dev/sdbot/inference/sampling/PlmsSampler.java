@@ -40,6 +40,15 @@ public final class PlmsSampler extends AlphaSampler {
     }
 
     @Override
+    public List<NDArray> history() {
+        List<NDArray> kept = new ArrayList<>(ets);
+        if (curSample != null) {
+            kept.add(curSample);
+        }
+        return kept;
+    }
+
+    @Override
     public NDArray step(NDArray modelOutput, int index, NDArray sample, NoiseSource noise) {
         int t = timestep(index);
         int prev = t - stepRatio;
