@@ -64,6 +64,11 @@ public final class SchedulerNode implements AutoCloseable {
         return reaper;
     }
 
+    /** Runs one of the Quartz jobs ("dispatch", "quota-reset", "retention") now, on whichever node picks it up. */
+    public void triggerNow(String quartzJob) {
+        quartz.triggerNow(quartzJob);
+    }
+
     public String quartzInstanceId() {
         return quartz.instanceId();
     }
