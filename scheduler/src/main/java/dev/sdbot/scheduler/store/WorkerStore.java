@@ -15,6 +15,8 @@ import java.util.Set;
 
 /** The workers table: registration, heartbeats, failure counting and quarantine. */
 public final class WorkerStore {
+    /** NOTIFY channel announcing a worker that (re)registered; payload is its id. */
+    public static final String WORKER_CHANNEL = "sdbot_workers";
     private final DataSource dataSource;
 
     public WorkerStore(DataSource dataSource) {
@@ -38,8 +40,13 @@ public final class WorkerStore {
                     + " heartbeat_at = excluded.heartbeat_at, stopped_at = NULL")) {
                 Sql.bind(ps, id, host, devices, c.createArrayOf("text", models.toArray()), c.createArrayOf("text", loaded.toArray()),
                         slots, pixelBudget, now, now);
-                return ps.executeUpdate();
+                ps.executeUpdate();
             }
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + WORKER_CHANNEL + "', ?)")) {
+                ps.setString(1, id); // dispatchers place waiting jobs on the new worker right away
+                ps.execute();
+            }
+            return null;
         });
     }
 
