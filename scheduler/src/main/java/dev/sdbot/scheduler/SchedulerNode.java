@@ -24,7 +24,7 @@ public final class SchedulerNode implements AutoCloseable {
     public SchedulerNode(DataSource dataSource, SchedulerSettings settings, Clock clock, JobEvents events) {
         this.dispatcher = new Dispatcher(dataSource, settings, clock);
         this.reaper = new LeaseReaper(dataSource, settings, clock);
-        this.loop = new DispatchLoop(dispatcher, settings.dispatchInterval(), Integer.toHexString(System.identityHashCode(this)));
+        this.loop = new DispatchLoop(dispatcher, reaper, settings.dispatchInterval(), Integer.toHexString(System.identityHashCode(this)));
         this.quartz = new ClusterScheduler(dataSource, settings, clock, reaper, dispatcher);
         this.events = events;
         this.wakeOnChange = new JobEventListener() {

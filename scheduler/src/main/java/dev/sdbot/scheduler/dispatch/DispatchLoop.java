@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs dispatch passes on a thread of its own as soon as something is worth dispatching (a job
  * queued, a slot freed, a worker registered), instead of waiting for the next Quartz firing.
- * Wake-ups that arrive during a pass coalesce into one more pass. Without wake-ups it still passes
- * every interval, so dispatch never waits on Quartz recovering a trigger after a node restart.
+ * Wake-ups that arrive during a pass coalesce into one more pass. Without wake-ups it still reaps
+ * expired leases and passes every interval, so neither waits on Quartz recovering its trigger
+ * after a node restart (the Quartz job does the same work cluster-wide).
  */
 public final class DispatchLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DispatchLoop.class);
@@ -18,13 +19,15 @@ public final class DispatchLoop implements AutoCloseable {
     private static final long CONTENDED_RETRY_MS = 20;
 
     private final Dispatcher dispatcher;
+    private final LeaseReaper reaper;
     private final long intervalMillis;
     private final Semaphore wakeups = new Semaphore(0);
     private final Thread thread;
     private volatile boolean running = true;
 
-    public DispatchLoop(Dispatcher dispatcher, java.time.Duration interval, String name) {
+    public DispatchLoop(Dispatcher dispatcher, LeaseReaper reaper, java.time.Duration interval, String name) {
         this.dispatcher = dispatcher;
+        this.reaper = reaper;
         this.intervalMillis = interval.toMillis();
         this.thread = new Thread(this::run, "sdbot-dispatch-" + name);
         this.thread.setDaemon(true);
@@ -43,7 +46,9 @@ public final class DispatchLoop implements AutoCloseable {
     private void run() {
         while (running) {
             try {
-                wakeups.tryAcquire(intervalMillis, TimeUnit.MILLISECONDS);
+                if (!wakeups.tryAcquire(intervalMillis, TimeUnit.MILLISECONDS)) {
+                    reaper.reap();
+                }
                 wakeups.drainPermits();
                 Dispatcher.Pass pass = dispatcher.dispatchOnce();
                 if (!pass.lockTaken()) {
