@@ -1,0 +1,179 @@
+package dev.sdbot.inference.image;
+
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.sdbot.inference.api.GenerationRequest;
+
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * AUTOMATIC1111's "infotext", stored in a PNG's {@code parameters} text chunk so that web UIs,
+ * civitai and the bot itself can read the settings back:
+ * <pre>
+ * prompt
+ * Negative prompt: negative
+ * Steps: 20, Sampler: Euler a, CFG scale: 7, Seed: 123, Size: 512x512, Model: name
+ * </pre>
+ * The negative prompt line is omitted when empty; values holding {@code , : \n} are JSON-quoted;
+ * {@code Denoising strength} appears for img2img and {@code Clip skip} when above 1, as in A1111.
+ *
+ * @param modelHash         A1111's short model hash, or null
+ * @param denoisingStrength img2img strength, or null for txt2img
+ */
+public record GenerationParameters(String prompt, String negativePrompt, int steps, String sampler, double cfgScale,
+                                   long seed, int width, int height, String modelHash, String model,
+                                   Double denoisingStrength, int clipSkip) {
+    /** The PNG text keyword A1111 uses. */
+    public static final String PNG_KEY = "parameters";
+
+    /** One {@code key: value} pair of the settings line, as A1111's {@code re_param}. */
+    private static final Pattern PARAM = Pattern.compile("\\s*(\\w[\\w \\-/]+):\\s*(\"(?:\\\\.|[^\\\\\"])+\"|[^,]*)(?:,|$)");
+
+    public GenerationParameters {
+        prompt = prompt == null ? "" : prompt;
+        negativePrompt = negativePrompt == null ? "" : negativePrompt;
+    }
+
+    /** The parameters of image {@code index} of a request that used {@code seed} for it. */
+    public static GenerationParameters of(GenerationRequest request, long seed) {
+        return new GenerationParameters(request.prompt(), request.negativePrompt(), request.steps(),
+                request.sampler().displayName(), request.cfgScale(), seed, request.width(), request.height(), null,
+                request.model(), request.isImg2Img() ? request.strength() : null, request.clipSkip());
+    }
+
+    /** The infotext, byte for byte as A1111 writes it for the same settings. */
+    public String toInfotext() {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("Steps", Integer.toString(steps));
+        params.put("Sampler", sampler);
+        params.put("CFG scale", number(cfgScale));
+        params.put("Seed", Long.toString(seed));
+        params.put("Size", width + "x" + height);
+        if (modelHash != null) {
+            params.put("Model hash", modelHash);
+        }
+        if (model != null) {
+            params.put("Model", model);
+        }
+        if (denoisingStrength != null) {
+            params.put("Denoising strength", number(denoisingStrength));
+        }
+        if (clipSkip > 1) {
+            params.put("Clip skip", Integer.toString(clipSkip));
+        }
+        StringBuilder line = new StringBuilder();
+        params.forEach((k, v) -> line.append(line.isEmpty() ? "" : ", ").append(k).append(": ").append(quote(v)));
+        String negative = negativePrompt.isEmpty() ? "" : "\nNegative prompt: " + negativePrompt;
+        return (prompt + negative + "\n" + line).strip();
+    }
+
+    /** A1111's {@code parse_generation_parameters}, for the keys this record holds. */
+    public static GenerationParameters parse(String infotext) {
+        String[] lines = infotext.strip().split("\n", -1);
+        String last = lines[lines.length - 1];
+        Map<String, String> params = new LinkedHashMap<>();
+        Matcher matcher = PARAM.matcher(last);
+        while (matcher.find()) {
+            String value = matcher.group(2);
+            params.put(matcher.group(1), value.length() > 1 && value.startsWith("\"") && value.endsWith("\"")
+                    ? unquote(value) : value);
+        }
+        int promptLines = params.size() >= 3 ? lines.length - 1 : lines.length;
+        if (params.size() < 3) {
+            params.clear();
+        }
+        StringBuilder prompt = new StringBuilder();
+        StringBuilder negative = new StringBuilder();
+        boolean inNegative = false;
+        for (int i = 0; i < promptLines; i++) {
+            String line = lines[i].strip();
+            if (line.startsWith("Negative prompt:")) {
+                inNegative = true;
+                line = line.substring("Negative prompt:".length()).strip();
+            }
+            StringBuilder target = inNegative ? negative : prompt;
+            target.append(target.isEmpty() ? "" : "\n").append(line);
+        }
+        String size = params.getOrDefault("Size", "0x0");
+        int x = size.indexOf('x');
+        return new GenerationParameters(prompt.toString(), negative.toString(),
+                intValue(params.get("Steps")), params.get("Sampler"), doubleValue(params.get("CFG scale"), 0),
+                longValue(params.get("Seed")), intValue(x < 0 ? null : size.substring(0, x)),
+                intValue(x < 0 ? null : size.substring(x + 1)), params.get("Model hash"), params.get("Model"),
+                params.containsKey("Denoising strength") ? doubleValue(params.get("Denoising strength"), 0) : null,
+                params.containsKey("Clip skip") ? intValue(params.get("Clip skip")) : 1);
+    }
+
+    /** Python's str() of the number as A1111 stores it: integers without ".0" (gradio sends ints). */
+    private static String number(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
+    /** A1111's {@code quote}: JSON string syntax (non-ASCII kept) when the value has , : or a newline. */
+    private static String quote(String v) {
+        if (v.indexOf(',') < 0 && v.indexOf('\n') < 0 && v.indexOf(':') < 0) {
+            return v;
+        }
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : v.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    private static String unquote(String quoted) {
+        try {
+            return JsonParser.parseString(quoted).getAsString();
+        } catch (JsonParseException | IllegalStateException | UnsupportedOperationException e) {
+            return quoted;
+        }
+    }
+
+    private static int intValue(String s) {
+        return (int) longValue(s);
+    }
+
+    private static long longValue(String s) {
+        try {
+            return s == null ? 0 : Long.parseLong(s.strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static double doubleValue(String s, double fallback) {
+        try {
+            return s == null ? fallback : Double.parseDouble(s.strip());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    /** The parameters from a PNG's {@code parameters} chunk, or null when it has none. */
+    public static GenerationParameters fromPng(byte[] png) {
+        String text = PngText.read(png).get(PNG_KEY);
+        return text == null ? null : parse(text);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.sdbot.inference.image;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.sdbot.inference.api.InvalidRequestException;
+
+/** Inpainting masks: gray images where white (255) marks what to repaint. */
+public final class Masks {
+    /** Relative aspect-ratio difference tolerated between a mask and its init image. */
+    private static final double ASPECT_TOLERANCE = 0.01;
+
+    private Masks() {
+    }
+
+    /**
+     * Rejects a mask that cannot belong to the init image: it must have the same size or, if it was
+     * scaled, the same aspect ratio.
+     */
+    public static void checkMatches(GrayImage mask, RgbImage init) throws InvalidRequestException {
+        if (mask.width() == init.width() && mask.height() == init.height()) {
+            return;
+        }
+        double maskAspect = (double) mask.width() / mask.height();
+        double initAspect = (double) init.width() / init.height();
+        if (Math.abs(maskAspect / initAspect - 1) > ASPECT_TOLERANCE) {
+            throw new InvalidRequestException("the mask (" + mask.width() + "x" + mask.height()
+                    + ") does not match the init image (" + init.width() + "x" + init.height()
+                    + "): it must have the same size or aspect ratio");
+        }
+    }
+
+    /**
+     * (1, 1, H, W) float32 mask, binarised as diffusers' mask processor does: 1 (repaint) where the
+     * gray level is at least half (128), else 0.
+     */
+    public static NDArray toTensor(GrayImage mask, NDManager manager) {
+        byte[] px = mask.pixels();
+        float[] out = new float[px.length];
+        for (int i = 0; i < px.length; i++) {
+            out[i] = (px[i] & 0xff) >= 128 ? 1f : 0f;
+        }
+        return manager.create(out, new Shape(1, 1, mask.height(), mask.width()));
+    }
+
+    /** Whether any pixel would be repainted. */
+    public static boolean hasRepaintArea(GrayImage mask) {
+        for (byte b : mask.pixels()) {
+            if ((b & 0xff) >= 128) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

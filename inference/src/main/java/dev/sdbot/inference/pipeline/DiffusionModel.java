@@ -1,0 +1,35 @@
+package dev.sdbot.inference.pipeline;
+
+import dev.sdbot.inference.clip.ClipTextModel;
+import dev.sdbot.inference.model.SchedulerConfig;
+import dev.sdbot.inference.safety.SafetyChecker;
+import dev.sdbot.inference.text.ClipTokenizer;
+import dev.sdbot.inference.unet.UNet;
+import dev.sdbot.inference.vae.Vae;
+
+/**
+ * The loaded networks of one checkpoint, everything the pipeline runs.
+ *
+ * @param safetyChecker null when the model has none (SD 2.x)
+ */
+public record DiffusionModel(UNet unet, Vae vae, ClipTextModel textEncoder, ClipTokenizer tokenizer,
+                             SchedulerConfig scheduler, SafetyChecker safetyChecker) {
+
+    /** A 9-channel UNet that takes the mask and the masked image's latents besides the latents. */
+    public boolean inpainting() {
+        return unet.config().inChannels() == 2 * latentChannels() + 1;
+    }
+
+    public int latentChannels() {
+        return vae.config().latentChannels();
+    }
+
+    public float scalingFactor() {
+        return (float) vae.config().scalingFactor();
+    }
+
+    /** Pixels per latent along each axis (8). */
+    public int downscaleFactor() {
+        return vae.config().downscaleFactor();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.sdbot.inference.pipeline;
+
+import ai.djl.ndarray.NDManager;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loaded models, least recently used first out, bounded by the bytes their weights take. A model in use
+ * is never evicted; the bound may be exceeded while several are in use at once.
+ */
+final class ModelCache implements AutoCloseable {
+
+    /** A model and the bytes its weights take. */
+    record Loaded(DiffusionModel model, long bytes) {
+    }
+
+    /** Loads one model's weights into {@code manager}. */
+    @FunctionalInterface
+    interface Loader {
+        Loaded load(String name, NDManager manager);
+    }
+
+    /** A model held for one request; closing it lets the cache evict the model again. */
+    final class Lease implements AutoCloseable {
+        private final Entry entry;
+        private boolean closed;
+
+        private Lease(Entry entry) {
+            this.entry = entry;
+        }
+
+        DiffusionModel model() {
+            return entry.model;
+        }
+
+        @Override
+        public void close() {
+            synchronized (ModelCache.this) {
+                if (!closed) {
+                    closed = true;
+                    entry.users--;
+                    evict();
+                }
+            }
+        }
+    }
+
+    private static final class Entry {
+        final NDManager manager;
+        final DiffusionModel model;
+        final long bytes;
+        int users;
+
+        Entry(NDManager manager, DiffusionModel model, long bytes) {
+            this.manager = manager;
+            this.model = model;
+            this.bytes = bytes;
+        }
+    }
+
+    private final long budgetBytes;
+    private final Loader loader;
+    private final Map<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+
+    ModelCache(long budgetBytes, Loader loader) {
+        this.budgetBytes = budgetBytes;
+        this.loader = loader;
+    }
+
+    /** The model, loaded if needed (loading holds the cache: one load at a time). */
+    synchronized Lease acquire(String name) {
+        Entry entry = entries.get(name);
+        if (entry == null) {
+            NDManager manager = NDManager.newBaseManager();
+            try {
+                Loaded loaded = loader.load(name, manager);
+                entry = new Entry(manager, loaded.model(), loaded.bytes());
+            } catch (RuntimeException | Error e) {
+                manager.close();
+                throw e;
+            }
+            entries.put(name, entry);
+        }
+        entry.users++;
+        Lease lease = new Lease(entry);
+        evict();
+        return lease;
+    }
+
+    synchronized Set<String> loaded() {
+        return new LinkedHashSet<>(entries.keySet());
+    }
+
+    private void evict() {
+        long total = entries.values().stream().mapToLong(e -> e.bytes).sum();
+        Iterator<Entry> it = entries.values().iterator();
+        while (total > budgetBytes && it.hasNext()) {
+            Entry e = it.next();
+            if (e.users == 0) {
+                it.remove();
+                total -= e.bytes;
+                e.manager.close();
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        entries.values().forEach(e -> e.manager.close());
+        entries.clear();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.sdbot.inference.pipeline;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.sdbot.inference.clip.ClipImageProcessor;
+import dev.sdbot.inference.clip.ClipTextModel;
+import dev.sdbot.inference.model.ModelDescription;
+import dev.sdbot.inference.nn.Weights;
+import dev.sdbot.inference.safety.SafetyChecker;
+import dev.sdbot.inference.safety.SafetyCheckerConfig;
+import dev.sdbot.inference.unet.UNet;
+import dev.sdbot.inference.vae.Vae;
+import dev.sdbot.inference.weights.CheckpointLoader;
+import dev.sdbot.inference.weights.ModelFiles;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Builds a {@link DiffusionModel} from a checkpoint (diffusers folder or single file), weights in float32
+ * in the given manager. The safety checker comes from a diffusers folder's {@code safety_checker/} (with its
+ * {@code feature_extractor/}); single-file checkpoints have none.
+ */
+public final class ModelLoader {
+    private ModelLoader() {
+    }
+
+    public static DiffusionModel load(Path path, NDManager manager) {
+        return loadCounting(path, manager).model();
+    }
+
+    static ModelCache.Loaded loadCounting(Path path, NDManager manager) {
+        long[] bytes = new long[1];
+        try (ModelFiles files = CheckpointLoader.open(path)) {
+            ModelDescription d = files.description();
+            UNet unet = UNet.load(counted(files.unet(manager), bytes), d.unet());
+            Vae vae = Vae.load(counted(files.vae(manager), bytes), d.vae());
+            ClipTextModel text = ClipTextModel.load(counted(files.textEncoder(manager), bytes), d.textEncoder());
+            SafetyChecker safety = null;
+            Optional<Weights> safetyWeights = files.safetyChecker(manager);
+            if (safetyWeights.isPresent()) {
+                Path featureExtractor = path.resolve("feature_extractor/preprocessor_config.json");
+                ClipImageProcessor processor = Files.isRegularFile(featureExtractor)
+                        ? ClipImageProcessor.fromJson(featureExtractor) : ClipImageProcessor.standard();
+                safety = SafetyChecker.load(counted(safetyWeights.get(), bytes),
+                        SafetyCheckerConfig.fromJson(path.resolve("safety_checker/config.json")), processor);
+            }
+            DiffusionModel model = new DiffusionModel(unet, vae, text, files.tokenizer(), d.scheduler(), safety);
+            return new ModelCache.Loaded(model, bytes[0]);
+        }
+    }
+
+    private static Weights counted(Weights weights, long[] bytes) {
+        for (String key : weights.keys()) {
+            NDArray a = weights.get(key);
+            bytes[0] += a.size() * a.getDataType().getNumOfBytes();
+        }
+        return weights;
+    }
+}

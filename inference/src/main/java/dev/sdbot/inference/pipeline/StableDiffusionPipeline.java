@@ -1,0 +1,207 @@
+package dev.sdbot.inference.pipeline;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.sdbot.inference.api.GenerationCancelledException;
+import dev.sdbot.inference.nn.Scope;
+import dev.sdbot.inference.sampling.DiffusionSampler;
+import dev.sdbot.inference.sampling.NoiseSource;
+
+/**
+ * diffusers' StableDiffusion txt2img / img2img / inpaint pipelines (0.21) for one image at a time:
+ * classifier-free guidance with the batch [uncond, cond] and {@code eps = eu + g (ec - eu)}, start
+ * latents {@code noise * init_noise_sigma} (or the noised init image), decode {@code latents / scaling}.
+ * All randomness comes in as {@link ImageNoise}, so a run is a pure function of its inputs.
+ */
+public final class StableDiffusionPipeline {
+    private final DiffusionModel model;
+
+    public StableDiffusionPipeline(DiffusionModel model) {
+        this.model = model;
+    }
+
+    public DiffusionModel model() {
+        return model;
+    }
+
+    /** Guidance needs the unconditional pass only above 1, as in diffusers. */
+    public static boolean guided(double guidance) {
+        return guidance > 1.0;
+    }
+
+    /**
+     * Index of the first timestep for img2img/inpainting at {@code strength}: diffusers'
+     * {@code steps - min(int(steps * strength), steps)}.
+     */
+    public static int startIndex(int steps, double strength) {
+        int initTimestep = Math.min((int) (steps * strength), steps);
+        return Math.max(steps - initTimestep, 0);
+    }
+
+    /** Text conditioning: (2, L, D) = [negative, prompt] when guided, else (1, L, D) for the prompt. */
+    public NDArray encodePrompt(NDManager manager, String prompt, String negativePrompt, double guidance, int clipSkip) {
+        NDArray cond = embed(manager, prompt, clipSkip);
+        if (!guided(guidance)) {
+            return cond;
+        }
+        return NDArrays.concat(new NDList(embed(manager, negativePrompt, clipSkip), cond), 0);
+    }
+
+    private NDArray embed(NDManager manager, String text, int clipSkip) {
+        int[] ids = model.tokenizer().encode(text);
+        long[] longs = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            longs[i] = ids[i];
+        }
+        return model.textEncoder().encode(manager.create(longs, new Shape(1, ids.length)), clipSkip);
+    }
+
+    public NDArray txt2img(NDArray context, double guidance, DiffusionSampler sampler, ImageNoise noise,
+                           StepListener listener) throws GenerationCancelledException {
+        NDArray latents = noise.noise().mul(sampler.initNoiseSigma());
+        return denoise(new Loop(context, guidance, sampler, 0, noise.stepNoise(), listener), latents, null);
+    }
+
+    /**
+     * @param image (1, 3, H, W) in [-1, 1]
+     * @param start {@link #startIndex} of the strength
+     */
+    public NDArray img2img(NDArray context, double guidance, DiffusionSampler sampler, NDArray image, int start,
+                           ImageNoise noise, StepListener listener) throws GenerationCancelledException {
+        NDArray init = encode(image, noise.imageEncodeNoise());
+        NDArray latents = sampler.addNoise(init, noise.noise(), start);
+        return denoise(new Loop(context, guidance, sampler, start, noise.stepNoise(), listener), latents, null);
+    }
+
+    /**
+     * Repaints where {@code mask} is 1. A 9-channel inpainting UNet sees the mask and the masked image's
+     * latents; an ordinary UNet gets the known region blended back after every step.
+     *
+     * @param image (1, 3, H, W) in [-1, 1]
+     * @param mask  (1, 1, H, W) of 0/1
+     * @param start {@link #startIndex} of the strength (0 = start from pure noise)
+     */
+    public NDArray inpaint(NDArray context, double guidance, DiffusionSampler sampler, NDArray image, NDArray mask,
+                           int start, ImageNoise noise, StepListener listener) throws GenerationCancelledException {
+        Shape latentShape = noise.noise().getShape();
+        NDArray maskLatent = resizeNearest(mask, (int) latentShape.get(2), (int) latentShape.get(3));
+        boolean fromNoise = start == 0;
+        boolean nineChannel = model.inpainting();
+        NDArray imageLatents = fromNoise && nineChannel ? null : encode(image, noise.imageEncodeNoise());
+        NDArray latents = fromNoise ? noise.noise().mul(sampler.initNoiseSigma())
+                : sampler.addNoise(imageLatents, noise.noise(), start);
+        Loop loop = new Loop(context, guidance, sampler, start, noise.stepNoise(), listener);
+        if (nineChannel) {
+            NDArray masked = image.mul(mask.lt(0.5f).toType(image.getDataType(), false));
+            NDArray extra = NDArrays.concat(new NDList(maskLatent, encode(masked, noise.maskedEncodeNoise())), 1);
+            return denoise(loop, latents, guided(guidance) ? NDArrays.concat(new NDList(extra, extra), 0) : extra);
+        }
+        return denoiseBlended(loop, latents, imageLatents, noise.noise(), maskLatent);
+    }
+
+    /** Latents (already multiplied by the scaling factor) to a (1, 3, H, W) image in about [-1, 1]. */
+    public NDArray decode(NDArray latents) {
+        return model.vae().decode(latents.div(model.scalingFactor()));
+    }
+
+    private NDArray encode(NDArray image, NDArray encodeNoise) {
+        return model.vae().encode(image).sample(encodeNoise).mul(model.scalingFactor());
+    }
+
+    private record Loop(NDArray context, double guidance, DiffusionSampler sampler, int start, NoiseSource stepNoise,
+                        StepListener listener) {
+        int total() {
+            return sampler.timesteps().length - start;
+        }
+    }
+
+    private NDArray denoise(Loop loop, NDArray latents, NDArray unetExtra) throws GenerationCancelledException {
+        double[] timesteps = loop.sampler().timesteps();
+        loop.listener().onStep(0, loop.total(), latents);
+        for (int i = loop.start(); i < timesteps.length; i++) {
+            try (Scope scope = Scope.of(latents)) {
+                NDArray eps = predictNoise(loop, latents, i, timesteps[i], unetExtra);
+                latents = keepStep(scope, loop.sampler(), loop.sampler().step(eps, i, latents, loop.stepNoise()));
+            }
+            loop.listener().onStep(i - loop.start() + 1, loop.total(), latents);
+        }
+        return latents;
+    }
+
+    /** diffusers' legacy 4-channel inpainting: after each step the known region is reset to the noised original. */
+    private NDArray denoiseBlended(Loop loop, NDArray latents, NDArray known, NDArray noise, NDArray maskLatent)
+            throws GenerationCancelledException {
+        double[] timesteps = loop.sampler().timesteps();
+        NDArray keep = maskLatent.neg().add(1f);
+        loop.listener().onStep(0, loop.total(), latents);
+        for (int i = loop.start(); i < timesteps.length; i++) {
+            try (Scope scope = Scope.of(latents)) {
+                NDArray eps = predictNoise(loop, latents, i, timesteps[i], null);
+                NDArray stepped = loop.sampler().step(eps, i, latents, loop.stepNoise());
+                NDArray proper = i < timesteps.length - 1 ? loop.sampler().addNoise(known, noise, i + 1) : known;
+                latents = keepStep(scope, loop.sampler(), stepped.mul(maskLatent).add(proper.mul(keep)));
+            }
+            loop.listener().onStep(i - loop.start() + 1, loop.total(), latents);
+        }
+        return latents;
+    }
+
+    /** Frees a step's temporaries: only the new latents and what the sampler remembers survive. */
+    private static NDArray keepStep(Scope scope, DiffusionSampler sampler, NDArray latents) {
+        sampler.history().forEach(scope::keep);
+        return scope.keep(latents);
+    }
+
+    /** One UNet call (both guidance halves in one batch), intermediates freed on return. */
+    private NDArray predictNoise(Loop loop, NDArray latents, int index, double timestep, NDArray unetExtra) {
+        try (Scope scope = Scope.of(latents)) {
+            NDArray input = loop.sampler().scaleModelInput(latents, index);
+            boolean guided = guided(loop.guidance());
+            NDArray batch = guided ? NDArrays.concat(new NDList(input, input), 0) : input;
+            if (unetExtra != null) {
+                batch = NDArrays.concat(new NDList(batch, unetExtra), 1);
+            }
+            NDArray t = scope.manager().create(new float[] {(float) timestep});
+            NDArray out = model.unet().forward(batch, t, loop.context());
+            if (!guided) {
+                return scope.keep(out);
+            }
+            NDList halves = out.split(2, 0);
+            NDArray uncond = halves.get(0);
+            return scope.keep(uncond.add(halves.get(1).sub(uncond).mul((float) loop.guidance())));
+        }
+    }
+
+    /** torch's {@code interpolate(x, size, mode="nearest")} on (B, C, H, W): source index floor(i * in / out). */
+    static NDArray resizeNearest(NDArray x, int height, int width) {
+        Shape s = x.getShape();
+        int planes = (int) (s.get(0) * s.get(1));
+        int inH = (int) s.get(2);
+        int inW = (int) s.get(3);
+        long[] rows = nearestIndices(inH, height);
+        long[] cols = nearestIndices(inW, width);
+        float[] in = x.toType(DataType.FLOAT32, false).toFloatArray();
+        float[] out = new float[planes * height * width];
+        for (int p = 0; p < planes; p++) {
+            for (int y = 0; y < height; y++) {
+                for (int c = 0; c < width; c++) {
+                    out[(p * height + y) * width + c] = in[(int) ((p * inH + rows[y]) * inW + cols[c])];
+                }
+            }
+        }
+        return x.getManager().create(out, new Shape(s.get(0), s.get(1), height, width));
+    }
+
+    private static long[] nearestIndices(int in, int out) {
+        float scale = (float) in / out;
+        long[] idx = new long[out];
+        for (int i = 0; i < out; i++) {
+            idx[i] = Math.min((long) Math.floor(i * scale), in - 1);
+        }
+        return idx;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.sdbot.inference.sampling;
+
+import ai.djl.ndarray.NDArray;
+
+import java.util.List;
+
+/**
+ * One diffusers scheduler, already set to a number of inference steps. The pipeline calls the model
+ * once per entry of {@link #timesteps()} (PLMS has one more entry than steps) and knows nothing else
+ * about the sampler. Stateful samplers (PLMS, LMS, DPM++) remember earlier model outputs, so a fresh
+ * instance is needed per image.
+ */
+public interface DiffusionSampler {
+
+    /** The timestep passed to the model at each call, in order. */
+    double[] timesteps();
+
+    /** Scale of the start noise: start latents = noise * initNoiseSigma. */
+    float initNoiseSigma();
+
+    /** The model input at call {@code index} (k-diffusion samplers divide by sqrt(sigma^2 + 1)). */
+    NDArray scaleModelInput(NDArray sample, int index);
+
+    /** The sample after call {@code index}, given the model output at that call. */
+    NDArray step(NDArray modelOutput, int index, NDArray sample, NoiseSource noise);
+
+    /** {@code original} noised to the level of call {@code index} (img2img start, inpainting blend). */
+    NDArray addNoise(NDArray original, NDArray noise, int index);
+
+    /**
+     * The arrays this sampler remembers for its next steps (earlier model outputs, derivatives...): a
+     * caller that frees each step's temporaries must keep these alive.
+     */
+    default List<NDArray> history() {
+        return List.of();
+    }
+
+    /** Whether {@link #step} draws fresh noise (ancestral samplers). */
+    default boolean usesStepNoise() {
+        return false;
+    }
+
+    static float sqrt(float x) {
+        return (float) Math.sqrt(x);
+    }
+}

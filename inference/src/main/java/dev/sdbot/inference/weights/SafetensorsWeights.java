@@ -1,0 +1,33 @@
+package dev.sdbot.inference.weights;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.sdbot.inference.nn.Weights;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Every tensor of one safetensors file, under its stored name, converted to a compute dtype. */
+public final class SafetensorsWeights {
+    private SafetensorsWeights() {
+    }
+
+    /**
+     * Loads all floating-point tensors of {@code file} into {@code manager}; integer buffers (such as
+     * {@code position_ids}) are skipped, no model reads them.
+     */
+    public static Weights loadAll(Path file, NDManager manager, DataType dtype) {
+        Map<String, NDArray> tensors = new HashMap<>();
+        try (SafetensorsFile st = SafetensorsFile.open(file)) {
+            for (String key : st.keys()) {
+                String stored = st.info(key).dtype();
+                if (stored.startsWith("F") || stored.equals("BF16")) {
+                    tensors.put(key, st.load(key, manager, dtype));
+                }
+            }
+        }
+        return new Weights(tensors, file.toString());
+    }
+}

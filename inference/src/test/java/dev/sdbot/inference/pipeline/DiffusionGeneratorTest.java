@@ -1,0 +1,224 @@
+package dev.sdbot.inference.pipeline;
+
+import dev.sdbot.inference.Fixtures;
+import dev.sdbot.inference.api.GeneratedImage;
+import dev.sdbot.inference.api.GenerationCancelledException;
+import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.GenerationResult;
+import dev.sdbot.inference.api.InvalidRequestException;
+import dev.sdbot.inference.api.Progress;
+import dev.sdbot.inference.api.ProgressListener;
+import dev.sdbot.inference.api.Sampler;
+import dev.sdbot.inference.image.ImageCodec;
+import dev.sdbot.inference.image.PngText;
+import dev.sdbot.inference.image.RgbImage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DiffusionGeneratorTest {
+    private static final String MODEL = "mini-sd15";
+    @TempDir
+    static Path models;
+    private static DiffusionGenerator generator;
+
+    /**
+     * A models directory: the fixture folder, the fixture single file (with the sidecar config its tiny text
+     * encoder needs) under the same name, a complete folder around the 9-channel UNet, and two things that
+     * are not models (a LoRA, a lone UNet folder).
+     */
+    @BeforeAll
+    static void open() throws IOException {
+        Files.createSymbolicLink(models.resolve(MODEL), Fixtures.LDM.resolve(MODEL));
+        Files.createSymbolicLink(models.resolve("mini-sd15.safetensors"), Fixtures.LDM.resolve("mini-sd15.safetensors"));
+        Files.writeString(models.resolve("mini-sd15.json"), "{\"text_encoder\": {\"num_attention_heads\": 4}}");
+        Files.createSymbolicLink(models.resolve("mini-sd15-lora.safetensors"),
+                Fixtures.LDM.resolve("mini-sd15-lora.safetensors"));
+        Files.createSymbolicLink(models.resolve("mini-sd15-inpainting"), Fixtures.LDM.resolve("mini-sd15-inpainting"));
+        Path inpaint = Files.createDirectories(models.resolve("inpaint"));
+        for (String part : List.of("vae", "text_encoder", "tokenizer", "scheduler", "safety_checker", "feature_extractor")) {
+            Files.createSymbolicLink(inpaint.resolve(part), Fixtures.LDM.resolve(MODEL).resolve(part));
+        }
+        Files.createSymbolicLink(inpaint.resolve("unet"), Fixtures.LDM.resolve("mini-sd15-inpainting/unet"));
+        generator = new DiffusionGenerator(models, 4);
+    }
+
+    @AfterAll
+    static void close() {
+        generator.close();
+    }
+
+    private static GenerationRequest request(Sampler sampler, Long seed, int count, byte[] init, double strength,
+                                             byte[] mask, String model) {
+        return new GenerationRequest("a red apple on a table", "blurry", model, sampler, 4, 7.0, 64, 64, seed, count,
+                init, strength, mask, 1);
+    }
+
+    private static GenerationRequest txt2img(Sampler sampler, Long seed, int count) {
+        return request(sampler, seed, count, null, 0.75, null, MODEL);
+    }
+
+    @Test
+    void txt2imgGivesSeededPngsWithParametersAndProgress() throws Exception {
+        List<Progress> progress = new ArrayList<>();
+        GenerationResult result = generator.generate(txt2img(Sampler.EULER_A, 42L, 2), progress::add);
+
+        assertThat(result.images()).extracting(GeneratedImage::seed).containsExactly(42L, 43L);
+        assertThat(result.gpuMillis()).isPositive();
+        for (GeneratedImage image : result.images()) {
+            RgbImage rgb = ImageCodec.decode(image.png());
+            assertThat(rgb.width()).isEqualTo(64);
+            assertThat(rgb.height()).isEqualTo(64);
+            assertThat(PngText.read(image.png()).get("parameters"))
+                    .contains("a red apple on a table", "Negative prompt: blurry", "Steps: 4", "Sampler: Euler a",
+                            "Seed: " + image.seed(), "Size: 64x64", "Model: " + MODEL);
+            assertThat(image.nsfwScores()).isNotEmpty(); // mini-sd15 has a safety checker
+        }
+        assertThat(progress).extracting(Progress::step).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+        assertThat(progress).allMatch(p -> p.totalSteps() == 8 && p.previewPng() == null);
+        assertThat(generator.loadedModels()).contains(MODEL);
+
+        // Image i depends only on seed + i, not on the count.
+        GenerationResult second = generator.generate(txt2img(Sampler.EULER_A, 43L, 1), ProgressListener.NONE);
+        assertThat(second.images().get(0).png()).isEqualTo(result.images().get(1).png());
+    }
+
+    @Test
+    void everySamplerRunsAndMissingSeedIsReported() throws Exception {
+        for (Sampler sampler : Sampler.values()) {
+            GenerationResult result = generator.generate(txt2img(sampler, null, 1), ProgressListener.NONE);
+            long seed = result.images().get(0).seed();
+            assertThat(seed).isBetween(0L, (1L << 32) - 1);
+            assertThat(PngText.read(result.images().get(0).png()).get("parameters"))
+                    .contains("Sampler: " + sampler.displayName(), "Seed: " + seed);
+        }
+    }
+
+    @Test
+    void img2imgAndInpaintingFromEncodedImages() throws Exception {
+        byte[] init = generator.generate(txt2img(Sampler.DDIM, 7L, 1), ProgressListener.NONE).images().get(0).png();
+        byte[] mask = ImageCodec.encodePng(square(64, 16, 48));
+
+        List<Progress> progress = new ArrayList<>();
+        GenerationResult img2img = generator.generate(
+                request(Sampler.DDIM, 1L, 1, init, 0.5, null, MODEL), progress::add);
+        assertThat(progress).extracting(Progress::totalSteps).containsOnly(2);
+        assertThat(PngText.read(img2img.images().get(0).png()).get("parameters")).contains("Denoising strength: 0.5");
+
+        GenerationResult blended = generator.generate(
+                request(Sampler.EULER, 1L, 1, init, 1.0, mask, MODEL), ProgressListener.NONE);
+        RgbImage original = ImageCodec.decode(init);
+        RgbImage repainted = ImageCodec.decode(blended.images().get(0).png());
+        assertThat(repainted.sample(2, 2, 0)).isCloseTo(original.sample(2, 2, 0), org.assertj.core.data.Offset.offset(40));
+
+        GenerationResult nine = generator.generate(
+                request(Sampler.DPMPP_2M, 1L, 1, init, 1.0, mask, "inpaint"), ProgressListener.NONE);
+        assertThat(ImageCodec.decode(nine.images().get(0).png()).width()).isEqualTo(64);
+        assertThatThrownBy(() -> generator.generate(
+                request(Sampler.DDIM, 1L, 1, null, 1.0, null, "inpaint"), ProgressListener.NONE))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("inpainting model");
+    }
+
+    @Test
+    void cancellationStopsBetweenSteps() throws Exception {
+        List<Progress> progress = new ArrayList<>();
+        ProgressListener cancelAfterTwo = new ProgressListener() {
+            @Override
+            public void onProgress(Progress p) {
+                progress.add(p);
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return progress.size() >= 2;
+            }
+
+            @Override
+            public boolean wantsPreview() {
+                return true;
+            }
+        };
+        assertThatThrownBy(() -> generator.generate(txt2img(Sampler.DDIM, 1L, 2), cancelAfterTwo))
+                .isInstanceOf(GenerationCancelledException.class).hasMessageContaining("2 steps");
+        assertThat(progress).hasSize(2).allMatch(p -> p.previewPng() != null);
+        assertThat(ImageCodec.decode(progress.get(0).previewPng()).width()).isEqualTo(8);
+    }
+
+    @Test
+    void badRequestsAreRejectedWithReasons() {
+        byte[] notAnImage = "not an image".getBytes();
+        record Bad(GenerationRequest request, String message) {
+        }
+        GenerationRequest ok = txt2img(Sampler.DDIM, 1L, 1);
+        List<Bad> bad = List.of(
+                new Bad(with(ok, 100, 64, 4, 7, 1), "width must be a multiple of 8"),
+                new Bad(with(ok, 64, 0, 4, 7, 1), "height must be a multiple of 8"),
+                new Bad(with(ok, 64, 64, 0, 7, 1), "steps must be between 1 and 150"),
+                new Bad(with(ok, 64, 64, 151, 7, 1), "steps must be between 1 and 150"),
+                new Bad(with(ok, 64, 64, 4, 0.5, 1), "cfg scale must be between 1 and 30"),
+                new Bad(with(ok, 64, 64, 4, 31, 1), "cfg scale must be between 1 and 30"),
+                new Bad(with(ok, 64, 64, 4, 7, 5), "count must be between 1 and 4"),
+                new Bad(request(Sampler.DDIM, 1L, 1, null, 0.5, null, "nope"), "unknown model 'nope'"),
+                new Bad(request(Sampler.DDIM, 1L, 1, notAnImage, 0.5, null, MODEL), "image"),
+                new Bad(request(Sampler.DDIM, 1L, 1, null, 0.5, notAnImage, MODEL), "mask image needs an init image"),
+                new Bad(request(Sampler.DDIM, 1L, 1, ImageCodec.encodePng(square(64, 0, 64)), 0.1, null, MODEL),
+                        "leaves no denoising step"),
+                new Bad(request(Sampler.DDIM, 1L, 1, ImageCodec.encodePng(square(64, 0, 64)), 0.5,
+                        ImageCodec.encodePng(new RgbImage(64, 64, new byte[64 * 64 * 3])), MODEL), "nothing to repaint"),
+                new Bad(new GenerationRequest("x", "", MODEL, Sampler.DDIM, 4, 7, 64, 64, 1L, 1, null, 0.5, null, 9),
+                        "clip skip 9 exceeds"));
+        for (Bad b : bad) {
+            assertThatThrownBy(() -> generator.generate(b.request(), ProgressListener.NONE))
+                    .as(b.message()).isInstanceOf(InvalidRequestException.class).hasMessageContaining(b.message());
+        }
+    }
+
+    @Test
+    void singleFileCheckpointGivesTheFolderModelsImage() throws Exception {
+        assertThat(generator.availableModels()).contains("mini-sd15.safetensors");
+        GenerationRequest folder = txt2img(Sampler.DPMPP_2M_KARRAS, 5L, 1);
+        GenerationRequest single = request(Sampler.DPMPP_2M_KARRAS, 5L, 1, null, 0.75, null, "mini-sd15.safetensors");
+        GeneratedImage a = generator.generate(folder, ProgressListener.NONE).images().get(0);
+        GeneratedImage b = generator.generate(single, ProgressListener.NONE).images().get(0);
+        assertThat(ImageCodec.decode(b.png()).pixels()).isEqualTo(ImageCodec.decode(a.png()).pixels());
+        assertThat(b.nsfwScores()).isEmpty(); // no safety checker in a single file
+    }
+
+    @Test
+    void cacheKeepsModelsWithinItsBudget() throws Exception {
+        try (DiffusionGenerator tiny = new DiffusionGenerator(models, 0)) {
+            tiny.generate(txt2img(Sampler.DDIM, 1L, 1), ProgressListener.NONE);
+            assertThat(tiny.loadedModels()).isEmpty();
+        }
+        assertThat(generator.availableModels())
+                .containsExactlyInAnyOrder(MODEL, "mini-sd15.safetensors", "inpaint");
+    }
+
+    private static GenerationRequest with(GenerationRequest r, int width, int height, int steps, double cfg, int count) {
+        return new GenerationRequest(r.prompt(), r.negativePrompt(), r.model(), r.sampler(), steps, cfg, width, height,
+                r.seed(), count, r.initImage(), r.strength(), r.maskImage(), r.clipSkip());
+    }
+
+    /** White square [from, to) on black, size x size. */
+    private static RgbImage square(int size, int from, int to) {
+        byte[] px = new byte[size * size * 3];
+        for (int y = from; y < to; y++) {
+            for (int x = from; x < to; x++) {
+                for (int c = 0; c < 3; c++) {
+                    px[(y * size + x) * 3 + c] = (byte) 255;
+                }
+            }
+        }
+        return new RgbImage(size, size, px);
+    }
+}
