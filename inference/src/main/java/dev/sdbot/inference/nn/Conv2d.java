@@ -15,6 +15,8 @@ import ai.djl.ndarray.types.Shape;
 public record Conv2d(NDArray weight, NDArray bias, int stride, int padding) {
     /** Output positions (batch * height * width) up to which the im2col GEMM beats oneDNN. */
     static final long GEMM_MAX_POSITIONS = 256;
+    /** Only small kernels (3x3, 1x1): im2col makes one slice per kernel tap. */
+    static final long GEMM_MAX_TAPS = 9;
 
     /** Loads {@code prefix.weight}/{@code prefix.bias}; padding defaults to "same" for odd kernels. */
     public static Conv2d load(Weights w, String prefix, int stride) {
@@ -33,7 +35,7 @@ public record Conv2d(NDArray weight, NDArray bias, int stride, int padding) {
         long kw = weight.getShape().get(3);
         long outH = (s.get(2) + 2L * padding - kh) / stride + 1;
         long outW = (s.get(3) + 2L * padding - kw) / stride + 1;
-        if (s.get(0) * outH * outW <= GEMM_MAX_POSITIONS) {
+        if (s.get(0) * outH * outW <= GEMM_MAX_POSITIONS && kh * kw <= GEMM_MAX_TAPS) {
             return im2colGemm(x, outH, outW);
         }
         return ai.djl.nn.convolutional.Conv2d.conv2d(x, weight, bias, new Shape(stride, stride),
