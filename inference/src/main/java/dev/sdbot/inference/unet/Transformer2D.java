@@ -63,7 +63,10 @@ final class Transformer2D {
                 h = projInLinear.forward(h.reshape(b, c, hw).transpose(0, 2, 1));
             } else {
                 h = projInConv.forward(h);
-                h = h.reshape(b, h.getShape().get(1), hw).transpose(0, 2, 1);
+                long inner = h.getShape().get(1);
+                // the (B, HW, C) view is copied once into a contiguous tensor (reshaping a transposed view to
+                // (B*HW, C) forces it); left strided, every layer norm and linear below would copy it again
+                h = h.reshape(b, inner, hw).transpose(0, 2, 1).reshape(b * hw, inner).reshape(b, hw, inner);
             }
             for (TransformerBlock block : blocks) {
                 h = block.forward(h, context);
