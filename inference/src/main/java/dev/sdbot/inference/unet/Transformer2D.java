@@ -7,6 +7,7 @@ import dev.sdbot.inference.nn.GroupNorm;
 import dev.sdbot.inference.nn.Linear;
 import dev.sdbot.inference.nn.Scope;
 import dev.sdbot.inference.nn.Weights;
+import dev.sdbot.inference.weights.CheckpointException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,7 @@ final class Transformer2D {
             blocks.add(TransformerBlock.load(w.sub("transformer_blocks." + i), heads, upcastAttention));
         }
         if (blocks.isEmpty()) {
-            throw new dev.sdbot.inference.weights.CheckpointException("Transformer2D without transformer_blocks");
+            throw new CheckpointException("Transformer2D without transformer_blocks");
         }
         boolean linear = w.get("proj_in.weight").getShape().dimension() == 2;
         return new Transformer2D(GroupNorm.load(w, "norm", groups, NORM_EPS),
