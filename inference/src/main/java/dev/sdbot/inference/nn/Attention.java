@@ -26,35 +26,41 @@ public final class Attention {
      * @return (B, Lq, heads*d)
      */
     public static NDArray multiHead(NDArray q, NDArray k, NDArray v, int heads, NDArray mask) {
+        return multiHead(q, k, v, heads, mask, MAX_SCORE_ELEMENTS);
+    }
+
+    static NDArray multiHead(NDArray q, NDArray k, NDArray v, int heads, NDArray mask, long maxScoreElements) {
         long b = q.getShape().get(0);
         long lq = q.getShape().get(1);
         long lk = k.getShape().get(1);
         long inner = q.getShape().get(2);
         long d = inner / heads;
         float scale = (float) (1.0 / Math.sqrt(d));
-        NDArray qh = q.reshape(b, lq, heads, d).transpose(0, 2, 1, 3);
-        NDArray kt = k.reshape(b, lk, heads, d).transpose(0, 2, 3, 1);
-        NDArray vh = v.reshape(b, lk, heads, d).transpose(0, 2, 1, 3);
-        long slice = Math.max(1, MAX_SCORE_ELEMENTS / (b * heads * lk));
+        // (B*heads, L, d) layouts: merging the batch and head axes of the transposed views makes libtorch copy
+        // them once into contiguous tensors, so the batched matMuls below never re-copy per slice.
+        NDArray qh = q.reshape(b, lq, heads, d).transpose(0, 2, 1, 3).reshape(b * heads, lq, d).mul(scale);
+        NDArray kt = k.reshape(b, lk, heads, d).transpose(0, 2, 3, 1).reshape(b * heads, d, lk);
+        NDArray vh = v.reshape(b, lk, heads, d).transpose(0, 2, 1, 3).reshape(b * heads, lk, d);
+        NDArray m = mask == null ? null : mask.broadcast(b, heads, lq, lk).reshape(b * heads, lq, lk);
+        long slice = Math.max(1, maxScoreElements / (b * heads * lk));
         NDArray out;
         if (slice >= lq) {
-            out = attend(qh, kt, vh, scale, mask);
+            out = attend(qh, kt, vh, m);
         } else {
             NDList parts = new NDList();
             for (long start = 0; start < lq; start += slice) {
                 long end = Math.min(lq, start + slice);
-                NDArray maskPart = mask == null ? null : mask.get(":,:,{}:{}", start, end);
-                parts.add(attend(qh.get(":,:,{}:{}", start, end), kt, vh, scale, maskPart));
+                parts.add(attend(qh.get(":,{}:{}", start, end), kt, vh, m == null ? null : m.get(":,{}:{}", start, end)));
             }
-            out = NDArrays.concat(parts, 2);
+            out = NDArrays.concat(parts, 1);
         }
-        return out.transpose(0, 2, 1, 3).reshape(b, lq, inner);
+        return out.reshape(b, heads, lq, d).transpose(0, 2, 1, 3).reshape(b, lq, inner);
     }
 
-    private static NDArray attend(NDArray q, NDArray kt, NDArray v, float scale, NDArray mask) {
-        NDArray scores = q.mul(scale).matMul(kt);
+    private static NDArray attend(NDArray q, NDArray kt, NDArray v, NDArray mask) {
+        NDArray scores = q.matMul(kt);
         if (mask != null) {
-            scores = scores.add(mask);
+            scores.addi(mask);
         }
         return scores.softmax(-1).matMul(v);
     }

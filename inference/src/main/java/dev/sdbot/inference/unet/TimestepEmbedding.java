@@ -2,8 +2,10 @@ package dev.sdbot.inference.unet;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.sdbot.inference.nn.Activations;
 import dev.sdbot.inference.nn.Linear;
 import dev.sdbot.inference.nn.Weights;
@@ -44,10 +46,10 @@ final class TimestepEmbedding {
         NDArray args = timesteps.toType(DataType.FLOAT32, false).reshape(-1, 1).mul(freqs.reshape(1, half));
         NDArray sin = args.sin();
         NDArray cos = args.cos();
-        NDArray emb = flipSinToCos ? NDArrays.concat(new ai.djl.ndarray.NDList(cos, sin), 1)
-                : NDArrays.concat(new ai.djl.ndarray.NDList(sin, cos), 1);
+        NDArray emb = flipSinToCos ? NDArrays.concat(new NDList(cos, sin), 1)
+                : NDArrays.concat(new NDList(sin, cos), 1);
         if (channels % 2 == 1) {
-            emb = emb.pad(new ai.djl.ndarray.types.Shape(0, 1), 0);
+            emb = emb.pad(new Shape(0, 1), 0);
         }
         NDArray h = Activations.siluInPlace(linear1.forward(emb.toType(type, false)));
         return linear2.forward(h);

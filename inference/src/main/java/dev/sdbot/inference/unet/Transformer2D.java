@@ -7,6 +7,7 @@ import dev.sdbot.inference.nn.GroupNorm;
 import dev.sdbot.inference.nn.Linear;
 import dev.sdbot.inference.nn.Scope;
 import dev.sdbot.inference.nn.Weights;
+import dev.sdbot.inference.weights.CheckpointException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,7 @@ final class Transformer2D {
             blocks.add(TransformerBlock.load(w.sub("transformer_blocks." + i), heads, upcastAttention));
         }
         if (blocks.isEmpty()) {
-            throw new dev.sdbot.inference.weights.CheckpointException("Transformer2D without transformer_blocks");
+            throw new CheckpointException("Transformer2D without transformer_blocks");
         }
         boolean linear = w.get("proj_in.weight").getShape().dimension() == 2;
         return new Transformer2D(GroupNorm.load(w, "norm", groups, NORM_EPS),
@@ -63,7 +64,10 @@ final class Transformer2D {
                 h = projInLinear.forward(h.reshape(b, c, hw).transpose(0, 2, 1));
             } else {
                 h = projInConv.forward(h);
-                h = h.reshape(b, h.getShape().get(1), hw).transpose(0, 2, 1);
+                long inner = h.getShape().get(1);
+                // the (B, HW, C) view is copied once into a contiguous tensor (reshaping a transposed view to
+                // (B*HW, C) forces it); left strided, every layer norm and linear below would copy it again
+                h = h.reshape(b, inner, hw).transpose(0, 2, 1).reshape(b * hw, inner).reshape(b, hw, inner);
             }
             for (TransformerBlock block : blocks) {
                 h = block.forward(h, context);

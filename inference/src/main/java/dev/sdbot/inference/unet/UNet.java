@@ -8,6 +8,7 @@ import dev.sdbot.inference.nn.Conv2d;
 import dev.sdbot.inference.nn.GroupNorm;
 import dev.sdbot.inference.nn.Scope;
 import dev.sdbot.inference.nn.Weights;
+import dev.sdbot.inference.weights.CheckpointException;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -64,7 +65,7 @@ public final class UNet {
         }
         Conv2d convIn = Conv2d.load(w, "conv_in");
         if (convIn.weight().getShape().get(1) != c.inChannels()) {
-            throw new dev.sdbot.inference.weights.CheckpointException("UNet conv_in takes "
+            throw new CheckpointException("UNet conv_in takes "
                     + convIn.weight().getShape().get(1) + " channels but the config says " + c.inChannels());
         }
         return new UNet(c,

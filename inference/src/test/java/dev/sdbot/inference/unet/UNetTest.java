@@ -78,7 +78,7 @@ class UNetTest {
             NDArray t = m.create(new long[] {1, 999});
             NDArray context = m.ones(new Shape(2, 77, 32));
             unet.forward(sample, t, context).close();
-            // counts include the sub-manager's arrays: weights, GroupNorm caches, the three inputs
+            // counts include the sub-manager's arrays: the weights and the three inputs
             int before = modelManager.getManagedArrays().size();
             NDArray out = unet.forward(sample, t, context);
             assertThat(m.getManagedArrays()).containsExactlyInAnyOrder(sample, t, context, out);
