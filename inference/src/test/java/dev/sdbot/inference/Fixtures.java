@@ -22,6 +22,11 @@ public final class Fixtures {
                 return candidate;
             }
         }
+        // a clone outside the workspace (e.g. a CI scratch directory) still finds the shared fixtures
+        Path workspace = Path.of("/work/shared/fixtures/ldm");
+        if (Files.isDirectory(workspace)) {
+            return workspace;
+        }
         throw new IllegalStateException("fixtures not found: set -Dsdbot.fixtures=/path/to/shared/fixtures/ldm");
     }
 }
