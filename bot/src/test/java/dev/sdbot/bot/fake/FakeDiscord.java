@@ -265,6 +265,9 @@ public final class FakeDiscord implements AutoCloseable {
 
     /** The interaction's original response message (a deferred reply, or the clicked message for buttons). */
     public Optional<FakeMessage> original(FakeInteraction interaction) {
+        if (!interaction.acknowledged()) {
+            return Optional.empty();
+        }
         return Optional.ofNullable(messages.get(interaction.originalMessageId()));
     }
 
@@ -420,7 +423,8 @@ public final class FakeDiscord implements AutoCloseable {
                     kept.add(oldFiles.get(i));
                 }
             }
-            for (RecordedCall.UploadedFile file : files) {
+            for (int i = 0; i < files.size(); i++) {
+                RecordedCall.UploadedFile file = renamed(files.get(i), i, wanted);
                 HostedFile hosted = hostAttachment(file.filename(), contentType(file.filename()), file.bytes());
                 attachments.add(attachmentJson(hosted));
                 kept.add(file);
@@ -432,6 +436,23 @@ public final class FakeDiscord implements AutoCloseable {
                 message.replace(json, kept);
             }
         }
+    }
+
+    /** Like Discord, the payload's attachment entry {id: index} names the file and marks spoilers. */
+    private static RecordedCall.UploadedFile renamed(RecordedCall.UploadedFile file, int index, JsonNode attachments) {
+        if (attachments == null) {
+            return file;
+        }
+        for (JsonNode a : attachments) {
+            if (a.path("id").asText().equals(Integer.toString(index))) {
+                String name = a.path("filename").asText(file.filename());
+                if (a.path("is_spoiler").asBoolean(false) && !name.startsWith("SPOILER_")) {
+                    name = "SPOILER_" + name;
+                }
+                return new RecordedCall.UploadedFile(file.field(), name, file.bytes());
+            }
+        }
+        return file;
     }
 
     private ObjectNode attachmentJson(HostedFile file) {
