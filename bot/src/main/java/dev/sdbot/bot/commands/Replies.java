@@ -2,9 +2,15 @@ package dev.sdbot.bot.commands;
 
 import net.dv8tion.jda.api.interactions.InteractionHook;
 import net.dv8tion.jda.api.interactions.callbacks.IReplyCallback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.RejectedExecutionException;
 
 /** Ephemeral error answers, whether or not the interaction was already acknowledged. */
 public final class Replies {
+    private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
+
     private Replies() {
     }
 
@@ -22,6 +28,10 @@ public final class Replies {
      * public "thinking..." placeholder is removed.
      */
     public static void rejectDeferred(InteractionHook hook, String message) {
-        hook.sendMessage(message).setEphemeral(true).queue(sent -> hook.deleteOriginal().queue());
+        try {
+            hook.sendMessage(message).setEphemeral(true).queue(sent -> hook.deleteOriginal().queue());
+        } catch (RejectedExecutionException e) {
+            LOG.debug("could not send an error reply, the Discord connection is shutting down");
+        }
     }
 }

@@ -35,7 +35,7 @@ public final class DiscordConnection implements AutoCloseable {
         if (settings.shards() == 0) {
             JDABuilder builder = JDABuilder.createLight(settings.token(), INTENTS)
                     .setRestConfig(rest)
-                    .setEventPassthrough(true)
+                    .setRawEventsEnabled(true)
                     .addEventListeners(listeners);
             if (settings.gatewayUrl() != null) {
                 builder.setSessionController(new FixedGatewaySessionController(settings.gatewayUrl().toString()));
@@ -45,7 +45,7 @@ public final class DiscordConnection implements AutoCloseable {
         DefaultShardManagerBuilder builder = DefaultShardManagerBuilder.createLight(settings.token(), INTENTS)
                 .setRestConfig(rest)
                 .setShardsTotal(settings.shards())
-                .setEventPassthrough(true)
+                .setRawEventsEnabled(true)
                 .addEventListeners(listeners);
         if (settings.gatewayUrl() != null) {
             builder.setSessionController(new FixedGatewaySessionController(settings.gatewayUrl().toString()));

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -113,7 +114,11 @@ public final class ProgressReporter implements AutoCloseable {
             if (preview != null) {
                 edit.setFiles(FileUpload.fromData(preview, "preview.png"));
             }
-            t.lastEdit = t.hook.editOriginal(edit.build()).submit();
+            try {
+                t.lastEdit = t.hook.editOriginal(edit.build()).submit();
+            } catch (RejectedExecutionException e) {
+                LOG.debug("not showing progress of job {}: Discord connection is shutting down", job.id());
+            }
         }
     }
 

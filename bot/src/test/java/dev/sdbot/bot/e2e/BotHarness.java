@@ -61,6 +61,13 @@ final class BotHarness implements AutoCloseable {
                 new DiscordBot.Options(DEFAULTS, PROGRESS_INTERVAL, Duration.ofSeconds(1)));
     }
 
+    /** Starts the bot again if a failed test left it stopped. */
+    void ensureBotRunning() throws InterruptedException {
+        if (bot == null) {
+            startBot();
+        }
+    }
+
     void stopBot() {
         bot.close();
         botEvents.close();
