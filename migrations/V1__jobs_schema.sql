@@ -108,8 +108,6 @@ CREATE TABLE workers (
     heartbeat_at         timestamptz NOT NULL,
     stopped_at           timestamptz,
     consecutive_failures int         NOT NULL DEFAULT 0,
-    jobs_succeeded       bigint      NOT NULL DEFAULT 0,
-    jobs_failed          bigint      NOT NULL DEFAULT 0,
     quarantined_at       timestamptz,
     quarantine_reason    text
 );
@@ -162,6 +160,7 @@ CREATE TABLE usage_ledger (
 );
 
 CREATE INDEX usage_ledger_day_idx ON usage_ledger (usage_day, guild_id, user_id);
+CREATE INDEX usage_ledger_worker_idx ON usage_ledger (worker_id, recorded_at);
 
 -- Today's totals per user, kept next to the ledger so the quota check at submit is one row read.
 -- Rows of past days are removed by the daily reset job.

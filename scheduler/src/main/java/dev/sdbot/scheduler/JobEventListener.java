@@ -9,6 +9,10 @@ public interface JobEventListener {
     default void onProgress(long jobId, int step, int totalSteps) {
     }
 
+    /** A worker registered (started or restarted) and may take jobs. */
+    default void onWorkerRegistered(String workerId) {
+    }
+
     /**
      * The listener (re)connected. Events may have been missed while disconnected, so a listener
      * that keeps state should re-read what it cares about.

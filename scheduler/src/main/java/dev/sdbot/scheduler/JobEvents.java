@@ -1,6 +1,7 @@
 package dev.sdbot.scheduler;
 
 import dev.sdbot.scheduler.events.PgListener;
+import dev.sdbot.scheduler.store.WorkerStore;
 
 import javax.sql.DataSource;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class JobEvents implements AutoCloseable {
     private final PgListener pgListener;
 
     public JobEvents(DataSource dataSource, String name) {
-        this.pgListener = new PgListener(dataSource, List.of(STATE_CHANNEL, PROGRESS_CHANNEL), this::dispatch,
+        this.pgListener = new PgListener(dataSource, List.of(STATE_CHANNEL, PROGRESS_CHANNEL, WorkerStore.WORKER_CHANNEL), this::dispatch,
                 () -> listeners.forEach(JobEventListener::onConnected), name);
     }
 
@@ -47,6 +48,8 @@ public final class JobEvents implements AutoCloseable {
             int step = Integer.parseInt(payload.substring(colon + 1, slash));
             int total = Integer.parseInt(payload.substring(slash + 1));
             listeners.forEach(l -> l.onProgress(id, step, total));
+        } else if (WorkerStore.WORKER_CHANNEL.equals(channel)) {
+            listeners.forEach(l -> l.onWorkerRegistered(payload));
         }
     }
 

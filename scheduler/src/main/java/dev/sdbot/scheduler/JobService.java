@@ -1,13 +1,11 @@
 package dev.sdbot.scheduler;
 
-import dev.sdbot.db.store.QuotaRuleStore;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.scheduler.store.JobStore;
 import dev.sdbot.scheduler.store.ResultStore;
 import dev.sdbot.scheduler.store.Sql;
 import dev.sdbot.scheduler.store.UsageStore;
 import dev.sdbot.scheduler.store.WorkerStore;
-import org.hibernate.SessionFactory;
 
 import javax.sql.DataSource;
 import java.security.SecureRandom;
@@ -38,12 +36,12 @@ public final class JobService {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    public JobService(DataSource dataSource, SessionFactory sessionFactory, SchedulerSettings settings, Clock clock) {
+    public JobService(DataSource dataSource, SchedulerSettings settings, Clock clock) {
         this.dataSource = dataSource;
         this.jobs = new JobStore(dataSource);
         this.results = new ResultStore(dataSource);
         this.workers = new WorkerStore(dataSource);
-        this.quotas = new QuotaService(new QuotaRuleStore(sessionFactory), new UsageStore(dataSource), jobs, clock);
+        this.quotas = new QuotaService(new UsageStore(dataSource), jobs, clock);
         this.settings = settings;
         this.clock = clock;
     }

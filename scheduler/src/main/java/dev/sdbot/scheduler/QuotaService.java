@@ -1,12 +1,13 @@
 package dev.sdbot.scheduler;
 
-import dev.sdbot.db.entity.QuotaRule;
 import dev.sdbot.db.entity.QuotaScope;
-import dev.sdbot.db.store.QuotaRuleStore;
 import dev.sdbot.scheduler.store.JobStore;
+import dev.sdbot.scheduler.store.Sql;
 import dev.sdbot.scheduler.store.UsageStore;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,15 +23,15 @@ import java.util.Objects;
  * Daily quotas: images per day and GPU-seconds per day, from the most specific rule that exists
  * (the user's own, else the most generous of their roles', else the guild default; none =
  * unlimited). Queued and running images count as used, so a burst of submits cannot overshoot.
+ * Rules are managed with {@link dev.sdbot.db.store.QuotaRuleStore}; the submit path reads them with
+ * one plain query inside its own transaction.
  */
 public final class QuotaService {
-    private final QuotaRuleStore rules;
     private final UsageStore usage;
     private final JobStore jobs;
     private final Clock clock;
 
-    public QuotaService(QuotaRuleStore rules, UsageStore usage, JobStore jobs, Clock clock) {
-        this.rules = rules;
+    public QuotaService(UsageStore usage, JobStore jobs, Clock clock) {
         this.usage = usage;
         this.jobs = jobs;
         this.clock = clock;
@@ -40,14 +41,20 @@ public final class QuotaService {
         static final Limits UNLIMITED = new Limits(null, null);
     }
 
+    private record Rule(QuotaScope scope, long subjectId, Integer images, Integer gpuSeconds) {
+    }
+
     /** Usage and limits, read on the given connection (the submit transaction holds the member's lock). */
     QuotaStatus status(Connection c, long guildId, long userId, Collection<Long> roleIds) throws SQLException {
-        Limits limits = limits(rules.applicable(guildId, userId, roleIds), userId, roleIds);
+        Limits limits = limits(rules(c, guildId, userId, roleIds), userId, roleIds);
         Instant now = clock.instant();
         LocalDate today = UsageStore.usageDay(now);
+        Instant resetsAt = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        if (limits == Limits.UNLIMITED) {
+            return new QuotaStatus(guildId, userId, 0, 0, null, 0, null, resetsAt); // nothing to count against
+        }
         long[] used = usage.usedOn(c, guildId, userId, today);
         int pending = jobs.pendingImages(c, guildId, userId);
-        Instant resetsAt = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         return new QuotaStatus(guildId, userId, (int) used[0], pending, limits.images(), used[1], limits.gpuSeconds(), resetsAt);
     }
 
@@ -65,20 +72,36 @@ public final class QuotaService {
         }
     }
 
-    private static Limits limits(List<QuotaRule> applicable, long userId, Collection<Long> roleIds) {
-        QuotaRule user = applicable.stream()
-                .filter(r -> r.getScope() == QuotaScope.USER && r.getSubjectId() == userId).findFirst().orElse(null);
+    private static List<Rule> rules(Connection c, long guildId, long userId, Collection<Long> roleIds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT scope, subject_id, images_per_day, gpu_seconds_per_day"
+                + " FROM quota_rules WHERE guild_id = ? AND (scope = 'GUILD_DEFAULT' OR (scope = 'USER' AND subject_id = ?)"
+                + " OR (scope = 'ROLE' AND subject_id = ANY (?)))")) {
+            Sql.bind(ps, guildId, userId, c.createArrayOf("bigint", roleIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Rule> rules = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    rules.add(new Rule(QuotaScope.valueOf(rs.getString(1)), rs.getLong(2),
+                            (Integer) rs.getObject(3), (Integer) rs.getObject(4)));
+                }
+                return rules;
+            }
+        }
+    }
+
+    private static Limits limits(List<Rule> applicable, long userId, Collection<Long> roleIds) {
+        Rule user = applicable.stream()
+                .filter(r -> r.scope() == QuotaScope.USER && r.subjectId() == userId).findFirst().orElse(null);
         if (user != null) {
-            return new Limits(user.getImagesPerDay(), user.getGpuSecondsPerDay());
+            return new Limits(user.images(), user.gpuSeconds());
         }
-        List<QuotaRule> roles = applicable.stream()
-                .filter(r -> r.getScope() == QuotaScope.ROLE && roleIds.contains(r.getSubjectId())).toList();
+        List<Rule> roles = applicable.stream()
+                .filter(r -> r.scope() == QuotaScope.ROLE && roleIds.contains(r.subjectId())).toList();
         if (!roles.isEmpty()) {
-            return new Limits(mostGenerous(roles.stream().map(QuotaRule::getImagesPerDay).toList()),
-                    mostGenerous(roles.stream().map(QuotaRule::getGpuSecondsPerDay).toList()));
+            return new Limits(mostGenerous(roles.stream().map(Rule::images).toList()),
+                    mostGenerous(roles.stream().map(Rule::gpuSeconds).toList()));
         }
-        return applicable.stream().filter(r -> r.getScope() == QuotaScope.GUILD_DEFAULT).findFirst()
-                .map(r -> new Limits(r.getImagesPerDay(), r.getGpuSecondsPerDay()))
+        return applicable.stream().filter(r -> r.scope() == QuotaScope.GUILD_DEFAULT).findFirst()
+                .map(r -> new Limits(r.images(), r.gpuSeconds()))
                 .orElse(Limits.UNLIMITED);
     }
 

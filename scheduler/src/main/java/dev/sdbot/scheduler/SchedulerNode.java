@@ -24,7 +24,7 @@ public final class SchedulerNode implements AutoCloseable {
     public SchedulerNode(DataSource dataSource, SchedulerSettings settings, Clock clock, JobEvents events) {
         this.dispatcher = new Dispatcher(dataSource, settings, clock);
         this.reaper = new LeaseReaper(dataSource, settings, clock);
-        this.loop = new DispatchLoop(dispatcher, Integer.toHexString(System.identityHashCode(this)));
+        this.loop = new DispatchLoop(dispatcher, reaper, settings.dispatchInterval(), Integer.toHexString(System.identityHashCode(this)));
         this.quartz = new ClusterScheduler(dataSource, settings, clock, reaper, dispatcher);
         this.events = events;
         this.wakeOnChange = new JobEventListener() {
@@ -34,6 +34,11 @@ public final class SchedulerNode implements AutoCloseable {
                 if (event.state() != JobState.ASSIGNED && event.state() != JobState.RUNNING && event.state() != JobState.POSTED) {
                     loop.wake();
                 }
+            }
+
+            @Override
+            public void onWorkerRegistered(String workerId) {
+                loop.wake();
             }
 
             @Override
@@ -62,6 +67,11 @@ public final class SchedulerNode implements AutoCloseable {
 
     public LeaseReaper reaper() {
         return reaper;
+    }
+
+    /** Runs one of the Quartz jobs ("dispatch", "quota-reset", "retention") now, on whichever node picks it up. */
+    public void triggerNow(String quartzJob) {
+        quartz.triggerNow(quartzJob);
     }
 
     public String quartzInstanceId() {

@@ -61,6 +61,7 @@ final class JobsBenchCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "50", description = "Submissions per second in the latency phase (${DEFAULT-VALUE}).")
     int rate;
 
+    private static final int SUBMITTERS = 8;
     private final Deque<AutoCloseable> open = new ArrayDeque<>();
 
     @Override
@@ -71,10 +72,10 @@ final class JobsBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path dir = Files.createTempDirectory("sdbot-bench");
         try {
-            Database db = Database.open(DatabaseSettings.embedded(dir).withMaxPoolSize(8));
+            Database db = Database.open(DatabaseSettings.embedded(dir).withMaxPoolSize(SUBMITTERS + 2));
             open.push(db);
             SchedulerSettings settings = SchedulerSettings.defaults().withLease(Duration.ofSeconds(30)).withDispatchInterval(Duration.ofMillis(500));
-            JobService service = new JobService(db.dataSource(), db.sessionFactory(), settings, Clock.systemUTC());
+            JobService service = new JobService(db.dataSource(), settings, Clock.systemUTC());
             for (int i = 0; i < nodes; i++) {
                 HikariDataSource pool = pool(db, 4);
                 open.push(new SchedulerNode(pool, settings, Clock.systemUTC(), events(pool, "node" + i)).start());
@@ -92,6 +93,8 @@ final class JobsBenchCommand implements Callable<Integer> {
 
             long burstStart = System.nanoTime();
             submitBurst(service);
+            out.printf("submitted       %d jobs in %.2f s%n", jobs, (System.nanoTime() - burstStart) / 1e9);
+            out.flush();
             awaitSucceeded(service, jobs);
             double seconds = (System.nanoTime() - burstStart) / 1e9;
             out.printf("throughput      %.0f jobs/s (%d jobs from %d users, submit -> SUCCEEDED in %.2f s)%n", jobs / seconds, jobs, users, seconds);
@@ -130,13 +133,13 @@ final class JobsBenchCommand implements Callable<Integer> {
     }
 
     private void submitBurst(JobService service) throws Exception {
-        ExecutorService submitters = Executors.newFixedThreadPool(4);
+        ExecutorService submitters = Executors.newFixedThreadPool(SUBMITTERS);
         try {
             List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
+            for (int t = 0; t < SUBMITTERS; t++) {
                 int thread = t;
                 futures.add(submitters.submit(() -> {
-                    for (int i = thread; i < jobs; i += 4) {
+                    for (int i = thread; i < jobs; i += SUBMITTERS) {
                         service.submit(new JobSubmission(request(i), JobOrigin.cli(1, 1000 + i % users)));
                     }
                     return null;

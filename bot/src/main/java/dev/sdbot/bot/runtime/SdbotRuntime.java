@@ -34,7 +34,7 @@ public final class SdbotRuntime implements AutoCloseable {
         this.database = Database.open(config.database());
         parts.push(database);
         try {
-            this.jobs = new JobService(database.dataSource(), database.sessionFactory(), config.scheduling(), clock);
+            this.jobs = new JobService(database.dataSource(), config.scheduling(), clock);
             this.events = new JobEvents(database.dataSource(), "runtime").start();
             parts.push(events);
         } catch (RuntimeException e) {

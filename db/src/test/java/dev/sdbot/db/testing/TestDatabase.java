@@ -22,6 +22,11 @@ public final class TestDatabase implements AutoCloseable {
     private final HikariDataSource dataSource;
     private SessionFactory sessionFactory;
 
+    /** A database at any URL of an embedded server (user postgres, no password), migrated. */
+    public static TestDatabase at(String jdbcUrl) {
+        return new TestDatabase(jdbcUrl);
+    }
+
     TestDatabase(String jdbcUrl) {
         this.jdbcUrl = jdbcUrl;
         this.dataSource = newPool(8);

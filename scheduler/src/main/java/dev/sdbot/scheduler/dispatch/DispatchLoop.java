@@ -9,7 +9,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs dispatch passes on a thread of its own as soon as something is worth dispatching (a job
  * queued, a slot freed, a worker registered), instead of waiting for the next Quartz firing.
- * Wake-ups that arrive during a pass coalesce into one more pass.
+ * Wake-ups that arrive during a pass coalesce into one more pass. Without wake-ups it still reaps
+ * expired leases and passes every interval, so neither waits on Quartz recovering its trigger
+ * after a node restart (the Quartz job does the same work cluster-wide).
  */
 public final class DispatchLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DispatchLoop.class);
@@ -17,12 +19,16 @@ public final class DispatchLoop implements AutoCloseable {
     private static final long CONTENDED_RETRY_MS = 20;
 
     private final Dispatcher dispatcher;
+    private final LeaseReaper reaper;
+    private final long intervalMillis;
     private final Semaphore wakeups = new Semaphore(0);
     private final Thread thread;
     private volatile boolean running = true;
 
-    public DispatchLoop(Dispatcher dispatcher, String name) {
+    public DispatchLoop(Dispatcher dispatcher, LeaseReaper reaper, java.time.Duration interval, String name) {
         this.dispatcher = dispatcher;
+        this.reaper = reaper;
+        this.intervalMillis = interval.toMillis();
         this.thread = new Thread(this::run, "sdbot-dispatch-" + name);
         this.thread.setDaemon(true);
     }
@@ -40,8 +46,8 @@ public final class DispatchLoop implements AutoCloseable {
     private void run() {
         while (running) {
             try {
-                if (!wakeups.tryAcquire(1, TimeUnit.SECONDS)) {
-                    continue;
+                if (!wakeups.tryAcquire(intervalMillis, TimeUnit.MILLISECONDS)) {
+                    reaper.reap();
                 }
                 wakeups.drainPermits();
                 Dispatcher.Pass pass = dispatcher.dispatchOnce();

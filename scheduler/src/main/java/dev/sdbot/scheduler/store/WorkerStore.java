@@ -15,6 +15,8 @@ import java.util.Set;
 
 /** The workers table: registration, heartbeats, failure counting and quarantine. */
 public final class WorkerStore {
+    /** NOTIFY channel announcing a worker that (re)registered; payload is its id. */
+    public static final String WORKER_CHANNEL = "sdbot_workers";
     private final DataSource dataSource;
 
     public WorkerStore(DataSource dataSource) {
@@ -38,8 +40,13 @@ public final class WorkerStore {
                     + " heartbeat_at = excluded.heartbeat_at, stopped_at = NULL")) {
                 Sql.bind(ps, id, host, devices, c.createArrayOf("text", models.toArray()), c.createArrayOf("text", loaded.toArray()),
                         slots, pixelBudget, now, now);
-                return ps.executeUpdate();
+                ps.executeUpdate();
             }
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + WORKER_CHANNEL + "', ?)")) {
+                ps.setString(1, id); // dispatchers place waiting jobs on the new worker right away
+                ps.execute();
+            }
+            return null;
         });
     }
 
@@ -48,23 +55,20 @@ public final class WorkerStore {
      * Returns the quarantine reason when the worker has been quarantined, else null.
      */
     public String heartbeat(String id, Set<String> loaded, Instant now, Duration lease) {
+        // Jobs before the worker row: the same lock order as storing a result, so the two cannot deadlock.
         return Sql.inTransaction(dataSource, "heartbeat of worker " + id, c -> {
-            String quarantine = null;
-            try (PreparedStatement ps = c.prepareStatement("UPDATE workers SET heartbeat_at = ?, loaded_models = ?"
-                    + " WHERE id = ? RETURNING quarantine_reason")) {
-                Sql.bind(ps, now, c.createArrayOf("text", loaded.toArray()), id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        quarantine = rs.getString(1);
-                    }
-                }
-            }
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET lease_expires_at = ?"
                     + " WHERE worker_id = ? AND state IN ('ASSIGNED', 'RUNNING')")) {
                 Sql.bind(ps, now.plus(lease), id);
                 ps.executeUpdate();
             }
-            return quarantine;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE workers SET heartbeat_at = ?, loaded_models = ?"
+                    + " WHERE id = ? RETURNING quarantine_reason")) {
+                Sql.bind(ps, now, c.createArrayOf("text", loaded.toArray()), id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
         });
     }
 
@@ -79,8 +83,9 @@ public final class WorkerStore {
     }
 
     void recordSuccess(Connection c, String id) throws SQLException {
+        // Matches (and locks) the worker row only after failures, so successes do not queue up on it.
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE workers SET jobs_succeeded = jobs_succeeded + 1, consecutive_failures = 0 WHERE id = ?")) {
+                "UPDATE workers SET consecutive_failures = 0 WHERE id = ? AND consecutive_failures > 0")) {
             Sql.bind(ps, id);
             ps.executeUpdate();
         }
@@ -88,8 +93,7 @@ public final class WorkerStore {
 
     /** Counts a failure; the worker is quarantined once it has failed {@code quarantineAfter} jobs in a row. */
     public void recordFailure(Connection c, String id, String error, int quarantineAfter, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE workers SET jobs_failed = jobs_failed + 1,"
-                + " consecutive_failures = consecutive_failures + 1,"
+        try (PreparedStatement ps = c.prepareStatement("UPDATE workers SET consecutive_failures = consecutive_failures + 1,"
                 + " quarantined_at = CASE WHEN quarantined_at IS NULL AND consecutive_failures + 1 >= ? THEN ? ELSE quarantined_at END,"
                 + " quarantine_reason = CASE WHEN quarantined_at IS NULL AND consecutive_failures + 1 >= ?"
                 + "   THEN (consecutive_failures + 1) || ' jobs failed in a row, last: ' || ? ELSE quarantine_reason END"
@@ -118,9 +122,11 @@ public final class WorkerStore {
 
     public List<WorkerStats> stats(Instant now, Instant liveSince) {
         return Sql.withConnection(dataSource, "worker stats", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT w.id, w.host, w.slots, w.jobs_succeeded, w.jobs_failed,"
-                    + " w.heartbeat_at, w.stopped_at, w.quarantine_reason,"
+            try (PreparedStatement ps = c.prepareStatement("SELECT w.id, w.host, w.slots, w.heartbeat_at, w.stopped_at,"
+                    + " w.quarantine_reason,"
                     + " (SELECT count(*) FROM jobs j WHERE j.worker_id = w.id AND j.state IN ('ASSIGNED', 'RUNNING')) AS busy,"
+                    + " (SELECT count(*) FILTER (WHERE l.outcome = 'SUCCEEDED') FROM usage_ledger l WHERE l.worker_id = w.id) AS succeeded,"
+                    + " (SELECT count(*) FILTER (WHERE l.outcome IN ('FAILED', 'RETRY')) FROM usage_ledger l WHERE l.worker_id = w.id) AS failed,"
                     + " (SELECT count(*) FROM usage_ledger l WHERE l.worker_id = w.id AND l.recorded_at >= ?) AS last_minute"
                     + " FROM workers w ORDER BY w.id")) {
                 Sql.bind(ps, now.minusSeconds(60));
@@ -130,7 +136,7 @@ public final class WorkerStore {
                         Instant heartbeat = Sql.instant(rs, "heartbeat_at");
                         boolean live = rs.getObject("stopped_at") == null && !heartbeat.isBefore(liveSince);
                         stats.add(new WorkerStats(rs.getString("id"), rs.getString("host"), rs.getInt("slots"),
-                                rs.getInt("busy"), rs.getLong("jobs_succeeded"), rs.getLong("jobs_failed"),
+                                rs.getInt("busy"), rs.getLong("succeeded"), rs.getLong("failed"),
                                 rs.getLong("last_minute"), heartbeat, live, rs.getString("quarantine_reason")));
                     }
                     return stats;

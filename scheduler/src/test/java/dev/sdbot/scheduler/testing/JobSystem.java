@@ -39,7 +39,7 @@ public final class JobSystem implements AutoCloseable {
         this.db = db;
         this.settings = settings;
         this.clock = clock;
-        this.jobs = new JobService(db.dataSource(), db.sessionFactory(), settings, clock);
+        this.jobs = new JobService(db.dataSource(), settings, clock);
     }
 
     public JobSystem(TestDatabase db) {
