@@ -11,7 +11,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -22,15 +25,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * Keeps the deferred reply of each waiting job current: "Queued — position N", then progress with ETA
  * and the engine's low-res preview, edited in place at most once per interval and only when it changed.
+ * Each interval edits at most {@link #MAX_EDITS_PER_TICK} messages, least recently refreshed first, so
+ * that a long queue whose positions all shift cannot crowd Discord's global rate limit (and with it the
+ * acknowledgements of new interactions).
  * The result poster takes a job over with {@link #finish(long)}, which waits for an edit in flight so
  * that a progress edit can never land on top of the result.
  */
 public final class ProgressReporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
+    static final int MAX_EDITS_PER_TICK = 10;
+    private static final int MAX_LOOKUPS_PER_TICK = 4 * MAX_EDITS_PER_TICK;
 
     private static final class Tracked {
         final InteractionHook hook;
         String shown = "";
+        long refreshedNanos = System.nanoTime();
         CompletableFuture<?> lastEdit = CompletableFuture.completedFuture(null);
         boolean finished;
 
@@ -86,19 +95,33 @@ public final class ProgressReporter implements AutoCloseable {
     }
 
     private void refreshAll() {
-        for (Map.Entry<Long, Tracked> entry : tracked.entrySet()) {
+        List<Map.Entry<Long, Tracked>> oldestFirst = tracked.entrySet().stream()
+                .sorted(Comparator.comparingLong(e -> e.getValue().refreshedNanos))
+                .limit(MAX_LOOKUPS_PER_TICK)
+                .toList();
+        int edits = 0;
+        for (Map.Entry<Long, Tracked> entry : oldestFirst) {
+            if (edits >= MAX_EDITS_PER_TICK) {
+                break;
+            }
             try {
-                jobs.find(entry.getKey()).ifPresentOrElse(job -> refresh(job, entry.getValue()),
-                        () -> tracked.remove(entry.getKey()));
+                Optional<JobView> job = jobs.find(entry.getKey());
+                if (job.isEmpty()) {
+                    tracked.remove(entry.getKey());
+                } else if (refresh(job.get(), entry.getValue())) {
+                    edits++;
+                }
             } catch (RuntimeException e) {
                 LOG.warn("could not refresh progress of job {}: {}", entry.getKey(), e.toString());
             }
         }
     }
 
-    private void refresh(JobView job, Tracked t) {
+    /** Edits the message if what it shows changed; true when an edit was sent. */
+    private boolean refresh(JobView job, Tracked t) {
+        t.refreshedNanos = System.nanoTime();
         if (job.state() == JobState.SUCCEEDED || job.state() == JobState.POSTED || job.state() == JobState.BLOCKED) {
-            return; // the result poster owns the message from here on
+            return false; // the result poster owns the message from here on
         }
         if (job.state().isFinal()) {
             tracked.remove(job.id());
@@ -107,7 +130,7 @@ public final class ProgressReporter implements AutoCloseable {
         byte[] preview = job.state() == JobState.RUNNING ? job.previewPng() : null;
         synchronized (t) {
             if (t.finished || text.equals(t.shown) || t.hook.isExpired()) {
-                return;
+                return false;
             }
             t.shown = text;
             MessageEditBuilder edit = new MessageEditBuilder().setContent(text);
@@ -119,6 +142,7 @@ public final class ProgressReporter implements AutoCloseable {
             } catch (RejectedExecutionException e) {
                 LOG.debug("not showing progress of job {}: Discord connection is shutting down", job.id());
             }
+            return true;
         }
     }
 
