@@ -59,8 +59,8 @@ class ImagineLoadTest {
             sent.add(harness.imagine(members.get(i % MEMBERS), guild.general, "prompt", "load test " + i, "steps", 2));
         }
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> sent.stream().allMatch(FakeInteraction::acknowledged));
-        List<Double> acks = sent.stream().map(FakeInteraction::ackMillis).sorted().toList();
+        await().atMost(Duration.ofSeconds(15)).until(() -> sent.stream().allMatch(FakeInteraction::calledBack));
+        List<Double> acks = sent.stream().map(FakeInteraction::callbackMillis).sorted().toList();
         double p50 = acks.get(acks.size() / 2);
         double p99 = acks.get((int) Math.ceil(acks.size() * 0.99) - 1);
         System.out.printf("LOAD TEST: %d /imagine from %d members in %d s: ack latency p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",

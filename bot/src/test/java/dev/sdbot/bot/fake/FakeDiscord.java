@@ -308,6 +308,9 @@ public final class FakeDiscord implements AutoCloseable {
     FakeRest.Answer callback(long interactionId, String token, JsonNode payload, List<RecordedCall.UploadedFile> files) {
         FakeInteraction interaction = interactions.get(interactionId);
         long now = System.nanoTime();
+        if (interaction != null) {
+            interaction.callbackArrived(now);
+        }
         if (interaction == null || !interaction.token().equals(token)
                 || now - interaction.sentNanos() > ackDeadline.toNanos()) {
             return FakeRest.Answer.error(404, 10062, "Unknown interaction");

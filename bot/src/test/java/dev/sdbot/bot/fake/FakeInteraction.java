@@ -9,6 +9,7 @@ public final class FakeInteraction {
     private final FakeGuild.Channel channel;
     private final long sentNanos;
     private volatile long ackNanos;
+    private volatile long firstCallbackNanos;
     private volatile int ackType;
     private volatile long originalMessageId;
     private volatile boolean expired;
@@ -59,6 +60,24 @@ public final class FakeInteraction {
             throw new IllegalStateException("interaction " + id + " was not acknowledged");
         }
         return (ackNanos - sentNanos) / 1e6;
+    }
+
+    /** Milliseconds from sending the interaction to the bot's first callback, accepted or too late. */
+    public double callbackMillis() {
+        if (firstCallbackNanos == 0) {
+            throw new IllegalStateException("interaction " + id + " got no callback");
+        }
+        return (firstCallbackNanos - sentNanos) / 1e6;
+    }
+
+    public boolean calledBack() {
+        return firstCallbackNanos != 0;
+    }
+
+    synchronized void callbackArrived(long nanos) {
+        if (firstCallbackNanos == 0) {
+            firstCallbackNanos = nanos;
+        }
     }
 
     long sentNanos() {
