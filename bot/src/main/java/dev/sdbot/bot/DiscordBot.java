@@ -24,6 +24,8 @@ import dev.sdbot.db.store.GenerationDefaultsStore;
 import dev.sdbot.db.store.GuildSettingsStore;
 import dev.sdbot.scheduler.JobEvents;
 import dev.sdbot.scheduler.JobService;
+import dev.sdbot.scheduler.JobView;
+import net.dv8tion.jda.api.interactions.InteractionHook;
 import org.hibernate.SessionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class DiscordBot implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DiscordBot.class);
+    private static final int RESUMED_JOBS = 1000;
 
     /**
      * @param defaults         /imagine defaults where the guild and channel set none
@@ -90,12 +93,23 @@ public final class DiscordBot implements AutoCloseable {
         AttachmentLimits limits = new AttachmentLimits();
         DiscordConnection connection = DiscordConnection.connect(settings, router, limits);
         connection.anyShard().updateCommands().addCommands(router.commandData()).complete();
+        resumeProgress(jobs, connection, progress, clock);
         ResultPoster poster = new ResultPoster(jobs, connection, new GuildSettingsStore(sessions), progress, limits,
                 new NsfwPolicy(), clock, options.sweepInterval()).start();
         events.addListener(poster);
         LOG.info("Discord bot ready: {} shard(s), {} guild(s)", connection.shards().size(),
                 connection.shards().stream().mapToLong(s -> s.getGuildCache().size()).sum());
         return new DiscordBot(connection, events, poster, progress, work);
+    }
+
+    /** After a restart, keeps showing the progress of jobs that were waiting while the bot was down. */
+    private static void resumeProgress(JobService jobs, DiscordConnection connection, ProgressReporter progress, Clock clock) {
+        for (JobView job : jobs.recentJobs(RESUMED_JOBS)) {
+            if (job.state().isActive() && job.origin().tokenValidAt(clock.instant())) {
+                connection.guild(job.origin().guildId()).ifPresent(guild ->
+                        progress.track(job.id(), InteractionHook.from(guild.getJDA(), job.origin().interactionToken())));
+            }
+        }
     }
 
     @Override

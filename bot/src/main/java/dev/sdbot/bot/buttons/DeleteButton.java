@@ -2,6 +2,7 @@ package dev.sdbot.bot.buttons;
 
 import dev.sdbot.bot.commands.ButtonHandler;
 import dev.sdbot.bot.commands.JobButtonId;
+import dev.sdbot.bot.imagine.Moderators;
 import dev.sdbot.scheduler.JobService;
 import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
 
@@ -26,7 +27,8 @@ public final class DeleteButton implements ButtonHandler {
     public void onButton(ButtonInteractionEvent event, JobButtonId id) {
         event.deferReply(true).queue();
         work.execute(() -> {
-            boolean allowed = jobs.find(id.jobId()).map(job -> ResubmitButton.mayUse(event, job)).orElse(true);
+            boolean allowed = jobs.find(id.jobId()).map(job -> ResubmitButton.mayUse(event, job))
+                    .orElseGet(() -> Moderators.isModerator(event.getMember(), event.getGuildChannel()));
             if (!allowed) {
                 event.getHook().editOriginal(ResubmitButton.NOT_YOURS).queue();
                 return;

@@ -77,6 +77,20 @@ class ExactlyOnceDeliveryTest {
     }
 
     @Test
+    void progressOfAJobQueuedBeforeARestartIsShownAfterIt() throws Exception {
+        FakeInteraction imagine = harness.imagine(guild.bob, guild.general, "prompt", "long job over a restart", "steps", 25);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                db.queryLong("SELECT count(*) FROM jobs WHERE prompt = 'long job over a restart'") == 1);
+        harness.stopBot();
+        int editsBefore = harness.discord.calls("PATCH", "webhooks/\\d+/" + imagine.token() + "/messages/@original").size();
+        harness.startBot();
+        await().atMost(Duration.ofSeconds(20)).until(() -> harness.discord
+                .calls("PATCH", "webhooks/\\d+/" + imagine.token() + "/messages/@original").stream().skip(editsBefore)
+                .anyMatch(c -> c.payload().path("content").asText().startsWith("🎨 Generating —")));
+        harness.awaitResult(imagine);
+    }
+
+    @Test
     void afterSixteenMinutesTheResultGoesToTheChannelWithANonceAndARepeatShowsNoSecondMessage() throws Exception {
         long jobId = succeededWhileTheBotIsDown("posted after the token expired");
         harness.clock.advance(Duration.ofMinutes(16));

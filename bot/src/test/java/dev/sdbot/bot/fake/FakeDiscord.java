@@ -168,6 +168,11 @@ public final class FakeDiscord implements AutoCloseable {
         return interaction;
     }
 
+    /** An interaction the fake knows about but sends to nobody (to test its REST answers alone). */
+    FakeInteraction slashCommandWithoutGateway(FakeGuild.Member user, FakeGuild.Channel channel, String command) {
+        return newInteraction(2, user, channel, 0);
+    }
+
     private FakeInteraction commandInteraction(int type, FakeGuild.Member user, FakeGuild.Channel channel,
                                                String command, Map<String, Object> options, String focused) {
         FakeInteraction interaction = newInteraction(type, user, channel, 0);
