@@ -193,6 +193,11 @@ public final class JobService {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
+    /** Lifts a worker's quarantine (operator action); false if it was not quarantined. */
+    public boolean releaseWorker(String workerId) {
+        return workers.release(workerId);
+    }
+
     public JobStats stats() {
         return new JobStats(jobs.countsByState(), jobs.queueDepth(),
                 workers.stats(clock.instant(), clock.instant().minus(settings.workerTimeout())));

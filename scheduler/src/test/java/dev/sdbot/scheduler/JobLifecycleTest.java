@@ -135,12 +135,25 @@ class JobLifecycleTest {
     @Test
     void aRunningJobThatIsCancelledStopsAtTheNextStepAndNeverCompletes() throws Exception {
         CountingGenerator generator = new CountingGenerator(new TestPatternGenerator(Set.of(TestPatternGenerator.MODEL), Duration.ofMillis(100)));
+        List<int[]> progress = new CopyOnWriteArrayList<>();
+        system.events("observer").addListener(new JobEventListener() {
+            @Override
+            public void onStateChange(JobEvent event) {
+            }
+
+            @Override
+            public void onProgress(long jobId, int step, int totalSteps) {
+                progress.add(new int[] {(int) jobId, step, totalSteps});
+            }
+        });
         system.startNode();
         system.startWorker("w1", 1, generator);
         long id = jobs.submit(new JobSubmission(JobSystem.request("slow", 100), JobOrigin.cli(0, 7)));
         await().atMost(Duration.ofSeconds(15)).until(() -> jobs.find(id).orElseThrow().progressStep() >= 2);
 
         assertThat(jobs.cancel(id, 7, false)).isEqualTo(CancelOutcome.CANCELLED);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(progress)
+                .anySatisfy(p -> assertThat(p).containsExactly((int) id, p[1], 100)));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> db.queryLong("SELECT count(*) FROM usage_ledger WHERE job_id = ? AND outcome = 'CANCELLED'", id) == 1);
         assertThat(generator.completed("slow")).isZero();

@@ -104,6 +104,10 @@ class RecoveryTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> ids.stream()
                     .allMatch(id -> system.jobs().find(id).orElseThrow().state() == JobState.SUCCEEDED));
             assertThat(db.queryLong("SELECT count(*) FROM jobs WHERE worker_id = 'broken'")).isZero();
+
+            assertThat(system.jobs().releaseWorker("broken")).isTrue();
+            assertThat(system.jobs().releaseWorker("broken")).as("already released").isFalse();
+            assertThat(db.queryLong("SELECT count(*) FROM workers WHERE id = 'broken' AND quarantined_at IS NULL AND consecutive_failures = 0")).isEqualTo(1);
         }
     }
 

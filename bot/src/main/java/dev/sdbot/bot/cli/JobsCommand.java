@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
         description = "Operator commands for the job queue. They use the database of a running './sdbot start' with the same "
                 + "SDBOT_DATA_DIR, or start the embedded one.",
         subcommands = {JobsSubmitCommand.class, JobsListCommand.class, JobsStatsCommand.class, JobsCancelCommand.class,
+                JobsReleaseWorkerCommand.class,
                 JobsBenchCommand.class})
 final class JobsCommand implements Callable<Integer> {
     @ParentCommand

@@ -5,7 +5,8 @@ import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.scheduler.worker.TestPatternGenerator;
 
 import java.time.Duration;
-import java.util.Set;
+import java.util.HashSet;
+import java.util.List;
 
 /** Picks the worker's image generator by name (SDBOT_GENERATOR). */
 public final class Generators {
@@ -14,7 +15,8 @@ public final class Generators {
 
     public static ImageGenerator create(SdbotConfig config) {
         if ("test-pattern".equals(config.generator())) {
-            return new TestPatternGenerator(Set.of(TestPatternGenerator.MODEL, config.defaultModel()),
+            // answers to the default model's name too, so a laptop setup without weights runs end to end
+            return new TestPatternGenerator(new HashSet<>(List.of(TestPatternGenerator.MODEL, config.defaultModel())),
                     Duration.ofMillis(config.testPatternStepMillis()));
         }
         throw new IllegalArgumentException("unknown generator '" + config.generator() + "' (SDBOT_GENERATOR), available: test-pattern");

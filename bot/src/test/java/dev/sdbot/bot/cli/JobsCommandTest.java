@@ -56,6 +56,8 @@ class JobsCommandTest {
         assertThat(cli.run("jobs", "list", "--limit", "0").err()).contains("--limit must be between 1 and 10000");
 
         assertThat(cli.run("jobs", "cancel", "1").out()).contains("job 1: CANCELLED");
+        assertThat(cli.run("jobs", "cancel", "1").exitCode()).as("already cancelled").isEqualTo(1);
+        assertThat(cli.run("migrate").out()).contains("Applied 0 migration(s)");
         assertThat(cli.run("jobs", "stats").out().lines()).contains("QUEUED 2", "CANCELLED 1");
     }
 

@@ -38,9 +38,9 @@ class ConfigLoaderTest {
 
     @Test
     void badValuesNameTheSettingWithoutEchoingIt() throws Exception {
-        assertThatThrownBy(() -> ConfigLoader.load(Map.of("SDBOT_WORKER_SLOTS", "lots"), dir.resolve("missing.yaml")))
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("SDBOT_WORKER_SLOTS", "plenty"), dir.resolve("missing.yaml")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("workerSlots").hasMessageContaining("SDBOT_WORKER_SLOTS").hasMessageNotContaining("lots");
+                .hasMessageContaining("workerSlots").hasMessageContaining("SDBOT_WORKER_SLOTS").hasMessageNotContaining("plenty");
         Path yaml = dir.resolve("sdbot.yaml");
         Files.writeString(yaml, "workerSlot: 3\n");
         assertThatThrownBy(() -> ConfigLoader.load(Map.of(), yaml)).hasMessageContaining("unknown setting 'workerSlot'");

@@ -82,7 +82,8 @@ public final class Dispatcher {
                     targets.add(target.id());
                 }
             }
-            int assigned = ids.isEmpty() ? 0 : assign(c, ids, attempts, targets, now);
+            // read the clock after the query saw the jobs, so assigned_at is never before created_at
+            int assigned = ids.isEmpty() ? 0 : assign(c, ids, attempts, targets, clock.instant());
             return new Pass(true, assigned, slots);
         });
     }

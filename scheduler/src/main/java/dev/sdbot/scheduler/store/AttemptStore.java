@@ -6,6 +6,7 @@ import dev.sdbot.scheduler.JobState;
 import javax.sql.DataSource;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ public final class AttemptStore {
     }
 
     /** ASSIGNED → RUNNING for up to {@code limit} of the worker's assigned jobs, oldest assignment first. */
-    public List<ClaimedJob> claim(String workerId, int limit, Instant now, Duration lease) {
+    public List<ClaimedJob> claim(String workerId, int limit, Clock clock, Duration lease) {
         return Sql.inTransaction(dataSource, "claim jobs for " + workerId, c -> {
             List<Long> ids = new ArrayList<>();
             List<Integer> attempts = new ArrayList<>();
@@ -47,6 +48,7 @@ public final class AttemptStore {
             if (ids.isEmpty()) {
                 return claimed;
             }
+            Instant now = clock.instant(); // after the assignment was seen: started_at >= assigned_at
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs j SET state = 'RUNNING', started_at = ?, updated_at = ?,"
                     + " lease_expires_at = ? FROM (SELECT unnest(?::bigint[]) AS id, unnest(?::int[]) AS attempt) a"
                     + " WHERE j.id = a.id AND j.state = 'ASSIGNED' AND j.attempt = a.attempt AND j.worker_id = ?"

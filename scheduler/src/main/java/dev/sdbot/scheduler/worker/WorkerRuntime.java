@@ -114,7 +114,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 if (!active || free <= 0 || quarantine != null) {
                     continue;
                 }
-                List<ClaimedJob> claimed = attempts.claim(settings.workerId(), free, clock.instant(), scheduling.lease());
+                List<ClaimedJob> claimed = attempts.claim(settings.workerId(), free, clock, scheduling.lease());
                 for (ClaimedJob job : claimed) {
                     JobExecution execution = new JobExecution(job, attempts, clock);
                     running.put(job.id(), execution);
