@@ -6,6 +6,7 @@ import dev.sdbot.bot.fake.FakeInteraction;
 import dev.sdbot.bot.fake.FakeMessage;
 import dev.sdbot.bot.fake.RecordedCall;
 import dev.sdbot.bot.results.PngImages;
+import dev.sdbot.db.store.GenerationDefaultsStore;
 import dev.sdbot.db.testing.EmbeddedPostgresExtension;
 import dev.sdbot.db.testing.TestDatabase;
 import dev.sdbot.scheduler.JobState;
@@ -19,6 +20,7 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.StreamSupport;
 
@@ -30,9 +32,11 @@ import static org.awaitility.Awaitility.await;
 class ImagineEndToEndTest {
     private static BotHarness harness;
     private static FakeGuild guild;
+    private static TestDatabase db;
 
     @BeforeAll
-    static void start(TestDatabase db) throws Exception {
+    static void start(TestDatabase database) throws Exception {
+        db = database;
         harness = new BotHarness(db, Duration.ofMillis(400), 2);
         guild = harness.discord.guild();
     }
@@ -144,6 +148,33 @@ class ImagineEndToEndTest {
 
         FakeMessage spoiler = harness.awaitResult(harness.imagine(guild.alice, guild.ageRestricted, "prompt", "nsfw statue"));
         assertThat(spoiler.files().get(0).filename()).startsWith("SPOILER_");
+    }
+
+    @Test
+    void channelDefaultsOverrideGuildDefaultsWhichOverrideTheBots() {
+        GenerationDefaultsStore defaults = new GenerationDefaultsStore(db.dataSource());
+        defaults.put(new GenerationDefaultsStore.GenerationDefaults(guild.id, 0, null, "lms", 3, 5.0, 96, 64,
+                "blurry", null), Instant.now());
+        defaults.put(new GenerationDefaultsStore.GenerationDefaults(guild.id, guild.ageRestricted.id(), null, null, 2, null,
+                64, 128, null, null), Instant.now());
+        try {
+            JobView inGeneral = job(harness.awaitResult(harness.imagine(guild.alice, guild.general, "prompt", "defaults")));
+            assertThat(List.of(inGeneral.request().sampler().id(), inGeneral.request().steps(), inGeneral.request().cfgScale(),
+                    inGeneral.request().width(), inGeneral.request().height(), inGeneral.request().negativePrompt()))
+                    .containsExactly("lms", 3, 5.0, 96, 64, "blurry");
+            JobView inChannel = job(harness.awaitResult(harness.imagine(guild.alice, guild.ageRestricted, "prompt", "defaults",
+                    "cfg", 9.0)));
+            assertThat(List.of(inChannel.request().sampler().id(), inChannel.request().steps(), inChannel.request().cfgScale(),
+                    inChannel.request().width(), inChannel.request().height()))
+                    .containsExactly("lms", 2, 9.0, 64, 128);
+        } finally {
+            defaults.put(GenerationDefaultsStore.GenerationDefaults.none(guild.id, 0), Instant.now());
+            defaults.put(GenerationDefaultsStore.GenerationDefaults.none(guild.id, guild.ageRestricted.id()), Instant.now());
+        }
+    }
+
+    private static JobView job(FakeMessage result) {
+        return harness.jobs().find(harness.jobIdOf(result)).orElseThrow();
     }
 
     private static List<String> fields(JsonNode embed) {
