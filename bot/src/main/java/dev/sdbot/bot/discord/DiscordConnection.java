@@ -3,7 +3,6 @@ package dev.sdbot.bot.discord;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.JDABuilder;
 import net.dv8tion.jda.api.entities.Guild;
-import net.dv8tion.jda.api.entities.channel.concrete.TextChannel;
 import net.dv8tion.jda.api.requests.GatewayIntent;
 import net.dv8tion.jda.api.requests.RestConfig;
 import net.dv8tion.jda.api.sharding.DefaultShardManagerBuilder;
@@ -68,10 +67,6 @@ public final class DiscordConnection implements AutoCloseable {
 
     public Optional<Guild> guild(long guildId) {
         return Optional.ofNullable(jda != null ? jda.getGuildById(guildId) : shardManager.getGuildById(guildId));
-    }
-
-    public Optional<TextChannel> textChannel(long channelId) {
-        return Optional.ofNullable(jda != null ? jda.getTextChannelById(channelId) : shardManager.getTextChannelById(channelId));
     }
 
     @Override

@@ -22,10 +22,7 @@ import java.util.stream.Collectors;
  * optionally as spoilers), an embed with the parameters, and the four job buttons in one row.
  */
 public final class ResultMessages {
-    public static final List<String> ACTIONS = List.of("reroll", "variations", "upscale", "delete");
-
     public MessageCreateData result(JobView job, List<JobResult> images, boolean spoiler, long maxFileBytes) {
-        GenerationRequest r = job.request();
         MessageCreateBuilder message = new MessageCreateBuilder();
         message.setContent("<@" + job.origin().userId() + ">");
         message.setAllowedMentions(List.of());

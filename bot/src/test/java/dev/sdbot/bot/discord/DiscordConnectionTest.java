@@ -49,7 +49,7 @@ class DiscordConnectionTest {
         InteractionRouter router = router();
         connection = DiscordConnection.connect(settings(0), router);
         assertThat(connection.guild(discord.guild().id)).isPresent();
-        assertThat(connection.textChannel(discord.guild().ageRestricted.id()).orElseThrow().isNSFW()).isTrue();
+        assertThat(connection.guild(discord.guild().id).orElseThrow().getTextChannelById(discord.guild().ageRestricted.id()).isNSFW()).isTrue();
         connection.anyShard().updateCommands().addCommands(router.commandData()).complete();
         assertThat(discord.registeredCommands("global")).extracting(c -> c.get("name").asText()).containsExactly("help");
 
