@@ -8,7 +8,6 @@ import dev.sdbot.scheduler.store.UsageStore;
 import dev.sdbot.scheduler.store.WorkerStore;
 
 import javax.sql.DataSource;
-import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 /**
@@ -34,7 +34,6 @@ public final class JobService {
     private final QuotaService quotas;
     private final SchedulerSettings settings;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
 
     public JobService(DataSource dataSource, SchedulerSettings settings, Clock clock) {
         this.dataSource = dataSource;
@@ -80,9 +79,10 @@ public final class JobService {
                     throw new QuotaRejection(e);
                 }
                 List<Long> ids = new ArrayList<>(copies);
-                long baseSeed = request.seed() != null ? request.seed() : random.nextLong(1L << 32);
-                for (int i = 0; i < copies; i++) {
-                    long seed = request.seed() != null ? baseSeed + (long) i * request.count() : random.nextLong(1L << 32);
+                                for (int i = 0; i < copies; i++) {
+                    // seeds need not be secret; copies of a request with a seed get consecutive seeds
+                    long seed = request.seed() != null ? request.seed() + (long) i * request.count()
+                            : ThreadLocalRandom.current().nextLong(1L << 32);
                     ids.add(jobs.insert(c, submission, seed, settings.maxAttempts(), clock.instant()));
                 }
                 return ids;
