@@ -40,8 +40,11 @@ abstract class ResubmitButton implements ButtonHandler {
 
     @Override
     public void onButton(ButtonInteractionEvent event, JobButtonId id) {
-        event.deferReply().queue();
-        work.execute(() -> {
+        event.deferReply().submit().whenCompleteAsync((hook, notAcknowledged) -> {
+            if (notAcknowledged != null) {
+                LOG.info("button {} could not be acknowledged ({}); nothing queued", id.customId(), notAcknowledged.toString());
+                return;
+            }
             try {
                 Optional<JobView> job = jobs.find(id.jobId());
                 if (job.isEmpty()) {
@@ -63,7 +66,7 @@ abstract class ResubmitButton implements ButtonHandler {
                 LOG.error("button {} failed", id.customId(), e);
                 Replies.rejectDeferred(event.getHook(), "Something went wrong on our side; please try again.");
             }
-        });
+        }, work);
     }
 
     static boolean mayUse(ButtonInteractionEvent event, JobView job) {

@@ -30,8 +30,9 @@ import java.util.concurrent.Executor;
 
 /**
  * {@code /imagine}: checks what it can from the interaction alone and answers errors at once;
- * otherwise defers publicly, then (off the gateway thread) applies guild/channel defaults, the
- * guild's limits, the prompt filter and the attachments, and queues the job.
+ * otherwise defers publicly, then (off the gateway thread, and only if Discord took the
+ * acknowledgement) applies guild/channel defaults, the guild's limits, the prompt filter and the
+ * attachments, and queues the job.
  */
 public final class ImagineCommand implements SlashCommand {
     private static final Logger LOG = LoggerFactory.getLogger(ImagineCommand.class);
@@ -97,15 +98,18 @@ public final class ImagineCommand implements SlashCommand {
             event.reply("⚠️ " + problem.get()).setEphemeral(true).queue();
             return;
         }
-        event.deferReply().queue();
-        work.execute(() -> {
+        event.deferReply().submit().whenCompleteAsync((hook, notAcknowledged) -> {
+            if (notAcknowledged != null) {
+                LOG.info("/imagine {} could not be acknowledged ({}); nothing queued", event.getId(), notAcknowledged.toString());
+                return;
+            }
             try {
                 prepareAndSubmit(event);
             } catch (RuntimeException e) {
                 LOG.error("/imagine failed", e);
                 Replies.rejectDeferred(event.getHook(), "Something went wrong on our side; please try again.");
             }
-        });
+        }, work);
     }
 
     /** Problems visible without the database or the network. */

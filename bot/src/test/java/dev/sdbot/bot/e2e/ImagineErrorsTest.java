@@ -3,6 +3,7 @@ package dev.sdbot.bot.e2e;
 import dev.sdbot.bot.fake.FakeDiscord;
 import dev.sdbot.bot.fake.FakeGuild;
 import dev.sdbot.bot.fake.FakeInteraction;
+import dev.sdbot.bot.fake.RecordedCall;
 import dev.sdbot.db.entity.FilterRule;
 import dev.sdbot.db.entity.QuotaScope;
 import dev.sdbot.db.store.FilterRuleStore;
@@ -97,6 +98,21 @@ class ImagineErrorsTest {
         String text = error(harness.imagine(guild.alice, guild.general, "prompt", "x", "size", "768x768"));
         assertThat(text).contains("768x768 is over this server's limit of 262144 pixels");
         defaults.put(GenerationDefaultsStore.GenerationDefaults.none(guild.id, 0), Instant.now());
+    }
+
+    @Test
+    void anInteractionWhoseAcknowledgementCameTooLateQueuesNothing() throws Exception {
+        harness.discord.ackDeadline(Duration.ZERO);
+        try {
+            FakeInteraction late = harness.imagine(guild.alice, guild.general, "prompt", "too late");
+            await().atMost(Duration.ofSeconds(5)).until(late::calledBack);
+            assertThat(late.acknowledged()).isFalse();
+            assertThat(harness.discord.calls("POST", "interactions/" + late.id() + "/.*/callback"))
+                    .extracting(RecordedCall::status).containsExactly(404);
+            Thread.sleep(1000);
+        } finally {
+            harness.discord.ackDeadline(Duration.ofSeconds(3));
+        }
     }
 
     @Test
