@@ -19,6 +19,7 @@ import java.util.Optional;
 public final class DiscordConnection implements AutoCloseable {
     /** Interactions arrive without any intent; guilds and channels are cached regardless. */
     private static final EnumSet<GatewayIntent> INTENTS = EnumSet.noneOf(GatewayIntent.class);
+    private static final long SHARD_POLL_MILLIS = 100;
 
     private final JDA jda;
     private final ShardManager shardManager;
@@ -50,7 +51,12 @@ public final class DiscordConnection implements AutoCloseable {
             builder.setSessionController(new FixedGatewaySessionController(settings.gatewayUrl().toString()));
         }
         ShardManager manager = builder.build();
-        for (JDA shard : manager.getShards()) {
+        // the manager starts its shards one after another (identify rate limit): wait for each to exist and be ready
+        for (int id = 0; id < settings.shards(); id++) {
+            JDA shard;
+            while ((shard = manager.getShardById(id)) == null) {
+                Thread.sleep(SHARD_POLL_MILLIS);
+            }
             shard.awaitReady();
         }
         return new DiscordConnection(null, manager);
