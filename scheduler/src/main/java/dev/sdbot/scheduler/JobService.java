@@ -10,11 +10,15 @@ import dev.sdbot.scheduler.store.WorkerStore;
 import javax.sql.DataSource;
 import java.sql.PreparedStatement;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 
 /**
  * What the bot and the {@code sdbot jobs} commands do with jobs: submit (quota-checked), cancel,
@@ -179,6 +183,14 @@ public final class JobService {
     /** QUEUED or SUCCEEDED → BLOCKED (prompt filter or NSFW policy); false if it was in neither state. */
     public boolean markBlocked(long jobId, String reason) {
         return jobs.markBlocked(jobId, reason, clock.instant());
+    }
+
+    /** Models that live workers can run, sorted (for validating and autocompleting model names). */
+    public Set<String> availableModels() {
+        Instant liveSince = clock.instant().minus(settings.workerTimeout());
+        return Sql.withConnection(dataSource, "available models", c -> workers.available(c, liveSince)).stream()
+                .flatMap(w -> w.models().stream())
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** Lifts a worker's quarantine (operator action); false if it was not quarantined. */

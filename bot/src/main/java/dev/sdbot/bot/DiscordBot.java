@@ -1,0 +1,123 @@
+package dev.sdbot.bot;
+
+import dev.sdbot.bot.buttons.DeleteButton;
+import dev.sdbot.bot.buttons.RerollButton;
+import dev.sdbot.bot.buttons.UpscaleButton;
+import dev.sdbot.bot.buttons.VariationsButton;
+import dev.sdbot.bot.commands.CancelCommand;
+import dev.sdbot.bot.commands.HelpCommand;
+import dev.sdbot.bot.commands.InteractionRouter;
+import dev.sdbot.bot.commands.QueueCommand;
+import dev.sdbot.bot.commands.QuotaCommand;
+import dev.sdbot.bot.discord.AttachmentLimits;
+import dev.sdbot.bot.discord.DiscordConnection;
+import dev.sdbot.bot.discord.DiscordSettings;
+import dev.sdbot.bot.imagine.FilterRulePromptFilter;
+import dev.sdbot.bot.imagine.ImagineCommand;
+import dev.sdbot.bot.imagine.ImagineDefaults;
+import dev.sdbot.bot.imagine.JobSubmitter;
+import dev.sdbot.bot.results.NsfwPolicy;
+import dev.sdbot.bot.results.ProgressReporter;
+import dev.sdbot.bot.results.ResultPoster;
+import dev.sdbot.db.store.FilterRuleStore;
+import dev.sdbot.db.store.GenerationDefaultsStore;
+import dev.sdbot.db.store.GuildSettingsStore;
+import dev.sdbot.scheduler.JobEvents;
+import dev.sdbot.scheduler.JobService;
+import dev.sdbot.scheduler.JobView;
+import net.dv8tion.jda.api.interactions.InteractionHook;
+import org.hibernate.SessionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The Discord side of sdbot: connects (one JDA or a shard manager), registers the commands, routes
+ * interactions to the features, keeps progress messages current and posts results.
+ */
+public final class DiscordBot implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DiscordBot.class);
+    private static final int RESUMED_JOBS = 1000;
+
+    /**
+     * @param defaults         /imagine defaults where the guild and channel set none
+     * @param progressInterval how often progress messages may be edited
+     * @param sweepInterval    how often the result poster looks for unposted results it was not told about
+     */
+    public record Options(ImagineDefaults defaults, Duration progressInterval, Duration sweepInterval) {
+        public static Options standard(String defaultModel) {
+            return new Options(ImagineDefaults.standard(defaultModel), Duration.ofSeconds(2), Duration.ofSeconds(10));
+        }
+    }
+
+    private final DiscordConnection connection;
+    private final JobEvents events;
+    private final ResultPoster poster;
+    private final ProgressReporter progress;
+    private final ExecutorService work;
+
+    private DiscordBot(DiscordConnection connection, JobEvents events, ResultPoster poster, ProgressReporter progress,
+                       ExecutorService work) {
+        this.connection = connection;
+        this.events = events;
+        this.poster = poster;
+        this.progress = progress;
+        this.work = work;
+    }
+
+    /** Connects to Discord and starts serving; returns once every guild is available. */
+    public static DiscordBot start(DiscordSettings settings, JobService jobs, JobEvents events, DataSource dataSource,
+                                   SessionFactory sessions, Clock clock, Options options) throws InterruptedException {
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService work = Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "discord-work-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        ProgressReporter progress = new ProgressReporter(jobs, clock, options.progressInterval()).start();
+        JobSubmitter submitter = new JobSubmitter(jobs, progress, clock);
+        InteractionRouter router = new InteractionRouter(
+                List.of(new ImagineCommand(jobs, new GenerationDefaultsStore(dataSource), options.defaults(),
+                                new FilterRulePromptFilter(new FilterRuleStore(sessions)), submitter, work),
+                        new CancelCommand(jobs, work), new QueueCommand(jobs, work), new QuotaCommand(jobs, work),
+                        new HelpCommand()),
+                List.of(new RerollButton(jobs, submitter, work), new VariationsButton(jobs, submitter, work),
+                        new UpscaleButton(jobs, submitter, work), new DeleteButton(jobs, work)));
+        AttachmentLimits limits = new AttachmentLimits();
+        DiscordConnection connection = DiscordConnection.connect(settings, router, limits);
+        connection.anyShard().updateCommands().addCommands(router.commandData()).complete();
+        resumeProgress(jobs, connection, progress, clock);
+        ResultPoster poster = new ResultPoster(jobs, connection, new GuildSettingsStore(sessions), progress, limits,
+                new NsfwPolicy(), clock, options.sweepInterval()).start();
+        events.addListener(poster);
+        LOG.info("Discord bot ready: {} shard(s), {} guild(s)", connection.shards().size(),
+                connection.shards().stream().mapToLong(s -> s.getGuildCache().size()).sum());
+        return new DiscordBot(connection, events, poster, progress, work);
+    }
+
+    /** After a restart, keeps showing the progress of jobs that were waiting while the bot was down. */
+    private static void resumeProgress(JobService jobs, DiscordConnection connection, ProgressReporter progress, Clock clock) {
+        for (JobView job : jobs.recentJobs(RESUMED_JOBS)) {
+            if (job.state().isActive() && job.origin().tokenValidAt(clock.instant())) {
+                connection.guild(job.origin().guildId()).ifPresent(guild ->
+                        progress.track(job.id(), InteractionHook.from(guild.getJDA(), job.origin().interactionToken())));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        events.removeListener(poster);
+        poster.close();
+        progress.close();
+        connection.close();
+        work.shutdownNow();
+    }
+}

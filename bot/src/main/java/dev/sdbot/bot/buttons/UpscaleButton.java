@@ -1,0 +1,30 @@
+package dev.sdbot.bot.buttons;
+
+import dev.sdbot.bot.imagine.JobSubmitter;
+import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.scheduler.JobResult;
+import dev.sdbot.scheduler.JobService;
+import dev.sdbot.scheduler.JobView;
+
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/** ⬆ Upscale: the (first) result at twice the size through img2img at low strength, same seed. */
+public final class UpscaleButton extends ResubmitButton {
+    static final double STRENGTH = 0.3;
+
+    public UpscaleButton(JobService jobs, JobSubmitter submitter, Executor work) {
+        super(jobs, submitter, work);
+    }
+
+    @Override
+    public String action() {
+        return "upscale";
+    }
+
+    @Override
+    GenerationRequest derive(JobView job, List<JobResult> images) {
+        GenerationRequest r = job.request();
+        return copy(r, images.get(0).seed(), images.get(0).png(), STRENGTH, r.width() * 2, r.height() * 2, 1);
+    }
+}

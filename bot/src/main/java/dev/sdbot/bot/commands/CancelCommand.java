@@ -1,0 +1,57 @@
+package dev.sdbot.bot.commands;
+
+import dev.sdbot.bot.imagine.Moderators;
+import dev.sdbot.scheduler.CancelOutcome;
+import dev.sdbot.scheduler.JobService;
+import dev.sdbot.scheduler.JobView;
+import net.dv8tion.jda.api.interactions.InteractionContextType;
+import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
+import net.dv8tion.jda.api.interactions.commands.OptionMapping;
+import net.dv8tion.jda.api.interactions.commands.OptionType;
+import net.dv8tion.jda.api.interactions.commands.build.Commands;
+import net.dv8tion.jda.api.interactions.commands.build.SlashCommandData;
+
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+/** {@code /cancel [job]}: cancels the given job, or the member's most recent waiting or running one. */
+public final class CancelCommand implements SlashCommand {
+    private final JobService jobs;
+    private final Executor work;
+
+    public CancelCommand(JobService jobs, Executor work) {
+        this.jobs = jobs;
+        this.work = work;
+    }
+
+    @Override
+    public SlashCommandData data() {
+        return Commands.slash("cancel", "Cancel a queued or running job")
+                .setContexts(InteractionContextType.GUILD)
+                .addOption(OptionType.INTEGER, "job", "Job id (default: your latest active job)");
+    }
+
+    @Override
+    public void onSlashCommand(SlashCommandInteractionEvent event) {
+        event.deferReply(true).queue();
+        work.execute(() -> event.getHook().editOriginal(cancel(event)).queue());
+    }
+
+    private String cancel(SlashCommandInteractionEvent event) {
+        long userId = event.getUser().getIdLong();
+        Optional<Long> jobId = Optional.ofNullable(event.getOption("job", null, OptionMapping::getAsLong));
+        if (jobId.isEmpty()) {
+            jobId = jobs.jobsOf(userId, 20).stream().filter(j -> j.state().isActive()).map(JobView::id).findFirst();
+            if (jobId.isEmpty()) {
+                return "You have no queued or running job.";
+            }
+        }
+        CancelOutcome outcome = jobs.cancel(jobId.get(), userId, Moderators.isModerator(event.getMember(), event.getGuildChannel()));
+        return switch (outcome) {
+            case CANCELLED -> "🚫 Job " + jobId.get() + " cancelled.";
+            case NOT_FOUND -> "There is no job " + jobId.get() + ".";
+            case NOT_ALLOWED -> "Job " + jobId.get() + " is not yours to cancel.";
+            case ALREADY_FINISHED -> "Job " + jobId.get() + " has already finished.";
+        };
+    }
+}

@@ -1,0 +1,25 @@
+package dev.sdbot.bot.commands;
+
+import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
+import net.dv8tion.jda.api.interactions.commands.build.Commands;
+import net.dv8tion.jda.api.interactions.commands.build.SlashCommandData;
+
+/** {@code /help}: what the bot does and how to use it (ephemeral). */
+public final class HelpCommand implements SlashCommand {
+    static final String TEXT = """
+            **sdbot** draws pictures from text with Stable Diffusion.
+            `/imagine prompt:<text>` — generate; options: negative, size, steps, cfg, sampler, seed, model, \
+            count (1–4), image + strength (img2img), mask (inpainting).
+            Results come with buttons: 🔁 Reroll, 🎨 Variations, ⬆ Upscale, 🗑 Delete (yours only).
+            `/queue` — your jobs and the queue depth · `/cancel [job]` — cancel a job · `/quota` — your use today.""";
+
+    @Override
+    public SlashCommandData data() {
+        return Commands.slash("help", "How to use sdbot");
+    }
+
+    @Override
+    public void onSlashCommand(SlashCommandInteractionEvent event) {
+        event.reply(TEXT).setEphemeral(true).queue();
+    }
+}

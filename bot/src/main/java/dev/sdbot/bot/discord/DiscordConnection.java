@@ -1,0 +1,86 @@
+package dev.sdbot.bot.discord;
+
+import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.JDABuilder;
+import net.dv8tion.jda.api.entities.Guild;
+import net.dv8tion.jda.api.requests.GatewayIntent;
+import net.dv8tion.jda.api.requests.RestConfig;
+import net.dv8tion.jda.api.sharding.DefaultShardManagerBuilder;
+import net.dv8tion.jda.api.sharding.ShardManager;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The connection to Discord: one JDA, or a {@link ShardManager} when shards are configured. REST and
+ * gateway URLs come from {@link DiscordSettings}; JDA's own rate-limit handling and resume logic are used.
+ */
+public final class DiscordConnection implements AutoCloseable {
+    /** Interactions arrive without any intent; guilds and channels are cached regardless. */
+    private static final EnumSet<GatewayIntent> INTENTS = EnumSet.noneOf(GatewayIntent.class);
+    private static final long SHARD_POLL_MILLIS = 100;
+
+    private final JDA jda;
+    private final ShardManager shardManager;
+
+    private DiscordConnection(JDA jda, ShardManager shardManager) {
+        this.jda = jda;
+        this.shardManager = shardManager;
+    }
+
+    /** Logs in, registers the listeners and waits until every guild is available. */
+    public static DiscordConnection connect(DiscordSettings settings, Object... listeners) throws InterruptedException {
+        RestConfig rest = new RestConfig().setBaseUrl(settings.apiUrl().toString());
+        if (settings.shards() == 0) {
+            JDABuilder builder = JDABuilder.createLight(settings.token(), INTENTS)
+                    .setRestConfig(rest)
+                    .setRawEventsEnabled(true)
+                    .addEventListeners(listeners);
+            if (settings.gatewayUrl() != null) {
+                builder.setSessionController(new FixedGatewaySessionController(settings.gatewayUrl().toString()));
+            }
+            return new DiscordConnection(builder.build().awaitReady(), null);
+        }
+        DefaultShardManagerBuilder builder = DefaultShardManagerBuilder.createLight(settings.token(), INTENTS)
+                .setRestConfig(rest)
+                .setShardsTotal(settings.shards())
+                .setRawEventsEnabled(true)
+                .addEventListeners(listeners);
+        if (settings.gatewayUrl() != null) {
+            builder.setSessionController(new FixedGatewaySessionController(settings.gatewayUrl().toString()));
+        }
+        ShardManager manager = builder.build();
+        // the manager starts its shards one after another (identify rate limit): wait for each to exist and be ready
+        for (int id = 0; id < settings.shards(); id++) {
+            JDA shard;
+            while ((shard = manager.getShardById(id)) == null) {
+                Thread.sleep(SHARD_POLL_MILLIS);
+            }
+            shard.awaitReady();
+        }
+        return new DiscordConnection(null, manager);
+    }
+
+    public List<JDA> shards() {
+        return jda != null ? List.of(jda) : List.copyOf(shardManager.getShards());
+    }
+
+    /** Any connected shard, for routes that do not depend on a guild (interaction webhooks). */
+    public JDA anyShard() {
+        return shards().get(0);
+    }
+
+    public Optional<Guild> guild(long guildId) {
+        return Optional.ofNullable(jda != null ? jda.getGuildById(guildId) : shardManager.getGuildById(guildId));
+    }
+
+    @Override
+    public void close() {
+        if (jda != null) {
+            jda.shutdown();
+        } else {
+            shardManager.shutdown();
+        }
+    }
+}

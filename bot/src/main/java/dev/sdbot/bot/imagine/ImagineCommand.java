@@ -1,0 +1,211 @@
+package dev.sdbot.bot.imagine;
+
+import dev.sdbot.bot.commands.Replies;
+import dev.sdbot.bot.commands.SlashCommand;
+import dev.sdbot.db.store.GenerationDefaultsStore;
+import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.Sampler;
+import dev.sdbot.scheduler.JobService;
+import net.dv8tion.jda.api.interactions.InteractionContextType;
+import net.dv8tion.jda.api.Permission;
+import net.dv8tion.jda.api.entities.Message;
+import net.dv8tion.jda.api.entities.channel.middleman.GuildChannel;
+import net.dv8tion.jda.api.events.interaction.command.CommandAutoCompleteInteractionEvent;
+import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
+import net.dv8tion.jda.api.interactions.commands.Command;
+import net.dv8tion.jda.api.interactions.commands.OptionMapping;
+import net.dv8tion.jda.api.interactions.commands.OptionType;
+import net.dv8tion.jda.api.interactions.commands.build.Commands;
+import net.dv8tion.jda.api.interactions.commands.build.OptionData;
+import net.dv8tion.jda.api.interactions.commands.build.SlashCommandData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+
+/**
+ * {@code /imagine}: checks what it can from the interaction alone and answers errors at once;
+ * otherwise defers publicly, then (off the gateway thread, and only if Discord took the
+ * acknowledgement) applies guild/channel defaults, the guild's limits, the prompt filter and the
+ * attachments, and queues the job.
+ */
+public final class ImagineCommand implements SlashCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(ImagineCommand.class);
+    static final List<String> SIZES = List.of("512x512", "768x512", "512x768", "640x640", "768x768",
+            "1024x576", "576x1024", "1024x1024");
+    static final double DEFAULT_STRENGTH = 0.75;
+
+    private final JobService jobs;
+    private final GenerationDefaultsStore defaultsStore;
+    private final ImagineDefaults botDefaults;
+    private final PromptFilter promptFilter;
+    private final JobSubmitter submitter;
+    private final Executor work;
+
+    public ImagineCommand(JobService jobs, GenerationDefaultsStore defaultsStore, ImagineDefaults botDefaults,
+                          PromptFilter promptFilter, JobSubmitter submitter, Executor work) {
+        this.jobs = jobs;
+        this.defaultsStore = defaultsStore;
+        this.botDefaults = botDefaults;
+        this.promptFilter = promptFilter;
+        this.submitter = submitter;
+        this.work = work;
+    }
+
+    @Override
+    public SlashCommandData data() {
+        OptionData size = new OptionData(OptionType.STRING, "size", "Width x height");
+        SIZES.forEach(s -> size.addChoice(s, s));
+        OptionData sampler = new OptionData(OptionType.STRING, "sampler", "Sampling method");
+        Arrays.stream(Sampler.values()).forEach(s -> sampler.addChoice(s.displayName(), s.id()));
+        return Commands.slash("imagine", "Generate an image from a text prompt")
+                .setContexts(InteractionContextType.GUILD)
+                .addOptions(
+                        new OptionData(OptionType.STRING, "prompt", "What to draw", true).setMaxLength(1500),
+                        new OptionData(OptionType.STRING, "negative", "What to avoid").setMaxLength(1000),
+                        size,
+                        new OptionData(OptionType.INTEGER, "steps", "Denoising steps").setRequiredRange(1, 150),
+                        new OptionData(OptionType.NUMBER, "cfg", "Guidance scale").setRequiredRange(1, 30),
+                        sampler,
+                        new OptionData(OptionType.INTEGER, "seed", "Seed (same seed, same picture)").setRequiredRange(0, Long.MAX_VALUE >> 11),
+                        new OptionData(OptionType.STRING, "model", "Model", false, true),
+                        new OptionData(OptionType.INTEGER, "count", "Number of images").setRequiredRange(1, 4),
+                        new OptionData(OptionType.ATTACHMENT, "image", "Start image (img2img)"),
+                        new OptionData(OptionType.NUMBER, "strength", "How much to change the start image").setRequiredRange(0, 1),
+                        new OptionData(OptionType.ATTACHMENT, "mask", "Mask for inpainting (white = repaint)"));
+    }
+
+    @Override
+    public void onAutoComplete(CommandAutoCompleteInteractionEvent event) {
+        String typed = event.getFocusedOption().getValue().toLowerCase(Locale.ROOT);
+        List<Command.Choice> choices = jobs.availableModels().stream()
+                .filter(m -> m.toLowerCase(Locale.ROOT).contains(typed))
+                .limit(25)
+                .map(m -> new Command.Choice(m, m))
+                .toList();
+        event.replyChoices(choices).queue();
+    }
+
+    @Override
+    public void onSlashCommand(SlashCommandInteractionEvent event) {
+        Optional<String> problem = immediateProblem(event);
+        if (problem.isPresent()) {
+            event.reply("⚠️ " + problem.get()).setEphemeral(true).queue();
+            return;
+        }
+        event.deferReply().submit().whenCompleteAsync((hook, notAcknowledged) -> {
+            if (notAcknowledged != null) {
+                LOG.info("/imagine {} could not be acknowledged ({}); nothing queued", event.getId(), notAcknowledged.toString());
+                return;
+            }
+            try {
+                prepareAndSubmit(event);
+            } catch (RuntimeException e) {
+                LOG.error("/imagine failed", e);
+                Replies.rejectDeferred(event.getHook(), "Something went wrong on our side; please try again.");
+            }
+        }, work);
+    }
+
+    /** Problems visible without the database or the network. */
+    private static Optional<String> immediateProblem(SlashCommandInteractionEvent event) {
+        GuildChannel channel = event.getGuildChannel();
+        if (!event.getGuild().getSelfMember().hasPermission(channel, Permission.VIEW_CHANNEL, Permission.MESSAGE_SEND,
+                Permission.MESSAGE_ATTACH_FILES, Permission.MESSAGE_EMBED_LINKS)) {
+            return Optional.of("I can't post images in " + channel.getAsMention()
+                    + ": I need the View Channel, Send Messages, Attach Files and Embed Links permissions here.");
+        }
+        for (String option : List.of("image", "mask")) {
+            OptionMapping attachment = event.getOption(option);
+            if (attachment != null) {
+                Optional<String> problem = ImageAttachments.problem(option, attachment.getAsAttachment());
+                if (problem.isPresent()) {
+                    return problem;
+                }
+            }
+        }
+        if (event.getOption("mask") != null && event.getOption("image") == null) {
+            return Optional.of("A mask needs an image to paint into: add the `image` option.");
+        }
+        return Optional.empty();
+    }
+
+    private void prepareAndSubmit(SlashCommandInteractionEvent event) {
+        long guildId = event.getGuild().getIdLong();
+        ImagineDefaults defaults = defaultsFor(guildId, event.getChannelIdLong());
+        String prompt = event.getOption("prompt", "", OptionMapping::getAsString).trim();
+        String negative = event.getOption("negative", defaults.negativePrompt(), OptionMapping::getAsString);
+        String model = event.getOption("model", defaults.model(), OptionMapping::getAsString);
+        Set<String> models = jobs.availableModels();
+        if (!models.contains(model)) {
+            Replies.rejectDeferred(event.getHook(), "⚠️ Unknown model `" + model + "`. Installed: "
+                    + (models.isEmpty() ? "none right now" : String.join(", ", models)) + ".");
+            return;
+        }
+        int[] size = event.getOption("size", new int[] {defaults.width(), defaults.height()}, o -> parseSize(o.getAsString()));
+        int count = event.getOption("count", 1, OptionMapping::getAsInt);
+        if ((long) size[0] * size[1] > defaults.maxPixels()) {
+            Replies.rejectDeferred(event.getHook(), "⚠️ " + size[0] + "x" + size[1] + " is over this server's limit of "
+                    + defaults.maxPixels() + " pixels per image; pick a smaller size.");
+            return;
+        }
+        Optional<String> blocked = promptFilter.blockedCategory(guildId, prompt, negative);
+        if (blocked.isPresent()) {
+            Replies.rejectDeferred(event.getHook(), "🚫 Your prompt was blocked by this server's filter ("
+                    + blocked.get() + "). Please rephrase it.");
+            return;
+        }
+        byte[] initImage;
+        byte[] mask;
+        try {
+            initImage = download(event, "image");
+            mask = download(event, "mask");
+        } catch (ImageAttachments.RejectedAttachmentException e) {
+            Replies.rejectDeferred(event.getHook(), "⚠️ " + e.getMessage());
+            return;
+        }
+        GenerationRequest request = new GenerationRequest(prompt, negative, model,
+                event.getOption("sampler", defaults.sampler(), o -> Sampler.fromId(o.getAsString())),
+                event.getOption("steps", defaults.steps(), OptionMapping::getAsInt),
+                event.getOption("cfg", defaults.cfgScale(), OptionMapping::getAsDouble),
+                size[0], size[1],
+                event.getOption("seed", null, OptionMapping::getAsLong),
+                count, initImage,
+                event.getOption("strength", DEFAULT_STRENGTH, OptionMapping::getAsDouble),
+                mask, 1);
+        submitter.submit(event, request);
+    }
+
+    private ImagineDefaults defaultsFor(long guildId, long channelId) {
+        ImagineDefaults d = botDefaults;
+        Optional<GenerationDefaultsStore.GenerationDefaults> guild = defaultsStore.find(guildId, 0);
+        if (guild.isPresent()) {
+            d = d.with(guild.get());
+        }
+        Optional<GenerationDefaultsStore.GenerationDefaults> channel = defaultsStore.find(guildId, channelId);
+        if (channel.isPresent()) {
+            d = d.with(channel.get()).withMaxPixels(d.maxPixels());
+        }
+        return d;
+    }
+
+    private static byte[] download(SlashCommandInteractionEvent event, String option)
+            throws ImageAttachments.RejectedAttachmentException {
+        OptionMapping mapping = event.getOption(option);
+        if (mapping == null) {
+            return null;
+        }
+        Message.Attachment attachment = mapping.getAsAttachment();
+        return ImageAttachments.download(option, attachment);
+    }
+
+    static int[] parseSize(String value) {
+        String[] parts = value.toLowerCase(Locale.ROOT).split("x");
+        return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+    }
+}

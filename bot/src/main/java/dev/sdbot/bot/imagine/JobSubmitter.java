@@ -1,0 +1,53 @@
+package dev.sdbot.bot.imagine;
+
+import dev.sdbot.bot.commands.Replies;
+import dev.sdbot.bot.results.ProgressReporter;
+import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.scheduler.JobOrigin;
+import dev.sdbot.scheduler.JobService;
+import dev.sdbot.scheduler.JobSubmission;
+import dev.sdbot.scheduler.QuotaExceededException;
+import net.dv8tion.jda.api.entities.ISnowflake;
+import net.dv8tion.jda.api.interactions.callbacks.IReplyCallback;
+import net.dv8tion.jda.api.utils.TimeFormat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Queues a job for an interaction whose reply was deferred publicly: the placeholder becomes the
+ * progress message (and later the result), or an ephemeral error when the job cannot be queued.
+ */
+public final class JobSubmitter {
+    /** Discord's interaction tokens last 15 minutes; stop using them a minute early. */
+    static final Duration TOKEN_LIFETIME = Duration.ofMinutes(14);
+
+    private final JobService jobs;
+    private final ProgressReporter progress;
+    private final Clock clock;
+
+    public JobSubmitter(JobService jobs, ProgressReporter progress, Clock clock) {
+        this.jobs = jobs;
+        this.progress = progress;
+        this.clock = clock;
+    }
+
+    public void submit(IReplyCallback event, GenerationRequest request) {
+        JobOrigin origin = new JobOrigin(event.getGuild().getIdLong(), event.getChannelIdLong(), event.getUser().getIdLong(),
+                event.getIdLong(), event.getToken(), clock.instant().plus(TOKEN_LIFETIME));
+        List<Long> roles = event.getMember().getRoles().stream().map(ISnowflake::getIdLong).toList();
+        long jobId;
+        try {
+            jobId = jobs.submit(new JobSubmission(request, origin, roles, 0));
+        } catch (QuotaExceededException e) {
+            Replies.rejectDeferred(event.getHook(), "⛔ " + e.getMessage() + " Your quota resets "
+                    + TimeFormat.RELATIVE.format(e.resetsAt()) + ".");
+            return;
+        } catch (IllegalArgumentException e) {
+            Replies.rejectDeferred(event.getHook(), "⚠️ " + e.getMessage());
+            return;
+        }
+        progress.track(jobId, event.getHook());
+    }
+}

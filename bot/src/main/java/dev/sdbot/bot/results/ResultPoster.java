@@ -1,0 +1,194 @@
+package dev.sdbot.bot.results;
+
+import dev.sdbot.bot.discord.AttachmentLimits;
+import dev.sdbot.bot.discord.DiscordConnection;
+import dev.sdbot.db.store.GuildSettingsStore;
+import dev.sdbot.scheduler.JobEvent;
+import dev.sdbot.scheduler.JobEventListener;
+import dev.sdbot.scheduler.JobResult;
+import dev.sdbot.scheduler.JobService;
+import dev.sdbot.scheduler.JobState;
+import dev.sdbot.scheduler.JobView;
+import net.dv8tion.jda.api.entities.Guild;
+import net.dv8tion.jda.api.entities.channel.attribute.IAgeRestrictedChannel;
+import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
+import net.dv8tion.jda.api.exceptions.ErrorResponseException;
+import net.dv8tion.jda.api.interactions.InteractionHook;
+import net.dv8tion.jda.api.requests.ErrorResponse;
+import net.dv8tion.jda.api.utils.messages.MessageCreateData;
+import net.dv8tion.jda.api.utils.messages.MessageEditBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Posts SUCCEEDED jobs of the guilds this process serves, exactly once in effect: while the
+ * interaction token is valid the deferred reply is edited into the result (repeating an edit shows
+ * no second message); after that the result is a channel message with a deterministic nonce and
+ * enforce_nonce (a repeat returns the first message). The message id is recorded by the guarded
+ * SUCCEEDED → POSTED update. Woken by job events, with a periodic sweep for anything missed
+ * (restarts, lost notifications, failed posts).
+ */
+public final class ResultPoster implements JobEventListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ResultPoster.class);
+    private static final Set<ErrorResponse> TOKEN_GONE = Set.of(ErrorResponse.UNKNOWN_WEBHOOK,
+            ErrorResponse.INVALID_WEBHOOK_TOKEN, ErrorResponse.UNKNOWN_INTERACTION, ErrorResponse.UNKNOWN_MESSAGE);
+
+    private final JobService jobs;
+    private final DiscordConnection discord;
+    private final GuildSettingsStore guildSettings;
+    private final ProgressReporter progress;
+    private final AttachmentLimits limits;
+    private final ResultMessages messages = new ResultMessages();
+    private final NsfwPolicy nsfwPolicy;
+    private final Clock clock;
+    private final Duration sweepInterval;
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private final ExecutorService posting = Executors.newFixedThreadPool(4, daemon("result-poster"));
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(daemon("result-sweeper"));
+
+    public ResultPoster(JobService jobs, DiscordConnection discord, GuildSettingsStore guildSettings,
+                        ProgressReporter progress, AttachmentLimits limits, NsfwPolicy nsfwPolicy, Clock clock,
+                        Duration sweepInterval) {
+        this.jobs = jobs;
+        this.discord = discord;
+        this.guildSettings = guildSettings;
+        this.progress = progress;
+        this.limits = limits;
+        this.nsfwPolicy = nsfwPolicy;
+        this.clock = clock;
+        this.sweepInterval = sweepInterval;
+    }
+
+    public ResultPoster start() {
+        sweeper.scheduleWithFixedDelay(this::sweep, 0, sweepInterval.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    @Override
+    public void onStateChange(JobEvent event) {
+        if (event.state() == JobState.SUCCEEDED) {
+            schedule(event.jobId());
+        }
+    }
+
+    @Override
+    public void onConnected() {
+        sweeper.execute(this::sweep);
+    }
+
+    private void sweep() {
+        try {
+            for (JobView job : jobs.findUnpostedSucceeded(200)) {
+                schedule(job.id());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("result sweep failed: {}", e.toString());
+        }
+    }
+
+    private void schedule(long jobId) {
+        if (inFlight.add(jobId)) {
+            posting.execute(() -> {
+                try {
+                    jobs.find(jobId).filter(j -> j.state() == JobState.SUCCEEDED).ifPresent(this::post);
+                } catch (RuntimeException e) {
+                    LOG.warn("could not post job {} (will retry): {}", jobId, e.toString());
+                } finally {
+                    inFlight.remove(jobId);
+                }
+            });
+        }
+    }
+
+    private void post(JobView job) {
+        Optional<Guild> guild = discord.guild(job.origin().guildId());
+        if (guild.isEmpty()) {
+            return; // another process (or shard set) serves this guild
+        }
+        GuildMessageChannel channel = guild.get().getChannelById(GuildMessageChannel.class, job.origin().channelId());
+        List<JobResult> images = jobs.results(job.id()).stream().filter(r -> r.attempt() == job.attempt()).toList();
+        boolean flagged = images.stream().anyMatch(JobResult::nsfw);
+        boolean ageRestricted = channel instanceof IAgeRestrictedChannel c && c.isNSFW();
+        NsfwPolicy.Action action = nsfwPolicy.decide(flagged, ageRestricted,
+                guildSettings.get(job.origin().guildId(), clock.instant()).getNsfwPolicy());
+        progress.finish(job.id());
+        if (action == NsfwPolicy.Action.BLOCK) {
+            block(job, guild.get());
+            return;
+        }
+        long limit = limits.forGuild(job.origin().guildId());
+        long messageId;
+        try {
+            messageId = send(job, guild.get(), channel, messages.result(job, images, action == NsfwPolicy.Action.SPOILER, limit));
+        } catch (ErrorResponseException e) {
+            if (e.getErrorResponse() != ErrorResponse.REQUEST_ENTITY_TOO_LARGE) {
+                throw e;
+            }
+            messageId = send(job, guild.get(), channel, messages.result(job, images, action == NsfwPolicy.Action.SPOILER, limit / 4));
+        }
+        if (!jobs.markPosted(job.id(), job.attempt(), messageId)) {
+            LOG.info("job {} was posted as message {} but is no longer SUCCEEDED at attempt {}", job.id(), messageId, job.attempt());
+        }
+    }
+
+    private long send(JobView job, Guild guild, GuildMessageChannel channel, MessageCreateData message) {
+        if (job.origin().tokenValidAt(clock.instant())) {
+            try {
+                return InteractionHook.from(guild.getJDA(), job.origin().interactionToken())
+                        .editOriginal(new MessageEditBuilder().applyCreateData(message).setReplace(true).build())
+                        .complete().getIdLong();
+            } catch (ErrorResponseException e) {
+                if (!TOKEN_GONE.contains(e.getErrorResponse())) {
+                    throw e;
+                }
+                LOG.info("interaction token of job {} no longer works ({}); posting to the channel", job.id(), e.getMeaning());
+            }
+        }
+        if (channel == null) {
+            throw new IllegalStateException("channel " + job.origin().channelId() + " of job " + job.id() + " is gone");
+        }
+        return channel.sendMessage(message).setNonce(nonce(job)).complete().getIdLong();
+    }
+
+    /** Same job and attempt, same nonce: Discord returns the first message for a repeat. */
+    static String nonce(JobView job) {
+        return "sdbot-" + Long.toString(job.id(), 36) + "-" + job.attempt();
+    }
+
+    private void block(JobView job, Guild guild) {
+        if (!jobs.markBlocked(job.id(), "NSFW: flagged by the safety checker")) {
+            return;
+        }
+        if (job.origin().tokenValidAt(clock.instant())) {
+            InteractionHook hook = InteractionHook.from(guild.getJDA(), job.origin().interactionToken());
+            hook.sendMessage("🔞 The safety checker flagged the result of job " + job.id()
+                    + ", so it was not posted in this channel.").setEphemeral(true).queue(
+                    sent -> hook.deleteOriginal().queue(), failure -> LOG.info("could not tell about blocked job {}", job.id()));
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+        posting.shutdownNow();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.sdbot.bot.e2e;
+
+import dev.sdbot.bot.fake.FakeDiscord;
+import dev.sdbot.bot.fake.FakeGuild;
+import dev.sdbot.bot.fake.FakeInteraction;
+import dev.sdbot.bot.fake.RecordedCall;
+import dev.sdbot.db.entity.QuotaScope;
+import dev.sdbot.db.store.QuotaRuleStore;
+import dev.sdbot.db.testing.EmbeddedPostgresExtension;
+import dev.sdbot.db.testing.TestDatabase;
+import dev.sdbot.scheduler.JobState;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** /cancel, /queue, /quota, /help, model autocomplete, and a gateway resume in the middle of a job. */
+@ExtendWith(EmbeddedPostgresExtension.class)
+class CommandsEndToEndTest {
+    private static BotHarness harness;
+    private static FakeGuild guild;
+    private static TestDatabase db;
+
+    @BeforeAll
+    static void start(TestDatabase database) throws Exception {
+        db = database;
+        harness = new BotHarness(db, Duration.ofMillis(500), 1);
+        guild = harness.discord.guild();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void commandsAreRegisteredWithTheirOptions() {
+        List<String> names = harness.discord.registeredCommands("global").findValues("name").stream()
+                .map(n -> n.asText()).toList();
+        assertThat(names).contains("imagine", "cancel", "queue", "quota", "help", "prompt", "negative", "size", "steps",
+                "cfg", "sampler", "seed", "model", "count", "image", "strength", "mask");
+    }
+
+    @Test
+    void queueShowsPositionsAndCancelStopsTheLatestJob() {
+        FakeInteraction first = harness.imagine(guild.bob, guild.general, "prompt", "slow one", "steps", 20);
+        FakeInteraction second = harness.imagine(guild.bob, guild.general, "prompt", "slow two", "steps", 20);
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.queryLong("SELECT count(*) FROM jobs WHERE prompt LIKE 'slow %'") == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.queryLong(
+                "SELECT count(*) FROM jobs WHERE prompt LIKE 'slow %' AND state = 'QUEUED'") == 1);
+        long queuedJob = db.queryLong("SELECT id FROM jobs WHERE prompt LIKE 'slow %' AND state = 'QUEUED'");
+        FakeInteraction queuedInteraction = db.queryLong("SELECT id FROM jobs WHERE prompt = 'slow one'") == queuedJob ? first : second;
+        await().atMost(Duration.ofSeconds(10)).until(() -> harness.discord.original(queuedInteraction)
+                .map(m -> m.content().startsWith("⏳ Queued — position 1")).orElse(false));
+
+        String queue = harness.awaitEphemeral(harness.discord.slashCommand(guild.bob, guild.general, "queue", FakeDiscord.options()));
+        assertThat(queue).contains("Queue depth:** 1").contains("job " + queuedJob + " — queued, position 1");
+
+        FakeInteraction notMine = harness.discord.slashCommand(guild.alice, guild.general, "cancel", FakeDiscord.options("job", queuedJob));
+        assertThat(harness.awaitEphemeral(notMine)).contains("not yours");
+
+        FakeInteraction cancel = harness.discord.slashCommand(guild.bob, guild.general, "cancel", FakeDiscord.options());
+        assertThat(harness.awaitEphemeral(cancel)).contains("cancelled");
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.queryLong(
+                "SELECT count(*) FROM jobs WHERE prompt LIKE 'slow %' AND state = 'CANCELLED'") == 1);
+        FakeInteraction cancelOther = harness.discord.slashCommand(guild.bob, guild.general, "cancel", FakeDiscord.options());
+        harness.awaitEphemeral(cancelOther);
+        await().atMost(Duration.ofSeconds(10)).until(() -> harness.discord.original(first)
+                .map(m -> m.content().startsWith("🚫 Cancelled")).orElse(false)
+                || harness.discord.original(second).map(m -> m.content().startsWith("🚫 Cancelled")).orElse(false));
+    }
+
+    @Test
+    void quotaShowsUseAndLimits() {
+        new QuotaRuleStore(db.sessionFactory()).put(guild.id, QuotaScope.GUILD_DEFAULT, 0, 50, 600, Instant.now());
+        String quota = harness.awaitEphemeral(harness.discord.slashCommand(guild.alice, guild.general, "quota", FakeDiscord.options()));
+        assertThat(quota).contains("of 50").contains("of 600").containsPattern("Resets <t:\\d+:R>");
+    }
+
+    @Test
+    void helpIsEphemeral() {
+        FakeInteraction help = harness.discord.slashCommand(guild.alice, guild.general, "help", FakeDiscord.options());
+        assertThat(harness.awaitEphemeral(help)).contains("/imagine");
+    }
+
+    @Test
+    void modelAutocompleteListsInstalledModels() {
+        FakeInteraction typing = harness.discord.autocomplete(guild.alice, guild.general, "imagine",
+                FakeDiscord.options("prompt", "x", "model", "test"), "model");
+        await().atMost(Duration.ofSeconds(5)).until(typing::acknowledged);
+        RecordedCall callback = harness.discord.calls("POST", "interactions/" + typing.id() + "/.*").get(0);
+        assertThat(callback.payload().path("type").asInt()).isEqualTo(8);
+        assertThat(callback.payload().path("data").path("choices").findValuesAsText("value")).containsExactly("test-pattern");
+    }
+
+    @Test
+    void aGatewayResumeInTheMiddleOfAJobLosesNothing() {
+        FakeInteraction imagine = harness.imagine(guild.alice, guild.general, "prompt", "through a reconnect", "steps", 4);
+        await().atMost(Duration.ofSeconds(10)).until(imagine::acknowledged);
+        harness.discord.dropGatewayConnections();
+        FakeInteraction duringReconnect = harness.imagine(guild.alice, guild.general, "prompt", "sent while reconnecting", "steps", 1);
+        harness.awaitResult(imagine);
+        harness.awaitResult(duringReconnect);
+        assertThat(harness.discord.gatewayResumes()).isGreaterThanOrEqualTo(1);
+        long jobId = harness.jobIdOf(harness.discord.original(imagine).orElseThrow());
+        await().atMost(Duration.ofSeconds(10)).until(() -> harness.state(jobId) == JobState.POSTED);
+    }
+}

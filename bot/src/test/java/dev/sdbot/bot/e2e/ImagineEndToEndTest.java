@@ -1,0 +1,184 @@
+package dev.sdbot.bot.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sdbot.bot.fake.FakeGuild;
+import dev.sdbot.bot.fake.FakeInteraction;
+import dev.sdbot.bot.fake.FakeMessage;
+import dev.sdbot.bot.fake.RecordedCall;
+import dev.sdbot.bot.results.PngImages;
+import dev.sdbot.db.store.GenerationDefaultsStore;
+import dev.sdbot.db.testing.EmbeddedPostgresExtension;
+import dev.sdbot.db.testing.TestDatabase;
+import dev.sdbot.scheduler.JobState;
+import dev.sdbot.scheduler.JobView;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.StreamSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** /imagine and the result buttons through the real JDA client, the fake Discord, PostgreSQL, Quartz and a worker. */
+@ExtendWith(EmbeddedPostgresExtension.class)
+class ImagineEndToEndTest {
+    private static BotHarness harness;
+    private static FakeGuild guild;
+    private static TestDatabase db;
+
+    @BeforeAll
+    static void start(TestDatabase database) throws Exception {
+        db = database;
+        harness = new BotHarness(db, Duration.ofMillis(400), 2);
+        guild = harness.discord.guild();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void imagineIsDeferredShowsProgressAndPostsThePngWithEmbedAndButtons() throws Exception {
+        FakeInteraction imagine = harness.imagine(guild.alice, guild.general, "prompt", "a lighthouse at dusk",
+                "steps", 8, "cfg", 6.5, "sampler", "ddim", "seed", 1234);
+
+        await().atMost(Duration.ofSeconds(3)).until(imagine::acknowledged);
+        assertThat(imagine.ackType()).as("deferred reply").isEqualTo(5);
+        assertThat(imagine.ackMillis()).isLessThan(3000);
+
+        FakeMessage result = harness.awaitResult(imagine);
+        long jobId = harness.jobIdOf(result);
+        assertThat(result.buttonIds()).containsExactly("job:" + jobId + ":reroll", "job:" + jobId + ":variations",
+                "job:" + jobId + ":upscale", "job:" + jobId + ":delete");
+        assertThat(result.files()).hasSize(1);
+        byte[] png = result.files().get(0).bytes();
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+        assertThat(image.getWidth()).isEqualTo(64);
+        assertThat(PngImages.text(png, "parameters")).get().asString().contains("a lighthouse at dusk").contains("Seed: 1234");
+        JsonNode embed = result.embeds().get(0);
+        assertThat(embed.path("description").asText()).isEqualTo("a lighthouse at dusk");
+        assertThat(fields(embed)).contains("Seed=1234", "Sampler=DDIM", "Steps=8", "CFG=6.5", "Model=test-pattern", "Size=64x64");
+
+        List<RecordedCall> edits = harness.discord.calls("PATCH", "webhooks/\\d+/" + imagine.token() + "/messages/@original");
+        List<String> progressTexts = edits.stream().map(c -> c.payload().path("content").asText()).toList();
+        assertThat(progressTexts).anyMatch(t -> t.startsWith("⏳ Queued — position") || t.startsWith("⚙️ Starting"));
+        assertThat(progressTexts).anyMatch(t -> t.matches("🎨 Generating — \\d+% · ETA \\d+ s · job " + jobId));
+        assertThat(edits).anyMatch(c -> c.files().stream().anyMatch(f -> f.filename().equals("preview.png")));
+        List<RecordedCall> progressEdits = edits.subList(1, edits.size() - 1);
+        for (int i = 1; i < progressEdits.size(); i++) {
+            assertThat(progressEdits.get(i).atNanos() - progressEdits.get(i - 1).atNanos())
+                    .as("progress edits are throttled").isGreaterThan(BotHarness.PROGRESS_INTERVAL.toNanos() / 2);
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> harness.state(jobId) == JobState.POSTED);
+        JobView job = harness.jobs().find(jobId).orElseThrow();
+        assertThat(job.postedMessageId()).isEqualTo(result.id());
+        assertThat(harness.discord.visibleMessages(guild.general).stream().filter(m -> m.id() == result.id())).hasSize(1);
+    }
+
+    @Test
+    void countFourPostsFourAttachments() {
+        FakeInteraction imagine = harness.imagine(guild.bob, guild.general, "prompt", "four cats", "count", 4, "steps", 2);
+        FakeMessage result = harness.awaitResult(imagine);
+        assertThat(result.files()).hasSize(4);
+        assertThat(fields(result.embeds().get(0))).anyMatch(f -> f.startsWith("Seed=") && f.split(",").length == 4);
+    }
+
+    @Test
+    void rerollVariationsAndUpscaleQueueDerivedJobsAndDeleteRemovesTheMessage() {
+        FakeMessage original = harness.awaitResult(harness.imagine(guild.alice, guild.general, "prompt", "a red fox", "seed", 77));
+        long originalJob = harness.jobIdOf(original);
+
+        FakeMessage reroll = harness.awaitResult(harness.discord.clickButton(guild.alice, original, "job:" + originalJob + ":reroll"));
+        JobView rerolled = harness.jobs().find(harness.jobIdOf(reroll)).orElseThrow();
+        assertThat(rerolled.request().prompt()).isEqualTo("a red fox");
+        assertThat(rerolled.request().seed()).isNotEqualTo(77L);
+        assertThat(rerolled.request().isImg2Img()).isFalse();
+
+        FakeMessage variation = harness.awaitResult(harness.discord.clickButton(guild.alice, original, "job:" + originalJob + ":variations"));
+        JobView varied = harness.jobs().find(harness.jobIdOf(variation)).orElseThrow();
+        assertThat(varied.request().isImg2Img()).isTrue();
+        assertThat(varied.request().initImage()).isEqualTo(original.files().get(0).bytes());
+
+        FakeMessage upscale = harness.awaitResult(harness.discord.clickButton(guild.moderator, original, "job:" + originalJob + ":upscale"));
+        JobView upscaled = harness.jobs().find(harness.jobIdOf(upscale)).orElseThrow();
+        assertThat(upscaled.request().width()).isEqualTo(128);
+        assertThat(upscaled.request().strength()).isEqualTo(0.3);
+        assertThat(fields(upscale.embeds().get(0))).contains("Size=128x128");
+
+        FakeInteraction delete = harness.discord.clickButton(guild.alice, original, "job:" + originalJob + ":delete");
+        assertThat(harness.awaitEphemeral(delete)).contains("Deleted");
+        assertThat(harness.discord.message(original.id()).deleted()).isTrue();
+    }
+
+    @Test
+    void aMemberWhoDidNotAskIsRefusedAndNothingIsQueued() {
+        FakeMessage original = harness.awaitResult(harness.imagine(guild.alice, guild.general, "prompt", "a blue whale"));
+        long jobId = harness.jobIdOf(original);
+        long jobsBefore = harness.jobCount();
+
+        for (String action : List.of("reroll", "variations", "upscale", "delete")) {
+            FakeInteraction press = harness.discord.clickButton(guild.bob, original, "job:" + jobId + ":" + action);
+            assertThat(harness.awaitEphemeral(press)).as(action).contains("Not yours");
+        }
+        await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                .until(() -> harness.discord.visibleMessages(guild.general).stream().allMatch(m -> !m.loading()));
+        assertThat(harness.jobCount()).isEqualTo(jobsBefore);
+        assertThat(harness.discord.message(original.id()).deleted()).isFalse();
+    }
+
+    @Test
+    void flaggedResultIsNeverPostedInAnOrdinaryChannelButIsASpoilerInAnAgeRestrictedOne() {
+        FakeInteraction ordinary = harness.imagine(guild.alice, guild.general, "prompt", "nsfw statue");
+        String notice = harness.awaitEphemeral(ordinary);
+        long blockedJob = Long.parseLong(notice.replaceAll(".*job (\\d+).*", "$1"));
+        assertThat(notice).contains("safety checker");
+        assertThat(harness.state(blockedJob)).isEqualTo(JobState.BLOCKED);
+        await().atMost(Duration.ofSeconds(5)).until(() -> harness.discord.original(ordinary).orElseThrow().deleted());
+        assertThat(harness.discord.visibleMessages(guild.general)).noneMatch(m -> m.buttonIds().contains("job:" + blockedJob + ":reroll"));
+
+        FakeMessage spoiler = harness.awaitResult(harness.imagine(guild.alice, guild.ageRestricted, "prompt", "nsfw statue"));
+        assertThat(spoiler.files().get(0).filename()).startsWith("SPOILER_");
+    }
+
+    @Test
+    void channelDefaultsOverrideGuildDefaultsWhichOverrideTheBots() {
+        GenerationDefaultsStore defaults = new GenerationDefaultsStore(db.dataSource());
+        defaults.put(new GenerationDefaultsStore.GenerationDefaults(guild.id, 0, null, "lms", 3, 5.0, 96, 64,
+                "blurry", null), Instant.now());
+        defaults.put(new GenerationDefaultsStore.GenerationDefaults(guild.id, guild.ageRestricted.id(), null, null, 2, null,
+                64, 128, null, null), Instant.now());
+        try {
+            JobView inGeneral = job(harness.awaitResult(harness.imagine(guild.alice, guild.general, "prompt", "defaults")));
+            assertThat(List.of(inGeneral.request().sampler().id(), inGeneral.request().steps(), inGeneral.request().cfgScale(),
+                    inGeneral.request().width(), inGeneral.request().height(), inGeneral.request().negativePrompt()))
+                    .containsExactly("lms", 3, 5.0, 96, 64, "blurry");
+            JobView inChannel = job(harness.awaitResult(harness.imagine(guild.alice, guild.ageRestricted, "prompt", "defaults",
+                    "cfg", 9.0)));
+            assertThat(List.of(inChannel.request().sampler().id(), inChannel.request().steps(), inChannel.request().cfgScale(),
+                    inChannel.request().width(), inChannel.request().height()))
+                    .containsExactly("lms", 2, 9.0, 64, 128);
+        } finally {
+            defaults.put(GenerationDefaultsStore.GenerationDefaults.none(guild.id, 0), Instant.now());
+            defaults.put(GenerationDefaultsStore.GenerationDefaults.none(guild.id, guild.ageRestricted.id()), Instant.now());
+        }
+    }
+
+    private static JobView job(FakeMessage result) {
+        return harness.jobs().find(harness.jobIdOf(result)).orElseThrow();
+    }
+
+    private static List<String> fields(JsonNode embed) {
+        return StreamSupport.stream(embed.path("fields").spliterator(), false)
+                .map(f -> f.path("name").asText() + "=" + f.path("value").asText()).toList();
+    }
+}
