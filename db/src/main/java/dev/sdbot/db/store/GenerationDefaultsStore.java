@@ -9,7 +9,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Optional;
 
-/** /imagine defaults of a guild (channel 0) or a channel; see migration V3_1. */
+/** /imagine defaults of a guild (channel 0) or a channel; see migration V3. */
 public final class GenerationDefaultsStore {
 
     /** One row; null fields inherit from the guild row or the bot's defaults. */
