@@ -1,0 +1,200 @@
+package dev.sdbot.bot.cli;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sdbot.db.Database;
+import dev.sdbot.db.DatabaseSettings;
+import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.scheduler.JobEvents;
+import dev.sdbot.scheduler.JobOrigin;
+import dev.sdbot.scheduler.JobService;
+import dev.sdbot.scheduler.JobState;
+import dev.sdbot.scheduler.JobSubmission;
+import dev.sdbot.scheduler.SchedulerNode;
+import dev.sdbot.scheduler.SchedulerSettings;
+import dev.sdbot.scheduler.worker.TestPatternGenerator;
+import dev.sdbot.scheduler.worker.WorkerRuntime;
+import dev.sdbot.scheduler.worker.WorkerSettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Measures the job system's own overhead with the test-pattern generator (no model): bookkeeping
+ * throughput for a burst (submit → SUCCEEDED) and dispatch latency (QUEUED → RUNNING) at a paced
+ * rate, on a throw-away embedded database with several scheduler nodes and workers.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks the job system with the fake generator on a temporary embedded database.")
+final class JobsBenchCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--jobs", defaultValue = "2000", description = "Jobs in the throughput burst (${DEFAULT-VALUE}).")
+    int jobs;
+    @Option(names = "--users", defaultValue = "20", description = "Distinct users submitting (${DEFAULT-VALUE}).")
+    int users;
+    @Option(names = "--nodes", defaultValue = "2", description = "Scheduler nodes (${DEFAULT-VALUE}).")
+    int nodes;
+    @Option(names = "--workers", defaultValue = "3", description = "Workers (${DEFAULT-VALUE}).")
+    int workers;
+    @Option(names = "--slots", defaultValue = "8", description = "Slots per worker (${DEFAULT-VALUE}).")
+    int slots;
+    @Option(names = "--latency-jobs", defaultValue = "200", description = "Jobs in the paced latency phase (${DEFAULT-VALUE}).")
+    int latencyJobs;
+    @Option(names = "--rate", defaultValue = "50", description = "Submissions per second in the latency phase (${DEFAULT-VALUE}).")
+    int rate;
+
+    private static final int SUBMITTERS = 8;
+    private final Deque<AutoCloseable> open = new ArrayDeque<>();
+
+    @Override
+    public Integer call() throws Exception {
+        if (jobs < 1 || users < 1 || nodes < 1 || workers < 1 || slots < 1 || latencyJobs < 1 || rate < 1) {
+            throw new IllegalArgumentException("all bench options must be positive");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Path dir = Files.createTempDirectory("sdbot-bench");
+        try {
+            Database db = Database.open(DatabaseSettings.embedded(dir).withMaxPoolSize(SUBMITTERS + 2));
+            open.push(db);
+            SchedulerSettings settings = SchedulerSettings.defaults().withLease(Duration.ofSeconds(30)).withDispatchInterval(Duration.ofMillis(500));
+            JobService service = new JobService(db.dataSource(), settings, Clock.systemUTC());
+            for (int i = 0; i < nodes; i++) {
+                HikariDataSource pool = pool(db, 4);
+                open.push(new SchedulerNode(pool, settings, Clock.systemUTC(), events(pool, "node" + i)).start());
+            }
+            for (int i = 0; i < workers; i++) {
+                HikariDataSource pool = pool(db, slots + 2);
+                WorkerSettings ws = WorkerSettings.defaults().withId("bench-worker-" + i).withSlots(slots)
+                        .withTiming(Duration.ofSeconds(2), Duration.ofMillis(500));
+                WorkerRuntime worker = new WorkerRuntime(pool, new TestPatternGenerator(), ws, settings, Clock.systemUTC(),
+                        events(pool, "worker" + i)).start();
+                open.push(() -> worker.stop(Duration.ofSeconds(5)));
+            }
+            out.printf("setup           %d scheduler node(s), %d worker(s) x %d slot(s), fake generator (1 step, 64x64)%n", nodes, workers, slots);
+            out.flush();
+
+            long burstStart = System.nanoTime();
+            submitBurst(service);
+            out.printf("submitted       %d jobs in %.2f s%n", jobs, (System.nanoTime() - burstStart) / 1e9);
+            out.flush();
+            awaitSucceeded(service, jobs);
+            double seconds = (System.nanoTime() - burstStart) / 1e9;
+            out.printf("throughput      %.0f jobs/s (%d jobs from %d users, submit -> SUCCEEDED in %.2f s)%n", jobs / seconds, jobs, users, seconds);
+            out.flush();
+
+            long firstPaced = submitPaced(service);
+            awaitSucceeded(service, jobs + latencyJobs);
+            double[] latency = dispatchLatencyMillis(db, firstPaced);
+            out.printf("dispatch p50    %.1f ms (QUEUED -> RUNNING, %d jobs at %d/s)%n", latency[0], latencyJobs, rate);
+            out.printf("dispatch p99    %.1f ms%n", latency[1]);
+            out.flush();
+            return 0;
+        } finally {
+            while (!open.isEmpty()) {
+                open.pop().close();
+            }
+            deleteTree(dir);
+        }
+    }
+
+    private HikariDataSource pool(Database db, int size) {
+        HikariDataSource pool = Database.pool(db.jdbcUrl(), db.user(), db.password(), size);
+        open.push(pool);
+        return pool;
+    }
+
+    private JobEvents events(HikariDataSource pool, String name) {
+        JobEvents events = new JobEvents(pool, name).start();
+        open.push(events);
+        return events;
+    }
+
+    private static GenerationRequest request(int i) {
+        GenerationRequest r = GenerationRequest.txt2img("bench " + i, TestPatternGenerator.MODEL, 64, 64, (long) i);
+        return new GenerationRequest(r.prompt(), "", r.model(), r.sampler(), 1, r.cfgScale(), 64, 64, r.seed(), 1, null, 0.75, null, 1);
+    }
+
+    private void submitBurst(JobService service) throws Exception {
+        ExecutorService submitters = Executors.newFixedThreadPool(SUBMITTERS);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < SUBMITTERS; t++) {
+                int thread = t;
+                futures.add(submitters.submit(() -> {
+                    for (int i = thread; i < jobs; i += SUBMITTERS) {
+                        service.submit(new JobSubmission(request(i), JobOrigin.cli(1, 1000 + i % users)));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            submitters.shutdown();
+        }
+    }
+
+    private long submitPaced(JobService service) throws Exception {
+        long first = -1;
+        long intervalNanos = 1_000_000_000L / rate;
+        long next = System.nanoTime();
+        for (int i = 0; i < latencyJobs; i++) {
+            long id = service.submit(new JobSubmission(request(jobs + i), JobOrigin.cli(1, 1000 + i % users)));
+            first = first < 0 ? id : first;
+            next += intervalNanos;
+            long sleep = next - System.nanoTime();
+            if (sleep > 0) {
+                Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+            }
+        }
+        return first;
+    }
+
+    private static void awaitSucceeded(JobService service, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (service.stats().countsByState().get(JobState.SUCCEEDED) < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("jobs did not finish within 5 minutes: " + service.stats().countsByState());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static double[] dispatchLatencyMillis(Database db, long firstId) throws Exception {
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms),"
+                     + " percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) FROM"
+                     + " (SELECT extract(epoch FROM started_at - created_at) * 1000 AS ms FROM jobs WHERE id >= ?) latencies")) {
+            ps.setLong(1, firstId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new double[] {rs.getDouble(1), rs.getDouble(2)};
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

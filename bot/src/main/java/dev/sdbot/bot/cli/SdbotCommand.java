@@ -1,0 +1,88 @@
+package dev.sdbot.bot.cli;
+
+import dev.sdbot.bot.config.ConfigLoader;
+import dev.sdbot.bot.config.SdbotConfig;
+import dev.sdbot.scheduler.QuotaExceededException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * The {@code sdbot} launcher. All subcommands are registered here, in one place; later issues add
+ * theirs ({@code generate}, {@code bench}, {@code selftest}) to the list below.
+ */
+@Command(name = "sdbot", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        description = "Discord bot that generates Stable Diffusion images.",
+        subcommands = {
+                StartCommand.class,
+                SchedulerCommand.class,
+                WorkerCommand.class,
+                MigrateCommand.class,
+                JobsCommand.class,
+                VersionCommand.class,
+                CommandLine.HelpCommand.class
+        })
+public final class SdbotCommand implements Callable<Integer> {
+    /** Exit code when a submit is over quota. */
+    public static final int EXIT_QUOTA = 3;
+
+    private final Map<String, String> environment;
+    private final Path configFile;
+    private SdbotConfig config;
+
+    @Spec
+    CommandSpec spec;
+
+    public SdbotCommand() {
+        this(System.getenv(), Path.of(System.getenv().getOrDefault("SDBOT_CONFIG", "sdbot.yaml")));
+    }
+
+    /** For tests: a given environment and config file instead of the process's. */
+    public SdbotCommand(Map<String, String> environment, Path configFile) {
+        this.environment = environment;
+        this.configFile = configFile;
+    }
+
+    public static void main(String[] args) {
+        int code = commandLine(new SdbotCommand()).execute(args);
+        if (code != 0 || !StartCommand.keepsRunning(args)) {
+            System.exit(code);
+        }
+    }
+
+    public static CommandLine commandLine(SdbotCommand root) {
+        CommandLine cli = new CommandLine(root);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof QuotaExceededException) {
+                commandLine.getErr().println("error: " + e.getMessage());
+                return EXIT_QUOTA;
+            }
+            if (e instanceof RuntimeException) { // bad input, unreachable database...: the message says what
+                commandLine.getErr().println("error: " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        return cli;
+    }
+
+    /** The configuration, loaded on first use (so --help works even with a broken config). */
+    public synchronized SdbotConfig config() {
+        if (config == null) {
+            config = ConfigLoader.load(environment, configFile);
+        }
+        return config;
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().getErr().println("Missing command.");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return 2;
+    }
+}

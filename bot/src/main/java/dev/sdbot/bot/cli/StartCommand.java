@@ -1,0 +1,68 @@
+package dev.sdbot.bot.cli;
+
+import dev.sdbot.bot.runtime.DiscordStarter;
+import dev.sdbot.bot.runtime.Generators;
+import dev.sdbot.bot.runtime.SdbotRuntime;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+@Command(name = "start", mixinStandardHelpOptions = true,
+        description = "Runs everything in one process: database (embedded unless DATABASE_URL), scheduler, a local worker and, "
+                + "with DISCORD_TOKEN, the Discord bot.")
+final class StartCommand implements Callable<Integer> {
+    static final String READY = "sdbot is running";
+
+    @ParentCommand
+    SdbotCommand root;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** The long-running commands must not System.exit after picocli returns. */
+    static boolean keepsRunning(String[] args) {
+        return args.length > 0 && Set.of("start", "scheduler", "worker").contains(args[0])
+                && !Set.of(args).contains("--help") && !Set.of(args).contains("-h");
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        SdbotRuntime runtime = SdbotRuntime.open(root.config(), Clock.systemUTC());
+        try {
+            runtime.startScheduler();
+            runtime.startWorker(Generators.create(root.config()));
+            out.println(READY + ": database " + runtime.database().describe() + ", scheduler node "
+                    + runtime.scheduler().orElseThrow().quartzInstanceId() + ", worker " + runtime.worker().orElseThrow().id());
+            startDiscord(runtime, out);
+            out.flush();
+        } catch (Exception | Error e) {
+            runtime.close();
+            throw e;
+        }
+        return ServiceCommands.runUntilStopped(runtime, out);
+    }
+
+    private static void startDiscord(SdbotRuntime runtime, PrintWriter out) throws Exception {
+        if (!runtime.config().hasDiscordToken()) {
+            out.println("Not connected to Discord: DISCORD_TOKEN is not set. Jobs can still be submitted with "
+                    + "'./sdbot jobs submit --prompt ...'. To connect Discord, create a bot at "
+                    + "https://discord.com/developers/applications, invite it with the applications.commands and bot scopes, "
+                    + "then set DISCORD_TOKEN (environment, or discordToken in sdbot.yaml) and run './sdbot start' again.");
+            return;
+        }
+        Optional<DiscordStarter> starter = ServiceLoader.load(DiscordStarter.class).findFirst();
+        if (starter.isEmpty()) {
+            out.println("DISCORD_TOKEN is set, but this build has no Discord adapter; running without Discord.");
+            return;
+        }
+        runtime.own(starter.get().start(runtime));
+        out.println("Connected to Discord.");
+    }
+}

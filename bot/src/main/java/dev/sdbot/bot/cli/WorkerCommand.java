@@ -1,0 +1,36 @@
+package dev.sdbot.bot.cli;
+
+import dev.sdbot.bot.runtime.Generators;
+import dev.sdbot.bot.runtime.SdbotRuntime;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = "Runs an inference worker only: registers, takes assigned jobs and runs them on its devices. "
+                + "Set SDBOT_WORKER_ID, SDBOT_WORKER_SLOTS and SDBOT_WORKER_PIXEL_BUDGET per worker.")
+final class WorkerCommand implements Callable<Integer> {
+    @ParentCommand
+    SdbotCommand root;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        SdbotRuntime runtime = SdbotRuntime.open(root.config(), Clock.systemUTC());
+        try {
+            runtime.startWorker(Generators.create(root.config()));
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+        out.println("sdbot worker " + runtime.worker().orElseThrow().id() + " running on " + runtime.database().describe());
+        out.flush();
+        return ServiceCommands.runUntilStopped(runtime, out);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.sdbot.bot.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Builds {@link SdbotConfig} from defaults, then {@code sdbot.yaml} (in the working directory, or
+ * the file named by SDBOT_CONFIG; optional), then environment variables.
+ */
+public final class ConfigLoader {
+    /** Configuration key → environment variable. */
+    public static final Map<String, String> ENVIRONMENT = envNames();
+
+    private ConfigLoader() {
+    }
+
+    private static Map<String, String> envNames() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("discordToken", "DISCORD_TOKEN");
+        env.put("databaseUrl", "DATABASE_URL");
+        env.put("databaseUser", "DATABASE_USER");
+        env.put("databasePassword", "DATABASE_PASSWORD");
+        env.put("databasePoolSize", "SDBOT_DATABASE_POOL_SIZE");
+        env.put("dataDir", "SDBOT_DATA_DIR");
+        env.put("modelsDir", "SDBOT_MODELS");
+        env.put("defaultModel", "SDBOT_DEFAULT_MODEL");
+        env.put("generator", "SDBOT_GENERATOR");
+        env.put("testPatternStepMillis", "SDBOT_TEST_PATTERN_STEP_MS");
+        env.put("discordApiUrl", "SDBOT_DISCORD_API_URL");
+        env.put("discordGatewayUrl", "SDBOT_DISCORD_GATEWAY_URL");
+        env.put("shards", "SDBOT_SHARDS");
+        env.put("workerId", "SDBOT_WORKER_ID");
+        env.put("workerDevices", "SDBOT_WORKER_DEVICES");
+        env.put("workerSlots", "SDBOT_WORKER_SLOTS");
+        env.put("workerPixelBudget", "SDBOT_WORKER_PIXEL_BUDGET");
+        env.put("heartbeatSeconds", "SDBOT_HEARTBEAT_SECONDS");
+        env.put("leaseSeconds", "SDBOT_LEASE_SECONDS");
+        env.put("dispatchIntervalMillis", "SDBOT_DISPATCH_INTERVAL_MS");
+        env.put("maxAttempts", "SDBOT_MAX_ATTEMPTS");
+        env.put("quarantineAfter", "SDBOT_QUARANTINE_AFTER");
+        env.put("retentionDays", "SDBOT_RETENTION_DAYS");
+        return Map.copyOf(env);
+    }
+
+    static Map<String, Object> defaults() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("databasePoolSize", 10);
+        d.put("dataDir", "./data");
+        d.put("modelsDir", "./models");
+        d.put("defaultModel", "test-pattern");
+        d.put("generator", "test-pattern");
+        d.put("testPatternStepMillis", 0);
+        d.put("shards", 1);
+        d.put("workerDevices", "cpu");
+        d.put("workerSlots", 1);
+        d.put("workerPixelBudget", 4L * 1024 * 1024);
+        d.put("heartbeatSeconds", 5);
+        d.put("leaseSeconds", 60);
+        d.put("dispatchIntervalMillis", 2000);
+        d.put("maxAttempts", 3);
+        d.put("quarantineAfter", 5);
+        d.put("retentionDays", 7);
+        return d;
+    }
+
+    public static SdbotConfig load() {
+        return load(System.getenv(), Path.of(System.getenv().getOrDefault("SDBOT_CONFIG", "sdbot.yaml")));
+    }
+
+    /** @throws IllegalArgumentException with the offending key or variable named */
+    public static SdbotConfig load(Map<String, String> environment, Path yamlFile) {
+        Map<String, Object> values = defaults();
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+        if (Files.isRegularFile(yamlFile)) {
+            try {
+                Map<?, ?> fromFile = yaml.readValue(yamlFile.toFile(), Map.class);
+                if (fromFile != null) {
+                    fromFile.forEach((k, v) -> {
+                        if (!ENVIRONMENT.containsKey(String.valueOf(k))) {
+                            throw new IllegalArgumentException(yamlFile + ": unknown setting '" + k + "', known: " + ENVIRONMENT.keySet());
+                        }
+                        values.put(String.valueOf(k), v);
+                    });
+                }
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + yamlFile + ": " + e.getMessage(), e);
+            }
+        }
+        ENVIRONMENT.forEach((key, variable) -> {
+            String value = environment.get(variable);
+            if (value != null && !value.isEmpty()) {
+                values.put(key, value);
+            }
+        });
+        try {
+            return yaml.convertValue(values, SdbotConfig.class);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid configuration: " + describe(e), e);
+        }
+    }
+
+    /** Names the setting and its environment variable without echoing values (they may be secrets). */
+    private static String describe(IllegalArgumentException e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mapping && !mapping.getPath().isEmpty()) {
+            String key = mapping.getPath().get(0).getFieldName();
+            return "setting '" + key + "' (" + ENVIRONMENT.getOrDefault(key, "?") + ") has a value of the wrong type";
+        }
+        Throwable root = cause;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+}

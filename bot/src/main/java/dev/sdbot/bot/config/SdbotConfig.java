@@ -1,0 +1,82 @@
+package dev.sdbot.bot.config;
+
+import dev.sdbot.db.DatabaseSettings;
+import dev.sdbot.scheduler.SchedulerSettings;
+import dev.sdbot.scheduler.worker.WorkerSettings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * sdbot's configuration: defaults < sdbot.yaml < environment variables (see {@link ConfigLoader}).
+ * Secrets (Discord token, database password) never appear in {@link #toString()}.
+ */
+public record SdbotConfig(
+        String discordToken,
+        String databaseUrl,
+        String databaseUser,
+        String databasePassword,
+        int databasePoolSize,
+        Path dataDir,
+        Path modelsDir,
+        String defaultModel,
+        String generator,
+        int testPatternStepMillis,
+        String discordApiUrl,
+        String discordGatewayUrl,
+        int shards,
+        String workerId,
+        String workerDevices,
+        int workerSlots,
+        long workerPixelBudget,
+        int heartbeatSeconds,
+        int leaseSeconds,
+        int dispatchIntervalMillis,
+        int maxAttempts,
+        int quarantineAfter,
+        int retentionDays) {
+
+    public SdbotConfig {
+        if (shards < 1) {
+            throw new IllegalArgumentException("shards must be at least 1, got " + shards);
+        }
+        if (heartbeatSeconds < 1 || leaseSeconds <= heartbeatSeconds) {
+            throw new IllegalArgumentException("the lease (" + leaseSeconds + " s) must be longer than the heartbeat ("
+                    + heartbeatSeconds + " s, at least 1)");
+        }
+        if (testPatternStepMillis < 0) {
+            throw new IllegalArgumentException("test pattern step delay cannot be negative");
+        }
+    }
+
+    public boolean hasDiscordToken() {
+        return discordToken != null && !discordToken.isBlank();
+    }
+
+    public DatabaseSettings database() {
+        return new DatabaseSettings(databaseUrl, databaseUser, databasePassword, dataDir, databasePoolSize);
+    }
+
+    public SchedulerSettings scheduling() {
+        return new SchedulerSettings(Duration.ofSeconds(leaseSeconds), Duration.ofMillis(dispatchIntervalMillis), maxAttempts,
+                SchedulerSettings.defaults().agingStep(), Duration.ofSeconds(Math.max(3L * heartbeatSeconds, 10)),
+                quarantineAfter, Duration.ofDays(retentionDays));
+    }
+
+    public WorkerSettings worker() {
+        return new WorkerSettings(workerId == null || workerId.isBlank() ? WorkerSettings.defaultWorkerId() : workerId,
+                workerDevices, workerSlots, workerPixelBudget, Duration.ofSeconds(heartbeatSeconds), Duration.ofSeconds(2));
+    }
+
+    @Override
+    public String toString() {
+        return "SdbotConfig[discordToken=" + (hasDiscordToken() ? "***" : "none")
+                + ", database=" + database()
+                + ", modelsDir=" + modelsDir + ", defaultModel=" + defaultModel + ", generator=" + generator
+                + ", discordApiUrl=" + discordApiUrl + ", discordGatewayUrl=" + discordGatewayUrl + ", shards=" + shards
+                + ", workerId=" + workerId + ", workerSlots=" + workerSlots + ", workerPixelBudget=" + workerPixelBudget
+                + ", heartbeatSeconds=" + heartbeatSeconds + ", leaseSeconds=" + leaseSeconds
+                + ", dispatchIntervalMillis=" + dispatchIntervalMillis + ", maxAttempts=" + maxAttempts
+                + ", quarantineAfter=" + quarantineAfter + ", retentionDays=" + retentionDays + "]";
+    }
+}

@@ -1,0 +1,116 @@
+package dev.sdbot.bot.runtime;
+
+import dev.sdbot.bot.config.SdbotConfig;
+import dev.sdbot.db.Database;
+import dev.sdbot.inference.api.ImageGenerator;
+import dev.sdbot.scheduler.JobEvents;
+import dev.sdbot.scheduler.JobService;
+import dev.sdbot.scheduler.SchedulerNode;
+import dev.sdbot.scheduler.worker.WorkerRuntime;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+
+/**
+ * Everything one sdbot process runs, built from the configuration: the database (migrated), the
+ * job service and job events, and optionally a scheduler node and a worker. Closed in reverse order.
+ */
+public final class SdbotRuntime implements AutoCloseable {
+    private final SdbotConfig config;
+    private final Clock clock;
+    private final Database database;
+    private final JobService jobs;
+    private final JobEvents events;
+    private final Deque<AutoCloseable> parts = new ArrayDeque<>();
+    private SchedulerNode scheduler;
+    private WorkerRuntime worker;
+
+    private SdbotRuntime(SdbotConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.database = Database.open(config.database());
+        parts.push(database);
+        try {
+            this.jobs = new JobService(database.dataSource(), config.scheduling(), clock);
+            this.events = new JobEvents(database.dataSource(), "runtime").start();
+            parts.push(events);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Opens the database (starting the embedded one when there is no DATABASE_URL) and migrates it. */
+    public static SdbotRuntime open(SdbotConfig config, Clock clock) {
+        return new SdbotRuntime(config, clock);
+    }
+
+    public SdbotRuntime startScheduler() {
+        scheduler = new SchedulerNode(database.dataSource(), config.scheduling(), clock, events).start();
+        parts.push(scheduler);
+        return this;
+    }
+
+    public SdbotRuntime startWorker(ImageGenerator generator) {
+        parts.push(generator);
+        worker = new WorkerRuntime(database.dataSource(), generator, config.worker(), config.scheduling(), clock, events).start();
+        parts.push(() -> worker.stop(Duration.ofSeconds(30)));
+        if (scheduler != null) {
+            scheduler.wake();
+        }
+        return this;
+    }
+
+    /** Adds something to close with the runtime (e.g. the Discord connection). */
+    public void own(AutoCloseable part) {
+        parts.push(part);
+    }
+
+    public SdbotConfig config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public JobService jobs() {
+        return jobs;
+    }
+
+    public JobEvents events() {
+        return events;
+    }
+
+    public Optional<SchedulerNode> scheduler() {
+        return Optional.ofNullable(scheduler);
+    }
+
+    public Optional<WorkerRuntime> worker() {
+        return Optional.ofNullable(worker);
+    }
+
+    @Override
+    public void close() {
+        RuntimeException failure = null;
+        while (!parts.isEmpty()) {
+            try {
+                parts.pop().close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("shutdown incomplete: " + e.getMessage(), e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

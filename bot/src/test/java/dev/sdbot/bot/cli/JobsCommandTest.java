@@ -1,0 +1,76 @@
+package dev.sdbot.bot.cli;
+
+import dev.sdbot.db.Database;
+import dev.sdbot.db.DatabaseSettings;
+import dev.sdbot.db.entity.QuotaScope;
+import dev.sdbot.db.store.QuotaRuleStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The jobs commands against the embedded database of a data directory (started and stopped per command). */
+class JobsCommandTest {
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void submitListStatsAndBadInputs() {
+        CliRunner cli = new CliRunner(Map.of("SDBOT_DATA_DIR", dataDir.toString()), dataDir.resolve("none.yaml"));
+
+        CliRunner.Result submitted = cli.run("jobs", "submit", "--prompt", "a castle", "--count", "3", "--user", "5", "--guild", "9",
+                "--width", "64", "--height", "64");
+        assertThat(submitted.exitCode()).as(submitted.err()).isZero();
+        assertThat(submitted.out().lines()).hasSize(3).allMatch(l -> l.matches("queued job \\d+"));
+
+        CliRunner.Result badSteps = cli.run("jobs", "submit", "--prompt", "x", "--steps", "0");
+        assertThat(badSteps.exitCode()).isEqualTo(1);
+        assertThat(badSteps.err()).contains("steps must be between 1 and 150, got 0");
+        CliRunner.Result badSampler = cli.run("jobs", "submit", "--prompt", "x", "--sampler", "warp");
+        assertThat(badSampler.exitCode()).isEqualTo(1);
+        assertThat(badSampler.err()).contains("unknown sampler 'warp'");
+        CliRunner.Result missingPrompt = cli.run("jobs", "submit");
+        assertThat(missingPrompt.exitCode()).isEqualTo(2);
+        assertThat(missingPrompt.err()).contains("--prompt");
+        CliRunner.Result notANumber = cli.run("jobs", "submit", "--prompt", "x", "--count", "many");
+        assertThat(notANumber.exitCode()).isEqualTo(2);
+
+        try (Database db = Database.open(DatabaseSettings.embedded(dataDir))) {
+            new QuotaRuleStore(db.sessionFactory()).put(9, QuotaScope.GUILD_DEFAULT, 0, 4, null, Instant.now());
+        }
+        CliRunner.Result overQuota = cli.run("jobs", "submit", "--prompt", "x", "--count", "2", "--user", "5", "--guild", "9");
+        assertThat(overQuota.exitCode()).isEqualTo(SdbotCommand.EXIT_QUOTA);
+        assertThat(overQuota.err()).contains("Daily image quota exceeded").contains("resets at");
+
+        CliRunner.Result stats = cli.run("jobs", "stats");
+        assertThat(stats.exitCode()).isZero();
+        assertThat(stats.out().lines()).contains("QUEUED 3", "SUCCEEDED 0", "FAILED 0", "queue depth 3");
+
+        CliRunner.Result list = cli.run("jobs", "list", "--user", "5");
+        assertThat(list.exitCode()).isZero();
+        assertThat(list.out().lines().filter(l -> l.contains("a castle"))).hasSize(3);
+        assertThat(cli.run("jobs", "list", "--limit", "0").err()).contains("--limit must be between 1 and 10000");
+
+        assertThat(cli.run("jobs", "cancel", "1").out()).contains("job 1: CANCELLED");
+        assertThat(cli.run("jobs", "stats").out().lines()).contains("QUEUED 2", "CANCELLED 1");
+    }
+
+    @Test
+    void helpAndVersionWorkWithoutADatabase() {
+        CliRunner cli = new CliRunner(Map.of("SDBOT_DATA_DIR", dataDir.toString()), dataDir.resolve("none.yaml"));
+        for (String[] args : new String[][] {{"--help"}, {"start", "--help"}, {"jobs", "submit", "--help"}, {"worker", "--help"},
+                {"scheduler", "--help"}, {"migrate", "--help"}, {"jobs", "bench", "--help"}}) {
+            CliRunner.Result r = cli.run(args);
+            assertThat(r.exitCode()).isZero();
+            assertThat(r.out()).contains("Usage: sdbot");
+        }
+        assertThat(cli.run("version").out()).startsWith("sdbot ");
+        assertThat(cli.run().exitCode()).isEqualTo(2);
+        assertThat(cli.run("frobnicate").exitCode()).isEqualTo(2);
+        assertThat(dataDir.resolve("postgres")).doesNotExist();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.sdbot.db.store;
+
+import dev.sdbot.db.entity.QuotaRule;
+import dev.sdbot.db.entity.QuotaScope;
+import org.hibernate.SessionFactory;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+
+/** Quota rules of guilds: the guild default, per role and per user. */
+public final class QuotaRuleStore {
+    private final SessionFactory sessions;
+
+    public QuotaRuleStore(SessionFactory sessions) {
+        this.sessions = sessions;
+    }
+
+    /** Creates or replaces the rule for (guild, scope, subject). */
+    public QuotaRule put(long guildId, QuotaScope scope, long subjectId, Integer imagesPerDay, Integer gpuSecondsPerDay, Instant now) {
+        long subject = scope == QuotaScope.GUILD_DEFAULT ? 0 : subjectId;
+        return sessions.fromTransaction(session -> {
+            QuotaRule rule = session.createSelectionQuery(
+                            "from QuotaRule where guildId = :g and scope = :s and subjectId = :id", QuotaRule.class)
+                    .setParameter("g", guildId).setParameter("s", scope).setParameter("id", subject)
+                    .uniqueResult();
+            if (rule == null) {
+                rule = new QuotaRule(guildId, scope, subject, imagesPerDay, gpuSecondsPerDay, now);
+                session.persist(rule);
+            } else {
+                rule.setLimits(imagesPerDay, gpuSecondsPerDay, now);
+            }
+            return rule;
+        });
+    }
+
+    public boolean remove(long guildId, QuotaScope scope, long subjectId) {
+        return sessions.fromTransaction(session -> session.createMutationQuery(
+                        "delete from QuotaRule where guildId = :g and scope = :s and subjectId = :id")
+                .setParameter("g", guildId).setParameter("s", scope).setParameter("id", subjectId)
+                .executeUpdate() > 0);
+    }
+
+    /** The rules that may apply to a member: the guild default, their roles' and their own. */
+    public List<QuotaRule> applicable(long guildId, long userId, Collection<Long> roleIds) {
+        return sessions.fromSession(session -> session.createSelectionQuery(
+                        "from QuotaRule where guildId = :g and (scope = GUILD_DEFAULT"
+                                + " or (scope = USER and subjectId = :u) or (scope = ROLE and subjectId in :roles))",
+                        QuotaRule.class)
+                .setParameter("g", guildId).setParameter("u", userId)
+                .setParameterList("roles", roleIds.isEmpty() ? List.of(-1L) : roleIds)
+                .getResultList());
+    }
+
+    public List<QuotaRule> ofGuild(long guildId) {
+        return sessions.fromSession(session -> session.createSelectionQuery(
+                        "from QuotaRule where guildId = :g order by scope, subjectId", QuotaRule.class)
+                .setParameter("g", guildId).getResultList());
+    }
+}

@@ -1,0 +1,22 @@
+package dev.sdbot.scheduler;
+
+/** Receives job changes as they happen in any process. Called on the listener thread: return quickly. */
+public interface JobEventListener {
+
+    void onStateChange(JobEvent event);
+
+    /** A running job reported a step ({@code sdbot_job_progress}). */
+    default void onProgress(long jobId, int step, int totalSteps) {
+    }
+
+    /** A worker registered (started or restarted) and may take jobs. */
+    default void onWorkerRegistered(String workerId) {
+    }
+
+    /**
+     * The listener (re)connected. Events may have been missed while disconnected, so a listener
+     * that keeps state should re-read what it cares about.
+     */
+    default void onConnected() {
+    }
+}

@@ -1,0 +1,60 @@
+package dev.sdbot.scheduler;
+
+import dev.sdbot.scheduler.events.PgListener;
+import dev.sdbot.scheduler.store.WorkerStore;
+
+import javax.sql.DataSource;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Job state changes and progress of all processes, pushed by PostgreSQL LISTEN/NOTIFY (the jobs
+ * table's triggers notify on every change). One connection per JobEvents, shared by its listeners.
+ */
+public final class JobEvents implements AutoCloseable {
+    public static final String STATE_CHANNEL = "sdbot_job_events";
+    public static final String PROGRESS_CHANNEL = "sdbot_job_progress";
+
+    private final List<JobEventListener> listeners = new CopyOnWriteArrayList<>();
+    private final PgListener pgListener;
+
+    public JobEvents(DataSource dataSource, String name) {
+        this.pgListener = new PgListener(dataSource, List.of(STATE_CHANNEL, PROGRESS_CHANNEL, WorkerStore.WORKER_CHANNEL), this::dispatch,
+                () -> listeners.forEach(JobEventListener::onConnected), name);
+    }
+
+    public JobEvents start() {
+        pgListener.start();
+        return this;
+    }
+
+    public void addListener(JobEventListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(JobEventListener listener) {
+        listeners.remove(listener);
+    }
+
+    private void dispatch(String channel, String payload) {
+        if (STATE_CHANNEL.equals(channel)) {
+            JobEvent event = JobEvent.parse(payload);
+            listeners.forEach(l -> l.onStateChange(event));
+        } else if (PROGRESS_CHANNEL.equals(channel)) {
+            // "id:step/total"
+            int colon = payload.indexOf(':');
+            int slash = payload.indexOf('/');
+            long id = Long.parseLong(payload.substring(0, colon));
+            int step = Integer.parseInt(payload.substring(colon + 1, slash));
+            int total = Integer.parseInt(payload.substring(slash + 1));
+            listeners.forEach(l -> l.onProgress(id, step, total));
+        } else if (WorkerStore.WORKER_CHANNEL.equals(channel)) {
+            listeners.forEach(l -> l.onWorkerRegistered(payload));
+        }
+    }
+
+    @Override
+    public void close() {
+        pgListener.close();
+    }
+}

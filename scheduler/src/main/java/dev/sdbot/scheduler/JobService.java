@@ -1,0 +1,188 @@
+package dev.sdbot.scheduler;
+
+import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.scheduler.store.JobStore;
+import dev.sdbot.scheduler.store.ResultStore;
+import dev.sdbot.scheduler.store.Sql;
+import dev.sdbot.scheduler.store.UsageStore;
+import dev.sdbot.scheduler.store.WorkerStore;
+
+import javax.sql.DataSource;
+import java.security.SecureRandom;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the bot and the {@code sdbot jobs} commands do with jobs: submit (quota-checked), cancel,
+ * look up, and the result poster's transitions. Safe to use from many threads and processes.
+ */
+public final class JobService {
+    private static final int MAX_PROMPT_LENGTH = 2000;
+
+    private final DataSource dataSource;
+    private final JobStore jobs;
+    private final ResultStore results;
+    private final WorkerStore workers;
+    private final QuotaService quotas;
+    private final SchedulerSettings settings;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public JobService(DataSource dataSource, SchedulerSettings settings, Clock clock) {
+        this.dataSource = dataSource;
+        this.jobs = new JobStore(dataSource);
+        this.results = new ResultStore(dataSource);
+        this.workers = new WorkerStore(dataSource);
+        this.quotas = new QuotaService(new UsageStore(dataSource), jobs, clock);
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /**
+     * Queues one job after checking the request and the requester's quota.
+     *
+     * @throws IllegalArgumentException when the request is invalid (message says what is wrong)
+     * @throws QuotaExceededException   when over quota; nothing is queued
+     */
+    public long submit(JobSubmission submission) throws QuotaExceededException {
+        return submitCopies(submission, 1).get(0);
+    }
+
+    /** Queues {@code copies} identical jobs (different seeds unless one is given), all or none. */
+    public List<Long> submitCopies(JobSubmission submission, int copies) throws QuotaExceededException {
+        validate(submission.request());
+        if (copies < 1 || copies > 10_000) {
+            throw new IllegalArgumentException("number of jobs must be between 1 and 10000, got " + copies);
+        }
+        GenerationRequest request = submission.request();
+        long guild = submission.origin().guildId();
+        long user = submission.origin().userId();
+        try {
+            return Sql.inTransaction(dataSource, "submit job", c -> {
+                // Serialises submits of one member so two concurrent ones cannot both squeeze under the limit.
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
+                    ps.setInt(1, Long.hashCode(guild));
+                    ps.setInt(2, Long.hashCode(user));
+                    ps.execute();
+                }
+                QuotaStatus status = quotas.status(c, guild, user, submission.roleIds());
+                try {
+                    quotas.check(status, request.count() * copies);
+                } catch (QuotaExceededException e) {
+                    throw new QuotaRejection(e);
+                }
+                List<Long> ids = new ArrayList<>(copies);
+                long baseSeed = request.seed() != null ? request.seed() : random.nextLong(1L << 32);
+                for (int i = 0; i < copies; i++) {
+                    long seed = request.seed() != null ? baseSeed + (long) i * request.count() : random.nextLong(1L << 32);
+                    ids.add(jobs.insert(c, submission, seed, settings.maxAttempts(), clock.instant()));
+                }
+                return ids;
+            });
+        } catch (QuotaRejection e) {
+            throw e.exception;
+        }
+    }
+
+    /** Carries the checked exception out of the transaction lambda (which rolls back). */
+    private static final class QuotaRejection extends RuntimeException {
+        final QuotaExceededException exception;
+
+        QuotaRejection(QuotaExceededException exception) {
+            super(exception.getMessage(), null, false, false);
+            this.exception = exception;
+        }
+    }
+
+    static void validate(GenerationRequest r) {
+        if (r.prompt().isBlank()) {
+            throw new IllegalArgumentException("prompt must not be empty");
+        }
+        if (r.prompt().length() > MAX_PROMPT_LENGTH) {
+            throw new IllegalArgumentException("prompt is " + r.prompt().length() + " characters, at most " + MAX_PROMPT_LENGTH + " allowed");
+        }
+        if (r.model() == null || r.model().isBlank()) {
+            throw new IllegalArgumentException("model must be named");
+        }
+        if (r.steps() < 1 || r.steps() > 150) {
+            throw new IllegalArgumentException("steps must be between 1 and 150, got " + r.steps());
+        }
+        if (r.cfgScale() < 1 || r.cfgScale() > 30) {
+            throw new IllegalArgumentException("CFG scale must be between 1 and 30, got " + r.cfgScale());
+        }
+        for (int size : new int[] {r.width(), r.height()}) {
+            if (size < 8 || size > 2048 || size % 8 != 0) {
+                throw new IllegalArgumentException("width and height must be multiples of 8 between 8 and 2048, got "
+                        + r.width() + "x" + r.height());
+            }
+        }
+        if (r.count() < 1 || r.count() > 4) {
+            throw new IllegalArgumentException("images per request must be between 1 and 4, got " + r.count());
+        }
+        if (r.strength() < 0 || r.strength() > 1) {
+            throw new IllegalArgumentException("strength must be between 0 and 1, got " + r.strength());
+        }
+        if (r.clipSkip() < 1 || r.clipSkip() > 12) {
+            throw new IllegalArgumentException("clip skip must be between 1 and 12, got " + r.clipSkip());
+        }
+    }
+
+    /** Cancels a job that is queued or running; only its requester or a moderator may. */
+    public CancelOutcome cancel(long jobId, long requesterUserId, boolean isModerator) {
+        return jobs.cancel(jobId, requesterUserId, isModerator, clock.instant());
+    }
+
+    public Optional<JobView> find(long jobId) {
+        return jobs.find(jobId);
+    }
+
+    public List<JobResult> results(long jobId) {
+        return results.results(jobId);
+    }
+
+    /** 1-based place in dispatch order, or 0 when the job is not waiting. */
+    public int queuePosition(long jobId) {
+        return jobs.queuePosition(jobId, clock.instant(), settings.agingStep());
+    }
+
+    public long queueDepth() {
+        return jobs.queueDepth();
+    }
+
+    /** A member's most recent jobs, newest first. */
+    public List<JobView> jobsOf(long userId, int limit) {
+        return jobs.jobsOf(userId, limit);
+    }
+
+    public List<JobView> recentJobs(int limit) {
+        return jobs.recent(limit);
+    }
+
+    public QuotaStatus quotaStatus(long guildId, long userId, Collection<Long> roleIds) {
+        return Sql.withConnection(dataSource, "quota status", c -> quotas.status(c, guildId, userId, roleIds));
+    }
+
+    /** SUCCEEDED jobs waiting for the bot to post them, oldest first. */
+    public List<JobView> findUnpostedSucceeded(int limit) {
+        return jobs.findUnpostedSucceeded(limit);
+    }
+
+    /** SUCCEEDED → POSTED; false if the job is not SUCCEEDED at that attempt (already posted, blocked...). */
+    public boolean markPosted(long jobId, int attempt, long messageId) {
+        return jobs.markPosted(jobId, attempt, messageId, clock.instant());
+    }
+
+    /** QUEUED or SUCCEEDED → BLOCKED (prompt filter or NSFW policy); false if it was in neither state. */
+    public boolean markBlocked(long jobId, String reason) {
+        return jobs.markBlocked(jobId, reason, clock.instant());
+    }
+
+    public JobStats stats() {
+        return new JobStats(jobs.countsByState(), jobs.queueDepth(),
+                workers.stats(clock.instant(), clock.instant().minus(settings.workerTimeout())));
+    }
+}

@@ -1,0 +1,28 @@
+package dev.sdbot.scheduler;
+
+import dev.sdbot.inference.api.GenerationRequest;
+
+import java.time.Instant;
+
+/** A read-only snapshot of a job row. Result images come from {@link JobService#results(long)}. */
+public record JobView(
+        long id,
+        JobState state,
+        GenerationRequest request,
+        JobOrigin origin,
+        int priority,
+        int attempt,
+        int maxAttempts,
+        String workerId,
+        int progressStep,
+        int progressTotal,
+        byte[] previewPng,
+        String error,
+        Long postedMessageId,
+        Instant createdAt,
+        Instant assignedAt,
+        Instant startedAt,
+        Instant finishedAt,
+        Instant postedAt,
+        Instant updatedAt) {
+}

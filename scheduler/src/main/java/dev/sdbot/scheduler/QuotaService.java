@@ -1,0 +1,118 @@
+package dev.sdbot.scheduler;
+
+import dev.sdbot.db.entity.QuotaScope;
+import dev.sdbot.scheduler.store.JobStore;
+import dev.sdbot.scheduler.store.Sql;
+import dev.sdbot.scheduler.store.UsageStore;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Daily quotas: images per day and GPU-seconds per day, from the most specific rule that exists
+ * (the user's own, else the most generous of their roles', else the guild default; none =
+ * unlimited). Queued and running images count as used, so a burst of submits cannot overshoot.
+ * Rules are managed with {@link dev.sdbot.db.store.QuotaRuleStore}; the submit path reads them with
+ * one plain query inside its own transaction.
+ */
+public final class QuotaService {
+    private final UsageStore usage;
+    private final JobStore jobs;
+    private final Clock clock;
+
+    public QuotaService(UsageStore usage, JobStore jobs, Clock clock) {
+        this.usage = usage;
+        this.jobs = jobs;
+        this.clock = clock;
+    }
+
+    private record Limits(Integer images, Integer gpuSeconds) {
+        static final Limits UNLIMITED = new Limits(null, null);
+    }
+
+    private record Rule(QuotaScope scope, long subjectId, Integer images, Integer gpuSeconds) {
+    }
+
+    /** Usage and limits, read on the given connection (the submit transaction holds the member's lock). */
+    QuotaStatus status(Connection c, long guildId, long userId, Collection<Long> roleIds) throws SQLException {
+        Limits limits = limits(rules(c, guildId, userId, roleIds), userId, roleIds);
+        Instant now = clock.instant();
+        LocalDate today = UsageStore.usageDay(now);
+        Instant resetsAt = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        if (limits == Limits.UNLIMITED) {
+            return new QuotaStatus(guildId, userId, 0, 0, null, 0, null, resetsAt); // nothing to count against
+        }
+        long[] used = usage.usedOn(c, guildId, userId, today);
+        int pending = jobs.pendingImages(c, guildId, userId);
+        return new QuotaStatus(guildId, userId, (int) used[0], pending, limits.images(), used[1], limits.gpuSeconds(), resetsAt);
+    }
+
+    /** Throws when {@code images} more images would exceed a limit. */
+    void check(QuotaStatus status, int images) throws QuotaExceededException {
+        String resets = "resets at " + status.resetsAt() + " (in " + humanize(Duration.between(clock.instant(), status.resetsAt())) + ")";
+        if (status.imagesLimit() != null && status.imagesUsed() + status.imagesPending() + images > status.imagesLimit()) {
+            throw new QuotaExceededException("Daily image quota exceeded: " + status.imagesUsed() + " used and "
+                    + status.imagesPending() + " queued of " + status.imagesLimit() + " images per day, this request needs "
+                    + images + " more; the quota " + resets + ".", status);
+        }
+        if (status.gpuSecondsLimit() != null && status.gpuMillisUsed() >= status.gpuSecondsLimit() * 1000L) {
+            throw new QuotaExceededException("Daily GPU time quota exceeded: " + status.gpuMillisUsed() / 1000 + " of "
+                    + status.gpuSecondsLimit() + " GPU-seconds per day used; the quota " + resets + ".", status);
+        }
+    }
+
+    private static List<Rule> rules(Connection c, long guildId, long userId, Collection<Long> roleIds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT scope, subject_id, images_per_day, gpu_seconds_per_day"
+                + " FROM quota_rules WHERE guild_id = ? AND (scope = 'GUILD_DEFAULT' OR (scope = 'USER' AND subject_id = ?)"
+                + " OR (scope = 'ROLE' AND subject_id = ANY (?)))")) {
+            Sql.bind(ps, guildId, userId, c.createArrayOf("bigint", roleIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Rule> rules = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    rules.add(new Rule(QuotaScope.valueOf(rs.getString(1)), rs.getLong(2),
+                            (Integer) rs.getObject(3), (Integer) rs.getObject(4)));
+                }
+                return rules;
+            }
+        }
+    }
+
+    private static Limits limits(List<Rule> applicable, long userId, Collection<Long> roleIds) {
+        Rule user = applicable.stream()
+                .filter(r -> r.scope() == QuotaScope.USER && r.subjectId() == userId).findFirst().orElse(null);
+        if (user != null) {
+            return new Limits(user.images(), user.gpuSeconds());
+        }
+        List<Rule> roles = applicable.stream()
+                .filter(r -> r.scope() == QuotaScope.ROLE && roleIds.contains(r.subjectId())).toList();
+        if (!roles.isEmpty()) {
+            return new Limits(mostGenerous(roles.stream().map(Rule::images).toList()),
+                    mostGenerous(roles.stream().map(Rule::gpuSeconds).toList()));
+        }
+        return applicable.stream().filter(r -> r.scope() == QuotaScope.GUILD_DEFAULT).findFirst()
+                .map(r -> new Limits(r.images(), r.gpuSeconds()))
+                .orElse(Limits.UNLIMITED);
+    }
+
+    /** null (unlimited) wins, else the largest. */
+    private static Integer mostGenerous(List<Integer> limits) {
+        return limits.stream().anyMatch(Objects::isNull) ? null
+                : limits.stream().max(Comparator.naturalOrder()).orElse(null);
+    }
+
+    static String humanize(Duration d) {
+        long minutes = Math.max(0, d.toMinutes());
+        return minutes >= 60 ? minutes / 60 + "h " + minutes % 60 + "m" : minutes + "m";
+    }
+}

@@ -1,0 +1,63 @@
+package dev.sdbot.scheduler;
+
+import java.time.Duration;
+
+/**
+ * Tuning of the job system, shared by scheduler nodes, workers and the job service.
+ *
+ * @param lease              how long an assignment stays valid without a heartbeat renewing it
+ * @param dispatchInterval   period of the Quartz fallback dispatch/maintenance trigger
+ * @param maxAttempts        attempts before a job is FAILED
+ * @param agingStep          each agingStep a job waits counts as one fair-share round in its favour
+ * @param workerTimeout      a worker without heartbeat for this long gets no new jobs
+ * @param quarantineAfter    consecutive failures after which a worker is quarantined
+ * @param resultRetention    result images older than this are purged
+ */
+public record SchedulerSettings(Duration lease, Duration dispatchInterval, int maxAttempts, Duration agingStep,
+                                Duration workerTimeout, int quarantineAfter, Duration resultRetention) {
+
+    public SchedulerSettings {
+        requirePositive(lease, "lease");
+        requirePositive(dispatchInterval, "dispatch interval");
+        requirePositive(agingStep, "aging step");
+        requirePositive(workerTimeout, "worker timeout");
+        requirePositive(resultRetention, "result retention");
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("max attempts must be at least 1, got " + maxAttempts);
+        }
+        if (quarantineAfter < 1) {
+            throw new IllegalArgumentException("quarantine threshold must be at least 1, got " + quarantineAfter);
+        }
+    }
+
+    public static SchedulerSettings defaults() {
+        return new SchedulerSettings(Duration.ofSeconds(60), Duration.ofSeconds(2), 3, Duration.ofSeconds(60),
+                Duration.ofSeconds(30), 5, Duration.ofDays(7));
+    }
+
+    public SchedulerSettings withLease(Duration value) {
+        return new SchedulerSettings(value, dispatchInterval, maxAttempts, agingStep, workerTimeout, quarantineAfter, resultRetention);
+    }
+
+    public SchedulerSettings withDispatchInterval(Duration value) {
+        return new SchedulerSettings(lease, value, maxAttempts, agingStep, workerTimeout, quarantineAfter, resultRetention);
+    }
+
+    public SchedulerSettings withMaxAttempts(int value) {
+        return new SchedulerSettings(lease, dispatchInterval, value, agingStep, workerTimeout, quarantineAfter, resultRetention);
+    }
+
+    public SchedulerSettings withWorkerTimeout(Duration value) {
+        return new SchedulerSettings(lease, dispatchInterval, maxAttempts, agingStep, value, quarantineAfter, resultRetention);
+    }
+
+    public SchedulerSettings withQuarantineAfter(int value) {
+        return new SchedulerSettings(lease, dispatchInterval, maxAttempts, agingStep, workerTimeout, value, resultRetention);
+    }
+
+    private static void requirePositive(Duration d, String what) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(what + " must be positive, got " + d);
+        }
+    }
+}

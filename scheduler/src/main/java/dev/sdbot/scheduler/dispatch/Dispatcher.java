@@ -1,0 +1,139 @@
+package dev.sdbot.scheduler.dispatch;
+
+import dev.sdbot.scheduler.SchedulerSettings;
+import dev.sdbot.scheduler.store.FairShare;
+import dev.sdbot.scheduler.store.Sql;
+import dev.sdbot.scheduler.store.WorkerStore;
+import dev.sdbot.scheduler.store.WorkerStore.WorkerCapacity;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One dispatch pass: takes queued jobs in fair-share order and assigns each to a worker slot
+ * whose models and pixel budget fit, preferring a worker that has the model loaded. A
+ * transaction-scoped advisory lock makes sure only one process in the cluster dispatches at a
+ * time; the assignment itself is still a guarded update, so a job cancelled meanwhile is skipped.
+ */
+public final class Dispatcher {
+    /** Advisory lock key shared by all sdbot processes on the database. */
+    static final long DISPATCH_LOCK = 0x5db07_d15L;
+
+    private final DataSource dataSource;
+    private final WorkerStore workers;
+    private final SchedulerSettings settings;
+    private final Clock clock;
+
+    public Dispatcher(DataSource dataSource, SchedulerSettings settings, Clock clock) {
+        this.dataSource = dataSource;
+        this.workers = new WorkerStore(dataSource);
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /**
+     * @param lockTaken false when another process was dispatching (nothing was done)
+     * @param assigned  jobs assigned in this pass
+     * @param slotsLeft free worker slots left after the pass
+     */
+    public record Pass(boolean lockTaken, int assigned, int slotsLeft) {
+    }
+
+    private record Candidate(long id, int attempt, String model, long pixels) {
+    }
+
+    public Pass dispatchOnce() {
+        Instant now = clock.instant();
+        return Sql.inTransaction(dataSource, "dispatch", c -> {
+            if (!tryLock(c)) {
+                return new Pass(false, 0, 0);
+            }
+            List<WorkerCapacity> available = workers.available(c, now.minus(settings.workerTimeout()));
+            Map<String, Integer> free = new HashMap<>();
+            available.forEach(w -> free.put(w.id(), w.freeSlots()));
+            int slots = free.values().stream().mapToInt(Integer::intValue).sum();
+            if (slots == 0) {
+                return new Pass(true, 0, 0);
+            }
+            List<Candidate> candidates = candidates(c, now, available, slots * 4 + 16);
+            List<Long> ids = new ArrayList<>();
+            List<Integer> attempts = new ArrayList<>();
+            List<String> targets = new ArrayList<>();
+            for (Candidate job : candidates) {
+                if (slots == 0) {
+                    break;
+                }
+                WorkerCapacity target = pick(job, available, free);
+                if (target != null) {
+                    free.merge(target.id(), -1, Integer::sum);
+                    slots--;
+                    ids.add(job.id());
+                    attempts.add(job.attempt());
+                    targets.add(target.id());
+                }
+            }
+            int assigned = ids.isEmpty() ? 0 : assign(c, ids, attempts, targets, now);
+            return new Pass(true, assigned, slots);
+        });
+    }
+
+    private static boolean tryLock(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+            ps.setLong(1, DISPATCH_LOCK);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * The first queued jobs in fair-share order among those some available worker could run, so that
+     * jobs for a model no worker has cannot crowd the others out of the window.
+     */
+    private List<Candidate> candidates(Connection c, Instant now, List<WorkerCapacity> available, int limit) throws SQLException {
+        Object[] models = available.stream().filter(w -> w.freeSlots() > 0).flatMap(w -> w.models().stream()).distinct().toArray();
+        long largestBudget = available.stream().filter(w -> w.freeSlots() > 0).mapToLong(WorkerCapacity::pixelBudget).max().orElse(0);
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM (" + FairShare.RANKED_QUEUE + ") ranked"
+                + " WHERE model = ANY (?) AND pixels <= ? ORDER BY " + FairShare.ORDER_BY + " LIMIT ?")) {
+            Sql.bind(ps, now, settings.agingStep().toMillis() / 1000.0, c.createArrayOf("text", models), largestBudget, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Candidate> result = new ArrayList<>();
+                while (rs.next()) {
+                    result.add(new Candidate(rs.getLong("id"), rs.getInt("attempt"), rs.getString("model"), rs.getLong("pixels")));
+                }
+                return result;
+            }
+        }
+    }
+
+    /** A free slot on a worker that can run the job: model already loaded first, then the emptiest worker. */
+    private static WorkerCapacity pick(Candidate job, List<WorkerCapacity> workers, Map<String, Integer> free) {
+        return workers.stream()
+                .filter(w -> free.get(w.id()) > 0 && w.models().contains(job.model()) && w.pixelBudget() >= job.pixels())
+                .min(Comparator.comparing((WorkerCapacity w) -> !w.loadedModels().contains(job.model()))
+                        .thenComparing(w -> -free.get(w.id())))
+                .orElse(null);
+    }
+
+    private int assign(Connection c, List<Long> ids, List<Integer> attempts, List<String> targets, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE jobs j SET state = 'ASSIGNED', worker_id = a.worker,"
+                + " attempt = j.attempt + 1, assigned_at = ?, lease_expires_at = ?, progress_step = 0, updated_at = ?"
+                + " FROM (SELECT unnest(?::bigint[]) AS id, unnest(?::int[]) AS attempt, unnest(?::text[]) AS worker) a"
+                + " WHERE j.id = a.id AND j.state = 'QUEUED' AND j.attempt = a.attempt")) {
+            Sql.bind(ps, now, now.plus(settings.lease()), now, c.createArrayOf("bigint", ids.toArray()),
+                    c.createArrayOf("integer", attempts.toArray()), c.createArrayOf("text", targets.toArray()));
+            return ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.sdbot.scheduler.quartz;
+
+import dev.sdbot.scheduler.dispatch.Dispatcher;
+import dev.sdbot.scheduler.dispatch.LeaseReaper;
+import dev.sdbot.scheduler.store.ResultStore;
+import dev.sdbot.scheduler.store.UsageStore;
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.Job;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/** The Quartz jobs. Each runs on one node of the cluster at a time. */
+final class MaintenanceJobs {
+    private static final Logger log = LoggerFactory.getLogger(MaintenanceJobs.class);
+
+    private MaintenanceJobs() {
+    }
+
+    /** The periodic fallback: take back expired leases, then dispatch whatever NOTIFY did not. */
+    @DisallowConcurrentExecution
+    static final class DispatchJob implements Job {
+        private final LeaseReaper reaper;
+        private final Dispatcher dispatcher;
+
+        DispatchJob(LeaseReaper reaper, Dispatcher dispatcher) {
+            this.reaper = reaper;
+            this.dispatcher = dispatcher;
+        }
+
+        @Override
+        public void execute(JobExecutionContext context) throws JobExecutionException {
+            try {
+                reaper.reap();
+                dispatcher.dispatchOnce();
+            } catch (RuntimeException e) {
+                log.warn("Dispatch/maintenance pass failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** Daily at UTC midnight: drops yesterday's quota counters (the ledger keeps the history). */
+    @DisallowConcurrentExecution
+    static final class QuotaResetJob implements Job {
+        private final UsageStore usage;
+        private final Clock clock;
+
+        QuotaResetJob(UsageStore usage, Clock clock) {
+            this.usage = usage;
+            this.clock = clock;
+        }
+
+        @Override
+        public void execute(JobExecutionContext context) throws JobExecutionException {
+            try {
+                int removed = usage.resetCountersBefore(UsageStore.usageDay(clock.instant()));
+                log.info("Daily quota reset: removed {} usage counter(s) of past days", removed);
+            } catch (RuntimeException e) {
+                throw new JobExecutionException(e);
+            }
+        }
+    }
+
+    /** Hourly: removes result images older than the retention period. */
+    @DisallowConcurrentExecution
+    static final class RetentionJob implements Job {
+        private final ResultStore results;
+        private final Duration retention;
+        private final Clock clock;
+
+        RetentionJob(ResultStore results, Duration retention, Clock clock) {
+            this.results = results;
+            this.retention = retention;
+            this.clock = clock;
+        }
+
+        @Override
+        public void execute(JobExecutionContext context) throws JobExecutionException {
+            try {
+                int purged = results.purgeImagesBefore(clock.instant().minus(retention), clock.instant());
+                if (purged > 0) {
+                    log.info("Retention: purged {} result image(s) older than {}", purged, retention);
+                }
+            } catch (RuntimeException e) {
+                throw new JobExecutionException(e);
+            }
+        }
+    }
+}

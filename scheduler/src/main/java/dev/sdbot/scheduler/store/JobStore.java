@@ -1,0 +1,189 @@
+package dev.sdbot.scheduler.store;
+
+import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.scheduler.CancelOutcome;
+import dev.sdbot.scheduler.JobState;
+import dev.sdbot.scheduler.JobSubmission;
+import dev.sdbot.scheduler.JobView;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The jobs table as seen by submitters, operators and the bot. Each state change is one SQL
+ * update guarded by the expected state and attempt, so concurrent writers cannot both win.
+ */
+public final class JobStore {
+    private final DataSource dataSource;
+
+    public JobStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Inserts a QUEUED job inside the caller's transaction. */
+    public long insert(Connection c, JobSubmission submission, long seed, int maxAttempts, Instant now) throws SQLException {
+        GenerationRequest r = submission.request();
+        String sql = "INSERT INTO jobs (state, " + JobRows.REQUEST_COLUMNS + ", priority, max_attempts, progress_total,"
+                + " guild_id, channel_id, user_id, interaction_id, interaction_token, token_expires_at, created_at, updated_at)"
+                + " VALUES ('QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+            Sql.bind(ps, r.prompt(), r.negativePrompt(), r.model(), r.sampler().id(), r.steps(), r.cfgScale(), r.width(),
+                    r.height(), seed, r.count(), r.initImage(), r.strength(), r.maskImage(), r.clipSkip(),
+                    submission.priority(), maxAttempts, r.steps() * r.count(),
+                    submission.origin().guildId(), submission.origin().channelId(), submission.origin().userId(),
+                    submission.origin().interactionId(), submission.origin().interactionToken(),
+                    submission.origin().tokenExpiresAt(), now, now);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    public Optional<JobView> find(long id) {
+        List<JobView> found = query("SELECT " + JobRows.VIEW_COLUMNS + " FROM jobs WHERE id = ?", id);
+        return found.stream().findFirst();
+    }
+
+    public List<JobView> jobsOf(long userId, int limit) {
+        return query("SELECT " + JobRows.VIEW_COLUMNS + " FROM jobs WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+                userId, limit);
+    }
+
+    public List<JobView> recent(int limit) {
+        return query("SELECT " + JobRows.VIEW_COLUMNS + " FROM jobs ORDER BY id DESC LIMIT ?", limit);
+    }
+
+    public List<JobView> findUnpostedSucceeded(int limit) {
+        return query("SELECT " + JobRows.VIEW_COLUMNS + " FROM jobs WHERE state = 'SUCCEEDED' ORDER BY finished_at, id LIMIT ?", limit);
+    }
+
+    /** Cancels a QUEUED, ASSIGNED or RUNNING job; a running worker notices at its next step. */
+    public CancelOutcome cancel(long id, long requesterUserId, boolean isModerator, Instant now) {
+        // Re-read and retry when the job moved on between the read and the guarded update.
+        for (int tries = 0; tries < 10; tries++) {
+            Optional<JobView> job = find(id);
+            if (job.isEmpty()) {
+                return CancelOutcome.NOT_FOUND;
+            }
+            JobView view = job.get();
+            if (!isModerator && view.origin().userId() != requesterUserId) {
+                return CancelOutcome.NOT_ALLOWED;
+            }
+            if (!view.state().isActive()) {
+                return CancelOutcome.ALREADY_FINISHED;
+            }
+            String reason = "cancelled by " + (view.origin().userId() == requesterUserId ? "the requester" : "moderator " + requesterUserId);
+            int updated = Sql.update(dataSource, "cancel job " + id,
+                    "UPDATE jobs SET state = 'CANCELLED', error = ?, lease_expires_at = NULL, finished_at = ?, updated_at = ?"
+                            + " WHERE id = ? AND state = ? AND attempt = ?",
+                    reason, now, now, id, view.state().name(), view.attempt());
+            if (updated == 1) {
+                return CancelOutcome.CANCELLED;
+            }
+        }
+        throw new IllegalStateException("job " + id + " kept changing state while cancelling");
+    }
+
+    /** SUCCEEDED → POSTED for the attempt whose result was posted. */
+    public boolean markPosted(long id, int attempt, long messageId, Instant now) {
+        return Sql.update(dataSource, "mark job " + id + " posted",
+                "UPDATE jobs SET state = 'POSTED', posted_message_id = ?, posted_at = ?, updated_at = ?"
+                        + " WHERE id = ? AND state = 'SUCCEEDED' AND attempt = ?",
+                messageId, now, now, id, attempt) == 1;
+    }
+
+    /** QUEUED (prompt filter) or SUCCEEDED (NSFW policy) → BLOCKED. */
+    public boolean markBlocked(long id, String reason, Instant now) {
+        for (int tries = 0; tries < 10; tries++) {
+            Optional<JobView> job = find(id);
+            if (job.isEmpty() || !(job.get().state() == JobState.QUEUED || job.get().state() == JobState.SUCCEEDED)) {
+                return false;
+            }
+            int updated = Sql.update(dataSource, "block job " + id,
+                    "UPDATE jobs SET state = 'BLOCKED', error = ?, finished_at = COALESCE(finished_at, ?), updated_at = ?"
+                            + " WHERE id = ? AND state = ? AND attempt = ?",
+                    reason, now, now, id, job.get().state().name(), job.get().attempt());
+            if (updated == 1) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** 1-based position in dispatch order, or 0 when the job is not queued. */
+    public int queuePosition(long id, Instant now, Duration agingStep) {
+        return Sql.withConnection(dataSource, "queue position of job " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pos FROM (SELECT id, row_number() OVER (ORDER BY "
+                    + FairShare.ORDER_BY + ") AS pos FROM (" + FairShare.RANKED_QUEUE + ") ranked) ordered WHERE id = ?")) {
+                Sql.bind(ps, now, agingStep.toMillis() / 1000.0, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getInt(1) : 0;
+                }
+            }
+        });
+    }
+
+    public long queueDepth() {
+        return Sql.withConnection(dataSource, "queue depth", c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM jobs WHERE state = 'QUEUED'")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    public Map<JobState, Long> countsByState() {
+        return Sql.withConnection(dataSource, "job counts", c -> {
+            Map<JobState, Long> counts = new EnumMap<>(JobState.class);
+            for (JobState s : JobState.values()) {
+                counts.put(s, 0L);
+            }
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT state, count(*) FROM jobs GROUP BY state")) {
+                while (rs.next()) {
+                    counts.put(JobState.valueOf(rs.getString(1)), rs.getLong(2));
+                }
+            }
+            return counts;
+        });
+    }
+
+    /** Images of a member's jobs that are queued or running (they count against the daily quota). */
+    public int pendingImages(Connection c, long guildId, long userId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(sum(image_count), 0) FROM jobs"
+                + " WHERE guild_id = ? AND user_id = ? AND state IN ('QUEUED', 'ASSIGNED', 'RUNNING')")) {
+            Sql.bind(ps, guildId, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private List<JobView> query(String sql, Object... params) {
+        return Sql.withConnection(dataSource, "read jobs", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                Sql.bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<JobView> jobs = new ArrayList<>();
+                    while (rs.next()) {
+                        jobs.add(JobRows.view(rs));
+                    }
+                    return jobs;
+                }
+            }
+        });
+    }
+}

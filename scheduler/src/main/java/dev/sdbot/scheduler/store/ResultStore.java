@@ -1,0 +1,72 @@
+package dev.sdbot.scheduler.store;
+
+import dev.sdbot.inference.api.GeneratedImage;
+import dev.sdbot.scheduler.JobResult;
+
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Result images of jobs. */
+public final class ResultStore {
+    private final DataSource dataSource;
+
+    public ResultStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    void insert(Connection c, long jobId, int attempt, List<GeneratedImage> images, long gpuMillis, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO job_results (job_id, image_index, attempt, png, seed, nsfw,"
+                + " nsfw_scores, gpu_ms, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (int i = 0; i < images.size(); i++) {
+                GeneratedImage image = images.get(i);
+                Float[] scores = new Float[image.nsfwScores() == null ? 0 : image.nsfwScores().length];
+                for (int s = 0; s < scores.length; s++) {
+                    scores[s] = image.nsfwScores()[s];
+                }
+                Sql.bind(ps, jobId, i, attempt, image.png(), image.seed(), image.nsfw(), c.createArrayOf("real", scores),
+                        gpuMillis, now);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    public List<JobResult> results(long jobId) {
+        return Sql.withConnection(dataSource, "read results of job " + jobId, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT job_id, image_index, attempt, png, seed, nsfw, nsfw_scores, gpu_ms"
+                    + " FROM job_results WHERE job_id = ? ORDER BY image_index")) {
+                Sql.bind(ps, jobId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<JobResult> results = new ArrayList<>();
+                    while (rs.next()) {
+                        results.add(new JobResult(rs.getLong(1), rs.getInt(2), rs.getInt(3), rs.getBytes(4), rs.getLong(5),
+                                rs.getBoolean(6), floats(rs.getArray(7)), rs.getLong(8)));
+                    }
+                    return results;
+                }
+            }
+        });
+    }
+
+    /** Retention: drops the PNG bytes of results created before {@code cutoff}; the rows stay for accounting. */
+    public int purgeImagesBefore(Instant cutoff, Instant now) {
+        return Sql.update(dataSource, "purge old result images",
+                "UPDATE job_results SET png = NULL, purged_at = ? WHERE png IS NOT NULL AND created_at < ?", now, cutoff);
+    }
+
+    private static float[] floats(Array array) throws SQLException {
+        Object[] values = (Object[]) array.getArray();
+        float[] result = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            result[i] = ((Number) values[i]).floatValue();
+        }
+        return result;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.sdbot.scheduler.store;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+/** The usage ledger (one row per finished attempt) and the per-day counters the quota check reads. */
+public final class UsageStore {
+    private final DataSource dataSource;
+
+    public UsageStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Usage days are UTC days; quotas reset at UTC midnight. */
+    public static LocalDate usageDay(Instant now) {
+        return LocalDate.ofInstant(now, ZoneOffset.UTC);
+    }
+
+    /** Records what one attempt consumed, in the caller's transaction. */
+    public void record(Connection c, long jobId, int attempt, long guildId, long userId, String workerId, String outcome,
+                       int images, long gpuMillis, Instant now) throws SQLException {
+        LocalDate day = usageDay(now);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO usage_ledger (job_id, attempt, guild_id, user_id, worker_id,"
+                + " outcome, images, gpu_ms, usage_day, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            Sql.bind(ps, jobId, attempt, guildId, userId, workerId, outcome, images, gpuMillis, day, now);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO usage_counters (guild_id, user_id, usage_day, images, gpu_ms)"
+                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id, usage_day)"
+                + " DO UPDATE SET images = usage_counters.images + excluded.images, gpu_ms = usage_counters.gpu_ms + excluded.gpu_ms")) {
+            Sql.bind(ps, guildId, userId, day, images, gpuMillis);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Today's images and GPU milliseconds of a member: {images, gpuMillis}. */
+    public long[] usedOn(Connection c, long guildId, long userId, LocalDate day) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT images, gpu_ms FROM usage_counters WHERE guild_id = ? AND user_id = ? AND usage_day = ?")) {
+            Sql.bind(ps, guildId, userId, day);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new long[] {rs.getInt(1), rs.getLong(2)} : new long[] {0, 0};
+            }
+        }
+    }
+
+    /** The daily reset: drops the counters of days before {@code today}. The ledger keeps the history. */
+    public int resetCountersBefore(LocalDate today) {
+        return Sql.update(dataSource, "reset usage counters", "DELETE FROM usage_counters WHERE usage_day < ?", today);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.sdbot.scheduler.worker;
+
+import dev.sdbot.inference.api.Progress;
+import dev.sdbot.inference.api.ProgressListener;
+import dev.sdbot.scheduler.store.AttemptStore;
+import dev.sdbot.scheduler.store.ClaimedJob;
+import dev.sdbot.scheduler.store.DataAccessException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The generator's view of one running job: writes progress (at most every
+ * {@link #PROGRESS_INTERVAL}, fenced by attempt) and tells the generator to stop when the job was
+ * cancelled or the attempt is no longer this worker's.
+ */
+final class JobExecution implements ProgressListener {
+    private static final Logger log = LoggerFactory.getLogger(JobExecution.class);
+    static final Duration PROGRESS_INTERVAL = Duration.ofMillis(250);
+
+    private final ClaimedJob job;
+    private final AttemptStore attempts;
+    private final Clock clock;
+    private volatile boolean cancelled;
+    private Instant lastWrite;
+
+    JobExecution(ClaimedJob job, AttemptStore attempts, Clock clock) {
+        this.job = job;
+        this.attempts = attempts;
+        this.clock = clock;
+    }
+
+    ClaimedJob job() {
+        return job;
+    }
+
+    void cancel() {
+        cancelled = true;
+    }
+
+    @Override
+    public void onProgress(Progress progress) {
+        Instant now = clock.instant();
+        boolean last = progress.step() >= progress.totalSteps();
+        if (last || (lastWrite != null && Duration.between(lastWrite, now).compareTo(PROGRESS_INTERVAL) < 0)) {
+            return; // the final step is written together with the result
+        }
+        lastWrite = now;
+        try {
+            if (!attempts.progress(job, progress.step(), progress.totalSteps(), progress.previewPng(), now)) {
+                log.info("Job {} attempt {} is no longer ours (cancelled or lease lost); stopping", job.id(), job.attempt());
+                cancelled = true;
+            }
+        } catch (DataAccessException e) {
+            log.warn("Could not record progress of job {}: {}", job.id(), e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    @Override
+    public boolean wantsPreview() {
+        return true;
+    }
+}

@@ -1,0 +1,130 @@
+package dev.sdbot.scheduler.worker;
+
+import dev.sdbot.inference.api.GeneratedImage;
+import dev.sdbot.inference.api.GenerationCancelledException;
+import dev.sdbot.inference.api.GenerationException;
+import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.GenerationResult;
+import dev.sdbot.inference.api.ImageGenerator;
+import dev.sdbot.inference.api.InvalidRequestException;
+import dev.sdbot.inference.api.Progress;
+import dev.sdbot.inference.api.ProgressListener;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.zip.CRC32;
+
+/**
+ * A deterministic stand-in for the diffusion engine: renders a PNG test pattern from the seed,
+ * the size and a hash of the prompt, with per-step progress, an optional delay per step and
+ * cancellation between steps. Lets the job system run and be tested without model weights.
+ */
+public final class TestPatternGenerator implements ImageGenerator {
+    public static final String MODEL = "test-pattern";
+
+    private final Set<String> models;
+    private final Duration stepDelay;
+
+    public TestPatternGenerator(Set<String> models, Duration stepDelay) {
+        this.models = Set.copyOf(models);
+        this.stepDelay = stepDelay;
+    }
+
+    public TestPatternGenerator() {
+        this(Set.of(MODEL), Duration.ZERO);
+    }
+
+    @Override
+    public GenerationResult generate(GenerationRequest request, ProgressListener listener) throws GenerationException {
+        if (!models.contains(request.model())) {
+            throw new InvalidRequestException("unknown model '" + request.model() + "', this worker has " + models);
+        }
+        long started = System.nanoTime();
+        long seed = request.seed() == null ? 0 : request.seed();
+        List<GeneratedImage> images = new ArrayList<>();
+        int total = request.steps() * request.count();
+        for (int i = 0; i < request.count(); i++) {
+            for (int step = 1; step <= request.steps(); step++) {
+                if (listener.isCancelled()) {
+                    throw new GenerationCancelledException(i * request.steps() + step - 1);
+                }
+                pause();
+                listener.onProgress(new Progress(i * request.steps() + step, total,
+                        Duration.ofNanos(System.nanoTime() - started), null));
+            }
+            images.add(new GeneratedImage(render(request, seed + i), seed + i, false, new float[0]));
+        }
+        return new GenerationResult(images, Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    private void pause() throws GenerationException {
+        if (stepDelay.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(stepDelay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GenerationException("interrupted", e);
+        }
+    }
+
+    static byte[] render(GenerationRequest request, long seed) throws GenerationException {
+        int promptHash = request.prompt().hashCode();
+        int w = request.width();
+        int h = request.height();
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        int a = (int) (seed * 0x9E3779B1L) | 1;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int rgb = ((x * 255 / w) << 16) | ((y * 255 / h) << 8) | ((x ^ y ^ a ^ promptHash) & 0xFF);
+                image.setRGB(x, y, (x / 8 + y / 8) % 2 == 0 ? rgb : rgb ^ (promptHash & 0x3F3F3F));
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "png", out);
+        } catch (IOException e) {
+            throw new GenerationException("could not encode the test pattern", e);
+        }
+        String parameters = request.prompt() + "\nNegative prompt: " + request.negativePrompt() + "\nSteps: " + request.steps()
+                + ", Sampler: " + request.sampler().displayName() + ", CFG scale: " + request.cfgScale() + ", Seed: " + seed
+                + ", Size: " + w + "x" + h + ", Model: " + request.model();
+        return withTextChunk(out.toByteArray(), "parameters", parameters);
+    }
+
+    /** Inserts a tEXt chunk right after IHDR (8-byte signature + 25-byte IHDR chunk). */
+    static byte[] withTextChunk(byte[] png, String key, String value) {
+        byte[] data = (key + '\0' + value).getBytes(StandardCharsets.ISO_8859_1);
+        byte[] type = "tEXt".getBytes(StandardCharsets.US_ASCII);
+        CRC32 crc = new CRC32();
+        crc.update(type);
+        crc.update(data);
+        ByteBuffer chunk = ByteBuffer.allocate(12 + data.length);
+        chunk.putInt(data.length).put(type).put(data).putInt((int) crc.getValue());
+        int at = 33;
+        byte[] result = new byte[png.length + chunk.capacity()];
+        System.arraycopy(png, 0, result, 0, at);
+        System.arraycopy(chunk.array(), 0, result, at, chunk.capacity());
+        System.arraycopy(png, at, result, at + chunk.capacity(), png.length - at);
+        return result;
+    }
+
+    @Override
+    public Set<String> availableModels() {
+        return models;
+    }
+
+    @Override
+    public Set<String> loadedModels() {
+        return models;
+    }
+}

@@ -1,0 +1,260 @@
+package dev.sdbot.scheduler.worker;
+
+import dev.sdbot.inference.api.GenerationCancelledException;
+import dev.sdbot.inference.api.GenerationResult;
+import dev.sdbot.inference.api.ImageGenerator;
+import dev.sdbot.inference.api.InvalidRequestException;
+import dev.sdbot.scheduler.JobEvent;
+import dev.sdbot.scheduler.JobEventListener;
+import dev.sdbot.scheduler.JobEvents;
+import dev.sdbot.scheduler.JobState;
+import dev.sdbot.scheduler.SchedulerSettings;
+import dev.sdbot.scheduler.store.AttemptStore;
+import dev.sdbot.scheduler.store.ClaimedJob;
+import dev.sdbot.scheduler.store.DataAccessException;
+import dev.sdbot.scheduler.store.WorkerStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A worker: registers, heartbeats (renewing its leases), takes the jobs the dispatcher assigned to
+ * it (woken by NOTIFY, polling as a fallback), runs them on the generator and stores the results.
+ * Every write is fenced by the job's attempt; a worker that lost a job cannot overwrite it.
+ */
+public final class WorkerRuntime implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
+
+    private final ImageGenerator generator;
+    private final WorkerSettings settings;
+    private final SchedulerSettings scheduling;
+    private final Clock clock;
+    private final JobEvents events;
+    private final WorkerStore workers;
+    private final AttemptStore attempts;
+    private final Map<Long, JobExecution> running = new ConcurrentHashMap<>();
+    private final Semaphore wakeups = new Semaphore(0);
+    private final ExecutorService executor;
+    private final ScheduledExecutorService heartbeats;
+    private final Thread pickup;
+    private final JobEventListener listener = new Listener();
+    private volatile boolean active = true;
+    private volatile String quarantine;
+
+    public WorkerRuntime(DataSource dataSource, ImageGenerator generator, WorkerSettings settings,
+                         SchedulerSettings scheduling, Clock clock, JobEvents events) {
+        this.generator = generator;
+        this.settings = settings;
+        this.scheduling = scheduling;
+        this.clock = clock;
+        this.events = events;
+        this.workers = new WorkerStore(dataSource);
+        this.attempts = new AttemptStore(dataSource);
+        this.executor = Executors.newFixedThreadPool(settings.slots(), daemon("sdbot-job-" + settings.workerId()));
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("sdbot-heartbeat-" + settings.workerId()));
+        this.pickup = new Thread(this::pickupLoop, "sdbot-pickup-" + settings.workerId());
+        this.pickup.setDaemon(true);
+    }
+
+    public WorkerRuntime start() {
+        retryWhileDatabaseDown("register", () -> {
+            workers.register(settings.workerId(), hostName(), settings.devices(), generator.availableModels(),
+                    generator.loadedModels(), settings.slots(), settings.pixelBudget(), clock.instant());
+            return null;
+        });
+        events.addListener(listener);
+        long every = settings.heartbeat().toMillis();
+        heartbeats.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+        pickup.start();
+        log.info("Worker {} ready: {} slot(s), models {}", settings.workerId(), settings.slots(), generator.availableModels());
+        return this;
+    }
+
+    public String id() {
+        return settings.workerId();
+    }
+
+    /** Jobs running now. */
+    public int runningJobs() {
+        return running.size();
+    }
+
+    private void heartbeat() {
+        try {
+            String reason = workers.heartbeat(settings.workerId(), generator.loadedModels(), clock.instant(), scheduling.lease());
+            if (reason != null && quarantine == null) {
+                log.error("Worker {} is quarantined ({}); it takes no more jobs until an operator releases it",
+                        settings.workerId(), reason);
+            }
+            quarantine = reason;
+        } catch (DataAccessException e) {
+            log.warn("Heartbeat of worker {} failed: {}", settings.workerId(), e.getMessage());
+        }
+    }
+
+    private void pickupLoop() {
+        while (active) {
+            try {
+                wakeups.tryAcquire(settings.poll().toMillis(), TimeUnit.MILLISECONDS);
+                wakeups.drainPermits();
+                int free = settings.slots() - running.size();
+                if (!active || free <= 0 || quarantine != null) {
+                    continue;
+                }
+                List<ClaimedJob> claimed = attempts.claim(settings.workerId(), free, clock.instant(), scheduling.lease());
+                for (ClaimedJob job : claimed) {
+                    JobExecution execution = new JobExecution(job, attempts, clock);
+                    running.put(job.id(), execution);
+                    executor.execute(() -> run(execution));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.warn("Worker {} could not take jobs: {}", settings.workerId(), e.getMessage());
+                sleep(500);
+            }
+        }
+    }
+
+    private void run(JobExecution execution) {
+        ClaimedJob job = execution.job();
+        long started = System.nanoTime();
+        try {
+            GenerationResult result = generator.generate(job.request(), execution);
+            boolean stored = retryWhileDatabaseDown("store result of job " + job.id(),
+                    () -> attempts.succeed(job, settings.workerId(), result, clock.instant()));
+            if (!stored) {
+                log.warn("Result of job {} attempt {} rejected: the job is no longer this worker's", job.id(), job.attempt());
+            }
+        } catch (GenerationCancelledException e) {
+            long gpuMillis = elapsedMillis(started);
+            retryWhileDatabaseDown("record cancellation of job " + job.id(),
+                    () -> attempts.recordCancelled(job, settings.workerId(), gpuMillis, clock.instant()));
+            log.info("Job {} stopped: {}", job.id(), e.getMessage());
+        } catch (InvalidRequestException e) {
+            fail(job, e.getMessage(), true, false, started);
+        } catch (Exception | Error e) { // a generator crash must not kill the worker, nor loop forever
+            log.warn("Job {} attempt {} failed on worker {}", job.id(), job.attempt(), settings.workerId(), e);
+            fail(job, e.toString(), false, true, started);
+        } finally {
+            running.remove(job.id());
+            wakeups.release();
+        }
+    }
+
+    private void fail(ClaimedJob job, String error, boolean permanent, boolean countAgainstWorker, long started) {
+        long gpuMillis = elapsedMillis(started);
+        JobState state = retryWhileDatabaseDown("record failure of job " + job.id(), () -> attempts.fail(job,
+                settings.workerId(), error, permanent, countAgainstWorker, gpuMillis, scheduling.quarantineAfter(), clock.instant()));
+        log.info("Job {} attempt {} failed ({}); now {}", job.id(), job.attempt(), error, state == null ? "not ours any more" : state);
+    }
+
+    /** Keeps retrying a write while the database is unreachable, for up to twice the lease. */
+    private <T> T retryWhileDatabaseDown(String what, Supplier<T> write) {
+        Instant giveUp = Instant.now().plus(scheduling.lease().multipliedBy(2)).plusSeconds(30);
+        while (true) {
+            try {
+                return write.get();
+            } catch (DataAccessException e) {
+                if (Instant.now().isAfter(giveUp)) {
+                    throw e;
+                }
+                log.warn("{} failed ({}); retrying", what, e.getMessage());
+                sleep(500);
+            }
+        }
+    }
+
+    private static long elapsedMillis(long startedNanos) {
+        return Duration.ofNanos(System.nanoTime() - startedNanos).toMillis();
+    }
+
+    private final class Listener implements JobEventListener {
+        @Override
+        public void onStateChange(JobEvent event) {
+            if (event.state() == JobState.ASSIGNED && settings.workerId().equals(event.workerId())) {
+                wakeups.release();
+            } else if (event.state() == JobState.CANCELLED) {
+                JobExecution execution = running.get(event.jobId());
+                if (execution != null) {
+                    execution.cancel();
+                }
+            }
+        }
+
+        @Override
+        public void onConnected() {
+            wakeups.release();
+        }
+    }
+
+    /** Stops taking jobs, lets running ones finish (up to {@code grace}), hands unstarted ones back. */
+    public void stop(Duration grace) {
+        if (!active) {
+            return;
+        }
+        active = false;
+        events.removeListener(listener);
+        pickup.interrupt();
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                running.values().forEach(JobExecution::cancel);
+                executor.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        heartbeats.shutdownNow();
+        try {
+            attempts.releaseAssigned(settings.workerId(), clock.instant());
+            workers.markStopped(settings.workerId(), clock.instant());
+        } catch (DataAccessException e) {
+            log.warn("Worker {} could not sign off cleanly ({}); its leases will expire", settings.workerId(), e.getMessage());
+        }
+        log.info("Worker {} stopped", settings.workerId());
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(30));
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.sdbot.scheduler;
+
+import dev.sdbot.db.entity.QuotaScope;
+import dev.sdbot.db.store.QuotaRuleStore;
+import dev.sdbot.db.testing.EmbeddedPostgresExtension;
+import dev.sdbot.db.testing.TestDatabase;
+import dev.sdbot.scheduler.testing.JobSystem;
+import dev.sdbot.scheduler.testing.MutableClock;
+import dev.sdbot.scheduler.worker.TestPatternGenerator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+@ExtendWith(EmbeddedPostgresExtension.class)
+class QuotaTest {
+    private static final long GUILD = 77;
+    private static final Instant NOON = Instant.parse("2026-03-04T12:00:00Z");
+    private TestDatabase db;
+    private QuotaRuleStore rules;
+
+    @BeforeEach
+    void setUp(TestDatabase db) {
+        this.db = db;
+        db.update("TRUNCATE jobs, workers, usage_counters, quota_rules CASCADE");
+        rules = new QuotaRuleStore(db.sessionFactory());
+    }
+
+    private static JobSubmission submission(long user, List<Long> roles) {
+        return new JobSubmission(JobSystem.request("quota", 2), JobOrigin.cli(GUILD, user), roles, 0);
+    }
+
+    @Test
+    void aSubmitOverTheImageQuotaFailsWithAClearMessageAndQueuesNothing() throws Exception {
+        MutableClock clock = MutableClock.at(NOON);
+        JobService jobs = new JobSystem(db, JobSystem.FAST, clock).jobs();
+        rules.put(GUILD, QuotaScope.GUILD_DEFAULT, 0, 3, null, NOON);
+
+        jobs.submitCopies(submission(1, List.of()), 2);
+        assertThatThrownBy(() -> jobs.submitCopies(submission(1, List.of()), 2))
+                .isInstanceOf(QuotaExceededException.class)
+                .hasMessageContaining("Daily image quota exceeded")
+                .hasMessageContaining("2 queued of 3 images per day")
+                .hasMessageContaining("resets at 2026-03-05T00:00:00Z (in 12h 0m)");
+        assertThat(db.queryLong("SELECT count(*) FROM jobs WHERE user_id = 1")).isEqualTo(2);
+        jobs.submit(submission(1, List.of())); // exactly at the limit is fine
+        assertThatThrownBy(() -> jobs.submit(submission(1, List.of()))).isInstanceOf(QuotaExceededException.class);
+        assertThat(db.queryLong("SELECT count(*) FROM jobs WHERE user_id = 1")).isEqualTo(3);
+
+        // another user of the guild has their own allowance; another guild has no rule at all
+        jobs.submitCopies(submission(2, List.of()), 3);
+        jobs.submitCopies(new JobSubmission(JobSystem.request("other guild", 2), JobOrigin.cli(78, 1)), 50);
+    }
+
+    @Test
+    void userRulesBeatRoleRulesWhichBeatTheGuildDefaultAndTheMostGenerousRoleWins() throws Exception {
+        JobService jobs = new JobSystem(db, JobSystem.FAST, MutableClock.at(NOON)).jobs();
+        rules.put(GUILD, QuotaScope.GUILD_DEFAULT, 0, 1, null, NOON);
+        rules.put(GUILD, QuotaScope.ROLE, 500, 5, null, NOON);
+        rules.put(GUILD, QuotaScope.ROLE, 501, 8, 60, NOON);
+        rules.put(GUILD, QuotaScope.USER, 9, 2, null, NOON);
+
+        assertThat(jobs.quotaStatus(GUILD, 3, List.of()).imagesLimit()).isEqualTo(1);
+        assertThat(jobs.quotaStatus(GUILD, 3, List.of(500L)).imagesLimit()).isEqualTo(5);
+        QuotaStatus both = jobs.quotaStatus(GUILD, 3, List.of(500L, 501L));
+        assertThat(both.imagesLimit()).isEqualTo(8);
+        assertThat(both.gpuSecondsLimit()).as("role 500 sets no GPU limit: unlimited wins").isNull();
+        assertThat(jobs.quotaStatus(GUILD, 9, List.of(501L)).imagesLimit()).isEqualTo(2);
+        assertThat(jobs.quotaStatus(GUILD, 3, List.of()).resetsAt()).isEqualTo(Instant.parse("2026-03-05T00:00:00Z"));
+
+        jobs.submitCopies(submission(3, List.of(500L, 501L)), 8);
+        assertThatThrownBy(() -> jobs.submit(submission(3, List.of(500L, 501L)))).isInstanceOf(QuotaExceededException.class);
+    }
+
+    @Test
+    void gpuSecondsQuotaUsesTheLedgerCountersOfTodayOnly() throws Exception {
+        MutableClock clock = MutableClock.at(NOON);
+        JobService jobs = new JobSystem(db, JobSystem.FAST, clock).jobs();
+        rules.put(GUILD, QuotaScope.GUILD_DEFAULT, 0, null, 5, NOON);
+        db.update("INSERT INTO usage_counters (guild_id, user_id, usage_day, images, gpu_ms) VALUES (?, 1, ?, 3, 5000)",
+                GUILD, LocalDate.of(2026, 3, 4));
+
+        assertThatThrownBy(() -> jobs.submit(submission(1, List.of())))
+                .isInstanceOf(QuotaExceededException.class)
+                .hasMessageContaining("Daily GPU time quota exceeded: 5 of 5 GPU-seconds");
+
+        clock.advance(Duration.ofHours(12)); // next UTC day: yesterday's usage no longer counts
+        assertThat(jobs.quotaStatus(GUILD, 1, List.of()).gpuMillisUsed()).isZero();
+        jobs.submit(submission(1, List.of()));
+    }
+
+    @Test
+    void finishedJobsAreChargedAndTheQuartzJobsResetCountersAndPurgeOldImages() throws Exception {
+        try (JobSystem system = new JobSystem(db)) {
+            rules.put(GUILD, QuotaScope.GUILD_DEFAULT, 0, 10, null, Instant.now());
+            SchedulerNode node = system.startNode();
+            system.startWorker("w", 2, new TestPatternGenerator());
+            List<Long> ids = system.jobs().submitCopies(submission(1, List.of()), 2);
+            await().atMost(Duration.ofSeconds(20)).until(() -> ids.stream()
+                    .allMatch(id -> system.jobs().find(id).orElseThrow().state() == JobState.SUCCEEDED));
+            QuotaStatus status = system.jobs().quotaStatus(GUILD, 1, List.of());
+            assertThat(status.imagesUsed()).isEqualTo(2);
+            assertThat(status.imagesPending()).isZero();
+
+            // the daily reset drops counters of past days (the ledger keeps them)
+            db.update("INSERT INTO usage_counters (guild_id, user_id, usage_day, images, gpu_ms) VALUES (?, 1, current_date - 2, 9, 0)", GUILD);
+            node.triggerNow("quota-reset");
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> db.queryLong("SELECT count(*) FROM usage_counters WHERE usage_day < current_date") == 0);
+            assertThat(db.queryLong("SELECT count(*) FROM usage_counters WHERE usage_day = current_date")).as("today's kept").isEqualTo(1);
+            assertThat(db.queryLong("SELECT count(*) FROM qrtz_cron_triggers WHERE trigger_name = 'quota-reset'"
+                    + " AND cron_expression = '0 0 0 * * ?' AND time_zone_id = 'UTC'")).isEqualTo(1);
+
+            // retention purges old images but keeps the rows
+            db.update("UPDATE job_results SET created_at = now() - interval '30 days' WHERE job_id = ?", ids.get(0));
+            node.triggerNow("retention");
+            await().atMost(Duration.ofSeconds(20)).until(() -> system.jobs().results(ids.get(0)).get(0).png() == null);
+            assertThat(system.jobs().results(ids.get(1)).get(0).png()).isNotNull();
+        }
+    }
+}
