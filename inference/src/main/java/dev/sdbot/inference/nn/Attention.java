@@ -26,6 +26,11 @@ public final class Attention {
      * @return (B, Lq, heads*d)
      */
     public static NDArray multiHead(NDArray q, NDArray k, NDArray v, int heads, NDArray mask) {
+        long t = OpProfile.start();
+        return OpProfile.end("attention (scores, softmax, values)", t, compute(q, k, v, heads, mask));
+    }
+
+    private static NDArray compute(NDArray q, NDArray k, NDArray v, int heads, NDArray mask) {
         long b = q.getShape().get(0);
         long lq = q.getShape().get(1);
         long lk = k.getShape().get(1);

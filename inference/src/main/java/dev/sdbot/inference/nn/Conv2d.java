@@ -18,8 +18,9 @@ public record Conv2d(NDArray weight, NDArray bias, int stride, int padding) {
     }
 
     public NDArray forward(NDArray x) {
-        return ai.djl.nn.convolutional.Conv2d.conv2d(x, weight, bias, new Shape(stride, stride),
-                new Shape(padding, padding), new Shape(1, 1), 1).singletonOrThrow();
+        long t = OpProfile.start();
+        return OpProfile.end("conv2d", t, ai.djl.nn.convolutional.Conv2d.conv2d(x, weight, bias,
+                new Shape(stride, stride), new Shape(padding, padding), new Shape(1, 1), 1).singletonOrThrow());
     }
 
     public long outChannels() {
