@@ -109,8 +109,8 @@ final class BenchCommand implements Callable<Integer> {
                 }
             });
             out.printf(Locale.ROOT, "%d generations (%dx%d, 2 steps) + %d failed bad requests: resident %.1f MiB after "
-                            + "warm-up, %.1f MiB at the end, growth %.1f MiB%n", r.generations(), width, height,
-                    r.failures(), r.residentAfterWarmup() / 1048576.0, r.residentAtEnd() / 1048576.0,
+                            + "%d warm-up generations, %.1f MiB at the end, growth %.1f MiB%n", r.generations(), width, height,
+                    r.failures(), r.residentAfterWarmup() / 1048576.0, r.warmup(), r.residentAtEnd() / 1048576.0,
                     r.growthBytes() / 1048576.0);
             out.flush();
         }

@@ -57,6 +57,6 @@ class SelftestAndBenchCommandTest {
         CliRunner.Result r = cli().run("bench", "--leak-check", "--model", BotFixtures.LDM.resolve("mini-sd15").toString(),
                 "--generations", "10", "--width", "64", "--height", "64");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).containsPattern("10 generations \\(64x64, 2 steps\\) \\+ 1 failed bad requests: resident");
+        assertThat(r.out()).containsPattern("10 generations \\(64x64, 2 steps\\) \\+ \\d+ failed bad requests: resident");
     }
 }

@@ -5,6 +5,8 @@ import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.inference.api.ProgressListener;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.function.LongConsumer;
 
@@ -20,38 +22,56 @@ public final class LeakCheck {
      * @param residentAtEnd       VmRSS after the last one, bytes
      * @param failures            bad requests that failed as they should
      */
-    public record Result(int generations, long residentAfterWarmup, long residentAtEnd, int failures) {
+    public record Result(int warmup, int generations, long residentAfterWarmup, long residentAtEnd, int failures) {
         public long growthBytes() {
             return residentAtEnd - residentAfterWarmup;
         }
     }
 
+    private static final int MAX_WARMUP = 100;
+
     private LeakCheck() {
+    }
+
+    private static long collections() {
+        long n = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, gc.getCollectionCount());
+        }
+        return n;
     }
 
     /**
      * @param good       the request generated {@code generations} times (its seed advanced each time)
-     * @param bad        requests that must fail (each run once per ten generations); may be empty
+     * @param bad        requests that must fail (each run once per ten generations and per warm-up); may be empty
+     * @param warmup     generations before the first measurement, at least (more until the heap is warm)
      * @param afterEach  called with the generation index (e.g. a progress bar)
      */
     public static Result run(ImageGenerator generator, GenerationRequest good, List<GenerationRequest> bad,
                              int warmup, int generations, LongConsumer afterEach) throws GenerationException {
         int failures = 0;
-        for (int i = 0; i < warmup; i++) {
-            generator.generate(withSeed(good, i), ProgressListener.NONE);
+        // The Java heap's pages become resident as allocation first sweeps through them, which looks like growth:
+        // warm up until the young generation has been collected twice (the heap is then fully touched).
+        generator.generate(withSeed(good, 0), ProgressListener.NONE); // loads the model
+        failures += runBad(generator, bad);
+        long gcBefore = collections();
+        int warmed = 1;
+        while (warmed < warmup || (collections() - gcBefore < 2 && warmed < MAX_WARMUP)) {
+            generator.generate(withSeed(good, warmed), ProgressListener.NONE);
             failures += runBad(generator, bad);
+            warmed++;
         }
         settle();
         long before = ProcessMemory.residentBytes();
         for (int i = 0; i < generations; i++) {
-            generator.generate(withSeed(good, warmup + i), ProgressListener.NONE);
+            generator.generate(withSeed(good, warmed + i), ProgressListener.NONE);
             if (i % 10 == 9) {
                 failures += runBad(generator, bad);
             }
             afterEach.accept(i + 1);
         }
         settle();
-        return new Result(generations, before, ProcessMemory.residentBytes(), failures);
+        return new Result(warmed, generations, before, ProcessMemory.residentBytes(), failures);
     }
 
     private static int runBad(ImageGenerator generator, List<GenerationRequest> bad) {
