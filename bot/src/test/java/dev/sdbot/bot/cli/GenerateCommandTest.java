@@ -29,10 +29,24 @@ class GenerateCommandTest {
         return new CliRunner(Map.of("SDBOT_MODELS", dir.resolve("models").toString()), dir.resolve("none.yaml"));
     }
 
+    /** Small, fast defaults; {@code extra} holds option/value pairs that replace or add to them. */
     private static String[] args(Path out, String model, String... extra) {
-        List<String> a = new ArrayList<>(List.of("generate", "--model", model, "--prompt", "a red fox", "--steps", "2",
-                "--width", "64", "--height", "64", "--sampler", "ddim", "--out", out.toString()));
-        a.addAll(List.of(extra));
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        options.put("--model", model);
+        options.put("--prompt", "a red fox");
+        options.put("--steps", "2");
+        options.put("--width", "64");
+        options.put("--height", "64");
+        options.put("--sampler", "ddim");
+        options.put("--out", out.toString());
+        for (int i = 0; i < extra.length; i += 2) {
+            options.put(extra[i], extra[i + 1]);
+        }
+        List<String> a = new ArrayList<>(List.of("generate"));
+        options.forEach((k, v) -> {
+            a.add(k);
+            a.add(v);
+        });
         return a.toArray(String[]::new);
     }
 
@@ -52,7 +66,7 @@ class GenerateCommandTest {
         }
         byte[] first = Files.readAllBytes(out.resolve("7.png"));
 
-        CliRunner.Result again = cli().run(args(out, MODEL.toString(), "--seed", "7"));
+        CliRunner.Result again = cli().run(args(out, MODEL.toString(), "--seed", "7", "--negative", "blurry"));
         assertThat(again.exitCode()).as(again.err()).isZero();
         assertThat(out.resolve("7-1.png")).exists();
         assertThat(Files.readAllBytes(out.resolve("7.png"))).isEqualTo(first);
@@ -82,7 +96,7 @@ class GenerateCommandTest {
         Path lora = BotFixtures.LDM.resolve("mini-sd15-lora.safetensors");
         Path text = Files.writeString(dir.resolve("notes.png"), "not an image");
         Path init = writePng("init.png", 64, 64);
-        Path smallMask = writeMask("small-mask.png", 32, 32);
+        Path smallMask = writeMask("wide-mask.png", 64, 32);
         Path file = Files.writeString(dir.resolve("a-file"), "x");
 
         expectError(args(out, dir.resolve("missing.safetensors").toString()), "not found");
@@ -94,7 +108,7 @@ class GenerateCommandTest {
         expectError(args(out, MODEL.toString(), "--cfg", "31"), "cfg scale must be between 1 and 30");
         expectError(args(out, MODEL.toString(), "--init", text.toString()), "image");
         expectError(args(out, MODEL.toString(), "--init", dir.resolve("nope.png").toString()), "no such file");
-        expectError(args(out, MODEL.toString(), "--init", init.toString(), "--mask", smallMask.toString()), "mask");
+        expectError(args(out, MODEL.toString(), "--init", init.toString(), "--mask", smallMask.toString()), "does not match the init image");
         expectError(args(out, MODEL.toString(), "--sampler", "warp"), "unknown sampler");
         expectError(args(out, MODEL.toString(), "--device", "cuda:0"),
                 "CUDA device cuda:0 requested but no GPU is available to libtorch; this build bundles the CPU libtorch");
