@@ -88,7 +88,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (maskBytes != null && initBytes == null) {
             throw new IllegalArgumentException("--mask needs --init (the image to repaint)");
         }
-        prepareOutputDirectory();
+        checkOutputDirectory();
         String name = modelName(checkpoint);
         GenerationRequest request = new GenerationRequest(prompt, negative, name, parsedSampler, steps, cfg, width,
                 height, seed, count, initBytes, strength, maskBytes, clipSkip);
@@ -149,22 +149,28 @@ final class GenerateCommand implements Callable<Integer> {
         }
     }
 
-    private void prepareOutputDirectory() {
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new IllegalArgumentException("--out " + out + " is not a directory");
+    /** Checks --out before the slow part; the directory itself is created only when there are images to write. */
+    private void checkOutputDirectory() {
+        Path existing = out.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
         }
-        try {
-            Files.createDirectories(out);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--out " + out + ": cannot create the directory (" + e + ")", e);
+        if (existing == null || !Files.isDirectory(existing)) {
+            throw new IllegalArgumentException("--out " + out + (existing != null && existing.equals(out.toAbsolutePath())
+                    ? " is not a directory" : ": " + existing + " is not a directory"));
         }
-        if (!Files.isWritable(out)) {
-            throw new IllegalArgumentException("--out " + out + " is not writable");
+        if (!Files.isWritable(existing)) {
+            throw new IllegalArgumentException("--out " + out + ": " + existing + " is not writable");
         }
     }
 
     /** Each PNG goes to a temporary file first, then is moved to a name not taken yet: no partial or replaced files. */
     private List<Path> write(List<GeneratedImage> images) {
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--out " + out + ": cannot create the directory (" + e.getMessage() + ")", e);
+        }
         List<Path> written = new ArrayList<>();
         for (GeneratedImage image : images) {
             Path tmp = null;

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -113,9 +112,8 @@ class GenerateCommandTest {
         expectError(args(out, MODEL.toString(), "--device", "cuda:0"),
                 "CUDA device cuda:0 requested but no GPU is available to libtorch; this build bundles the CPU libtorch");
         expectError(args(file, MODEL.toString()), "is not a directory");
-        try (Stream<Path> written = Files.exists(out) ? Files.list(out) : Stream.empty()) {
-            assertThat(written).as("nothing written, not even a partial file").isEmpty();
-        }
+        expectError(args(file.resolve("sub"), MODEL.toString()), "is not a directory");
+        assertThat(out).as("nothing written, not even the directory").doesNotExist();
     }
 
     private void expectError(String[] args, String message) {
