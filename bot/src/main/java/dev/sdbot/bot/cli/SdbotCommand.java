@@ -13,8 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * The {@code sdbot} launcher. All subcommands are registered here, in one place; later issues add
- * theirs ({@code generate}, {@code bench}, {@code selftest}) to the list below.
+ * The {@code sdbot} launcher. All subcommands are registered here, in one place.
  */
 @Command(name = "sdbot", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Discord bot that generates Stable Diffusion images.",
@@ -24,6 +23,9 @@ import java.util.concurrent.Callable;
                 WorkerCommand.class,
                 MigrateCommand.class,
                 JobsCommand.class,
+                GenerateCommand.class,
+                SelftestCommand.class,
+                BenchCommand.class,
                 VersionCommand.class,
                 CommandLine.HelpCommand.class
         })

@@ -32,6 +32,7 @@ public final class ConfigLoader {
         env.put("modelsDir", "SDBOT_MODELS");
         env.put("defaultModel", "SDBOT_DEFAULT_MODEL");
         env.put("generator", "SDBOT_GENERATOR");
+        env.put("modelCacheGb", "SDBOT_MODEL_CACHE_GB");
         env.put("testPatternStepMillis", "SDBOT_TEST_PATTERN_STEP_MS");
         env.put("discordApiUrl", "SDBOT_DISCORD_API_URL");
         env.put("discordGatewayUrl", "SDBOT_DISCORD_GATEWAY_URL");
@@ -55,7 +56,8 @@ public final class ConfigLoader {
         d.put("dataDir", "./data");
         d.put("modelsDir", "./models");
         d.put("defaultModel", "test-pattern");
-        d.put("generator", "test-pattern");
+        d.put("generator", "auto");
+        d.put("modelCacheGb", 8.0);
         d.put("testPatternStepMillis", 0);
         d.put("shards", 1);
         d.put("workerDevices", "cpu");

@@ -21,6 +21,7 @@ public record SdbotConfig(
         Path modelsDir,
         String defaultModel,
         String generator,
+        double modelCacheGb,
         int testPatternStepMillis,
         String discordApiUrl,
         String discordGatewayUrl,
@@ -44,6 +45,9 @@ public record SdbotConfig(
             throw new IllegalArgumentException("the lease (" + leaseSeconds + " s) must be longer than the heartbeat ("
                     + heartbeatSeconds + " s, at least 1)");
         }
+        if (!(modelCacheGb > 0)) {
+            throw new IllegalArgumentException("the model cache (SDBOT_MODEL_CACHE_GB) must be positive, got " + modelCacheGb);
+        }
         if (testPatternStepMillis < 0) {
             throw new IllegalArgumentException("test pattern step delay cannot be negative");
         }
@@ -63,6 +67,12 @@ public record SdbotConfig(
                 quarantineAfter, Duration.ofDays(retentionDays));
     }
 
+    /** The device the worker's engine runs on: the first of {@code workerDevices}. */
+    public String engineDevice() {
+        String devices = workerDevices == null || workerDevices.isBlank() ? "cpu" : workerDevices;
+        return devices.split(",")[0].trim();
+    }
+
     public WorkerSettings worker() {
         return new WorkerSettings(workerId == null || workerId.isBlank() ? WorkerSettings.defaultWorkerId() : workerId,
                 workerDevices, workerSlots, workerPixelBudget, Duration.ofSeconds(heartbeatSeconds), Duration.ofSeconds(2));
@@ -72,7 +82,7 @@ public record SdbotConfig(
     public String toString() {
         return "SdbotConfig[discordToken=" + (hasDiscordToken() ? "***" : "none")
                 + ", database=" + database()
-                + ", modelsDir=" + modelsDir + ", defaultModel=" + defaultModel + ", generator=" + generator
+                + ", modelsDir=" + modelsDir + ", defaultModel=" + defaultModel + ", generator=" + generator + ", modelCacheGb=" + modelCacheGb
                 + ", discordApiUrl=" + discordApiUrl + ", discordGatewayUrl=" + discordGatewayUrl + ", shards=" + shards
                 + ", workerId=" + workerId + ", workerSlots=" + workerSlots + ", workerPixelBudget=" + workerPixelBudget
                 + ", heartbeatSeconds=" + heartbeatSeconds + ", leaseSeconds=" + leaseSeconds

@@ -2,23 +2,56 @@ package dev.sdbot.bot.runtime;
 
 import dev.sdbot.bot.config.SdbotConfig;
 import dev.sdbot.inference.api.ImageGenerator;
+import dev.sdbot.inference.pipeline.DiffusionGenerator;
+import dev.sdbot.inference.pipeline.Devices;
+import dev.sdbot.inference.pipeline.ModelDirectory;
 import dev.sdbot.scheduler.worker.TestPatternGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
-/** Picks the worker's image generator by name (SDBOT_GENERATOR). */
+/**
+ * Picks the worker's image generator by name (SDBOT_GENERATOR): {@code diffusion} (the engine, models from
+ * SDBOT_MODELS), {@code test-pattern} (a deterministic fake, no weights) or {@code auto} (the default: the
+ * engine when the models directory holds at least one model, else the test pattern).
+ */
 public final class Generators {
+    private static final Logger log = LoggerFactory.getLogger(Generators.class);
+
     private Generators() {
     }
 
     public static ImageGenerator create(SdbotConfig config) {
-        if ("test-pattern".equals(config.generator())) {
-            // answers to the default model's name too, so a laptop setup without weights runs end to end
-            return new TestPatternGenerator(new HashSet<>(List.of(TestPatternGenerator.MODEL, config.defaultModel())),
-                    Duration.ofMillis(config.testPatternStepMillis()));
-        }
-        throw new IllegalArgumentException("unknown generator '" + config.generator() + "' (SDBOT_GENERATOR), available: test-pattern");
+        return switch (config.generator()) {
+            case "diffusion" -> diffusion(config, "SDBOT_GENERATOR=diffusion");
+            case "test-pattern" -> testPattern(config, "SDBOT_GENERATOR=test-pattern");
+            case "auto" -> {
+                Set<String> models = new ModelDirectory(config.modelsDir()).models().keySet();
+                yield models.isEmpty()
+                        ? testPattern(config, "SDBOT_GENERATOR=auto and no model in " + config.modelsDir().toAbsolutePath()
+                        + " (SDBOT_MODELS)")
+                        : diffusion(config, "SDBOT_GENERATOR=auto and " + models.size() + " model(s) in "
+                        + config.modelsDir().toAbsolutePath() + ": " + models);
+            }
+            default -> throw new IllegalArgumentException("unknown generator '" + config.generator()
+                    + "' (SDBOT_GENERATOR), available: auto, diffusion, test-pattern");
+        };
+    }
+
+    private static ImageGenerator diffusion(SdbotConfig config, String why) {
+        var device = Devices.parse(config.engineDevice());
+        log.info("image generator: diffusion engine on {} ({}), model cache {} GB", device, why, config.modelCacheGb());
+        return new DiffusionGenerator(config.modelsDir(), config.modelCacheGb(), device);
+    }
+
+    private static ImageGenerator testPattern(SdbotConfig config, String why) {
+        log.info("image generator: test pattern, no real images ({})", why);
+        // answers to the default model's name too, so a laptop setup without weights runs end to end
+        return new TestPatternGenerator(new HashSet<>(List.of(TestPatternGenerator.MODEL, config.defaultModel())),
+                Duration.ofMillis(config.testPatternStepMillis()));
     }
 }

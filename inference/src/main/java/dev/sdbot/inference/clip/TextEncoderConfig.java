@@ -23,6 +23,11 @@ public record TextEncoderConfig(int vocabSize, int hiddenSize, int intermediateS
         ConfigJson.checkHeads(hiddenSize, numHeads, "text encoder config");
     }
 
+    /** SD 1.x's text encoder, OpenAI CLIP ViT-L/14: 768 wide, 12 layers, 12 heads, quick_gelu. */
+    public static TextEncoderConfig vitL14() {
+        return new TextEncoderConfig(49408, 768, 3072, 12, 12, 77, ClipActivation.QUICK_GELU, 1e-5f);
+    }
+
     /** Reads {@code text_encoder/config.json} of a diffusers folder. */
     public static TextEncoderConfig fromJson(Path configJson) {
         return fromJson(ConfigJson.read(configJson), configJson.toString());

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.sdbot.inference.clip.TextEncoderConfig;
 import dev.sdbot.inference.nn.Weights;
 
 import java.util.HashMap;
@@ -28,6 +29,30 @@ public final class RandomWeights {
 
     public static Weights vae(VaeConfig c, NDManager manager, long seed) {
         return fill(vaeShapes(c), manager, seed, "random VAE");
+    }
+
+    /** A CLIP text encoder ({@code text_model.*}) for {@code c}. */
+    public static Weights textEncoder(TextEncoderConfig c, NDManager manager, long seed) {
+        return fill(textEncoderShapes(c), manager, seed, "random text encoder");
+    }
+
+    static Map<String, Shape> textEncoderShapes(TextEncoderConfig c) {
+        Map<String, Shape> s = new LinkedHashMap<>();
+        int h = c.hiddenSize();
+        s.put("text_model.embeddings.token_embedding.weight", new Shape(c.vocabSize(), h));
+        s.put("text_model.embeddings.position_embedding.weight", new Shape(c.maxPositions(), h));
+        for (int i = 0; i < c.numLayers(); i++) {
+            String p = "text_model.encoder.layers." + i;
+            norm(s, p + ".layer_norm1", h);
+            for (String proj : new String[]{"q_proj", "k_proj", "v_proj", "out_proj"}) {
+                linear(s, p + ".self_attn." + proj, h, h, true);
+            }
+            norm(s, p + ".layer_norm2", h);
+            linear(s, p + ".mlp.fc1", h, c.intermediateSize(), true);
+            linear(s, p + ".mlp.fc2", c.intermediateSize(), h, true);
+        }
+        norm(s, "text_model.final_layer_norm", h);
+        return s;
     }
 
     private static Weights fill(Map<String, Shape> shapes, NDManager manager, long seed, String description) {

@@ -30,6 +30,11 @@ public final class Attention {
     }
 
     static NDArray multiHead(NDArray q, NDArray k, NDArray v, int heads, NDArray mask, long maxScoreElements) {
+        long t = OpProfile.start();
+        return OpProfile.end("attention (scores, softmax, values)", t, compute(q, k, v, heads, mask, maxScoreElements));
+    }
+
+    private static NDArray compute(NDArray q, NDArray k, NDArray v, int heads, NDArray mask, long maxScoreElements) {
         long b = q.getShape().get(0);
         long lq = q.getShape().get(1);
         long lk = k.getShape().get(1);

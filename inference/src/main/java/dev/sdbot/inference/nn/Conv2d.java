@@ -30,6 +30,11 @@ public record Conv2d(NDArray weight, NDArray bias, int stride, int padding) {
     }
 
     public NDArray forward(NDArray x) {
+        long t = OpProfile.start();
+        return OpProfile.end("conv2d", t, compute(x));
+    }
+
+    private NDArray compute(NDArray x) {
         Shape s = x.getShape();
         long kh = weight.getShape().get(2);
         long kw = weight.getShape().get(3);

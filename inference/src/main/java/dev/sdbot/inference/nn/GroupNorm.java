@@ -48,6 +48,11 @@ public final class GroupNorm {
     }
 
     public NDArray forward(NDArray x) {
+        long t = OpProfile.start();
+        return OpProfile.end("group_norm", t, normalize(x));
+    }
+
+    private NDArray normalize(NDArray x) {
         Shape shape = x.getShape();
         long n = shape.get(0);
         long c = shape.get(1);

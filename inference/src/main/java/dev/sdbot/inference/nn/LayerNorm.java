@@ -11,7 +11,8 @@ public record LayerNorm(NDArray gamma, NDArray beta, float eps) {
     }
 
     public NDArray forward(NDArray x) {
-        return ai.djl.nn.norm.LayerNorm.layerNorm(x, new Shape(gamma.getShape().get(0)), gamma, beta, eps)
-                .singletonOrThrow();
+        long t = OpProfile.start();
+        return OpProfile.end("layer_norm", t, ai.djl.nn.norm.LayerNorm.layerNorm(x, new Shape(gamma.getShape().get(0)),
+                gamma, beta, eps).singletonOrThrow());
     }
 }

@@ -10,7 +10,8 @@ public record Linear(NDArray weight, NDArray bias) {
     }
 
     public NDArray forward(NDArray x) {
-        return ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
+        long t = OpProfile.start();
+        return OpProfile.end("linear", t, ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow());
     }
 
     public long outFeatures() {

@@ -1,5 +1,6 @@
 package dev.sdbot.inference.pipeline;
 
+import ai.djl.Device;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -33,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The engine behind {@link ImageGenerator}: models from a directory (see {@link ModelDirectory}), kept
@@ -42,7 +44,9 @@ import java.util.Set;
  * PNG with A1111's "parameters" text.
  */
 public final class DiffusionGenerator implements ImageGenerator {
-    private final ModelDirectory directory;
+    private final Supplier<Map<String, Path>> models;
+    private final String source;
+    private final Device device;
     private final ModelCache cache;
 
     /**
@@ -50,13 +54,34 @@ public final class DiffusionGenerator implements ImageGenerator {
      * @param cacheGigabytes weights kept loaded, at least one model
      */
     public DiffusionGenerator(Path modelsDir, double cacheGigabytes) {
-        this.directory = new ModelDirectory(modelsDir);
-        this.cache = new ModelCache((long) (cacheGigabytes * (1L << 30)), this::load);
+        this(modelsDir, cacheGigabytes, Device.cpu());
+    }
+
+    /** @param device where weights and activations live (see {@link Devices#parse(String)}) */
+    public DiffusionGenerator(Path modelsDir, double cacheGigabytes, Device device) {
+        this(new ModelDirectory(modelsDir)::models, modelsDir.toString(), cacheGigabytes, device);
+    }
+
+    private DiffusionGenerator(Supplier<Map<String, Path>> models, String source, double cacheGigabytes, Device device) {
+        this.models = models;
+        this.source = source;
+        this.device = device;
+        this.cache = new ModelCache((long) (cacheGigabytes * (1L << 30)), device, this::load);
+    }
+
+    /** A generator for one checkpoint (file or diffusers folder) anywhere on disk, offered under {@code name}. */
+    public static DiffusionGenerator forCheckpoint(String name, Path checkpoint, Device device) {
+        Map<String, Path> one = Map.of(name, checkpoint);
+        return new DiffusionGenerator(() -> one, checkpoint.toString(), 1, device);
+    }
+
+    public Device device() {
+        return device;
     }
 
     @Override
     public Set<String> availableModels() {
-        return directory.models().keySet();
+        return models.get().keySet();
     }
 
     @Override
@@ -84,7 +109,7 @@ public final class DiffusionGenerator implements ImageGenerator {
         }
         long baseSeed = request.seed() != null ? request.seed() : SeededNoise.randomSeed();
         List<GeneratedImage> images = new ArrayList<>();
-        try (ModelCache.Lease lease = cache.acquire(request.model()); NDManager manager = NDManager.newBaseManager()) {
+        try (ModelCache.Lease lease = cache.acquire(request.model()); NDManager manager = NDManager.newBaseManager(device)) {
             DiffusionModel model = lease.model();
             checkFits(request, model);
             StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model);
@@ -162,9 +187,9 @@ public final class DiffusionGenerator implements ImageGenerator {
     }
 
     private ModelCache.Loaded load(String name, NDManager manager) {
-        Path path = directory.models().get(name);
+        Path path = models.get().get(name);
         if (path == null) {
-            throw new CheckpointException("model '" + name + "' is no longer in " + directory.root());
+            throw new CheckpointException("model '" + name + "' is no longer in " + source);
         }
         return ModelLoader.loadCounting(path, manager);
     }

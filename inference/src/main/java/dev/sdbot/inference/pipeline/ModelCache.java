@@ -1,5 +1,6 @@
 package dev.sdbot.inference.pipeline;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 
 import java.util.Iterator;
@@ -66,8 +67,11 @@ final class ModelCache implements AutoCloseable {
     private final Loader loader;
     private final Map<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
 
-    ModelCache(long budgetBytes, Loader loader) {
+    private final Device device;
+
+    ModelCache(long budgetBytes, Device device, Loader loader) {
         this.budgetBytes = budgetBytes;
+        this.device = device;
         this.loader = loader;
     }
 
@@ -75,7 +79,7 @@ final class ModelCache implements AutoCloseable {
     synchronized Lease acquire(String name) {
         Entry entry = entries.get(name);
         if (entry == null) {
-            NDManager manager = NDManager.newBaseManager();
+            NDManager manager = NDManager.newBaseManager(device);
             try {
                 Loaded loaded = loader.load(name, manager);
                 entry = new Entry(manager, loaded.model(), loaded.bytes());

@@ -17,9 +17,13 @@ public final class ImageChecks {
 
     /** {@code txt2img.<n>.image} → {@code txt2img.<n>.image_uint8} for every case in the reference. */
     public static List<CheckResult> run(Path ldm) {
+        return run(ldm, "mini-sd15");
+    }
+
+    public static List<CheckResult> run(Path ldm, String modelName) {
         List<CheckResult> results = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager();
-             SafetensorsFile ref = SafetensorsFile.open(ldm.resolve("mini-sd15-reference").resolve("reference.safetensors"))) {
+             SafetensorsFile ref = SafetensorsFile.open(ldm.resolve(modelName + "-reference").resolve("reference.safetensors"))) {
             for (int n = 0; ref.contains("txt2img." + n + ".image"); n++) {
                 String key = "txt2img." + n + ".image_uint8";
                 RgbImage image = ImageTensors.toImages(ref.load("txt2img." + n + ".image", m)).get(0);

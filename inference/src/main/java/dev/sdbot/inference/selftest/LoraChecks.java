@@ -29,12 +29,17 @@ public final class LoraChecks {
      * @param ldm the fixture folder holding {@code mini-sd15/}, {@code mini-sd15-lora.safetensors}, ...
      */
     public static List<CheckResult> run(Path ldm) {
+        return run(ldm, "mini-sd15");
+    }
+
+    /** {@code <name>-lora.safetensors} merged into the diffusers folder {@code <name>}. */
+    public static List<CheckResult> run(Path ldm, String modelName) {
         try (NDManager m = NDManager.newBaseManager();
-             ModelFiles model = CheckpointLoader.open(ldm.resolve("mini-sd15"));
-             SafetensorsFile ref = SafetensorsFile.open(ldm.resolve("mini-sd15-reference/reference.safetensors"))) {
+             ModelFiles model = CheckpointLoader.open(ldm.resolve(modelName));
+             SafetensorsFile ref = SafetensorsFile.open(ldm.resolve(modelName + "-reference/reference.safetensors"))) {
             ModelDescription d = model.description();
             double scale = ref.load("lora.scale", m, DataType.FLOAT32).getFloat();
-            LoraMerger.Merged merged = LoraMerger.merge(ldm.resolve("mini-sd15-lora.safetensors"), scale,
+            LoraMerger.Merged merged = LoraMerger.merge(ldm.resolve(modelName + "-lora.safetensors"), scale,
                     model.unet(m), model.textEncoder(m), m);
 
             NDArray expectedHidden = ref.load("lora.text.hidden", m, DataType.FLOAT32);
@@ -45,8 +50,8 @@ public final class LoraChecks {
             NDArray out = UNet.load(merged.unet(), d.unet()).forward(ref.load("unet.in.sample", m, DataType.FLOAT32),
                     ref.load("unet.in.timesteps", m), expectedHidden);
             return List.of(
-                    CheckResult.of("mini-sd15 lora.text.hidden", Parity.relativeError(hidden, expectedHidden), TOLERANCE),
-                    CheckResult.of("mini-sd15 lora.unet.out",
+                    CheckResult.of(modelName + " lora.text.hidden", Parity.relativeError(hidden, expectedHidden), TOLERANCE),
+                    CheckResult.of(modelName + " lora.unet.out",
                             Parity.relativeError(out, ref.load("lora.unet.out", m, DataType.FLOAT32)), TOLERANCE));
         }
     }

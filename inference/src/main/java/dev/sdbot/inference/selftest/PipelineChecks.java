@@ -77,8 +77,13 @@ public final class PipelineChecks {
     }
 
     public static List<CheckResult> img2img(Path ldm) {
-        try (NDManager manager = NDManager.newBaseManager(); SafetensorsFile ref = reference(ldm, "mini-sd15")) {
-            Path dir = ldm.resolve("mini-sd15");
+        return img2img(ldm, "mini-sd15");
+    }
+
+    /** {@code img2img.*} of {@code <name>-reference} on the diffusers folder {@code <name>}. */
+    public static List<CheckResult> img2img(Path ldm, String modelName) {
+        try (NDManager manager = NDManager.newBaseManager(); SafetensorsFile ref = reference(ldm, modelName)) {
+            Path dir = ldm.resolve(modelName);
             StableDiffusionPipeline pipeline = new StableDiffusionPipeline(ModelLoader.load(dir, manager));
             JsonObject c = JsonParser.parseString(ref.metadata().get("img2img.case")).getAsJsonObject();
             DiffusionSampler sampler = sampler(pipeline.model(), c);
@@ -88,10 +93,10 @@ public final class PipelineChecks {
             double[] used = Arrays.copyOfRange(timesteps, start, timesteps.length);
             double[] expected = ref.load("img2img.timesteps", manager).toDoubleArray();
             List<CheckResult> results = new ArrayList<>();
-            results.add(CheckResult.of("mini-sd15 img2img.timesteps (exact)", Arrays.equals(used, expected) ? 0 : 1, 0));
+            results.add(CheckResult.of(modelName + " img2img.timesteps (exact)", Arrays.equals(used, expected) ? 0 : 1, 0));
             NDArray latents = pipeline.img2img(context(pipeline, manager, c), c.get("guidance").getAsDouble(), sampler,
                     initImage(ref, manager), start, noise(ref, manager, "img2img", true, false), StepListener.NONE);
-            results.addAll(compare("mini-sd15 img2img", pipeline, latents, ref, manager, "img2img"));
+            results.addAll(compare(modelName + " img2img", pipeline, latents, ref, manager, "img2img"));
             return results;
         } catch (GenerationCancelledException e) {
             throw new IllegalStateException("nothing cancels a check", e);
@@ -100,11 +105,16 @@ public final class PipelineChecks {
 
     /** {@code inpaint9} with the 9-channel UNet of mini-sd15-inpainting, or {@code inpaint4} with the ordinary one. */
     public static List<CheckResult> inpaint(Path ldm, boolean nineChannel) {
+        return inpaint(ldm, "mini-sd15", nineChannel);
+    }
+
+    /** As {@link #inpaint(Path, boolean)} for {@code <name>}; the 9-channel UNet is {@code <name>-inpainting/unet}. */
+    public static List<CheckResult> inpaint(Path ldm, String modelName, boolean nineChannel) {
         String prefix = nineChannel ? "inpaint9" : "inpaint4";
-        try (NDManager manager = NDManager.newBaseManager(); SafetensorsFile ref = reference(ldm, "mini-sd15")) {
-            DiffusionModel model = ModelLoader.load(ldm.resolve("mini-sd15"), manager);
+        try (NDManager manager = NDManager.newBaseManager(); SafetensorsFile ref = reference(ldm, modelName)) {
+            DiffusionModel model = ModelLoader.load(ldm.resolve(modelName), manager);
             if (nineChannel) {
-                model = withUNet(model, ldm.resolve("mini-sd15-inpainting/unet"), manager);
+                model = withUNet(model, ldm.resolve(modelName + "-inpainting/unet"), manager);
             }
             StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model);
             JsonObject c = JsonParser.parseString(ref.metadata().get("inpaint.cases")).getAsJsonObject();
@@ -112,7 +122,7 @@ public final class PipelineChecks {
             NDArray latents = pipeline.inpaint(context(pipeline, manager, c), c.get("guidance").getAsDouble(), sampler,
                     initImage(ref, manager), ref.load("inpaint9.mask", manager), 0,
                     noise(ref, manager, prefix, !nineChannel, nineChannel), StepListener.NONE);
-            return compare("mini-sd15 " + prefix, pipeline, latents, ref, manager, prefix);
+            return compare(modelName + " " + prefix, pipeline, latents, ref, manager, prefix);
         } catch (GenerationCancelledException e) {
             throw new IllegalStateException("nothing cancels a check", e);
         }

@@ -30,10 +30,15 @@ public final class SafetyChecks {
     }
 
     public static List<CheckResult> run(Path ldm) {
-        Path model = ldm.resolve("mini-sd15");
+        return run(ldm, "mini-sd15");
+    }
+
+    /** The safety checker of the diffusers folder {@code <name>} against {@code <name>-reference}'s {@code safety.*}. */
+    public static List<CheckResult> run(Path ldm, String modelName) {
+        Path model = ldm.resolve(modelName);
         List<CheckResult> results = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager();
-             SafetensorsFile ref = SafetensorsFile.open(ldm.resolve("mini-sd15-reference").resolve("reference.safetensors"))) {
+             SafetensorsFile ref = SafetensorsFile.open(ldm.resolve(modelName + "-reference").resolve("reference.safetensors"))) {
             ClipImageProcessor processor = ClipImageProcessor.fromJson(
                     model.resolve("feature_extractor").resolve("preprocessor_config.json"));
             SafetyChecker checker = SafetyChecker.load(model.resolve("safety_checker"), processor, m);

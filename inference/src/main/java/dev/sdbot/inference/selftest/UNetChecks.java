@@ -2,11 +2,13 @@ package dev.sdbot.inference.selftest;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.sdbot.inference.nn.Weights;
 import dev.sdbot.inference.model.UNetConfig;
 import dev.sdbot.inference.unet.UNet;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 
 /** UNet parity: one forward on the reference inputs against diffusers' output. */
 public final class UNetChecks {
@@ -30,9 +32,14 @@ public final class UNetChecks {
      *                  {@code unet.out}
      */
     public static CheckResult unet(String name, Path modelDir, Path reference) {
+        return unet(name, m -> Parity.loadWeights(modelDir.resolve("unet/diffusion_pytorch_model.safetensors"), m),
+                UNetConfig.fromJson(modelDir.resolve("unet/config.json")), reference);
+    }
+
+    /** The same check on UNet weights from any source (e.g. a single-file checkpoint) built with {@code config}. */
+    public static CheckResult unet(String name, Function<NDManager, Weights> weights, UNetConfig config, Path reference) {
         try (NDManager manager = NDManager.newBaseManager()) {
-            UNet unet = UNet.load(Parity.loadWeights(modelDir.resolve("unet/diffusion_pytorch_model.safetensors"), manager),
-                    UNetConfig.fromJson(modelDir.resolve("unet/config.json")));
+            UNet unet = UNet.load(weights.apply(manager), config);
             NDArray out = unet.forward(Parity.reference(reference, "unet.in.sample", manager),
                     Parity.reference(reference, "unet.in.timesteps", manager),
                     Parity.reference(reference, "unet.in.context", manager));

@@ -3,12 +3,14 @@ package dev.sdbot.inference.selftest;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.sdbot.inference.nn.Weights;
 import dev.sdbot.inference.model.VaeConfig;
 import dev.sdbot.inference.vae.LatentDistribution;
 import dev.sdbot.inference.vae.Vae;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 
 /** VAE parity: encoder (mean, logvar) on the reference image and decoder on the reference latents. */
 public final class VaeChecks {
@@ -28,9 +30,14 @@ public final class VaeChecks {
      *                  {@code vae.decode.in}, {@code vae.decode.out}
      */
     public static List<CheckResult> vae(String name, Path modelDir, Path reference) {
+        return vae(name, m -> Parity.loadWeights(modelDir.resolve("vae/diffusion_pytorch_model.safetensors"), m),
+                VaeConfig.fromJson(modelDir.resolve("vae/config.json")), reference);
+    }
+
+    /** The same checks on VAE weights from any source (e.g. a single-file checkpoint) built with {@code config}. */
+    public static List<CheckResult> vae(String name, Function<NDManager, Weights> weights, VaeConfig config, Path reference) {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Vae vae = Vae.load(Parity.loadWeights(modelDir.resolve("vae/diffusion_pytorch_model.safetensors"), manager),
-                    VaeConfig.fromJson(modelDir.resolve("vae/config.json")));
+            Vae vae = Vae.load(weights.apply(manager), config);
             NDArray pixels = Parity.reference(reference, "vae.in.image_uint8", manager);
             LatentDistribution latent = vae.encode(toImage(pixels));
             NDArray decoded = vae.decode(Parity.reference(reference, "vae.decode.in", manager));

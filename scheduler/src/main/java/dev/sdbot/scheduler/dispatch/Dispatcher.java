@@ -129,7 +129,9 @@ public final class Dispatcher {
 
     private int assign(Connection c, List<Long> ids, List<Integer> attempts, List<String> targets, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE jobs j SET state = 'ASSIGNED', worker_id = a.worker,"
-                + " attempt = j.attempt + 1, assigned_at = ?, lease_expires_at = ?, progress_step = 0, updated_at = ?"
+                // a pass's clock reading can precede a job queued while the pass ran: never assign before creation
+                + " attempt = j.attempt + 1, assigned_at = greatest(?, j.created_at), lease_expires_at = ?, progress_step = 0,"
+                + " updated_at = greatest(?, j.created_at)"
                 + " FROM (SELECT unnest(?::bigint[]) AS id, unnest(?::int[]) AS attempt, unnest(?::text[]) AS worker) a"
                 + " WHERE j.id = a.id AND j.state = 'QUEUED' AND j.attempt = a.attempt")) {
             Sql.bind(ps, now, now.plus(settings.lease()), now, c.createArrayOf("bigint", ids.toArray()),

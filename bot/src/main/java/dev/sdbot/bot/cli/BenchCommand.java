@@ -1,0 +1,135 @@
+package dev.sdbot.bot.cli;
+
+import dev.sdbot.inference.api.GenerationException;
+import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.Sampler;
+import dev.sdbot.inference.bench.EngineBenchmark;
+import dev.sdbot.inference.bench.LeakCheck;
+import dev.sdbot.inference.pipeline.Devices;
+import dev.sdbot.inference.pipeline.DiffusionGenerator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * Engine benchmark on the full-size architecture with random weights (no checkpoint), or with
+ * {@code --leak-check} many small generations on a real checkpoint to show that native memory stays flat.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Times the full-size UNet/VAE/text encoder with random weights, or checks for leaks (--leak-check).")
+final class BenchCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--arch", defaultValue = "sd15", description = "sd15 or sd21 (${DEFAULT-VALUE}).")
+    String arch;
+    @Option(names = "--width", defaultValue = "256", description = "Image width (${DEFAULT-VALUE}).")
+    int width;
+    @Option(names = "--height", defaultValue = "256", description = "Image height (${DEFAULT-VALUE}).")
+    int height;
+    @Option(names = "--steps", defaultValue = "3", description = "Timed UNet steps after one warm-up step (${DEFAULT-VALUE}).")
+    int steps;
+    @Option(names = "--batch", defaultValue = "1",
+            description = "Images per step (${DEFAULT-VALUE}); with CFG the UNet input batch is twice this.")
+    int batch;
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda:N (${DEFAULT-VALUE}).")
+    String device;
+    @Option(names = "--threads", description = "libtorch intra-op threads (default: libtorch's, i.e. OMP_NUM_THREADS or the cores).")
+    Integer threads;
+    @Option(names = "--leak-check", description = "Run --generations small generations of --model and report resident memory growth.")
+    boolean leakCheck;
+    @Option(names = "--model", description = "Checkpoint for --leak-check (file or diffusers folder).")
+    Path model;
+    @Option(names = "--generations", defaultValue = "100", description = "Generations for --leak-check (${DEFAULT-VALUE}).")
+    int generations;
+
+    @Override
+    public Integer call() throws GenerationException {
+        var parsedDevice = Devices.parse(device);
+        if (threads != null) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+            }
+            EngineBenchmark.setThreads(threads);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (leakCheck) {
+            return leakCheck(out, parsedDevice);
+        }
+        double load = loadAverage();
+        EngineBenchmark.Result r = EngineBenchmark.run(arch, width, height, steps, batch, line -> {
+            out.println("  " + line);
+            out.flush();
+        });
+        out.printf(Locale.ROOT, "%s %dx%d, %d image(s) with CFG (UNet input batch %d), %d libtorch thread(s), "
+                + "load average %.2f at start%n", r.arch(), r.width(), r.height(), r.images(), 2 * r.images(),
+                r.threads(), load);
+        out.printf(Locale.ROOT, "UNet step        %.3f s (mean of %d, warm-up excluded; each: %s)%n",
+                r.meanStepSeconds(), r.unetStepSeconds().length, seconds(r.unetStepSeconds()));
+        out.printf(Locale.ROOT, "VAE decode       %.3f s (%d image(s))%n", r.vaeDecodeSeconds(), r.images());
+        out.printf(Locale.ROOT, "text encode      %.3f s (%d prompts)%n", r.textEncodeSeconds(), 2 * r.images());
+        out.printf(Locale.ROOT, "peak memory      %.0f MiB (VmHWM)%n", r.peakResidentBytes() / 1048576.0);
+        out.println("UNet time per step by layer kind:");
+        double stepNanos = r.meanStepSeconds() * 1e9;
+        double accounted = 0;
+        int n = r.unetStepSeconds().length;
+        for (Map.Entry<String, long[]> e : r.breakdownNanos().entrySet()) {
+            double perStep = e.getValue()[0] / (double) n;
+            accounted += perStep;
+            out.printf(Locale.ROOT, "  %-36s %8.3f s %5.1f%%  (%d calls)%n", e.getKey(), perStep / 1e9,
+                    100 * perStep / stepNanos, e.getValue()[1] / n);
+        }
+        out.printf(Locale.ROOT, "  %-36s %8.3f s %5.1f%%%n", "other (reshapes, adds, concat, time embedding)",
+                Math.max(0, stepNanos - accounted) / 1e9, 100 * Math.max(0, stepNanos - accounted) / stepNanos);
+        out.flush();
+        return 0;
+    }
+
+    private int leakCheck(PrintWriter out, ai.djl.Device parsedDevice) throws GenerationException {
+        if (model == null || !Files.exists(model)) {
+            throw new IllegalArgumentException("--leak-check needs --model PATH of an existing checkpoint");
+        }
+        try (DiffusionGenerator generator = DiffusionGenerator.forCheckpoint("model", model, parsedDevice)) {
+            GenerationRequest good = new GenerationRequest("a small test", "", "model", Sampler.EULER_A, 2, 5, width,
+                    height, 1L, 1, null, 0.75, null, 1);
+            GenerationRequest badInit = new GenerationRequest("x", "", "model", Sampler.DDIM, 2, 5, width, height, 1L,
+                    1, new byte[]{1, 2, 3}, 0.5, null, 1);
+            LeakCheck.Result r = LeakCheck.run(generator, good, List.of(badInit), 5, generations, i -> {
+                if (i % 10 == 0) {
+                    out.printf(Locale.ROOT, "  %d/%d%n", i, generations);
+                    out.flush();
+                }
+            });
+            out.printf(Locale.ROOT, "%d generations (%dx%d, 2 steps) + %d failed bad requests: resident %.1f MiB after "
+                            + "%d warm-up generations, %.1f MiB at the end, growth %.1f MiB%n", r.generations(), width, height,
+                    r.failures(), r.residentAfterWarmup() / 1048576.0, r.warmup(), r.residentAtEnd() / 1048576.0,
+                    r.growthBytes() / 1048576.0);
+            out.flush();
+        }
+        return 0;
+    }
+
+    private static String seconds(double[] values) {
+        StringBuilder b = new StringBuilder();
+        for (double v : values) {
+            b.append(b.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", v));
+        }
+        return b.toString();
+    }
+
+    private static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split("\\s+")[0]);
+        } catch (Exception e) {
+            return Double.NaN;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.sdbot.bot.cli;
+
+import dev.sdbot.bot.BotFixtures;
+import dev.sdbot.inference.image.GenerationParameters;
+import dev.sdbot.inference.image.ImageCodec;
+import dev.sdbot.inference.image.RgbImage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code sdbot generate} in-process on the mini-sd15 fixture: success and every kind of bad input. */
+class GenerateCommandTest {
+    private static final Path MODEL = BotFixtures.LDM.resolve("mini-sd15");
+
+    @TempDir
+    Path dir;
+
+    private CliRunner cli() {
+        return new CliRunner(Map.of("SDBOT_MODELS", dir.resolve("models").toString()), dir.resolve("none.yaml"));
+    }
+
+    /** Small, fast defaults; {@code extra} holds option/value pairs that replace or add to them. */
+    private static String[] args(Path out, String model, String... extra) {
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        options.put("--model", model);
+        options.put("--prompt", "a red fox");
+        options.put("--steps", "2");
+        options.put("--width", "64");
+        options.put("--height", "64");
+        options.put("--sampler", "ddim");
+        options.put("--out", out.toString());
+        for (int i = 0; i < extra.length; i += 2) {
+            options.put(extra[i], extra[i + 1]);
+        }
+        List<String> a = new ArrayList<>(List.of("generate"));
+        options.forEach((k, v) -> {
+            a.add(k);
+            a.add(v);
+        });
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void writesOnePngPerSeedWithParametersAndNeverOverwrites() throws IOException {
+        Path out = dir.resolve("out");
+        CliRunner.Result r = cli().run(args(out, MODEL.toString(), "--seed", "7", "--count", "2", "--negative", "blurry"));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("seed 7 -> ").contains("seed 8 -> ");
+        assertThat(r.err()).contains("steps").doesNotContain("error");
+        for (long seed : new long[]{7, 8}) {
+            byte[] png = Files.readAllBytes(out.resolve(seed + ".png"));
+            assertThat(ImageIO.read(new java.io.ByteArrayInputStream(png)).getWidth()).isEqualTo(64);
+            GenerationParameters p = GenerationParameters.fromPng(png);
+            assertThat(p.toInfotext()).contains("a red fox").contains("Negative prompt: blurry").contains("Seed: " + seed)
+                    .contains("Steps: 2").contains("Sampler: DDIM").contains("Model: mini-sd15");
+        }
+        byte[] first = Files.readAllBytes(out.resolve("7.png"));
+
+        CliRunner.Result again = cli().run(args(out, MODEL.toString(), "--seed", "7", "--negative", "blurry"));
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(out.resolve("7-1.png")).exists();
+        assertThat(Files.readAllBytes(out.resolve("7.png"))).isEqualTo(first);
+        assertThat(Files.readAllBytes(out.resolve("7-1.png"))).as("same seed, same image").isEqualTo(first);
+    }
+
+    @Test
+    void findsAModelByNameInTheModelsDirectoryAndRunsImg2ImgWithAMask() throws IOException {
+        Files.createDirectories(dir.resolve("models"));
+        Files.createSymbolicLink(dir.resolve("models/mini-sd15"), MODEL.toAbsolutePath());
+        Path init = writePng("init.png", 64, 64);
+        Path mask = writeMask("mask.png", 64, 64);
+        Path out = dir.resolve("out");
+        CliRunner.Result r = cli().run(args(out, "mini-sd15", "--seed", "3", "--init", init.toString(), "--strength", "0.6",
+                "--mask", mask.toString(), "--steps", "4"));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(out.resolve("3.png")).exists();
+        assertThat(r.out()).contains("seed 3 -> ");
+    }
+
+    @Test
+    void badInputsGiveOneErrorLineAndWriteNothing() throws IOException {
+        Path out = dir.resolve("out");
+        Path garbage = Files.write(dir.resolve("garbage.safetensors"), "this is not a checkpoint".getBytes());
+        byte[] full = Files.readAllBytes(BotFixtures.LDM.resolve("mini-sd15.safetensors"));
+        Path truncated = Files.write(dir.resolve("truncated.safetensors"), java.util.Arrays.copyOf(full, full.length / 2));
+        Path lora = BotFixtures.LDM.resolve("mini-sd15-lora.safetensors");
+        Path text = Files.writeString(dir.resolve("notes.png"), "not an image");
+        Path init = writePng("init.png", 64, 64);
+        Path smallMask = writeMask("wide-mask.png", 64, 32);
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+
+        expectError(args(out, dir.resolve("missing.safetensors").toString()), "not found");
+        expectError(args(out, garbage.toString()), "cannot be loaded");
+        expectError(args(out, truncated.toString()), "cannot be loaded");
+        expectError(args(out, lora.toString()), "unknown architecture");
+        expectError(args(out, MODEL.toString(), "--width", "65"), "width must be a multiple of 8");
+        expectError(args(out, MODEL.toString(), "--steps", "0"), "steps must be between 1 and 150");
+        expectError(args(out, MODEL.toString(), "--cfg", "31"), "cfg scale must be between 1 and 30");
+        expectError(args(out, MODEL.toString(), "--init", text.toString()), "image");
+        expectError(args(out, MODEL.toString(), "--init", dir.resolve("nope.png").toString()), "no such file");
+        expectError(args(out, MODEL.toString(), "--init", init.toString(), "--mask", smallMask.toString()), "does not match the init image");
+        expectError(args(out, MODEL.toString(), "--sampler", "warp"), "unknown sampler");
+        expectError(args(out, MODEL.toString(), "--device", "cuda:0"),
+                "CUDA device cuda:0 requested but no GPU is available to libtorch; this build bundles the CPU libtorch");
+        expectError(args(file, MODEL.toString()), "is not a directory");
+        expectError(args(file.resolve("sub"), MODEL.toString()), "is not a directory");
+        assertThat(out).as("nothing written, not even the directory").doesNotExist();
+    }
+
+    private void expectError(String[] args, String message) {
+        CliRunner.Result r = cli().run(args);
+        assertThat(r.exitCode()).as(String.join(" ", args)).isNotZero();
+        assertThat(r.err().lines().toList()).as(r.err()).singleElement().satisfies(line -> {
+            assertThat(line).startsWith("error: ").contains(message);
+        });
+        assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    private Path writePng(String name, int w, int h) throws IOException {
+        byte[] rgb = new byte[w * h * 3];
+        for (int i = 0; i < rgb.length; i++) {
+            rgb[i] = (byte) (i * 7);
+        }
+        return Files.write(dir.resolve(name), ImageCodec.encodePng(new RgbImage(w, h, rgb)));
+    }
+
+    private Path writeMask(String name, int w, int h) throws IOException {
+        byte[] rgb = new byte[w * h * 3];
+        for (int y = 0; y < h; y++) {
+            for (int x = w / 4; x < 3 * w / 4; x++) {
+                for (int c = 0; c < 3; c++) {
+                    rgb[(y * w + x) * 3 + c] = (byte) 255;
+                }
+            }
+        }
+        return Files.write(dir.resolve(name), ImageCodec.encodePng(new RgbImage(w, h, rgb)));
+    }
+
+}

@@ -1,0 +1,62 @@
+package dev.sdbot.bot.cli;
+
+import dev.sdbot.bot.BotFixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SelftestAndBenchCommandTest {
+    @TempDir
+    Path dir;
+
+    private CliRunner cli() {
+        return new CliRunner(Map.of(), dir.resolve("none.yaml"));
+    }
+
+    @Test
+    void selftestPrintsEveryCheckAndSkipsWhatTheFixtureLacks() {
+        CliRunner.Result r = cli().run("selftest", "--fixtures", BotFixtures.LDM.toString(), "--model", "mini-sd21v");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).containsPattern("PASS  unet\\.out \\(folder\\)  rel=\\S+ tol=1e-04")
+                .contains("PASS  unet.out (single file)").contains("SKIP  inpaint9").contains("SKIP  lora")
+                .containsPattern("\\d+ passed, 0 failed, \\d+ skipped");
+    }
+
+    @Test
+    void selftestFailsWhenTheModelDoesNotMatchItsReference() throws IOException {
+        Files.createSymbolicLink(dir.resolve("wrong-reference"), BotFixtures.LDM.resolve("mini-sd21v-reference").toAbsolutePath());
+        Files.createSymbolicLink(dir.resolve("wrong"), BotFixtures.LDM.resolve("mini-sd15").toAbsolutePath());
+        CliRunner.Result r = cli().run("selftest", "--fixtures", dir.toString(), "--model", "wrong");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("FAIL  ").containsPattern("\\d+ passed, [1-9]\\d* failed");
+
+        CliRunner.Result missing = cli().run("selftest", "--fixtures", dir.toString(), "--model", "absent");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err().strip()).startsWith("error: no reference outputs").doesNotContain("Exception");
+    }
+
+    @Test
+    void benchRejectsBadOptionsClearly() {
+        CliRunner.Result arch = cli().run("bench", "--arch", "sdxl");
+        assertThat(arch.exitCode()).isEqualTo(1);
+        assertThat(arch.err().strip()).isEqualTo("error: unknown architecture 'sdxl': expected sd15 or sd21");
+        CliRunner.Result size = cli().run("bench", "--width", "100");
+        assertThat(size.err()).startsWith("error: width and height must be positive multiples of 64");
+        CliRunner.Result cuda = cli().run("bench", "--device", "cuda:1");
+        assertThat(cuda.err()).contains("no GPU is available to libtorch");
+    }
+
+    @Test
+    void leakCheckModeReportsResidentMemory() {
+        CliRunner.Result r = cli().run("bench", "--leak-check", "--model", BotFixtures.LDM.resolve("mini-sd15").toString(),
+                "--generations", "10", "--width", "64", "--height", "64");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("10 generations \\(64x64, 2 steps\\) \\+ \\d+ failed bad requests: resident");
+    }
+}

@@ -1,0 +1,141 @@
+package dev.sdbot.inference.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.sdbot.inference.clip.ClipActivation;
+import dev.sdbot.inference.clip.ClipTextModel;
+import dev.sdbot.inference.clip.TextEncoderConfig;
+import dev.sdbot.inference.model.RandomWeights;
+import dev.sdbot.inference.model.UNetConfig;
+import dev.sdbot.inference.model.VaeConfig;
+import dev.sdbot.inference.nn.OpProfile;
+import dev.sdbot.inference.unet.UNet;
+import dev.sdbot.inference.vae.Vae;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Times the full-size architectures with random weights (no checkpoint needed): one UNet call as a sampler
+ * step with classifier-free guidance makes it (input batch 2 x images), the VAE decode of the images, and
+ * the text encoder on the (uncond, cond) prompts. Each is run once untimed first (allocator and kernel
+ * warm-up). The UNet breakdown comes from {@link OpProfile} over the timed steps.
+ */
+public final class EngineBenchmark {
+
+    /**
+     * @param unetStepSeconds   wall time of each timed UNet call (input batch {@code 2 * images})
+     * @param breakdownNanos    layer kind → {total ns, calls} over the timed steps
+     */
+    public record Result(String arch, int width, int height, int images, int threads, double[] unetStepSeconds,
+                         Map<String, long[]> breakdownNanos, double vaeDecodeSeconds, double textEncodeSeconds,
+                         long peakResidentBytes) {
+        public double meanStepSeconds() {
+            double sum = 0;
+            for (double s : unetStepSeconds) {
+                sum += s;
+            }
+            return sum / unetStepSeconds.length;
+        }
+    }
+
+    private EngineBenchmark() {
+    }
+
+    /** The UNet, VAE and text encoder of a known architecture: {@code sd15} or {@code sd21}. */
+    static UNetConfig unetConfig(String arch) {
+        return switch (arch.toLowerCase(Locale.ROOT)) {
+            case "sd15", "sd1", "sd1.5" -> UNetConfig.sd15();
+            case "sd21", "sd2", "sd2.1" -> UNetConfig.sd21();
+            default -> throw new IllegalArgumentException("unknown architecture '" + arch + "': expected sd15 or sd21");
+        };
+    }
+
+    static TextEncoderConfig textConfig(String arch) {
+        // SD 2.x conditions on the penultimate layer of OpenCLIP ViT-H: 23 of its 24 layers run.
+        return unetConfig(arch).crossAttentionDim() == 1024
+                ? new TextEncoderConfig(49408, 1024, 4096, 23, 16, 77, ClipActivation.GELU, 1e-5f)
+                : TextEncoderConfig.vitL14();
+    }
+
+    /** libtorch's intra-op threads; set before anything else touches the engine to take effect everywhere. */
+    public static void setThreads(int threads) {
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        Engine.getInstance();
+        JniUtils.setNumThreads(threads);
+    }
+
+    public static Result run(String arch, int width, int height, int steps, int images, Consumer<String> log) {
+        UNetConfig unetConfig = unetConfig(arch);
+        VaeConfig vaeConfig = VaeConfig.sd15();
+        int f = vaeConfig.downscaleFactor();
+        if (width % (f * 8) != 0 || height % (f * 8) != 0 || width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("width and height must be positive multiples of " + (f * 8)
+                    + " (the UNet halves the latents three times), got " + width + "x" + height);
+        }
+        if (steps < 1 || images < 1) {
+            throw new IllegalArgumentException("steps and batch must be at least 1");
+        }
+        Engine.getInstance(); // loads libtorch, which reads the thread settings
+        int threads = JniUtils.getNumThreads();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            int batch = 2 * images;
+            double textSeconds;
+            try (NDManager m = manager.newSubManager()) {
+                log.accept("building the text encoder (random weights)...");
+                TextEncoderConfig tc = textConfig(arch);
+                ClipTextModel text = ClipTextModel.load(RandomWeights.textEncoder(tc, m, 3), tc);
+                NDArray ids = m.randomInteger(0, tc.vocabSize(), new Shape(batch, tc.maxPositions()), DataType.INT64);
+                text.encode(ids, 1).close(); // warm-up
+                long t0 = System.nanoTime();
+                text.encode(ids, 1).close();
+                textSeconds = (System.nanoTime() - t0) / 1e9;
+            }
+            double[] stepSeconds = new double[steps];
+            Map<String, long[]> breakdown;
+            NDArray latents;
+            try (NDManager m = manager.newSubManager()) {
+                log.accept("building the UNet (random weights)...");
+                UNet unet = UNet.load(RandomWeights.unet(unetConfig, m, 1), unetConfig);
+                NDArray sample = m.randomNormal(new Shape(batch, unetConfig.inChannels(), height / f, width / f));
+                NDArray context = m.randomNormal(new Shape(batch, 77, unetConfig.crossAttentionDim()));
+                NDArray timesteps = m.create(new long[batch]).add(500);
+                unet.forward(sample, timesteps, context).close(); // warm-up
+                OpProfile.reset();
+                OpProfile.enable(true);
+                try {
+                    for (int s = 0; s < steps; s++) {
+                        long t0 = System.nanoTime();
+                        unet.forward(sample, timesteps, context).close();
+                        stepSeconds[s] = (System.nanoTime() - t0) / 1e9;
+                        log.accept(String.format(Locale.ROOT, "UNet step %d/%d: %.2f s", s + 1, steps, stepSeconds[s]));
+                    }
+                } finally {
+                    OpProfile.enable(false);
+                }
+                breakdown = OpProfile.snapshot();
+                latents = sample.get("0:{}", images).duplicate();
+                latents.attach(manager);
+            }
+            double vaeSeconds;
+            try (NDManager m = manager.newSubManager()) {
+                log.accept("building the VAE (random weights)...");
+                Vae vae = Vae.load(RandomWeights.vae(vaeConfig, m, 2), vaeConfig);
+                try (NDArray small = m.randomNormal(new Shape(1, vaeConfig.latentChannels(), 8, 8))) {
+                    vae.decode(small).close(); // warm-up on a small input: the full decode is the slow part
+                }
+                long t0 = System.nanoTime();
+                vae.decode(latents).close();
+                vaeSeconds = (System.nanoTime() - t0) / 1e9;
+            }
+            return new Result(arch, width, height, images, threads, stepSeconds, breakdown, vaeSeconds, textSeconds,
+                    ProcessMemory.peakResidentBytes());
+        }
+    }
+}

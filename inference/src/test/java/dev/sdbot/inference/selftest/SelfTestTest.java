@@ -1,0 +1,31 @@
+package dev.sdbot.inference.selftest;
+
+import dev.sdbot.inference.Fixtures;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The same runner as {@code sdbot selftest}: every check for each fixture model passes. */
+class SelfTestTest {
+
+    @Test
+    void miniSd15PassesEveryCheck() {
+        SelfTest.Report report = SelfTest.run(Fixtures.LDM, "mini-sd15");
+        assertThat(report.results()).allSatisfy(r -> assertThat(r.passed()).as(r.toString()).isTrue());
+        assertThat(report.results()).extracting(CheckResult::name)
+                .anyMatch(n -> n.contains("unet.out (single file)"))
+                .anyMatch(n -> n.contains("inpaint9"))
+                .anyMatch(n -> n.contains("lora"))
+                .anyMatch(n -> n.contains("safety"));
+        assertThat(report.skipped()).isEmpty();
+    }
+
+    @Test
+    void miniSd21vPassesAndSkipsWhatItLacks() {
+        SelfTest.Report report = SelfTest.run(Fixtures.LDM, "mini-sd21v");
+        assertThat(report.results()).allSatisfy(r -> assertThat(r.passed()).as(r.toString()).isTrue());
+        assertThat(report.results()).extracting(CheckResult::name).anyMatch(n -> n.contains("unet.out (single file)"));
+        assertThat(report.skipped()).anyMatch(s -> s.startsWith("inpaint9")).anyMatch(s -> s.startsWith("lora"))
+                .anyMatch(s -> s.startsWith("safety"));
+    }
+}
