@@ -13,7 +13,11 @@ import ai.djl.ndarray.types.Shape;
  * GEMM over an im2col matrix instead, which reads the weight once.
  */
 public record Conv2d(NDArray weight, NDArray bias, int stride, int padding) {
-    /** Output positions (batch * height * width) up to which the im2col GEMM beats oneDNN. */
+    /**
+     * Output positions per image (height * width) up to which the im2col GEMM beats oneDNN. Per image, not per
+     * batch, so that the path (and its rounding) does not depend on the batch size: a batched image equals
+     * the same image generated alone.
+     */
     static final long GEMM_MAX_POSITIONS = 256;
     /** Only small kernels (3x3, 1x1): im2col makes one slice per kernel tap. */
     static final long GEMM_MAX_TAPS = 9;
@@ -40,7 +44,7 @@ public record Conv2d(NDArray weight, NDArray bias, int stride, int padding) {
         long kw = weight.getShape().get(3);
         long outH = (s.get(2) + 2L * padding - kh) / stride + 1;
         long outW = (s.get(3) + 2L * padding - kw) / stride + 1;
-        if (s.get(0) * outH * outW <= GEMM_MAX_POSITIONS && kh * kw <= GEMM_MAX_TAPS) {
+        if (outH * outW <= GEMM_MAX_POSITIONS && kh * kw <= GEMM_MAX_TAPS) {
             return im2colGemm(x, outH, outW);
         }
         return ai.djl.nn.convolutional.Conv2d.conv2d(x, weight, bias, new Shape(stride, stride),

@@ -38,16 +38,22 @@ import java.util.function.Supplier;
 
 /**
  * The engine behind {@link ImageGenerator}: models from a directory (see {@link ModelDirectory}), kept
- * loaded in an LRU cache bounded in bytes, one NDManager per request. Image i uses seed + i (a random
- * seed when the request has none, reported in the result) and is generated on its own, so its pixels do
- * not depend on the count. Every image gets the safety checker's verdict when the model has one and a
- * PNG with A1111's "parameters" text.
+ * loaded in an LRU cache bounded in bytes, one NDManager per request. The images of a request run as one
+ * batch (prompt encoded once, one UNet call per step for all, one VAE decode, one safety check), split
+ * into sub-batches when width x height x images exceeds a pixel budget. Image i uses seed + i (a random
+ * seed when the request has none, reported in the result) and draws all its noise from that seed alone,
+ * so its pixels do not depend on the count or the batching. Every image gets the safety checker's verdict
+ * when the model has one and a PNG with A1111's "parameters" text.
  */
 public final class DiffusionGenerator implements ImageGenerator {
     private final Supplier<Map<String, Path>> models;
     private final String source;
     private final Device device;
     private final ModelCache cache;
+    private final long batchPixels;
+
+    /** Default pixel budget of one batch: four 512x512 images. */
+    public static final long DEFAULT_BATCH_PIXELS = 4L * 512 * 512;
 
     /**
      * @param modelsDir      directory holding the models
@@ -59,20 +65,38 @@ public final class DiffusionGenerator implements ImageGenerator {
 
     /** @param device where weights and activations live (see {@link Devices#parse(String)}) */
     public DiffusionGenerator(Path modelsDir, double cacheGigabytes, Device device) {
-        this(new ModelDirectory(modelsDir)::models, modelsDir.toString(), cacheGigabytes, device);
+        this(modelsDir, cacheGigabytes, device, DEFAULT_BATCH_PIXELS);
     }
 
-    private DiffusionGenerator(Supplier<Map<String, Path>> models, String source, double cacheGigabytes, Device device) {
+    /**
+     * @param batchPixels width x height x images that run in one batch at most (bounds activation memory);
+     *                    larger requests run in sub-batches, an image larger than the budget alone
+     */
+    public DiffusionGenerator(Path modelsDir, double cacheGigabytes, Device device, long batchPixels) {
+        this(new ModelDirectory(modelsDir)::models, modelsDir.toString(), cacheGigabytes, device, batchPixels);
+    }
+
+    private DiffusionGenerator(Supplier<Map<String, Path>> models, String source, double cacheGigabytes, Device device,
+                               long batchPixels) {
+        if (batchPixels < 1) {
+            throw new IllegalArgumentException("the batch pixel budget must be positive, got " + batchPixels);
+        }
         this.models = models;
         this.source = source;
         this.device = device;
+        this.batchPixels = batchPixels;
         this.cache = new ModelCache((long) (cacheGigabytes * (1L << 30)), device, this::load);
     }
 
     /** A generator for one checkpoint (file or diffusers folder) anywhere on disk, offered under {@code name}. */
     public static DiffusionGenerator forCheckpoint(String name, Path checkpoint, Device device) {
+        return forCheckpoint(name, checkpoint, device, DEFAULT_BATCH_PIXELS);
+    }
+
+    /** As {@link #forCheckpoint(String, Path, Device)} with a batch pixel budget. */
+    public static DiffusionGenerator forCheckpoint(String name, Path checkpoint, Device device, long batchPixels) {
         Map<String, Path> one = Map.of(name, checkpoint);
-        return new DiffusionGenerator(() -> one, checkpoint.toString(), 1, device);
+        return new DiffusionGenerator(() -> one, checkpoint.toString(), 1, device, batchPixels);
     }
 
     public Device device() {
@@ -115,13 +139,15 @@ public final class DiffusionGenerator implements ImageGenerator {
             StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model);
             NDArray context = pipeline.encodePrompt(manager, request.prompt(), request.negativePrompt(),
                     request.cfgScale(), request.clipSkip());
-            for (int i = 0; i < request.count(); i++) {
-                long seed = baseSeed + i;
-                try (NDManager imageManager = manager.newSubManager()) {
-                    RgbImage rgb = generateOne(pipeline, request, context, init, mask, seed, imageManager,
-                            new ProgressAdapter(listener, started, i, request.count()));
-                    images.add(finish(model, request, rgb, seed));
+            int[] batches = subBatches(request.count(), request.width(), request.height(), batchPixels);
+            long seed = baseSeed;
+            for (int b = 0; b < batches.length; b++) {
+                try (NDManager batchManager = manager.newSubManager()) {
+                    NDArray latents = denoiseBatch(pipeline, request, context, init, mask, seed, batches[b],
+                            batchManager, new ProgressAdapter(listener, started, b, batches.length));
+                    images.addAll(finish(model, request, ImageTensors.toImages(pipeline.decode(latents)), seed));
                 }
+                seed += batches[b];
             }
         } catch (CheckpointException e) {
             throw new GenerationException("model '" + request.model() + "' cannot be loaded: " + e.getMessage(), e);
@@ -143,9 +169,21 @@ public final class DiffusionGenerator implements ImageGenerator {
         }
     }
 
-    private RgbImage generateOne(StableDiffusionPipeline pipeline, GenerationRequest request, NDArray context,
-                                 RgbImage init, GrayImage mask, long seed, NDManager manager, StepListener listener)
-            throws GenerationException {
+    /** Sizes of the sub-batches, as even as possible, each within {@code batchPixels} (but at least one image). */
+    static int[] subBatches(int count, int width, int height, long batchPixels) {
+        int perBatch = (int) Math.max(1, Math.min(count, batchPixels / ((long) width * height)));
+        int batches = (count + perBatch - 1) / perBatch;
+        int[] sizes = new int[batches];
+        for (int b = 0; b < batches; b++) {
+            sizes[b] = count / batches + (b < count % batches ? 1 : 0);
+        }
+        return sizes;
+    }
+
+    /** Final latents (images, C, h, w) of images with seeds firstSeed, firstSeed + 1, ... denoised as one batch. */
+    static NDArray denoiseBatch(StableDiffusionPipeline pipeline, GenerationRequest request, NDArray context,
+                                RgbImage init, GrayImage mask, long firstSeed, int images, NDManager manager,
+                                StepListener listener) throws GenerationException {
         DiffusionModel model = pipeline.model();
         DiffusionSampler sampler = Samplers.create(request.sampler(), model.scheduler(), request.steps());
         int start = init == null ? 0 : StableDiffusionPipeline.startIndex(request.steps(), request.strength());
@@ -159,31 +197,36 @@ public final class DiffusionGenerator implements ImageGenerator {
         int stepDraws = sampler.usesStepNoise() ? sampler.timesteps().length - start : 0;
         boolean inpaint = mask != null;
         boolean encodesImage = init != null && (!inpaint || !model.inpainting() || start > 0);
-        ImageNoise noise = ImageNoise.seeded(manager, seed, latentShape, encodesImage, inpaint, stepDraws);
-        NDArray latents;
-        if (inpaint) {
-            latents = pipeline.inpaint(context, request.cfgScale(), sampler, ImageTensors.toTensor(init, manager),
-                    Masks.toTensor(mask, manager), start, noise, listener);
-        } else if (init != null) {
-            latents = pipeline.img2img(context, request.cfgScale(), sampler, ImageTensors.toTensor(init, manager),
-                    start, noise, listener);
-        } else {
-            latents = pipeline.txt2img(context, request.cfgScale(), sampler, noise, listener);
+        List<ImageNoise> perImage = new ArrayList<>(images);
+        for (int i = 0; i < images; i++) {
+            perImage.add(ImageNoise.seeded(manager, firstSeed + i, latentShape, encodesImage, inpaint, stepDraws));
         }
-        return ImageTensors.toImages(pipeline.decode(latents)).get(0);
+        ImageNoise noise = ImageNoise.batch(perImage);
+        if (inpaint) {
+            return pipeline.inpaint(context, request.cfgScale(), sampler, ImageTensors.toTensor(init, manager),
+                    Masks.toTensor(mask, manager), start, noise, listener);
+        }
+        if (init != null) {
+            return pipeline.img2img(context, request.cfgScale(), sampler, ImageTensors.toTensor(init, manager),
+                    start, noise, listener);
+        }
+        return pipeline.txt2img(context, request.cfgScale(), sampler, noise, listener);
     }
 
-    private static GeneratedImage finish(DiffusionModel model, GenerationRequest request, RgbImage rgb, long seed) {
-        boolean nsfw = false;
-        float[] scores = new float[0];
-        if (model.safetyChecker() != null) {
-            SafetyResult verdict = model.safetyChecker().check(List.of(rgb)).get(0);
-            nsfw = verdict.nsfw();
-            scores = verdict.conceptScores();
+    /** Safety verdicts for the whole batch at once, then one PNG per image (seeds firstSeed, firstSeed + 1...). */
+    private static List<GeneratedImage> finish(DiffusionModel model, GenerationRequest request, List<RgbImage> rgbs,
+                                               long firstSeed) {
+        List<SafetyResult> verdicts = model.safetyChecker() == null ? null : model.safetyChecker().check(rgbs);
+        List<GeneratedImage> images = new ArrayList<>(rgbs.size());
+        for (int i = 0; i < rgbs.size(); i++) {
+            long seed = firstSeed + i;
+            boolean nsfw = verdicts != null && verdicts.get(i).nsfw();
+            float[] scores = verdicts == null ? new float[0] : verdicts.get(i).conceptScores();
+            String parameters = GenerationParameters.of(request, seed).toInfotext();
+            byte[] png = ImageCodec.encodePng(rgbs.get(i), Map.of(GenerationParameters.PNG_KEY, parameters));
+            images.add(new GeneratedImage(png, seed, nsfw, scores));
         }
-        String parameters = GenerationParameters.of(request, seed).toInfotext();
-        byte[] png = ImageCodec.encodePng(rgb, Map.of(GenerationParameters.PNG_KEY, parameters));
-        return new GeneratedImage(png, seed, nsfw, scores);
+        return images;
     }
 
     private ModelCache.Loaded load(String name, NDManager manager) {
@@ -199,23 +242,26 @@ public final class DiffusionGenerator implements ImageGenerator {
         cache.close();
     }
 
-    /** Per-step progress over all images of the request, and cancellation between steps. */
+    /**
+     * Progress over the request: one step is a step of all images of a sub-batch, so the total is steps x
+     * sub-batches. The preview shows the sub-batch's first image. Cancellation between steps.
+     */
     private static final class ProgressAdapter implements StepListener {
         private final ProgressListener listener;
         private final long started;
-        private final int image;
+        private final int batch;
         private final int count;
 
-        ProgressAdapter(ProgressListener listener, long started, int image, int count) {
+        ProgressAdapter(ProgressListener listener, long started, int batch, int count) {
             this.listener = listener;
             this.started = started;
-            this.image = image;
+            this.batch = batch;
             this.count = count;
         }
 
         @Override
         public void onStep(int done, int total, NDArray latents) throws GenerationCancelledException {
-            int overall = image * total + done;
+            int overall = batch * total + done;
             if (done > 0) {
                 byte[] preview = listener.wantsPreview() ? LatentPreview.png(latents) : null;
                 listener.onProgress(new Progress(overall, count * total,

@@ -1,13 +1,17 @@
 package dev.sdbot.inference.pipeline;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.sdbot.inference.sampling.BatchNoise;
 import dev.sdbot.inference.sampling.NoiseSource;
 import dev.sdbot.inference.sampling.QueuedNoise;
 import dev.sdbot.inference.sampling.SeededNoise;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Every random tensor one image needs, drawn before the loop: the start noise, the VAE sampling noise of
@@ -32,5 +36,24 @@ public record ImageNoise(NDArray noise, NDArray imageEncodeNoise, NDArray masked
         NDArray noise = all.get(next++);
         NDArray masked = encodesMaskedImage ? all.get(next++) : null;
         return new ImageNoise(noise, image, masked, new QueuedNoise(all.subList(next, all.size())));
+    }
+
+    /** The images' noise stacked into one batch (image i is item i); step noise stays per image. */
+    public static ImageNoise batch(List<ImageNoise> images) {
+        if (images.size() == 1) {
+            return images.get(0);
+        }
+        return new ImageNoise(stack(images, ImageNoise::noise), stack(images, ImageNoise::imageEncodeNoise),
+                stack(images, ImageNoise::maskedEncodeNoise),
+                new BatchNoise(images.stream().map(ImageNoise::stepNoise).toList()));
+    }
+
+    private static NDArray stack(List<ImageNoise> images, Function<ImageNoise, NDArray> part) {
+        if (part.apply(images.get(0)) == null) {
+            return null;
+        }
+        NDList parts = new NDList(images.size());
+        images.forEach(i -> parts.add(part.apply(i)));
+        return NDArrays.concat(parts, 0);
     }
 }

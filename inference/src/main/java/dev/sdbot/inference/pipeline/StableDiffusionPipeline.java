@@ -10,12 +10,14 @@ import dev.sdbot.inference.api.GenerationCancelledException;
 import dev.sdbot.inference.nn.Scope;
 import dev.sdbot.inference.sampling.DiffusionSampler;
 import dev.sdbot.inference.sampling.NoiseSource;
+import dev.sdbot.inference.vae.LatentDistribution;
 
 /**
- * diffusers' StableDiffusion txt2img / img2img / inpaint pipelines (0.21) for one image at a time:
- * classifier-free guidance with the batch [uncond, cond] and {@code eps = eu + g (ec - eu)}, start
- * latents {@code noise * init_noise_sigma} (or the noised init image), decode {@code latents / scaling}.
- * All randomness comes in as {@link ImageNoise}, so a run is a pure function of its inputs.
+ * diffusers' StableDiffusion txt2img / img2img / inpaint pipelines (0.21) for a batch of N images:
+ * classifier-free guidance with the UNet batch [uncond x N, cond x N] and {@code eps = eu + g (ec - eu)},
+ * start latents {@code noise * init_noise_sigma} (or the noised init image), decode {@code latents / scaling}.
+ * All randomness comes in as {@link ImageNoise} whose first axis is the batch ({@link ImageNoise#batch}), so
+ * a run is a pure function of its inputs and image i is the same as when generated alone.
  */
 public final class StableDiffusionPipeline {
     private final DiffusionModel model;
@@ -60,21 +62,25 @@ public final class StableDiffusionPipeline {
         return model.textEncoder().encode(manager.create(longs, new Shape(1, ids.length)), clipSkip);
     }
 
+    /**
+     * @param context {@link #encodePrompt} of one prompt pair, shared by all images of the batch
+     * @return (N, C, h, w) latents, N the batch size of {@code noise}
+     */
     public NDArray txt2img(NDArray context, double guidance, DiffusionSampler sampler, ImageNoise noise,
                            StepListener listener) throws GenerationCancelledException {
         NDArray latents = noise.noise().mul(sampler.initNoiseSigma());
-        return denoise(new Loop(context, guidance, sampler, 0, noise.stepNoise(), listener), latents, null);
+        return denoise(loop(context, guidance, sampler, 0, noise, listener), latents, null);
     }
 
     /**
-     * @param image (1, 3, H, W) in [-1, 1]
+     * @param image (1, 3, H, W) in [-1, 1], encoded once for the whole batch
      * @param start {@link #startIndex} of the strength
      */
     public NDArray img2img(NDArray context, double guidance, DiffusionSampler sampler, NDArray image, int start,
                            ImageNoise noise, StepListener listener) throws GenerationCancelledException {
         NDArray init = encode(image, noise.imageEncodeNoise());
         NDArray latents = sampler.addNoise(init, noise.noise(), start);
-        return denoise(new Loop(context, guidance, sampler, start, noise.stepNoise(), listener), latents, null);
+        return denoise(loop(context, guidance, sampler, start, noise, listener), latents, null);
     }
 
     /**
@@ -94,22 +100,57 @@ public final class StableDiffusionPipeline {
         NDArray imageLatents = fromNoise && nineChannel ? null : encode(image, noise.imageEncodeNoise());
         NDArray latents = fromNoise ? noise.noise().mul(sampler.initNoiseSigma())
                 : sampler.addNoise(imageLatents, noise.noise(), start);
-        Loop loop = new Loop(context, guidance, sampler, start, noise.stepNoise(), listener);
+        Loop loop = loop(context, guidance, sampler, start, noise, listener);
         if (nineChannel) {
             NDArray masked = image.mul(mask.lt(0.5f).toType(image.getDataType(), false));
-            NDArray extra = NDArrays.concat(new NDList(maskLatent, encode(masked, noise.maskedEncodeNoise())), 1);
+            NDArray maskedLatents = encode(masked, noise.maskedEncodeNoise());
+            NDArray extra = NDArrays.concat(new NDList(maskLatent.broadcast(batchShape(maskLatent, latents)),
+                    maskedLatents), 1);
             return denoise(loop, latents, guided(guidance) ? NDArrays.concat(new NDList(extra, extra), 0) : extra);
         }
         return denoiseBlended(loop, latents, imageLatents, noise.noise(), maskLatent);
     }
 
-    /** Latents (already multiplied by the scaling factor) to a (1, 3, H, W) image in about [-1, 1]. */
+    /** Latents (already multiplied by the scaling factor) to (N, 3, H, W) images in about [-1, 1]. */
     public NDArray decode(NDArray latents) {
         return model.vae().decode(latents.div(model.scalingFactor()));
     }
 
+    /** One VAE encode of {@code image}, sampled with each image's own noise (N, C, h, w). */
     private NDArray encode(NDArray image, NDArray encodeNoise) {
-        return model.vae().encode(image).sample(encodeNoise).mul(model.scalingFactor());
+        LatentDistribution d = model.vae().encode(image);
+        if (!d.mean().getShape().equals(encodeNoise.getShape())) {
+            d = new LatentDistribution(d.mean().broadcast(encodeNoise.getShape()),
+                    d.logvar().broadcast(encodeNoise.getShape()));
+        }
+        return d.sample(encodeNoise).mul(model.scalingFactor());
+    }
+
+    private static Shape batchShape(NDArray x, NDArray batch) {
+        Shape s = x.getShape();
+        return new Shape(batch.getShape().get(0), s.get(1), s.get(2), s.get(3));
+    }
+
+    private static Loop loop(NDArray context, double guidance, DiffusionSampler sampler, int start, ImageNoise noise,
+                             StepListener listener) {
+        int images = (int) noise.noise().getShape().get(0);
+        return new Loop(batchContext(context, guided(guidance), images), guidance, sampler, start, noise.stepNoise(),
+                listener);
+    }
+
+    /** [negative, prompt] → [negative x N, prompt x N], the order of the UNet batch [latents, latents]. */
+    static NDArray batchContext(NDArray context, boolean guided, int images) {
+        if (images == 1) {
+            return context;
+        }
+        NDList parts = new NDList();
+        for (long half = 0; half < (guided ? 2 : 1); half++) {
+            NDArray prompt = context.get(half + ":" + (half + 1));
+            for (int i = 0; i < images; i++) {
+                parts.add(prompt);
+            }
+        }
+        return NDArrays.concat(parts, 0);
     }
 
     private record Loop(NDArray context, double guidance, DiffusionSampler sampler, int start, NoiseSource stepNoise,
@@ -156,7 +197,7 @@ public final class StableDiffusionPipeline {
         return scope.keep(latents);
     }
 
-    /** One UNet call (both guidance halves in one batch), intermediates freed on return. */
+    /** One UNet call (both guidance halves of all images in one batch), intermediates freed on return. */
     private NDArray predictNoise(Loop loop, NDArray latents, int index, double timestep, NDArray unetExtra) {
         try (Scope scope = Scope.of(latents)) {
             NDArray input = loop.sampler().scaleModelInput(latents, index);

@@ -8,7 +8,9 @@ import java.util.List;
  * One diffusers scheduler, already set to a number of inference steps. The pipeline calls the model
  * once per entry of {@link #timesteps()} (PLMS has one more entry than steps) and knows nothing else
  * about the sampler. Stateful samplers (PLMS, LMS, DPM++) remember earlier model outputs, so a fresh
- * instance is needed per image.
+ * instance is needed per run. Every update is element-wise with per-step scalars, so a sampler steps a
+ * batch (N, C, h, w) of images at once exactly as each alone; ancestral noise comes per image from the
+ * {@link NoiseSource} (see {@link BatchNoise}).
  */
 public interface DiffusionSampler {
 

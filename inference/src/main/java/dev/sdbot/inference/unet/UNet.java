@@ -89,8 +89,9 @@ public final class UNet {
         validate(sample, timesteps, context);
         long batch = sample.getShape().get(0);
         try (Scope scope = Scope.of(sample, timesteps, context)) {
-            NDArray t = timesteps.getShape().size() == 1 && batch > 1
-                    ? timesteps.reshape(1).repeat(0, batch) : timesteps.reshape(batch);
+            // One shared timestep: its embedding is computed once, (1, T), and broadcast in the resnet blocks.
+            // Also keeps a batch item's result independent of the batch size (small-M GEMMs round differently).
+            NDArray t = timesteps.getShape().size() == 1 ? timesteps.reshape(1) : timesteps.reshape(batch);
             NDArray timeEmbSilu = Activations.siluInPlace(timeEmbedding.forward(t, sample.getDataType()));
 
             Deque<NDArray> skips = new ArrayDeque<>();

@@ -84,8 +84,9 @@ class DiffusionGeneratorTest {
                             "Seed: " + image.seed(), "Size: 64x64", "Model: " + MODEL);
             assertThat(image.nsfwScores()).isNotEmpty(); // mini-sd15 has a safety checker
         }
-        assertThat(progress).extracting(Progress::step).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
-        assertThat(progress).allMatch(p -> p.totalSteps() == 8 && p.previewPng() == null);
+        // Both images run as one batch: one step is a step of both.
+        assertThat(progress).extracting(Progress::step).containsExactly(1, 2, 3, 4);
+        assertThat(progress).allMatch(p -> p.totalSteps() == 4 && p.previewPng() == null);
         assertThat(generator.loadedModels()).contains(MODEL);
 
         // Image i depends only on seed + i, not on the count.
@@ -192,6 +193,21 @@ class DiffusionGeneratorTest {
         GeneratedImage b = generator.generate(single, ProgressListener.NONE).images().get(0);
         assertThat(ImageCodec.decode(b.png()).pixels()).isEqualTo(ImageCodec.decode(a.png()).pixels());
         assertThat(b.nsfwScores()).isEmpty(); // no safety checker in a single file
+    }
+
+    @Test
+    void pixelBudgetSplitsTheBatchWithoutChangingImages() throws Exception {
+        List<Progress> progress = new ArrayList<>();
+        GenerationResult batched = generator.generate(txt2img(Sampler.DDIM, 3L, 3), ProgressListener.NONE);
+        try (DiffusionGenerator oneByOne = new DiffusionGenerator(models, 1, ai.djl.Device.cpu(), 64 * 64)) {
+            GenerationResult split = oneByOne.generate(txt2img(Sampler.DDIM, 3L, 3), progress::add);
+            assertThat(progress).extracting(Progress::step).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
+            for (int i = 0; i < 3; i++) {
+                assertThat(split.images().get(i).seed()).isEqualTo(3L + i);
+                assertThat(ImageCodec.decode(split.images().get(i).png()).pixels())
+                        .isEqualTo(ImageCodec.decode(batched.images().get(i).png()).pixels());
+            }
+        }
     }
 
     @Test
