@@ -38,7 +38,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "3", description = "Timed UNet steps after one warm-up step (${DEFAULT-VALUE}).")
     int steps;
     @Option(names = "--batch", defaultValue = "1",
-            description = "Images per step (${DEFAULT-VALUE}); with CFG the UNet input batch is twice this.")
+            description = "Images of one request, run as one batch as the generator does (${DEFAULT-VALUE}); "
+                    + "with CFG the UNet input batch is twice this.")
     int batch;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda:N (${DEFAULT-VALUE}).")
     String device;
@@ -75,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "UNet step        %.3f s (mean of %d, warm-up excluded; each: %s)%n",
                 r.meanStepSeconds(), r.unetStepSeconds().length, seconds(r.unetStepSeconds()));
         out.printf(Locale.ROOT, "VAE decode       %.3f s (%d image(s))%n", r.vaeDecodeSeconds(), r.images());
-        out.printf(Locale.ROOT, "text encode      %.3f s (%d prompts)%n", r.textEncodeSeconds(), 2 * r.images());
+        out.printf(Locale.ROOT, "text encode      %.3f s (uncond + cond, once per request)%n", r.textEncodeSeconds());
         out.printf(Locale.ROOT, "peak memory      %.0f MiB (VmHWM)%n", r.peakResidentBytes() / 1048576.0);
         out.println("UNet time per step by layer kind:");
         double stepNanos = r.meanStepSeconds() * 1e9;

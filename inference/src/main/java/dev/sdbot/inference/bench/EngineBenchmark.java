@@ -21,9 +21,10 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Times the full-size architectures with random weights (no checkpoint needed): one UNet call as a sampler
- * step with classifier-free guidance makes it (input batch 2 x images), the VAE decode of the images, and
- * the text encoder on the (uncond, cond) prompts. Each is run once untimed first (allocator and kernel
+ * Times the full-size architectures with random weights (no checkpoint needed), shaped as the batched
+ * pipeline runs a request of {@code images} images: one UNet call per sampler step with classifier-free
+ * guidance (input batch 2 x images, one shared timestep), one VAE decode of all images, and the text
+ * encoder once on the (uncond, cond) prompt pair. Each is run once untimed first (allocator and kernel
  * warm-up). The UNet breakdown comes from {@link OpProfile} over the timed steps.
  */
 public final class EngineBenchmark {
@@ -91,7 +92,7 @@ public final class EngineBenchmark {
                 log.accept("building the text encoder (random weights)...");
                 TextEncoderConfig tc = textConfig(arch);
                 ClipTextModel text = ClipTextModel.load(RandomWeights.textEncoder(tc, m, 3), tc);
-                NDArray ids = m.randomInteger(0, tc.vocabSize(), new Shape(batch, tc.maxPositions()), DataType.INT64);
+                NDArray ids = m.randomInteger(0, tc.vocabSize(), new Shape(2, tc.maxPositions()), DataType.INT64);
                 text.encode(ids, 1).close(); // warm-up
                 long t0 = System.nanoTime();
                 text.encode(ids, 1).close();
@@ -105,7 +106,7 @@ public final class EngineBenchmark {
                 UNet unet = UNet.load(RandomWeights.unet(unetConfig, m, 1), unetConfig);
                 NDArray sample = m.randomNormal(new Shape(batch, unetConfig.inChannels(), height / f, width / f));
                 NDArray context = m.randomNormal(new Shape(batch, 77, unetConfig.crossAttentionDim()));
-                NDArray timesteps = m.create(new long[batch]).add(500);
+                NDArray timesteps = m.create(new float[] {500f});
                 unet.forward(sample, timesteps, context).close(); // warm-up
                 OpProfile.reset();
                 OpProfile.enable(true);

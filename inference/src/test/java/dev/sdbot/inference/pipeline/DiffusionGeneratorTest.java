@@ -91,7 +91,7 @@ class DiffusionGeneratorTest {
 
         // Image i depends only on seed + i, not on the count.
         GenerationResult second = generator.generate(txt2img(Sampler.EULER_A, 43L, 1), ProgressListener.NONE);
-        assertThat(second.images().get(0).png()).isEqualTo(result.images().get(1).png());
+        assertSamePixels(second.images().get(0), result.images().get(1));
     }
 
     @Test
@@ -204,10 +204,25 @@ class DiffusionGeneratorTest {
             assertThat(progress).extracting(Progress::step).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
             for (int i = 0; i < 3; i++) {
                 assertThat(split.images().get(i).seed()).isEqualTo(3L + i);
-                assertThat(ImageCodec.decode(split.images().get(i).png()).pixels())
-                        .isEqualTo(ImageCodec.decode(batched.images().get(i).png()).pixels());
+                assertSamePixels(split.images().get(i), batched.images().get(i));
             }
         }
+    }
+
+    /**
+     * Within 2 levels (the fixture README's uint8 tolerance): at 64x64 the tiny UNet's lowest level is 1x1,
+     * where GEMMs of batch-dependent size round differently and its GroupNorms amplify that (bit-exact at
+     * 128x128, see BatchGenerationTest).
+     */
+    private static void assertSamePixels(GeneratedImage a, GeneratedImage b) throws InvalidRequestException {
+        byte[] pa = ImageCodec.decode(a.png()).pixels();
+        byte[] pb = ImageCodec.decode(b.png()).pixels();
+        assertThat(pa).hasSameSizeAs(pb);
+        int worst = 0;
+        for (int i = 0; i < pa.length; i++) {
+            worst = Math.max(worst, Math.abs((pa[i] & 0xff) - (pb[i] & 0xff)));
+        }
+        assertThat(worst).isLessThanOrEqualTo(2);
     }
 
     @Test
