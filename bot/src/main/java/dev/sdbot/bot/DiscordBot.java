@@ -13,6 +13,7 @@ import dev.sdbot.bot.discord.AttachmentLimits;
 import dev.sdbot.bot.discord.DiscordConnection;
 import dev.sdbot.bot.discord.DiscordSettings;
 import dev.sdbot.bot.imagine.FilterRulePromptFilter;
+import dev.sdbot.bot.imagine.GuildLimits;
 import dev.sdbot.bot.imagine.ImagineCommand;
 import dev.sdbot.bot.imagine.ImagineDefaults;
 import dev.sdbot.bot.imagine.JobSubmitter;
@@ -83,18 +84,20 @@ public final class DiscordBot implements AutoCloseable {
         });
         ProgressReporter progress = new ProgressReporter(jobs, clock, options.progressInterval()).start();
         JobSubmitter submitter = new JobSubmitter(jobs, progress, clock);
+        GuildSettingsStore guildSettings = new GuildSettingsStore(sessions);
+        GuildLimits limits = new GuildLimits(new GenerationDefaultsStore(dataSource), guildSettings, options.defaults(), clock);
         InteractionRouter router = new InteractionRouter(
-                List.of(new ImagineCommand(jobs, new GenerationDefaultsStore(dataSource), options.defaults(),
-                                new FilterRulePromptFilter(new FilterRuleStore(sessions)), submitter, work),
+                List.of(new ImagineCommand(jobs, limits, new FilterRulePromptFilter(new FilterRuleStore(sessions)),
+                                submitter, work),
                         new CancelCommand(jobs, work), new QueueCommand(jobs, work), new QuotaCommand(jobs, work),
                         new HelpCommand()),
-                List.of(new RerollButton(jobs, submitter, work), new VariationsButton(jobs, submitter, work),
-                        new UpscaleButton(jobs, submitter, work), new DeleteButton(jobs, work)));
-        AttachmentLimits limits = new AttachmentLimits();
-        DiscordConnection connection = DiscordConnection.connect(settings, router, limits);
+                List.of(new RerollButton(jobs, limits, submitter, work), new VariationsButton(jobs, limits, submitter, work),
+                        new UpscaleButton(jobs, limits, submitter, work), new DeleteButton(jobs, work)));
+        AttachmentLimits uploadLimits = new AttachmentLimits();
+        DiscordConnection connection = DiscordConnection.connect(settings, router, uploadLimits);
         connection.anyShard().updateCommands().addCommands(router.commandData()).complete();
         resumeProgress(jobs, connection, progress, clock);
-        ResultPoster poster = new ResultPoster(jobs, connection, new GuildSettingsStore(sessions), progress, limits,
+        ResultPoster poster = new ResultPoster(jobs, connection, guildSettings, progress, uploadLimits,
                 new NsfwPolicy(), clock, options.sweepInterval()).start();
         events.addListener(poster);
         LOG.info("Discord bot ready: {} shard(s), {} guild(s)", connection.shards().size(),

@@ -185,6 +185,17 @@ public final class JobService {
         return jobs.markBlocked(jobId, reason, clock.instant());
     }
 
+    /**
+     * SUCCEEDED → FAILED for a result that cannot be delivered (the bot may not post in the channel, the
+     * channel is gone...), with the reason; false if the job is not SUCCEEDED at that attempt.
+     */
+    public boolean markUndeliverable(long jobId, int attempt, String reason) {
+        Instant now = clock.instant();
+        return Sql.update(dataSource, "mark job " + jobId + " undeliverable",
+                "UPDATE jobs SET state = 'FAILED', error = ?, updated_at = ? WHERE id = ? AND state = 'SUCCEEDED' AND attempt = ?",
+                reason, now, jobId, attempt) == 1;
+    }
+
     /** Models that live workers can run, sorted (for validating and autocompleting model names). */
     public Set<String> availableModels() {
         Instant liveSince = clock.instant().minus(settings.workerTimeout());

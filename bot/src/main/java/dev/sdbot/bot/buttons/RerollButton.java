@@ -1,5 +1,6 @@
 package dev.sdbot.bot.buttons;
 
+import dev.sdbot.bot.imagine.GuildLimits;
 import dev.sdbot.bot.imagine.JobSubmitter;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.scheduler.JobResult;
@@ -11,8 +12,8 @@ import java.util.concurrent.Executor;
 
 /** 🔁 Reroll: the same parameters with a new seed. */
 public final class RerollButton extends ResubmitButton {
-    public RerollButton(JobService jobs, JobSubmitter submitter, Executor work) {
-        super(jobs, submitter, work);
+    public RerollButton(JobService jobs, GuildLimits limits, JobSubmitter submitter, Executor work) {
+        super(jobs, limits, submitter, work);
     }
 
     @Override

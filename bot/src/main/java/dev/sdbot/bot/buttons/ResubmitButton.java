@@ -2,7 +2,9 @@ package dev.sdbot.bot.buttons;
 
 import dev.sdbot.bot.commands.ButtonHandler;
 import dev.sdbot.bot.commands.JobButtonId;
-import dev.sdbot.bot.commands.Replies;
+import dev.sdbot.bot.commands.CheckThenDefer;
+import dev.sdbot.bot.commands.Rejection;
+import dev.sdbot.bot.imagine.GuildLimits;
 import dev.sdbot.bot.imagine.JobSubmitter;
 import dev.sdbot.bot.imagine.Moderators;
 import dev.sdbot.inference.api.GenerationRequest;
@@ -10,27 +12,27 @@ import dev.sdbot.scheduler.JobResult;
 import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
 import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
- * A button that queues a new job derived from a finished one (reroll, variations, upscale). Defers a
- * public reply at once, which becomes the new job's progress message and result.
+ * A button that queues a new job derived from a finished one (reroll, variations, upscale). Checks the
+ * presser and the guild's limits (pixels, steps, images) first, refusing ephemerally with no job; then
+ * defers a public reply, which becomes the new job's progress message and result.
  */
 abstract class ResubmitButton implements ButtonHandler {
-    private static final Logger LOG = LoggerFactory.getLogger(ResubmitButton.class);
     static final String NOT_YOURS = "🙅 Not yours: only the member who asked for this image (or a moderator) can use its buttons.";
 
     private final JobService jobs;
+    private final GuildLimits limits;
     private final JobSubmitter submitter;
     private final Executor work;
 
-    ResubmitButton(JobService jobs, JobSubmitter submitter, Executor work) {
+    ResubmitButton(JobService jobs, GuildLimits limits, JobSubmitter submitter, Executor work) {
         this.jobs = jobs;
+        this.limits = limits;
         this.submitter = submitter;
         this.work = work;
     }
@@ -40,33 +42,35 @@ abstract class ResubmitButton implements ButtonHandler {
 
     @Override
     public void onButton(ButtonInteractionEvent event, JobButtonId id) {
-        event.deferReply().submit().whenCompleteAsync((hook, notAcknowledged) -> {
-            if (notAcknowledged != null) {
-                LOG.info("button {} could not be acknowledged ({}); nothing queued", id.customId(), notAcknowledged.toString());
-                return;
-            }
-            try {
-                Optional<JobView> job = jobs.find(id.jobId());
-                if (job.isEmpty()) {
-                    Replies.rejectDeferred(event.getHook(), "That job no longer exists.");
-                    return;
-                }
-                if (!mayUse(event, job.get())) {
-                    Replies.rejectDeferred(event.getHook(), NOT_YOURS);
-                    return;
-                }
-                List<JobResult> images = jobs.results(id.jobId()).stream()
-                        .filter(r -> r.attempt() == job.get().attempt() && r.png() != null).toList();
-                if (images.isEmpty()) {
-                    Replies.rejectDeferred(event.getHook(), "The images of job " + id.jobId() + " are no longer stored.");
-                    return;
-                }
-                submitter.submit(event, derive(job.get(), images));
-            } catch (RuntimeException e) {
-                LOG.error("button {} failed", id.customId(), e);
-                Replies.rejectDeferred(event.getHook(), "Something went wrong on our side; please try again.");
-            }
-        }, work);
+        CheckThenDefer.run(event, work, "button " + id.customId(), () -> check(event, id),
+                request -> submitter.submit(event, request));
+    }
+
+    /** The derived request, if the member may have it; throws {@link Rejection} otherwise. */
+    private GenerationRequest check(ButtonInteractionEvent event, JobButtonId id) {
+        Optional<JobView> job = jobs.find(id.jobId());
+        if (job.isEmpty()) {
+            throw new Rejection("That job no longer exists.");
+        }
+        if (!mayUse(event, job.get())) {
+            throw new Rejection(NOT_YOURS);
+        }
+        List<JobResult> images = jobs.results(id.jobId()).stream()
+                .filter(r -> r.attempt() == job.get().attempt() && r.png() != null).toList();
+        if (images.isEmpty()) {
+            throw new Rejection("The images of job " + id.jobId() + " are no longer stored.");
+        }
+        GenerationRequest request = derive(job.get(), images);
+        Optional<String> overLimit = limits.problem(event.getGuild().getIdLong(), request);
+        if (overLimit.isPresent()) {
+            throw new Rejection("⚠️ " + overLimitPrefix() + overLimit.get());
+        }
+        return request;
+    }
+
+    /** Leads the limit error, e.g. "Can't upscale: ". */
+    String overLimitPrefix() {
+        return "";
     }
 
     static boolean mayUse(ButtonInteractionEvent event, JobView job) {

@@ -1,5 +1,6 @@
 package dev.sdbot.bot.buttons;
 
+import dev.sdbot.bot.imagine.GuildLimits;
 import dev.sdbot.bot.imagine.JobSubmitter;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.scheduler.JobResult;
@@ -13,13 +14,18 @@ import java.util.concurrent.Executor;
 public final class UpscaleButton extends ResubmitButton {
     static final double STRENGTH = 0.3;
 
-    public UpscaleButton(JobService jobs, JobSubmitter submitter, Executor work) {
-        super(jobs, submitter, work);
+    public UpscaleButton(JobService jobs, GuildLimits limits, JobSubmitter submitter, Executor work) {
+        super(jobs, limits, submitter, work);
     }
 
     @Override
     public String action() {
         return "upscale";
+    }
+
+    @Override
+    String overLimitPrefix() {
+        return "Can't upscale: at twice the size, ";
     }
 
     @Override

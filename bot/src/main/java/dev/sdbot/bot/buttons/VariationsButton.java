@@ -1,5 +1,6 @@
 package dev.sdbot.bot.buttons;
 
+import dev.sdbot.bot.imagine.GuildLimits;
 import dev.sdbot.bot.imagine.JobSubmitter;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.scheduler.JobResult;
@@ -13,8 +14,8 @@ import java.util.concurrent.Executor;
 public final class VariationsButton extends ResubmitButton {
     static final double STRENGTH = 0.6;
 
-    public VariationsButton(JobService jobs, JobSubmitter submitter, Executor work) {
-        super(jobs, submitter, work);
+    public VariationsButton(JobService jobs, GuildLimits limits, JobSubmitter submitter, Executor work) {
+        super(jobs, limits, submitter, work);
     }
 
     @Override

@@ -1,8 +1,8 @@
 package dev.sdbot.bot.imagine;
 
-import dev.sdbot.bot.commands.Replies;
+import dev.sdbot.bot.commands.CheckThenDefer;
+import dev.sdbot.bot.commands.Rejection;
 import dev.sdbot.bot.commands.SlashCommand;
-import dev.sdbot.db.store.GenerationDefaultsStore;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.scheduler.JobService;
@@ -18,8 +18,6 @@ import net.dv8tion.jda.api.interactions.commands.OptionType;
 import net.dv8tion.jda.api.interactions.commands.build.Commands;
 import net.dv8tion.jda.api.interactions.commands.build.OptionData;
 import net.dv8tion.jda.api.interactions.commands.build.SlashCommandData;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
 import java.util.List;
@@ -29,29 +27,26 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
- * {@code /imagine}: checks what it can from the interaction alone and answers errors at once;
- * otherwise defers publicly, then (off the gateway thread, and only if Discord took the
- * acknowledgement) applies guild/channel defaults, the guild's limits, the prompt filter and the
- * attachments, and queues the job.
+ * {@code /imagine}: checks what it can from the interaction alone and answers errors at once; then,
+ * off the gateway thread, applies guild/channel defaults, the guild's limits and the prompt filter
+ * (refusals within {@link CheckThenDefer#CHECK_BUDGET} are plain ephemeral replies); defers publicly,
+ * and only if Discord took the acknowledgement downloads the attachments and queues the job.
  */
 public final class ImagineCommand implements SlashCommand {
-    private static final Logger LOG = LoggerFactory.getLogger(ImagineCommand.class);
     static final List<String> SIZES = List.of("512x512", "768x512", "512x768", "640x640", "768x768",
             "1024x576", "576x1024", "1024x1024");
     static final double DEFAULT_STRENGTH = 0.75;
 
     private final JobService jobs;
-    private final GenerationDefaultsStore defaultsStore;
-    private final ImagineDefaults botDefaults;
+    private final GuildLimits limits;
     private final PromptFilter promptFilter;
     private final JobSubmitter submitter;
     private final Executor work;
 
-    public ImagineCommand(JobService jobs, GenerationDefaultsStore defaultsStore, ImagineDefaults botDefaults,
-                          PromptFilter promptFilter, JobSubmitter submitter, Executor work) {
+    public ImagineCommand(JobService jobs, GuildLimits limits, PromptFilter promptFilter, JobSubmitter submitter,
+                          Executor work) {
         this.jobs = jobs;
-        this.defaultsStore = defaultsStore;
-        this.botDefaults = botDefaults;
+        this.limits = limits;
         this.promptFilter = promptFilter;
         this.submitter = submitter;
         this.work = work;
@@ -98,18 +93,7 @@ public final class ImagineCommand implements SlashCommand {
             event.reply("⚠️ " + problem.get()).setEphemeral(true).queue();
             return;
         }
-        event.deferReply().submit().whenCompleteAsync((hook, notAcknowledged) -> {
-            if (notAcknowledged != null) {
-                LOG.info("/imagine {} could not be acknowledged ({}); nothing queued", event.getId(), notAcknowledged.toString());
-                return;
-            }
-            try {
-                prepareAndSubmit(event);
-            } catch (RuntimeException e) {
-                LOG.error("/imagine failed", e);
-                Replies.rejectDeferred(event.getHook(), "Something went wrong on our side; please try again.");
-            }
-        }, work);
+        CheckThenDefer.run(event, work, "/imagine " + event.getId(), () -> check(event), request -> submit(event, request));
     }
 
     /** Problems visible without the database or the network. */
@@ -135,63 +119,56 @@ public final class ImagineCommand implements SlashCommand {
         return Optional.empty();
     }
 
-    private void prepareAndSubmit(SlashCommandInteractionEvent event) {
+    /**
+     * Applies defaults and checks what needs the database (model, guild limits, prompt filter), before
+     * the acknowledgement when it is quick enough. The result has no attachments yet.
+     */
+    private GenerationRequest check(SlashCommandInteractionEvent event) {
         long guildId = event.getGuild().getIdLong();
-        ImagineDefaults defaults = defaultsFor(guildId, event.getChannelIdLong());
+        ImagineDefaults defaults = limits.defaultsFor(guildId, event.getChannelIdLong());
         String prompt = event.getOption("prompt", "", OptionMapping::getAsString).trim();
         String negative = event.getOption("negative", defaults.negativePrompt(), OptionMapping::getAsString);
         String model = event.getOption("model", defaults.model(), OptionMapping::getAsString);
         Set<String> models = jobs.availableModels();
         if (!models.contains(model)) {
-            Replies.rejectDeferred(event.getHook(), "⚠️ Unknown model `" + model + "`. Installed: "
+            throw new Rejection("⚠️ Unknown model `" + model + "`. Installed: "
                     + (models.isEmpty() ? "none right now" : String.join(", ", models)) + ".");
-            return;
         }
         int[] size = event.getOption("size", new int[] {defaults.width(), defaults.height()}, o -> parseSize(o.getAsString()));
-        int count = event.getOption("count", 1, OptionMapping::getAsInt);
-        if ((long) size[0] * size[1] > defaults.maxPixels()) {
-            Replies.rejectDeferred(event.getHook(), "⚠️ " + size[0] + "x" + size[1] + " is over this server's limit of "
-                    + defaults.maxPixels() + " pixels per image; pick a smaller size.");
-            return;
-        }
-        Optional<String> blocked = promptFilter.blockedCategory(guildId, prompt, negative);
-        if (blocked.isPresent()) {
-            Replies.rejectDeferred(event.getHook(), "🚫 Your prompt was blocked by this server's filter ("
-                    + blocked.get() + "). Please rephrase it.");
-            return;
-        }
-        byte[] initImage;
-        byte[] mask;
-        try {
-            initImage = download(event, "image");
-            mask = download(event, "mask");
-        } catch (ImageAttachments.RejectedAttachmentException e) {
-            Replies.rejectDeferred(event.getHook(), "⚠️ " + e.getMessage());
-            return;
-        }
         GenerationRequest request = new GenerationRequest(prompt, negative, model,
                 event.getOption("sampler", defaults.sampler(), o -> Sampler.fromId(o.getAsString())),
                 event.getOption("steps", defaults.steps(), OptionMapping::getAsInt),
                 event.getOption("cfg", defaults.cfgScale(), OptionMapping::getAsDouble),
                 size[0], size[1],
                 event.getOption("seed", null, OptionMapping::getAsLong),
-                count, initImage,
+                event.getOption("count", 1, OptionMapping::getAsInt), null,
                 event.getOption("strength", DEFAULT_STRENGTH, OptionMapping::getAsDouble),
-                mask, 1);
-        submitter.submit(event, request);
+                null, 1);
+        Optional<String> overLimit = limits.problem(guildId, request, defaults.maxPixels());
+        if (overLimit.isPresent()) {
+            throw new Rejection("⚠️ " + overLimit.get());
+        }
+        Optional<String> blocked = promptFilter.blockedCategory(guildId, prompt, negative);
+        if (blocked.isPresent()) {
+            throw new Rejection("🚫 Your prompt was blocked by this server's filter ("
+                    + blocked.get() + "). Please rephrase it.");
+        }
+        return request;
     }
 
-    private ImagineDefaults defaultsFor(long guildId, long channelId) {
-        ImagineDefaults d = botDefaults;
-        Optional<GenerationDefaultsStore.GenerationDefaults> guild = defaultsStore.find(guildId, 0);
-        if (guild.isPresent()) {
-            d = d.with(guild.get());
+    /** After the acknowledgement: downloads the attachments and queues the job. */
+    private void submit(SlashCommandInteractionEvent event, GenerationRequest checked) {
+        byte[] initImage;
+        byte[] mask;
+        try {
+            initImage = download(event, "image");
+            mask = download(event, "mask");
+        } catch (ImageAttachments.RejectedAttachmentException e) {
+            throw new Rejection("⚠️ " + e.getMessage());
         }
-        Optional<GenerationDefaultsStore.GenerationDefaults> channel = defaultsStore.find(guildId, channelId);
-        if (channel.isPresent()) {
-            d = d.with(channel.get()).withMaxPixels(d.maxPixels());
-        }
-        return d;
+        GenerationRequest r = checked;
+        submitter.submit(event, new GenerationRequest(r.prompt(), r.negativePrompt(), r.model(), r.sampler(), r.steps(),
+                r.cfgScale(), r.width(), r.height(), r.seed(), r.count(), initImage, r.strength(), mask, r.clipSkip()));
     }
 
     private static byte[] download(SlashCommandInteractionEvent event, String option)

@@ -13,6 +13,7 @@ import net.dv8tion.jda.api.entities.Guild;
 import net.dv8tion.jda.api.entities.channel.attribute.IAgeRestrictedChannel;
 import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
 import net.dv8tion.jda.api.exceptions.ErrorResponseException;
+import net.dv8tion.jda.api.exceptions.PermissionException;
 import net.dv8tion.jda.api.interactions.InteractionHook;
 import net.dv8tion.jda.api.requests.ErrorResponse;
 import net.dv8tion.jda.api.utils.messages.MessageCreateData;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,12 +39,19 @@ import java.util.concurrent.TimeUnit;
  * no second message); after that the result is a channel message with a deterministic nonce and
  * enforce_nonce (a repeat returns the first message). The message id is recorded by the guarded
  * SUCCEEDED → POSTED update. Woken by job events, with a periodic sweep for anything missed
- * (restarts, lost notifications, failed posts).
+ * (restarts, lost notifications, failed posts). A result that cannot be delivered (Missing Permissions,
+ * channel gone, or {@link #MAX_POST_ATTEMPTS} failures) ends FAILED with the reason instead of being
+ * retried forever.
  */
 public final class ResultPoster implements JobEventListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ResultPoster.class);
     private static final Set<ErrorResponse> TOKEN_GONE = Set.of(ErrorResponse.UNKNOWN_WEBHOOK,
             ErrorResponse.INVALID_WEBHOOK_TOKEN, ErrorResponse.UNKNOWN_INTERACTION, ErrorResponse.UNKNOWN_MESSAGE);
+    /** Channel post errors that no retry will fix. */
+    private static final Set<ErrorResponse> UNDELIVERABLE = Set.of(ErrorResponse.MISSING_PERMISSIONS,
+            ErrorResponse.MISSING_ACCESS, ErrorResponse.UNKNOWN_CHANNEL);
+    /** Failed posts of one job (other than {@link #UNDELIVERABLE}) before it is given up as FAILED. */
+    static final int MAX_POST_ATTEMPTS = 10;
 
     private final JobService jobs;
     private final DiscordConnection discord;
@@ -54,6 +63,7 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
     private final Clock clock;
     private final Duration sweepInterval;
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private final Map<Long, Integer> failures = new ConcurrentHashMap<>();
     private final ExecutorService posting = Executors.newFixedThreadPool(4, daemon("result-poster"));
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(daemon("result-sweeper"));
 
@@ -101,13 +111,54 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
         if (inFlight.add(jobId)) {
             posting.execute(() -> {
                 try {
-                    jobs.find(jobId).filter(j -> j.state() == JobState.SUCCEEDED).ifPresent(this::post);
+                    Optional<JobView> job = jobs.find(jobId).filter(j -> j.state() == JobState.SUCCEEDED);
+                    if (job.isPresent()) {
+                        try {
+                            post(job.get());
+                            failures.remove(jobId);
+                        } catch (RuntimeException e) {
+                            postFailed(job.get(), e);
+                        }
+                    } else {
+                        failures.remove(jobId);
+                    }
                 } catch (RuntimeException e) {
                     LOG.warn("could not post job {} (will retry): {}", jobId, e.toString());
                 } finally {
                     inFlight.remove(jobId);
                 }
             });
+        }
+    }
+
+    /**
+     * A post that failed: retried by the next sweep, except when the bot may not post there (JDA's own
+     * permission check, or Discord's 403 50013 / 50001 / unknown channel: no use retrying every sweep)
+     * or after {@link #MAX_POST_ATTEMPTS} failures; then the job is FAILED with the reason.
+     */
+    private void postFailed(JobView job, RuntimeException e) {
+        if (e instanceof ErrorResponseException error && UNDELIVERABLE.contains(error.getErrorResponse())) {
+            giveUp(job, "cannot post in channel " + job.origin().channelId() + ": " + error.getErrorResponse().getMeaning()
+                    + " (" + error.getErrorCode() + ")");
+            return;
+        }
+        if (e instanceof PermissionException missing) {
+            giveUp(job, "cannot post in channel " + job.origin().channelId() + ": Missing Permissions ("
+                    + missing.getPermission() + ")");
+            return;
+        }
+        int failed = failures.merge(job.id(), 1, Integer::sum);
+        if (failed >= MAX_POST_ATTEMPTS) {
+            giveUp(job, "could not post after " + failed + " attempts: " + e);
+        } else {
+            LOG.warn("could not post job {} (attempt {} of {}, will retry): {}", job.id(), failed, MAX_POST_ATTEMPTS, e.toString());
+        }
+    }
+
+    private void giveUp(JobView job, String reason) {
+        failures.remove(job.id());
+        if (jobs.markUndeliverable(job.id(), job.attempt(), reason)) {
+            LOG.warn("job {} of user {} is FAILED, its result cannot be delivered: {}", job.id(), job.origin().userId(), reason);
         }
     }
 
@@ -124,7 +175,11 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
                 guildSettings.get(job.origin().guildId(), clock.instant()).getNsfwPolicy());
         progress.finish(job.id());
         if (action == NsfwPolicy.Action.BLOCK) {
-            block(job, guild.get());
+            block(job, guild.get(), channel);
+            return;
+        }
+        if (channel == null && !job.origin().tokenValidAt(clock.instant())) {
+            giveUp(job, "channel " + job.origin().channelId() + " is gone");
             return;
         }
         long limit = limits.forGuild(job.origin().guildId());
@@ -166,7 +221,12 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
         return "sdbot-" + Long.toString(job.id(), 36) + "-" + job.attempt();
     }
 
-    private void block(JobView job, Guild guild) {
+    /**
+     * A flagged result is never posted; the requester is told which job, without the image: ephemerally
+     * through the interaction while its token works, otherwise (token expired, or it failed) with a short
+     * channel notice that mentions only them.
+     */
+    private void block(JobView job, Guild guild, GuildMessageChannel channel) {
         if (!jobs.markBlocked(job.id(), "NSFW: flagged by the safety checker")) {
             return;
         }
@@ -174,8 +234,31 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
             InteractionHook hook = InteractionHook.from(guild.getJDA(), job.origin().interactionToken());
             hook.sendMessage("🔞 The safety checker flagged the result of job " + job.id()
                     + ", so it was not posted in this channel.").setEphemeral(true).queue(
-                    sent -> hook.deleteOriginal().queue(), failure -> LOG.info("could not tell about blocked job {}", job.id()));
+                    sent -> hook.deleteOriginal().queue(), failure -> blockedNotice(job, channel));
+        } else {
+            blockedNotice(job, channel);
         }
+    }
+
+    private void blockedNotice(JobView job, GuildMessageChannel channel) {
+        if (channel == null) {
+            LOG.info("could not tell user {} about blocked job {}: channel {} is gone", job.origin().userId(), job.id(),
+                    job.origin().channelId());
+            return;
+        }
+        channel.sendMessage(blockedNoticeText(job))
+                .setAllowedMentions(List.of())
+                .mentionUsers(job.origin().userId())
+                .setNonce(nonce(job) + "-b")
+                .queue(sent -> LOG.info("told user {} in channel {} that job {} was blocked", job.origin().userId(),
+                                channel.getIdLong(), job.id()),
+                        failure -> LOG.info("could not tell user {} about blocked job {}: {}", job.origin().userId(),
+                                job.id(), failure.toString()));
+    }
+
+    static String blockedNoticeText(JobView job) {
+        return "<@" + job.origin().userId() + "> 🔞 The result of your job " + job.id()
+                + " was blocked by the NSFW policy, so it was not posted.";
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

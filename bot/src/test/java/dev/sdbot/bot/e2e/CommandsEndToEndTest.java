@@ -1,18 +1,12 @@
 package dev.sdbot.bot.e2e;
 
 import dev.sdbot.bot.fake.FakeDiscord;
-import dev.sdbot.bot.fake.FakeGuild;
 import dev.sdbot.bot.fake.FakeInteraction;
 import dev.sdbot.bot.fake.RecordedCall;
 import dev.sdbot.db.entity.QuotaScope;
 import dev.sdbot.db.store.QuotaRuleStore;
-import dev.sdbot.db.testing.EmbeddedPostgresExtension;
-import dev.sdbot.db.testing.TestDatabase;
 import dev.sdbot.scheduler.JobState;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -22,24 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** /cancel, /queue, /quota, /help, model autocomplete, and a gateway resume in the middle of a job. */
-@ExtendWith(EmbeddedPostgresExtension.class)
-class CommandsEndToEndTest {
-    private static BotHarness harness;
-    private static FakeGuild guild;
-    private static TestDatabase db;
-
-    @BeforeAll
-    static void start(TestDatabase database) throws Exception {
-        db = database;
-        harness = new BotHarness(db, Duration.ofMillis(500), 1);
-        guild = harness.discord.guild();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        harness.close();
-    }
-
+@EndToEndTest.Harness(stepDelayMillis = 500, workerSlots = 1)
+class CommandsEndToEndTest extends EndToEndTest {
     @Test
     void commandsAreRegisteredWithTheirOptions() {
         List<String> names = harness.discord.registeredCommands("global").findValues("name").stream()

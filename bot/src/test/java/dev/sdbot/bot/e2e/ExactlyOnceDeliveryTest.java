@@ -1,18 +1,12 @@
 package dev.sdbot.bot.e2e;
 
-import dev.sdbot.bot.fake.FakeGuild;
 import dev.sdbot.bot.fake.FakeInteraction;
 import dev.sdbot.bot.fake.FakeMessage;
 import dev.sdbot.bot.fake.RecordedCall;
 import dev.sdbot.bot.results.PngImages;
-import dev.sdbot.db.testing.EmbeddedPostgresExtension;
-import dev.sdbot.db.testing.TestDatabase;
 import dev.sdbot.scheduler.JobState;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import javax.imageio.ImageIO;
 import java.io.ByteArrayInputStream;
@@ -23,24 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Results appear exactly once across bot restarts, expired tokens, retries and upload limits. */
-@ExtendWith(EmbeddedPostgresExtension.class)
-class ExactlyOnceDeliveryTest {
-    private static BotHarness harness;
-    private static FakeGuild guild;
-    private static TestDatabase db;
-
-    @BeforeAll
-    static void start(TestDatabase database) throws Exception {
-        db = database;
-        harness = new BotHarness(db, Duration.ofMillis(300), 1);
-        guild = harness.discord.guild();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        harness.close();
-    }
-
+@EndToEndTest.Harness(stepDelayMillis = 300)
+class ExactlyOnceDeliveryTest extends EndToEndTest {
     @BeforeEach
     void botRunning() throws InterruptedException {
         harness.ensureBotRunning();

@@ -1,20 +1,15 @@
 package dev.sdbot.bot.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sdbot.bot.fake.FakeGuild;
 import dev.sdbot.bot.fake.FakeInteraction;
 import dev.sdbot.bot.fake.FakeMessage;
 import dev.sdbot.bot.fake.RecordedCall;
 import dev.sdbot.bot.results.PngImages;
 import dev.sdbot.db.store.GenerationDefaultsStore;
-import dev.sdbot.db.testing.EmbeddedPostgresExtension;
-import dev.sdbot.db.testing.TestDatabase;
+import dev.sdbot.db.store.GuildSettingsStore;
 import dev.sdbot.scheduler.JobState;
 import dev.sdbot.scheduler.JobView;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -28,24 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** /imagine and the result buttons through the real JDA client, the fake Discord, PostgreSQL, Quartz and a worker. */
-@ExtendWith(EmbeddedPostgresExtension.class)
-class ImagineEndToEndTest {
-    private static BotHarness harness;
-    private static FakeGuild guild;
-    private static TestDatabase db;
-
-    @BeforeAll
-    static void start(TestDatabase database) throws Exception {
-        db = database;
-        harness = new BotHarness(db, Duration.ofMillis(400), 2);
-        guild = harness.discord.guild();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        harness.close();
-    }
-
+@EndToEndTest.Harness(stepDelayMillis = 400, workerSlots = 2)
+class ImagineEndToEndTest extends EndToEndTest {
     @Test
     void imagineIsDeferredShowsProgressAndPostsThePngWithEmbedAndButtons() throws Exception {
         FakeInteraction imagine = harness.imagine(guild.alice, guild.general, "prompt", "a lighthouse at dusk",
@@ -180,5 +159,45 @@ class ImagineEndToEndTest {
     private static List<String> fields(JsonNode embed) {
         return StreamSupport.stream(embed.path("fields").spliterator(), false)
                 .map(f -> f.path("name").asText() + "=" + f.path("value").asText()).toList();
+    }
+
+    @Test
+    void upscaleOverTheGuildsPixelLimitIsRefusedAndQueuesNothing() {
+        FakeMessage original = harness.awaitResult(harness.imagine(guild.alice, guild.general, "prompt", "a tiny robot"));
+        long jobId = harness.jobIdOf(original);
+        GenerationDefaultsStore defaults = new GenerationDefaultsStore(db.dataSource());
+        defaults.put(new GenerationDefaultsStore.GenerationDefaults(guild.id, 0, null, null, null, null, null, null, null,
+                2L * 64 * 64), Instant.now());
+        try {
+            long jobsBefore = harness.jobCount();
+            FakeInteraction press = harness.discord.clickButton(guild.alice, original, "job:" + jobId + ":upscale");
+            assertThat(harness.awaitEphemeral(press)).contains("Can't upscale")
+                    .contains("128x128 is over this server's limit of 8192 pixels");
+            assertThat(press.ackType()).isEqualTo(4);
+            assertThat(harness.jobCount()).isEqualTo(jobsBefore);
+        } finally {
+            defaults.put(GenerationDefaultsStore.GenerationDefaults.none(guild.id, 0), Instant.now());
+        }
+    }
+
+    @Test
+    void rerollAndVariationsRespectTheGuildsMaxStepsAndMaxImages() {
+        FakeMessage original = harness.awaitResult(harness.imagine(guild.alice, guild.general, "prompt", "two owls",
+                "count", 2, "steps", 4));
+        long jobId = harness.jobIdOf(original);
+        GuildSettingsStore settings = new GuildSettingsStore(db.sessionFactory());
+        long jobsBefore = harness.jobCount();
+        try {
+            settings.update(guild.id, Instant.now(), s -> s.setLimits(3, null, Instant.now()));
+            FakeInteraction reroll = harness.discord.clickButton(guild.alice, original, "job:" + jobId + ":reroll");
+            assertThat(harness.awaitEphemeral(reroll)).contains("4 steps is over this server's limit of 3 steps");
+
+            settings.update(guild.id, Instant.now(), s -> s.setLimits(null, 1, Instant.now()));
+            FakeInteraction variations = harness.discord.clickButton(guild.alice, original, "job:" + jobId + ":variations");
+            assertThat(harness.awaitEphemeral(variations)).contains("2 images is over this server's limit of 1 image");
+            assertThat(harness.jobCount()).isEqualTo(jobsBefore);
+        } finally {
+            settings.update(guild.id, Instant.now(), s -> s.setLimits(null, null, Instant.now()));
+        }
     }
 }

@@ -1,21 +1,16 @@
 package dev.sdbot.bot.e2e;
 
 import dev.sdbot.bot.fake.FakeDiscord;
-import dev.sdbot.bot.fake.FakeGuild;
 import dev.sdbot.bot.fake.FakeInteraction;
 import dev.sdbot.bot.fake.RecordedCall;
 import dev.sdbot.db.entity.FilterRule;
 import dev.sdbot.db.entity.QuotaScope;
 import dev.sdbot.db.store.FilterRuleStore;
 import dev.sdbot.db.store.GenerationDefaultsStore;
+import dev.sdbot.db.store.GuildSettingsStore;
 import dev.sdbot.db.store.QuotaRuleStore;
-import dev.sdbot.db.testing.EmbeddedPostgresExtension;
-import dev.sdbot.db.testing.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,24 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Every bad /imagine gets a specific ephemeral answer, no public message and no job row. */
-@ExtendWith(EmbeddedPostgresExtension.class)
-class ImagineErrorsTest {
-    private static BotHarness harness;
-    private static FakeGuild guild;
-    private static TestDatabase db;
-
-    @BeforeAll
-    static void start(TestDatabase database) throws Exception {
-        db = database;
-        harness = new BotHarness(db, Duration.ZERO, 1);
-        guild = harness.discord.guild();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        harness.close();
-    }
-
+class ImagineErrorsTest extends EndToEndTest {
     @AfterEach
     void nothingWasQueuedOrShown() {
         assertThat(harness.jobCount()).isZero();
@@ -125,5 +103,29 @@ class ImagineErrorsTest {
     void botMayNotPostInTheChannel() {
         assertThat(error(harness.imagine(guild.alice, guild.readOnly, "prompt", "x")))
                 .contains("I can't post images in").contains("Send Messages");
+    }
+
+    @Test
+    void stepsAndImagesOverTheGuildLimitsAreTrueEphemeralReplies() {
+        GuildSettingsStore settings = new GuildSettingsStore(db.sessionFactory());
+        settings.update(guild.id, Instant.now(), s -> s.setLimits(10, 2, Instant.now()));
+        try {
+            FakeInteraction steps = harness.imagine(guild.alice, guild.general, "prompt", "x", "steps", 20);
+            assertThat(error(steps)).contains("20 steps is over this server's limit of 10 steps");
+            assertThat(steps.ackType()).as("answered without a public placeholder").isEqualTo(4);
+            FakeInteraction count = harness.imagine(guild.alice, guild.general, "prompt", "x", "count", 3);
+            assertThat(error(count)).contains("3 images is over this server's limit of 2 images");
+            assertThat(count.ackType()).isEqualTo(4);
+        } finally {
+            settings.update(guild.id, Instant.now(), s -> s.setLimits(null, null, Instant.now()));
+        }
+    }
+
+    @Test
+    void errorsThatNeedTheDatabaseAreStillAnsweredWithoutAPublicPlaceholder() {
+        FakeInteraction unknown = harness.imagine(guild.alice, guild.general, "prompt", "x", "model", "nope");
+        assertThat(error(unknown)).contains("Unknown model `nope`");
+        assertThat(unknown.ackType()).isEqualTo(4);
+        assertThat(harness.discord.calls("POST", "webhooks/.*")).noneMatch(c -> c.path().contains(unknown.token()));
     }
 }

@@ -3,12 +3,7 @@ package dev.sdbot.bot.e2e;
 import dev.sdbot.bot.fake.FakeGuild;
 import dev.sdbot.bot.fake.FakeInteraction;
 import dev.sdbot.bot.fake.FakeMessage;
-import dev.sdbot.db.testing.EmbeddedPostgresExtension;
-import dev.sdbot.db.testing.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,25 +16,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** 200 /imagine from 50 members within 10 s: every one acknowledged within 3 s, every result posted once. */
-@ExtendWith(EmbeddedPostgresExtension.class)
-class ImagineLoadTest {
+@EndToEndTest.Harness(workerSlots = 4)
+class ImagineLoadTest extends EndToEndTest {
     private static final int REQUESTS = 200;
     private static final int MEMBERS = 50;
     private static final Duration SPREAD = Duration.ofSeconds(10);
-
-    private static BotHarness harness;
-    private static TestDatabase db;
-
-    @BeforeAll
-    static void start(TestDatabase database) throws Exception {
-        db = database;
-        harness = new BotHarness(db, Duration.ZERO, 4);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        harness.close();
-    }
 
     @Test
     void twoHundredRequestsFromFiftyMembersInTenSeconds() throws Exception {
