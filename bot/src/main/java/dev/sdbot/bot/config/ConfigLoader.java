@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import dev.sdbot.inference.pipeline.ModelDirectory;
+import dev.sdbot.scheduler.worker.TestPatternGenerator;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +58,6 @@ public final class ConfigLoader {
         d.put("databasePoolSize", 10);
         d.put("dataDir", "./data");
         d.put("modelsDir", "./models");
-        d.put("defaultModel", "test-pattern");
         d.put("generator", "auto");
         d.put("modelCacheGb", 8.0);
         d.put("testPatternStepMillis", 0);
@@ -102,6 +104,9 @@ public final class ConfigLoader {
                 values.put(key, value);
             }
         });
+        // unset: the first installed model, so a fresh install with weights needs no further setting
+        values.computeIfAbsent("defaultModel", k -> new ModelDirectory(Path.of(String.valueOf(values.get("modelsDir"))))
+                .models().keySet().stream().sorted().findFirst().orElse(TestPatternGenerator.MODEL));
         try {
             return yaml.convertValue(values, SdbotConfig.class);
         } catch (IllegalArgumentException e) {

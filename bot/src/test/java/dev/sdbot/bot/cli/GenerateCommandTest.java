@@ -1,6 +1,6 @@
 package dev.sdbot.bot.cli;
 
-import dev.sdbot.bot.BotFixtures;
+import dev.sdbot.inference.Fixtures;
 import dev.sdbot.inference.image.GenerationParameters;
 import dev.sdbot.inference.image.ImageCodec;
 import dev.sdbot.inference.image.RgbImage;
@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code sdbot generate} in-process on the mini-sd15 fixture: success and every kind of bad input. */
 class GenerateCommandTest {
-    private static final Path MODEL = BotFixtures.LDM.resolve("mini-sd15");
+    private static final Path MODEL = Fixtures.LDM.resolve("mini-sd15");
 
     @TempDir
     Path dir;
@@ -90,9 +90,9 @@ class GenerateCommandTest {
     void badInputsGiveOneErrorLineAndWriteNothing() throws IOException {
         Path out = dir.resolve("out");
         Path garbage = Files.write(dir.resolve("garbage.safetensors"), "this is not a checkpoint".getBytes());
-        byte[] full = Files.readAllBytes(BotFixtures.LDM.resolve("mini-sd15.safetensors"));
+        byte[] full = Files.readAllBytes(Fixtures.LDM.resolve("mini-sd15.safetensors"));
         Path truncated = Files.write(dir.resolve("truncated.safetensors"), java.util.Arrays.copyOf(full, full.length / 2));
-        Path lora = BotFixtures.LDM.resolve("mini-sd15-lora.safetensors");
+        Path lora = Fixtures.LDM.resolve("mini-sd15-lora.safetensors");
         Path text = Files.writeString(dir.resolve("notes.png"), "not an image");
         Path init = writePng("init.png", 64, 64);
         Path smallMask = writeMask("wide-mask.png", 64, 32);

@@ -1,6 +1,6 @@
 package dev.sdbot.bot.cli;
 
-import dev.sdbot.bot.BotFixtures;
+import dev.sdbot.inference.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +21,7 @@ class SelftestAndBenchCommandTest {
 
     @Test
     void selftestPrintsEveryCheckAndSkipsWhatTheFixtureLacks() {
-        CliRunner.Result r = cli().run("selftest", "--fixtures", BotFixtures.LDM.toString(), "--model", "mini-sd21v");
+        CliRunner.Result r = cli().run("selftest", "--fixtures", Fixtures.LDM.toString(), "--model", "mini-sd21v");
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).containsPattern("PASS  unet\\.out \\(folder\\)  rel=\\S+ tol=1e-04")
                 .contains("PASS  unet.out (single file)").contains("SKIP  inpaint9").contains("SKIP  lora")
@@ -30,8 +30,8 @@ class SelftestAndBenchCommandTest {
 
     @Test
     void selftestFailsWhenTheModelDoesNotMatchItsReference() throws IOException {
-        Files.createSymbolicLink(dir.resolve("wrong-reference"), BotFixtures.LDM.resolve("mini-sd21v-reference").toAbsolutePath());
-        Files.createSymbolicLink(dir.resolve("wrong"), BotFixtures.LDM.resolve("mini-sd15").toAbsolutePath());
+        Files.createSymbolicLink(dir.resolve("wrong-reference"), Fixtures.LDM.resolve("mini-sd21v-reference").toAbsolutePath());
+        Files.createSymbolicLink(dir.resolve("wrong"), Fixtures.LDM.resolve("mini-sd15").toAbsolutePath());
         CliRunner.Result r = cli().run("selftest", "--fixtures", dir.toString(), "--model", "wrong");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.out()).contains("FAIL  ").containsPattern("\\d+ passed, [1-9]\\d* failed");
@@ -54,7 +54,7 @@ class SelftestAndBenchCommandTest {
 
     @Test
     void leakCheckModeReportsResidentMemory() {
-        CliRunner.Result r = cli().run("bench", "--leak-check", "--model", BotFixtures.LDM.resolve("mini-sd15").toString(),
+        CliRunner.Result r = cli().run("bench", "--leak-check", "--model", Fixtures.LDM.resolve("mini-sd15").toString(),
                 "--generations", "10", "--width", "64", "--height", "64");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).containsPattern("10 generations \\(64x64, 2 steps\\) \\+ \\d+ failed bad requests: resident");

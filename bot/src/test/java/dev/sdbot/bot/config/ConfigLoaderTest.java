@@ -1,5 +1,6 @@
 package dev.sdbot.bot.config;
 
+import dev.sdbot.inference.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,5 +49,16 @@ class ConfigLoaderTest {
                 .hasMessageContaining("lease (2 s) must be longer than the heartbeat");
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("DATABASE_URL", "mysql://x"), dir.resolve("x")).database())
                 .hasMessageContaining("PostgreSQL JDBC URL");
+    }
+
+    @Test
+    void defaultModelIsTheFirstInstalledModelUnlessSet() throws Exception {
+        Path models = Files.createDirectories(dir.resolve("models"));
+        Path none = dir.resolve("missing.yaml");
+        assertThat(ConfigLoader.load(Map.of("SDBOT_MODELS", models.toString()), none).defaultModel()).isEqualTo("test-pattern");
+        Files.createSymbolicLink(models.resolve("mini-sd15"), Fixtures.LDM.resolve("mini-sd15").toAbsolutePath());
+        assertThat(ConfigLoader.load(Map.of("SDBOT_MODELS", models.toString()), none).defaultModel()).isEqualTo("mini-sd15");
+        assertThat(ConfigLoader.load(Map.of("SDBOT_MODELS", models.toString(), "SDBOT_DEFAULT_MODEL", "other"), none).defaultModel())
+                .isEqualTo("other");
     }
 }

@@ -1,6 +1,6 @@
 package dev.sdbot.bot.runtime;
 
-import dev.sdbot.bot.BotFixtures;
+import dev.sdbot.inference.Fixtures;
 import dev.sdbot.bot.config.ConfigLoader;
 import dev.sdbot.bot.config.SdbotConfig;
 import dev.sdbot.db.testing.EmbeddedPostgresExtension;
@@ -51,7 +51,7 @@ class DiffusionWorkerTest {
         try (ImageGenerator g = Generators.create(config(Map.of("SDBOT_MODELS", models.toString())))) {
             assertThat(g).isInstanceOf(TestPatternGenerator.class);
         }
-        Files.createSymbolicLink(models.resolve("mini-sd15"), BotFixtures.LDM.resolve("mini-sd15").toAbsolutePath());
+        Files.createSymbolicLink(models.resolve("mini-sd15"), Fixtures.LDM.resolve("mini-sd15").toAbsolutePath());
         try (ImageGenerator g = Generators.create(config(Map.of("SDBOT_MODELS", models.toString())))) {
             assertThat(g).isInstanceOf(DiffusionGenerator.class);
             assertThat(g.availableModels()).containsExactly("mini-sd15");
@@ -64,7 +64,7 @@ class DiffusionWorkerTest {
     @Test
     void aJobRunsEndToEndThroughTheEngine(TestDatabase db) throws Exception {
         db.update("TRUNCATE jobs, workers, usage_counters CASCADE");
-        Files.createSymbolicLink(models.resolve("mini-sd15"), BotFixtures.LDM.resolve("mini-sd15").toAbsolutePath());
+        Files.createSymbolicLink(models.resolve("mini-sd15"), Fixtures.LDM.resolve("mini-sd15").toAbsolutePath());
         ImageGenerator generator = Generators.create(config(Map.of("SDBOT_MODELS", models.toString(),
                 "SDBOT_GENERATOR", "diffusion", "SDBOT_MODEL_CACHE_GB", "0.5")));
         try (JobSystem system = new JobSystem(db)) {
