@@ -24,6 +24,9 @@ final class StartCommand implements Callable<Integer> {
     SdbotCommand root;
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+    @CommandLine.Option(names = "--no-worker",
+            description = "Run no local worker (the GPU workers are separate 'sdbot worker' processes).")
+    boolean noWorker;
 
     /** The long-running commands must not System.exit after picocli returns. */
     static boolean keepsRunning(String[] args) {
@@ -37,9 +40,12 @@ final class StartCommand implements Callable<Integer> {
         SdbotRuntime runtime = SdbotRuntime.open(root.config(), Clock.systemUTC());
         try {
             runtime.startScheduler();
-            runtime.startWorker(Generators.create(root.config()));
+            if (!noWorker) {
+                runtime.startWorker(Generators.create(root.config()));
+            }
             out.println(READY + ": database " + runtime.database().describe() + ", scheduler node "
-                    + runtime.scheduler().orElseThrow().quartzInstanceId() + ", worker " + runtime.worker().orElseThrow().id());
+                    + runtime.scheduler().orElseThrow().quartzInstanceId() + ", worker "
+                    + runtime.worker().map(w -> w.id()).orElse("none (--no-worker)"));
             startDiscord(runtime, out);
             out.flush();
         } catch (Exception | Error e) {
