@@ -110,7 +110,7 @@ final class DiffusersFolder implements ModelFiles {
     /** Stored names as they are; integer buffers (such as {@code position_ids}) are skipped, no model reads them. */
     private static TensorPlan identity(SafetensorsFile file) {
         TensorPlan plan = new TensorPlan();
-        file.keys().stream().filter(k -> file.info(k).dtype().startsWith("F") || file.info(k).dtype().equals("BF16"))
+        file.keys().stream().filter(k -> SafetensorsWeights.isFloat(file.info(k).dtype()))
                 .forEach(k -> plan.put(k, k));
         return plan;
     }
