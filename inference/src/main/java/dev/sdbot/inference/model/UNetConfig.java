@@ -122,13 +122,6 @@ public record UNetConfig(int inChannels, int outChannels, List<Integer> blockOut
                 2, List.of(5, 10, 20, 20), 1024, 32, 1e-5, true, 0, true, true, 1);
     }
 
-    /** The same UNet with another number of input channels (9 for inpainting). */
-    public UNetConfig withInChannels(int channels) {
-        return new UNetConfig(channels, outChannels, blockOutChannels, downBlockTypes, upBlockTypes, layersPerBlock,
-                attentionHeads, crossAttentionDim, normGroups, normEps, flipSinToCos, freqShift, useLinearProjection,
-                upcastAttention, transformerLayers);
-    }
-
     public int blockCount() {
         return blockOutChannels.size();
     }
