@@ -112,20 +112,21 @@ public final class JobService {
         if (r.model() == null || r.model().isBlank()) {
             throw new IllegalArgumentException("model must be named");
         }
-        if (r.steps() < 1 || r.steps() > 150) {
-            throw new IllegalArgumentException("steps must be between 1 and 150, got " + r.steps());
+        if (r.steps() < 1 || r.steps() > GenerationRequest.MAX_STEPS) {
+            throw new IllegalArgumentException("steps must be between 1 and " + GenerationRequest.MAX_STEPS + ", got " + r.steps());
         }
-        if (r.cfgScale() < 1 || r.cfgScale() > 30) {
+        if (r.cfgScale() < GenerationRequest.MIN_CFG || r.cfgScale() > GenerationRequest.MAX_CFG) {
             throw new IllegalArgumentException("CFG scale must be between 1 and 30, got " + r.cfgScale());
         }
         for (int size : new int[] {r.width(), r.height()}) {
-            if (size < 8 || size > 2048 || size % 8 != 0) {
-                throw new IllegalArgumentException("width and height must be multiples of 8 between 8 and 2048, got "
+            if (size < 8 || size > GenerationRequest.MAX_SIDE || size % 8 != 0) {
+                throw new IllegalArgumentException("width and height must be multiples of 8 between 8 and "
+                        + GenerationRequest.MAX_SIDE + ", got "
                         + r.width() + "x" + r.height());
             }
         }
-        if (r.count() < 1 || r.count() > 4) {
-            throw new IllegalArgumentException("images per request must be between 1 and 4, got " + r.count());
+        if (r.count() < 1 || r.count() > GenerationRequest.MAX_COUNT) {
+            throw new IllegalArgumentException("images per request must be between 1 and " + GenerationRequest.MAX_COUNT + ", got " + r.count());
         }
         if (r.strength() < 0 || r.strength() > 1) {
             throw new IllegalArgumentException("strength must be between 0 and 1, got " + r.strength());

@@ -16,6 +16,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -45,23 +46,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true,
             description = "Checkpoint: a .safetensors file, a diffusers folder, or a model name in SDBOT_MODELS.")
     String model;
-    @Option(names = "--prompt", required = true, description = "Prompt.")
-    String prompt;
-    @Option(names = "--negative", defaultValue = "", description = "Negative prompt.")
-    String negative;
-    @Option(names = "--sampler", defaultValue = "euler_a", description = "Sampler id (${DEFAULT-VALUE}): "
-            + "ddim, plms, euler, euler_a, lms, dpmpp_2m, dpmpp_2m_karras.")
-    String sampler;
-    @Option(names = "--steps", defaultValue = "20", description = "Denoising steps, 1-150 (${DEFAULT-VALUE}).")
-    int steps;
-    @Option(names = "--cfg", defaultValue = "7.0", description = "Guidance scale, 1-30 (${DEFAULT-VALUE}).")
-    double cfg;
-    @Option(names = "--seed", description = "Seed of the first image (random when omitted); image i uses seed + i.")
-    Long seed;
-    @Option(names = "--width", defaultValue = "512", description = "Width, a multiple of 8 (${DEFAULT-VALUE}).")
-    int width;
-    @Option(names = "--height", defaultValue = "512", description = "Height, a multiple of 8 (${DEFAULT-VALUE}).")
-    int height;
+    @Mixin
+    GenerationOptions options;
     @Option(names = "--init", description = "Init image (PNG/JPEG) for img2img.")
     Path init;
     @Option(names = "--strength", defaultValue = "0.75", description = "img2img strength (${DEFAULT-VALUE}).")
@@ -80,7 +66,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // Everything that can be checked without the model is checked first: a bad option costs nothing.
-        Sampler parsedSampler = Sampler.fromId(sampler);
+        Sampler parsedSampler = options.parsedSampler();
         Device parsedDevice = Devices.parse(device);
         Path checkpoint = resolveModel();
         byte[] initBytes = readImageFile("--init", init);
@@ -90,8 +76,8 @@ final class GenerateCommand implements Callable<Integer> {
         }
         checkOutputDirectory();
         String name = modelName(checkpoint);
-        GenerationRequest request = new GenerationRequest(prompt, negative, name, parsedSampler, steps, cfg, width,
-                height, seed, count, initBytes, strength, maskBytes, clipSkip);
+        GenerationRequest request = options.request(name, parsedSampler, count, initBytes, strength, maskBytes,
+                clipSkip);
         PrintWriter err = spec.commandLine().getErr();
         GenerationResult result;
         StepBar bar = new StepBar(err);

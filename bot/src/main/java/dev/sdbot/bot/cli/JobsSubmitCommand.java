@@ -8,6 +8,7 @@ import dev.sdbot.scheduler.JobSubmission;
 import dev.sdbot.scheduler.QuotaExceededException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -22,24 +23,10 @@ final class JobsSubmitCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--prompt", required = true, description = "Prompt.")
-    String prompt;
-    @Option(names = "--negative", defaultValue = "", description = "Negative prompt.")
-    String negative;
+    @Mixin
+    GenerationOptions options;
     @Option(names = "--model", description = "Model name (default: the configured default model).")
     String model;
-    @Option(names = "--sampler", defaultValue = "euler_a", description = "Sampler id (${DEFAULT-VALUE}).")
-    String sampler;
-    @Option(names = "--steps", defaultValue = "20", description = "Denoising steps (${DEFAULT-VALUE}).")
-    int steps;
-    @Option(names = "--cfg", defaultValue = "7.0", description = "Guidance scale (${DEFAULT-VALUE}).")
-    double cfg;
-    @Option(names = "--width", defaultValue = "512")
-    int width;
-    @Option(names = "--height", defaultValue = "512")
-    int height;
-    @Option(names = "--seed", description = "Seed (random when omitted).")
-    Long seed;
     @Option(names = "--images", defaultValue = "1", description = "Images per job (1-4).")
     int images;
     @Option(names = "--count", defaultValue = "1", description = "Number of jobs to queue (${DEFAULT-VALUE}).")
@@ -55,10 +42,10 @@ final class JobsSubmitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws QuotaExceededException {
-        Sampler parsedSampler = Sampler.fromId(sampler); // before touching the database: bad input changes nothing
+        Sampler parsedSampler = options.parsedSampler(); // before touching the database: bad input changes nothing
         try (SdbotRuntime runtime = jobs.openRuntime()) {
-            GenerationRequest request = new GenerationRequest(prompt, negative, model != null ? model : runtime.config().defaultModel(),
-                    parsedSampler, steps, cfg, width, height, seed, images, null, 0.75, null, 1);
+            GenerationRequest request = options.request(model != null ? model : runtime.config().defaultModel(),
+                    parsedSampler, images, null, 0.75, null, 1);
             List<Long> ids = runtime.jobs().submitCopies(
                     new JobSubmission(request, JobOrigin.cli(guild, user), roles, priority), count);
             PrintWriter out = spec.commandLine().getOut();

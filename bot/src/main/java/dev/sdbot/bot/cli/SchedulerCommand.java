@@ -5,8 +5,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-import java.io.PrintWriter;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 
 @Command(name = "scheduler", mixinStandardHelpOptions = true,
@@ -19,17 +17,8 @@ final class SchedulerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        SdbotRuntime runtime = SdbotRuntime.open(root.config(), Clock.systemUTC());
-        try {
-            runtime.startScheduler();
-        } catch (RuntimeException e) {
-            runtime.close();
-            throw e;
-        }
-        out.println("sdbot scheduler node " + runtime.scheduler().orElseThrow().quartzInstanceId() + " running on "
-                + runtime.database().describe());
-        out.flush();
-        return ServiceCommands.runUntilStopped(runtime, out);
+        return ServiceCommands.startAndRun(root, spec.commandLine().getOut(), SdbotRuntime::startScheduler,
+                runtime -> "sdbot scheduler node " + runtime.scheduler().orElseThrow().quartzInstanceId()
+                        + " running on " + runtime.database().describe());
     }
 }

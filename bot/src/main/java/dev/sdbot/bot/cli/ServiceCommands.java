@@ -3,11 +3,32 @@ package dev.sdbot.bot.cli;
 import dev.sdbot.bot.runtime.SdbotRuntime;
 
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /** Shared by the long-running commands: run until the process is asked to stop, then shut down cleanly. */
 final class ServiceCommands {
     private ServiceCommands() {
+    }
+
+    /**
+     * Opens a runtime, starts one role in it (the runtime is closed if that fails), prints the banner and runs
+     * until stopped.
+     */
+    static int startAndRun(SdbotCommand root, PrintWriter out, Consumer<SdbotRuntime> start,
+                           Function<SdbotRuntime, String> banner) {
+        SdbotRuntime runtime = SdbotRuntime.open(root.config(), Clock.systemUTC());
+        try {
+            start.accept(runtime);
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+        out.println(banner.apply(runtime));
+        out.flush();
+        return runUntilStopped(runtime, out);
     }
 
     static int runUntilStopped(SdbotRuntime runtime, PrintWriter out) {

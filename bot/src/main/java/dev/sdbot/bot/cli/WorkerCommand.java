@@ -6,8 +6,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-import java.io.PrintWriter;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 
 @Command(name = "worker", mixinStandardHelpOptions = true,
@@ -21,16 +19,9 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        SdbotRuntime runtime = SdbotRuntime.open(root.config(), Clock.systemUTC());
-        try {
-            runtime.startWorker(Generators.create(root.config()));
-        } catch (RuntimeException e) {
-            runtime.close();
-            throw e;
-        }
-        out.println("sdbot worker " + runtime.worker().orElseThrow().id() + " running on " + runtime.database().describe());
-        out.flush();
-        return ServiceCommands.runUntilStopped(runtime, out);
+        return ServiceCommands.startAndRun(root, spec.commandLine().getOut(),
+                runtime -> runtime.startWorker(Generators.create(root.config())),
+                runtime -> "sdbot worker " + runtime.worker().orElseThrow().id() + " running on "
+                        + runtime.database().describe());
     }
 }

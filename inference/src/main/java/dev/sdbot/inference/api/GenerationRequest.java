@@ -36,6 +36,12 @@ public record GenerationRequest(
         double strength,
         byte[] maskImage,
         int clipSkip) {
+    /** Bounds of a valid request, checked by the engine and by the job service before queueing. */
+    public static final int MAX_SIDE = 2048;
+    public static final int MAX_STEPS = 150;
+    public static final double MIN_CFG = 1;
+    public static final double MAX_CFG = 30;
+    public static final int MAX_COUNT = 4;
 
     public GenerationRequest {
         Objects.requireNonNull(prompt, "prompt");

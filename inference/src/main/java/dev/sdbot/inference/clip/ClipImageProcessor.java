@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 import dev.sdbot.inference.image.Resampler;
 import dev.sdbot.inference.image.RgbImage;
 import dev.sdbot.inference.weights.CheckpointException;
+import dev.sdbot.inference.weights.ConfigJson;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -47,47 +47,44 @@ public record ClipImageProcessor(int shortestEdge, int cropHeight, int cropWidth
      * extractors enable are supported; a config that disables one is rejected rather than misread.
      */
     public static ClipImageProcessor fromJson(Path file) {
-        String source = file.toString();
-        JsonObject o = ConfigJson.read(file);
+        ConfigJson c = ConfigJson.read(file);
+        String source = c.source();
         for (String step : new String[]{"do_resize", "do_center_crop", "do_rescale", "do_normalize"}) {
-            JsonElement e = o.get(step);
-            if (e != null && !e.getAsBoolean()) {
+            if (!c.getBoolean(step, true)) {
                 throw new CheckpointException(source + ": " + step + "=false is not supported");
             }
         }
-        int shortest = sizeValue(o.get("size"), "shortest_edge", 224, source);
-        int cropH = sizeValue(o.get("crop_size"), "height", 224, source);
-        int cropW = sizeValue(o.get("crop_size"), "width", 224, source);
+        int shortest = sizeValue(c, "size", "shortest_edge", 224);
+        int cropH = sizeValue(c, "crop_size", "height", 224);
+        int cropW = sizeValue(c, "crop_size", "width", 224);
         Resampler.Filter filter;
         try {
-            filter = Resampler.Filter.fromPillowId(ConfigJson.positiveInt(o, "resample", 3, source));
+            filter = Resampler.Filter.fromPillowId(c.positiveInt("resample", 3));
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(source + ": " + e.getMessage(), e);
         }
-        double rescale = ConfigJson.number(o, "rescale_factor", 1 / 255.0, source);
+        double rescale = c.getDouble("rescale_factor", 1 / 255.0);
         return new ClipImageProcessor(shortest, cropH, cropW, filter, rescale,
-                floats(o, "image_mean", CLIP_MEAN, source), floats(o, "image_std", CLIP_STD, source));
+                floats(c, "image_mean", CLIP_MEAN), floats(c, "image_std", CLIP_STD));
     }
 
     /** {@code size}/{@code crop_size} are either an int or an object ({@code shortest_edge}, {@code height}...). */
-    private static int sizeValue(JsonElement e, String key, int fallback, String source) {
-        if (e == null || e.isJsonNull()) {
-            return fallback;
+    private static int sizeValue(ConfigJson c, String name, String key, int fallback) {
+        JsonElement e = c.get(name);
+        if (e == null || e.isJsonPrimitive()) {
+            return c.getInt(name, fallback);
         }
-        if (e.isJsonPrimitive()) {
-            return e.getAsInt();
-        }
-        return ConfigJson.positiveInt(e.getAsJsonObject(), key, fallback, source);
+        return ConfigJson.of(e.getAsJsonObject(), c.source()).positiveInt(key, fallback);
     }
 
-    private static float[] floats(JsonObject o, String key, float[] fallback, String source) {
-        JsonElement e = o.get(key);
-        if (e == null || e.isJsonNull()) {
+    private static float[] floats(ConfigJson c, String key, float[] fallback) {
+        JsonElement e = c.get(key);
+        if (e == null) {
             return fallback;
         }
         JsonArray a = e.getAsJsonArray();
         if (a.size() != 3) {
-            throw new CheckpointException(source + ": " + key + " needs 3 values, got " + a.size());
+            throw new CheckpointException(c.source() + ": " + key + " needs 3 values, got " + a.size());
         }
         return new float[]{a.get(0).getAsFloat(), a.get(1).getAsFloat(), a.get(2).getAsFloat()};
     }

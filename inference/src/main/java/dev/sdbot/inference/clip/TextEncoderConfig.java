@@ -1,6 +1,7 @@
 package dev.sdbot.inference.clip;
 
-import com.google.gson.JsonObject;
+import dev.sdbot.inference.weights.CheckpointException;
+import dev.sdbot.inference.weights.ConfigJson;
 
 import java.nio.file.Path;
 
@@ -20,7 +21,7 @@ public record TextEncoderConfig(int vocabSize, int hiddenSize, int intermediateS
                                 int maxPositions, ClipActivation activation, float layerNormEps) {
 
     public TextEncoderConfig {
-        ConfigJson.checkHeads(hiddenSize, numHeads, "text encoder config");
+        checkHeads(hiddenSize, numHeads, "text encoder config");
     }
 
     /** SD 1.x's text encoder, OpenAI CLIP ViT-L/14: 768 wide, 12 layers, 12 heads, quick_gelu. */
@@ -30,22 +31,30 @@ public record TextEncoderConfig(int vocabSize, int hiddenSize, int intermediateS
 
     /** Reads {@code text_encoder/config.json} of a diffusers folder. */
     public static TextEncoderConfig fromJson(Path configJson) {
-        return fromJson(ConfigJson.read(configJson), configJson.toString());
+        return fromJson(ConfigJson.read(configJson));
     }
 
     public static TextEncoderConfig parse(String json) {
-        return fromJson(ConfigJson.parse(json, "text encoder config"), "text encoder config");
+        return fromJson(ConfigJson.parse(json, "text encoder config"));
     }
 
-    static TextEncoderConfig fromJson(JsonObject o, String source) {
+    private static TextEncoderConfig fromJson(ConfigJson c) {
         return new TextEncoderConfig(
-                ConfigJson.positiveInt(o, "vocab_size", 49408, source),
-                ConfigJson.positiveInt(o, "hidden_size", 512, source),
-                ConfigJson.positiveInt(o, "intermediate_size", 2048, source),
-                ConfigJson.positiveInt(o, "num_hidden_layers", 12, source),
-                ConfigJson.positiveInt(o, "num_attention_heads", 8, source),
-                ConfigJson.positiveInt(o, "max_position_embeddings", 77, source),
-                ClipActivation.fromConfig(ConfigJson.string(o, "hidden_act", "quick_gelu")),
-                (float) ConfigJson.number(o, "layer_norm_eps", 1e-5, source));
+                c.positiveInt("vocab_size", 49408),
+                c.positiveInt("hidden_size", 512),
+                c.positiveInt("intermediate_size", 2048),
+                c.positiveInt("num_hidden_layers", 12),
+                c.positiveInt("num_attention_heads", 8),
+                c.positiveInt("max_position_embeddings", 77),
+                ClipActivation.fromConfig(c.getString("hidden_act", "quick_gelu")),
+                (float) c.getDouble("layer_norm_eps", 1e-5));
+    }
+
+    /** Attention heads split the width evenly (shared with {@link VisionConfig}). */
+    static void checkHeads(int width, int heads, String source) {
+        if (width % heads != 0) {
+            throw new CheckpointException(source + ": hidden_size " + width + " is not divisible by "
+                    + heads + " attention heads");
+        }
     }
 }

@@ -1,7 +1,7 @@
 package dev.sdbot.inference.clip;
 
-import com.google.gson.JsonObject;
 import dev.sdbot.inference.weights.CheckpointException;
+import dev.sdbot.inference.weights.ConfigJson;
 
 /**
  * The shape of a CLIP vision tower (transformers' CLIPVisionConfig).
@@ -19,7 +19,7 @@ public record VisionConfig(int hiddenSize, int intermediateSize, int numLayers, 
                            int patchSize, ClipActivation activation, float layerNormEps) {
 
     public VisionConfig {
-        ConfigJson.checkHeads(hiddenSize, numHeads, "vision config");
+        TextEncoderConfig.checkHeads(hiddenSize, numHeads, "vision config");
         if (imageSize % patchSize != 0) {
             throw new CheckpointException("vision config: image_size " + imageSize
                     + " is not a multiple of patch_size " + patchSize);
@@ -32,15 +32,15 @@ public record VisionConfig(int hiddenSize, int intermediateSize, int numLayers, 
     }
 
     /** Parses a {@code vision_config} JSON object (as nested in the safety checker's config). */
-    public static VisionConfig fromJson(JsonObject o, String source) {
+    public static VisionConfig fromJson(ConfigJson c) {
         return new VisionConfig(
-                ConfigJson.positiveInt(o, "hidden_size", 768, source),
-                ConfigJson.positiveInt(o, "intermediate_size", 3072, source),
-                ConfigJson.positiveInt(o, "num_hidden_layers", 12, source),
-                ConfigJson.positiveInt(o, "num_attention_heads", 12, source),
-                ConfigJson.positiveInt(o, "image_size", 224, source),
-                ConfigJson.positiveInt(o, "patch_size", 32, source),
-                ClipActivation.fromConfig(ConfigJson.string(o, "hidden_act", "quick_gelu")),
-                (float) ConfigJson.number(o, "layer_norm_eps", 1e-5, source));
+                c.positiveInt("hidden_size", 768),
+                c.positiveInt("intermediate_size", 3072),
+                c.positiveInt("num_hidden_layers", 12),
+                c.positiveInt("num_attention_heads", 12),
+                c.positiveInt("image_size", 224),
+                c.positiveInt("patch_size", 32),
+                ClipActivation.fromConfig(c.getString("hidden_act", "quick_gelu")),
+                (float) c.getDouble("layer_norm_eps", 1e-5));
     }
 }

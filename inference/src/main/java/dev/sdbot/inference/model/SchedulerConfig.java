@@ -1,8 +1,7 @@
 package dev.sdbot.inference.model;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 import dev.sdbot.inference.weights.CheckpointException;
+import dev.sdbot.inference.weights.ConfigJson;
 
 /**
  * Noise schedule the model was trained with (diffusers' scheduler_config.json).
@@ -32,35 +31,22 @@ public record SchedulerConfig(
     }
 
     /** A scheduler_config.json; fields it leaves out take Stable Diffusion's values. */
-    public static SchedulerConfig fromJson(JsonObject c) {
+    public static SchedulerConfig fromJson(ConfigJson c) {
         SchedulerConfig sd = stableDiffusion(EPSILON);
-        try {
-            String prediction = string(c, "prediction_type", sd.predictionType());
-            if (!prediction.equals(EPSILON) && !prediction.equals(V_PREDICTION)) {
-                throw new CheckpointException("unsupported prediction_type '" + prediction + "'");
-            }
-            return new SchedulerConfig(
-                    present(c, "num_train_timesteps") ? c.get("num_train_timesteps").getAsInt() : sd.numTrainTimesteps(),
-                    string(c, "beta_schedule", sd.betaSchedule()),
-                    present(c, "beta_start") ? c.get("beta_start").getAsDouble() : sd.betaStart(),
-                    present(c, "beta_end") ? c.get("beta_end").getAsDouble() : sd.betaEnd(),
-                    prediction,
-                    present(c, "steps_offset") ? c.get("steps_offset").getAsInt() : sd.stepsOffset(),
-                    string(c, "timestep_spacing", null),
-                    present(c, "set_alpha_to_one") ? c.get("set_alpha_to_one").getAsBoolean() : sd.setAlphaToOne(),
-                    present(c, "clip_sample") ? c.get("clip_sample").getAsBoolean() : sd.clipSample(),
-                    present(c, "skip_prk_steps") ? c.get("skip_prk_steps").getAsBoolean() : sd.skipPrkSteps());
-        } catch (NumberFormatException | UnsupportedOperationException | IllegalStateException e) {
-            throw new CheckpointException("invalid scheduler config: " + e.getMessage(), e);
+        String prediction = c.getString("prediction_type", sd.predictionType());
+        if (!prediction.equals(EPSILON) && !prediction.equals(V_PREDICTION)) {
+            throw new CheckpointException("unsupported prediction_type '" + prediction + "'");
         }
-    }
-
-    private static boolean present(JsonObject c, String key) {
-        JsonElement e = c.get(key);
-        return e != null && !e.isJsonNull();
-    }
-
-    private static String string(JsonObject c, String key, String fallback) {
-        return present(c, key) ? c.get(key).getAsString() : fallback;
+        return new SchedulerConfig(
+                c.getInt("num_train_timesteps", sd.numTrainTimesteps()),
+                c.getString("beta_schedule", sd.betaSchedule()),
+                c.getDouble("beta_start", sd.betaStart()),
+                c.getDouble("beta_end", sd.betaEnd()),
+                prediction,
+                c.getInt("steps_offset", sd.stepsOffset()),
+                c.getString("timestep_spacing", null),
+                c.getBoolean("set_alpha_to_one", sd.setAlphaToOne()),
+                c.getBoolean("clip_sample", sd.clipSample()),
+                c.getBoolean("skip_prk_steps", sd.skipPrkSteps()));
     }
 }

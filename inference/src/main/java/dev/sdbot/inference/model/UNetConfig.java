@@ -1,6 +1,7 @@
 package dev.sdbot.inference.model;
 
 import dev.sdbot.inference.weights.CheckpointException;
+import dev.sdbot.inference.weights.ConfigJson;
 
 import java.nio.file.Path;
 import java.util.Collections;
@@ -119,13 +120,6 @@ public record UNetConfig(int inChannels, int outChannels, List<Integer> blockOut
                 List.of(CROSS_ATTN_DOWN, CROSS_ATTN_DOWN, CROSS_ATTN_DOWN, DOWN),
                 List.of(UP, CROSS_ATTN_UP, CROSS_ATTN_UP, CROSS_ATTN_UP),
                 2, List.of(5, 10, 20, 20), 1024, 32, 1e-5, true, 0, true, true, 1);
-    }
-
-    /** The same UNet with another number of input channels (9 for inpainting). */
-    public UNetConfig withInChannels(int channels) {
-        return new UNetConfig(channels, outChannels, blockOutChannels, downBlockTypes, upBlockTypes, layersPerBlock,
-                attentionHeads, crossAttentionDim, normGroups, normEps, flipSinToCos, freqShift, useLinearProjection,
-                upcastAttention, transformerLayers);
     }
 
     public int blockCount() {

@@ -1,6 +1,7 @@
 package dev.sdbot.inference.model;
 
 import dev.sdbot.inference.weights.CheckpointException;
+import dev.sdbot.inference.weights.ConfigJson;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -5,13 +5,11 @@ import dev.sdbot.inference.api.InvalidRequestException;
 
 import java.util.Set;
 
-/** The checks a request must pass before any model is loaded; each failure says what to change. */
+/**
+ * The checks a request must pass before any model is loaded; each failure says what to change. The bounds are
+ * {@link GenerationRequest}'s, shared with the job service's checks before queueing.
+ */
 final class RequestValidator {
-    static final int MAX_SIDE = 2048;
-    static final int MAX_STEPS = 150;
-    static final double MIN_CFG = 1;
-    static final double MAX_CFG = 30;
-    static final int MAX_COUNT = 4;
 
     private RequestValidator() {
     }
@@ -19,14 +17,14 @@ final class RequestValidator {
     static void validate(GenerationRequest r, Set<String> models) throws InvalidRequestException {
         checkSide("width", r.width());
         checkSide("height", r.height());
-        if (r.steps() < 1 || r.steps() > MAX_STEPS) {
-            throw new InvalidRequestException("steps must be between 1 and " + MAX_STEPS + ", got " + r.steps());
+        if (r.steps() < 1 || r.steps() > GenerationRequest.MAX_STEPS) {
+            throw new InvalidRequestException("steps must be between 1 and " + GenerationRequest.MAX_STEPS + ", got " + r.steps());
         }
-        if (!(r.cfgScale() >= MIN_CFG && r.cfgScale() <= MAX_CFG)) {
+        if (!(r.cfgScale() >= GenerationRequest.MIN_CFG && r.cfgScale() <= GenerationRequest.MAX_CFG)) {
             throw new InvalidRequestException("cfg scale must be between 1 and 30, got " + r.cfgScale());
         }
-        if (r.count() < 1 || r.count() > MAX_COUNT) {
-            throw new InvalidRequestException("count must be between 1 and " + MAX_COUNT + ", got " + r.count());
+        if (r.count() < 1 || r.count() > GenerationRequest.MAX_COUNT) {
+            throw new InvalidRequestException("count must be between 1 and " + GenerationRequest.MAX_COUNT + ", got " + r.count());
         }
         if (r.clipSkip() < 1) {
             throw new InvalidRequestException("clip skip must be at least 1, got " + r.clipSkip());
@@ -49,8 +47,8 @@ final class RequestValidator {
     }
 
     private static void checkSide(String name, int value) throws InvalidRequestException {
-        if (value <= 0 || value % 8 != 0 || value > MAX_SIDE) {
-            throw new InvalidRequestException(name + " must be a multiple of 8 between 8 and " + MAX_SIDE
+        if (value <= 0 || value % 8 != 0 || value > GenerationRequest.MAX_SIDE) {
+            throw new InvalidRequestException(name + " must be a multiple of 8 between 8 and " + GenerationRequest.MAX_SIDE
                     + ", got " + value);
         }
     }

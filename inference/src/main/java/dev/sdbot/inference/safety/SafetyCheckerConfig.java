@@ -1,10 +1,9 @@
 package dev.sdbot.inference.safety;
 
 import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import dev.sdbot.inference.clip.ConfigJson;
 import dev.sdbot.inference.clip.VisionConfig;
 import dev.sdbot.inference.weights.CheckpointException;
+import dev.sdbot.inference.weights.ConfigJson;
 
 import java.nio.file.Path;
 
@@ -15,13 +14,12 @@ import java.nio.file.Path;
 public record SafetyCheckerConfig(VisionConfig vision, int projectionDim) {
 
     public static SafetyCheckerConfig fromJson(Path file) {
-        String source = file.toString();
-        JsonObject o = ConfigJson.read(file);
-        JsonElement vision = o.get("vision_config");
+        ConfigJson c = ConfigJson.read(file);
+        JsonElement vision = c.get("vision_config");
         if (vision == null || !vision.isJsonObject()) {
-            throw new CheckpointException(source + " has no vision_config: not a safety checker config");
+            throw new CheckpointException(c.source() + " has no vision_config: not a safety checker config");
         }
-        return new SafetyCheckerConfig(VisionConfig.fromJson(vision.getAsJsonObject(), source),
-                ConfigJson.positiveInt(o, "projection_dim", 512, source));
+        return new SafetyCheckerConfig(VisionConfig.fromJson(ConfigJson.of(vision.getAsJsonObject(), c.source())),
+                c.positiveInt("projection_dim", 512));
     }
 }

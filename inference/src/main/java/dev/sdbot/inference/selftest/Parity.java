@@ -3,14 +3,11 @@ package dev.sdbot.inference.selftest;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import dev.sdbot.inference.nn.Weights;
 import dev.sdbot.inference.weights.SafetensorsFile;
 
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 
-/** Helpers shared by the parity checks: reference tensors, diffusers-folder weights, relative error. */
+/** Helpers shared by the parity checks: reference tensors, relative error. */
 public final class Parity {
     private Parity() {
     }
@@ -25,17 +22,6 @@ public final class Parity {
         double diff = a.sub(b).square().sum().getDouble();
         double norm = b.square().sum().getDouble();
         return Math.sqrt(diff / norm);
-    }
-
-    /** Loads every tensor of a safetensors file (diffusers naming) as fp32 into {@code manager}. */
-    public static Weights loadWeights(Path file, NDManager manager) {
-        try (SafetensorsFile f = SafetensorsFile.open(file)) {
-            Map<String, NDArray> tensors = new HashMap<>();
-            for (String key : f.keys()) {
-                tensors.put(key, f.load(key, manager, DataType.FLOAT32));
-            }
-            return new Weights(tensors, file.toString());
-        }
     }
 
     /** Loads one reference tensor in its stored dtype. */

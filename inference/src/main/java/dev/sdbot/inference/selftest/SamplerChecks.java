@@ -13,6 +13,7 @@ import dev.sdbot.inference.sampling.NoiseSchedule;
 import dev.sdbot.inference.sampling.NoiseSource;
 import dev.sdbot.inference.sampling.QueuedNoise;
 import dev.sdbot.inference.sampling.Samplers;
+import dev.sdbot.inference.weights.ConfigJson;
 import dev.sdbot.inference.weights.SafetensorsFile;
 
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ public final class SamplerChecks {
                 }
             }
             String anyConfig = configs.keySet().iterator().next();
-            float[] alphas = NoiseSchedule.of(SchedulerConfig.fromJson(configs.getAsJsonObject(anyConfig))).alphasCumprod();
+            float[] alphas = NoiseSchedule.of(SchedulerConfig.fromJson(ConfigJson.of(configs.getAsJsonObject(anyConfig), "sched.configs." + anyConfig))).alphasCumprod();
             results.add(CheckResult.of("sched.alphas_cumprod",
                     relError(toDouble(alphas), ref.load("sched.alphas_cumprod", manager).toDoubleArray()), TOLERANCE));
             for (String c : cases) {
@@ -64,7 +65,7 @@ public final class SamplerChecks {
                                                JsonObject config) {
         String prefix = "sched." + name + "." + steps;
         List<CheckResult> results = new ArrayList<>();
-        DiffusionSampler sampler = Samplers.create(samplerFor(name), SchedulerConfig.fromJson(config), steps);
+        DiffusionSampler sampler = Samplers.create(samplerFor(name), SchedulerConfig.fromJson(ConfigJson.of(config, "sched.configs." + name)), steps);
 
         double[] expectedT = ref.load(prefix + ".timesteps", manager).toDoubleArray();
         results.add(timestepCheck(prefix + ".timesteps", sampler.timesteps(), expectedT));

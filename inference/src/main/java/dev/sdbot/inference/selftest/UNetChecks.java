@@ -2,9 +2,11 @@ package dev.sdbot.inference.selftest;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import dev.sdbot.inference.nn.Weights;
 import dev.sdbot.inference.model.UNetConfig;
 import dev.sdbot.inference.unet.UNet;
+import dev.sdbot.inference.weights.SafetensorsWeights;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -32,7 +34,8 @@ public final class UNetChecks {
      *                  {@code unet.out}
      */
     public static CheckResult unet(String name, Path modelDir, Path reference) {
-        return unet(name, m -> Parity.loadWeights(modelDir.resolve("unet/diffusion_pytorch_model.safetensors"), m),
+        return unet(name, m -> SafetensorsWeights.loadAll(modelDir.resolve("unet/diffusion_pytorch_model.safetensors"), m,
+                        DataType.FLOAT32),
                 UNetConfig.fromJson(modelDir.resolve("unet/config.json")), reference);
     }
 

@@ -7,6 +7,7 @@ import dev.sdbot.inference.nn.Weights;
 import dev.sdbot.inference.model.VaeConfig;
 import dev.sdbot.inference.vae.LatentDistribution;
 import dev.sdbot.inference.vae.Vae;
+import dev.sdbot.inference.weights.SafetensorsWeights;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +31,8 @@ public final class VaeChecks {
      *                  {@code vae.decode.in}, {@code vae.decode.out}
      */
     public static List<CheckResult> vae(String name, Path modelDir, Path reference) {
-        return vae(name, m -> Parity.loadWeights(modelDir.resolve("vae/diffusion_pytorch_model.safetensors"), m),
+        return vae(name, m -> SafetensorsWeights.loadAll(modelDir.resolve("vae/diffusion_pytorch_model.safetensors"), m,
+                        DataType.FLOAT32),
                 VaeConfig.fromJson(modelDir.resolve("vae/config.json")), reference);
     }
 

@@ -2,8 +2,6 @@ package dev.sdbot.inference.weights;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import dev.sdbot.inference.clip.ClipActivation;
 import dev.sdbot.inference.clip.TextEncoderConfig;
 import dev.sdbot.inference.model.ModelDescription;
@@ -15,8 +13,6 @@ import dev.sdbot.inference.nn.Weights;
 import dev.sdbot.inference.text.ClipTokenizer;
 import dev.sdbot.inference.text.TokenizerException;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -53,7 +49,7 @@ final class DiffusersFolder implements ModelFiles {
                 VaeConfig.fromJson(existing(dir, "vae/config.json")),
                 text,
                 SchedulerConfig.fromJson(Files.isRegularFile(schedulerConfig)
-                        ? config(dir, "scheduler/scheduler_config.json") : new JsonObject()));
+                        ? ConfigJson.read(schedulerConfig) : ConfigJson.of(new JsonObject(), schedulerConfig.toString())));
         return new DiffusersFolder(dir, tokenizer, description);
     }
 
@@ -114,7 +110,7 @@ final class DiffusersFolder implements ModelFiles {
     /** Stored names as they are; integer buffers (such as {@code position_ids}) are skipped, no model reads them. */
     private static TensorPlan identity(SafetensorsFile file) {
         TensorPlan plan = new TensorPlan();
-        file.keys().stream().filter(k -> file.info(k).dtype().startsWith("F") || file.info(k).dtype().equals("BF16"))
+        file.keys().stream().filter(k -> SafetensorsWeights.isFloat(file.info(k).dtype()))
                 .forEach(k -> plan.put(k, k));
         return plan;
     }
@@ -140,16 +136,5 @@ final class DiffusersFolder implements ModelFiles {
             throw new CheckpointException("diffusers folder " + dir + " lacks " + relative);
         }
         return file;
-    }
-
-    private static JsonObject config(Path dir, String relative) {
-        Path file = dir.resolve(relative);
-        try {
-            return JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
-        } catch (IOException e) {
-            throw new CheckpointException("cannot read " + file + ": " + e.getMessage(), e);
-        } catch (JsonParseException | IllegalStateException e) {
-            throw new CheckpointException("corrupt config " + file + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -64,7 +64,7 @@ final class InferredConfigs {
                 UNetConfig.parse(unetConfig.toString()),
                 VaeConfig.parse(vaeConfig.toString()),
                 TextEncoderConfig.parse(textConfig.toString()),
-                SchedulerConfig.fromJson(scheduler));
+                SchedulerConfig.fromJson(ConfigJson.of(scheduler, "scheduler config")));
     }
 
     private static JsonObject schedulerConfig(ModelFamily family) {

@@ -49,14 +49,6 @@ public final class SafetensorsFile implements AutoCloseable {
         public long byteLength() {
             return end - begin;
         }
-
-        public long elementCount() {
-            long n = 1;
-            for (long d : shape) {
-                n *= d;
-            }
-            return n;
-        }
     }
 
     private SafetensorsFile(Path path, FileChannel channel, long dataStart, Map<String, TensorInfo> tensors,

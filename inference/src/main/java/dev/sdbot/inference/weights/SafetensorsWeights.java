@@ -22,12 +22,16 @@ public final class SafetensorsWeights {
         Map<String, NDArray> tensors = new HashMap<>();
         try (SafetensorsFile st = SafetensorsFile.open(file)) {
             for (String key : st.keys()) {
-                String stored = st.info(key).dtype();
-                if (stored.startsWith("F") || stored.equals("BF16")) {
+                if (isFloat(st.info(key).dtype())) {
                     tensors.put(key, st.load(key, manager, dtype));
                 }
             }
         }
         return new Weights(tensors, file.toString());
+    }
+
+    /** Whether a safetensors dtype name (F32, F16, BF16, I64...) is a floating-point one, i.e. model weights. */
+    static boolean isFloat(String dtype) {
+        return dtype.startsWith("F") || dtype.equals("BF16");
     }
 }

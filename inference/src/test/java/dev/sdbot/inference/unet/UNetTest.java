@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.sdbot.inference.Fixtures;
 import dev.sdbot.inference.model.UNetConfig;
 import dev.sdbot.inference.selftest.Parity;
+import dev.sdbot.inference.weights.SafetensorsWeights;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class UNetTest {
 
     private static UNet loadUNet(String model, NDManager manager) {
         Path dir = Fixtures.LDM.resolve(model).resolve("unet");
-        return UNet.load(Parity.loadWeights(dir.resolve("diffusion_pytorch_model.safetensors"), manager),
+        return UNet.load(SafetensorsWeights.loadAll(dir.resolve("diffusion_pytorch_model.safetensors"), manager, DataType.FLOAT32),
                 UNetConfig.fromJson(dir.resolve("config.json")));
     }
 

@@ -2,10 +2,11 @@ package dev.sdbot.inference.vae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.sdbot.inference.Fixtures;
 import dev.sdbot.inference.model.VaeConfig;
-import dev.sdbot.inference.selftest.Parity;
+import dev.sdbot.inference.weights.SafetensorsWeights;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class VaeTest {
     static void load() {
         modelManager = NDManager.newBaseManager();
         Path dir = Fixtures.LDM.resolve("mini-sd15/vae");
-        vae = Vae.load(Parity.loadWeights(dir.resolve("diffusion_pytorch_model.safetensors"), modelManager),
+        vae = Vae.load(SafetensorsWeights.loadAll(dir.resolve("diffusion_pytorch_model.safetensors"), modelManager, DataType.FLOAT32),
                 VaeConfig.fromJson(dir.resolve("config.json")));
     }
 
