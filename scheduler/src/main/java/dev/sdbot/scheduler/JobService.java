@@ -115,7 +115,7 @@ public final class JobService {
         if (r.steps() < 1 || r.steps() > GenerationRequest.MAX_STEPS) {
             throw new IllegalArgumentException("steps must be between 1 and " + GenerationRequest.MAX_STEPS + ", got " + r.steps());
         }
-        if (r.cfgScale() < GenerationRequest.MIN_CFG || r.cfgScale() > GenerationRequest.MAX_CFG) {
+        if (!(r.cfgScale() >= GenerationRequest.MIN_CFG && r.cfgScale() <= GenerationRequest.MAX_CFG)) { // NaN fails too
             throw new IllegalArgumentException("CFG scale must be between 1 and 30, got " + r.cfgScale());
         }
         for (int size : new int[] {r.width(), r.height()}) {

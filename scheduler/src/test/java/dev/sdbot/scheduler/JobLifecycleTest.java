@@ -98,11 +98,13 @@ class JobLifecycleTest {
         GenerationRequest badSize = new GenerationRequest("x", "", ok.model(), ok.sampler(), 4, 7, 63, 64, null, 1, null, 0.75, null, 1);
         GenerationRequest badSteps = new GenerationRequest("x", "", ok.model(), ok.sampler(), 0, 7, 64, 64, null, 1, null, 0.75, null, 1);
         GenerationRequest blank = new GenerationRequest("  ", "", ok.model(), ok.sampler(), 4, 7, 64, 64, null, 1, null, 0.75, null, 1);
+        GenerationRequest nanCfg = new GenerationRequest("x", "", ok.model(), ok.sampler(), 4, Double.NaN, 64, 64, null, 1, null, 0.75, null, 1);
         JobOrigin origin = JobOrigin.cli(0, 1);
 
         assertThatThrownBy(() -> jobs.submit(new JobSubmission(badSize, origin))).hasMessageContaining("multiples of 8").hasMessageContaining("63x64");
         assertThatThrownBy(() -> jobs.submit(new JobSubmission(badSteps, origin))).hasMessageContaining("steps must be between 1 and 150, got 0");
         assertThatThrownBy(() -> jobs.submit(new JobSubmission(blank, origin))).hasMessageContaining("prompt must not be empty");
+        assertThatThrownBy(() -> jobs.submit(new JobSubmission(nanCfg, origin))).hasMessageContaining("CFG scale must be between 1 and 30");
         assertThatThrownBy(() -> jobs.submitCopies(new JobSubmission(ok, origin), 0)).hasMessageContaining("between 1 and 10000");
         assertThat(db.queryLong("SELECT count(*) FROM jobs")).isZero();
     }
