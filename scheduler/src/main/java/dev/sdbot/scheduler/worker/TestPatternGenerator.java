@@ -11,6 +11,9 @@ import dev.sdbot.inference.api.Progress;
 import dev.sdbot.inference.api.ProgressListener;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -83,17 +86,24 @@ public final class TestPatternGenerator implements ImageGenerator {
         int h = request.height();
         BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         int a = (int) (seed * 0x9E3779B1L) | 1;
+        int[] pixels = new int[w * h];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 int rgb = ((x * 255 / w) << 16) | ((y * 255 / h) << 8) | ((x ^ y ^ a ^ promptHash) & 0xFF);
-                image.setRGB(x, y, (x / 8 + y / 8) % 2 == 0 ? rgb : rgb ^ (promptHash & 0x3F3F3F));
+                pixels[y * w + x] = (x / 8 + y / 8) % 2 == 0 ? rgb : rgb ^ (promptHash & 0x3F3F3F);
             }
         }
+        image.setRGB(0, 0, w, h, pixels, 0, w);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
+        // An in-memory stream: ImageIO.write(image, "png", out) would go through a temporary file per image.
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.write(image);
         } catch (IOException e) {
             throw new GenerationException("could not encode the test pattern", e);
+        } finally {
+            writer.dispose();
         }
         String parameters = request.prompt() + "\nNegative prompt: " + request.negativePrompt() + "\nSteps: " + request.steps()
                 + ", Sampler: " + request.sampler().displayName() + ", CFG scale: " + request.cfgScale() + ", Seed: " + seed
