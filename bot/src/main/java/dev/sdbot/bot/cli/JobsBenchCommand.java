@@ -111,6 +111,14 @@ final class JobsBenchCommand implements Callable<Integer> {
             out.printf("dispatch p99    %.1f ms%n", latency[1]);
             if (System.getProperty("sdbot.pg.preload") != null) { // diagnostics: -Dsdbot.pg.preload=pg_stat_statements
                 try (Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement();
+                     ResultSet r2 = st.executeQuery("SELECT round(avg(extract(epoch FROM started_at - assigned_at)) * 1000, 1),"
+                             + " round(avg(extract(epoch FROM finished_at - started_at)) * 1000, 1),"
+                             + " round((sum(extract(epoch FROM finished_at - assigned_at)) / extract(epoch FROM max(finished_at) - min(assigned_at)))::numeric, 1)"
+                             + " FROM jobs WHERE id <= " + jobs)) {
+                    r2.next();
+                    out.printf("burst: assigned->running %s ms, running->succeeded %s ms, mean slots in use %s%n", r2.getString(1), r2.getString(2), r2.getString(3));
+                }
+                try (Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement();
                      ResultSet rs = st.executeQuery("SELECT calls, round(total_exec_time::numeric,1), round(mean_exec_time::numeric,3), left(regexp_replace(query,'\\s+',' ','g'),110) FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25")) {
                     while (rs.next()) out.printf("%8d %9s ms %8s %s%n", rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4));
                 }
