@@ -54,6 +54,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setDataDirectory(pgDataDir)
                     .setCleanDataDirectory(false) // the queue must survive restarts
                     .setServerConfig("max_connections", "300");
+            if (System.getProperty("sdbot.pg.preload") != null) { // diagnostics: -Dsdbot.pg.preload=pg_stat_statements
+                builder.setServerConfig("shared_preload_libraries", System.getProperty("sdbot.pg.preload"));
+            }
             if (port > 0) {
                 builder.setPort(port);
             }

@@ -64,22 +64,37 @@ public final class JobService {
         GenerationRequest request = submission.request();
         long guild = submission.origin().guildId();
         long user = submission.origin().userId();
+        if (copies == 1) {
+            // The common case, a member no quota rule applies to: one statement that inserts only when no rule
+            // of the guild could apply (no lock needed, there is nothing to count against). Otherwise the
+            // locked, counted path below.
+            long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong(1L << 32);
+            Long id = Sql.withConnection(dataSource, "submit job", c -> jobs.insertUnlessQuotaRule(c, submission, seed,
+                    settings.maxAttempts(), clock.instant()));
+            if (id != null) {
+                return List.of(id);
+            }
+        }
         try {
             return Sql.inTransaction(dataSource, "submit job", c -> {
-                // Serialises submits of one member so two concurrent ones cannot both squeeze under the limit.
-                try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
-                    ps.setInt(1, Long.hashCode(guild));
-                    ps.setInt(2, Long.hashCode(user));
-                    ps.execute();
-                }
                 QuotaStatus status = quotas.status(c, guild, user, submission.roleIds());
+                if (!status.unlimited()) {
+                    // Serialises submits of one member so two concurrent ones cannot both squeeze under the limit;
+                    // the usage is counted again under the lock.
+                    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
+                        ps.setInt(1, Long.hashCode(guild));
+                        ps.setInt(2, Long.hashCode(user));
+                        ps.execute();
+                    }
+                    status = quotas.status(c, guild, user, submission.roleIds());
+                }
                 try {
                     quotas.check(status, request.count() * copies);
                 } catch (QuotaExceededException e) {
                     throw new QuotaRejection(e);
                 }
                 List<Long> ids = new ArrayList<>(copies);
-                                for (int i = 0; i < copies; i++) {
+                for (int i = 0; i < copies; i++) {
                     // seeds need not be secret; copies of a request with a seed get consecutive seeds
                     long seed = request.seed() != null ? request.seed() + (long) i * request.count()
                             : ThreadLocalRandom.current().nextLong(1L << 32);

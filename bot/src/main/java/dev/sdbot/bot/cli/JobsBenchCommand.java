@@ -7,7 +7,6 @@ import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.scheduler.JobEvents;
 import dev.sdbot.scheduler.JobOrigin;
 import dev.sdbot.scheduler.JobService;
-import dev.sdbot.scheduler.JobState;
 import dev.sdbot.scheduler.JobSubmission;
 import dev.sdbot.scheduler.SchedulerNode;
 import dev.sdbot.scheduler.SchedulerSettings;
@@ -76,6 +75,11 @@ final class JobsBenchCommand implements Callable<Integer> {
             open.push(db);
             SchedulerSettings settings = SchedulerSettings.defaults().withLease(Duration.ofSeconds(30)).withDispatchInterval(Duration.ofMillis(500));
             JobService service = new JobService(db.dataSource(), settings, Clock.systemUTC());
+            if (System.getProperty("sdbot.pg.preload") != null) { // diagnostics: -Dsdbot.pg.preload=pg_stat_statements
+                try (Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
+                    st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+                }
+            }
             for (int i = 0; i < nodes; i++) {
                 HikariDataSource pool = pool(db, 4);
                 open.push(new SchedulerNode(pool, settings, Clock.systemUTC(), events(pool, "node" + i)).start());
@@ -95,16 +99,30 @@ final class JobsBenchCommand implements Callable<Integer> {
             submitBurst(service);
             out.printf("submitted       %d jobs in %.2f s%n", jobs, (System.nanoTime() - burstStart) / 1e9);
             out.flush();
-            awaitSucceeded(service, jobs);
+            awaitSucceeded(db, jobs);
             double seconds = (System.nanoTime() - burstStart) / 1e9;
             out.printf("throughput      %.0f jobs/s (%d jobs from %d users, submit -> SUCCEEDED in %.2f s)%n", jobs / seconds, jobs, users, seconds);
             out.flush();
 
             long firstPaced = submitPaced(service);
-            awaitSucceeded(service, jobs + latencyJobs);
+            awaitSucceeded(db, jobs + latencyJobs);
             double[] latency = dispatchLatencyMillis(db, firstPaced);
             out.printf("dispatch p50    %.1f ms (QUEUED -> RUNNING, %d jobs at %d/s)%n", latency[0], latencyJobs, rate);
             out.printf("dispatch p99    %.1f ms%n", latency[1]);
+            if (System.getProperty("sdbot.pg.preload") != null) { // diagnostics: -Dsdbot.pg.preload=pg_stat_statements
+                try (Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement();
+                     ResultSet r2 = st.executeQuery("SELECT round(avg(extract(epoch FROM started_at - assigned_at)) * 1000, 1),"
+                             + " round(avg(extract(epoch FROM finished_at - started_at)) * 1000, 1),"
+                             + " round((sum(extract(epoch FROM finished_at - assigned_at)) / extract(epoch FROM max(finished_at) - min(assigned_at)))::numeric, 1)"
+                             + " FROM jobs WHERE id <= " + jobs)) {
+                    r2.next();
+                    out.printf("burst: assigned->running %s ms, running->succeeded %s ms, mean slots in use %s%n", r2.getString(1), r2.getString(2), r2.getString(3));
+                }
+                try (Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT calls, round(total_exec_time::numeric,1), round(mean_exec_time::numeric,3), left(regexp_replace(query,'\\s+',' ','g'),110) FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25")) {
+                    while (rs.next()) out.printf("%8d %9s ms %8s %s%n", rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4));
+                }
+            }
             out.flush();
             return 0;
         } finally {
@@ -169,13 +187,23 @@ final class JobsBenchCommand implements Callable<Integer> {
         return first;
     }
 
-    private static void awaitSucceeded(JobService service, long expected) throws InterruptedException {
+    /** Polls one cheap count (the bench should not load the database it measures with JobService.stats()). */
+    private static void awaitSucceeded(Database db, long expected) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (service.stats().countsByState().get(JobState.SUCCEEDED) < expected) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("jobs did not finish within 5 minutes: " + service.stats().countsByState());
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM jobs WHERE state = 'SUCCEEDED'")) {
+            while (true) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) >= expected) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("jobs did not finish within 5 minutes");
+                }
+                Thread.sleep(20);
             }
-            Thread.sleep(50);
         }
     }
 

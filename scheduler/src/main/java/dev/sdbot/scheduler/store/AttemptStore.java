@@ -1,5 +1,6 @@
 package dev.sdbot.scheduler.store;
 
+import dev.sdbot.inference.api.GeneratedImage;
 import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.scheduler.JobState;
 
@@ -18,49 +19,40 @@ import java.util.List;
  */
 public final class AttemptStore {
     private final DataSource dataSource;
-    private final ResultStore results;
     private final UsageStore usage;
     private final WorkerStore workers;
 
     public AttemptStore(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.results = new ResultStore(dataSource);
         this.usage = new UsageStore(dataSource);
         this.workers = new WorkerStore(dataSource);
     }
 
-    /** ASSIGNED → RUNNING for up to {@code limit} of the worker's assigned jobs, oldest assignment first. */
+    /**
+     * ASSIGNED → RUNNING for up to {@code limit} of the worker's assigned jobs, oldest assignment first, in one
+     * statement (one round trip, whatever the number of jobs). Each row is still guarded by state, attempt and worker.
+     */
     public List<ClaimedJob> claim(String workerId, int limit, Clock clock, Duration lease) {
-        return Sql.inTransaction(dataSource, "claim jobs for " + workerId, c -> {
-            List<Long> ids = new ArrayList<>();
-            List<Integer> attempts = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, attempt FROM jobs WHERE worker_id = ? AND state = 'ASSIGNED'"
-                    + " ORDER BY assigned_at, id LIMIT ?")) {
-                Sql.bind(ps, workerId, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getLong(1));
-                        attempts.add(rs.getInt(2));
-                    }
-                }
-            }
+        Instant now = clock.instant();
+        return Sql.withConnection(dataSource, "claim jobs for " + workerId, c -> {
             List<ClaimedJob> claimed = new ArrayList<>();
-            if (ids.isEmpty()) {
-                return claimed;
-            }
-            Instant now = clock.instant(); // after the assignment was seen: started_at >= assigned_at
-            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs j SET state = 'RUNNING', started_at = ?, updated_at = ?,"
-                    + " lease_expires_at = ? FROM (SELECT unnest(?::bigint[]) AS id, unnest(?::int[]) AS attempt) a"
+            // started_at is never before assigned_at, even when this clock reading precedes the assignment's
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs j SET state = 'RUNNING',"
+                    + " started_at = greatest(?::timestamptz, j.assigned_at), updated_at = greatest(?::timestamptz, j.assigned_at),"
+                    + " lease_expires_at = ? FROM (SELECT id, attempt FROM jobs WHERE worker_id = ? AND state = 'ASSIGNED'"
+                    + " ORDER BY assigned_at, id LIMIT ?) a"
                     + " WHERE j.id = a.id AND j.state = 'ASSIGNED' AND j.attempt = a.attempt AND j.worker_id = ?"
-                    + " RETURNING j.id, j.attempt, j.guild_id, j.user_id, " + prefixed(JobRows.REQUEST_COLUMNS))) {
-                Sql.bind(ps, now, now, now.plus(lease), c.createArrayOf("bigint", ids.toArray()),
-                        c.createArrayOf("integer", attempts.toArray()), workerId);
+                    + " RETURNING j.id, j.attempt, j.guild_id, j.user_id, j.assigned_at, " + prefixed(JobRows.REQUEST_COLUMNS))) {
+                Sql.bind(ps, now, now, now.plus(lease), workerId, limit, workerId);
+                List<Object[]> rows = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        claimed.add(new ClaimedJob(rs.getLong("id"), rs.getInt("attempt"), rs.getLong("guild_id"),
-                                rs.getLong("user_id"), JobRows.request(rs)));
+                        rows.add(new Object[] {Sql.instant(rs, "assigned_at"), rs.getLong("id"), new ClaimedJob(rs.getLong("id"),
+                                rs.getInt("attempt"), rs.getLong("guild_id"), rs.getLong("user_id"), JobRows.request(rs))});
                     }
                 }
+                rows.sort(java.util.Comparator.comparing((Object[] r) -> (Instant) r[0]).thenComparing(r -> (Long) r[1]));
+                rows.forEach(r -> claimed.add((ClaimedJob) r[2]));
             }
             return claimed;
         });
@@ -74,22 +66,55 @@ public final class AttemptStore {
                 step, total, previewPng, now, job.id(), job.attempt()) == 1;
     }
 
-    /** RUNNING → SUCCEEDED with the images, the usage and the worker's count, atomically; false when fenced off. */
+    /**
+     * RUNNING → SUCCEEDED with the images, the usage and the worker's count, atomically; false when fenced off.
+     * One statement: the guarded update, and the rows that depend on it only for the row it changed.
+     */
     public boolean succeed(ClaimedJob job, String workerId, GenerationResult result, Instant now) {
-        return Sql.inTransaction(dataSource, "store result of job " + job.id(), c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET state = 'SUCCEEDED', progress_step = progress_total,"
-                    + " lease_expires_at = NULL, error = NULL, finished_at = ?, updated_at = ?"
-                    + " WHERE id = ? AND state = 'RUNNING' AND attempt = ? AND worker_id = ?")) {
-                Sql.bind(ps, now, now, job.id(), job.attempt(), workerId);
-                if (ps.executeUpdate() != 1) {
-                    return false;
+        List<GeneratedImage> images = result.images();
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < images.size(); i++) {
+            values.append(i == 0 ? "" : ", ").append("(?::int, ?::bytea, ?::bigint, ?::boolean, ?::real[])");
+        }
+        String sql = "WITH done AS (UPDATE jobs SET state = 'SUCCEEDED', progress_step = progress_total,"
+                + "   lease_expires_at = NULL, error = NULL, finished_at = ?, updated_at = ?"
+                + "   WHERE id = ? AND state = 'RUNNING' AND attempt = ? AND worker_id = ? RETURNING id, attempt, guild_id, user_id),"
+                + (images.isEmpty() ? "" : " images AS (INSERT INTO job_results (job_id, image_index, attempt, png, seed, nsfw,"
+                + "   nsfw_scores, gpu_ms, created_at) SELECT d.id, v.idx, d.attempt, v.png, v.seed, v.nsfw, v.scores, ?, ?"
+                + "   FROM done d CROSS JOIN (VALUES " + values + ") AS v (idx, png, seed, nsfw, scores)),")
+                + " ledger AS (INSERT INTO usage_ledger (job_id, attempt, guild_id, user_id, worker_id, outcome, images, gpu_ms,"
+                + "   usage_day, recorded_at) SELECT id, attempt, guild_id, user_id, ?, 'SUCCEEDED', ?, ?, ?, ? FROM done),"
+                + " counters AS (INSERT INTO usage_counters (guild_id, user_id, usage_day, images, gpu_ms)"
+                + "   SELECT guild_id, user_id, ?, ?, ? FROM done ON CONFLICT (guild_id, user_id, usage_day)"
+                + "   DO UPDATE SET images = usage_counters.images + excluded.images, gpu_ms = usage_counters.gpu_ms + excluded.gpu_ms),"
+                // matches (and locks) the worker row only after failures, so successes do not queue up on it
+                + " healthy AS (UPDATE workers SET consecutive_failures = 0"
+                + "   WHERE id = ? AND consecutive_failures > 0 AND EXISTS (SELECT 1 FROM done))"
+                + " SELECT count(*) FROM done";
+        return Sql.withConnection(dataSource, "store result of job " + job.id(), c -> {
+            List<Object> params = new ArrayList<>(List.of(now, now, job.id(), job.attempt(), workerId));
+            if (!images.isEmpty()) {
+                params.add(result.gpuMillis());
+                params.add(now);
+                for (int i = 0; i < images.size(); i++) {
+                    GeneratedImage image = images.get(i);
+                    Float[] scores = new Float[image.nsfwScores() == null ? 0 : image.nsfwScores().length];
+                    for (int s = 0; s < scores.length; s++) {
+                        scores[s] = image.nsfwScores()[s];
+                    }
+                    params.addAll(java.util.Arrays.asList(i, image.png(), image.seed(), image.nsfw(), c.createArrayOf("real", scores)));
                 }
             }
-            results.insert(c, job.id(), job.attempt(), result.images(), result.gpuMillis(), now);
-            usage.record(c, job.id(), job.attempt(), job.guildId(), job.userId(), workerId, JobState.SUCCEEDED.name(),
-                    result.images().size(), result.gpuMillis(), now);
-            workers.recordSuccess(c, workerId);
-            return true;
+            java.time.LocalDate day = UsageStore.usageDay(now);
+            params.addAll(java.util.Arrays.asList(workerId, images.size(), result.gpuMillis(), day, now,
+                    day, images.size(), result.gpuMillis(), workerId));
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                Sql.bind(ps, params.toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1) == 1;
+                }
+            }
         });
     }
 

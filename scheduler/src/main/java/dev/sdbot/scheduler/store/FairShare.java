@@ -9,13 +9,16 @@ package dev.sdbot.scheduler.store;
  * Parameters of RANKED_QUEUE: now (timestamptz), aging step in seconds (double).
  */
 public final class FairShare {
-    public static final String RANKED_QUEUE = "SELECT q.id, q.attempt, q.model, q.width::bigint * q.height * q.image_count AS pixels,"
-            + " q.created_at, row_number() OVER (PARTITION BY q.guild_id, q.user_id ORDER BY q.priority DESC, q.created_at, q.id)"
-            + " + coalesce(a.active, 0) - q.priority - floor(extract(epoch FROM (?::timestamptz - q.created_at)) / ?) AS fair_round"
-            + " FROM jobs q LEFT JOIN (SELECT guild_id, user_id, count(*) AS active FROM jobs"
+    // The members' rounds are numbered over the queued jobs alone (in the order of jobs_queued_member_idx, so
+    // without a sort), and only then joined with the members' active counts.
+    public static final String RANKED_QUEUE = "SELECT q.id, q.attempt, q.model, q.pixels, q.created_at,"
+            + " q.member_rank + coalesce(a.active, 0) - q.priority - floor(extract(epoch FROM (?::timestamptz - q.created_at)) / ?) AS fair_round"
+            + " FROM (SELECT id, attempt, model, width::bigint * height * image_count AS pixels, created_at, priority, guild_id, user_id,"
+            + "   row_number() OVER (PARTITION BY guild_id, user_id ORDER BY priority DESC, created_at, id) AS member_rank"
+            + "   FROM jobs WHERE state = 'QUEUED') q"
+            + " LEFT JOIN (SELECT guild_id, user_id, count(*) AS active FROM jobs"
             + "   WHERE state IN ('ASSIGNED', 'RUNNING') GROUP BY guild_id, user_id) a"
-            + " ON a.guild_id = q.guild_id AND a.user_id = q.user_id"
-            + " WHERE q.state = 'QUEUED'";
+            + " ON a.guild_id = q.guild_id AND a.user_id = q.user_id";
     public static final String ORDER_BY = "fair_round, created_at, id";
 
     private FairShare() {

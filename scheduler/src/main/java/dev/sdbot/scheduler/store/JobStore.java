@@ -52,6 +52,36 @@ public final class JobStore {
         }
     }
 
+    /**
+     * Inserts a QUEUED job in one statement (autocommit) unless a quota rule of the job's guild could apply to
+     * its requester (guild default, the user's own, or one of the given roles'); returns null then, and nothing
+     * is inserted, so the caller takes the quota-checked path.
+     */
+    public Long insertUnlessQuotaRule(Connection c, JobSubmission submission, long seed, int maxAttempts, Instant now)
+            throws SQLException {
+        GenerationRequest r = submission.request();
+        String sql = "INSERT INTO jobs (state, " + JobRows.REQUEST_COLUMNS + ", priority, max_attempts, progress_total,"
+                + " guild_id, channel_id, user_id, interaction_id, interaction_token, token_expires_at, created_at, updated_at)"
+                + " SELECT 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::bytea, ?, ?::bytea, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?::timestamptz, ?::timestamptz, ?::timestamptz"
+                + " WHERE NOT EXISTS (SELECT 1 FROM quota_rules WHERE guild_id = ? AND (scope = 'GUILD_DEFAULT'"
+                + " OR (scope = 'USER' AND subject_id = ?) OR (scope = 'ROLE' AND subject_id = ANY (?))))"
+                + " RETURNING id";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            Sql.bind(ps, r.prompt(), r.negativePrompt(), r.model(), r.sampler().id(), r.steps(), r.cfgScale(), r.width(),
+                    r.height(), seed, r.count(), r.initImage(), r.strength(), r.maskImage(), r.clipSkip(),
+                    submission.priority(), maxAttempts, r.steps() * r.count(),
+                    submission.origin().guildId(), submission.origin().channelId(), submission.origin().userId(),
+                    submission.origin().interactionId(), submission.origin().interactionToken(),
+                    submission.origin().tokenExpiresAt(), now, now,
+                    submission.origin().guildId(), submission.origin().userId(),
+                    c.createArrayOf("bigint", submission.roleIds().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
     public Optional<JobView> find(long id) {
         List<JobView> found = query("SELECT " + JobRows.VIEW_COLUMNS + " FROM jobs WHERE id = ?", id);
         return found.stream().findFirst();

@@ -57,9 +57,14 @@ public final class WorkerStore {
     public String heartbeat(String id, Set<String> loaded, Instant now, Duration lease) {
         // Jobs before the worker row: the same lock order as storing a result, so the two cannot deadlock.
         return Sql.inTransaction(dataSource, "heartbeat of worker " + id, c -> {
+            // Rows another transaction holds right now (a result being stored, a progress write, a cancel) are
+            // skipped rather than waited for: they are about to change anyway, and the next heartbeat, well within
+            // the lease, renews any that are still active. Waiting made heartbeats and result writes queue up
+            // behind each other under load.
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET lease_expires_at = ?"
-                    + " WHERE worker_id = ? AND state IN ('ASSIGNED', 'RUNNING')")) {
-                Sql.bind(ps, now.plus(lease), id);
+                    + " WHERE worker_id = ? AND state IN ('ASSIGNED', 'RUNNING') AND id IN (SELECT id FROM jobs"
+                    + "   WHERE worker_id = ? AND state IN ('ASSIGNED', 'RUNNING') FOR UPDATE SKIP LOCKED)")) {
+                Sql.bind(ps, now.plus(lease), id, id);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE workers SET heartbeat_at = ?, loaded_models = ?"
