@@ -43,17 +43,22 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             log.info("Using the embedded PostgreSQL already running on port {} for {}", running, dataDir);
             return new EmbeddedPostgresServer(null, portFile, running);
         }
-        return start(dataDir.resolve("postgres"), portFile, 0);
+        return start(dataDir.resolve("postgres"), portFile, 0, true);
     }
 
-    /** Starts a server on the given data directory (port 0 = any free port) and owns it. */
-    public static EmbeddedPostgresServer start(Path pgDataDir, Path portFile, int port) {
+    /**
+     * Starts a server on the given data directory (port 0 = any free port) and owns it. {@code durable}
+     * restores PostgreSQL's synchronous commit, which zonky turns off: a job acknowledged to a member must
+     * survive a power cut. Throw-away test databases skip it.
+     */
+    public static EmbeddedPostgresServer start(Path pgDataDir, Path portFile, int port, boolean durable) {
         try {
             Files.createDirectories(pgDataDir);
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(pgDataDir)
                     .setCleanDataDirectory(false) // the queue must survive restarts
-                    .setServerConfig("max_connections", "300");
+                    .setServerConfig("max_connections", "300")
+                    .setServerConfig("synchronous_commit", durable ? "on" : "off");
             if (System.getProperty("sdbot.pg.preload") != null) { // diagnostics: -Dsdbot.pg.preload=pg_stat_statements
                 builder.setServerConfig("shared_preload_libraries", System.getProperty("sdbot.pg.preload"));
             }

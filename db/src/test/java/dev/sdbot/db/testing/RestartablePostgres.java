@@ -19,7 +19,7 @@ public final class RestartablePostgres implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server = EmbeddedPostgresServer.start(dir.resolve("postgres"), null, 0);
+        server = EmbeddedPostgresServer.start(dir.resolve("postgres"), null, 0, false);
         port = server.port();
     }
 
@@ -33,7 +33,7 @@ public final class RestartablePostgres implements AutoCloseable {
     }
 
     public synchronized void start() {
-        server = EmbeddedPostgresServer.start(dir.resolve("postgres"), null, port);
+        server = EmbeddedPostgresServer.start(dir.resolve("postgres"), null, port, false);
     }
 
     @Override

@@ -29,7 +29,7 @@ public final class TestPostgres {
         if (server == null) {
             try {
                 Path dir = Files.createTempDirectory("sdbot-test-pg");
-                server = EmbeddedPostgresServer.start(dir.resolve("postgres"), null, 0);
+                server = EmbeddedPostgresServer.start(dir.resolve("postgres"), null, 0, false);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     server.close();
                     deleteTree(dir);
