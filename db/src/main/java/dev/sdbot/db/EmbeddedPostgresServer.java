@@ -58,6 +58,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setDataDirectory(pgDataDir)
                     .setCleanDataDirectory(false) // the queue must survive restarts
                     .setServerConfig("max_connections", "300")
+                    // the job queue's tables are vacuumed after a fixed number of changes (V5); look for them often
+                    .setServerConfig("autovacuum_naptime", "2s")
                     .setServerConfig("synchronous_commit", durable ? "on" : "off");
             if (System.getProperty("sdbot.pg.preload") != null) { // diagnostics: -Dsdbot.pg.preload=pg_stat_statements
                 builder.setServerConfig("shared_preload_libraries", System.getProperty("sdbot.pg.preload"));

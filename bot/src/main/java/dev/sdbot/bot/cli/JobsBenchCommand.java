@@ -55,6 +55,9 @@ final class JobsBenchCommand implements Callable<Integer> {
     int workers;
     @Option(names = "--slots", defaultValue = "8", description = "Slots per worker (${DEFAULT-VALUE}).")
     int slots;
+    @Option(names = "--warmup-jobs", defaultValue = "2000",
+            description = "Jobs run first and not measured, so that the JIT has compiled the hot paths as in a running service (${DEFAULT-VALUE}).")
+    int warmupJobs;
     @Option(names = "--latency-jobs", defaultValue = "200", description = "Jobs in the paced latency phase (${DEFAULT-VALUE}).")
     int latencyJobs;
     @Option(names = "--rate", defaultValue = "50", description = "Submissions per second in the latency phase (${DEFAULT-VALUE}).")
@@ -65,7 +68,7 @@ final class JobsBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (jobs < 1 || users < 1 || nodes < 1 || workers < 1 || slots < 1 || latencyJobs < 1 || rate < 1) {
+        if (warmupJobs < 0 || jobs < 1 || users < 1 || nodes < 1 || workers < 1 || slots < 1 || latencyJobs < 1 || rate < 1) {
             throw new IllegalArgumentException("all bench options must be positive");
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -95,17 +98,18 @@ final class JobsBenchCommand implements Callable<Integer> {
             out.printf("setup           %d scheduler node(s), %d worker(s) x %d slot(s), fake generator (1 step, 64x64)%n", nodes, workers, slots);
             out.flush();
 
-            long burstStart = System.nanoTime();
-            submitBurst(service);
-            out.printf("submitted       %d jobs in %.2f s%n", jobs, (System.nanoTime() - burstStart) / 1e9);
-            out.flush();
-            awaitSucceeded(db, jobs);
-            double seconds = (System.nanoTime() - burstStart) / 1e9;
+            if (warmupJobs > 0) {
+                double seconds = burst(service, db, 0, warmupJobs);
+                out.printf("warm-up         %.0f jobs/s (%d jobs in %.2f s, cold JVM: includes JIT compilation)%n",
+                        warmupJobs / seconds, warmupJobs, seconds);
+                out.flush();
+            }
+            double seconds = burst(service, db, warmupJobs, jobs);
             out.printf("throughput      %.0f jobs/s (%d jobs from %d users, submit -> SUCCEEDED in %.2f s)%n", jobs / seconds, jobs, users, seconds);
             out.flush();
 
             long firstPaced = submitPaced(service);
-            awaitSucceeded(db, jobs + latencyJobs);
+            awaitSucceeded(db, warmupJobs + jobs + latencyJobs);
             double[] latency = dispatchLatencyMillis(db, firstPaced);
             out.printf("dispatch p50    %.1f ms (QUEUED -> RUNNING, %d jobs at %d/s)%n", latency[0], latencyJobs, rate);
             out.printf("dispatch p99    %.1f ms%n", latency[1]);
@@ -114,7 +118,7 @@ final class JobsBenchCommand implements Callable<Integer> {
                      ResultSet r2 = st.executeQuery("SELECT round(avg(extract(epoch FROM started_at - assigned_at)) * 1000, 1),"
                              + " round(avg(extract(epoch FROM finished_at - started_at)) * 1000, 1),"
                              + " round((sum(extract(epoch FROM finished_at - assigned_at)) / extract(epoch FROM max(finished_at) - min(assigned_at)))::numeric, 1)"
-                             + " FROM jobs WHERE id <= " + jobs)) {
+                             + " FROM jobs WHERE id > " + warmupJobs + " AND id <= " + (warmupJobs + jobs))) {
                     r2.next();
                     out.printf("burst: assigned->running %s ms, running->succeeded %s ms, mean slots in use %s%n", r2.getString(1), r2.getString(2), r2.getString(3));
                 }
@@ -150,14 +154,16 @@ final class JobsBenchCommand implements Callable<Integer> {
         return new GenerationRequest(r.prompt(), "", r.model(), r.sampler(), 1, r.cfgScale(), 64, 64, r.seed(), 1, null, 0.75, null, 1);
     }
 
-    private void submitBurst(JobService service) throws Exception {
+    /** Submits {@code count} jobs from several threads at once and waits for all to succeed; returns the seconds taken. */
+    private double burst(JobService service, Database db, int first, int count) throws Exception {
+        long start = System.nanoTime();
         ExecutorService submitters = Executors.newFixedThreadPool(SUBMITTERS);
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < SUBMITTERS; t++) {
                 int thread = t;
                 futures.add(submitters.submit(() -> {
-                    for (int i = thread; i < jobs; i += SUBMITTERS) {
+                    for (int i = first + thread; i < first + count; i += SUBMITTERS) {
                         service.submit(new JobSubmission(request(i), JobOrigin.cli(1, 1000 + i % users)));
                     }
                     return null;
@@ -169,6 +175,8 @@ final class JobsBenchCommand implements Callable<Integer> {
         } finally {
             submitters.shutdown();
         }
+        awaitSucceeded(db, first + count);
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private long submitPaced(JobService service) throws Exception {
@@ -176,7 +184,7 @@ final class JobsBenchCommand implements Callable<Integer> {
         long intervalNanos = 1_000_000_000L / rate;
         long next = System.nanoTime();
         for (int i = 0; i < latencyJobs; i++) {
-            long id = service.submit(new JobSubmission(request(jobs + i), JobOrigin.cli(1, 1000 + i % users)));
+            long id = service.submit(new JobSubmission(request(warmupJobs + jobs + i), JobOrigin.cli(1, 1000 + i % users)));
             first = first < 0 ? id : first;
             next += intervalNanos;
             long sleep = next - System.nanoTime();
