@@ -9,7 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Job state changes and progress of all processes, pushed by PostgreSQL LISTEN/NOTIFY (the jobs
- * table's triggers notify on every change). One connection per JobEvents, shared by its listeners.
+ * table's triggers notify on the changes some process acts on: not RUNNING or POSTED; see V6).
+ * One connection per JobEvents, shared by its listeners.
  */
 public final class JobEvents implements AutoCloseable {
     public static final String STATE_CHANNEL = "sdbot_job_events";

@@ -104,8 +104,15 @@ final class JobsBenchCommand implements Callable<Integer> {
                         warmupJobs / seconds, warmupJobs, seconds);
                 out.flush();
             }
+            long[] cpuBefore = machineCpuTicks();
             double seconds = burst(service, db, warmupJobs, jobs);
+            long[] cpuAfter = machineCpuTicks();
             out.printf("throughput      %.0f jobs/s (%d jobs from %d users, submit -> SUCCEEDED in %.2f s)%n", jobs / seconds, jobs, users, seconds);
+            if (cpuBefore != null && cpuAfter != null) {
+                long busy = cpuAfter[0] - cpuBefore[0];
+                out.printf("cpu             %.2f ms per job, machine %.0f%% busy (database and sdbot, %d cores)%n",
+                        busy * 10.0 / jobs, 100.0 * busy / Math.max(1, cpuAfter[1] - cpuBefore[1]), Runtime.getRuntime().availableProcessors());
+            }
             out.flush();
 
             long firstPaced = submitPaced(service);
@@ -212,6 +219,21 @@ final class JobsBenchCommand implements Callable<Integer> {
                 }
                 Thread.sleep(20);
             }
+        }
+    }
+
+    /** Busy and total CPU ticks (1/100 s) of the whole machine from /proc/stat, or null where there is none. */
+    private static long[] machineCpuTicks() {
+        try {
+            String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < fields.length; i++) {
+                total += Long.parseLong(fields[i]);
+            }
+            long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]); // idle + iowait
+            return new long[] {total - idle, total};
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
         }
     }
 

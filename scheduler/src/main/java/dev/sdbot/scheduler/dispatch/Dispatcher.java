@@ -65,7 +65,7 @@ public final class Dispatcher {
             if (slots == 0) {
                 return new Pass(true, 0, 0);
             }
-            List<Candidate> candidates = candidates(c, now, available, slots * 4 + 16);
+            List<Candidate> candidates = candidates(c, now, available, slots, slots * 4 + 16);
             List<Long> ids = new ArrayList<>();
             List<Integer> attempts = new ArrayList<>();
             List<String> targets = new ArrayList<>();
@@ -102,12 +102,13 @@ public final class Dispatcher {
      * The first queued jobs in fair-share order among those some available worker could run, so that
      * jobs for a model no worker has cannot crowd the others out of the window.
      */
-    private List<Candidate> candidates(Connection c, Instant now, List<WorkerCapacity> available, int limit) throws SQLException {
+    private List<Candidate> candidates(Connection c, Instant now, List<WorkerCapacity> available, int perMember, int limit)
+            throws SQLException {
         Object[] models = available.stream().filter(w -> w.freeSlots() > 0).flatMap(w -> w.models().stream()).distinct().toArray();
         long largestBudget = available.stream().filter(w -> w.freeSlots() > 0).mapToLong(WorkerCapacity::pixelBudget).max().orElse(0);
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM (" + FairShare.RANKED_QUEUE + ") ranked"
-                + " WHERE model = ANY (?) AND pixels <= ? ORDER BY " + FairShare.ORDER_BY + " LIMIT ?")) {
-            Sql.bind(ps, now, settings.agingStep().toMillis() / 1000.0, c.createArrayOf("text", models), largestBudget, limit);
+        try (PreparedStatement ps = c.prepareStatement(FairShare.DISPATCH_WINDOW)) {
+            Sql.bind(ps, now, settings.agingStep().toMillis() / 1000.0, c.createArrayOf("text", models), largestBudget,
+                    perMember, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 List<Candidate> result = new ArrayList<>();
                 while (rs.next()) {
