@@ -36,8 +36,9 @@ import java.util.concurrent.Future;
 
 /**
  * Measures the job system's own overhead with the test-pattern generator (no model): bookkeeping
- * throughput for a burst (submit → SUCCEEDED) and dispatch latency (QUEUED → RUNNING) at a paced
- * rate, on a throw-away embedded database with several scheduler nodes and workers.
+ * throughput for a burst (submit → SUCCEEDED) after a warm-up burst, the machine's CPU time per job,
+ * and dispatch latency (QUEUED → RUNNING) at a paced rate, on a throw-away embedded database with
+ * several scheduler nodes and workers.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks the job system with the fake generator on a temporary embedded database.")

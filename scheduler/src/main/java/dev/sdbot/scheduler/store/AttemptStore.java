@@ -10,8 +10,11 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A worker's writes for the jobs it runs. Every write names the job's id, expected state and the
@@ -66,56 +69,94 @@ public final class AttemptStore {
                 step, total, previewPng, now, job.id(), job.attempt()) == 1;
     }
 
-    /**
-     * RUNNING → SUCCEEDED with the images, the usage and the worker's count, atomically; false when fenced off.
-     * One statement: the guarded update, and the rows that depend on it only for the row it changed.
-     */
-    public boolean succeed(ClaimedJob job, String workerId, GenerationResult result, Instant now) {
-        List<GeneratedImage> images = result.images();
-        StringBuilder values = new StringBuilder();
-        for (int i = 0; i < images.size(); i++) {
-            values.append(i == 0 ? "" : ", ").append("(?::int, ?::bytea, ?::bigint, ?::boolean, ?::real[])");
+    /** A job the generator finished, with what it made. */
+    public record Finished(ClaimedJob job, GenerationResult result) {
+        /** Size of the images, to keep one write of many results within reason. */
+        public long bytes() {
+            return result.images().stream().mapToLong(image -> image.png().length).sum();
         }
-        String sql = "WITH done AS (UPDATE jobs SET state = 'SUCCEEDED', progress_step = progress_total,"
-                + "   lease_expires_at = NULL, error = NULL, finished_at = ?, updated_at = ?"
-                + "   WHERE id = ? AND state = 'RUNNING' AND attempt = ? AND worker_id = ? RETURNING id, attempt, guild_id, user_id),"
-                + (images.isEmpty() ? "" : " images AS (INSERT INTO job_results (job_id, image_index, attempt, png, seed, nsfw,"
-                + "   nsfw_scores, gpu_ms, created_at) SELECT d.id, v.idx, d.attempt, v.png, v.seed, v.nsfw, v.scores, ?, ?"
-                + "   FROM done d CROSS JOIN (VALUES " + values + ") AS v (idx, png, seed, nsfw, scores)),")
+    }
+
+    /**
+     * RUNNING → SUCCEEDED for several of the worker's jobs at once, each with its images, usage and the worker's
+     * count, atomically, in one statement: the guarded update, and the rows that depend on it only for the jobs it
+     * changed. Returns the ids stored; a job missing from it was fenced off (cancelled or lease lost).
+     */
+    public Set<Long> succeed(List<Finished> finished, String workerId, Instant now) {
+        String sql = "WITH input AS (SELECT * FROM unnest(?::bigint[], ?::int[], ?::int[], ?::bigint[]) AS i (id, attempt, images, gpu_ms)),"
+                + " done AS (UPDATE jobs j SET state = 'SUCCEEDED', progress_step = j.progress_total, lease_expires_at = NULL,"
+                + "   error = NULL, finished_at = ?, updated_at = ? FROM input i"
+                + "   WHERE j.id = i.id AND j.state = 'RUNNING' AND j.attempt = i.attempt AND j.worker_id = ?"
+                + "   RETURNING j.id, j.attempt, j.guild_id, j.user_id, i.images, i.gpu_ms),"
+                + " images AS (INSERT INTO job_results (job_id, image_index, attempt, png, seed, nsfw, nsfw_scores, gpu_ms, created_at)"
+                + "   SELECT d.id, v.idx, d.attempt, v.png, v.seed, v.nsfw, v.scores::real[], d.gpu_ms, ? FROM done d"
+                + "   JOIN unnest(?::bigint[], ?::int[], ?::bytea[], ?::bigint[], ?::boolean[], ?::text[])"
+                + "     AS v (job_id, idx, png, seed, nsfw, scores) ON v.job_id = d.id),"
                 + " ledger AS (INSERT INTO usage_ledger (job_id, attempt, guild_id, user_id, worker_id, outcome, images, gpu_ms,"
-                + "   usage_day, recorded_at) SELECT id, attempt, guild_id, user_id, ?, 'SUCCEEDED', ?, ?, ?, ? FROM done),"
+                + "   usage_day, recorded_at) SELECT id, attempt, guild_id, user_id, ?, 'SUCCEEDED', images, gpu_ms, ?, ? FROM done),"
+                // one row per member, in key order, so that two workers' writes cannot deadlock on the counters
                 + " counters AS (INSERT INTO usage_counters (guild_id, user_id, usage_day, images, gpu_ms)"
-                + "   SELECT guild_id, user_id, ?, ?, ? FROM done ON CONFLICT (guild_id, user_id, usage_day)"
+                + "   SELECT guild_id, user_id, ?, sum(images), sum(gpu_ms) FROM done GROUP BY guild_id, user_id ORDER BY guild_id, user_id"
+                + "   ON CONFLICT (guild_id, user_id, usage_day)"
                 + "   DO UPDATE SET images = usage_counters.images + excluded.images, gpu_ms = usage_counters.gpu_ms + excluded.gpu_ms),"
                 // matches (and locks) the worker row only after failures, so successes do not queue up on it
                 + " healthy AS (UPDATE workers SET consecutive_failures = 0"
                 + "   WHERE id = ? AND consecutive_failures > 0 AND EXISTS (SELECT 1 FROM done))"
-                + " SELECT count(*) FROM done";
-        return Sql.withConnection(dataSource, "store result of job " + job.id(), c -> {
-            List<Object> params = new ArrayList<>(List.of(now, now, job.id(), job.attempt(), workerId));
-            if (!images.isEmpty()) {
-                params.add(result.gpuMillis());
-                params.add(now);
+                + " SELECT id FROM done";
+        return Sql.withConnection(dataSource, "store results of " + finished.size() + " job(s)", c -> {
+            List<Object> jobIds = new ArrayList<>();
+            List<Object> jobAttempts = new ArrayList<>();
+            List<Object> imageCounts = new ArrayList<>();
+            List<Object> gpuMillis = new ArrayList<>();
+            List<Object> imageJobs = new ArrayList<>();
+            List<Object> indexes = new ArrayList<>();
+            List<byte[]> pngs = new ArrayList<>();
+            List<Object> seeds = new ArrayList<>();
+            List<Object> nsfw = new ArrayList<>();
+            List<Object> scores = new ArrayList<>();
+            for (Finished f : finished) {
+                List<GeneratedImage> images = f.result().images();
+                jobIds.add(f.job().id());
+                jobAttempts.add(f.job().attempt());
+                imageCounts.add(images.size());
+                gpuMillis.add(f.result().gpuMillis());
                 for (int i = 0; i < images.size(); i++) {
                     GeneratedImage image = images.get(i);
-                    Float[] scores = new Float[image.nsfwScores() == null ? 0 : image.nsfwScores().length];
-                    for (int s = 0; s < scores.length; s++) {
-                        scores[s] = image.nsfwScores()[s];
-                    }
-                    params.addAll(java.util.Arrays.asList(i, image.png(), image.seed(), image.nsfw(), c.createArrayOf("real", scores)));
+                    imageJobs.add(f.job().id());
+                    indexes.add(i);
+                    pngs.add(image.png());
+                    seeds.add(image.seed());
+                    nsfw.add(image.nsfw());
+                    scores.add(arrayLiteral(image.nsfwScores()));
                 }
             }
-            java.time.LocalDate day = UsageStore.usageDay(now);
-            params.addAll(java.util.Arrays.asList(workerId, images.size(), result.gpuMillis(), day, now,
-                    day, images.size(), result.gpuMillis(), workerId));
+            LocalDate day = UsageStore.usageDay(now);
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                Sql.bind(ps, params.toArray());
+                Sql.bind(ps, c.createArrayOf("bigint", jobIds.toArray()), c.createArrayOf("integer", jobAttempts.toArray()),
+                        c.createArrayOf("integer", imageCounts.toArray()), c.createArrayOf("bigint", gpuMillis.toArray()),
+                        now, now, workerId, now,
+                        c.createArrayOf("bigint", imageJobs.toArray()), c.createArrayOf("integer", indexes.toArray()),
+                        c.createArrayOf("bytea", pngs.toArray(new byte[0][])), c.createArrayOf("bigint", seeds.toArray()),
+                        c.createArrayOf("boolean", nsfw.toArray()), c.createArrayOf("text", scores.toArray()),
+                        workerId, day, now, day, workerId);
+                Set<Long> stored = new HashSet<>();
                 try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getInt(1) == 1;
+                    while (rs.next()) {
+                        stored.add(rs.getLong(1));
+                    }
                 }
+                return stored;
             }
         });
+    }
+
+    /** A real[] literal: scores travel as text because arrays of arrays must be rectangular. */
+    private static String arrayLiteral(float[] values) {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; values != null && i < values.length; i++) {
+            sb.append(i == 0 ? "" : ",").append(values[i]);
+        }
+        return sb.append('}').toString();
     }
 
     /**

@@ -1,11 +1,9 @@
 package dev.sdbot.scheduler.store;
 
-import dev.sdbot.inference.api.GeneratedImage;
 import dev.sdbot.scheduler.JobResult;
 
 import javax.sql.DataSource;
 import java.sql.Array;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,23 +17,6 @@ public final class ResultStore {
 
     public ResultStore(DataSource dataSource) {
         this.dataSource = dataSource;
-    }
-
-    void insert(Connection c, long jobId, int attempt, List<GeneratedImage> images, long gpuMillis, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO job_results (job_id, image_index, attempt, png, seed, nsfw,"
-                + " nsfw_scores, gpu_ms, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (int i = 0; i < images.size(); i++) {
-                GeneratedImage image = images.get(i);
-                Float[] scores = new Float[image.nsfwScores() == null ? 0 : image.nsfwScores().length];
-                for (int s = 0; s < scores.length; s++) {
-                    scores[s] = image.nsfwScores()[s];
-                }
-                Sql.bind(ps, jobId, i, attempt, image.png(), image.seed(), image.nsfw(), c.createArrayOf("real", scores),
-                        gpuMillis, now);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
     }
 
     public List<JobResult> results(long jobId) {

@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * A worker: registers, heartbeats (renewing its leases), takes the jobs the dispatcher assigned to
@@ -45,6 +43,8 @@ public final class WorkerRuntime implements AutoCloseable {
     private final JobEvents events;
     private final WorkerStore workers;
     private final AttemptStore attempts;
+    private final DatabaseRetry retry;
+    private final ResultWriter results;
     private final Map<Long, JobExecution> running = new ConcurrentHashMap<>();
     private final Semaphore wakeups = new Semaphore(0);
     private final ExecutorService executor;
@@ -53,6 +53,8 @@ public final class WorkerRuntime implements AutoCloseable {
     private final JobEventListener listener = new Listener();
     private volatile boolean active = true;
     private volatile String quarantine;
+    /** True when jobs assigned to this worker may be waiting for a slot to free up here. */
+    private volatile boolean assignedMayWait = true;
 
     public WorkerRuntime(DataSource dataSource, ImageGenerator generator, WorkerSettings settings,
                          SchedulerSettings scheduling, Clock clock, JobEvents events) {
@@ -63,6 +65,8 @@ public final class WorkerRuntime implements AutoCloseable {
         this.events = events;
         this.workers = new WorkerStore(dataSource);
         this.attempts = new AttemptStore(dataSource);
+        this.retry = new DatabaseRetry(scheduling.lease());
+        this.results = new ResultWriter(attempts, settings.workerId(), clock, retry);
         this.executor = Executors.newFixedThreadPool(settings.slots(), daemon("sdbot-job-" + settings.workerId()));
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("sdbot-heartbeat-" + settings.workerId()));
         this.pickup = new Thread(this::pickupLoop, "sdbot-pickup-" + settings.workerId());
@@ -70,7 +74,7 @@ public final class WorkerRuntime implements AutoCloseable {
     }
 
     public WorkerRuntime start() {
-        retryWhileDatabaseDown("register", () -> {
+        retry.run("register", () -> {
             workers.register(settings.workerId(), hostName(), settings.devices(), generator.availableModels(),
                     generator.loadedModels(), settings.slots(), settings.pixelBudget(), clock.instant());
             return null;
@@ -78,6 +82,7 @@ public final class WorkerRuntime implements AutoCloseable {
         events.addListener(listener);
         long every = settings.heartbeat().toMillis();
         heartbeats.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+        results.start();
         pickup.start();
         log.info("Worker {} ready: {} slot(s), models {}", settings.workerId(), settings.slots(), generator.availableModels());
         return this;
@@ -110,11 +115,13 @@ public final class WorkerRuntime implements AutoCloseable {
             try {
                 wakeups.tryAcquire(settings.poll().toMillis(), TimeUnit.MILLISECONDS);
                 wakeups.drainPermits();
+                assignedMayWait = true; // before counting the free slots, so a job ending meanwhile wakes us again
                 int free = settings.slots() - running.size();
                 if (!active || free <= 0 || quarantine != null) {
                     continue;
                 }
                 List<ClaimedJob> claimed = attempts.claim(settings.workerId(), free, clock, scheduling.lease());
+                assignedMayWait = claimed.size() == free;
                 for (ClaimedJob job : claimed) {
                     JobExecution execution = new JobExecution(job, attempts, clock);
                     running.put(job.id(), execution);
@@ -125,7 +132,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 log.warn("Worker {} could not take jobs: {}", settings.workerId(), e.getMessage());
-                sleep(500);
+                DatabaseRetry.sleep(500);
             }
         }
     }
@@ -135,14 +142,13 @@ public final class WorkerRuntime implements AutoCloseable {
         long started = System.nanoTime();
         try {
             GenerationResult result = generator.generate(job.request(), execution);
-            boolean stored = retryWhileDatabaseDown("store result of job " + job.id(),
-                    () -> attempts.succeed(job, settings.workerId(), result, clock.instant()));
+            boolean stored = results.store(job, result);
             if (!stored) {
                 log.warn("Result of job {} attempt {} rejected: the job is no longer this worker's", job.id(), job.attempt());
             }
         } catch (GenerationCancelledException e) {
             long gpuMillis = elapsedMillis(started);
-            retryWhileDatabaseDown("record cancellation of job " + job.id(),
+            retry.run("record cancellation of job " + job.id(),
                     () -> attempts.recordCancelled(job, settings.workerId(), gpuMillis, clock.instant()));
             log.info("Job {} stopped: {}", job.id(), e.getMessage());
         } catch (InvalidRequestException e) {
@@ -152,31 +158,17 @@ public final class WorkerRuntime implements AutoCloseable {
             fail(job, e.toString(), false, true, started);
         } finally {
             running.remove(job.id());
-            wakeups.release();
+            if (assignedMayWait) { // otherwise the next assignment's NOTIFY wakes the pickup
+                wakeups.release();
+            }
         }
     }
 
     private void fail(ClaimedJob job, String error, boolean permanent, boolean countAgainstWorker, long started) {
         long gpuMillis = elapsedMillis(started);
-        JobState state = retryWhileDatabaseDown("record failure of job " + job.id(), () -> attempts.fail(job,
+        JobState state = retry.run("record failure of job " + job.id(), () -> attempts.fail(job,
                 settings.workerId(), error, permanent, countAgainstWorker, gpuMillis, scheduling.quarantineAfter(), clock.instant()));
         log.info("Job {} attempt {} failed ({}); now {}", job.id(), job.attempt(), error, state == null ? "not ours any more" : state);
-    }
-
-    /** Keeps retrying a write while the database is unreachable, for up to twice the lease. */
-    private <T> T retryWhileDatabaseDown(String what, Supplier<T> write) {
-        Instant giveUp = Instant.now().plus(scheduling.lease().multipliedBy(2)).plusSeconds(30);
-        while (true) {
-            try {
-                return write.get();
-            } catch (DataAccessException e) {
-                if (Instant.now().isAfter(giveUp)) {
-                    throw e;
-                }
-                log.warn("{} failed ({}); retrying", what, e.getMessage());
-                sleep(500);
-            }
-        }
     }
 
     private static long elapsedMillis(long startedNanos) {
@@ -219,6 +211,7 @@ public final class WorkerRuntime implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        results.close();
         heartbeats.shutdownNow();
         try {
             attempts.releaseAssigned(settings.workerId(), clock.instant());
@@ -248,13 +241,5 @@ public final class WorkerRuntime implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -1,0 +1,116 @@
+package dev.sdbot.scheduler.worker;
+
+import dev.sdbot.inference.api.GenerationResult;
+import dev.sdbot.scheduler.store.AttemptStore;
+import dev.sdbot.scheduler.store.AttemptStore.Finished;
+import dev.sdbot.scheduler.store.ClaimedJob;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Stores a worker's finished jobs, all the results that are waiting in one statement (group commit): when
+ * several slots finish together, they share one round trip, one commit and one NOTIFY signal instead of
+ * queueing up for one each. A lone result is written at once.
+ */
+final class ResultWriter implements AutoCloseable {
+    private static final int MAX_JOBS_PER_WRITE = 32;
+    private static final long MAX_BYTES_PER_WRITE = 32L << 20;
+
+    private record Pending(Finished finished, CompletableFuture<Boolean> stored) {
+    }
+
+    private final AttemptStore attempts;
+    private final String workerId;
+    private final Clock clock;
+    private final DatabaseRetry retry;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean open = true; // guarded by queue for writes
+
+    ResultWriter(AttemptStore attempts, String workerId, Clock clock, DatabaseRetry retry) {
+        this.attempts = attempts;
+        this.workerId = workerId;
+        this.clock = clock;
+        this.retry = retry;
+        this.thread = new Thread(this::run, "sdbot-results-" + workerId);
+        this.thread.setDaemon(true);
+    }
+
+    ResultWriter start() {
+        thread.start();
+        return this;
+    }
+
+    /** Stores the result and waits for it; false when the job is no longer this attempt's (fenced off). */
+    boolean store(ClaimedJob job, GenerationResult result) {
+        Pending pending = new Pending(new Finished(job, result), new CompletableFuture<>());
+        synchronized (queue) {
+            if (!open) {
+                throw new IllegalStateException("the worker is stopping; result of job " + job.id() + " not stored");
+            }
+            queue.add(pending);
+        }
+        return pending.stored().join();
+    }
+
+    private void run() {
+        while (open || !queue.isEmpty()) {
+            Pending first;
+            try {
+                first = queue.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (first != null) {
+                write(batchStartingWith(first));
+            }
+        }
+    }
+
+    private List<Pending> batchStartingWith(Pending first) {
+        List<Pending> batch = new ArrayList<>(List.of(first));
+        long bytes = first.finished().bytes();
+        Pending next;
+        while (batch.size() < MAX_JOBS_PER_WRITE && (next = queue.peek()) != null
+                && bytes + next.finished().bytes() <= MAX_BYTES_PER_WRITE) {
+            batch.add(queue.poll());
+            bytes += next.finished().bytes();
+        }
+        return batch;
+    }
+
+    private void write(List<Pending> batch) {
+        try {
+            List<Finished> finished = batch.stream().map(Pending::finished).toList();
+            Set<Long> stored = retry.run("store results of " + batch.size() + " job(s)",
+                    () -> attempts.succeed(finished, workerId, clock.instant()));
+            batch.forEach(p -> p.stored().complete(stored.contains(p.finished().job().id())));
+        } catch (RuntimeException e) {
+            batch.forEach(p -> p.stored().completeExceptionally(e));
+        }
+    }
+
+    /** Writes what is waiting, then stops; call after the job threads are done. */
+    @Override
+    public void close() {
+        synchronized (queue) {
+            open = false;
+        }
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Pending left;
+        while ((left = queue.poll()) != null) { // the writer never started, or gave up
+            left.stored().completeExceptionally(new IllegalStateException("the worker stopped before storing the result"));
+        }
+    }
+}
