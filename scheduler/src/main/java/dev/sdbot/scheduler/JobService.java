@@ -182,6 +182,14 @@ public final class JobService {
         return jobs.recent(limit);
     }
 
+    /**
+     * Throws when {@code images} more images are over the member's quota now; lets a front end refuse before it
+     * acknowledges. {@link #submit} checks again, atomically, so this is advice, not a reservation.
+     */
+    public void checkQuota(long guildId, long userId, Collection<Long> roleIds, int images) throws QuotaExceededException {
+        quotas.check(quotaStatus(guildId, userId, roleIds), images);
+    }
+
     public QuotaStatus quotaStatus(long guildId, long userId, Collection<Long> roleIds) {
         return Sql.withConnection(dataSource, "quota status", c -> quotas.status(c, guildId, userId, roleIds));
     }

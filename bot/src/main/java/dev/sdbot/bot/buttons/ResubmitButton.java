@@ -65,6 +65,7 @@ abstract class ResubmitButton implements ButtonHandler {
         if (overLimit.isPresent()) {
             throw new Rejection("⚠️ " + overLimitPrefix() + overLimit.get());
         }
+        submitter.checkQuota(event, request);
         return request;
     }
 

@@ -28,7 +28,7 @@ import java.util.concurrent.Executor;
 
 /**
  * {@code /imagine}: checks what it can from the interaction alone and answers errors at once; then,
- * off the gateway thread, applies guild/channel defaults, the guild's limits and the prompt filter
+ * off the gateway thread, applies guild/channel defaults, the guild's limits, the prompt filter and the quota
  * (refusals within {@link CheckThenDefer#CHECK_BUDGET} are plain ephemeral replies); defers publicly,
  * and only if Discord took the acknowledgement downloads the attachments and queues the job.
  */
@@ -153,6 +153,7 @@ public final class ImagineCommand implements SlashCommand {
             throw new Rejection("🚫 Your prompt was blocked by this server's filter ("
                     + blocked.get() + "). Please rephrase it.");
         }
+        submitter.checkQuota(event, request);
         return request;
     }
 

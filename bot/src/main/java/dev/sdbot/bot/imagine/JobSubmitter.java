@@ -1,5 +1,6 @@
 package dev.sdbot.bot.imagine;
 
+import dev.sdbot.bot.commands.Rejection;
 import dev.sdbot.bot.commands.Replies;
 import dev.sdbot.bot.results.ProgressReporter;
 import dev.sdbot.inference.api.GenerationRequest;
@@ -33,21 +34,39 @@ public final class JobSubmitter {
         this.clock = clock;
     }
 
+    /**
+     * Refuses, before the reply is deferred, a request the member's quota cannot take, so the refusal is a true
+     * ephemeral reply; {@link #submit} still checks atomically.
+     */
+    public void checkQuota(IReplyCallback event, GenerationRequest request) {
+        try {
+            jobs.checkQuota(event.getGuild().getIdLong(), event.getUser().getIdLong(), roles(event), request.count());
+        } catch (QuotaExceededException e) {
+            throw new Rejection(overQuota(e));
+        }
+    }
+
     public void submit(IReplyCallback event, GenerationRequest request) {
         JobOrigin origin = new JobOrigin(event.getGuild().getIdLong(), event.getChannelIdLong(), event.getUser().getIdLong(),
                 event.getIdLong(), event.getToken(), clock.instant().plus(TOKEN_LIFETIME));
-        List<Long> roles = event.getMember().getRoles().stream().map(ISnowflake::getIdLong).toList();
         long jobId;
         try {
-            jobId = jobs.submit(new JobSubmission(request, origin, roles, 0));
+            jobId = jobs.submit(new JobSubmission(request, origin, roles(event), 0));
         } catch (QuotaExceededException e) {
-            Replies.rejectDeferred(event.getHook(), "⛔ " + e.getMessage() + " Your quota resets "
-                    + TimeFormat.RELATIVE.format(e.resetsAt()) + ".");
+            Replies.rejectDeferred(event.getHook(), overQuota(e));
             return;
         } catch (IllegalArgumentException e) {
             Replies.rejectDeferred(event.getHook(), "⚠️ " + e.getMessage());
             return;
         }
         progress.track(jobId, event.getHook());
+    }
+
+    private static List<Long> roles(IReplyCallback event) {
+        return event.getMember().getRoles().stream().map(ISnowflake::getIdLong).toList();
+    }
+
+    private static String overQuota(QuotaExceededException e) {
+        return "⛔ " + e.getMessage() + " Your quota resets " + TimeFormat.RELATIVE.format(e.resetsAt()) + ".";
     }
 }

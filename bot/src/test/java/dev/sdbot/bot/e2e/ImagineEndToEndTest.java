@@ -5,8 +5,10 @@ import dev.sdbot.bot.fake.FakeInteraction;
 import dev.sdbot.bot.fake.FakeMessage;
 import dev.sdbot.bot.fake.RecordedCall;
 import dev.sdbot.bot.results.PngImages;
+import dev.sdbot.db.entity.QuotaScope;
 import dev.sdbot.db.store.GenerationDefaultsStore;
 import dev.sdbot.db.store.GuildSettingsStore;
+import dev.sdbot.db.store.QuotaRuleStore;
 import dev.sdbot.scheduler.JobState;
 import dev.sdbot.scheduler.JobView;
 import org.junit.jupiter.api.Test;
@@ -198,6 +200,23 @@ class ImagineEndToEndTest extends EndToEndTest {
             assertThat(harness.jobCount()).isEqualTo(jobsBefore);
         } finally {
             settings.update(guild.id, Instant.now(), s -> s.setLimits(null, null, Instant.now()));
+        }
+    }
+
+    @Test
+    void aRerollOverTheMembersQuotaIsRefusedWithoutAPublicPlaceholder() {
+        FakeMessage original = harness.awaitResult(harness.imagine(guild.alice, guild.general, "prompt", "a quiet harbour"));
+        long jobId = harness.jobIdOf(original);
+        QuotaRuleStore quotas = new QuotaRuleStore(db.sessionFactory());
+        quotas.put(guild.id, QuotaScope.USER, guild.alice.userId(), 0, null, Instant.now());
+        try {
+            long jobsBefore = harness.jobCount();
+            FakeInteraction reroll = harness.discord.clickButton(guild.alice, original, "job:" + jobId + ":reroll");
+            assertThat(harness.awaitEphemeral(reroll)).contains("Daily image quota exceeded").containsPattern("resets <t:\\d+:R>");
+            assertThat(reroll.ackType()).isEqualTo(4);
+            assertThat(harness.jobCount()).isEqualTo(jobsBefore);
+        } finally {
+            quotas.remove(guild.id, QuotaScope.USER, guild.alice.userId());
         }
     }
 }

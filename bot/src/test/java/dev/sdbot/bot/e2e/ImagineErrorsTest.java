@@ -46,8 +46,10 @@ class ImagineErrorsTest extends EndToEndTest {
     void overQuotaSaysWhenItResets() {
         QuotaRuleStore quotas = new QuotaRuleStore(db.sessionFactory());
         quotas.put(guild.id, QuotaScope.USER, guild.bob.userId(), 0, null, Instant.now());
-        String text = error(harness.imagine(guild.bob, guild.general, "prompt", "a cat"));
+        FakeInteraction overQuota = harness.imagine(guild.bob, guild.general, "prompt", "a cat");
+        String text = error(overQuota);
         assertThat(text).contains("quota").containsPattern("resets <t:\\d+:R>");
+        assertThat(overQuota.ackType()).as("answered without a public placeholder").isEqualTo(4);
         quotas.remove(guild.id, QuotaScope.USER, guild.bob.userId());
     }
 
