@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +29,18 @@ import java.util.concurrent.TimeUnit;
  * Each interval edits at most {@link #MAX_EDITS_PER_TICK} messages, least recently refreshed first, so
  * that a long queue whose positions all shift cannot crowd Discord's global rate limit (and with it the
  * acknowledgements of new interactions).
+ * Discord allows edits for 15 minutes only: shortly before the token runs out, the last edit says that
+ * the result will be posted in the channel (as the result poster then does).
  * The result poster takes a job over with {@link #finish(long)}, which waits for an edit in flight so
  * that a progress edit can never land on top of the result.
  */
 public final class ProgressReporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
     static final int MAX_EDITS_PER_TICK = 10;
+    /** How long before the interaction token runs out the message says it stops updating. */
+    static final Duration HANDOVER_BEFORE_EXPIRY = Duration.ofSeconds(90);
+    static final String HANDOVER_NOTE = "\n-# This message can't be updated after 15 minutes; "
+            + "the result will be posted in this channel when it's ready.";
     private static final int MAX_LOOKUPS_PER_TICK = 4 * MAX_EDITS_PER_TICK;
 
     private static final class Tracked {
@@ -127,6 +134,10 @@ public final class ProgressReporter implements AutoCloseable {
             tracked.remove(job.id());
         }
         String text = text(job);
+        if (!job.state().isFinal() && tokenRunsOut(job)) {
+            text += HANDOVER_NOTE; // the last edit this message gets
+            tracked.remove(job.id());
+        }
         byte[] preview = job.state() == JobState.RUNNING ? job.previewPng() : null;
         synchronized (t) {
             if (t.finished || text.equals(t.shown) || t.hook.isExpired()) {
@@ -144,6 +155,12 @@ public final class ProgressReporter implements AutoCloseable {
             }
             return true;
         }
+    }
+
+    /** Whether the interaction token (the only way to edit this message) runs out before the next edits. */
+    private boolean tokenRunsOut(JobView job) {
+        Instant expires = job.origin().tokenExpiresAt();
+        return expires != null && Duration.between(clock.instant(), expires).compareTo(HANDOVER_BEFORE_EXPIRY) < 0;
     }
 
     private String text(JobView job) {

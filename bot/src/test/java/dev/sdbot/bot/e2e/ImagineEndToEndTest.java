@@ -219,4 +219,23 @@ class ImagineEndToEndTest extends EndToEndTest {
             quotas.remove(guild.id, QuotaScope.USER, guild.alice.userId());
         }
     }
+
+    @Test
+    void shortlyBeforeTheTokenRunsOutTheMessageSaysWhereTheResultWillGo() {
+        FakeInteraction imagine = harness.imagine(guild.bob, guild.general, "prompt", "a very slow sunrise", "steps", 12);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                db.queryLong("SELECT count(*) FROM jobs WHERE prompt = 'a very slow sunrise' AND state = 'RUNNING'") == 1);
+        db.update("UPDATE jobs SET token_expires_at = now() + interval '60 seconds' WHERE prompt = 'a very slow sunrise'");
+
+        String edits = "webhooks/\\d+/" + imagine.token() + "/messages/@original";
+        await().atMost(Duration.ofSeconds(5)).until(() -> harness.discord.calls("PATCH", edits).stream()
+                .anyMatch(c -> c.payload().path("content").asText().contains("the result will be posted in this channel")));
+        FakeMessage result = harness.awaitResult(imagine);
+        List<String> contents = harness.discord.calls("PATCH", edits).stream().map(c -> c.payload().path("content").asText()).toList();
+        int handover = contents.indexOf(contents.stream().filter(t -> t.contains("posted in this channel")).findFirst().orElseThrow());
+        assertThat(contents.subList(handover + 1, contents.size())).as("no progress edits after the hand-over")
+                .noneMatch(t -> t.contains("Generating") || t.contains("Queued"));
+        assertThat(contents.get(handover)).startsWith("🎨 Generating");
+        assertThat(result.files()).hasSize(1);
+    }
 }
