@@ -78,10 +78,13 @@ final class ResultWriter implements AutoCloseable {
         List<Pending> batch = new ArrayList<>(List.of(first));
         long bytes = first.finished().bytes();
         Pending next;
-        while (batch.size() < MAX_JOBS_PER_WRITE && (next = queue.peek()) != null
-                && bytes + next.finished().bytes() <= MAX_BYTES_PER_WRITE) {
+        while (batch.size() < MAX_JOBS_PER_WRITE && (next = queue.peek()) != null) {
+            long more = next.finished().bytes();
+            if (bytes + more > MAX_BYTES_PER_WRITE) {
+                break;
+            }
             batch.add(queue.poll());
-            bytes += next.finished().bytes();
+            bytes += more;
         }
         return batch;
     }
