@@ -20,6 +20,10 @@ import dev.sdbot.bot.imagine.JobSubmitter;
 import dev.sdbot.bot.results.NsfwPolicy;
 import dev.sdbot.bot.results.ProgressReporter;
 import dev.sdbot.bot.results.ResultPoster;
+import dev.sdbot.bot.staff.StaffAccess;
+import dev.sdbot.bot.staff.StaffCommand;
+import dev.sdbot.bot.staff.StaffRole;
+import dev.sdbot.bot.staff.StaffSubcommand;
 import dev.sdbot.db.store.FilterRuleStore;
 import dev.sdbot.db.store.GenerationDefaultsStore;
 import dev.sdbot.db.store.GuildSettingsStore;
@@ -86,11 +90,18 @@ public final class DiscordBot implements AutoCloseable {
         JobSubmitter submitter = new JobSubmitter(jobs, progress, clock);
         GuildSettingsStore guildSettings = new GuildSettingsStore(sessions);
         GuildLimits limits = new GuildLimits(new GenerationDefaultsStore(dataSource), guildSettings, options.defaults(), clock);
+        StaffAccess staffAccess = new StaffAccess(guildSettings, clock);
+        List<StaffSubcommand> modSubcommands = List.of();
+        List<StaffSubcommand> adminSubcommands = List.of();
         InteractionRouter router = new InteractionRouter(
                 List.of(new ImagineCommand(jobs, limits, new FilterRulePromptFilter(new FilterRuleStore(sessions)),
                                 submitter, work),
                         new CancelCommand(jobs, work), new QueueCommand(jobs, work), new QuotaCommand(jobs, work),
-                        new HelpCommand()),
+                        new HelpCommand(),
+                        new StaffCommand("mod", "Moderation: prompt filters, NSFW policy, blocks, mod log",
+                                StaffRole.MODERATOR, modSubcommands, staffAccess, work),
+                        new StaffCommand("admin", "Administration: usage, quotas, settings",
+                                StaffRole.ADMIN, adminSubcommands, staffAccess, work)),
                 List.of(new RerollButton(jobs, limits, submitter, work), new VariationsButton(jobs, limits, submitter, work),
                         new UpscaleButton(jobs, limits, submitter, work), new DeleteButton(jobs, work)));
         AttachmentLimits uploadLimits = new AttachmentLimits();

@@ -49,10 +49,10 @@ class StoresTest {
         assertThat(settings.get(5, NOW).getNsfwPolicy()).isEqualTo("BLOCK");
         settings.update(5, NOW, s -> s.setNsfwPolicy("SPOILER", NOW));
         assertThat(settings.get(5, NOW).getNsfwPolicy()).isEqualTo("SPOILER");
-        assertThatThrownBy(() -> settings.update(5, NOW, s -> s.setNsfwPolicy("MAYBE", NOW))).hasMessageContaining("POST, SPOILER");
+        assertThatThrownBy(() -> settings.update(5, NOW, s -> s.setNsfwPolicy("MAYBE", NOW))).hasMessageContaining("ALLOW, SPOILER");
 
         FilterRuleStore filters = new FilterRuleStore(db.sessionFactory());
-        FilterRule rule = filters.add(new FilterRule(5, "WORD", "gore", "BLOCK", 77, NOW));
+        FilterRule rule = filters.add(new FilterRule(5, "PHRASE", "gore", "BLOCK", 77, NOW));
         assertThat(filters.ofGuild(5)).extracting(FilterRule::getPattern).containsExactly("gore");
         assertThat(filters.remove(6, rule.getId())).as("other guild's rule id").isFalse();
         assertThat(filters.remove(5, rule.getId())).isTrue();

@@ -3,6 +3,7 @@ package dev.sdbot.scheduler;
 import dev.sdbot.db.testing.EmbeddedPostgresExtension;
 import dev.sdbot.db.testing.TestDatabase;
 import dev.sdbot.inference.api.GeneratedImage;
+import dev.sdbot.inference.api.SafetyVerdict;
 import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.scheduler.dispatch.Dispatcher;
 import dev.sdbot.scheduler.store.AttemptStore;
@@ -52,8 +53,8 @@ class ResultBatchTest {
         assertThat(jobs.cancel(cancelled, 43, false)).isEqualTo(CancelOutcome.CANCELLED);
 
         List<Finished> finished = claimed.stream().map(job -> new Finished(job, new GenerationResult(List.of(
-                new GeneratedImage(new byte[] {1, 2, (byte) job.id()}, 100 + job.id(), false, new float[] {0.25f, -1.5f}),
-                new GeneratedImage(new byte[] {3}, 200 + job.id(), true, new float[0])), 40))).toList();
+                new GeneratedImage(new byte[] {1, 2, (byte) job.id()}, 100 + job.id(), SafetyVerdict.CLEAN, new float[] {0.25f, -1.5f}),
+                new GeneratedImage(new byte[] {3}, 200 + job.id(), SafetyVerdict.FLAGGED, new float[0])), 40))).toList();
         Set<Long> stored = attempts.succeed(finished, WORKER, Instant.now());
 
         assertThat(stored).containsExactlyInAnyOrder(first, second);
@@ -71,7 +72,7 @@ class ResultBatchTest {
                     },
                     image -> {
                         assertThat(image.png()).containsExactly(3);
-                        assertThat(image.nsfw()).isTrue();
+                        assertThat(image.safety()).isEqualTo(SafetyVerdict.FLAGGED);
                         assertThat(image.nsfwScores()).isEmpty();
                     });
             assertThat(db.queryLong("SELECT images FROM usage_ledger WHERE job_id = ? AND outcome = 'SUCCEEDED'", id)).isEqualTo(2);

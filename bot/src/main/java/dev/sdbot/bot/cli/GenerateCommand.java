@@ -2,6 +2,7 @@ package dev.sdbot.bot.cli;
 
 import ai.djl.Device;
 import dev.sdbot.inference.api.GeneratedImage;
+import dev.sdbot.inference.api.SafetyVerdict;
 import dev.sdbot.inference.api.GenerationException;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.GenerationResult;
@@ -92,7 +93,7 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         for (int i = 0; i < written.size(); i++) {
             GeneratedImage image = result.images().get(i);
-            stdout.println("seed " + image.seed() + " -> " + written.get(i) + (image.nsfw() ? " (flagged NSFW)" : ""));
+            stdout.println("seed " + image.seed() + " -> " + written.get(i) + (image.safety() == SafetyVerdict.FLAGGED ? " (flagged NSFW)" : image.safety() == SafetyVerdict.UNCHECKED ? " (not safety-checked)" : ""));
         }
         stdout.printf("%d image(s) in %.1f s%n", written.size(), result.gpuMillis() / 1000.0);
         stdout.flush();

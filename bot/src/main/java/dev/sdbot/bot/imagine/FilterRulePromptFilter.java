@@ -23,7 +23,7 @@ public final class FilterRulePromptFilter implements PromptFilter {
     public Optional<String> blockedCategory(long guildId, String prompt, String negativePrompt) {
         for (FilterRule rule : rules.ofGuild(guildId)) {
             if ("BLOCK".equals(rule.getAction()) && matches(rule, prompt)) {
-                return Optional.of(rule.getKind().equals("WORD") ? "blocked words" : "blocked patterns");
+                return Optional.of(rule.getKind().equals("PHRASE") ? "blocked words" : "blocked patterns");
             }
         }
         return Optional.empty();
@@ -31,7 +31,7 @@ public final class FilterRulePromptFilter implements PromptFilter {
 
     private static boolean matches(FilterRule rule, String prompt) {
         try {
-            Pattern pattern = rule.getKind().equals("WORD")
+            Pattern pattern = rule.getKind().equals("PHRASE")
                     ? Pattern.compile("\\b" + Pattern.quote(rule.getPattern().toLowerCase(Locale.ROOT)) + "\\b",
                     Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)
                     : Pattern.compile(rule.getPattern(), Pattern.CASE_INSENSITIVE);

@@ -21,6 +21,6 @@ public final class NsfwPolicy {
         if (!ageRestrictedChannel) {
             return Action.BLOCK;
         }
-        return "POST".equals(guildPolicy) ? Action.POST : Action.SPOILER;
+        return "ALLOW".equals(guildPolicy) ? Action.POST : Action.SPOILER;
     }
 }

@@ -169,7 +169,7 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
         }
         GuildMessageChannel channel = guild.get().getChannelById(GuildMessageChannel.class, job.origin().channelId());
         List<JobResult> images = jobs.results(job.id()).stream().filter(r -> r.attempt() == job.attempt()).toList();
-        boolean flagged = images.stream().anyMatch(JobResult::nsfw);
+        boolean flagged = images.stream().anyMatch(r -> !r.safety().passed());
         boolean ageRestricted = channel instanceof IAgeRestrictedChannel c && c.isNSFW();
         NsfwPolicy.Action action = nsfwPolicy.decide(flagged, ageRestricted,
                 guildSettings.get(job.origin().guildId(), clock.instant()).getNsfwPolicy());

@@ -36,7 +36,7 @@ class ImagineErrorsTest extends EndToEndTest {
 
     @Test
     void promptBlockedByAFilterNamesTheCategoryNotTheRule() {
-        new FilterRuleStore(db.sessionFactory()).add(new FilterRule(guild.id, "WORD", "forbiddenword", "BLOCK",
+        new FilterRuleStore(db.sessionFactory()).add(new FilterRule(guild.id, "PHRASE", "forbiddenword", "BLOCK",
                 guild.moderator.userId(), Instant.now()));
         String text = error(harness.imagine(guild.alice, guild.general, "prompt", "a ForbiddenWord in the sky"));
         assertThat(text).contains("blocked by this server's filter").contains("blocked words").doesNotContain("forbiddenword");

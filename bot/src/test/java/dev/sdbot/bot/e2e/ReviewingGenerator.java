@@ -1,6 +1,7 @@
 package dev.sdbot.bot.e2e;
 
 import dev.sdbot.inference.api.GeneratedImage;
+import dev.sdbot.inference.api.SafetyVerdict;
 import dev.sdbot.inference.api.GenerationException;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.GenerationResult;
@@ -41,7 +42,7 @@ final class ReviewingGenerator implements ImageGenerator {
         });
         boolean flagged = request.prompt().contains("nsfw");
         List<GeneratedImage> images = result.images().stream()
-                .map(i -> new GeneratedImage(i.png(), i.seed(), flagged, new float[] {flagged ? 0.9f : 0.01f}))
+                .map(i -> new GeneratedImage(i.png(), i.seed(), flagged ? SafetyVerdict.FLAGGED : SafetyVerdict.CLEAN, new float[] {flagged ? 0.9f : 0.01f}))
                 .toList();
         return new GenerationResult(images, result.gpuMillis());
     }

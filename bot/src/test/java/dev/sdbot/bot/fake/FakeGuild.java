@@ -14,6 +14,7 @@ import java.util.List;
 public final class FakeGuild {
     public static final long VIEW_CHANNEL = 1L << 10;
     public static final long SEND_MESSAGES = 1L << 11;
+    public static final long MANAGE_SERVER = 1L << 5;
     public static final long MANAGE_MESSAGES = 1L << 13;
     public static final long EMBED_LINKS = 1L << 14;
     public static final long ATTACH_FILES = 1L << 15;
@@ -25,7 +26,11 @@ public final class FakeGuild {
     public record Channel(long id, String name, boolean ageRestricted, boolean botMayPost) {
     }
 
-    public record Member(long userId, String username, boolean moderator, boolean bot) {
+    /** A member; a moderator has the Moderator role (Manage Messages), an admin the Admin role (Manage Server). */
+    public record Member(long userId, String username, boolean moderator, boolean bot, boolean admin) {
+        Member(long userId, String username, boolean moderator, boolean bot) {
+            this(userId, username, moderator, bot, false);
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,6 +38,9 @@ public final class FakeGuild {
     public final long id = Snowflakes.next();
     public final long moderatorRoleId = Snowflakes.next();
     public final long botRoleId = Snowflakes.next();
+    public final long adminRoleId = Snowflakes.next();
+    /** Owns the guild (owners hold every permission) but never sends interactions in the tests. */
+    public final long ownerId = Snowflakes.next();
     public final Channel general = new Channel(Snowflakes.next(), "general", false, true);
     public final Channel ageRestricted = new Channel(Snowflakes.next(), "after-dark", true, true);
     public final Channel readOnly = new Channel(Snowflakes.next(), "announcements", false, false);
@@ -40,6 +48,7 @@ public final class FakeGuild {
     public final Member moderator = new Member(Snowflakes.next(), "mod", true, false);
     public final Member alice = new Member(Snowflakes.next(), "alice", false, false);
     public final Member bob = new Member(Snowflakes.next(), "bob", false, false);
+    public final Member admin = new Member(Snowflakes.next(), "admin", false, false, true);
 
     FakeGuild(long botUserId) {
         this.bot = new Member(botUserId, "sdbot", false, true);
@@ -50,7 +59,7 @@ public final class FakeGuild {
     }
 
     public List<Member> members() {
-        return List.of(bot, moderator, alice, bob);
+        return List.of(bot, moderator, alice, bob, admin);
     }
 
     public Channel channel(long channelId) {
@@ -67,7 +76,7 @@ public final class FakeGuild {
         ObjectNode g = JSON.createObjectNode();
         g.put("id", Long.toString(id));
         g.put("name", "Test Guild");
-        g.put("owner_id", Long.toString(moderator.userId()));
+        g.put("owner_id", Long.toString(ownerId));
         g.put("afk_timeout", 300);
         g.put("unavailable", false);
         g.put("large", false);
@@ -84,6 +93,7 @@ public final class FakeGuild {
         roles.add(role(id, "@everyone", EVERYONE_PERMISSIONS, 0));
         roles.add(role(moderatorRoleId, "Moderator", MANAGE_MESSAGES, 1));
         roles.add(role(botRoleId, "sdbot", EVERYONE_PERMISSIONS, 2));
+        roles.add(role(adminRoleId, "Admin", MANAGE_SERVER, 3));
         ArrayNode channels = g.putArray("channels");
         int position = 0;
         for (Channel c : channels()) {
@@ -135,6 +145,9 @@ public final class FakeGuild {
         if (m.bot()) {
             roles.add(Long.toString(botRoleId));
         }
+        if (m.admin()) {
+            roles.add(Long.toString(adminRoleId));
+        }
         n.put("joined_at", "2024-01-01T00:00:00.000000+00:00");
         n.put("deaf", false);
         n.put("mute", false);
@@ -145,7 +158,7 @@ public final class FakeGuild {
 
     ObjectNode interactionMember(Member m) {
         ObjectNode n = member(m);
-        long permissions = EVERYONE_PERMISSIONS | (m.moderator() ? MANAGE_MESSAGES : 0);
+        long permissions = EVERYONE_PERMISSIONS | (m.moderator() ? MANAGE_MESSAGES : 0) | (m.admin() ? MANAGE_SERVER : 0);
         n.put("permissions", Long.toString(permissions));
         return n;
     }

@@ -24,6 +24,18 @@ public class GuildSettings {
     private Integer maxSteps;
     @Column(name = "max_images")
     private Integer maxImages;
+    @Column(name = "nsfw_threshold_shift", nullable = false)
+    private float nsfwThresholdShift;
+    @Column(name = "allow_unchecked", nullable = false)
+    private boolean allowUnchecked;
+    @Column(name = "previews_enabled", nullable = false)
+    private boolean previewsEnabled = true;
+    @Column(name = "moderator_role_id")
+    private Long moderatorRoleId;
+    @Column(name = "default_filters_enabled", nullable = false)
+    private boolean defaultFiltersEnabled;
+    @Column(name = "imagine_channel_ids", nullable = false)
+    private long[] imagineChannelIds = new long[0];
     @Column(name = "updated_at", nullable = false)
     private Instant updatedAt;
 
@@ -39,14 +51,14 @@ public class GuildSettings {
         return guildId;
     }
 
-    /** POST, SPOILER, BLUR or BLOCK. */
+    /** ALLOW, SPOILER, BLUR or BLOCK. */
     public String getNsfwPolicy() {
         return nsfwPolicy;
     }
 
     public void setNsfwPolicy(String nsfwPolicy, Instant now) {
-        if (!java.util.Set.of("POST", "SPOILER", "BLUR", "BLOCK").contains(nsfwPolicy)) {
-            throw new IllegalArgumentException("NSFW policy must be POST, SPOILER, BLUR or BLOCK, got '" + nsfwPolicy + "'");
+        if (!java.util.Set.of("ALLOW", "SPOILER", "BLUR", "BLOCK").contains(nsfwPolicy)) {
+            throw new IllegalArgumentException("NSFW policy must be ALLOW, SPOILER, BLUR or BLOCK, got '" + nsfwPolicy + "'");
         }
         this.nsfwPolicy = nsfwPolicy;
         this.updatedAt = now;
@@ -81,6 +93,67 @@ public class GuildSettings {
     public void setLimits(Integer maxSteps, Integer maxImages, Instant now) {
         this.maxSteps = maxSteps;
         this.maxImages = maxImages;
+        this.updatedAt = now;
+    }
+
+    /** Added to every concept score of the safety checker: above 0 stricter, below 0 more lenient. */
+    public float getNsfwThresholdShift() {
+        return nsfwThresholdShift;
+    }
+
+    public void setNsfwThresholdShift(float shift, Instant now) {
+        if (!(shift >= -1 && shift <= 1)) {
+            throw new IllegalArgumentException("the NSFW threshold shift must be between -1 and 1, got " + shift);
+        }
+        this.nsfwThresholdShift = shift;
+        this.updatedAt = now;
+    }
+
+    /** Whether images no safety checker has seen may be handled like clean ones. */
+    public boolean isAllowUnchecked() {
+        return allowUnchecked;
+    }
+
+    public void setAllowUnchecked(boolean allowUnchecked, Instant now) {
+        this.allowUnchecked = allowUnchecked;
+        this.updatedAt = now;
+    }
+
+    public boolean isPreviewsEnabled() {
+        return previewsEnabled;
+    }
+
+    public void setPreviewsEnabled(boolean previewsEnabled, Instant now) {
+        this.previewsEnabled = previewsEnabled;
+        this.updatedAt = now;
+    }
+
+    /** Members with this role count as moderators besides those with Manage Messages. */
+    public Long getModeratorRoleId() {
+        return moderatorRoleId;
+    }
+
+    public void setModeratorRoleId(Long moderatorRoleId, Instant now) {
+        this.moderatorRoleId = moderatorRoleId;
+        this.updatedAt = now;
+    }
+
+    public boolean isDefaultFiltersEnabled() {
+        return defaultFiltersEnabled;
+    }
+
+    public void setDefaultFiltersEnabled(boolean enabled, Instant now) {
+        this.defaultFiltersEnabled = enabled;
+        this.updatedAt = now;
+    }
+
+    /** Channels where /imagine may be used; empty = all. */
+    public long[] getImagineChannelIds() {
+        return imagineChannelIds.clone();
+    }
+
+    public void setImagineChannelIds(long[] channelIds, Instant now) {
+        this.imagineChannelIds = channelIds.clone();
         this.updatedAt = now;
     }
 

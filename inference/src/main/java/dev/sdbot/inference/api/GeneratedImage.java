@@ -5,8 +5,8 @@ package dev.sdbot.inference.api;
  *
  * @param png        PNG bytes with an A1111-style "parameters" text chunk
  * @param seed       the seed this image was generated with
- * @param nsfw       true when the safety checker flagged the image
- * @param nsfwScores the safety checker's concept scores (empty when the model has no checker)
+ * @param safety     the safety checker's verdict, {@link SafetyVerdict#UNCHECKED} when no checker ran
+ * @param nsfwScores the safety checker's concept scores (empty when no checker ran)
  */
-public record GeneratedImage(byte[] png, long seed, boolean nsfw, float[] nsfwScores) {
+public record GeneratedImage(byte[] png, long seed, SafetyVerdict safety, float[] nsfwScores) {
 }

@@ -14,6 +14,7 @@ import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.inference.api.InvalidRequestException;
 import dev.sdbot.inference.api.Progress;
 import dev.sdbot.inference.api.ProgressListener;
+import dev.sdbot.inference.api.SafetyVerdict;
 import dev.sdbot.inference.image.GenerationParameters;
 import dev.sdbot.inference.image.GrayImage;
 import dev.sdbot.inference.image.ImageCodec;
@@ -220,11 +221,12 @@ public final class DiffusionGenerator implements ImageGenerator {
         List<GeneratedImage> images = new ArrayList<>(rgbs.size());
         for (int i = 0; i < rgbs.size(); i++) {
             long seed = firstSeed + i;
-            boolean nsfw = verdicts != null && verdicts.get(i).nsfw();
+            SafetyVerdict safety = verdicts == null ? SafetyVerdict.UNCHECKED
+                    : verdicts.get(i).nsfw() ? SafetyVerdict.FLAGGED : SafetyVerdict.CLEAN;
             float[] scores = verdicts == null ? new float[0] : verdicts.get(i).conceptScores();
             String parameters = GenerationParameters.of(request, seed).toInfotext();
             byte[] png = ImageCodec.encodePng(rgbs.get(i), Map.of(GenerationParameters.PNG_KEY, parameters));
-            images.add(new GeneratedImage(png, seed, nsfw, scores));
+            images.add(new GeneratedImage(png, seed, safety, scores));
         }
         return images;
     }

@@ -88,10 +88,10 @@ public final class AttemptStore {
                 + "   error = NULL, finished_at = ?, updated_at = ? FROM input i"
                 + "   WHERE j.id = i.id AND j.state = 'RUNNING' AND j.attempt = i.attempt AND j.worker_id = ?"
                 + "   RETURNING j.id, j.attempt, j.guild_id, j.user_id, i.images, i.gpu_ms),"
-                + " images AS (INSERT INTO job_results (job_id, image_index, attempt, png, seed, nsfw, nsfw_scores, gpu_ms, created_at)"
-                + "   SELECT d.id, v.idx, d.attempt, v.png, v.seed, v.nsfw, v.scores::real[], d.gpu_ms, ? FROM done d"
-                + "   JOIN unnest(?::bigint[], ?::int[], ?::bytea[], ?::bigint[], ?::boolean[], ?::text[])"
-                + "     AS v (job_id, idx, png, seed, nsfw, scores) ON v.job_id = d.id),"
+                + " images AS (INSERT INTO job_results (job_id, image_index, attempt, png, seed, safety, nsfw_scores, gpu_ms, created_at)"
+                + "   SELECT d.id, v.idx, d.attempt, v.png, v.seed, v.safety, v.scores::real[], d.gpu_ms, ? FROM done d"
+                + "   JOIN unnest(?::bigint[], ?::int[], ?::bytea[], ?::bigint[], ?::text[], ?::text[])"
+                + "     AS v (job_id, idx, png, seed, safety, scores) ON v.job_id = d.id),"
                 + " ledger AS (INSERT INTO usage_ledger (job_id, attempt, guild_id, user_id, worker_id, outcome, images, gpu_ms,"
                 + "   usage_day, recorded_at) SELECT id, attempt, guild_id, user_id, ?, 'SUCCEEDED', images, gpu_ms, ?, ? FROM done),"
                 // one row per member, in key order, so that two workers' writes cannot deadlock on the counters
@@ -112,7 +112,7 @@ public final class AttemptStore {
             List<Object> indexes = new ArrayList<>();
             List<byte[]> pngs = new ArrayList<>();
             List<Object> seeds = new ArrayList<>();
-            List<Object> nsfw = new ArrayList<>();
+            List<Object> safety = new ArrayList<>();
             List<Object> scores = new ArrayList<>();
             for (Finished f : finished) {
                 List<GeneratedImage> images = f.result().images();
@@ -126,7 +126,7 @@ public final class AttemptStore {
                     indexes.add(i);
                     pngs.add(image.png());
                     seeds.add(image.seed());
-                    nsfw.add(image.nsfw());
+                    safety.add(image.safety().name());
                     scores.add(arrayLiteral(image.nsfwScores()));
                 }
             }
@@ -137,7 +137,7 @@ public final class AttemptStore {
                         now, now, workerId, now,
                         c.createArrayOf("bigint", imageJobs.toArray()), c.createArrayOf("integer", indexes.toArray()),
                         c.createArrayOf("bytea", pngs.toArray(new byte[0][])), c.createArrayOf("bigint", seeds.toArray()),
-                        c.createArrayOf("boolean", nsfw.toArray()), c.createArrayOf("text", scores.toArray()),
+                        c.createArrayOf("text", safety.toArray()), c.createArrayOf("text", scores.toArray()),
                         workerId, day, now, day, workerId);
                 Set<Long> stored = new HashSet<>();
                 try (ResultSet rs = ps.executeQuery()) {

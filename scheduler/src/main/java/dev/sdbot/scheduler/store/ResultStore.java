@@ -3,6 +3,7 @@ package dev.sdbot.scheduler.store;
 import dev.sdbot.scheduler.JobResult;
 
 import javax.sql.DataSource;
+import dev.sdbot.inference.api.SafetyVerdict;
 import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,14 +22,14 @@ public final class ResultStore {
 
     public List<JobResult> results(long jobId) {
         return Sql.withConnection(dataSource, "read results of job " + jobId, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT job_id, image_index, attempt, png, seed, nsfw, nsfw_scores, gpu_ms"
+            try (PreparedStatement ps = c.prepareStatement("SELECT job_id, image_index, attempt, png, seed, safety, nsfw_scores, gpu_ms"
                     + " FROM job_results WHERE job_id = ? ORDER BY image_index")) {
                 Sql.bind(ps, jobId);
                 try (ResultSet rs = ps.executeQuery()) {
                     List<JobResult> results = new ArrayList<>();
                     while (rs.next()) {
                         results.add(new JobResult(rs.getLong(1), rs.getInt(2), rs.getInt(3), rs.getBytes(4), rs.getLong(5),
-                                rs.getBoolean(6), floats(rs.getArray(7)), rs.getLong(8)));
+                                SafetyVerdict.valueOf(rs.getString(6)), floats(rs.getArray(7)), rs.getLong(8)));
                     }
                     return results;
                 }

@@ -1,6 +1,7 @@
 package dev.sdbot.scheduler.worker;
 
 import dev.sdbot.inference.api.GeneratedImage;
+import dev.sdbot.inference.api.SafetyVerdict;
 import dev.sdbot.inference.api.GenerationCancelledException;
 import dev.sdbot.inference.api.GenerationException;
 import dev.sdbot.inference.api.GenerationRequest;
@@ -58,7 +59,7 @@ public final class TestPatternGenerator implements ImageGenerator {
                 listener.onProgress(new Progress(i * request.steps() + step, total,
                         Duration.ofNanos(System.nanoTime() - started), null));
             }
-            images.add(new GeneratedImage(render(request, seed + i), seed + i, false, new float[0]));
+            images.add(new GeneratedImage(render(request, seed + i), seed + i, SafetyVerdict.UNCHECKED, new float[0]));
         }
         return new GenerationResult(images, Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
