@@ -17,6 +17,8 @@ import dev.sdbot.bot.imagine.GuildLimits;
 import dev.sdbot.bot.imagine.ImagineCommand;
 import dev.sdbot.bot.imagine.ImagineDefaults;
 import dev.sdbot.bot.imagine.JobSubmitter;
+import dev.sdbot.bot.imagine.PromptFilterCheck;
+import dev.sdbot.bot.imagine.SubmitChecks;
 import dev.sdbot.bot.results.NsfwPolicy;
 import dev.sdbot.bot.results.ProgressReporter;
 import dev.sdbot.bot.results.ResultPoster;
@@ -90,20 +92,22 @@ public final class DiscordBot implements AutoCloseable {
         JobSubmitter submitter = new JobSubmitter(jobs, progress, clock);
         GuildSettingsStore guildSettings = new GuildSettingsStore(sessions);
         GuildLimits limits = new GuildLimits(new GenerationDefaultsStore(dataSource), guildSettings, options.defaults(), clock);
+        SubmitChecks submitChecks = new SubmitChecks(List.of(
+                new PromptFilterCheck(new FilterRulePromptFilter(new FilterRuleStore(sessions)))));
         StaffAccess staffAccess = new StaffAccess(guildSettings, clock);
         List<StaffSubcommand> modSubcommands = List.of();
         List<StaffSubcommand> adminSubcommands = List.of();
         InteractionRouter router = new InteractionRouter(
-                List.of(new ImagineCommand(jobs, limits, new FilterRulePromptFilter(new FilterRuleStore(sessions)),
-                                submitter, work),
+                List.of(new ImagineCommand(jobs, limits, submitChecks, submitter, work),
                         new CancelCommand(jobs, work), new QueueCommand(jobs, work), new QuotaCommand(jobs, work),
                         new HelpCommand(),
                         new StaffCommand("mod", "Moderation: prompt filters, NSFW policy, blocks, mod log",
                                 StaffRole.MODERATOR, modSubcommands, staffAccess, work),
                         new StaffCommand("admin", "Administration: usage, quotas, settings",
                                 StaffRole.ADMIN, adminSubcommands, staffAccess, work)),
-                List.of(new RerollButton(jobs, limits, submitter, work), new VariationsButton(jobs, limits, submitter, work),
-                        new UpscaleButton(jobs, limits, submitter, work), new DeleteButton(jobs, work)));
+                List.of(new RerollButton(jobs, limits, submitChecks, submitter, work),
+                        new VariationsButton(jobs, limits, submitChecks, submitter, work),
+                        new UpscaleButton(jobs, limits, submitChecks, submitter, work), new DeleteButton(jobs, work)));
         AttachmentLimits uploadLimits = new AttachmentLimits();
         DiscordConnection connection = DiscordConnection.connect(settings, router, uploadLimits);
         connection.anyShard().updateCommands().addCommands(router.commandData()).complete();

@@ -228,6 +228,27 @@ public final class JobService {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
+    /**
+     * Models that live workers run without any safety checker (neither their own nor a shared one): their
+     * images are UNCHECKED. Shown by /help and /admin settings.
+     */
+    public Set<String> uncheckedModels() {
+        Instant liveSince = clock.instant().minus(settings.workerTimeout());
+        return Sql.withConnection(dataSource, "unchecked models", c -> {
+            try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT DISTINCT unnest(unchecked_models) FROM workers"
+                    + " WHERE heartbeat_at >= ? AND stopped_at IS NULL")) {
+                Sql.bind(ps, liveSince);
+                Set<String> models = new TreeSet<>();
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        models.add(rs.getString(1));
+                    }
+                }
+                return models;
+            }
+        });
+    }
+
     /** Lifts a worker's quarantine (operator action); false if it was not quarantined. */
     public boolean releaseWorker(String workerId) {
         return workers.release(workerId);

@@ -2,6 +2,7 @@ package dev.sdbot.bot.buttons;
 
 import dev.sdbot.bot.imagine.GuildLimits;
 import dev.sdbot.bot.imagine.JobSubmitter;
+import dev.sdbot.bot.imagine.SubmitChecks;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.scheduler.JobResult;
 import dev.sdbot.scheduler.JobService;
@@ -12,8 +13,9 @@ import java.util.concurrent.Executor;
 
 /** 🔁 Reroll: the same parameters with a new seed. */
 public final class RerollButton extends ResubmitButton {
-    public RerollButton(JobService jobs, GuildLimits limits, JobSubmitter submitter, Executor work) {
-        super(jobs, limits, submitter, work);
+    public RerollButton(JobService jobs, GuildLimits limits, SubmitChecks submitChecks, JobSubmitter submitter,
+                        Executor work) {
+        super(jobs, limits, submitChecks, submitter, work);
     }
 
     @Override

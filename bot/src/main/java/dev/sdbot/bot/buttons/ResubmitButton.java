@@ -7,6 +7,7 @@ import dev.sdbot.bot.commands.Rejection;
 import dev.sdbot.bot.imagine.GuildLimits;
 import dev.sdbot.bot.imagine.JobSubmitter;
 import dev.sdbot.bot.imagine.Moderators;
+import dev.sdbot.bot.imagine.SubmitChecks;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.scheduler.JobResult;
 import dev.sdbot.scheduler.JobService;
@@ -19,7 +20,7 @@ import java.util.concurrent.Executor;
 
 /**
  * A button that queues a new job derived from a finished one (reroll, variations, upscale). Checks the
- * presser and the guild's limits (pixels, steps, images) first, refusing ephemerally with no job; then
+ * presser, the guild's limits (pixels, steps, images) and every submit check (prompt filters...) first, refusing ephemerally with no job; then
  * defers a public reply, which becomes the new job's progress message and result.
  */
 abstract class ResubmitButton implements ButtonHandler {
@@ -28,12 +29,14 @@ abstract class ResubmitButton implements ButtonHandler {
     private final JobService jobs;
     private final GuildLimits limits;
     private final JobSubmitter submitter;
+    private final SubmitChecks submitChecks;
     private final Executor work;
 
-    ResubmitButton(JobService jobs, GuildLimits limits, JobSubmitter submitter, Executor work) {
+    ResubmitButton(JobService jobs, GuildLimits limits, SubmitChecks submitChecks, JobSubmitter submitter, Executor work) {
         this.jobs = jobs;
         this.limits = limits;
         this.submitter = submitter;
+        this.submitChecks = submitChecks;
         this.work = work;
     }
 
@@ -47,7 +50,7 @@ abstract class ResubmitButton implements ButtonHandler {
     }
 
     /** The derived request, if the member may have it; throws {@link Rejection} otherwise. */
-    private GenerationRequest check(ButtonInteractionEvent event, JobButtonId id) {
+    private SubmitChecks.Checked check(ButtonInteractionEvent event, JobButtonId id) {
         Optional<JobView> job = jobs.find(id.jobId());
         if (job.isEmpty()) {
             throw new Rejection("That job no longer exists.");
@@ -65,8 +68,9 @@ abstract class ResubmitButton implements ButtonHandler {
         if (overLimit.isPresent()) {
             throw new Rejection("⚠️ " + overLimitPrefix() + overLimit.get());
         }
-        submitter.checkQuota(event, request);
-        return request;
+        SubmitChecks.Checked checked = submitChecks.apply(JobSubmitter.submitter(event, true), request);
+        submitter.checkQuota(event, checked.request());
+        return checked;
     }
 
     /** Leads the limit error, e.g. "Can't upscale: ". */

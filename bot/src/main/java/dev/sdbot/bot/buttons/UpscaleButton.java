@@ -2,6 +2,7 @@ package dev.sdbot.bot.buttons;
 
 import dev.sdbot.bot.imagine.GuildLimits;
 import dev.sdbot.bot.imagine.JobSubmitter;
+import dev.sdbot.bot.imagine.SubmitChecks;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.scheduler.JobResult;
 import dev.sdbot.scheduler.JobService;
@@ -14,8 +15,9 @@ import java.util.concurrent.Executor;
 public final class UpscaleButton extends ResubmitButton {
     static final double STRENGTH = 0.3;
 
-    public UpscaleButton(JobService jobs, GuildLimits limits, JobSubmitter submitter, Executor work) {
-        super(jobs, limits, submitter, work);
+    public UpscaleButton(JobService jobs, GuildLimits limits, SubmitChecks submitChecks, JobSubmitter submitter,
+                        Executor work) {
+        super(jobs, limits, submitChecks, submitter, work);
     }
 
     @Override

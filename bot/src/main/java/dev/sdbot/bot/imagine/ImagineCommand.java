@@ -28,7 +28,8 @@ import java.util.concurrent.Executor;
 
 /**
  * {@code /imagine}: checks what it can from the interaction alone and answers errors at once; then,
- * off the gateway thread, applies guild/channel defaults, the guild's limits, the prompt filter and the quota
+ * off the gateway thread, applies guild/channel defaults, the guild's limits, every submit check
+ * (via {@link SubmitChecks}) and the quota
  * (refusals within {@link CheckThenDefer#CHECK_BUDGET} are plain ephemeral replies); defers publicly,
  * and only if Discord took the acknowledgement downloads the attachments and queues the job.
  */
@@ -39,15 +40,15 @@ public final class ImagineCommand implements SlashCommand {
 
     private final JobService jobs;
     private final GuildLimits limits;
-    private final PromptFilter promptFilter;
+    private final SubmitChecks submitChecks;
     private final JobSubmitter submitter;
     private final Executor work;
 
-    public ImagineCommand(JobService jobs, GuildLimits limits, PromptFilter promptFilter, JobSubmitter submitter,
+    public ImagineCommand(JobService jobs, GuildLimits limits, SubmitChecks submitChecks, JobSubmitter submitter,
                           Executor work) {
         this.jobs = jobs;
         this.limits = limits;
-        this.promptFilter = promptFilter;
+        this.submitChecks = submitChecks;
         this.submitter = submitter;
         this.work = work;
     }
@@ -123,7 +124,7 @@ public final class ImagineCommand implements SlashCommand {
      * Applies defaults and checks what needs the database (model, guild limits, prompt filter), before
      * the acknowledgement when it is quick enough. The result has no attachments yet.
      */
-    private GenerationRequest check(SlashCommandInteractionEvent event) {
+    private SubmitChecks.Checked check(SlashCommandInteractionEvent event) {
         long guildId = event.getGuild().getIdLong();
         ImagineDefaults defaults = limits.defaultsFor(guildId, event.getChannelIdLong());
         String prompt = event.getOption("prompt", "", OptionMapping::getAsString).trim();
@@ -148,17 +149,13 @@ public final class ImagineCommand implements SlashCommand {
         if (overLimit.isPresent()) {
             throw new Rejection("⚠️ " + overLimit.get());
         }
-        Optional<String> blocked = promptFilter.blockedCategory(guildId, prompt, negative);
-        if (blocked.isPresent()) {
-            throw new Rejection("🚫 Your prompt was blocked by this server's filter ("
-                    + blocked.get() + "). Please rephrase it.");
-        }
-        submitter.checkQuota(event, request);
-        return request;
+        SubmitChecks.Checked checked = submitChecks.apply(JobSubmitter.submitter(event, false), request);
+        submitter.checkQuota(event, checked.request());
+        return checked;
     }
 
     /** After the acknowledgement: downloads the attachments and queues the job. */
-    private void submit(SlashCommandInteractionEvent event, GenerationRequest checked) {
+    private void submit(SlashCommandInteractionEvent event, SubmitChecks.Checked checked) {
         byte[] initImage;
         byte[] mask;
         try {
@@ -167,9 +164,10 @@ public final class ImagineCommand implements SlashCommand {
         } catch (ImageAttachments.RejectedAttachmentException e) {
             throw new Rejection("⚠️ " + e.getMessage());
         }
-        GenerationRequest r = checked;
-        submitter.submit(event, new GenerationRequest(r.prompt(), r.negativePrompt(), r.model(), r.sampler(), r.steps(),
-                r.cfgScale(), r.width(), r.height(), r.seed(), r.count(), initImage, r.strength(), mask, r.clipSkip()));
+        GenerationRequest r = checked.request();
+        submitter.submit(event, new SubmitChecks.Checked(new GenerationRequest(r.prompt(), r.negativePrompt(), r.model(),
+                r.sampler(), r.steps(), r.cfgScale(), r.width(), r.height(), r.seed(), r.count(), initImage, r.strength(),
+                mask, r.clipSkip()), checked.notices()));
     }
 
     private static byte[] download(SlashCommandInteractionEvent event, String option)

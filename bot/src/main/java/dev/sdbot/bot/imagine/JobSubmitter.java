@@ -46,7 +46,15 @@ public final class JobSubmitter {
         }
     }
 
-    public void submit(IReplyCallback event, GenerationRequest request) {
+    /** Who submits, and where, for the {@link SubmitCheck}s. */
+    public static Submitter submitter(IReplyCallback event, boolean buttonPress) {
+        return new Submitter(event.getGuild().getIdLong(), event.getChannelIdLong(), event.getUser().getIdLong(),
+                roles(event), buttonPress);
+    }
+
+    /** Queues the checked request; the checks' notices go to the member ephemerally once it is queued. */
+    public void submit(IReplyCallback event, SubmitChecks.Checked checked) {
+        GenerationRequest request = checked.request();
         JobOrigin origin = new JobOrigin(event.getGuild().getIdLong(), event.getChannelIdLong(), event.getUser().getIdLong(),
                 event.getIdLong(), event.getToken(), clock.instant().plus(TOKEN_LIFETIME));
         long jobId;
@@ -60,6 +68,9 @@ public final class JobSubmitter {
             return;
         }
         progress.track(jobId, event.getHook());
+        for (String notice : checked.notices()) {
+            event.getHook().sendMessage(notice).setEphemeral(true).queue();
+        }
     }
 
     private static List<Long> roles(IReplyCallback event) {
