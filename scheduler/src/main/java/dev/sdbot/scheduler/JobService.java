@@ -1,6 +1,7 @@
 package dev.sdbot.scheduler;
 
 import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.text.PromptAttention;
 import dev.sdbot.scheduler.store.JobStore;
 import dev.sdbot.scheduler.store.ResultStore;
 import dev.sdbot.scheduler.store.Sql;
@@ -124,6 +125,8 @@ public final class JobService {
         if (r.prompt().length() > MAX_PROMPT_LENGTH) {
             throw new IllegalArgumentException("prompt is " + r.prompt().length() + " characters, at most " + MAX_PROMPT_LENGTH + " allowed");
         }
+        PromptAttention.parse(r.prompt()); // a malformed weight, e.g. (cat:1.2.3), is refused before queueing
+        PromptAttention.parse(r.negativePrompt());
         if (r.model() == null || r.model().isBlank()) {
             throw new IllegalArgumentException("model must be named");
         }

@@ -7,10 +7,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.sdbot.inference.api.GenerationCancelledException;
+import dev.sdbot.inference.clip.PromptEmphasis;
 import dev.sdbot.inference.nn.Scope;
 import dev.sdbot.inference.sampling.DiffusionSampler;
 import dev.sdbot.inference.sampling.NoiseSource;
+import dev.sdbot.inference.text.ClipTokenizer;
+import dev.sdbot.inference.text.PromptChunks;
 import dev.sdbot.inference.vae.LatentDistribution;
+
+import java.util.List;
 
 /**
  * diffusers' StableDiffusion txt2img / img2img / inpaint pipelines (0.21) for a batch of N images:
@@ -44,22 +49,44 @@ public final class StableDiffusionPipeline {
         return Math.max(steps - initTimestep, 0);
     }
 
-    /** Text conditioning: (2, L, D) = [negative, prompt] when guided, else (1, L, D) for the prompt. */
+    /**
+     * Text conditioning: (2, L, D) = [negative, prompt] when guided, else (1, L, D) for the prompt. Prompts use
+     * A1111's attention syntax and any length ({@link PromptChunks}): L is 77 per chunk, and the shorter of the
+     * two is padded with empty-prompt chunks so both have the same length.
+     *
+     * @throws IllegalArgumentException for a malformed attention weight such as {@code (cat:1.2.3)}
+     */
     public NDArray encodePrompt(NDManager manager, String prompt, String negativePrompt, double guidance, int clipSkip) {
-        NDArray cond = embed(manager, prompt, clipSkip);
+        ClipTokenizer tokenizer = model.tokenizer();
+        List<PromptChunks.Chunk> cond = PromptChunks.of(tokenizer, prompt);
         if (!guided(guidance)) {
-            return cond;
+            return embed(manager, cond, clipSkip);
         }
-        return NDArrays.concat(new NDList(embed(manager, negativePrompt, clipSkip), cond), 0);
+        List<PromptChunks.Chunk> uncond = PromptChunks.of(tokenizer, negativePrompt);
+        int chunks = Math.max(cond.size(), uncond.size());
+        return NDArrays.concat(new NDList(embed(manager, PromptChunks.padTo(tokenizer, uncond, chunks), clipSkip),
+                embed(manager, PromptChunks.padTo(tokenizer, cond, chunks), clipSkip)), 0);
     }
 
-    private NDArray embed(NDManager manager, String text, int clipSkip) {
-        int[] ids = model.tokenizer().encode(text);
-        long[] longs = new long[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            longs[i] = ids[i];
+    /** (1, chunks x 77, D): the chunks encoded as one batch, each weighted (mean restored per chunk), joined. */
+    private NDArray embed(NDManager manager, List<PromptChunks.Chunk> chunks, int clipSkip) {
+        int length = chunks.get(0).ids().length;
+        long[] ids = new long[chunks.size() * length];
+        float[][] weights = new float[chunks.size()][];
+        boolean weighted = false;
+        for (int c = 0; c < chunks.size(); c++) {
+            int[] chunkIds = chunks.get(c).ids();
+            for (int i = 0; i < length; i++) {
+                ids[c * length + i] = chunkIds[i];
+            }
+            weights[c] = chunks.get(c).weights();
+            weighted |= chunks.get(c).weighted();
         }
-        return model.textEncoder().encode(manager.create(longs, new Shape(1, ids.length)), clipSkip);
+        NDArray hidden = model.textEncoder().encode(manager.create(ids, new Shape(chunks.size(), length)), clipSkip);
+        if (weighted) {
+            hidden = PromptEmphasis.apply(hidden, weights);
+        }
+        return hidden.reshape(1, (long) chunks.size() * length, hidden.getShape().get(2));
     }
 
     /**
