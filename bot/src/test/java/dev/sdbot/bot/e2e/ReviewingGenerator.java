@@ -42,7 +42,7 @@ final class ReviewingGenerator implements ImageGenerator {
         });
         boolean flagged = request.prompt().contains("nsfw");
         List<GeneratedImage> images = result.images().stream()
-                .map(i -> new GeneratedImage(i.png(), i.seed(), flagged ? SafetyVerdict.FLAGGED : SafetyVerdict.CLEAN, new float[] {flagged ? 0.9f : 0.01f}))
+                .map(i -> new GeneratedImage(i.png(), i.seed(), flagged ? SafetyVerdict.FLAGGED : SafetyVerdict.CLEAN, new float[] {flagged ? 0.9f : -0.01f}))
                 .toList();
         return new GenerationResult(images, result.gpuMillis());
     }
@@ -64,5 +64,11 @@ final class ReviewingGenerator implements ImageGenerator {
     @Override
     public Set<String> loadedModels() {
         return patterns.loadedModels();
+    }
+
+    /** Its stand-in checker sees every image. */
+    @Override
+    public Set<String> uncheckedModels() {
+        return Set.of();
     }
 }

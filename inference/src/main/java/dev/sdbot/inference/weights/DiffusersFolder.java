@@ -90,7 +90,7 @@ final class DiffusersFolder implements ModelFiles {
 
     @Override
     public Optional<Weights> safetyChecker(NDManager manager) {
-        if (!Files.isDirectory(dir.resolve("safety_checker"))) {
+        if (!ModelFiles.hasSafetyChecker(dir)) {
             return Optional.empty();
         }
         return Optional.of(load("safety_checker", manager, DiffusersFolder::identity));

@@ -5,6 +5,7 @@ import dev.sdbot.inference.model.ModelDescription;
 import dev.sdbot.inference.nn.Weights;
 import dev.sdbot.inference.text.ClipTokenizer;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -36,6 +37,14 @@ public interface ModelFiles extends AutoCloseable {
 
     /** StableDiffusionSafetyChecker weights; only diffusers folders carry one. */
     Optional<Weights> safetyChecker(NDManager manager);
+
+    /**
+     * Whether the checkpoint at {@code path} carries its own safety checker, without opening it: a diffusers folder
+     * with {@code safety_checker/}; a single file never does.
+     */
+    static boolean hasSafetyChecker(Path path) {
+        return Files.isDirectory(path.resolve("safety_checker"));
+    }
 
     @Override
     void close();
