@@ -1,7 +1,6 @@
 package dev.sdbot.bot.moderation.filter;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -95,7 +94,7 @@ public final class PhraseRule implements CompiledRule {
 
     /**
      * Where one rule word can end when it starts at prompt word {@code at}: that word alone, or a run of
-     * single-character words from there (longest first).
+     * single-character words from there (shortest first, so a stripped match takes no more than it needs).
      */
     private static List<Integer> unitEnds(Pattern word, List<PromptText.Word> prompt, int at) {
         List<Integer> ends = new ArrayList<>();
@@ -106,18 +105,15 @@ public final class PhraseRule implements CompiledRule {
         while (runEnd < prompt.size() && prompt.get(runEnd).singleCharacter()) {
             runEnd++;
         }
-        StringBuilder joined = new StringBuilder();
-        List<Integer> runEnds = new ArrayList<>();
-        for (int i = at; i < runEnd; i++) {
-            joined.append(prompt.get(i).text());
-            if (i > at && matches(word, joined)) {
-                runEnds.add(i + 1);
-            }
-        }
-        Collections.reverse(runEnds);
-        ends.addAll(runEnds);
         if (matches(word, prompt.get(at).text())) {
             ends.add(at + 1);
+        }
+        StringBuilder joined = new StringBuilder(prompt.get(at).text());
+        for (int i = at + 1; i < runEnd; i++) {
+            joined.append(prompt.get(i).text());
+            if (matches(word, joined)) {
+                ends.add(i + 1);
+            }
         }
         return ends;
     }

@@ -69,6 +69,11 @@ public final class PromptText {
             }
             i = next;
         }
+        if (!canonical.isEmpty() && canonical.charAt(canonical.length() - 1) == ' ') {
+            canonical.setLength(canonical.length() - 1);
+            starts.remove(starts.size() - 1);
+            ends.remove(ends.size() - 1);
+        }
         int[] sourceStarts = starts.stream().mapToInt(Integer::intValue).toArray();
         int[] sourceEnds = ends.stream().mapToInt(Integer::intValue).toArray();
         return new PromptText(original, canonical.toString(), sourceStarts, sourceEnds,
