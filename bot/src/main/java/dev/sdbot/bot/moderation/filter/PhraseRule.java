@@ -87,9 +87,18 @@ public final class PhraseRule implements CompiledRule {
         return -1;
     }
 
+    /**
+     * The longest match of one word from {@code at} (so "b a n a n a s" is taken whole), but not stretched over
+     * further single letters that only repeat the last one ("b a n a n a a cat" leaves the article).
+     */
     private static int matchUnit(Pattern word, List<PromptText.Word> prompt, int at) {
-        List<Integer> ends = unitEnds(word, prompt, at);
-        return ends.isEmpty() ? -1 : ends.get(0);
+        int best = -1;
+        for (int end : unitEnds(word, prompt, at)) {
+            if (best < 0 || !prompt.get(end - 1).text().equals(prompt.get(end - 2).text())) {
+                best = end;
+            }
+        }
+        return best;
     }
 
     /**
