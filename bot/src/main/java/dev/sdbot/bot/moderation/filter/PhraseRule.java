@@ -3,6 +3,7 @@ package dev.sdbot.bot.moderation.filter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -22,6 +23,8 @@ public final class PhraseRule implements CompiledRule {
     private final List<Pattern> words;
     /** The whole phrase written as one word. */
     private final Pattern together;
+    /** How many single characters a run may join (stretched letters included): bounds the work per prompt. */
+    private final int longestRun;
 
     public PhraseRule(FilterRuleRef rule) {
         this.rule = rule;
@@ -35,6 +38,7 @@ public final class PhraseRule implements CompiledRule {
         }
         this.words = List.copyOf(compiled);
         this.together = wordPattern(String.join("", ruleWords), true);
+        this.longestRun = 3 * String.join("", ruleWords).length() + 8;
     }
 
     /** The rule's words as compared for duplicates: canonical, leetspeak read as letters. */
@@ -78,7 +82,7 @@ public final class PhraseRule implements CompiledRule {
         if (words.size() == 1) {
             return -1; // a single word is tried as "together"
         }
-        for (int end : unitEnds(words.get(from), prompt, at)) {
+        for (int end : unitEnds(words.get(from), prompt, at, longestRun)) {
             int matched = matchWords(prompt, from + 1, end);
             if (matched >= 0) {
                 return matched;
@@ -91,9 +95,9 @@ public final class PhraseRule implements CompiledRule {
      * The longest match of one word from {@code at} (so "b a n a n a s" is taken whole), but not stretched over
      * further single letters that only repeat the last one ("b a n a n a a cat" leaves the article).
      */
-    private static int matchUnit(Pattern word, List<PromptText.Word> prompt, int at) {
+    private int matchUnit(Pattern word, List<PromptText.Word> prompt, int at) {
         int best = -1;
-        for (int end : unitEnds(word, prompt, at)) {
+        for (int end : unitEnds(word, prompt, at, longestRun)) {
             if (best < 0 || !prompt.get(end - 1).text().equals(prompt.get(end - 2).text())) {
                 best = end;
             }
@@ -105,23 +109,27 @@ public final class PhraseRule implements CompiledRule {
      * Where one rule word can end when it starts at prompt word {@code at}: that word alone, or a run of
      * single-character words from there (shortest first, so a stripped match takes no more than it needs).
      */
-    private static List<Integer> unitEnds(Pattern word, List<PromptText.Word> prompt, int at) {
+    private static List<Integer> unitEnds(Pattern word, List<PromptText.Word> prompt, int at, int longestRun) {
         List<Integer> ends = new ArrayList<>();
         if (at >= prompt.size()) {
             return ends;
         }
-        int runEnd = at;
-        while (runEnd < prompt.size() && prompt.get(runEnd).singleCharacter()) {
-            runEnd++;
-        }
         if (matches(word, prompt.get(at).text())) {
             ends.add(at + 1);
         }
+        if (!prompt.get(at).singleCharacter()) {
+            return ends;
+        }
         StringBuilder joined = new StringBuilder(prompt.get(at).text());
-        for (int i = at + 1; i < runEnd; i++) {
+        for (int i = at + 1; i < prompt.size() && i - at < longestRun && prompt.get(i).singleCharacter(); i++) {
             joined.append(prompt.get(i).text());
-            if (matches(word, joined)) {
-                ends.add(i + 1);
+            Matcher matcher = word.matcher(joined);
+            if (matcher.matches()) {
+                if (hasLetter(joined)) {
+                    ends.add(i + 1);
+                }
+            } else if (!matcher.hitEnd()) {
+                break; // the run already went astray: more letters cannot make it match
             }
         }
         return ends;
@@ -129,7 +137,11 @@ public final class PhraseRule implements CompiledRule {
 
     /** Whole-word match; a candidate without any letter (a number) never matches. */
     private static boolean matches(Pattern word, CharSequence candidate) {
-        return candidate.chars().anyMatch(Character::isLetter) && word.matcher(candidate).matches();
+        return hasLetter(candidate) && word.matcher(candidate).matches();
+    }
+
+    private static boolean hasLetter(CharSequence candidate) {
+        return candidate.chars().anyMatch(Character::isLetter);
     }
 
     /** "ass" → {@code [a4@]+[s5$]{2,}}: each run of a letter at least as long as in the rule. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A prompt as the filter sees it: canonical text (NFKC, lower case, accents and zero-width characters
@@ -13,6 +14,7 @@ import java.util.Map;
  * Word characters are letters, digits and the leetspeak symbols {@code @ $}; everything else separates words.
  */
 public final class PromptText {
+    private static final Pattern MARKS = Pattern.compile("\\p{M}+");
     /** Non-Latin letters that look like Latin ones and that NFKC leaves alone (Cyrillic, Greek). */
     private static final Map<Character, Character> LOOK_ALIKES = Map.ofEntries(
             Map.entry('а', 'a'), Map.entry('в', 'b'), Map.entry('е', 'e'), Map.entry('ё', 'e'), Map.entry('к', 'k'),
@@ -97,8 +99,11 @@ public final class PromptText {
 
     /** NFKC (full-width, ligatures, styled letters), accents removed, lower case, look-alikes folded. */
     static String fold(int codePoint) {
+        if (codePoint < 0x80) {
+            return String.valueOf(Character.toLowerCase((char) codePoint));
+        }
         String compatible = Normalizer.normalize(new String(Character.toChars(codePoint)), Normalizer.Form.NFKC);
-        String bare = Normalizer.normalize(compatible, Normalizer.Form.NFD).replaceAll("\\p{M}+", "")
+        String bare = MARKS.matcher(Normalizer.normalize(compatible, Normalizer.Form.NFD)).replaceAll("")
                 .toLowerCase(Locale.ROOT);
         StringBuilder out = new StringBuilder(bare.length());
         for (char c : bare.toCharArray()) {

@@ -124,4 +124,14 @@ class PromptScreenTest {
         assertThat(PromptScreen.screen(defaults.rules(), "a n00dle soup, essex countryside, a therapist, grapes")
                 .refused()).isFalse();
     }
+
+    @Test
+    void longRunsOfSingleLettersStayCheap() {
+        List<CompiledRule> rules = DefaultWordList.load().rules();
+        for (String prompt : List.of("a ".repeat(750), "s ".repeat(750), "b a ".repeat(375), "1 ".repeat(750))) {
+            long start = System.nanoTime();
+            PromptScreen.screen(rules, prompt);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as(prompt.substring(0, 4)).isLessThan(Duration.ofSeconds(1));
+        }
+    }
 }
