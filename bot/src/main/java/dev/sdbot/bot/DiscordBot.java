@@ -12,16 +12,25 @@ import dev.sdbot.bot.commands.QuotaCommand;
 import dev.sdbot.bot.discord.AttachmentLimits;
 import dev.sdbot.bot.discord.DiscordConnection;
 import dev.sdbot.bot.discord.DiscordSettings;
-import dev.sdbot.bot.imagine.FilterRulePromptFilter;
 import dev.sdbot.bot.imagine.GuildLimits;
 import dev.sdbot.bot.imagine.ImagineCommand;
 import dev.sdbot.bot.imagine.ImagineDefaults;
 import dev.sdbot.bot.imagine.JobSubmitter;
 import dev.sdbot.bot.imagine.PromptFilterCheck;
 import dev.sdbot.bot.imagine.SubmitChecks;
+import dev.sdbot.bot.moderation.filter.DefaultWordList;
+import dev.sdbot.bot.moderation.filter.FilterAudit;
+import dev.sdbot.bot.moderation.filter.FilterRuleEditor;
+import dev.sdbot.bot.moderation.filter.GuildFilters;
+import dev.sdbot.bot.moderation.filter.commands.FilterAddCommand;
+import dev.sdbot.bot.moderation.filter.commands.FilterDefaultsCommand;
+import dev.sdbot.bot.moderation.filter.commands.FilterListCommand;
+import dev.sdbot.bot.moderation.filter.commands.FilterRemoveCommand;
+import dev.sdbot.bot.moderation.filter.commands.FilterTestCommand;
 import dev.sdbot.bot.results.NsfwPolicy;
 import dev.sdbot.bot.results.ProgressReporter;
 import dev.sdbot.bot.results.ResultPoster;
+import dev.sdbot.bot.staff.AuditTrail;
 import dev.sdbot.bot.staff.StaffAccess;
 import dev.sdbot.bot.staff.StaffCommand;
 import dev.sdbot.bot.staff.StaffRole;
@@ -29,6 +38,7 @@ import dev.sdbot.bot.staff.StaffSubcommand;
 import dev.sdbot.db.store.FilterRuleStore;
 import dev.sdbot.db.store.GenerationDefaultsStore;
 import dev.sdbot.db.store.GuildSettingsStore;
+import dev.sdbot.db.store.ModerationEventStore;
 import dev.sdbot.scheduler.JobEvents;
 import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
@@ -92,10 +102,17 @@ public final class DiscordBot implements AutoCloseable {
         JobSubmitter submitter = new JobSubmitter(jobs, progress, clock);
         GuildSettingsStore guildSettings = new GuildSettingsStore(sessions);
         GuildLimits limits = new GuildLimits(new GenerationDefaultsStore(dataSource), guildSettings, options.defaults(), clock);
-        SubmitChecks submitChecks = new SubmitChecks(List.of(
-                new PromptFilterCheck(new FilterRulePromptFilter(new FilterRuleStore(sessions)))));
+        AuditTrail audit = new AuditTrail(new ModerationEventStore(sessions), clock);
+        FilterRuleStore filterRules = new FilterRuleStore(sessions);
+        GuildFilters filters = new GuildFilters(filterRules, guildSettings, DefaultWordList.load(), clock);
+        FilterAudit filterAudit = new FilterAudit(audit);
+        FilterRuleEditor filterEditor = new FilterRuleEditor(filterRules, guildSettings, filterAudit, clock);
+        SubmitChecks submitChecks = new SubmitChecks(List.of(new PromptFilterCheck(filters, filterAudit)));
         StaffAccess staffAccess = new StaffAccess(guildSettings, clock);
-        List<StaffSubcommand> modSubcommands = List.of();
+        List<StaffSubcommand> modSubcommands = List.of(
+                new FilterAddCommand(filterEditor), new FilterRemoveCommand(filterEditor),
+                new FilterListCommand(filterEditor, filters), new FilterTestCommand(filters),
+                new FilterDefaultsCommand(filterEditor, filters));
         List<StaffSubcommand> adminSubcommands = List.of();
         InteractionRouter router = new InteractionRouter(
                 List.of(new ImagineCommand(jobs, limits, submitChecks, submitter, work),

@@ -149,13 +149,19 @@ public final class FakeDiscord implements AutoCloseable {
 
     public FakeInteraction slashCommand(FakeGuild.Member user, FakeGuild.Channel channel, String command,
                                         Map<String, Object> options) {
-        return commandInteraction(2, user, channel, command, options, null);
+        return commandInteraction(2, user, channel, command, null, null, options, null);
+    }
+
+    /** A subcommand, e.g. {@code /mod filter add} is ("mod", "filter", "add"); {@code group} may be null. */
+    public FakeInteraction subcommand(FakeGuild.Member user, FakeGuild.Channel channel, String command, String group,
+                                      String subcommand, Map<String, Object> options) {
+        return commandInteraction(2, user, channel, command, group, subcommand, options, null);
     }
 
     /** An autocomplete interaction (type 4) with {@code focused} being the option the user is typing. */
     public FakeInteraction autocomplete(FakeGuild.Member user, FakeGuild.Channel channel, String command,
                                         Map<String, Object> options, String focused) {
-        return commandInteraction(4, user, channel, command, options, focused);
+        return commandInteraction(4, user, channel, command, null, null, options, focused);
     }
 
     public FakeInteraction clickButton(FakeGuild.Member user, FakeMessage message, String customId) {
@@ -174,7 +180,8 @@ public final class FakeDiscord implements AutoCloseable {
     }
 
     private FakeInteraction commandInteraction(int type, FakeGuild.Member user, FakeGuild.Channel channel,
-                                               String command, Map<String, Object> options, String focused) {
+                                               String command, String group, String subcommand,
+                                               Map<String, Object> options, String focused) {
         FakeInteraction interaction = newInteraction(type, user, channel, 0);
         ObjectNode payload = interactionPayload(interaction);
         ObjectNode data = payload.putObject("data");
@@ -182,9 +189,16 @@ public final class FakeDiscord implements AutoCloseable {
         data.put("name", command);
         data.put("type", 1);
         ArrayNode list = data.putArray("options");
+        if (group != null) {
+            list = list.addObject().put("name", group).put("type", 2).putArray("options");
+        }
+        if (subcommand != null) {
+            list = list.addObject().put("name", subcommand).put("type", 1).putArray("options");
+        }
+        ArrayNode optionList = list;
         ObjectNode resolvedAttachments = JSON.createObjectNode();
         options.forEach((name, value) -> {
-            ObjectNode option = list.addObject().put("name", name);
+            ObjectNode option = optionList.addObject().put("name", name);
             if (value instanceof HostedFile file) {
                 option.put("type", 11).put("value", Long.toString(file.id()));
                 resolvedAttachments.set(Long.toString(file.id()), attachmentJson(file));
