@@ -1,6 +1,8 @@
 package dev.sdbot.bot;
 
 import dev.sdbot.bot.buttons.DeleteButton;
+import dev.sdbot.bot.buttons.ModLogBlockButton;
+import dev.sdbot.bot.buttons.ModLogDeleteButton;
 import dev.sdbot.bot.buttons.RerollButton;
 import dev.sdbot.bot.buttons.UpscaleButton;
 import dev.sdbot.bot.buttons.VariationsButton;
@@ -20,15 +22,26 @@ import dev.sdbot.bot.imagine.JobSubmitter;
 import dev.sdbot.bot.imagine.PromptFilterCheck;
 import dev.sdbot.bot.imagine.SubmitChecks;
 import dev.sdbot.bot.results.NsfwPolicy;
+import dev.sdbot.bot.results.NsfwRules;
+import dev.sdbot.bot.results.PreviewGuard;
 import dev.sdbot.bot.results.ProgressReporter;
 import dev.sdbot.bot.results.ResultPoster;
+import dev.sdbot.bot.results.ResultScreening;
+import dev.sdbot.bot.staff.AuditTrail;
+import dev.sdbot.bot.staff.ModLog;
+import dev.sdbot.bot.staff.ModLogChannelSubcommand;
+import dev.sdbot.bot.staff.NsfwSetSubcommand;
+import dev.sdbot.bot.staff.NsfwShowSubcommand;
 import dev.sdbot.bot.staff.StaffAccess;
 import dev.sdbot.bot.staff.StaffCommand;
 import dev.sdbot.bot.staff.StaffRole;
 import dev.sdbot.bot.staff.StaffSubcommand;
+import dev.sdbot.db.store.ChannelNsfwPolicyStore;
 import dev.sdbot.db.store.FilterRuleStore;
 import dev.sdbot.db.store.GenerationDefaultsStore;
 import dev.sdbot.db.store.GuildSettingsStore;
+import dev.sdbot.db.store.MemberBlockStore;
+import dev.sdbot.db.store.ModerationEventStore;
 import dev.sdbot.scheduler.JobEvents;
 import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
@@ -88,14 +101,22 @@ public final class DiscordBot implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        ProgressReporter progress = new ProgressReporter(jobs, clock, options.progressInterval()).start();
-        JobSubmitter submitter = new JobSubmitter(jobs, progress, clock);
         GuildSettingsStore guildSettings = new GuildSettingsStore(sessions);
+        ChannelNsfwPolicyStore channelNsfwPolicies = new ChannelNsfwPolicyStore(dataSource);
+        NsfwRules nsfwRules = new NsfwRules(guildSettings, channelNsfwPolicies, clock);
+        ProgressReporter progress = new ProgressReporter(jobs, new PreviewGuard(guildSettings, nsfwRules, clock), clock,
+                options.progressInterval()).start();
+        JobSubmitter submitter = new JobSubmitter(jobs, progress, clock);
         GuildLimits limits = new GuildLimits(new GenerationDefaultsStore(dataSource), guildSettings, options.defaults(), clock);
         SubmitChecks submitChecks = new SubmitChecks(List.of(
                 new PromptFilterCheck(new FilterRulePromptFilter(new FilterRuleStore(sessions)))));
         StaffAccess staffAccess = new StaffAccess(guildSettings, clock);
-        List<StaffSubcommand> modSubcommands = List.of();
+        ModLog modLog = new ModLog(guildSettings, clock);
+        AuditTrail audit = new AuditTrail(new ModerationEventStore(sessions), modLog, clock);
+        List<StaffSubcommand> modSubcommands = List.of(
+                new NsfwSetSubcommand(guildSettings, channelNsfwPolicies, audit, clock),
+                new NsfwShowSubcommand(guildSettings, channelNsfwPolicies, clock),
+                new ModLogChannelSubcommand(guildSettings, audit, clock));
         List<StaffSubcommand> adminSubcommands = List.of();
         InteractionRouter router = new InteractionRouter(
                 List.of(new ImagineCommand(jobs, limits, submitChecks, submitter, work),
@@ -107,13 +128,16 @@ public final class DiscordBot implements AutoCloseable {
                                 StaffRole.ADMIN, adminSubcommands, staffAccess, work)),
                 List.of(new RerollButton(jobs, limits, submitChecks, submitter, work),
                         new VariationsButton(jobs, limits, submitChecks, submitter, work),
-                        new UpscaleButton(jobs, limits, submitChecks, submitter, work), new DeleteButton(jobs, work)));
+                        new UpscaleButton(jobs, limits, submitChecks, submitter, work), new DeleteButton(jobs, work),
+                        new ModLogDeleteButton(jobs, staffAccess, audit, work),
+                        new ModLogBlockButton(jobs, staffAccess, new MemberBlockStore(dataSource), audit, clock, work)));
         AttachmentLimits uploadLimits = new AttachmentLimits();
         DiscordConnection connection = DiscordConnection.connect(settings, router, uploadLimits);
+        modLog.connect(connection);
         connection.anyShard().updateCommands().addCommands(router.commandData()).complete();
         resumeProgress(jobs, connection, progress, clock);
-        ResultPoster poster = new ResultPoster(jobs, connection, guildSettings, progress, uploadLimits,
-                new NsfwPolicy(), clock, options.sweepInterval()).start();
+        ResultPoster poster = new ResultPoster(jobs, connection, new ResultScreening(nsfwRules, new NsfwPolicy(), audit),
+                progress, uploadLimits, clock, options.sweepInterval()).start();
         events.addListener(poster);
         LOG.info("Discord bot ready: {} shard(s), {} guild(s)", connection.shards().size(),
                 connection.shards().stream().mapToLong(s -> s.getGuildCache().size()).sum());
