@@ -145,9 +145,9 @@ public final class ProgressReporter implements AutoCloseable {
             if (t.finished || text.equals(t.shown) || t.hook.isExpired()) {
                 return false;
             }
+            FileUpload preview = job.state() == JobState.RUNNING && !lastEdit ? previews.preview(job, t.hook.getJDA()) : null;
             t.shown = text;
             MessageEditBuilder edit = new MessageEditBuilder().setContent(text);
-            FileUpload preview = job.state() == JobState.RUNNING && !lastEdit ? previews.preview(job, t.hook.getJDA()) : null;
             if (preview != null) {
                 edit.setFiles(preview);
             } else if (lastEdit || job.state().isFinal()) {
