@@ -140,6 +140,27 @@ class NsfwPolicyEndToEndTest extends EndToEndTest {
     }
 
     @Test
+    void aResultBlockedAfterTheTokenRanOutLeavesNoPreviewBehind() {
+        FakeInteraction imagine = harness.imagine(guild.bob, guild.general, "prompt", "nsfw slow sunrise", "steps", 20);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !checks.previewsOf(imagine).isEmpty());
+        db.update("UPDATE jobs SET token_expires_at = now() + interval '60 seconds' WHERE prompt = 'nsfw slow sunrise'");
+        String edits = "webhooks/\\d+/" + imagine.token() + "/messages/@original";
+        await().atMost(Duration.ofSeconds(5)).until(() -> harness.discord.calls("PATCH", edits).stream()
+                .anyMatch(c -> c.payload().path("content").asText().contains("the result will be posted in this channel")));
+        assertThat(harness.discord.original(imagine).orElseThrow().files()).as("the hand-over removed the preview").isEmpty();
+        db.update("UPDATE jobs SET token_expires_at = now() - interval '1 second' WHERE prompt = 'nsfw slow sunrise'");
+
+        long jobId = db.queryLong("SELECT id FROM jobs WHERE prompt = 'nsfw slow sunrise'");
+        await().atMost(Duration.ofSeconds(30)).until(() -> harness.state(jobId) == JobState.BLOCKED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> harness.discord.visibleMessages(guild.general).stream()
+                .anyMatch(m -> m.content().contains("job " + jobId + " was blocked by the NSFW policy")));
+        FakeMessage progress = harness.discord.original(imagine).orElseThrow();
+        assertThat(progress.deleted()).isFalse();
+        assertThat(progress.files()).isEmpty();
+        checks.assertNeverShownClear(imagine, jobId, originalPreview);
+    }
+
+    @Test
     void theThresholdShiftMakesTheCheckerMoreLenientOrStricter() {
         assertThat(checks.staff(guild.moderator, "mod nsfw set", "threshold", -0.1)).contains("threshold shift: **-0.1**");
         FakeMessage lenient = harness.awaitResult(harness.imagine(guild.alice, guild.general, "prompt", "nsfw tree"));
