@@ -138,7 +138,7 @@ public final class FakeDiscord implements AutoCloseable {
         return file;
     }
 
-    /** Options in order; values are String, Integer/Long, Double, Boolean or {@link HostedFile}. */
+    /** Options in order; values are String, Integer/Long, Double, Boolean, {@link HostedFile} or {@link FakeGuild.Channel}. */
     public static Map<String, Object> options(Object... namesAndValues) {
         Map<String, Object> options = new LinkedHashMap<>();
         for (int i = 0; i < namesAndValues.length; i += 2) {
@@ -147,6 +147,7 @@ public final class FakeDiscord implements AutoCloseable {
         return options;
     }
 
+    /** A slash command; {@code command} may name a subcommand and its group: "mod nsfw set". */
     public FakeInteraction slashCommand(FakeGuild.Member user, FakeGuild.Channel channel, String command,
                                         Map<String, Object> options) {
         return commandInteraction(2, user, channel, command, null, null, options, null);
@@ -185,10 +186,14 @@ public final class FakeDiscord implements AutoCloseable {
         FakeInteraction interaction = newInteraction(type, user, channel, 0);
         ObjectNode payload = interactionPayload(interaction);
         ObjectNode data = payload.putObject("data");
-        data.put("id", commandId(command));
-        data.put("name", command);
+        String[] path = command.split(" "); // "mod nsfw set": command, subcommand group, subcommand
+        data.put("id", commandId(path[0]));
+        data.put("name", path[0]);
         data.put("type", 1);
         ArrayNode list = data.putArray("options");
+        for (int i = 1; i < path.length; i++) {
+            list = list.addObject().put("name", path[i]).put("type", i == path.length - 1 ? 1 : 2).putArray("options");
+        }
         if (group != null) {
             list = list.addObject().put("name", group).put("type", 2).putArray("options");
         }
@@ -197,11 +202,15 @@ public final class FakeDiscord implements AutoCloseable {
         }
         ArrayNode optionList = list;
         ObjectNode resolvedAttachments = JSON.createObjectNode();
+        ObjectNode resolvedChannels = JSON.createObjectNode();
         options.forEach((name, value) -> {
             ObjectNode option = optionList.addObject().put("name", name);
             if (value instanceof HostedFile file) {
                 option.put("type", 11).put("value", Long.toString(file.id()));
                 resolvedAttachments.set(Long.toString(file.id()), attachmentJson(file));
+            } else if (value instanceof FakeGuild.Channel c) {
+                option.put("type", 7).put("value", Long.toString(c.id()));
+                resolvedChannels.set(Long.toString(c.id()), guild.channelStub(c));
             } else if (value instanceof Integer || value instanceof Long) {
                 option.put("type", 4).put("value", ((Number) value).longValue());
             } else if (value instanceof Double d) {
@@ -216,7 +225,10 @@ public final class FakeDiscord implements AutoCloseable {
             }
         });
         if (!resolvedAttachments.isEmpty()) {
-            data.putObject("resolved").set("attachments", resolvedAttachments);
+            data.withObjectProperty("resolved").set("attachments", resolvedAttachments);
+        }
+        if (!resolvedChannels.isEmpty()) {
+            data.withObjectProperty("resolved").set("channels", resolvedChannels);
         }
         gateway.dispatch(guild.id, "INTERACTION_CREATE", payload);
         return interaction;

@@ -44,6 +44,7 @@ public final class FakeGuild {
     public final Channel general = new Channel(Snowflakes.next(), "general", false, true);
     public final Channel ageRestricted = new Channel(Snowflakes.next(), "after-dark", true, true);
     public final Channel readOnly = new Channel(Snowflakes.next(), "announcements", false, false);
+    public final Channel modLog = new Channel(Snowflakes.next(), "mod-log", false, true);
     public final Member bot;
     public final Member moderator = new Member(Snowflakes.next(), "mod", true, false);
     public final Member alice = new Member(Snowflakes.next(), "alice", false, false);
@@ -55,7 +56,7 @@ public final class FakeGuild {
     }
 
     public List<Channel> channels() {
-        return List.of(general, ageRestricted, readOnly);
+        return List.of(general, ageRestricted, readOnly, modLog);
     }
 
     public List<Member> members() {

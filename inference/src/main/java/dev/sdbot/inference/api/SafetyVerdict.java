@@ -38,13 +38,17 @@ public enum SafetyVerdict {
     }
 
     /**
-     * This stored verdict re-decided under a guild's threshold shift: an UNCHECKED image stays UNCHECKED, a checked
-     * one is {@link #decide decided} from its stored concept scores. A checked image stored without scores keeps its
-     * verdict (nothing to re-decide from).
+     * This stored verdict re-decided under a guild's threshold shift: an UNCHECKED image stays UNCHECKED; at shift 0
+     * the checker's own verdict stands; otherwise a checked image is {@link #decide decided} from its stored concept
+     * scores. Fails closed without scores: FLAGGED cannot be made more lenient, and CLEAN cannot be made stricter,
+     * so it becomes UNCHECKED.
      */
     public SafetyVerdict withShift(float[] conceptScores, float shift) {
-        if (this == UNCHECKED || conceptScores == null || conceptScores.length == 0) {
+        if (this == UNCHECKED || shift == 0) {
             return this;
+        }
+        if (conceptScores == null || conceptScores.length == 0) {
+            return this == CLEAN && shift > 0 ? UNCHECKED : this;
         }
         return decide(conceptScores, shift);
     }

@@ -41,6 +41,11 @@ class SafetyVerdictTest {
                 .isEqualTo(SafetyVerdict.FLAGGED);
         assertThat(SafetyVerdict.FLAGGED.withShift(new float[]{0.004f}, -0.01f)).isEqualTo(SafetyVerdict.CLEAN);
         assertThat(SafetyVerdict.CLEAN.withShift(new float[]{-0.004f}, 0.01f)).isEqualTo(SafetyVerdict.FLAGGED);
+        assertThat(SafetyVerdict.CLEAN.withShift(new float[0], 0.1f)).as("stricter without scores: not passed")
+                .isEqualTo(SafetyVerdict.UNCHECKED);
+        assertThat(SafetyVerdict.CLEAN.withShift(new float[0], -0.1f)).isEqualTo(SafetyVerdict.CLEAN);
+        assertThat(SafetyVerdict.FLAGGED.withShift(new float[]{0.004f}, 0)).as("shift 0: the checker's verdict")
+                .isEqualTo(SafetyVerdict.FLAGGED);
     }
 
     /**
