@@ -19,9 +19,14 @@ import dev.sdbot.bot.imagine.ImagineDefaults;
 import dev.sdbot.bot.imagine.JobSubmitter;
 import dev.sdbot.bot.imagine.PromptFilterCheck;
 import dev.sdbot.bot.imagine.SubmitChecks;
+import dev.sdbot.bot.moderation.BlockSubcommand;
+import dev.sdbot.bot.moderation.MemberBlockCheck;
+import dev.sdbot.bot.moderation.RecentLogSubcommand;
+import dev.sdbot.bot.moderation.UnblockSubcommand;
 import dev.sdbot.bot.results.NsfwPolicy;
 import dev.sdbot.bot.results.ProgressReporter;
 import dev.sdbot.bot.results.ResultPoster;
+import dev.sdbot.bot.staff.AuditTrail;
 import dev.sdbot.bot.staff.StaffAccess;
 import dev.sdbot.bot.staff.StaffCommand;
 import dev.sdbot.bot.staff.StaffRole;
@@ -29,6 +34,8 @@ import dev.sdbot.bot.staff.StaffSubcommand;
 import dev.sdbot.db.store.FilterRuleStore;
 import dev.sdbot.db.store.GenerationDefaultsStore;
 import dev.sdbot.db.store.GuildSettingsStore;
+import dev.sdbot.db.store.MemberBlockStore;
+import dev.sdbot.db.store.ModerationEventStore;
 import dev.sdbot.scheduler.JobEvents;
 import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
@@ -92,10 +99,16 @@ public final class DiscordBot implements AutoCloseable {
         JobSubmitter submitter = new JobSubmitter(jobs, progress, clock);
         GuildSettingsStore guildSettings = new GuildSettingsStore(sessions);
         GuildLimits limits = new GuildLimits(new GenerationDefaultsStore(dataSource), guildSettings, options.defaults(), clock);
+        MemberBlockStore memberBlocks = new MemberBlockStore(dataSource);
         SubmitChecks submitChecks = new SubmitChecks(List.of(
+                new MemberBlockCheck(memberBlocks, clock),
                 new PromptFilterCheck(new FilterRulePromptFilter(new FilterRuleStore(sessions)))));
         StaffAccess staffAccess = new StaffAccess(guildSettings, clock);
-        List<StaffSubcommand> modSubcommands = List.of();
+        ModerationEventStore moderationEvents = new ModerationEventStore(sessions);
+        AuditTrail audit = new AuditTrail(moderationEvents, clock);
+        List<StaffSubcommand> modSubcommands = List.of(
+                new BlockSubcommand(memberBlocks, staffAccess, audit, clock), new UnblockSubcommand(memberBlocks, audit),
+                new RecentLogSubcommand(moderationEvents));
         List<StaffSubcommand> adminSubcommands = List.of();
         InteractionRouter router = new InteractionRouter(
                 List.of(new ImagineCommand(jobs, limits, submitChecks, submitter, work),
