@@ -14,6 +14,7 @@ import dev.sdbot.bot.discord.DiscordConnection;
 import dev.sdbot.bot.discord.DiscordSettings;
 import dev.sdbot.bot.imagine.FilterRulePromptFilter;
 import dev.sdbot.bot.imagine.GuildLimits;
+import dev.sdbot.bot.imagine.ImageAttachments;
 import dev.sdbot.bot.imagine.ImagineCommand;
 import dev.sdbot.bot.imagine.ImagineDefaults;
 import dev.sdbot.bot.imagine.JobSubmitter;
@@ -121,6 +122,7 @@ public final class DiscordBot implements AutoCloseable {
                 List.of(new RerollButton(jobs, limits, submitChecks, submitter, work),
                         new VariationsButton(jobs, limits, submitChecks, submitter, work),
                         new UpscaleButton(jobs, limits, submitChecks, submitter, work), new DeleteButton(jobs, work)));
+        ImageAttachments.warmUp();
         AttachmentLimits uploadLimits = new AttachmentLimits();
         DiscordConnection connection = DiscordConnection.connect(settings, router, uploadLimits);
         connection.anyShard().updateCommands().addCommands(router.commandData()).complete();

@@ -4,6 +4,8 @@ import dev.sdbot.inference.api.InvalidRequestException;
 import dev.sdbot.inference.image.ImageCodec;
 import net.dv8tion.jda.api.entities.Message;
 
+import javax.imageio.ImageIO;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
@@ -30,6 +32,14 @@ public final class ImageAttachments {
     }
 
     private ImageAttachments() {
+    }
+
+    /**
+     * Loads ImageIO's plugins (WebP included) now, so the first /imagine with an image does not spend its
+     * check budget on it and end up deferred publicly.
+     */
+    public static void warmUp() {
+        ImageIO.getReaderFormatNames();
     }
 
     /** What is wrong with an attachment judging from its metadata alone (no download). */
