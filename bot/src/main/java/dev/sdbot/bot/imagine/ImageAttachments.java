@@ -56,12 +56,8 @@ public final class ImageAttachments {
         return Optional.empty();
     }
 
-    /** An attachment's bytes and what its header says. */
-    public record Downloaded(byte[] bytes, ImageCodec.ImageInfo info) {
-    }
-
     /** Downloads the attachment and makes sure it is an image within the engine's pixel limit. */
-    public static Downloaded download(String option, Message.Attachment attachment) throws RejectedAttachmentException {
+    public static byte[] download(String option, Message.Attachment attachment) throws RejectedAttachmentException {
         byte[] bytes;
         try (InputStream in = attachment.getProxy().download().get(30, TimeUnit.SECONDS)) {
             bytes = in.readNBytes((int) MAX_BYTES + 1);
@@ -87,7 +83,7 @@ public final class ImageAttachments {
                     "The %s attachment is %dx%d (%.1f megapixels); at most %.1f megapixels is accepted: scale it down.",
                     option, info.width(), info.height(), info.pixels() / 1e6, ImageCodec.MAX_INPUT_PIXELS / 1e6));
         }
-        return new Downloaded(bytes, info);
+        return bytes;
     }
 
     private static String megabytes(long bytes) {

@@ -181,7 +181,7 @@ public final class ImagineCommand implements SlashCommand {
             return null;
         }
         Message.Attachment attachment = mapping.getAsAttachment();
-        return ImageAttachments.download(option, attachment).bytes();
+        return ImageAttachments.download(option, attachment);
     }
 
     static int[] parseSize(String value) {
