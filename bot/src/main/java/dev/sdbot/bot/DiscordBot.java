@@ -15,6 +15,7 @@ import dev.sdbot.bot.discord.AttachmentLimits;
 import dev.sdbot.bot.discord.DiscordConnection;
 import dev.sdbot.bot.discord.DiscordSettings;
 import dev.sdbot.bot.imagine.GuildLimits;
+import dev.sdbot.bot.imagine.ImageAttachments;
 import dev.sdbot.bot.imagine.ImagineCommand;
 import dev.sdbot.bot.imagine.ImagineDefaults;
 import dev.sdbot.bot.imagine.JobSubmitter;
@@ -29,6 +30,10 @@ import dev.sdbot.bot.moderation.filter.commands.FilterDefaultsCommand;
 import dev.sdbot.bot.moderation.filter.commands.FilterListCommand;
 import dev.sdbot.bot.moderation.filter.commands.FilterRemoveCommand;
 import dev.sdbot.bot.moderation.filter.commands.FilterTestCommand;
+import dev.sdbot.bot.moderation.BlockSubcommand;
+import dev.sdbot.bot.moderation.MemberBlockCheck;
+import dev.sdbot.bot.moderation.RecentLogSubcommand;
+import dev.sdbot.bot.moderation.UnblockSubcommand;
 import dev.sdbot.bot.results.NsfwPolicy;
 import dev.sdbot.bot.results.NsfwRules;
 import dev.sdbot.bot.results.PreviewGuard;
@@ -117,12 +122,16 @@ public final class DiscordBot implements AutoCloseable {
         JobSubmitter submitter = new JobSubmitter(jobs, progress, clock);
         GuildLimits limits = new GuildLimits(new GenerationDefaultsStore(dataSource), guildSettings, options.defaults(), clock);
         ModLog modLog = new ModLog(guildSettings, clock);
-        AuditTrail audit = new AuditTrail(new ModerationEventStore(sessions), modLog, clock);
+        ModerationEventStore moderationEvents = new ModerationEventStore(sessions);
+        AuditTrail audit = new AuditTrail(moderationEvents, modLog, clock);
         FilterRuleStore filterRules = new FilterRuleStore(sessions);
         GuildFilters filters = new GuildFilters(filterRules, guildSettings, DefaultWordList.load(), clock);
         FilterAudit filterAudit = new FilterAudit(audit);
         FilterRuleEditor filterEditor = new FilterRuleEditor(filterRules, guildSettings, filterAudit, clock);
-        SubmitChecks submitChecks = new SubmitChecks(List.of(new PromptFilterCheck(filters, filterAudit)));
+        MemberBlockStore memberBlocks = new MemberBlockStore(dataSource);
+        // a blocked member's prompt is neither filtered nor logged: the block answers first
+        SubmitChecks submitChecks = new SubmitChecks(List.of(new MemberBlockCheck(memberBlocks, clock),
+                new PromptFilterCheck(filters, filterAudit)));
         StaffAccess staffAccess = new StaffAccess(guildSettings, clock);
         List<StaffSubcommand> modSubcommands = List.of(
                 new FilterAddCommand(filterEditor), new FilterRemoveCommand(filterEditor),
@@ -130,7 +139,9 @@ public final class DiscordBot implements AutoCloseable {
                 new FilterDefaultsCommand(filterEditor, filters),
                 new NsfwSetSubcommand(guildSettings, channelNsfwPolicies, audit, clock),
                 new NsfwShowSubcommand(guildSettings, channelNsfwPolicies, clock),
-                new ModLogChannelSubcommand(guildSettings, audit, clock));
+                new ModLogChannelSubcommand(guildSettings, audit, clock),
+                new RecentLogSubcommand(moderationEvents),
+                new BlockSubcommand(memberBlocks, staffAccess, audit, clock), new UnblockSubcommand(memberBlocks, audit));
         List<StaffSubcommand> adminSubcommands = List.of();
         InteractionRouter router = new InteractionRouter(
                 List.of(new ImagineCommand(jobs, limits, submitChecks, submitter, work),
@@ -144,7 +155,8 @@ public final class DiscordBot implements AutoCloseable {
                         new VariationsButton(jobs, limits, submitChecks, submitter, work),
                         new UpscaleButton(jobs, limits, submitChecks, submitter, work), new DeleteButton(jobs, work),
                         new ModLogDeleteButton(jobs, staffAccess, audit, work),
-                        new ModLogBlockButton(jobs, staffAccess, new MemberBlockStore(dataSource), audit, clock, work)));
+                        new ModLogBlockButton(jobs, staffAccess, memberBlocks, audit, clock, work)));
+        ImageAttachments.warmUp();
         AttachmentLimits uploadLimits = new AttachmentLimits();
         DiscordConnection connection = DiscordConnection.connect(settings, router, uploadLimits);
         modLog.connect(connection);

@@ -9,12 +9,15 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Members a moderator blocked from generating in one guild ({@code member_blocks}); see migration V7. */
+/** Members a moderator blocked from generating in one guild ({@code member_blocks}, migration V7). */
 public final class MemberBlockStore {
 
-    /** An active block; {@code expiresAt} null = until unblocked. */
+    /** One block; {@code expiresAt} null means until a moderator unblocks. */
     public record MemberBlock(long guildId, long userId, long blockedBy, String reason, Instant expiresAt,
                               Instant createdAt) {
+        public boolean activeAt(Instant now) {
+            return expiresAt == null || now.isBefore(expiresAt);
+        }
     }
 
     private final DataSource dataSource;
@@ -23,8 +26,8 @@ public final class MemberBlockStore {
         this.dataSource = dataSource;
     }
 
-    /** Blocks the member (replacing an earlier block of them in this guild). */
-    public MemberBlock block(long guildId, long userId, long by, String reason, Instant expiresAt, Instant now) {
+    /** Blocks the member in the guild, replacing an earlier block of theirs there. */
+    public MemberBlock block(long guildId, long userId, long blockedBy, String reason, Instant expiresAt, Instant now) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO member_blocks"
                      + " (guild_id, user_id, blocked_by, reason, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)"
@@ -32,18 +35,18 @@ public final class MemberBlockStore {
                      + " reason = excluded.reason, expires_at = excluded.expires_at, created_at = excluded.created_at")) {
             ps.setLong(1, guildId);
             ps.setLong(2, userId);
-            ps.setLong(3, by);
+            ps.setLong(3, blockedBy);
             ps.setString(4, reason);
             ps.setTimestamp(5, expiresAt == null ? null : Timestamp.from(expiresAt));
             ps.setTimestamp(6, Timestamp.from(now));
             ps.executeUpdate();
-            return new MemberBlock(guildId, userId, by, reason, expiresAt, now);
+            return new MemberBlock(guildId, userId, blockedBy, reason, expiresAt, now);
         } catch (SQLException e) {
-            throw new IllegalStateException("could not block user " + userId + ": " + e.getMessage(), e);
+            throw new IllegalStateException("could not block member " + userId + " in guild " + guildId + ": " + e.getMessage(), e);
         }
     }
 
-    /** Lifts the member's block; false if they had none. */
+    /** Lifts the member's block in the guild; false if there was none. */
     public boolean unblock(long guildId, long userId) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("DELETE FROM member_blocks WHERE guild_id = ? AND user_id = ?")) {
@@ -51,11 +54,11 @@ public final class MemberBlockStore {
             ps.setLong(2, userId);
             return ps.executeUpdate() > 0;
         } catch (SQLException e) {
-            throw new IllegalStateException("could not unblock user " + userId + ": " + e.getMessage(), e);
+            throw new IllegalStateException("could not unblock member " + userId + " in guild " + guildId + ": " + e.getMessage(), e);
         }
     }
 
-    /** The member's block in this guild if it has not expired by {@code now}. */
+    /** The member's block in the guild if it is in force at {@code now} (an expired one is ignored). */
     public Optional<MemberBlock> activeBlock(long guildId, long userId, Instant now) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT blocked_by, reason, expires_at, created_at FROM member_blocks"
@@ -72,7 +75,8 @@ public final class MemberBlockStore {
                         expires == null ? null : expires.toInstant(), rs.getTimestamp(4).toInstant()));
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("could not read the block of user " + userId + ": " + e.getMessage(), e);
+            throw new IllegalStateException("could not read the block of member " + userId + " in guild " + guildId
+                    + ": " + e.getMessage(), e);
         }
     }
 }
