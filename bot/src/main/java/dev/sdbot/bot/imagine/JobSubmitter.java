@@ -40,7 +40,7 @@ public final class JobSubmitter {
      */
     public void checkQuota(IReplyCallback event, GenerationRequest request) {
         try {
-            jobs.checkQuota(event.getGuild().getIdLong(), event.getUser().getIdLong(), roles(event), request.count());
+            jobs.checkQuota(event.getGuild().getIdLong(), event.getUser().getIdLong(), roles(event), request);
         } catch (QuotaExceededException e) {
             throw new Rejection(overQuota(e));
         }

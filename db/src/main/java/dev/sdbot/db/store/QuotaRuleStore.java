@@ -16,8 +16,14 @@ public final class QuotaRuleStore {
         this.sessions = sessions;
     }
 
-    /** Creates or replaces the rule for (guild, scope, subject). */
+    /** Creates or replaces the rule for (guild, scope, subject), without a concurrent job limit. */
     public QuotaRule put(long guildId, QuotaScope scope, long subjectId, Integer imagesPerDay, Integer gpuSecondsPerDay, Instant now) {
+        return put(guildId, scope, subjectId, imagesPerDay, gpuSecondsPerDay, null, now);
+    }
+
+    /** Creates or replaces the rule for (guild, scope, subject); null limits are unlimited. */
+    public QuotaRule put(long guildId, QuotaScope scope, long subjectId, Integer imagesPerDay, Integer gpuSecondsPerDay,
+                         Integer concurrentJobs, Instant now) {
         long subject = scope == QuotaScope.GUILD_DEFAULT ? 0 : subjectId;
         return sessions.fromTransaction(session -> {
             QuotaRule rule = session.createSelectionQuery(
@@ -25,15 +31,16 @@ public final class QuotaRuleStore {
                     .setParameter("g", guildId).setParameter("s", scope).setParameter("id", subject)
                     .uniqueResult();
             if (rule == null) {
-                rule = new QuotaRule(guildId, scope, subject, imagesPerDay, gpuSecondsPerDay, now);
+                rule = new QuotaRule(guildId, scope, subject, imagesPerDay, gpuSecondsPerDay, concurrentJobs, now);
                 session.persist(rule);
             } else {
-                rule.setLimits(imagesPerDay, gpuSecondsPerDay, now);
+                rule.setLimits(imagesPerDay, gpuSecondsPerDay, concurrentJobs, now);
             }
             return rule;
         });
     }
 
+    /** Deletes the rule for (guild, scope, subject); false if there was none. */
     public boolean remove(long guildId, QuotaScope scope, long subjectId) {
         return sessions.fromTransaction(session -> session.createMutationQuery(
                         "delete from QuotaRule where guildId = :g and scope = :s and subjectId = :id")
