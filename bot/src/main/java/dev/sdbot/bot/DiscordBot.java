@@ -1,5 +1,6 @@
 package dev.sdbot.bot;
 
+import dev.sdbot.bot.admin.AdminSubcommands;
 import dev.sdbot.bot.buttons.DeleteButton;
 import dev.sdbot.bot.buttons.RerollButton;
 import dev.sdbot.bot.buttons.UpscaleButton;
@@ -14,14 +15,17 @@ import dev.sdbot.bot.discord.DiscordConnection;
 import dev.sdbot.bot.discord.DiscordSettings;
 import dev.sdbot.bot.imagine.FilterRulePromptFilter;
 import dev.sdbot.bot.imagine.GuildLimits;
+import dev.sdbot.bot.imagine.ImagineChannelCheck;
 import dev.sdbot.bot.imagine.ImagineCommand;
 import dev.sdbot.bot.imagine.ImagineDefaults;
 import dev.sdbot.bot.imagine.JobSubmitter;
+import dev.sdbot.bot.imagine.NegativePrefixCheck;
 import dev.sdbot.bot.imagine.PromptFilterCheck;
 import dev.sdbot.bot.imagine.SubmitChecks;
 import dev.sdbot.bot.results.NsfwPolicy;
 import dev.sdbot.bot.results.ProgressReporter;
 import dev.sdbot.bot.results.ResultPoster;
+import dev.sdbot.bot.staff.AuditTrail;
 import dev.sdbot.bot.staff.StaffAccess;
 import dev.sdbot.bot.staff.StaffCommand;
 import dev.sdbot.bot.staff.StaffRole;
@@ -29,9 +33,12 @@ import dev.sdbot.bot.staff.StaffSubcommand;
 import dev.sdbot.db.store.FilterRuleStore;
 import dev.sdbot.db.store.GenerationDefaultsStore;
 import dev.sdbot.db.store.GuildSettingsStore;
+import dev.sdbot.db.store.ModerationEventStore;
+import dev.sdbot.db.store.QuotaRuleStore;
 import dev.sdbot.scheduler.JobEvents;
 import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
+import dev.sdbot.scheduler.usage.UsageReports;
 import net.dv8tion.jda.api.interactions.InteractionHook;
 import org.hibernate.SessionFactory;
 import org.slf4j.Logger;
@@ -93,14 +100,20 @@ public final class DiscordBot implements AutoCloseable {
         GuildSettingsStore guildSettings = new GuildSettingsStore(sessions);
         GuildLimits limits = new GuildLimits(new GenerationDefaultsStore(dataSource), guildSettings, options.defaults(), clock);
         SubmitChecks submitChecks = new SubmitChecks(List.of(
-                new PromptFilterCheck(new FilterRulePromptFilter(new FilterRuleStore(sessions)))));
+                new ImagineChannelCheck(guildSettings, clock),
+                new PromptFilterCheck(new FilterRulePromptFilter(new FilterRuleStore(sessions))),
+                new NegativePrefixCheck(guildSettings, clock)));
         StaffAccess staffAccess = new StaffAccess(guildSettings, clock);
+        AuditTrail audit = new AuditTrail(new ModerationEventStore(sessions), clock);
+        AttachmentLimits uploadLimits = new AttachmentLimits();
         List<StaffSubcommand> modSubcommands = List.of();
-        List<StaffSubcommand> adminSubcommands = List.of();
+        List<StaffSubcommand> adminSubcommands = AdminSubcommands.all(jobs, new UsageReports(dataSource, clock),
+                new QuotaRuleStore(sessions), guildSettings, new GenerationDefaultsStore(dataSource), limits, uploadLimits,
+                audit, clock);
         InteractionRouter router = new InteractionRouter(
                 List.of(new ImagineCommand(jobs, limits, submitChecks, submitter, work),
                         new CancelCommand(jobs, work), new QueueCommand(jobs, work), new QuotaCommand(jobs, work),
-                        new HelpCommand(),
+                        new HelpCommand(jobs),
                         new StaffCommand("mod", "Moderation: prompt filters, NSFW policy, blocks, mod log",
                                 StaffRole.MODERATOR, modSubcommands, staffAccess, work),
                         new StaffCommand("admin", "Administration: usage, quotas, settings",
@@ -108,7 +121,6 @@ public final class DiscordBot implements AutoCloseable {
                 List.of(new RerollButton(jobs, limits, submitChecks, submitter, work),
                         new VariationsButton(jobs, limits, submitChecks, submitter, work),
                         new UpscaleButton(jobs, limits, submitChecks, submitter, work), new DeleteButton(jobs, work)));
-        AttachmentLimits uploadLimits = new AttachmentLimits();
         DiscordConnection connection = DiscordConnection.connect(settings, router, uploadLimits);
         connection.anyShard().updateCommands().addCommands(router.commandData()).complete();
         resumeProgress(jobs, connection, progress, clock);

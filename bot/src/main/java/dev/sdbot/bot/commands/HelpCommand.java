@@ -1,8 +1,12 @@
 package dev.sdbot.bot.commands;
 
+import dev.sdbot.scheduler.JobService;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
 import net.dv8tion.jda.api.interactions.commands.build.Commands;
 import net.dv8tion.jda.api.interactions.commands.build.SlashCommandData;
+
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** {@code /help}: what the bot does and how to use it (ephemeral). */
 public final class HelpCommand implements SlashCommand {
@@ -13,6 +17,12 @@ public final class HelpCommand implements SlashCommand {
             Results come with buttons: 🔁 Reroll, 🎨 Variations, ⬆ Upscale, 🗑 Delete (yours only).
             `/queue` — your jobs and the queue depth · `/cancel [job]` — cancel a job · `/quota` — your use today.""";
 
+    private final JobService jobs;
+
+    public HelpCommand(JobService jobs) {
+        this.jobs = jobs;
+    }
+
     @Override
     public SlashCommandData data() {
         return Commands.slash("help", "How to use sdbot");
@@ -20,6 +30,10 @@ public final class HelpCommand implements SlashCommand {
 
     @Override
     public void onSlashCommand(SlashCommandInteractionEvent event) {
-        event.reply(TEXT).setEphemeral(true).queue();
+        Set<String> unchecked = jobs.uncheckedModels();
+        event.reply(unchecked.isEmpty() ? TEXT : TEXT + "\n⚠️ No safety checker for: "
+                + unchecked.stream().map(m -> "`" + m + "`").collect(Collectors.joining(", "))
+                + ". Their images are unchecked and are not posted in ordinary channels unless this server allows it.")
+                .setEphemeral(true).queue();
     }
 }
