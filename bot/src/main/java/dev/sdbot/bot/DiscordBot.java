@@ -113,7 +113,7 @@ public final class DiscordBot implements AutoCloseable {
         InteractionRouter router = new InteractionRouter(
                 List.of(new ImagineCommand(jobs, limits, submitChecks, submitter, work),
                         new CancelCommand(jobs, work), new QueueCommand(jobs, work), new QuotaCommand(jobs, work),
-                        new HelpCommand(jobs),
+                        new HelpCommand(jobs::uncheckedModels),
                         new StaffCommand("mod", "Moderation: prompt filters, NSFW policy, blocks, mod log",
                                 StaffRole.MODERATOR, modSubcommands, staffAccess, work),
                         new StaffCommand("admin", "Administration: usage, quotas, settings",

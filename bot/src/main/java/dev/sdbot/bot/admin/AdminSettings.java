@@ -192,9 +192,12 @@ public final class AdminSettings implements StaffSubcommand {
         }
         int[] size = size(event, "size");
         int[] maxSize = size(event, "max_size");
-        return new GenerationDefaults(row.guildId(), row.channelId(), model, sampler, steps, cfg,
-                size != null ? size[0] : row.width(), size != null ? size[1] : row.height(), row.negativePrompt(),
-                maxSize != null ? (long) maxSize[0] * maxSize[1] : row.maxPixels());
+        // boxed on purpose: a ternary of int and a null Integer would unbox the null
+        Integer width = size != null ? Integer.valueOf(size[0]) : row.width();
+        Integer height = size != null ? Integer.valueOf(size[1]) : row.height();
+        Long maxPixels = maxSize != null ? Long.valueOf((long) maxSize[0] * maxSize[1]) : row.maxPixels();
+        return new GenerationDefaults(row.guildId(), row.channelId(), model, sampler, steps, cfg, width, height,
+                row.negativePrompt(), maxPixels);
     }
 
     private static Integer option(SlashCommandInteractionEvent event, String name, Integer current, int min, int max) {

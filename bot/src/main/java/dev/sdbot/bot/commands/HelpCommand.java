@@ -1,11 +1,11 @@
 package dev.sdbot.bot.commands;
 
-import dev.sdbot.scheduler.JobService;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
 import net.dv8tion.jda.api.interactions.commands.build.Commands;
 import net.dv8tion.jda.api.interactions.commands.build.SlashCommandData;
 
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /** {@code /help}: what the bot does and how to use it (ephemeral). */
@@ -17,10 +17,11 @@ public final class HelpCommand implements SlashCommand {
             Results come with buttons: 🔁 Reroll, 🎨 Variations, ⬆ Upscale, 🗑 Delete (yours only).
             `/queue` — your jobs and the queue depth · `/cancel [job]` — cancel a job · `/quota` — your use today.""";
 
-    private final JobService jobs;
+    private final Supplier<Set<String>> uncheckedModels;
 
-    public HelpCommand(JobService jobs) {
-        this.jobs = jobs;
+    /** @param uncheckedModels the models live workers run without a safety checker ({@code JobService::uncheckedModels}) */
+    public HelpCommand(Supplier<Set<String>> uncheckedModels) {
+        this.uncheckedModels = uncheckedModels;
     }
 
     @Override
@@ -30,7 +31,7 @@ public final class HelpCommand implements SlashCommand {
 
     @Override
     public void onSlashCommand(SlashCommandInteractionEvent event) {
-        Set<String> unchecked = jobs.uncheckedModels();
+        Set<String> unchecked = uncheckedModels.get();
         event.reply(unchecked.isEmpty() ? TEXT : TEXT + "\n⚠️ No safety checker for: "
                 + unchecked.stream().map(m -> "`" + m + "`").collect(Collectors.joining(", "))
                 + ". Their images are unchecked and are not posted in ordinary channels unless this server allows it.")

@@ -138,7 +138,14 @@ public final class FakeDiscord implements AutoCloseable {
         return file;
     }
 
-    /** Options in order; values are String, Integer/Long, Double, Boolean or {@link HostedFile}. */
+    /** A role option's value. */
+    public record RoleOption(long id) {
+    }
+
+    /**
+     * Options in order; values are String, Integer/Long, Double, Boolean, {@link HostedFile}, a
+     * {@link FakeGuild.Member} (user option), a {@link FakeGuild.Channel} (channel option) or a {@link RoleOption}.
+     */
     public static Map<String, Object> options(Object... namesAndValues) {
         Map<String, Object> options = new LinkedHashMap<>();
         for (int i = 0; i < namesAndValues.length; i += 2) {
@@ -178,16 +185,38 @@ public final class FakeDiscord implements AutoCloseable {
         FakeInteraction interaction = newInteraction(type, user, channel, 0);
         ObjectNode payload = interactionPayload(interaction);
         ObjectNode data = payload.putObject("data");
-        data.put("id", commandId(command));
-        data.put("name", command);
+        // "admin quota set": command "admin", subcommand group "quota", subcommand "set" (options nest inside)
+        String[] path = command.split(" ");
+        data.put("id", commandId(path[0]));
+        data.put("name", path[0]);
         data.put("type", 1);
         ArrayNode list = data.putArray("options");
+        for (int level = 1; level < path.length; level++) {
+            ObjectNode nested = list.addObject().put("name", path[level]).put("type", level == path.length - 1 ? 1 : 2);
+            list = nested.putArray("options");
+        }
+        ArrayNode optionList = list;
         ObjectNode resolvedAttachments = JSON.createObjectNode();
+        ObjectNode resolved = JSON.createObjectNode();
         options.forEach((name, value) -> {
-            ObjectNode option = list.addObject().put("name", name);
+            ObjectNode option = optionList.addObject().put("name", name);
             if (value instanceof HostedFile file) {
                 option.put("type", 11).put("value", Long.toString(file.id()));
                 resolvedAttachments.set(Long.toString(file.id()), attachmentJson(file));
+            } else if (value instanceof FakeGuild.Member member) {
+                String id = Long.toString(member.userId());
+                option.put("type", 6).put("value", id);
+                resolved.with("users").set(id, FakeGuild.user(member));
+                ObjectNode memberJson = guild.interactionMember(member);
+                memberJson.remove("user");
+                resolved.with("members").set(id, memberJson);
+            } else if (value instanceof FakeGuild.Channel chosen) {
+                option.put("type", 7).put("value", Long.toString(chosen.id()));
+                resolved.with("channels").set(Long.toString(chosen.id()),
+                        guild.channelStub(chosen).put("permissions", Long.toString(FakeGuild.EVERYONE_PERMISSIONS)));
+            } else if (value instanceof RoleOption role) {
+                option.put("type", 8).put("value", Long.toString(role.id()));
+                resolved.with("roles").putObject(Long.toString(role.id())).put("id", Long.toString(role.id()));
             } else if (value instanceof Integer || value instanceof Long) {
                 option.put("type", 4).put("value", ((Number) value).longValue());
             } else if (value instanceof Double d) {
@@ -202,7 +231,10 @@ public final class FakeDiscord implements AutoCloseable {
             }
         });
         if (!resolvedAttachments.isEmpty()) {
-            data.putObject("resolved").set("attachments", resolvedAttachments);
+            resolved.set("attachments", resolvedAttachments);
+        }
+        if (!resolved.isEmpty()) {
+            data.set("resolved", resolved);
         }
         gateway.dispatch(guild.id, "INTERACTION_CREATE", payload);
         return interaction;
