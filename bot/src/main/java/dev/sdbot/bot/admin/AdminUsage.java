@@ -3,6 +3,7 @@ package dev.sdbot.bot.admin;
 import dev.sdbot.bot.staff.StaffSubcommand;
 import dev.sdbot.scheduler.usage.UsageReport;
 import dev.sdbot.scheduler.usage.UsageReports;
+import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
 import net.dv8tion.jda.api.interactions.commands.OptionType;
 import net.dv8tion.jda.api.interactions.commands.build.SubcommandData;
@@ -45,7 +46,11 @@ public final class AdminUsage implements StaffSubcommand {
         int days = AdminOptions.days(event, DEFAULT_DAYS);
         Long userId = event.getOption("user", null, o -> o.getAsUser().getIdLong());
         UsageReport report = reports.report(event.getGuild().getIdLong(), userId, days);
-        return new MessageEditBuilder().setContent(describe(report))
+        String text = describe(report);
+        if (text.length() > Message.MAX_CONTENT_LENGTH) { // long model or worker names
+            text = text.substring(0, Message.MAX_CONTENT_LENGTH - 1) + "…";
+        }
+        return new MessageEditBuilder().setContent(text)
                 .setFiles(FileUpload.fromData(UsageChart.png(report), "usage.png")).build();
     }
 

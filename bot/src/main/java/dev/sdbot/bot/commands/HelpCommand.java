@@ -31,10 +31,18 @@ public final class HelpCommand implements SlashCommand {
 
     @Override
     public void onSlashCommand(SlashCommandInteractionEvent event) {
-        Set<String> unchecked = uncheckedModels.get();
-        event.reply(unchecked.isEmpty() ? TEXT : TEXT + "\n⚠️ No safety checker for: "
+        event.reply(TEXT + uncheckedNote()).setEphemeral(true).queue();
+    }
+
+    private String uncheckedNote() {
+        Set<String> unchecked;
+        try {
+            unchecked = uncheckedModels.get();
+        } catch (RuntimeException e) {
+            return "\n⚠️ I couldn't check right now which models have no safety checker.";
+        }
+        return unchecked.isEmpty() ? "" : "\n⚠️ No safety checker for: "
                 + unchecked.stream().map(m -> "`" + m + "`").collect(Collectors.joining(", "))
-                + ". Their images are unchecked and are not posted in ordinary channels unless this server allows it.")
-                .setEphemeral(true).queue();
+                + ". Their images are unchecked and are not posted in ordinary channels unless this server allows it.";
     }
 }
