@@ -59,7 +59,7 @@ public final class QuotaService {
         }
         long[] used = usage.usedOn(c, guildId, userId, today);
         int pending = jobs.pendingImages(c, guildId, userId);
-        long inFlight = limits.gpuSeconds() == null ? 0 : estimates.inFlightMillis(c, guildId, userId, today);
+        long inFlight = limits.gpuSeconds() == null ? 0 : estimates.inFlightMillis(c, guildId, userId);
         int activeJobs = limits.concurrentJobs() == null ? 0 : jobs.activeJobs(c, guildId, userId);
         return new QuotaStatus(guildId, userId, (int) used[0], pending, limits.images(), used[1], limits.gpuSeconds(),
                 resetsAt, inFlight, activeJobs, limits.concurrentJobs());
@@ -68,7 +68,7 @@ public final class QuotaService {
     /** The estimated GPU milliseconds of a request, where the member's status has a GPU-seconds limit (else 0). */
     long estimateMillis(Connection c, QuotaStatus status, GenerationRequest request) throws SQLException {
         return status.gpuSecondsLimit() == null ? 0
-                : estimates.requestMillis(c, status.guildId(), request, UsageStore.usageDay(clock.instant()));
+                : estimates.requestMillis(c, status.guildId(), request);
     }
 
     /**

@@ -30,7 +30,8 @@ public record UsageReport(long guildId, Long userId, int days, LocalDate today, 
     }
 
     /**
-     * The guild's jobs waiting and running now, and how long jobs created in the window waited for a worker.
+     * The guild's jobs waiting and running now, and how long the jobs with an attempt in the window waited for a
+     * worker (creation to last assignment).
      *
      * @param waitSamples jobs the wait times are computed from; the waits are null when there are none
      */

@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,7 +48,7 @@ public final class UsageReports {
             return new UsageReport(guildId, userId, days, today, totals[0], totals[1], totals[2],
                     daily(c, guildId, userId, from, today), topMembers(c, guildId, userId, from),
                     shares(c, "j.model", guildId, userId, from), shares(c, "COALESCE(l.worker_id, 'none')", guildId, userId, from),
-                    queue(c, guildId, userId, from.atStartOfDay(ZoneOffset.UTC).toInstant()));
+                    queue(c, guildId, userId, from));
         });
     }
 
@@ -156,7 +155,8 @@ public final class UsageReports {
         }
     }
 
-    private static UsageReport.Queue queue(Connection c, long guildId, Long userId, Instant since) throws SQLException {
+    /** Queued and running now; waits of the jobs with an attempt in the ledger since {@code from} (read via its index). */
+    private static UsageReport.Queue queue(Connection c, long guildId, Long userId, LocalDate from) throws SQLException {
         int queued;
         int running;
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FILTER (WHERE state = 'QUEUED'),"
@@ -170,10 +170,11 @@ public final class UsageReports {
             }
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT"
-                + " percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM l.assigned_at - l.created_at)),"
-                + " percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM l.assigned_at - l.created_at)), count(*)"
-                + " FROM jobs l WHERE l.guild_id = ? AND l.created_at >= ? AND l.assigned_at IS NOT NULL" + MEMBER)) {
-            Sql.bind(ps, guildId, since, userId, userId);
+                + " percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM j.assigned_at - j.created_at)),"
+                + " percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM j.assigned_at - j.created_at)), count(*)"
+                + " FROM jobs j WHERE j.assigned_at IS NOT NULL AND j.guild_id = ? AND j.id IN (SELECT l.job_id"
+                + " FROM usage_ledger l WHERE l.guild_id = ? AND l.usage_day >= ?" + MEMBER + ")")) {
+            Sql.bind(ps, guildId, guildId, from, userId, userId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 int samples = rs.getInt(3);
