@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -80,7 +81,7 @@ public final class QuotaService {
         if (status.concurrentLimit() != null && status.activeJobs() + jobCount > status.concurrentLimit()) {
             throw new QuotaExceededException("Too many jobs at once: you have " + status.activeJobs()
                     + " queued or running and this server allows " + status.concurrentLimit()
-                    + " at a time; wait for one to finish.", status);
+                    + " at a time; wait for one to finish.", status, false);
         }
         if (status.imagesLimit() != null && status.imagesUsed() + status.imagesPending() + images > status.imagesLimit()) {
             throw new QuotaExceededException("Daily image quota exceeded: " + status.imagesUsed() + " used and "
@@ -97,7 +98,7 @@ public final class QuotaService {
     }
 
     private static String seconds(long millis) {
-        return String.format(java.util.Locale.ROOT, "%.1f", millis / 1000.0);
+        return String.format(Locale.ROOT, "%.1f", millis / 1000.0);
     }
 
     private static List<Rule> rules(Connection c, long guildId, long userId, Collection<Long> roleIds) throws SQLException {

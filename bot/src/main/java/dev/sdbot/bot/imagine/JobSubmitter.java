@@ -78,6 +78,7 @@ public final class JobSubmitter {
     }
 
     private static String overQuota(QuotaExceededException e) {
-        return "⛔ " + e.getMessage() + " Your quota resets " + TimeFormat.RELATIVE.format(e.resetsAt()) + ".";
+        return "⛔ " + e.getMessage() + e.resetsAt().map(at -> " Your quota resets " + TimeFormat.RELATIVE.format(at) + ".")
+                .orElse("");
     }
 }
