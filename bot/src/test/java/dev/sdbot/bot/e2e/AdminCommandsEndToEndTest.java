@@ -1,5 +1,6 @@
 package dev.sdbot.bot.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sdbot.bot.fake.FakeDiscord;
 import dev.sdbot.bot.fake.FakeGuild;
 import dev.sdbot.bot.fake.FakeInteraction;
@@ -53,6 +54,23 @@ class AdminCommandsEndToEndTest extends EndToEndTest {
                 FakeDiscord.options(options));
         harness.awaitEphemeral(interaction);
         return harness.discord.ephemerals(interaction).get(0);
+    }
+
+    @Test
+    void adminIsRegisteredWithinDiscordsSizeLimitForOneCommand() {
+        JsonNode admin = null;
+        for (JsonNode command : harness.discord.registeredCommands("global")) {
+            if (command.path("name").asText().equals("admin")) {
+                admin = command;
+            }
+        }
+        assertThat(admin).isNotNull();
+        assertThat(admin.findValuesAsText("name")).contains("usage", "export", "quota", "set", "list", "clear", "settings");
+        // Discord refuses the whole registration when a command's names, descriptions and choice values exceed 4000
+        int characters = admin.findValuesAsText("name").stream().mapToInt(String::length).sum()
+                + admin.findValuesAsText("description").stream().mapToInt(String::length).sum()
+                + admin.findValues("value").stream().mapToInt(v -> v.asText().length()).sum();
+        assertThat(characters).isLessThan(4000);
     }
 
     @Test
