@@ -74,6 +74,20 @@ class AdminCommandsEndToEndTest extends EndToEndTest {
     }
 
     @Test
+    void theDefaultModelIsAutocompletedForAdminsOnly() {
+        assertThat(modelChoices(guild.admin)).containsExactly("test-pattern");
+        assertThat(modelChoices(guild.alice)).isEmpty();
+    }
+
+    private List<String> modelChoices(FakeGuild.Member member) {
+        FakeInteraction typing = harness.discord.autocomplete(member, guild.general, "admin settings",
+                FakeDiscord.options("model", "test"), "model");
+        await().atMost(Duration.ofSeconds(5)).until(typing::acknowledged);
+        RecordedCall callback = harness.discord.calls("POST", "interactions/" + typing.id() + "/.*").get(0);
+        return callback.payload().path("data").path("choices").findValuesAsText("value");
+    }
+
+    @Test
     void membersWithoutManageServerAreRefusedAndNothingChanges() {
         long events = db.queryLong("SELECT count(*) FROM moderation_events");
         for (FakeGuild.Member member : List.of(guild.alice, guild.moderator)) {
