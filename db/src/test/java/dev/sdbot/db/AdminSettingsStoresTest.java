@@ -35,6 +35,14 @@ class AdminSettingsStoresTest {
         assertThat(rules.ofGuild(B)).isEmpty();
         assertThatThrownBy(() -> rules.put(A, QuotaScope.USER, 5, 3, 60, 0, NOW)).hasMessageContaining("at least 1");
         assertThat(rules.ofGuild(A).get(0).getConcurrentJobs()).isEqualTo(2);
+
+        rules.merge(A, QuotaScope.USER, 5, null, 90, null, NOW); // only the GPU limit changes
+        assertThat(rules.ofGuild(A)).extracting(QuotaRule::getImagesPerDay, QuotaRule::getGpuSecondsPerDay,
+                QuotaRule::getConcurrentJobs).containsExactly(org.assertj.core.groups.Tuple.tuple(3, 90, 2));
+        rules.merge(B, QuotaScope.GUILD_DEFAULT, 777, 4, null, null, NOW);
+        assertThat(rules.ofGuild(B)).extracting(QuotaRule::getSubjectId, QuotaRule::getImagesPerDay,
+                QuotaRule::getGpuSecondsPerDay).containsExactly(org.assertj.core.groups.Tuple.tuple(0L, 4, null));
+        assertThat(rules.ofGuild(A)).hasSize(1);
     }
 
     @Test

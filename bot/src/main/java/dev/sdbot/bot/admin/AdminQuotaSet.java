@@ -15,7 +15,6 @@ import net.dv8tion.jda.api.utils.messages.MessageEditData;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code /admin quota set [user|role] [images_per_day] [gpu_seconds_per_day] [concurrent]}: sets limits of the
@@ -59,12 +58,7 @@ public final class AdminQuotaSet implements StaffSubcommand {
             throw new Rejection("⚠️ Give at least one limit: `images_per_day`, `gpu_seconds_per_day` or `concurrent`"
                     + " (`/admin quota list` shows the rules). Nothing was changed.");
         }
-        Optional<QuotaRule> current = rules.ofGuild(guildId).stream()
-                .filter(r -> r.getScope() == target.scope() && r.getSubjectId() == target.subjectId()).findFirst();
-        QuotaRule rule = rules.put(guildId, target.scope(), target.subjectId(),
-                images != null ? images : current.map(QuotaRule::getImagesPerDay).orElse(null),
-                gpuSeconds != null ? gpuSeconds : current.map(QuotaRule::getGpuSecondsPerDay).orElse(null),
-                concurrent != null ? concurrent : current.map(QuotaRule::getConcurrentJobs).orElse(null),
+        QuotaRule rule = rules.merge(guildId, target.scope(), target.subjectId(), images, gpuSeconds, concurrent,
                 clock.instant());
         long actor = event.getUser().getIdLong();
         Map<String, Object> details = new LinkedHashMap<>();
