@@ -108,8 +108,7 @@ public final class DiscordBot implements AutoCloseable {
         AttachmentLimits uploadLimits = new AttachmentLimits();
         List<StaffSubcommand> modSubcommands = List.of();
         List<StaffSubcommand> adminSubcommands = AdminSubcommands.all(jobs, new UsageReports(dataSource, clock),
-                new QuotaRuleStore(sessions), guildSettings, new GenerationDefaultsStore(dataSource), limits, uploadLimits,
-                audit, clock);
+                new QuotaRuleStore(sessions), guildSettings, limits, uploadLimits, audit, clock);
         InteractionRouter router = new InteractionRouter(
                 List.of(new ImagineCommand(jobs, limits, submitChecks, submitter, work),
                         new CancelCommand(jobs, work), new QueueCommand(jobs, work), new QuotaCommand(jobs, work),

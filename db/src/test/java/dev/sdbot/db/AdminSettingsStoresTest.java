@@ -52,7 +52,7 @@ class AdminSettingsStoresTest {
         settings.update(A, NOW, s -> {
             s.setNegativePromptPrefix("lowres", NOW);
             s.setImagineChannelIds(new long[] {42}, NOW);
-        }, row -> new GenerationDefaults(A, 0, "m", null, 12, null, 512, 512, null, 512L * 512));
+        }, (s, row) -> new GenerationDefaults(A, 0, "m", null, 12, null, 512, 512, null, 512L * 512));
         assertThat(settings.get(A, NOW).getNegativePromptPrefix()).isEqualTo("lowres");
         assertThat(defaults.find(A, 0).orElseThrow().steps()).isEqualTo(12);
         assertThat(settings.get(B, NOW).getNegativePromptPrefix()).isEmpty();
@@ -61,10 +61,10 @@ class AdminSettingsStoresTest {
 
         // a failure in the defaults part rolls the settings part back (and the other way round)
         assertThatThrownBy(() -> settings.update(A, NOW, s -> s.setNegativePromptPrefix("changed", NOW),
-                row -> new GenerationDefaults(A, 0, "m", null, 999, null, 512, 512, null, null))).isNotNull();
+                (s, row) -> new GenerationDefaults(A, 0, "m", null, 999, null, 512, 512, null, null))).isNotNull();
         assertThat(settings.get(A, NOW).getNegativePromptPrefix()).isEqualTo("lowres");
         assertThatThrownBy(() -> settings.update(A, NOW, s -> s.setNegativePromptPrefix("x".repeat(501), NOW),
-                row -> new GenerationDefaults(A, 0, "other", null, 20, null, 512, 512, null, null)))
+                (s, row) -> new GenerationDefaults(A, 0, "other", null, 20, null, 512, 512, null, null)))
                 .hasMessageContaining("at most 500");
         assertThat(defaults.find(A, 0).orElseThrow().model()).isEqualTo("m");
         assertThat(defaults.find(A, 0).orElseThrow().maxPixels()).isEqualTo(512L * 512);

@@ -7,7 +7,6 @@ import dev.sdbot.bot.imagine.ImagineDefaults;
 import dev.sdbot.bot.staff.AuditTrail;
 import dev.sdbot.bot.staff.StaffSubcommand;
 import dev.sdbot.db.entity.GuildSettings;
-import dev.sdbot.db.store.GenerationDefaultsStore;
 import dev.sdbot.db.store.GenerationDefaultsStore.GenerationDefaults;
 import dev.sdbot.db.store.GuildSettingsStore;
 import dev.sdbot.inference.api.GenerationRequest;
@@ -43,16 +42,13 @@ public final class AdminSettings implements StaffSubcommand {
     static final int MAX_IMAGINE_CHANNELS = 25;
 
     private final GuildSettingsStore settings;
-    private final GenerationDefaultsStore defaults;
     private final GuildLimits limits;
     private final JobService jobs;
     private final AuditTrail audit;
     private final Clock clock;
 
-    public AdminSettings(GuildSettingsStore settings, GenerationDefaultsStore defaults, GuildLimits limits, JobService jobs,
-                         AuditTrail audit, Clock clock) {
+    public AdminSettings(GuildSettingsStore settings, GuildLimits limits, JobService jobs, AuditTrail audit, Clock clock) {
         this.settings = settings;
-        this.defaults = defaults;
         this.limits = limits;
         this.jobs = jobs;
         this.audit = audit;
@@ -110,41 +106,22 @@ public final class AdminSettings implements StaffSubcommand {
         if (event.getOptions().isEmpty()) {
             return StaffSubcommand.text(show(guildId, now));
         }
-        GuildSettings current = settings.get(guildId, now);
-        GenerationDefaults row = defaults.find(guildId, 0).orElse(GenerationDefaults.none(guildId, 0));
-        GenerationDefaults newRow = newDefaults(event, row);
-        Integer maxSteps = option(event, "max_steps", current.getMaxSteps(), 1, GenerationRequest.MAX_STEPS);
-        Integer maxImages = option(event, "max_images", current.getMaxImages(), 1, GenerationRequest.MAX_COUNT);
-        ImagineDefaults effective = limits.defaultsWith(newRow);
-        if (maxSteps != null && effective.steps() > maxSteps) {
-            throw new Rejection("⚠️ The default of " + effective.steps() + " steps would be over the limit of " + maxSteps
-                    + " steps; lower `steps` too. Nothing was changed.");
-        }
-        if ((long) effective.width() * effective.height() > effective.maxPixels()) {
-            throw new Rejection("⚠️ The default size " + effective.width() + "x" + effective.height() + " would be over the"
-                    + " largest size allowed (" + effective.maxPixels() + " pixels); change `size` or `max_size`. Nothing was changed.");
-        }
-        String prefix = event.getOption("negative_prefix", current.getNegativePromptPrefix(), o -> o.getAsString().strip());
-        if (prefix.equalsIgnoreCase("none")) {
-            prefix = "";
-        }
-        if (prefix.length() > GuildSettings.MAX_NEGATIVE_PREFIX) {
-            throw new Rejection("⚠️ `negative_prefix` is " + prefix.length() + " characters, at most "
-                    + GuildSettings.MAX_NEGATIVE_PREFIX + " allowed. Nothing was changed.");
-        }
-        long[] channels = channels(event, current.getImagineChannelIds());
-        Long moderatorRole = moderatorRole(event, current.getModeratorRoleId());
-        boolean previews = event.getOption("previews", current.isPreviewsEnabled(), OptionMapping::getAsBoolean);
-        boolean allowUnchecked = event.getOption("allow_unchecked", current.isAllowUnchecked(), OptionMapping::getAsBoolean);
-        String newPrefix = prefix;
-        settings.update(guildId, now, s -> {
-            s.setLimits(maxSteps, maxImages, now);
-            s.setNegativePromptPrefix(newPrefix, now);
-            s.setImagineChannelIds(channels, now);
-            s.setModeratorRoleId(moderatorRole, now);
-            s.setPreviewsEnabled(previews, now);
-            s.setAllowUnchecked(allowUnchecked, now);
-        }, r -> newRow);
+        // read, validated and written in one transaction on the locked row: concurrent changes cannot mix, and a
+        // Rejection from any check rolls everything back
+        settings.update(guildId, now, s -> applySettings(event, s, now), (s, row) -> {
+            GenerationDefaults newRow = newDefaults(event, row);
+            ImagineDefaults effective = limits.defaultsWith(newRow);
+            if (s.getMaxSteps() != null && effective.steps() > s.getMaxSteps()) {
+                throw new Rejection("⚠️ The default of " + effective.steps() + " steps would be over the limit of "
+                        + s.getMaxSteps() + " steps; lower `steps` too. Nothing was changed.");
+            }
+            if ((long) effective.width() * effective.height() > effective.maxPixels()) {
+                throw new Rejection("⚠️ The default size " + effective.width() + "x" + effective.height() + " would be over"
+                        + " the largest size allowed (" + effective.maxPixels() + " pixels); change `size` or `max_size`."
+                        + " Nothing was changed.");
+            }
+            return newRow;
+        });
         Map<String, Object> given = new LinkedHashMap<>();
         event.getOptions().forEach(o -> given.put(o.getName(), o.getAsString()));
         long actor = event.getUser().getIdLong();
@@ -152,6 +129,25 @@ public final class AdminSettings implements StaffSubcommand {
                 AuditDetails.of(given));
         return StaffSubcommand.text("✅ Updated " + String.join(", ", given.keySet()) + "; it applies from the next /imagine.\n"
                 + show(guildId, now));
+    }
+
+    /** Applies the options that live in guild_settings; throws Rejection on a bad one. */
+    private static void applySettings(SlashCommandInteractionEvent event, GuildSettings s, Instant now) {
+        String prefix = event.getOption("negative_prefix", s.getNegativePromptPrefix(), o -> o.getAsString().strip());
+        if (prefix.equalsIgnoreCase("none")) {
+            prefix = "";
+        }
+        if (prefix.length() > GuildSettings.MAX_NEGATIVE_PREFIX) {
+            throw new Rejection("⚠️ `negative_prefix` is " + prefix.length() + " characters, at most "
+                    + GuildSettings.MAX_NEGATIVE_PREFIX + " allowed. Nothing was changed.");
+        }
+        s.setLimits(option(event, "max_steps", s.getMaxSteps(), 1, GenerationRequest.MAX_STEPS),
+                option(event, "max_images", s.getMaxImages(), 1, GenerationRequest.MAX_COUNT), now);
+        s.setNegativePromptPrefix(prefix, now);
+        s.setImagineChannelIds(channels(event, s.getImagineChannelIds()), now);
+        s.setModeratorRoleId(moderatorRole(event, s.getModeratorRoleId()), now);
+        s.setPreviewsEnabled(event.getOption("previews", s.isPreviewsEnabled(), OptionMapping::getAsBoolean), now);
+        s.setAllowUnchecked(event.getOption("allow_unchecked", s.isAllowUnchecked(), OptionMapping::getAsBoolean), now);
     }
 
     private String show(long guildId, Instant now) {

@@ -4,7 +4,6 @@ import dev.sdbot.bot.discord.AttachmentLimits;
 import dev.sdbot.bot.imagine.GuildLimits;
 import dev.sdbot.bot.staff.AuditTrail;
 import dev.sdbot.bot.staff.StaffSubcommand;
-import dev.sdbot.db.store.GenerationDefaultsStore;
 import dev.sdbot.db.store.GuildSettingsStore;
 import dev.sdbot.db.store.QuotaRuleStore;
 import dev.sdbot.scheduler.JobService;
@@ -19,10 +18,10 @@ public final class AdminSubcommands {
     }
 
     public static List<StaffSubcommand> all(JobService jobs, UsageReports reports, QuotaRuleStore quotaRules,
-                                            GuildSettingsStore settings, GenerationDefaultsStore defaults, GuildLimits limits,
+                                            GuildSettingsStore settings, GuildLimits limits,
                                             AttachmentLimits uploadLimits, AuditTrail audit, Clock clock) {
         return List.of(new AdminUsage(reports), new AdminExport(reports, uploadLimits, audit),
                 new AdminQuotaSet(quotaRules, audit, clock), new AdminQuotaList(quotaRules), new AdminQuotaClear(quotaRules, audit),
-                new AdminSettings(settings, defaults, limits, jobs, audit, clock));
+                new AdminSettings(settings, limits, jobs, audit, clock));
     }
 }
