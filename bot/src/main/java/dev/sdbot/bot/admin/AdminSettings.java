@@ -33,10 +33,10 @@ import java.util.Set;
 import java.util.stream.LongStream;
 
 /**
- * {@code /admin settings [...]}: without options shows the guild's settings; with options validates all of
- * them first and then writes them in one transaction (guild_settings and the guild's generation-defaults row),
- * or refuses with the first problem and writes nothing. Defaults and size limits live in generation_defaults
- * (read by {@link GuildLimits}), everything else in guild_settings.
+ * {@code /admin settings [...]}: without options shows the guild's settings; with options reads, validates and
+ * writes them in one transaction (guild_settings and the guild's generation-defaults row), or refuses with the
+ * first problem and writes nothing. Defaults and the size limit live in generation_defaults (read by
+ * {@link GuildLimits}), everything else in guild_settings.
  */
 public final class AdminSettings implements StaffSubcommand {
     static final int MAX_IMAGINE_CHANNELS = 25;
