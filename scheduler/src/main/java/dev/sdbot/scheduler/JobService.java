@@ -166,7 +166,7 @@ public final class JobService {
 
     /** 1-based place in dispatch order, or 0 when the job is not waiting. */
     public int queuePosition(long jobId) {
-        return jobs.queuePosition(jobId, clock.instant(), settings.agingStep());
+        return jobs.queuePosition(jobId);
     }
 
     public long queueDepth() {
@@ -222,8 +222,7 @@ public final class JobService {
 
     /** Models that live workers can run, sorted (for validating and autocompleting model names). */
     public Set<String> availableModels() {
-        Instant liveSince = clock.instant().minus(settings.workerTimeout());
-        return Sql.withConnection(dataSource, "available models", c -> workers.available(c, liveSince)).stream()
+        return Sql.withConnection(dataSource, "available models", c -> workers.available(c, settings.workerTimeout())).stream()
                 .flatMap(w -> w.models().stream())
                 .collect(Collectors.toCollection(TreeSet::new));
     }
@@ -233,11 +232,10 @@ public final class JobService {
      * images are UNCHECKED. Shown by /help and /admin settings.
      */
     public Set<String> uncheckedModels() {
-        Instant liveSince = clock.instant().minus(settings.workerTimeout());
         return Sql.withConnection(dataSource, "unchecked models", c -> {
             try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT DISTINCT unnest(unchecked_models) FROM workers"
-                    + " WHERE heartbeat_at >= ? AND stopped_at IS NULL")) {
-                Sql.bind(ps, liveSince);
+                    + " WHERE heartbeat_at > now() - ? * interval '1 millisecond' AND stopped_at IS NULL")) {
+                Sql.bind(ps, settings.workerTimeout().toMillis());
                 Set<String> models = new TreeSet<>();
                 try (java.sql.ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -256,6 +254,6 @@ public final class JobService {
 
     public JobStats stats() {
         return new JobStats(jobs.countsByState(), jobs.queueDepth(),
-                workers.stats(clock.instant(), clock.instant().minus(settings.workerTimeout())));
+                workers.stats(settings.workerTimeout()));
     }
 }

@@ -22,8 +22,8 @@ public final class SchedulerNode implements AutoCloseable {
     private final JobEventListener wakeOnChange;
 
     public SchedulerNode(DataSource dataSource, SchedulerSettings settings, Clock clock, JobEvents events) {
-        this.dispatcher = new Dispatcher(dataSource, settings, clock);
-        this.reaper = new LeaseReaper(dataSource, settings, clock);
+        this.dispatcher = new Dispatcher(dataSource, settings);
+        this.reaper = new LeaseReaper(dataSource, settings);
         this.loop = new DispatchLoop(dispatcher, reaper, settings.dispatchInterval(), Integer.toHexString(System.identityHashCode(this)));
         this.quartz = new ClusterScheduler(dataSource, settings, clock, reaper, dispatcher);
         this.events = events;

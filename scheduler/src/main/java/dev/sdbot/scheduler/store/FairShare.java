@@ -3,15 +3,16 @@ package dev.sdbot.scheduler.store;
 /**
  * The dispatch order of queued jobs, in SQL. A member's queued jobs are numbered after the jobs
  * they already have on workers: with 3 running, their next queued job is in round 4. Jobs go out
- * round by round, so nobody waits behind another member's whole backlog, across passes too.
- * Priority (from roles) moves a job that many rounds ahead, and every aging step waited moves it
- * one round ahead, so nothing starves. Ties go to the oldest.
- * Parameters of RANKED_QUEUE: now (timestamptz), aging step in seconds (double).
+ * round by round, so nobody waits behind another member's whole backlog, across passes too, however
+ * old that backlog is: a member's first job is in round 1 (or later, by their running jobs) and goes
+ * out with the first jobs of every other member. Age only orders the jobs of one round (oldest first):
+ * aging that moved every waiting job ahead alike turned the rounds into first-come-first-served within
+ * minutes. Nothing starves: every round serves each waiting member once. Priority (operator-set) moves
+ * a job that many rounds ahead.
  */
 public final class FairShare {
-    /** A job's round: its place among its member's queued jobs plus their active jobs, less priority and aging. */
-    private static final String FAIR_ROUND = "q.member_rank + coalesce(a.active, 0) - q.priority"
-            + " - floor(extract(epoch FROM (?::timestamptz - q.created_at)) / ?) AS fair_round";
+    /** A job's round: its place among its member's queued jobs plus their active jobs, less its priority. */
+    private static final String FAIR_ROUND = "q.member_rank + coalesce(a.active, 0) - q.priority AS fair_round";
     private static final String ACTIVE_PER_MEMBER = "(SELECT guild_id, user_id, count(*) AS active FROM jobs"
             + "   WHERE state IN ('ASSIGNED', 'RUNNING') GROUP BY guild_id, user_id) a";
 
@@ -29,8 +30,7 @@ public final class FairShare {
      * The head of the queue for one dispatch pass, read without touching the whole backlog: the members with
      * queued jobs are found by skipping through jobs_queued_member_idx one member at a time, and only each
      * member's first few jobs that a worker could run are read (a member's later jobs are in later rounds).
-     * Parameters: now (timestamptz), aging step in seconds (double), models (text[]), largest pixel budget,
-     * jobs per member, jobs in all.
+     * Parameters: models (text[]), largest pixel budget, jobs per member, jobs in all.
      */
     public static final String DISPATCH_WINDOW = "WITH RECURSIVE members (guild_id, user_id) AS ("
             + "   (SELECT guild_id, user_id FROM jobs WHERE state = 'QUEUED' ORDER BY guild_id, user_id LIMIT 1)"

@@ -154,11 +154,11 @@ public final class JobStore {
     }
 
     /** 1-based position in dispatch order, or 0 when the job is not queued. */
-    public int queuePosition(long id, Instant now, Duration agingStep) {
+    public int queuePosition(long id) {
         return Sql.withConnection(dataSource, "queue position of job " + id, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT pos FROM (SELECT id, row_number() OVER (ORDER BY "
                     + FairShare.ORDER_BY + ") AS pos FROM (" + FairShare.RANKED_QUEUE + ") ranked) ordered WHERE id = ?")) {
-                Sql.bind(ps, now, agingStep.toMillis() / 1000.0, id);
+                Sql.bind(ps, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? rs.getInt(1) : 0;
                 }

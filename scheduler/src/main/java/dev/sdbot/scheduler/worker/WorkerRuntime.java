@@ -29,7 +29,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A worker: registers, heartbeats (renewing its leases), takes the jobs the dispatcher assigned to
+ * A worker: registers (taking back what an earlier process of its id left running), heartbeats
+ * (renewing the leases of the jobs it has in hand, by id and attempt), takes the jobs the dispatcher assigned to
  * it (woken by NOTIFY, polling as a fallback), runs them on the generator and stores the results.
  * Every write is fenced by the job's attempt; a worker that lost a job cannot overwrite it.
  */
@@ -74,11 +75,10 @@ public final class WorkerRuntime implements AutoCloseable {
     }
 
     public WorkerRuntime start() {
-        retry.run("register", () -> {
-            workers.register(settings.workerId(), hostName(), settings.devices(), generator.availableModels(),
-                    generator.loadedModels(), settings.slots(), settings.pixelBudget(), clock.instant());
-            return null;
-        });
+        var takenBack = retry.run("register", () -> workers.register(settings.workerId(), hostName(), settings.devices(),
+                generator.availableModels(), generator.loadedModels(), settings.slots(), settings.pixelBudget()));
+        takenBack.forEach(job -> log.warn("Job {} was running on an earlier process of worker {}; now {}", job.id(),
+                settings.workerId(), job.state()));
         events.addListener(listener);
         long every = settings.heartbeat().toMillis();
         heartbeats.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
@@ -99,7 +99,9 @@ public final class WorkerRuntime implements AutoCloseable {
 
     private void heartbeat() {
         try {
-            String reason = workers.heartbeat(settings.workerId(), generator.loadedModels(), clock.instant(), scheduling.lease());
+            List<WorkerStore.Held> held = running.values().stream()
+                    .map(e -> new WorkerStore.Held(e.job().id(), e.job().attempt())).toList();
+            String reason = workers.heartbeat(settings.workerId(), generator.loadedModels(), held, scheduling.lease());
             if (reason != null && quarantine == null) {
                 log.error("Worker {} is quarantined ({}); it takes no more jobs until an operator releases it",
                         settings.workerId(), reason);
@@ -120,7 +122,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 if (!active || free <= 0 || quarantine != null) {
                     continue;
                 }
-                List<ClaimedJob> claimed = attempts.claim(settings.workerId(), free, clock, scheduling.lease());
+                List<ClaimedJob> claimed = attempts.claim(settings.workerId(), free, scheduling.lease());
                 assignedMayWait = claimed.size() == free;
                 for (ClaimedJob job : claimed) {
                     JobExecution execution = new JobExecution(job, attempts, clock);
@@ -215,7 +217,7 @@ public final class WorkerRuntime implements AutoCloseable {
         heartbeats.shutdownNow();
         try {
             attempts.releaseAssigned(settings.workerId(), clock.instant());
-            workers.markStopped(settings.workerId(), clock.instant());
+            workers.markStopped(settings.workerId());
         } catch (DataAccessException e) {
             log.warn("Worker {} could not sign off cleanly ({}); its leases will expire", settings.workerId(), e.getMessage());
         }

@@ -1,0 +1,15 @@
+-- Job system reliability (issue 10).
+
+-- Billing: a member is billed only for the attempt that produced their image. Failed, cancelled and lost
+-- attempts stay in the ledger with their device time (operators see what the fleet spent) but billed = false,
+-- and are not added to the member's usage counters.
+ALTER TABLE usage_ledger ADD COLUMN billed boolean NOT NULL DEFAULT true;
+UPDATE usage_ledger SET billed = false WHERE outcome <> 'SUCCEEDED';
+
+-- The result poster reads the unposted results of the guilds its process serves, oldest first.
+CREATE INDEX jobs_unposted_guild_idx ON jobs (guild_id, finished_at, id) WHERE state = 'SUCCEEDED';
+DROP INDEX jobs_unposted_idx;
+
+-- V4's jobs_queued_member_idx serves every read of the queue (dispatch window, positions, depth); the
+-- age-ordered index of V1 was only written to.
+DROP INDEX jobs_queued_idx;
