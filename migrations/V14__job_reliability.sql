@@ -13,3 +13,13 @@ DROP INDEX jobs_unposted_idx;
 -- V4's jobs_queued_member_idx serves every read of the queue (dispatch window, positions, depth); the
 -- age-ordered index of V1 was only written to.
 DROP INDEX jobs_queued_idx;
+
+-- When each member last had a job assigned. Within a fair-share round the member served longest ago goes
+-- first: a member whose only running job just finished is back in round 1 with the newcomer, and without this
+-- the older job (theirs) won every tie, so one busy member's backlog still went out before a newcomer's job.
+CREATE TABLE member_turns (
+    guild_id          bigint      NOT NULL,
+    user_id           bigint      NOT NULL,
+    last_assigned_at  timestamptz NOT NULL,
+    PRIMARY KEY (guild_id, user_id)
+);

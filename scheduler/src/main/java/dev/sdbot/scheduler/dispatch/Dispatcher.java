@@ -125,16 +125,24 @@ public final class Dispatcher {
 
     private int assign(Connection c, List<Long> ids, List<Integer> attempts, List<String> targets) throws SQLException {
         // The lease runs on the database's clock, the one the reaper compares it with. created_at is the
-        // submitter's reading: never record an assignment before it.
-        try (PreparedStatement ps = c.prepareStatement("UPDATE jobs j SET state = 'ASSIGNED', worker_id = a.worker,"
+        // submitter's reading: never record an assignment before it. The members served are stamped in
+        // member_turns (in key order; passes run one at a time) for the next passes' tie-breaks.
+        try (PreparedStatement ps = c.prepareStatement("WITH assigned AS (UPDATE jobs j SET state = 'ASSIGNED', worker_id = a.worker,"
                 + " attempt = j.attempt + 1, assigned_at = greatest(now(), j.created_at),"
                 + " lease_expires_at = now() + ? * interval '1 millisecond', progress_step = 0,"
                 + " updated_at = greatest(now(), j.created_at)"
                 + " FROM (SELECT unnest(?::bigint[]) AS id, unnest(?::int[]) AS attempt, unnest(?::text[]) AS worker) a"
-                + " WHERE j.id = a.id AND j.state = 'QUEUED' AND j.attempt = a.attempt")) {
+                + " WHERE j.id = a.id AND j.state = 'QUEUED' AND j.attempt = a.attempt RETURNING j.guild_id, j.user_id),"
+                + " turns AS (INSERT INTO member_turns (guild_id, user_id, last_assigned_at)"
+                + "   SELECT guild_id, user_id, now() FROM assigned GROUP BY guild_id, user_id ORDER BY guild_id, user_id"
+                + "   ON CONFLICT (guild_id, user_id) DO UPDATE SET last_assigned_at = excluded.last_assigned_at)"
+                + " SELECT count(*) FROM assigned")) {
             Sql.bind(ps, settings.lease().toMillis(), c.createArrayOf("bigint", ids.toArray()),
                     c.createArrayOf("integer", attempts.toArray()), c.createArrayOf("text", targets.toArray()));
-            return ps.executeUpdate();
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
         }
     }
 }
