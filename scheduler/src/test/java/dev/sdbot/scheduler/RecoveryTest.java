@@ -57,8 +57,10 @@ class RecoveryTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> stuck.runningJobs() == 0);
 
             assertThat(system.jobs().results(id)).singleElement().satisfies(r -> assertThat(r.attempt()).isEqualTo(2));
-            assertThat(db.queryLong("SELECT count(*) FROM usage_ledger WHERE job_id = ? AND worker_id = 'stuck'", id))
+            assertThat(db.queryLong("SELECT count(*) FROM usage_ledger WHERE job_id = ? AND worker_id = 'stuck' AND outcome <> 'LOST'", id))
                     .as("the stuck worker's late result left no trace").isZero();
+            assertThat(db.queryLong("SELECT count(*) FROM usage_ledger WHERE job_id = ? AND worker_id = 'stuck' AND NOT billed", id))
+                    .as("its lost attempt is on record, unbilled").isEqualTo(1);
             assertThat(system.jobs().find(id).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
         }
     }
