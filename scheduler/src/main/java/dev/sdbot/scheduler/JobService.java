@@ -194,9 +194,18 @@ public final class JobService {
         return Sql.withConnection(dataSource, "quota status", c -> quotas.status(c, guildId, userId, roleIds));
     }
 
-    /** SUCCEEDED jobs waiting for the bot to post them, oldest first. */
-    public List<JobView> findUnpostedSucceeded(int limit) {
-        return jobs.findUnpostedSucceeded(limit);
+    /** SUCCEEDED jobs of the given guilds waiting for the bot to post them, oldest first. */
+    public List<JobView> findUnpostedSucceeded(Collection<Long> guildIds, int limit) {
+        return jobs.findUnpostedSucceeded(guildIds, limit);
+    }
+
+    /**
+     * Ends the results nobody will post: SUCCEEDED jobs of guilds other than {@code servedGuildIds} (the bot left
+     * them) that finished more than {@code grace} ago become FAILED with {@code reason}. CLI jobs (guild 0) end
+     * at SUCCEEDED and are left alone. Returns the ids failed.
+     */
+    public List<Long> failResultsOfOtherGuilds(Collection<Long> servedGuildIds, java.time.Duration grace, String reason) {
+        return jobs.failUnpostedOutside(servedGuildIds, grace, reason);
     }
 
     /** SUCCEEDED → POSTED; false if the job is not SUCCEEDED at that attempt (already posted, blocked...). */
