@@ -23,3 +23,11 @@ CREATE TABLE member_turns (
     last_assigned_at  timestamptz NOT NULL,
     PRIMARY KEY (guild_id, user_id)
 );
+
+-- One scheduler node at a time dispatches and reaps: the holder of this lease, on the database's clock.
+-- The others stand by and take over when it lapses (or at once when the holder hands it over).
+CREATE TABLE scheduler_leader (
+    id                int         PRIMARY KEY CHECK (id = 1),
+    node              text        NOT NULL,
+    lease_expires_at  timestamptz NOT NULL
+);

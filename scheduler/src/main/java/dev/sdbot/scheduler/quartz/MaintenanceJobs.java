@@ -21,19 +21,27 @@ final class MaintenanceJobs {
     private MaintenanceJobs() {
     }
 
-    /** The periodic fallback: take back expired leases, then dispatch whatever NOTIFY did not. */
+    /**
+     * The periodic fallback: take back expired leases, then dispatch whatever NOTIFY did not; only on the
+     * elected dispatcher (the trigger fires on any node of the cluster).
+     */
     @DisallowConcurrentExecution
     static final class DispatchJob implements Job {
         private final LeaseReaper reaper;
         private final Dispatcher dispatcher;
+        private final java.util.function.BooleanSupplier leading;
 
-        DispatchJob(LeaseReaper reaper, Dispatcher dispatcher) {
+        DispatchJob(LeaseReaper reaper, Dispatcher dispatcher, java.util.function.BooleanSupplier leading) {
             this.reaper = reaper;
             this.dispatcher = dispatcher;
+            this.leading = leading;
         }
 
         @Override
         public void execute(JobExecutionContext context) throws JobExecutionException {
+            if (!leading.getAsBoolean()) {
+                return;
+            }
             try {
                 reaper.reap();
                 dispatcher.dispatchOnce();
