@@ -73,7 +73,7 @@ final class MaintenanceJobs {
         }
     }
 
-    /** Hourly: removes result images older than the retention period. */
+    /** Hourly: removes result images, and the previews, init images and masks of jobs, older than the retention period. */
     @DisallowConcurrentExecution
     static final class RetentionJob implements Job {
         private final ResultStore results;
@@ -90,8 +90,9 @@ final class MaintenanceJobs {
         public void execute(JobExecutionContext context) throws JobExecutionException {
             try {
                 int purged = results.purgeImagesBefore(clock.instant().minus(retention), clock.instant());
-                if (purged > 0) {
-                    log.info("Retention: purged {} result image(s) older than {}", purged, retention);
+                int jobs = results.purgeJobImagesBefore(clock.instant().minus(retention), clock.instant());
+                if (purged + jobs > 0) {
+                    log.info("Retention: purged {} result image(s) and the images of {} job(s) older than {}", purged, jobs, retention);
                 }
             } catch (RuntimeException e) {
                 throw new JobExecutionException(e);
