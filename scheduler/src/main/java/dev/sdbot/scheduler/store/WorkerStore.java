@@ -63,9 +63,10 @@ public final class WorkerStore {
 
     /**
      * Records a heartbeat and, in one transaction, renews the leases of the jobs this process has in hand (by id and
-     * attempt) and of the jobs assigned to it that it has not started yet; never those of an earlier process of the
-     * same id. Leases and the heartbeat run on the database's clock. Returns the quarantine reason when the worker
-     * has been quarantined, else null.
+     * attempt) and no others: not those of an earlier process of the same id, nor jobs assigned to it that it has not
+     * taken (their lease, set at assignment, covers the moment it takes to claim them; a quarantined worker claims
+     * none, so they go back to the queue when it runs out). Leases and the heartbeat run on the database's clock.
+     * Returns the quarantine reason when the worker has been quarantined, else null.
      */
     public String heartbeat(String id, Set<String> loaded, List<Held> held, Duration lease) {
         // Jobs before the worker row: the same lock order as storing a result, so the two cannot deadlock.
@@ -75,11 +76,11 @@ public final class WorkerStore {
             // the lease, renews any that are still active. Waiting made heartbeats and result writes queue up
             // behind each other under load.
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET lease_expires_at = now() + ? * interval '1 millisecond'"
-                    + " WHERE worker_id = ? AND state IN ('ASSIGNED', 'RUNNING') AND id IN (SELECT id FROM jobs"
-                    + "   WHERE worker_id = ? AND (state = 'ASSIGNED' OR (state = 'RUNNING'"
-                    + "     AND (id, attempt) IN (SELECT * FROM unnest(?::bigint[], ?::int[])))) FOR UPDATE SKIP LOCKED)")) {
-                Sql.bind(ps, lease.toMillis(), id, id, c.createArrayOf("bigint", held.stream().map(Held::id).toArray()),
-                        c.createArrayOf("integer", held.stream().map(Held::attempt).toArray()));
+                    + " WHERE worker_id = ? AND state = 'RUNNING' AND id IN (SELECT j.id FROM jobs j"
+                    + "   JOIN unnest(?::bigint[], ?::int[]) AS h (id, attempt) ON j.id = h.id AND j.attempt = h.attempt"
+                    + "   WHERE j.worker_id = ? AND j.state = 'RUNNING' FOR UPDATE OF j SKIP LOCKED)")) {
+                Sql.bind(ps, lease.toMillis(), id, c.createArrayOf("bigint", held.stream().map(Held::id).toArray()),
+                        c.createArrayOf("integer", held.stream().map(Held::attempt).toArray()), id);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE workers SET heartbeat_at = now(), loaded_models = ?"

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A worker: registers (taking back what an earlier process of its id left running), heartbeats
- * (renewing the leases of the jobs it has in hand, by id and attempt), takes the jobs the dispatcher assigned to
+ * (renewing the leases of the jobs it has in hand, by id and attempt, and no others), takes the jobs the dispatcher assigned to
  * it (woken by NOTIFY, polling as a fallback), runs them on the generator and stores the results.
  * Every write is fenced by the job's attempt; a worker that lost a job cannot overwrite it.
  */
