@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -20,25 +21,30 @@ import static org.awaitility.Awaitility.await;
 class WorkerRestartTest {
 
     @Test
-    void aJobOfAWorkerKilledAndRestartedUnderTheSameIdSucceedsWithinTheLease(TestDatabase db) throws Exception {
+    void theJobsOfAWorkerKilledAndRestartedUnderTheSameIdSucceedWithinTheLease(TestDatabase db) throws Exception {
         db.update("TRUNCATE jobs, workers, usage_counters CASCADE");
-        try (JobSystem system = new JobSystem(db); WorkerProcess first = WorkerProcess.start(db.jdbcUrl(), "gpu-0", 1000)) {
+        try (JobSystem system = new JobSystem(db); WorkerProcess first = WorkerProcess.start(db.jdbcUrl(), "gpu-0", 1000, 3)) {
             system.startNode();
-            long id = system.jobs().submit(new JobSubmission(JobSystem.request("outlives its worker", 40), JobOrigin.cli(0, 1)));
-            await().atMost(Duration.ofSeconds(20)).until(() -> system.jobs().find(id).orElseThrow().progressStep() >= 1);
+            List<Long> ids = system.jobs().submitCopies(new JobSubmission(JobSystem.request("outlives its worker", 40),
+                    JobOrigin.cli(0, 1)), 3);
+            await().atMost(Duration.ofSeconds(20)).until(() -> ids.stream()
+                    .allMatch(id -> system.jobs().find(id).orElseThrow().progressStep() >= 1));
 
             first.kill();
-            try (WorkerProcess second = WorkerProcess.start(db.jdbcUrl(), "gpu-0", 10)) {
+            try (WorkerProcess second = WorkerProcess.start(db.jdbcUrl(), "gpu-0", 10, 3)) {
                 long restarted = System.nanoTime();
-                // the second life's one slot is not held by the first life's job, and that job runs again
-                await().atMost(JobSystem.FAST.lease().plusSeconds(10))
-                        .until(() -> system.jobs().find(id).orElseThrow().state() == JobState.SUCCEEDED);
+                // the second life's slots are not held by the first life's jobs, and those jobs run again
+                await().atMost(JobSystem.FAST.lease().plusSeconds(10)).until(() -> ids.stream()
+                        .allMatch(id -> system.jobs().find(id).orElseThrow().state() == JobState.SUCCEEDED));
                 assertThat(Duration.ofNanos(System.nanoTime() - restarted)).isLessThan(JobSystem.FAST.lease().plusSeconds(5));
-                JobView done = system.jobs().find(id).orElseThrow();
-                assertThat(done.workerId()).isEqualTo("gpu-0");
-                assertThat(done.attempt()).isEqualTo(2);
-                assertThat(db.queryLong("SELECT count(*) FROM usage_ledger WHERE job_id = ? AND outcome = 'LOST' AND NOT billed", id))
-                        .as("the lost attempt is on record, unbilled").isEqualTo(1);
+                for (long id : ids) {
+                    JobView done = system.jobs().find(id).orElseThrow();
+                    assertThat(done.workerId()).isEqualTo("gpu-0");
+                    assertThat(done.attempt()).isEqualTo(2);
+                    assertThat(system.jobs().results(id)).hasSize(1);
+                }
+                assertThat(db.queryLong("SELECT count(*) FROM usage_ledger WHERE outcome = 'LOST' AND NOT billed"))
+                        .as("the lost attempts are on record, unbilled").isEqualTo(3);
 
                 long next = system.jobs().submit(new JobSubmission(JobSystem.request("after the restart", 3), JobOrigin.cli(0, 2)));
                 await().atMost(Duration.ofSeconds(10)).until(() -> system.jobs().find(next).orElseThrow().state() == JobState.SUCCEEDED);

@@ -14,10 +14,10 @@ public final class WorkerProcess implements AutoCloseable {
         this.process = process;
     }
 
-    public static WorkerProcess start(String jdbcUrl, String workerId, long stepDelayMillis) throws IOException {
+    public static WorkerProcess start(String jdbcUrl, String workerId, long stepDelayMillis, int slots) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(),
-                jdbcUrl, workerId, Long.toString(stepDelayMillis))).redirectErrorStream(true).start();
+                jdbcUrl, workerId, Long.toString(stepDelayMillis), Integer.toString(slots))).redirectErrorStream(true).start();
         WorkerProcess worker = new WorkerProcess(child);
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream()));
         String line;
