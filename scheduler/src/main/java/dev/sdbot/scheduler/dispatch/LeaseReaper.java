@@ -34,8 +34,8 @@ public final class LeaseReaper {
         return Sql.inTransaction(dataSource, "reap expired leases", c -> {
             var taken = TakeBack.expired(c, settings.maxRunTime());
             for (TakeBack.Taken job : taken) {
-                log.warn("Job {} lost its {} on worker {}; now {}", job.id(), job.overran() ? "maximum run time" : "lease",
-                        job.workerId(), job.state());
+                log.warn("Job {} taken back from worker {} ({}); now {}", job.id(), job.workerId(),
+                        job.overran() ? "ran past the maximum run time" : "lease expired", job.state());
                 if (job.overran()) {
                     workers.recordFailure(c, job.workerId(), "ran longer than the maximum run time", settings.quarantineAfter());
                 }

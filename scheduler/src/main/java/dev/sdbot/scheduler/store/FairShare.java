@@ -5,10 +5,10 @@ package dev.sdbot.scheduler.store;
  * they already have on workers: with 3 running, their next queued job is in round 4. Jobs go out
  * round by round, so nobody waits behind another member's whole backlog, across passes too, however
  * old that backlog is: a member's first job is in round 1 (or later, by their running jobs) and goes
- * out with the first jobs of every other member. Within a round the member served longest ago goes first
- * (member_turns), then the oldest job: aging that moved every waiting job ahead alike turned the rounds
- * into first-come-first-served within minutes. Nothing starves: every round serves each waiting member once. Priority (operator-set) moves
- * a job that many rounds ahead.
+ * out with the first jobs of every other member. Within a round the member served longest ago goes
+ * first (member_turns), then the oldest job: aging that moved every waiting job ahead alike turned the
+ * rounds into first-come-first-served within minutes. Nothing starves: every round serves each waiting
+ * member once. Priority (operator-set) moves a job that many rounds ahead.
  */
 public final class FairShare {
     /** A job's round: its place among its member's queued jobs plus their active jobs, less its priority. */
