@@ -7,12 +7,16 @@ import dev.sdbot.scheduler.testing.JobSystem;
 import dev.sdbot.scheduler.testing.MutableClock;
 import dev.sdbot.scheduler.worker.TestPatternGenerator;
 import dev.sdbot.scheduler.worker.WorkerSettings;
+import dev.sdbot.scheduler.dispatch.Dispatcher;
+import dev.sdbot.scheduler.dispatch.LeaseReaper;
+import dev.sdbot.scheduler.store.WorkerStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -87,5 +91,22 @@ class LeaseAndClockTest {
                     .as("a hung generator is a generator failure").isEqualTo(1);
             hung.release.countDown();
         }
+    }
+
+    @Test
+    void anAssignmentNoWorkerTookGoesBackToTheQueueWithoutUsingUpAnAttempt() throws Exception {
+        JobService jobs = new JobService(db.dataSource(), JobSystem.FAST, java.time.Clock.systemUTC());
+        // a worker that registered and died before it could take its first job
+        new WorkerStore(db.dataSource()).register("gone", "host", "cpu", Set.of(TestPatternGenerator.MODEL), Set.of(), 1, 1L << 22);
+        long id = jobs.submit(new JobSubmission(JobSystem.request("never started", 2), JobOrigin.cli(0, 1)));
+        assertThat(new Dispatcher(db.dataSource(), JobSystem.FAST).dispatchOnce().assigned()).isEqualTo(1);
+        assertThat(jobs.find(id).orElseThrow().attempt()).isEqualTo(1);
+
+        LeaseReaper reaper = new LeaseReaper(db.dataSource(), JobSystem.FAST);
+        await().atMost(Duration.ofSeconds(10)).until(() -> reaper.reap() == 1);
+        JobView back = jobs.find(id).orElseThrow();
+        assertThat(back.state()).isEqualTo(JobState.QUEUED);
+        assertThat(back.attempt()).as("nothing ran: no attempt used").isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM usage_ledger WHERE job_id = ?", id)).isZero();
     }
 }
