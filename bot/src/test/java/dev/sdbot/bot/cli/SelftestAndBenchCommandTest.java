@@ -25,7 +25,24 @@ class SelftestAndBenchCommandTest {
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).containsPattern("PASS  unet\\.out \\(folder\\)  rel=\\S+ tol=1e-04")
                 .contains("PASS  unet.out (single file)").contains("SKIP  inpaint9").contains("SKIP  lora")
+                .contains("PASS  prompt syntax: 31/31 A1111 cases parsed exactly")
+                .contains("PASS  long prompt: chunk 2 of 2 = its 25 tokens encoded alone")
                 .containsPattern("\\d+ passed, 0 failed, \\d+ skipped");
+    }
+
+    @Test
+    void promptCasesComeFromTheGivenFileAndAWrongOneFails() throws IOException {
+        Path cases = dir.resolve("cases.json");
+        Files.writeString(cases, "[{\"prompt\": \"(a:1.5)\", \"parsed\": [[\"a\", 1.5]]},"
+                + " {\"prompt\": \"[b]\", \"parsed\": [[\"b\", 1.1]]}]");
+        CliRunner.Result r = cli().run("selftest", "--fixtures", Fixtures.LDM.toString(), "--model", "mini-sd21v",
+                "--prompt-cases", cases.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("FAIL  prompt syntax: 1/2 A1111 cases parsed exactly, first wrong: [b]");
+        CliRunner.Result missing = cli().run("selftest", "--fixtures", Fixtures.LDM.toString(), "--model", "mini-sd21v",
+                "--prompt-cases", dir.resolve("none.json").toString());
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).contains("--prompt-cases").contains("is not a file");
     }
 
     @Test
