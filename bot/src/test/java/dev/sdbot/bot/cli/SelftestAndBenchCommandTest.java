@@ -25,6 +25,7 @@ class SelftestAndBenchCommandTest {
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).containsPattern("PASS  unet\\.out \\(folder\\)  rel=\\S+ tol=1e-04")
                 .contains("PASS  unet.out (single file)").contains("SKIP  inpaint9").contains("SKIP  lora")
+                .contains("PASS  sampler dpmpp_sde_karras (DPM++ SDE Karras").contains("PASS  sampler unipc (UniPC")
                 .containsPattern("\\d+ passed, 0 failed, \\d+ skipped");
     }
 

@@ -44,7 +44,9 @@ abstract class TwoCallSampler extends KDiffusionSampler {
             if (next == 0) {
                 return sample.add(derivative(sample, sigma, denoised).mul((float) (next - sigma)));
             }
-            stepStart = sample;
+            // a copy of its own: the caller may free or re-home its input (keeping it via history() would
+            // move an array the caller's scope only borrowed)
+            stepStart = sample.duplicate();
             firstResult = firstResult(sample, denoised, sigma);
             return secondPoint(sample, denoised, firstResult, sigma, next, callSigmas[index + 1], noise);
         }

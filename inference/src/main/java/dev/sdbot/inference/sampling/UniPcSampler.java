@@ -45,9 +45,9 @@ public final class UniPcSampler extends AlphaSampler {
     public NDArray step(NDArray modelOutput, int index, NDArray sample, NoiseSource noise) {
         int t = timestep(index);
         NDArray converted = toX0(modelOutput, t, sample);
-        if (lastSample != null) {
-            sample = correct(converted, t, lastSample, thisOrder);
-        }
+        // history() keeps lastSample: a corrected sample is this call's own; the caller's input is copied,
+        // since keeping it would move an array the caller only lent
+        sample = lastSample != null ? correct(converted, t, lastSample, thisOrder) : sample.duplicate();
         int previous = index == timesteps.length - 1 ? 0 : timestep(index + 1);
         m1 = m0;
         t1 = t0;
