@@ -36,7 +36,7 @@ import java.util.concurrent.Executor;
  * after a public "thinking…" that is then deleted (the result must be public, so the deferral cannot be ephemeral).
  */
 public final class ImagineCommand implements SlashCommand {
-    static final List<String> SIZES = List.of("512x512", "768x512", "512x768", "640x640", "768x768",
+    public static final List<String> SIZES = List.of("512x512", "768x512", "512x768", "640x640", "768x768",
             "1024x576", "576x1024", "1024x1024");
     static final double DEFAULT_STRENGTH = 0.75;
 
@@ -184,7 +184,7 @@ public final class ImagineCommand implements SlashCommand {
         return ImageAttachments.download(option, attachment);
     }
 
-    static int[] parseSize(String value) {
+    public static int[] parseSize(String value) {
         String[] parts = value.toLowerCase(Locale.ROOT).split("x");
         return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
     }
