@@ -1,6 +1,7 @@
 package dev.sdbot.bot.cli;
 
 import dev.sdbot.inference.Fixtures;
+import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.inference.image.GenerationParameters;
 import dev.sdbot.inference.image.ImageCodec;
 import dev.sdbot.inference.image.RgbImage;
@@ -71,6 +72,19 @@ class GenerateCommandTest {
         assertThat(out.resolve("7-1.png")).exists();
         assertThat(Files.readAllBytes(out.resolve("7.png"))).isEqualTo(first);
         assertThat(Files.readAllBytes(out.resolve("7-1.png"))).as("same seed, same image").isEqualTo(first);
+    }
+
+    @Test
+    void everySamplerIsOfferedAndAnA1111NameReachesTheInfotext() throws IOException {
+        CliRunner.Result help = cli().run("generate", "--help");
+        for (Sampler s : Sampler.values()) {
+            assertThat(help.out()).contains(s.id());
+        }
+        Path out = dir.resolve("out");
+        CliRunner.Result r = cli().run(args(out, MODEL.toString(), "--seed", "5", "--sampler", "DPM++ SDE Karras"));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(GenerationParameters.fromPng(Files.readAllBytes(out.resolve("5.png"))).toInfotext())
+                .contains("Sampler: DPM++ SDE Karras,");
     }
 
     @Test

@@ -27,6 +27,7 @@ class SelftestAndBenchCommandTest {
                 .contains("PASS  unet.out (single file)").contains("SKIP  inpaint9").contains("SKIP  lora")
                 .contains("PASS  prompt syntax: 31/31 A1111 cases parsed exactly")
                 .contains("PASS  long prompt: chunk 2 of 2 = its 25 tokens encoded alone")
+                .contains("PASS  sampler dpmpp_sde_karras (DPM++ SDE Karras").contains("PASS  sampler unipc (UniPC")
                 .containsPattern("\\d+ passed, 0 failed, \\d+ skipped");
     }
 

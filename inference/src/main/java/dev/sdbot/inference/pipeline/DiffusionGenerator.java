@@ -220,7 +220,8 @@ public final class DiffusionGenerator implements ImageGenerator {
                                 StepListener listener) throws GenerationException {
         DiffusionModel model = pipeline.model();
         DiffusionSampler sampler = Samplers.create(request.sampler(), model.scheduler(), request.steps());
-        int start = init == null ? 0 : StableDiffusionPipeline.startIndex(request.steps(), request.strength());
+        int start = init == null ? 0
+                : sampler.callIndexOfStep(StableDiffusionPipeline.startIndex(request.steps(), request.strength()));
         if (start >= sampler.timesteps().length) {
             // DPM++ drops repeated timesteps, so a few steps may be fewer model calls than requested.
             throw new InvalidRequestException("strength " + request.strength() + " leaves no denoising step of "
