@@ -17,13 +17,20 @@ public final class VaePrecision {
     }
 
     public static DataType vaeType(DataType computeType, ModelFamily family, Path checkpoint) {
-        if (computeType == DataType.FLOAT32) {
-            return DataType.FLOAT32;
-        }
-        return forceUpcast(family, checkpoint) ? DataType.FLOAT32 : computeType;
+        return computeType == DataType.FLOAT32 || forceUpcast(family, checkpoint) ? DataType.FLOAT32 : computeType;
     }
 
-    /** The config's {@code force_upcast} when present, else true for every family but SD 1.x. */
+    /** The family's rule alone (random-weight benchmarks have no config). */
+    public static DataType vaeType(DataType computeType, ModelFamily family) {
+        return computeType == DataType.FLOAT32 || familyUpcasts(family) ? DataType.FLOAT32 : computeType;
+    }
+
+    /** The hook a new family's rule goes in: true for every family but SD 1.x. */
+    public static boolean familyUpcasts(ModelFamily family) {
+        return family != ModelFamily.SD1;
+    }
+
+    /** The config's {@code force_upcast} when present, else {@link #familyUpcasts}. */
     public static boolean forceUpcast(ModelFamily family, Path checkpoint) {
         Path config = checkpoint.resolve("vae").resolve("config.json");
         if (Files.isRegularFile(config)) {
@@ -32,6 +39,6 @@ public final class VaePrecision {
                 return json.getBoolean("force_upcast", true);
             }
         }
-        return family != ModelFamily.SD1;
+        return familyUpcasts(family);
     }
 }
