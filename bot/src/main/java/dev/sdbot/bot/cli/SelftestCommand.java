@@ -1,6 +1,7 @@
 package dev.sdbot.bot.cli;
 
 import dev.sdbot.inference.pipeline.Devices;
+import dev.sdbot.inference.pipeline.Precision;
 import dev.sdbot.inference.selftest.CheckResult;
 import dev.sdbot.inference.selftest.SelfTest;
 import picocli.CommandLine;
@@ -24,12 +25,17 @@ final class SelftestCommand implements Callable<Integer> {
     Path fixtures;
     @Option(names = "--model", required = true, description = "Model name, e.g. mini-sd15.")
     String model;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda:N (${DEFAULT-VALUE}); the checks run in fp32.")
+    @Option(names = "--device", defaultValue = "cpu",
+            description = "cpu or cuda:N (${DEFAULT-VALUE}): where the half-precision parity checks run.")
     String device;
+    @Option(names = "--precision", defaultValue = "auto", description = "auto or fp16: fp16 parity checks besides the "
+            + "fp32 ones; fp32: none; bf16: a SKIP line with the reason (${DEFAULT-VALUE}).")
+    String precision;
 
     @Override
     public Integer call() {
-        Devices.parse(device); // the checks themselves run on the CPU in fp32; a missing GPU is still an error
+        var parsedDevice = Devices.parse(device);
+        Precision parsedPrecision = Precision.parse(precision);
         if (!Files.isDirectory(fixtures)) {
             throw new IllegalArgumentException("--fixtures " + fixtures + " is not a directory");
         }
@@ -46,7 +52,7 @@ final class SelftestCommand implements Callable<Integer> {
                 out.println("SKIP  " + reason);
                 out.flush();
             }
-        });
+        }, parsedDevice, parsedPrecision);
         out.printf("%d passed, %d failed, %d skipped%n", report.passed(), report.failed(), report.skipped().size());
         out.flush();
         return report.failed() == 0 ? 0 : 1;

@@ -25,12 +25,10 @@ public enum Precision {
         if (name == null || name.isBlank()) {
             return AUTO;
         }
-        try {
-            return valueOf(name.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown precision '" + name + "': expected one of "
-                    + Arrays.stream(values()).map(Precision::label).collect(Collectors.joining(", ")), e);
-        }
+        String key = name.trim().toUpperCase(Locale.ROOT);
+        return Arrays.stream(values()).filter(p -> p.name().equals(key)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown precision '" + name + "': expected one of "
+                        + Arrays.stream(values()).map(Precision::label).collect(Collectors.joining(", "))));
     }
 
     public String label() {
