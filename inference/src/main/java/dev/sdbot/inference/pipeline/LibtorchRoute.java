@@ -73,6 +73,11 @@ public final class LibtorchRoute {
         }
         log.info("CUDA devices {}: using DJL's CUDA libtorch (flavor {}), fetched into its cache on first use", devices,
                 System.getProperty("PYTORCH_FLAVOR", System.getenv("PYTORCH_FLAVOR")));
+        loadHidingBundledNative();
+    }
+
+    /** Loads the engine as DJL does without a native jar on the class path: its download route and cache. */
+    static void loadHidingBundledNative() {
         Thread thread = Thread.currentThread();
         ClassLoader original = thread.getContextClassLoader();
         String offline = System.getProperty("ai.djl.offline");
