@@ -19,7 +19,9 @@ class PrecisionChecksTest {
             List<CheckResult> results = PrecisionChecks.run(model, LDM.resolve(model),
                     LDM.resolve(model + "-reference/reference.safetensors"), Device.cpu(), DataType.FLOAT16);
             results.forEach(System.out::println);
-            assertThat(results).hasSizeBetween(2, 3).allMatch(CheckResult::passed);
+            assertThat(results).allMatch(CheckResult::passed).extracting(CheckResult::name)
+                    .anyMatch(n -> n.startsWith("unet.out")).anyMatch(n -> n.startsWith("text.hidden"))
+                    .anyMatch(n -> n.startsWith("txt2img.0.latents"));
         }
     }
 }
