@@ -33,8 +33,8 @@ public final class LibtorchRoute {
 
     /** DJL's CUDA flavor for PyTorch 2.7.1 (pytorch-jni 2.7.1 ships {@code jnilib/linux-x86_64/cu128}). */
     public static final String CUDA_FLAVOR = "cu128";
-    static final String HOW_TO = "a CUDA worker needs an NVIDIA GPU with its driver; sdbot then fetches DJL's CUDA "
-            + "libtorch 2.7.1 (" + CUDA_FLAVOR + ") into ~/.djl.ai/pytorch at first start, or uses "
+    static final String HOW_TO = "CUDA needs an NVIDIA GPU with its driver; sdbot then fetches DJL's CUDA "
+            + "libtorch 2.7.1 (" + CUDA_FLAVOR + ") into ~/.djl.ai/pytorch on first use, or uses "
             + "PYTORCH_LIBRARY_PATH (see the README, GPU workers)";
     private static final String BUNDLED_NATIVE = "native/lib/pytorch.properties";
     private static final Path NVIDIA_DRIVER = Path.of("/proc/driver/nvidia/version");
