@@ -1,6 +1,7 @@
 package dev.sdbot.bot.cli;
 
 import dev.sdbot.inference.pipeline.Devices;
+import dev.sdbot.inference.pipeline.Precision;
 import dev.sdbot.inference.selftest.CheckResult;
 import dev.sdbot.inference.selftest.PromptChecks;
 import dev.sdbot.inference.selftest.SelfTest;
@@ -29,12 +30,17 @@ final class SelftestCommand implements Callable<Integer> {
     String model;
     @Option(names = "--prompt-cases", description = "A1111 prompt-syntax cases (JSON; default FIXTURES/../prompt-syntax/a1111-attention.json).")
     Path promptCases;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda:N (${DEFAULT-VALUE}); the checks run in fp32.")
+    @Option(names = "--device", defaultValue = "cpu",
+            description = "cpu or cuda:N (${DEFAULT-VALUE}): where the half-precision parity checks run.")
     String device;
+    @Option(names = "--precision", defaultValue = "auto", description = "auto or fp16: fp16 parity checks besides the "
+            + "fp32 ones; fp32: none; bf16: a SKIP line with the reason (${DEFAULT-VALUE}).")
+    String precision;
 
     @Override
     public Integer call() {
-        Devices.parse(device); // the checks themselves run on the CPU in fp32; a missing GPU is still an error
+        var parsedDevice = Devices.parse(device);
+        Precision parsedPrecision = Precision.parse(precision);
         if (!Files.isDirectory(fixtures)) {
             throw new IllegalArgumentException("--fixtures " + fixtures + " is not a directory");
         }
@@ -52,7 +58,7 @@ final class SelftestCommand implements Callable<Integer> {
                 out.println("SKIP  " + reason);
                 out.flush();
             }
-        });
+        }, parsedDevice, parsedPrecision);
         long failed = report.failed() + prompts.failed();
         out.printf("%d passed, %d failed, %d skipped%n", report.passed() + prompts.passed(), failed,
                 report.skipped().size() + prompts.skipped());

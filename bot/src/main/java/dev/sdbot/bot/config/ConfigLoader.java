@@ -43,6 +43,7 @@ public final class ConfigLoader {
         env.put("shards", "SDBOT_SHARDS");
         env.put("workerId", "SDBOT_WORKER_ID");
         env.put("workerDevices", "SDBOT_WORKER_DEVICES");
+        env.put("precision", "SDBOT_PRECISION");
         env.put("workerSlots", "SDBOT_WORKER_SLOTS");
         env.put("workerPixelBudget", "SDBOT_WORKER_PIXEL_BUDGET");
         env.put("heartbeatSeconds", "SDBOT_HEARTBEAT_SECONDS");
@@ -65,6 +66,7 @@ public final class ConfigLoader {
         d.put("testPatternStepMillis", 0);
         d.put("shards", 1);
         d.put("workerDevices", "cpu");
+        d.put("precision", "auto");
         d.put("workerSlots", 1);
         d.put("workerPixelBudget", 4L * 1024 * 1024);
         d.put("heartbeatSeconds", 5);

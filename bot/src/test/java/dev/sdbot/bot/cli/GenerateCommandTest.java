@@ -165,7 +165,9 @@ class GenerateCommandTest {
         expectError(args(out, MODEL.toString(), "--init", init.toString(), "--mask", smallMask.toString()), "does not match the init image");
         expectError(args(out, MODEL.toString(), "--sampler", "warp"), "unknown sampler");
         expectError(args(out, MODEL.toString(), "--device", "cuda:0"),
-                "CUDA device cuda:0 requested but no GPU is available to libtorch; this build bundles the CPU libtorch");
+                "device cuda:0 asks for CUDA but this machine has no NVIDIA driver");
+        expectError(args(out, MODEL.toString(), "--precision", "fp16"), "precision fp16 is not offered on the CPU");
+        expectError(args(out, MODEL.toString(), "--precision", "bf16"), "precision bf16 is not supported by this build");
         expectError(args(file, MODEL.toString()), "is not a directory");
         expectError(args(file.resolve("sub"), MODEL.toString()), "is not a directory");
         assertThat(out).as("nothing written, not even the directory").doesNotExist();

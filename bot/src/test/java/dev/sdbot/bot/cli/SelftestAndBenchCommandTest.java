@@ -67,7 +67,34 @@ class SelftestAndBenchCommandTest {
         CliRunner.Result size = cli().run("bench", "--width", "100");
         assertThat(size.err()).startsWith("error: width and height must be positive multiples of 64");
         CliRunner.Result cuda = cli().run("bench", "--device", "cuda:1");
-        assertThat(cuda.err()).contains("no GPU is available to libtorch");
+        assertThat(cuda.exitCode()).isEqualTo(1);
+        assertThat(cuda.err()).contains("error: device cuda:1 asks for CUDA but this machine has no NVIDIA driver");
+        CliRunner.Result bf16 = cli().run("bench", "--precision", "bf16");
+        assertThat(bf16.exitCode()).isEqualTo(1);
+        assertThat(bf16.err()).contains("error: precision bf16 is not supported by this build: DJL 0.36's PyTorch "
+                + "binding has no bfloat16 dtype");
+        CliRunner.Result fp16 = cli().run("bench", "--precision", "fp16");
+        assertThat(fp16.err()).contains("error: precision fp16 is not offered on the CPU");
+        CliRunner.Result unknown = cli().run("bench", "--precision", "half");
+        assertThat(unknown.err()).contains("error: unknown precision 'half': expected one of auto, fp32, fp16, bf16");
+    }
+
+    @Test
+    void selftestChecksFp16ParityAndSaysWhyBf16IsSkipped() {
+        CliRunner.Result r = cli().run("selftest", "--fixtures", Fixtures.LDM.toString(), "--model", "mini-sd15");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).containsPattern("PASS  text\\.hidden mini-sd15 float16 on cpu\\(\\)  rel=\\S+ tol=2e-02")
+                .contains("PASS  unet.out mini-sd15 float16 on cpu()")
+                .contains("PASS  vae.decode.out (vae in float32) mini-sd15 float16 on cpu()")
+                .contains("SKIP  bf16 parity: precision bf16 is not supported by this build");
+        CliRunner.Result fp32 = cli().run("selftest", "--fixtures", Fixtures.LDM.toString(), "--model", "mini-sd21v",
+                "--precision", "fp32");
+        assertThat(fp32.exitCode()).isZero();
+        assertThat(fp32.out()).contains("SKIP  half precision: --precision fp32").doesNotContain("float16");
+        CliRunner.Result cuda = cli().run("selftest", "--fixtures", Fixtures.LDM.toString(), "--model", "mini-sd15",
+                "--device", "cuda:0");
+        assertThat(cuda.exitCode()).isEqualTo(1);
+        assertThat(cuda.err()).contains("has no NVIDIA driver").doesNotContain("PASS");
     }
 
     @Test

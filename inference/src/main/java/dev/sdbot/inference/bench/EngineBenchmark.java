@@ -1,5 +1,6 @@
 package dev.sdbot.inference.bench;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -10,7 +11,10 @@ import dev.sdbot.inference.clip.ClipActivation;
 import dev.sdbot.inference.clip.ClipTextModel;
 import dev.sdbot.inference.clip.TextEncoderConfig;
 import dev.sdbot.inference.model.RandomWeights;
+import dev.sdbot.inference.model.ModelFamily;
 import dev.sdbot.inference.model.UNetConfig;
+import dev.sdbot.inference.pipeline.Devices;
+import dev.sdbot.inference.pipeline.VaePrecision;
 import dev.sdbot.inference.model.VaeConfig;
 import dev.sdbot.inference.nn.OpProfile;
 import dev.sdbot.inference.unet.UNet;
@@ -73,6 +77,16 @@ public final class EngineBenchmark {
     }
 
     public static Result run(String arch, int width, int height, int steps, int images, Consumer<String> log) {
+        return run(arch, width, height, steps, images, Device.cpu(), DataType.FLOAT32, log);
+    }
+
+    /**
+     * @param device      where weights and activations live; every timed section ends with
+     *                    {@link Devices#synchronize} so asynchronous CUDA work is inside the measurement
+     * @param computeType the UNet's and text encoder's dtype; the VAE follows {@link VaePrecision}'s family rule
+     */
+    public static Result run(String arch, int width, int height, int steps, int images, Device device,
+                             DataType computeType, Consumer<String> log) {
         UNetConfig unetConfig = unetConfig(arch);
         VaeConfig vaeConfig = VaeConfig.sd15();
         int f = vaeConfig.downscaleFactor();
@@ -85,17 +99,21 @@ public final class EngineBenchmark {
         }
         Engine.getInstance(); // loads libtorch, which reads the thread settings
         int threads = JniUtils.getNumThreads();
-        try (NDManager manager = NDManager.newBaseManager()) {
+        ModelFamily family = unetConfig.crossAttentionDim() == 1024 ? ModelFamily.SD2 : ModelFamily.SD1;
+        DataType vaeType = VaePrecision.vaeType(computeType, family);
+        try (NDManager manager = NDManager.newBaseManager(device)) {
             int batch = 2 * images;
             double textSeconds;
             try (NDManager m = manager.newSubManager()) {
                 log.accept("building the text encoder (random weights)...");
                 TextEncoderConfig tc = textConfig(arch);
-                ClipTextModel text = ClipTextModel.load(RandomWeights.textEncoder(tc, m, 3), tc);
+                ClipTextModel text = ClipTextModel.load(RandomWeights.textEncoder(tc, m, 3).castTo(computeType), tc);
                 NDArray ids = m.randomInteger(0, tc.vocabSize(), new Shape(2, tc.maxPositions()), DataType.INT64);
                 text.encode(ids, 1).close(); // warm-up
+                Devices.synchronize(device);
                 long t0 = System.nanoTime();
                 text.encode(ids, 1).close();
+                Devices.synchronize(device);
                 textSeconds = (System.nanoTime() - t0) / 1e9;
             }
             double[] stepSeconds = new double[steps];
@@ -103,17 +121,19 @@ public final class EngineBenchmark {
             NDArray latents;
             try (NDManager m = manager.newSubManager()) {
                 log.accept("building the UNet (random weights)...");
-                UNet unet = UNet.load(RandomWeights.unet(unetConfig, m, 1), unetConfig);
+                UNet unet = UNet.load(RandomWeights.unet(unetConfig, m, 1).castTo(computeType), unetConfig);
                 NDArray sample = m.randomNormal(new Shape(batch, unetConfig.inChannels(), height / f, width / f));
                 NDArray context = m.randomNormal(new Shape(batch, 77, unetConfig.crossAttentionDim()));
                 NDArray timesteps = m.create(new float[] {500f});
                 unet.forward(sample, timesteps, context).close(); // warm-up
+                Devices.synchronize(device);
                 OpProfile.reset();
                 OpProfile.enable(true);
                 try {
                     for (int s = 0; s < steps; s++) {
                         long t0 = System.nanoTime();
                         unet.forward(sample, timesteps, context).close();
+                        Devices.synchronize(device);
                         stepSeconds[s] = (System.nanoTime() - t0) / 1e9;
                         log.accept(String.format(Locale.ROOT, "UNet step %d/%d: %.2f s", s + 1, steps, stepSeconds[s]));
                     }
@@ -127,12 +147,14 @@ public final class EngineBenchmark {
             double vaeSeconds;
             try (NDManager m = manager.newSubManager()) {
                 log.accept("building the VAE (random weights)...");
-                Vae vae = Vae.load(RandomWeights.vae(vaeConfig, m, 2), vaeConfig);
+                Vae vae = Vae.load(RandomWeights.vae(vaeConfig, m, 2).castTo(vaeType), vaeConfig);
                 try (NDArray small = m.randomNormal(new Shape(1, vaeConfig.latentChannels(), 8, 8))) {
                     vae.decode(small).close(); // warm-up on a small input: the full decode is the slow part
                 }
+                Devices.synchronize(device);
                 long t0 = System.nanoTime();
                 vae.decode(latents).close();
+                Devices.synchronize(device);
                 vaeSeconds = (System.nanoTime() - t0) / 1e9;
             }
             return new Result(arch, width, height, images, threads, stepSeconds, breakdown, vaeSeconds, textSeconds,

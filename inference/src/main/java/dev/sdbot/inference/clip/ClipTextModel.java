@@ -72,7 +72,7 @@ public final class ClipTextModel {
      * @param ids      (B, L) integer token ids, L at most {@code maxPositions}
      * @param clipSkip 1 = output of the last layer; k = output of the k-th layer from the end; either
      *                 way followed by {@code final_layer_norm} (A1111 and diffusers "clip skip")
-     * @return (B, L, hiddenSize) in the manager of {@code ids}
+     * @return (B, L, hiddenSize) fp32 in the manager of {@code ids} (computed in the weights' dtype)
      */
     public NDArray encode(NDArray ids, int clipSkip) {
         Shape shape = ids.getShape();
@@ -98,12 +98,12 @@ public final class ClipTextModel {
         NDArray positions = positionEmbedding.get("0:{}", length);
         positions.attach(m);
         NDArray x = tokens.reshape(shape.get(0), length, config.hiddenSize()).add(positions);
-        NDArray mask = causalMask(m, length);
+        NDArray mask = causalMask(m, length).toType(x.getDataType(), false);
         int used = layers.size() - (clipSkip - 1);
         for (int i = 0; i < used; i++) {
             x = layers.get(i).forward(x, mask);
         }
-        return finalLayerNorm.forward(x);
+        return finalLayerNorm.forward(x).toType(DataType.FLOAT32, false);
     }
 
     /** Additive mask: position i attends to positions 0..i only. */

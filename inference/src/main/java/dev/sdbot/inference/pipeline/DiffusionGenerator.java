@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.sdbot.inference.api.GeneratedImage;
 import dev.sdbot.inference.api.GenerationCancelledException;
@@ -57,6 +58,8 @@ public final class DiffusionGenerator implements ImageGenerator {
     private final Supplier<Map<String, Path>> models;
     private final String source;
     private final Device device;
+    /** The UNet's and text encoder's dtype ({@link Precision#computeType}). */
+    private final DataType computeType;
     private final ModelCache cache;
     private final long batchPixels;
     /** Null when no shared checker is installed. */
@@ -92,17 +95,28 @@ public final class DiffusionGenerator implements ImageGenerator {
      */
     public DiffusionGenerator(Path modelsDir, double cacheGigabytes, Device device, long batchPixels,
                               Optional<SafetyCheckerFolder> sharedChecker) {
-        this(new ModelDirectory(modelsDir)::models, modelsDir.toString(), cacheGigabytes, device, batchPixels, sharedChecker);
+        this(modelsDir, cacheGigabytes, device, Precision.AUTO, batchPixels, sharedChecker);
+    }
+
+    /**
+     * @param precision the worker's precision ({@code SDBOT_PRECISION})
+     * @throws IllegalArgumentException when the precision cannot run on {@code device}
+     */
+    public DiffusionGenerator(Path modelsDir, double cacheGigabytes, Device device, Precision precision, long batchPixels,
+                              Optional<SafetyCheckerFolder> sharedChecker) {
+        this(new ModelDirectory(modelsDir)::models, modelsDir.toString(), cacheGigabytes, device,
+                precision.computeType(device), batchPixels, sharedChecker);
     }
 
     private DiffusionGenerator(Supplier<Map<String, Path>> models, String source, double cacheGigabytes, Device device,
-                               long batchPixels, Optional<SafetyCheckerFolder> sharedChecker) {
+                               DataType computeType, long batchPixels, Optional<SafetyCheckerFolder> sharedChecker) {
         if (batchPixels < 1) {
             throw new IllegalArgumentException("the batch pixel budget must be positive, got " + batchPixels);
         }
         this.models = models;
         this.source = source;
         this.device = device;
+        this.computeType = computeType;
         this.batchPixels = batchPixels;
         this.sharedChecker = sharedChecker.map(f -> new SharedSafetyChecker(f, device)).orElse(null);
         this.cache = new ModelCache((long) (cacheGigabytes * (1L << 30)), device, this::load);
@@ -119,12 +133,23 @@ public final class DiffusionGenerator implements ImageGenerator {
     /** As {@link #forCheckpoint(String, Path, Device)} with a batch pixel budget and a shared checker. */
     public static DiffusionGenerator forCheckpoint(String name, Path checkpoint, Device device, long batchPixels,
                                                    Optional<SafetyCheckerFolder> sharedChecker) {
+        return forCheckpoint(name, checkpoint, device, Precision.AUTO, batchPixels, sharedChecker);
+    }
+
+    /** As above, computing in {@code precision} (refused where it cannot run on {@code device}). */
+    public static DiffusionGenerator forCheckpoint(String name, Path checkpoint, Device device, Precision precision,
+                                                   long batchPixels, Optional<SafetyCheckerFolder> sharedChecker) {
         Map<String, Path> one = Map.of(name, checkpoint);
-        return new DiffusionGenerator(() -> one, checkpoint.toString(), 1, device, batchPixels, sharedChecker);
+        return new DiffusionGenerator(() -> one, checkpoint.toString(), 1, device, precision.computeType(device),
+                batchPixels, sharedChecker);
     }
 
     public Device device() {
         return device;
+    }
+
+    public DataType computeType() {
+        return computeType;
     }
 
     @Override
@@ -280,7 +305,7 @@ public final class DiffusionGenerator implements ImageGenerator {
         if (path == null) {
             throw new CheckpointException("model '" + name + "' is no longer in " + source);
         }
-        return ModelLoader.loadCounting(path, manager);
+        return ModelLoader.loadCounting(path, manager, computeType);
     }
 
     @Override

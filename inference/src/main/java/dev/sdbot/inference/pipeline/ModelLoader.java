@@ -2,6 +2,7 @@ package dev.sdbot.inference.pipeline;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import dev.sdbot.inference.clip.ClipImageProcessor;
 import dev.sdbot.inference.clip.ClipTextModel;
 import dev.sdbot.inference.model.ModelDescription;
@@ -18,8 +19,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Builds a {@link DiffusionModel} from a checkpoint (diffusers folder or single file), weights in float32
- * in the given manager. The safety checker comes from a diffusers folder's {@code safety_checker/} (with its
+ * Builds a {@link DiffusionModel} from a checkpoint (diffusers folder or single file), weights in the given
+ * manager: the UNet and text encoder in the compute dtype, the VAE in it too unless the family needs fp32
+ * ({@link VaePrecision}), the safety checker always in fp32. The safety checker comes from a diffusers folder's {@code safety_checker/} (with its
  * {@code feature_extractor/}); single-file checkpoints have none.
  */
 public final class ModelLoader {
@@ -27,16 +29,23 @@ public final class ModelLoader {
     }
 
     public static DiffusionModel load(Path path, NDManager manager) {
-        return loadCounting(path, manager).model();
+        return load(path, manager, DataType.FLOAT32);
     }
 
-    static ModelCache.Loaded loadCounting(Path path, NDManager manager) {
+    /** @param computeType FLOAT32 or FLOAT16 (see {@link Precision#computeType}) */
+    public static DiffusionModel load(Path path, NDManager manager, DataType computeType) {
+        return loadCounting(path, manager, computeType).model();
+    }
+
+    static ModelCache.Loaded loadCounting(Path path, NDManager manager, DataType computeType) {
         long[] bytes = new long[1];
         try (ModelFiles files = CheckpointLoader.open(path)) {
             ModelDescription d = files.description();
-            UNet unet = UNet.load(counted(files.unet(manager), bytes), d.unet());
-            Vae vae = Vae.load(counted(files.vae(manager), bytes), d.vae());
-            ClipTextModel text = ClipTextModel.load(counted(files.textEncoder(manager), bytes), d.textEncoder());
+            UNet unet = UNet.load(counted(files.unet(manager).castTo(computeType), bytes), d.unet());
+            DataType vaeType = VaePrecision.vaeType(computeType, d.family(), path);
+            Vae vae = Vae.load(counted(files.vae(manager).castTo(vaeType), bytes), d.vae());
+            ClipTextModel text = ClipTextModel.load(counted(files.textEncoder(manager).castTo(computeType), bytes),
+                    d.textEncoder());
             SafetyChecker safety = null;
             Optional<Weights> safetyWeights = files.safetyChecker(manager);
             if (safetyWeights.isPresent()) {

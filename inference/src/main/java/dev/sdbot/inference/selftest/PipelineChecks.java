@@ -140,12 +140,12 @@ public final class PipelineChecks {
         return SafetensorsFile.open(ldm.resolve(modelName + "-reference/reference.safetensors"));
     }
 
-    private static DiffusionSampler sampler(DiffusionModel model, JsonObject c) {
+    static DiffusionSampler sampler(DiffusionModel model, JsonObject c) {
         return Samplers.create(SamplerChecks.samplerFor(c.get("scheduler").getAsString()), model.scheduler(),
                 c.get("steps").getAsInt());
     }
 
-    private static NDArray context(StableDiffusionPipeline pipeline, NDManager manager, JsonObject c) {
+    static NDArray context(StableDiffusionPipeline pipeline, NDManager manager, JsonObject c) {
         return pipeline.encodePrompt(manager, c.get("prompt").getAsString(), c.get("negative").getAsString(),
                 c.get("guidance").getAsDouble(), 1);
     }
@@ -156,7 +156,7 @@ public final class PipelineChecks {
     }
 
     /** The recorded noise of a case, in the roles the pipeline gives them. */
-    private static ImageNoise noise(SafetensorsFile ref, NDManager manager, String prefix, boolean imageEncode,
+    static ImageNoise noise(SafetensorsFile ref, NDManager manager, String prefix, boolean imageEncode,
                                     boolean maskedEncode) {
         NDArray encode = ref.contains(prefix + ".encode_noise") ? ref.load(prefix + ".encode_noise", manager) : null;
         NoiseSource steps = ref.contains(prefix + ".step_noise")

@@ -1,6 +1,9 @@
 package dev.sdbot.inference.selftest;
 
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
 import dev.sdbot.inference.model.ModelDescription;
+import dev.sdbot.inference.pipeline.Precision;
 import dev.sdbot.inference.weights.CheckpointLoader;
 import dev.sdbot.inference.weights.ModelFiles;
 import dev.sdbot.inference.weights.SafetensorsFile;
@@ -44,13 +47,17 @@ public final class SelfTest {
     private final Path dir;
     private final String name;
     private final Listener listener;
+    private final Device device;
+    private final Precision precision;
     private final List<CheckResult> results = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
 
-    private SelfTest(Path dir, String name, Listener listener) {
+    private SelfTest(Path dir, String name, Listener listener, Device device, Precision precision) {
         this.dir = dir;
         this.name = name;
         this.listener = listener;
+        this.device = device;
+        this.precision = precision;
     }
 
     public static Report run(Path dir, String name) {
@@ -62,7 +69,16 @@ public final class SelfTest {
      *                                  and the single file are missing
      */
     public static Report run(Path dir, String name, Listener listener) {
-        SelfTest t = new SelfTest(dir, name, listener);
+        return run(dir, name, listener, Device.cpu(), Precision.AUTO);
+    }
+
+    /**
+     * As {@link #run(Path, String, Listener)}, plus the half-precision parity group on {@code device}: fp16 (the
+     * tiny fixtures run it even on the CPU, where a worker refuses fp16 for speed), bf16 skipped with the reason,
+     * none for {@code --precision fp32}.
+     */
+    public static Report run(Path dir, String name, Listener listener, Device device, Precision precision) {
+        SelfTest t = new SelfTest(dir, name, listener, device, precision);
         t.runAll();
         return new Report(List.copyOf(t.results), List.copyOf(t.skipped));
     }
@@ -137,9 +153,28 @@ public final class SelfTest {
         group("safety checker", hasFolder && Files.isDirectory(folder.resolve("safety_checker"))
                         && keys.contains("safety.image_embeds"), "needs " + folder.resolve("safety_checker") + " and safety.*",
                 () -> SafetyChecks.run(dir, name));
+        halfPrecision(folder, reference, hasFolder && keys.contains("unet.out") && keys.contains("text.hidden"));
         Path lora = dir.resolve(name + "-lora.safetensors");
         group("lora", hasFolder && Files.isRegularFile(lora) && keys.contains("lora.unet.out"),
                 "needs " + lora + " and lora.*", () -> LoraChecks.run(dir, name));
+    }
+
+    private void halfPrecision(Path folder, Path reference, boolean applicable) {
+        if (precision == Precision.FP32) {
+            skip("half precision: --precision fp32");
+            return;
+        }
+        if (precision == Precision.BF16 || precision == Precision.AUTO) {
+            try {
+                Precision.BF16.computeType(device);
+            } catch (IllegalArgumentException e) {
+                skip("bf16 parity: " + e.getMessage());
+            }
+        }
+        if (precision != Precision.BF16) {
+            group("fp16 parity on " + device, applicable, "needs the folder, unet.out and text.hidden",
+                    () -> PrecisionChecks.run(name, folder, reference, device, DataType.FLOAT16));
+        }
     }
 
     private interface SingleFileCheck {

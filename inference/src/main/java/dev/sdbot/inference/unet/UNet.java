@@ -1,6 +1,7 @@
 package dev.sdbot.inference.unet;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.sdbot.inference.model.UNetConfig;
 import dev.sdbot.inference.nn.Activations;
@@ -83,12 +84,17 @@ public final class UNet {
      * @param sample    (B, in_channels, h, w) latents (already scaled by the scheduler)
      * @param timesteps (B) or (1), any numeric type
      * @param context   (B, L, cross_attention_dim) text hidden states
-     * @return (B, out_channels, h, w) in the caller's manager (that of {@code sample})
+     * @return (B, out_channels, h, w) in the caller's manager (that of {@code sample}) and dtype; the network
+     *         itself runs in its weights' dtype (the compute precision)
      */
     public NDArray forward(NDArray sample, NDArray timesteps, NDArray context) {
         validate(sample, timesteps, context);
         long batch = sample.getShape().get(0);
         try (Scope scope = Scope.of(sample, timesteps, context)) {
+            DataType callerType = sample.getDataType();
+            DataType type = convIn.weight().getDataType();
+            sample = sample.toType(type, false);
+            context = context.toType(type, false);
             // One shared timestep: its embedding is computed once, (1, T), and broadcast in the resnet blocks.
             // Also keeps a batch item's result independent of the batch size (small-M GEMMs round differently).
             NDArray t = timesteps.getShape().size() == 1 ? timesteps.reshape(1) : timesteps.reshape(batch);
@@ -107,7 +113,7 @@ public final class UNet {
                 h = block.forward(h, skips, timeEmbSilu, context);
             }
             NDArray out = convOut.forward(Activations.siluInPlace(normOut.forward(h)));
-            return scope.keep(out);
+            return scope.keep(out.toType(callerType, false));
         }
     }
 
