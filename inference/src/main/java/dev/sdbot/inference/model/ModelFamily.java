@@ -1,9 +1,38 @@
 package dev.sdbot.inference.model;
 
+import java.util.List;
+import java.util.Locale;
+
 /** Stable Diffusion generation, which fixes the text encoder kind and the defaults that go with it. */
 public enum ModelFamily {
     /** OpenAI CLIP ViT-L/14 text encoder (quick_gelu), pads with end-of-text. */
-    SD1,
+    SD1(List.of("512x512", "768x512", "512x768")),
     /** OpenCLIP ViT-H/14 text encoder (gelu), penultimate layer, pads with "!" (id 0). */
-    SD2
+    SD2(List.of("768x768", "512x512", "1024x768", "768x1024")),
+    /**
+     * Stable Diffusion XL: CLIP ViT-L and OpenCLIP bigG penultimate states concatenated, bigG's pooled projection
+     * and the size/crop ids as added UNet conditioning. Trained on about one megapixel in these buckets.
+     */
+    SDXL(List.of("1024x1024", "1152x896", "896x1152", "1216x832", "832x1216", "1344x768", "768x1344"));
+
+    private final List<String> sizes;
+
+    ModelFamily(List<String> sizes) {
+        this.sizes = sizes;
+    }
+
+    /** The sizes ("WIDTHxHEIGHT") the family was trained for, the default first. */
+    public List<String> sizes() {
+        return sizes;
+    }
+
+    /** Lower-case name as shown to users and stored by workers ("sd1", "sd2", "sdxl"). */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** @throws IllegalArgumentException for an unknown id */
+    public static ModelFamily fromId(String id) {
+        return valueOf(id.toUpperCase(Locale.ROOT));
+    }
 }

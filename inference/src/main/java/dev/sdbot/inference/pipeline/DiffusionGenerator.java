@@ -138,7 +138,7 @@ public final class DiffusionGenerator implements ImageGenerator {
             DiffusionModel model = lease.model();
             checkFits(request, model);
             StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model);
-            NDArray context = pipeline.encodePrompt(manager, request.prompt(), request.negativePrompt(),
+            Conditioning context = pipeline.encodePrompt(manager, request.prompt(), request.negativePrompt(),
                     request.cfgScale(), request.clipSkip());
             int[] batches = subBatches(request.count(), request.width(), request.height(), batchPixels);
             long seed = baseSeed;
@@ -163,10 +163,10 @@ public final class DiffusionGenerator implements ImageGenerator {
             throw new InvalidRequestException("model '" + request.model()
                     + "' is an inpainting model: it needs an init image and a mask");
         }
-        int layers = model.textEncoder().config().numLayers();
-        if (request.clipSkip() > layers) {
-            throw new InvalidRequestException("clip skip " + request.clipSkip() + " exceeds the " + layers
-                    + " layers of the text encoder of '" + request.model() + "'");
+        int maxClipSkip = model.text().maxClipSkip();
+        if (request.clipSkip() > maxClipSkip) {
+            throw new InvalidRequestException("clip skip " + request.clipSkip() + " exceeds the largest clip skip ("
+                    + maxClipSkip + ") of the text encoder of '" + request.model() + "'");
         }
     }
 
@@ -182,7 +182,7 @@ public final class DiffusionGenerator implements ImageGenerator {
     }
 
     /** Final latents (images, C, h, w) of images with seeds firstSeed, firstSeed + 1, ... denoised as one batch. */
-    static NDArray denoiseBatch(StableDiffusionPipeline pipeline, GenerationRequest request, NDArray context,
+    static NDArray denoiseBatch(StableDiffusionPipeline pipeline, GenerationRequest request, Conditioning context,
                                 RgbImage init, GrayImage mask, long firstSeed, int images, NDManager manager,
                                 StepListener listener) throws GenerationException {
         DiffusionModel model = pipeline.model();
