@@ -43,17 +43,13 @@ final class SingleFileCheckpoint implements ModelFiles {
         try {
             Set<String> keys = file.keys();
             rejectUnknown(keys, path);
-            Set<String> vaeKeys = under(keys, VaeKeyMap.PREFIX);
-            if (vaeKeys.isEmpty()) {
-                throw new CheckpointException("checkpoint " + path + " has no VAE (first_stage_model.*)");
-            }
-            TensorPlan unet = UNetKeyMap.plan(under(keys, UNetKeyMap.PREFIX));
             if (isSdxl(keys)) {
-                return new SingleFileCheckpoint(file, ModelFamily.SDXL, unet, VaeKeyMap.plan(vaeKeys),
-                        TextEncoderKeyMap.planHf(sdxlEncoder(keys, TextEncoderKeyMap.SDXL_CLIP_L_PREFIX,
-                                "CLIP ViT-L text encoder", path), TextEncoderKeyMap.SDXL_CLIP_L_PREFIX),
-                        TextEncoderKeyMap.planOpenClip(sdxlEncoder(keys, TextEncoderKeyMap.SDXL_BIG_G_PREFIX,
-                                "OpenCLIP bigG text encoder", path), TextEncoderKeyMap.SDXL_BIG_G_PREFIX, true));
+                TensorPlan clipL = TextEncoderKeyMap.planHf(sdxlEncoder(keys, TextEncoderKeyMap.SDXL_CLIP_L_PREFIX,
+                        "CLIP ViT-L text encoder", path), TextEncoderKeyMap.SDXL_CLIP_L_PREFIX);
+                TensorPlan bigG = TextEncoderKeyMap.planOpenClip(sdxlEncoder(keys, TextEncoderKeyMap.SDXL_BIG_G_PREFIX,
+                        "OpenCLIP bigG text encoder", path), TextEncoderKeyMap.SDXL_BIG_G_PREFIX, true);
+                return new SingleFileCheckpoint(file, ModelFamily.SDXL, UNetKeyMap.plan(under(keys, UNetKeyMap.PREFIX)),
+                        vae(keys, path), clipL, bigG);
             }
             Set<String> sd2Text = under(keys, TextEncoderKeyMap.SD2_PREFIX);
             Set<String> sd1Text = under(keys, TextEncoderKeyMap.SD1_PREFIX);
@@ -68,11 +64,21 @@ final class SingleFileCheckpoint implements ModelFiles {
             } else {
                 throw new CheckpointException("checkpoint " + path + " has no text encoder (cond_stage_model.*)");
             }
-            return new SingleFileCheckpoint(file, family, unet, VaeKeyMap.plan(vaeKeys), text, null);
+            TensorPlan vae = vae(keys, path);
+            return new SingleFileCheckpoint(file, family, UNetKeyMap.plan(under(keys, UNetKeyMap.PREFIX)), vae, text,
+                    null);
         } catch (RuntimeException e) {
             file.close();
             throw e;
         }
+    }
+
+    private static TensorPlan vae(Set<String> keys, Path path) {
+        Set<String> vaeKeys = under(keys, VaeKeyMap.PREFIX);
+        if (vaeKeys.isEmpty()) {
+            throw new CheckpointException("checkpoint " + path + " has no VAE (first_stage_model.*)");
+        }
+        return VaeKeyMap.plan(vaeKeys);
     }
 
     /** SDXL: a second (OpenCLIP) embedder or the UNet's added-conditioning MLP; layer counts play no part. */
