@@ -34,8 +34,6 @@ import java.util.concurrent.Executor;
  * and only if Discord took the acknowledgement downloads the attachments and queues the job.
  */
 public final class ImagineCommand implements SlashCommand {
-    static final List<String> SIZES = List.of("512x512", "768x512", "512x768", "640x640", "768x768",
-            "1024x576", "576x1024", "1024x1024");
     static final double DEFAULT_STRENGTH = 0.75;
 
     private final JobService jobs;
@@ -56,7 +54,7 @@ public final class ImagineCommand implements SlashCommand {
     @Override
     public SlashCommandData data() {
         OptionData size = new OptionData(OptionType.STRING, "size", "Width x height");
-        SIZES.forEach(s -> size.addChoice(s, s));
+        ModelSizes.CHOICES.forEach(s -> size.addChoice(s, s));
         OptionData sampler = new OptionData(OptionType.STRING, "sampler", "Sampling method");
         Arrays.stream(Sampler.values()).forEach(s -> sampler.addChoice(s.displayName(), s.id()));
         return Commands.slash("imagine", "Generate an image from a text prompt")
@@ -135,7 +133,8 @@ public final class ImagineCommand implements SlashCommand {
             throw new Rejection("⚠️ Unknown model `" + model + "`. Installed: "
                     + (models.isEmpty() ? "none right now" : String.join(", ", models)) + ".");
         }
-        int[] size = event.getOption("size", new int[] {defaults.width(), defaults.height()}, o -> parseSize(o.getAsString()));
+        int[] size = ModelSizes.choose(model, jobs.modelFamilies().get(model),
+                event.getOption("size", null, OptionMapping::getAsString), defaults.width(), defaults.height());
         GenerationRequest request = new GenerationRequest(prompt, negative, model,
                 event.getOption("sampler", defaults.sampler(), o -> Sampler.fromId(o.getAsString())),
                 event.getOption("steps", defaults.steps(), OptionMapping::getAsInt),
@@ -178,10 +177,5 @@ public final class ImagineCommand implements SlashCommand {
         }
         Message.Attachment attachment = mapping.getAsAttachment();
         return ImageAttachments.download(option, attachment);
-    }
-
-    static int[] parseSize(String value) {
-        String[] parts = value.toLowerCase(Locale.ROOT).split("x");
-        return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
     }
 }

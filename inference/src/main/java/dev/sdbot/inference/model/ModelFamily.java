@@ -6,9 +6,9 @@ import java.util.Locale;
 /** Stable Diffusion generation, which fixes the text encoder kind and the defaults that go with it. */
 public enum ModelFamily {
     /** OpenAI CLIP ViT-L/14 text encoder (quick_gelu), pads with end-of-text. */
-    SD1(List.of("512x512", "768x512", "512x768")),
+    SD1(List.of("512x512", "768x512", "512x768", "640x640", "768x768", "1024x576", "576x1024", "1024x1024")),
     /** OpenCLIP ViT-H/14 text encoder (gelu), penultimate layer, pads with "!" (id 0). */
-    SD2(List.of("768x768", "512x512", "1024x768", "768x1024")),
+    SD2(SD1.sizes),
     /**
      * Stable Diffusion XL: CLIP ViT-L and OpenCLIP bigG penultimate states concatenated, bigG's pooled projection
      * and the size/crop ids as added UNet conditioning. Trained on about one megapixel in these buckets.
@@ -21,7 +21,7 @@ public enum ModelFamily {
         this.sizes = sizes;
     }
 
-    /** The sizes ("WIDTHxHEIGHT") the family was trained for, the default first. */
+    /** The sizes ("WIDTHxHEIGHT") offered for the family, the default first. */
     public List<String> sizes() {
         return sizes;
     }

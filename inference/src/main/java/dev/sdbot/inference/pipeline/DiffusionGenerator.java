@@ -27,7 +27,10 @@ import dev.sdbot.inference.safety.SafetyResult;
 import dev.sdbot.inference.sampling.DiffusionSampler;
 import dev.sdbot.inference.sampling.Samplers;
 import dev.sdbot.inference.sampling.SeededNoise;
+import dev.sdbot.inference.model.ModelFamily;
 import dev.sdbot.inference.weights.CheckpointException;
+import dev.sdbot.inference.weights.CheckpointLoader;
+import dev.sdbot.inference.weights.ModelFiles;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +38,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -107,6 +111,20 @@ public final class DiffusionGenerator implements ImageGenerator {
     @Override
     public Set<String> availableModels() {
         return models.get().keySet();
+    }
+
+    /** Read from each checkpoint's header or configs (no weights); a model that does not open is left out. */
+    @Override
+    public Map<String, ModelFamily> modelFamilies() {
+        Map<String, ModelFamily> families = new TreeMap<>();
+        models.get().forEach((name, path) -> {
+            try (ModelFiles files = CheckpointLoader.open(path)) {
+                families.put(name, files.family());
+            } catch (CheckpointException e) {
+                // generating with it reports why it does not load
+            }
+        });
+        return families;
     }
 
     @Override

@@ -90,6 +90,11 @@ final class DiffusersFolder implements ModelFiles {
     }
 
     @Override
+    public ModelFamily family() {
+        return description.family();
+    }
+
+    @Override
     public ModelDescription description() {
         return description;
     }

@@ -2,6 +2,7 @@ package dev.sdbot.inference.weights;
 
 import ai.djl.ndarray.NDManager;
 import dev.sdbot.inference.model.ModelDescription;
+import dev.sdbot.inference.model.ModelFamily;
 import dev.sdbot.inference.nn.Weights;
 import dev.sdbot.inference.text.ClipTokenizer;
 
@@ -19,6 +20,9 @@ public interface ModelFiles extends AutoCloseable {
     Path path();
 
     Format format();
+
+    /** SD 1.x, 2.x or XL, judged from the weights and configs alone (cheaper than {@link #description()}). */
+    ModelFamily family();
 
     /** Architecture and schedule, from the configs or inferred from the weights. */
     ModelDescription description();

@@ -127,6 +127,11 @@ final class SingleFileCheckpoint implements ModelFiles {
         return Format.SINGLE_FILE;
     }
 
+    @Override
+    public ModelFamily family() {
+        return family;
+    }
+
     /** Inferred from the weight shapes, then overridden by a {@code <name>.json} sidecar if there is one. */
     @Override
     public synchronized ModelDescription description() {

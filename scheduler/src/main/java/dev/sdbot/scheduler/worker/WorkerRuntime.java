@@ -4,6 +4,7 @@ import dev.sdbot.inference.api.GenerationCancelledException;
 import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.inference.api.InvalidRequestException;
+import dev.sdbot.inference.model.ModelFamily;
 import dev.sdbot.scheduler.JobEvent;
 import dev.sdbot.scheduler.JobEventListener;
 import dev.sdbot.scheduler.JobEvents;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -77,6 +79,7 @@ public final class WorkerRuntime implements AutoCloseable {
         retry.run("register", () -> {
             workers.register(settings.workerId(), hostName(), settings.devices(), generator.availableModels(),
                     generator.loadedModels(), settings.slots(), settings.pixelBudget(), clock.instant());
+            workers.recordModelFamilies(settings.workerId(), familyIds(generator.modelFamilies()));
             return null;
         });
         events.addListener(listener);
@@ -86,6 +89,12 @@ public final class WorkerRuntime implements AutoCloseable {
         pickup.start();
         log.info("Worker {} ready: {} slot(s), models {}", settings.workerId(), settings.slots(), generator.availableModels());
         return this;
+    }
+
+    private static Map<String, String> familyIds(Map<String, ModelFamily> families) {
+        Map<String, String> ids = new TreeMap<>();
+        families.forEach((model, family) -> ids.put(model, family.id()));
+        return ids;
     }
 
     public String id() {
