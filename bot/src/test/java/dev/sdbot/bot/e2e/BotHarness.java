@@ -7,6 +7,7 @@ import dev.sdbot.bot.fake.FakeInteraction;
 import dev.sdbot.bot.fake.FakeMessage;
 import dev.sdbot.bot.imagine.ImagineDefaults;
 import dev.sdbot.db.testing.TestDatabase;
+import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.scheduler.JobEvents;
 import dev.sdbot.scheduler.JobService;
@@ -40,11 +41,15 @@ final class BotHarness implements AutoCloseable {
     private JobEvents botEvents;
 
     BotHarness(TestDatabase db, Duration stepDelay, int workerSlots) throws Exception {
+        this(db, workerSlots, new ReviewingGenerator(new TestPatternGenerator(Set.of(TestPatternGenerator.MODEL), stepDelay)));
+    }
+
+    /** A harness whose one worker runs {@code generator} (e.g. the real engine on fixture models). */
+    BotHarness(TestDatabase db, int workerSlots, ImageGenerator generator) throws Exception {
         this.db = db;
         this.system = new JobSystem(db, JobSystem.FAST, clock);
         system.startNode();
-        system.startWorker("worker-1", workerSlots,
-                new ReviewingGenerator(new TestPatternGenerator(Set.of(TestPatternGenerator.MODEL), stepDelay)));
+        system.startWorker("worker-1", workerSlots, generator);
         this.discord = FakeDiscord.start();
         startBot();
     }
