@@ -60,8 +60,16 @@ final class ModelSizes {
         };
     }
 
+    /** "WIDTHxHEIGHT"; anything else is refused. */
     static int[] parse(String value) {
         String[] parts = value.toLowerCase(Locale.ROOT).split("x");
-        return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+        try {
+            if (parts.length == 2) {
+                return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new Rejection("⚠️ The size must look like 1024x1024, not " + value + ".");
     }
 }
