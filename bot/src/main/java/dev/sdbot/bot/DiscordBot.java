@@ -1,6 +1,8 @@
 package dev.sdbot.bot;
 
 import dev.sdbot.bot.buttons.DeleteButton;
+import dev.sdbot.bot.buttons.ModLogBlockButton;
+import dev.sdbot.bot.buttons.ModLogDeleteButton;
 import dev.sdbot.bot.buttons.RerollButton;
 import dev.sdbot.bot.buttons.UpscaleButton;
 import dev.sdbot.bot.buttons.VariationsButton;
@@ -12,23 +14,47 @@ import dev.sdbot.bot.commands.QuotaCommand;
 import dev.sdbot.bot.discord.AttachmentLimits;
 import dev.sdbot.bot.discord.DiscordConnection;
 import dev.sdbot.bot.discord.DiscordSettings;
-import dev.sdbot.bot.imagine.FilterRulePromptFilter;
 import dev.sdbot.bot.imagine.GuildLimits;
+import dev.sdbot.bot.imagine.ImageAttachments;
 import dev.sdbot.bot.imagine.ImagineCommand;
 import dev.sdbot.bot.imagine.ImagineDefaults;
 import dev.sdbot.bot.imagine.JobSubmitter;
 import dev.sdbot.bot.imagine.PromptFilterCheck;
 import dev.sdbot.bot.imagine.SubmitChecks;
+import dev.sdbot.bot.moderation.filter.DefaultWordList;
+import dev.sdbot.bot.moderation.filter.FilterAudit;
+import dev.sdbot.bot.moderation.filter.FilterRuleEditor;
+import dev.sdbot.bot.moderation.filter.GuildFilters;
+import dev.sdbot.bot.moderation.filter.commands.FilterAddCommand;
+import dev.sdbot.bot.moderation.filter.commands.FilterDefaultsCommand;
+import dev.sdbot.bot.moderation.filter.commands.FilterListCommand;
+import dev.sdbot.bot.moderation.filter.commands.FilterRemoveCommand;
+import dev.sdbot.bot.moderation.filter.commands.FilterTestCommand;
+import dev.sdbot.bot.moderation.BlockSubcommand;
+import dev.sdbot.bot.moderation.MemberBlockCheck;
+import dev.sdbot.bot.moderation.RecentLogSubcommand;
+import dev.sdbot.bot.moderation.UnblockSubcommand;
 import dev.sdbot.bot.results.NsfwPolicy;
+import dev.sdbot.bot.results.NsfwRules;
+import dev.sdbot.bot.results.PreviewGuard;
 import dev.sdbot.bot.results.ProgressReporter;
 import dev.sdbot.bot.results.ResultPoster;
+import dev.sdbot.bot.results.ResultScreening;
+import dev.sdbot.bot.staff.AuditTrail;
+import dev.sdbot.bot.staff.ModLog;
+import dev.sdbot.bot.staff.ModLogChannelSubcommand;
+import dev.sdbot.bot.staff.NsfwSetSubcommand;
+import dev.sdbot.bot.staff.NsfwShowSubcommand;
 import dev.sdbot.bot.staff.StaffAccess;
 import dev.sdbot.bot.staff.StaffCommand;
 import dev.sdbot.bot.staff.StaffRole;
 import dev.sdbot.bot.staff.StaffSubcommand;
+import dev.sdbot.db.store.ChannelNsfwPolicyStore;
 import dev.sdbot.db.store.FilterRuleStore;
 import dev.sdbot.db.store.GenerationDefaultsStore;
 import dev.sdbot.db.store.GuildSettingsStore;
+import dev.sdbot.db.store.MemberBlockStore;
+import dev.sdbot.db.store.ModerationEventStore;
 import dev.sdbot.scheduler.JobEvents;
 import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
@@ -88,14 +114,34 @@ public final class DiscordBot implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        ProgressReporter progress = new ProgressReporter(jobs, clock, options.progressInterval()).start();
-        JobSubmitter submitter = new JobSubmitter(jobs, progress, clock);
         GuildSettingsStore guildSettings = new GuildSettingsStore(sessions);
+        ChannelNsfwPolicyStore channelNsfwPolicies = new ChannelNsfwPolicyStore(dataSource);
+        NsfwRules nsfwRules = new NsfwRules(guildSettings, channelNsfwPolicies, clock);
+        ProgressReporter progress = new ProgressReporter(jobs, new PreviewGuard(guildSettings, nsfwRules, clock), clock,
+                options.progressInterval()).start();
+        JobSubmitter submitter = new JobSubmitter(jobs, progress, clock);
         GuildLimits limits = new GuildLimits(new GenerationDefaultsStore(dataSource), guildSettings, options.defaults(), clock);
-        SubmitChecks submitChecks = new SubmitChecks(List.of(
-                new PromptFilterCheck(new FilterRulePromptFilter(new FilterRuleStore(sessions)))));
+        ModLog modLog = new ModLog(guildSettings, clock);
+        ModerationEventStore moderationEvents = new ModerationEventStore(sessions);
+        AuditTrail audit = new AuditTrail(moderationEvents, modLog, clock);
+        FilterRuleStore filterRules = new FilterRuleStore(sessions);
+        GuildFilters filters = new GuildFilters(filterRules, guildSettings, DefaultWordList.load(), clock);
+        FilterAudit filterAudit = new FilterAudit(audit);
+        FilterRuleEditor filterEditor = new FilterRuleEditor(filterRules, guildSettings, filterAudit, clock);
+        MemberBlockStore memberBlocks = new MemberBlockStore(dataSource);
+        // a blocked member's prompt is neither filtered nor logged: the block answers first
+        SubmitChecks submitChecks = new SubmitChecks(List.of(new MemberBlockCheck(memberBlocks, clock),
+                new PromptFilterCheck(filters, filterAudit)));
         StaffAccess staffAccess = new StaffAccess(guildSettings, clock);
-        List<StaffSubcommand> modSubcommands = List.of();
+        List<StaffSubcommand> modSubcommands = List.of(
+                new FilterAddCommand(filterEditor), new FilterRemoveCommand(filterEditor),
+                new FilterListCommand(filterEditor, filters), new FilterTestCommand(filters),
+                new FilterDefaultsCommand(filterEditor, filters),
+                new NsfwSetSubcommand(guildSettings, channelNsfwPolicies, audit, clock),
+                new NsfwShowSubcommand(guildSettings, channelNsfwPolicies, clock),
+                new ModLogChannelSubcommand(guildSettings, audit, clock),
+                new RecentLogSubcommand(moderationEvents),
+                new BlockSubcommand(memberBlocks, staffAccess, audit, clock), new UnblockSubcommand(memberBlocks, audit));
         List<StaffSubcommand> adminSubcommands = List.of();
         InteractionRouter router = new InteractionRouter(
                 List.of(new ImagineCommand(jobs, limits, submitChecks, submitter, work),
@@ -107,13 +153,17 @@ public final class DiscordBot implements AutoCloseable {
                                 StaffRole.ADMIN, adminSubcommands, staffAccess, work)),
                 List.of(new RerollButton(jobs, limits, submitChecks, submitter, work),
                         new VariationsButton(jobs, limits, submitChecks, submitter, work),
-                        new UpscaleButton(jobs, limits, submitChecks, submitter, work), new DeleteButton(jobs, work)));
+                        new UpscaleButton(jobs, limits, submitChecks, submitter, work), new DeleteButton(jobs, work),
+                        new ModLogDeleteButton(jobs, staffAccess, audit, work),
+                        new ModLogBlockButton(jobs, staffAccess, memberBlocks, audit, clock, work)));
+        ImageAttachments.warmUp();
         AttachmentLimits uploadLimits = new AttachmentLimits();
         DiscordConnection connection = DiscordConnection.connect(settings, router, uploadLimits);
+        modLog.connect(connection);
         connection.anyShard().updateCommands().addCommands(router.commandData()).complete();
         resumeProgress(jobs, connection, progress, clock);
-        ResultPoster poster = new ResultPoster(jobs, connection, guildSettings, progress, uploadLimits,
-                new NsfwPolicy(), clock, options.sweepInterval()).start();
+        ResultPoster poster = new ResultPoster(jobs, connection, new ResultScreening(nsfwRules, new NsfwPolicy(), audit),
+                progress, uploadLimits, clock, options.sweepInterval()).start();
         events.addListener(poster);
         LOG.info("Discord bot ready: {} shard(s), {} guild(s)", connection.shards().size(),
                 connection.shards().stream().mapToLong(s -> s.getGuildCache().size()).sum());

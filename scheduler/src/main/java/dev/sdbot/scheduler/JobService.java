@@ -1,7 +1,8 @@
 package dev.sdbot.scheduler;
 
 import dev.sdbot.inference.api.GenerationRequest;
-import dev.sdbot.inference.model.ModelFamily;
+import dev.sdbot.inference.api.ModelFamily;
+import dev.sdbot.inference.text.PromptAttention;
 import dev.sdbot.scheduler.store.JobStore;
 import dev.sdbot.scheduler.store.ResultStore;
 import dev.sdbot.scheduler.store.Sql;
@@ -120,13 +121,22 @@ public final class JobService {
         }
     }
 
-    static void validate(GenerationRequest r) {
-        if (r.prompt().isBlank()) {
-            throw new IllegalArgumentException("prompt must not be empty");
+    /**
+     * The rules every request must meet before it is queued (the engine's bounds, read from its own classes);
+     * front ends call it before they acknowledge, so a bad request is refused privately.
+     *
+     * @throws IllegalArgumentException with a sentence saying what is wrong
+     */
+    public static void validate(GenerationRequest r) {
+        if (r.prompt().codePoints().noneMatch(Character::isLetterOrDigit)) {
+            throw new IllegalArgumentException(r.prompt().isBlank() ? "the prompt is empty"
+                    : "the prompt has no words, only punctuation or symbols");
         }
         if (r.prompt().length() > MAX_PROMPT_LENGTH) {
             throw new IllegalArgumentException("prompt is " + r.prompt().length() + " characters, at most " + MAX_PROMPT_LENGTH + " allowed");
         }
+        PromptAttention.parse(r.prompt()); // a malformed weight, e.g. (cat:1.2.3), is refused before queueing
+        PromptAttention.parse(r.negativePrompt());
         if (r.model() == null || r.model().isBlank()) {
             throw new IllegalArgumentException("model must be named");
         }
@@ -152,15 +162,30 @@ public final class JobService {
         if (r.clipSkip() < 1 || r.clipSkip() > 12) {
             throw new IllegalArgumentException("clip skip must be between 1 and 12, got " + r.clipSkip());
         }
+        InputImages.validate(r);
     }
 
-    /** Cancels a job that is queued or running; only its requester or a moderator may. */
+    /** Cancels a job of any guild that is queued or running (operators; Discord uses {@link #cancelInGuild}). */
     public CancelOutcome cancel(long jobId, long requesterUserId, boolean isModerator) {
-        return jobs.cancel(jobId, requesterUserId, isModerator, clock.instant());
+        return jobs.cancel(jobId, null, requesterUserId, isModerator, clock.instant());
     }
 
+    /**
+     * Cancels a job of the guild that is queued or running; only its requester or a moderator of the guild may.
+     * A job of another guild is {@link CancelOutcome#NOT_FOUND}, exactly like one that does not exist.
+     */
+    public CancelOutcome cancelInGuild(long guildId, long jobId, long requesterUserId, boolean isModerator) {
+        return jobs.cancel(jobId, guildId, requesterUserId, isModerator, clock.instant());
+    }
+
+    /** Any job by id (operators and the bot's own bookkeeping; Discord lookups use {@link #findInGuild}). */
     public Optional<JobView> find(long jobId) {
         return jobs.find(jobId);
+    }
+
+    /** The job if it belongs to the guild; a job of another guild is not found, like one that does not exist. */
+    public Optional<JobView> findInGuild(long guildId, long jobId) {
+        return jobs.findInGuild(jobId, guildId);
     }
 
     public List<JobResult> results(long jobId) {
@@ -176,9 +201,14 @@ public final class JobService {
         return jobs.queueDepth();
     }
 
-    /** A member's most recent jobs, newest first. */
+    /** A member's most recent jobs in all guilds, newest first (operators). */
     public List<JobView> jobsOf(long userId, int limit) {
         return jobs.jobsOf(userId, limit);
+    }
+
+    /** A member's most recent jobs in one guild, newest first. */
+    public List<JobView> jobsOf(long guildId, long userId, int limit) {
+        return jobs.jobsOf(guildId, userId, limit);
     }
 
     public List<JobView> recentJobs(int limit) {

@@ -103,7 +103,7 @@ class JobLifecycleTest {
 
         assertThatThrownBy(() -> jobs.submit(new JobSubmission(badSize, origin))).hasMessageContaining("multiples of 8").hasMessageContaining("63x64");
         assertThatThrownBy(() -> jobs.submit(new JobSubmission(badSteps, origin))).hasMessageContaining("steps must be between 1 and 150, got 0");
-        assertThatThrownBy(() -> jobs.submit(new JobSubmission(blank, origin))).hasMessageContaining("prompt must not be empty");
+        assertThatThrownBy(() -> jobs.submit(new JobSubmission(blank, origin))).hasMessageContaining("the prompt is empty");
         assertThatThrownBy(() -> jobs.submit(new JobSubmission(nanCfg, origin))).hasMessageContaining("CFG scale must be between 1 and 30");
         assertThatThrownBy(() -> jobs.submitCopies(new JobSubmission(ok, origin), 0)).hasMessageContaining("between 1 and 10000");
         assertThat(db.queryLong("SELECT count(*) FROM jobs")).isZero();

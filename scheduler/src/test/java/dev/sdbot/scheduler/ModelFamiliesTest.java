@@ -7,7 +7,7 @@ import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.inference.api.ProgressListener;
-import dev.sdbot.inference.model.ModelFamily;
+import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.scheduler.testing.JobSystem;
 import dev.sdbot.scheduler.worker.TestPatternGenerator;
 import dev.sdbot.scheduler.worker.WorkerRuntime;

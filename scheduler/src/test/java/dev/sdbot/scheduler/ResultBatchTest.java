@@ -39,7 +39,7 @@ class ResultBatchTest {
         jobs = new JobService(db.dataSource(), JobSystem.FAST, Clock.systemUTC());
         attempts = new AttemptStore(db.dataSource());
         new WorkerStore(db.dataSource()).register(WORKER, "test-host", "cpu", Set.of(TestPatternGenerator.MODEL),
-                Set.of(TestPatternGenerator.MODEL), 8, 1L << 22, Instant.now());
+                Set.of(TestPatternGenerator.MODEL), Set.of(TestPatternGenerator.MODEL), 8, 1L << 22, Instant.now());
     }
 
     @Test

@@ -4,8 +4,10 @@ import dev.sdbot.bot.commands.ButtonHandler;
 import dev.sdbot.bot.commands.JobButtonId;
 import dev.sdbot.bot.imagine.Moderators;
 import dev.sdbot.scheduler.JobService;
+import dev.sdbot.scheduler.JobView;
 import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
 
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /** 🗑 Delete: removes the result message (requester or moderator only). */
@@ -27,9 +29,14 @@ public final class DeleteButton implements ButtonHandler {
     public void onButton(ButtonInteractionEvent event, JobButtonId id) {
         event.deferReply(true).queue();
         work.execute(() -> {
-            boolean allowed = jobs.find(id.jobId()).map(job -> ResubmitButton.mayUse(event, job))
-                    .orElseGet(() -> Moderators.isModerator(event.getMember(), event.getGuildChannel()));
-            if (!allowed) {
+            // Only a job of this guild counts; a moderator may still clear a message whose job is gone.
+            Optional<JobView> job = jobs.findInGuild(event.getGuild().getIdLong(), id.jobId());
+            boolean moderator = Moderators.isModerator(event.getMember(), event.getGuildChannel());
+            if (job.isEmpty() && !moderator) {
+                event.getHook().editOriginal(ResubmitButton.NO_SUCH_JOB).queue();
+                return;
+            }
+            if (job.isPresent() && !ResubmitButton.mayUse(event, job.get())) {
                 event.getHook().editOriginal(ResubmitButton.NOT_YOURS).queue();
                 return;
             }

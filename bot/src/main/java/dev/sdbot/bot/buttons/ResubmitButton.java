@@ -24,6 +24,8 @@ import java.util.concurrent.Executor;
  * defers a public reply, which becomes the new job's progress message and result.
  */
 abstract class ResubmitButton implements ButtonHandler {
+    /** For a job that is gone and for a job of another guild alike (custom ids can be forged). */
+    static final String NO_SUCH_JOB = "That job no longer exists.";
     static final String NOT_YOURS = "🙅 Not yours: only the member who asked for this image (or a moderator) can use its buttons.";
 
     private final JobService jobs;
@@ -51,9 +53,9 @@ abstract class ResubmitButton implements ButtonHandler {
 
     /** The derived request, if the member may have it; throws {@link Rejection} otherwise. */
     private SubmitChecks.Checked check(ButtonInteractionEvent event, JobButtonId id) {
-        Optional<JobView> job = jobs.find(id.jobId());
+        Optional<JobView> job = jobs.findInGuild(event.getGuild().getIdLong(), id.jobId());
         if (job.isEmpty()) {
-            throw new Rejection("That job no longer exists.");
+            throw new Rejection(NO_SUCH_JOB);
         }
         if (!mayUse(event, job.get())) {
             throw new Rejection(NOT_YOURS);
@@ -64,6 +66,7 @@ abstract class ResubmitButton implements ButtonHandler {
             throw new Rejection("The images of job " + id.jobId() + " are no longer stored.");
         }
         GenerationRequest request = derive(job.get(), images);
+        JobSubmitter.checkValid(request);
         Optional<String> overLimit = limits.problem(event.getGuild().getIdLong(), request);
         if (overLimit.isPresent()) {
             throw new Rejection("⚠️ " + overLimitPrefix() + overLimit.get());

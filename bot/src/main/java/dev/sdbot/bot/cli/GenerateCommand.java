@@ -12,6 +12,8 @@ import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.inference.pipeline.Devices;
 import dev.sdbot.inference.pipeline.DiffusionGenerator;
 import dev.sdbot.inference.pipeline.ModelDirectory;
+import dev.sdbot.inference.safety.SafetyCheckerFolder;
+import dev.sdbot.bot.runtime.Generators;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -29,6 +31,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -76,13 +79,15 @@ final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--mask needs --init (the image to repaint)");
         }
         checkOutputDirectory();
+        Optional<SafetyCheckerFolder> sharedChecker = Generators.sharedSafetyChecker(root.config());
         String name = modelName(checkpoint);
         GenerationRequest request = options.request(name, parsedSampler, count, initBytes, strength, maskBytes,
                 clipSkip);
         PrintWriter err = spec.commandLine().getErr();
         GenerationResult result;
         StepBar bar = new StepBar(err);
-        try (DiffusionGenerator generator = DiffusionGenerator.forCheckpoint(name, checkpoint, parsedDevice)) {
+        try (DiffusionGenerator generator = DiffusionGenerator.forCheckpoint(name, checkpoint, parsedDevice,
+                DiffusionGenerator.DEFAULT_BATCH_PIXELS, sharedChecker)) {
             result = generator.generate(request, bar);
         } catch (GenerationException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -93,11 +98,20 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         for (int i = 0; i < written.size(); i++) {
             GeneratedImage image = result.images().get(i);
-            stdout.println("seed " + image.seed() + " -> " + written.get(i) + (image.safety() == SafetyVerdict.FLAGGED ? " (flagged NSFW)" : image.safety() == SafetyVerdict.UNCHECKED ? " (not safety-checked)" : ""));
+            stdout.println("seed " + image.seed() + " -> " + written.get(i) + " (" + safetyNote(image.safety()) + ")");
         }
         stdout.printf("%d image(s) in %.1f s%n", written.size(), result.gpuMillis() / 1000.0);
         stdout.flush();
         return 0;
+    }
+
+    private static String safetyNote(SafetyVerdict safety) {
+        return switch (safety) {
+            case CLEAN -> "safety check: clean";
+            case FLAGGED -> "safety check: FLAGGED as NSFW";
+            case UNCHECKED -> "safety check: NOT CHECKED, the model has no safety checker; install one at "
+                    + "$SDBOT_MODELS/" + SafetyCheckerFolder.SHARED_NAME + " or set SDBOT_SAFETY_CHECKER";
+        };
     }
 
     /** A path to a file or folder, else a model name in SDBOT_MODELS. */

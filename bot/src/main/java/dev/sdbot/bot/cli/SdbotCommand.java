@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
                 GenerateCommand.class,
                 SelftestCommand.class,
                 BenchCommand.class,
+                ModelsCommand.class,
                 VersionCommand.class,
                 CommandLine.HelpCommand.class
         })
@@ -79,6 +80,11 @@ public final class SdbotCommand implements Callable<Integer> {
             config = ConfigLoader.load(environment, configFile);
         }
         return config;
+    }
+
+    /** An environment variable of the process (or of the test's environment), or the fallback. */
+    public String environment(String name, String fallback) {
+        return environment.getOrDefault(name, fallback);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.sdbot.bot.cli;
 import dev.sdbot.bot.runtime.DiscordStarter;
 import dev.sdbot.bot.runtime.Generators;
 import dev.sdbot.bot.runtime.SdbotRuntime;
+import dev.sdbot.inference.api.ImageGenerator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -37,11 +38,14 @@ final class StartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        SdbotRuntime runtime = SdbotRuntime.open(root.config(), Clock.systemUTC());
+        // before the database: a bad generator setting (e.g. an unusable safety checker) fails at once
+        ImageGenerator generator = noWorker ? null : Generators.create(root.config());
+        SdbotRuntime runtime = null;
         try {
+            runtime = SdbotRuntime.open(root.config(), Clock.systemUTC());
             runtime.startScheduler();
-            if (!noWorker) {
-                runtime.startWorker(Generators.create(root.config()));
+            if (generator != null) {
+                runtime.startWorker(generator);
             }
             out.println(READY + ": database " + runtime.database().describe() + ", scheduler node "
                     + runtime.scheduler().orElseThrow().quartzInstanceId() + ", worker "
@@ -49,7 +53,12 @@ final class StartCommand implements Callable<Integer> {
             startDiscord(runtime, out);
             out.flush();
         } catch (Exception | Error e) {
-            runtime.close();
+            if (runtime != null) {
+                runtime.close();
+            }
+            if (generator != null) {
+                generator.close(); // the runtime may not have taken it yet (closing twice is harmless)
+            }
             throw e;
         }
         return ServiceCommands.runUntilStopped(runtime, out);

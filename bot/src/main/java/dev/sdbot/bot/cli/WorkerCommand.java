@@ -1,7 +1,7 @@
 package dev.sdbot.bot.cli;
 
 import dev.sdbot.bot.runtime.Generators;
-import dev.sdbot.bot.runtime.SdbotRuntime;
+import dev.sdbot.inference.api.ImageGenerator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -19,9 +19,15 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return ServiceCommands.startAndRun(root, spec.commandLine().getOut(),
-                runtime -> runtime.startWorker(Generators.create(root.config())),
-                runtime -> "sdbot worker " + runtime.worker().orElseThrow().id() + " running on "
-                        + runtime.database().describe());
+        // before the database: a bad generator setting (e.g. an unusable safety checker) fails at once
+        ImageGenerator generator = Generators.create(root.config());
+        try {
+            return ServiceCommands.startAndRun(root, spec.commandLine().getOut(), runtime -> runtime.startWorker(generator),
+                    runtime -> "sdbot worker " + runtime.worker().orElseThrow().id() + " running on "
+                            + runtime.database().describe());
+        } catch (RuntimeException e) {
+            generator.close(); // the runtime may not have taken it yet (closing twice is harmless)
+            throw e;
+        }
     }
 }

@@ -14,7 +14,10 @@ import net.dv8tion.jda.api.interactions.commands.build.SlashCommandData;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 
-/** {@code /cancel [job]}: cancels the given job, or the member's most recent waiting or running one. */
+/**
+ * {@code /cancel [job]}: cancels the given job, or the member's most recent waiting or running one, in the guild
+ * where the command was typed. A job of another guild is answered exactly like one that does not exist.
+ */
 public final class CancelCommand implements SlashCommand {
     private final JobService jobs;
     private final Executor work;
@@ -38,20 +41,27 @@ public final class CancelCommand implements SlashCommand {
     }
 
     private String cancel(SlashCommandInteractionEvent event) {
+        long guildId = event.getGuild().getIdLong();
         long userId = event.getUser().getIdLong();
         Optional<Long> jobId = Optional.ofNullable(event.getOption("job", null, OptionMapping::getAsLong));
         if (jobId.isEmpty()) {
-            jobId = jobs.jobsOf(userId, 20).stream().filter(j -> j.state().isActive()).map(JobView::id).findFirst();
+            jobId = jobs.jobsOf(guildId, userId, 20).stream().filter(j -> j.state().isActive()).map(JobView::id).findFirst();
             if (jobId.isEmpty()) {
-                return "You have no queued or running job.";
+                return "You have no queued or running job in this server.";
             }
         }
-        CancelOutcome outcome = jobs.cancel(jobId.get(), userId, Moderators.isModerator(event.getMember(), event.getGuildChannel()));
+        CancelOutcome outcome = jobs.cancelInGuild(guildId, jobId.get(), userId,
+                Moderators.isModerator(event.getMember(), event.getGuildChannel()));
         return switch (outcome) {
             case CANCELLED -> "🚫 Job " + jobId.get() + " cancelled.";
-            case NOT_FOUND -> "There is no job " + jobId.get() + ".";
+            case NOT_FOUND -> noSuchJob(jobId.get());
             case NOT_ALLOWED -> "Job " + jobId.get() + " is not yours to cancel.";
             case ALREADY_FINISHED -> "Job " + jobId.get() + " has already finished.";
         };
+    }
+
+    /** The one answer for a job that does not exist and for a job of another guild. */
+    public static String noSuchJob(long jobId) {
+        return "There is no job " + jobId + " in this server.";
     }
 }

@@ -11,7 +11,10 @@ import net.dv8tion.jda.api.interactions.commands.build.SlashCommandData;
 import java.util.List;
 import java.util.concurrent.Executor;
 
-/** {@code /queue}: the member's recent jobs with their state or queue position, and the global depth. */
+/**
+ * {@code /queue}: the member's recent jobs in this guild with their state or queue position, and the depth of
+ * the queue, which is global (all guilds share the workers, so positions count every guild's jobs).
+ */
 public final class QueueCommand implements SlashCommand {
     private final JobService jobs;
     private final Executor work;
@@ -29,14 +32,15 @@ public final class QueueCommand implements SlashCommand {
     @Override
     public void onSlashCommand(SlashCommandInteractionEvent event) {
         event.deferReply(true).queue();
-        work.execute(() -> event.getHook().editOriginal(describe(event.getUser().getIdLong())).queue());
+        work.execute(() -> event.getHook().editOriginal(
+                describe(event.getGuild().getIdLong(), event.getUser().getIdLong())).queue());
     }
 
-    private String describe(long userId) {
-        StringBuilder text = new StringBuilder("**Queue depth:** " + jobs.queueDepth() + " job(s) waiting\n");
-        List<JobView> mine = jobs.jobsOf(userId, 10);
+    private String describe(long guildId, long userId) {
+        StringBuilder text = new StringBuilder("**Queue depth:** " + jobs.queueDepth() + " job(s) waiting (all servers)\n");
+        List<JobView> mine = jobs.jobsOf(guildId, userId, 10);
         if (mine.isEmpty()) {
-            text.append("You have no jobs yet.");
+            text.append("You have no jobs in this server yet.");
         }
         for (JobView job : mine) {
             text.append("• job ").append(job.id()).append(" — ").append(state(job)).append(" — ")

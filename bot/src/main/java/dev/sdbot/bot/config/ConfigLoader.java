@@ -33,6 +33,7 @@ public final class ConfigLoader {
         env.put("databasePoolSize", "SDBOT_DATABASE_POOL_SIZE");
         env.put("dataDir", "SDBOT_DATA_DIR");
         env.put("modelsDir", "SDBOT_MODELS");
+        env.put("safetyChecker", "SDBOT_SAFETY_CHECKER");
         env.put("defaultModel", "SDBOT_DEFAULT_MODEL");
         env.put("generator", "SDBOT_GENERATOR");
         env.put("modelCacheGb", "SDBOT_MODEL_CACHE_GB");

@@ -10,6 +10,9 @@ import java.time.Duration;
 /**
  * sdbot's configuration: defaults < sdbot.yaml < environment variables (see {@link ConfigLoader}).
  * Secrets (Discord token, database password) never appear in {@link #toString()}.
+ *
+ * <p>{@code safetyChecker}: the safety checker folder for models without their own; null means
+ * {@code <modelsDir>/safety-checker} when that exists.
  */
 public record SdbotConfig(
         String discordToken,
@@ -19,6 +22,7 @@ public record SdbotConfig(
         int databasePoolSize,
         Path dataDir,
         Path modelsDir,
+        Path safetyChecker,
         String defaultModel,
         String generator,
         double modelCacheGb,
@@ -82,7 +86,7 @@ public record SdbotConfig(
     public String toString() {
         return "SdbotConfig[discordToken=" + (hasDiscordToken() ? "***" : "none")
                 + ", database=" + database()
-                + ", modelsDir=" + modelsDir + ", defaultModel=" + defaultModel + ", generator=" + generator + ", modelCacheGb=" + modelCacheGb
+                + ", modelsDir=" + modelsDir + ", safetyChecker=" + safetyChecker + ", defaultModel=" + defaultModel + ", generator=" + generator + ", modelCacheGb=" + modelCacheGb
                 + ", discordApiUrl=" + discordApiUrl + ", discordGatewayUrl=" + discordGatewayUrl + ", shards=" + shards
                 + ", workerId=" + workerId + ", workerSlots=" + workerSlots + ", workerPixelBudget=" + workerPixelBudget
                 + ", heartbeatSeconds=" + heartbeatSeconds + ", leaseSeconds=" + leaseSeconds

@@ -1,18 +1,25 @@
 package dev.sdbot.bot.imagine;
 
+import dev.sdbot.inference.api.InvalidRequestException;
+import dev.sdbot.inference.image.ImageCodec;
 import net.dv8tion.jda.api.entities.Message;
 
 import javax.imageio.ImageIO;
-import java.io.ByteArrayInputStream;
+
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Checks and downloads the image and mask attachments of /imagine. */
+/**
+ * Checks and downloads the image and mask attachments of /imagine. Only an image's header is read (the
+ * engine's {@link ImageCodec#inspect}): its pixels are decoded by the worker, so a small file claiming huge
+ * dimensions is refused here without costing memory.
+ */
 public final class ImageAttachments {
     public static final long MAX_BYTES = 10L * 1024 * 1024;
     private static final Set<String> IMAGE_TYPES = Set.of("image/png", "image/jpeg", "image/webp", "image/gif", "image/bmp");
@@ -25,6 +32,14 @@ public final class ImageAttachments {
     }
 
     private ImageAttachments() {
+    }
+
+    /**
+     * Loads ImageIO's plugins (WebP included) now, so the first /imagine with an image does not spend its
+     * check budget on it and end up deferred publicly.
+     */
+    public static void warmUp() {
+        ImageIO.getReaderFormatNames();
     }
 
     /** What is wrong with an attachment judging from its metadata alone (no download). */
@@ -41,7 +56,7 @@ public final class ImageAttachments {
         return Optional.empty();
     }
 
-    /** Downloads the attachment and makes sure it decodes as an image. */
+    /** Downloads the attachment and makes sure it is an image within the engine's pixel limit. */
     public static byte[] download(String option, Message.Attachment attachment) throws RejectedAttachmentException {
         byte[] bytes;
         try (InputStream in = attachment.getProxy().download().get(30, TimeUnit.SECONDS)) {
@@ -56,12 +71,17 @@ public final class ImageAttachments {
             throw new RejectedAttachmentException("The " + option + " attachment is larger than "
                     + megabytes(MAX_BYTES) + " MiB.");
         }
+        ImageCodec.ImageInfo info;
         try {
-            if (ImageIO.read(new ByteArrayInputStream(bytes)) == null) {
-                throw new RejectedAttachmentException("The " + option + " attachment is not an image I can read.");
-            }
-        } catch (IOException e) {
-            throw new RejectedAttachmentException("The " + option + " attachment is not an image I can read.");
+            info = ImageCodec.inspect(bytes);
+        } catch (InvalidRequestException e) {
+            throw new RejectedAttachmentException("The " + option + " attachment is not an image I can read ("
+                    + e.getMessage() + ").");
+        }
+        if (info.pixels() > ImageCodec.MAX_INPUT_PIXELS) {
+            throw new RejectedAttachmentException(String.format(Locale.ROOT,
+                    "The %s attachment is %dx%d (%.1f megapixels); at most %.1f megapixels is accepted: scale it down.",
+                    option, info.width(), info.height(), info.pixels() / 1e6, ImageCodec.MAX_INPUT_PIXELS / 1e6));
         }
         return bytes;
     }

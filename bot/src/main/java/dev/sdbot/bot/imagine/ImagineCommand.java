@@ -28,10 +28,12 @@ import java.util.concurrent.Executor;
 
 /**
  * {@code /imagine}: checks what it can from the interaction alone and answers errors at once; then,
- * off the gateway thread, applies guild/channel defaults, the guild's limits, every submit check
- * (via {@link SubmitChecks}) and the quota
- * (refusals within {@link CheckThenDefer#CHECK_BUDGET} are plain ephemeral replies); defers publicly,
- * and only if Discord took the acknowledgement downloads the attachments and queues the job.
+ * off the gateway thread, applies guild/channel defaults, the engine's rules, the guild's limits, every submit
+ * check (via {@link SubmitChecks}) and the quota, and downloads the attachments and checks their headers
+ * (size, mask fit, strength); refusals within {@link CheckThenDefer#CHECK_BUDGET} are plain ephemeral replies.
+ * Then it defers publicly and, only if Discord took the acknowledgement, queues the job. Downloading before the
+ * deferral keeps a bad image private; a download slower than the budget still ends in an ephemeral refusal,
+ * after a public "thinking…" that is then deleted (the result must be public, so the deferral cannot be ephemeral).
  */
 public final class ImagineCommand implements SlashCommand {
     static final double DEFAULT_STRENGTH = 0.75;
@@ -92,7 +94,8 @@ public final class ImagineCommand implements SlashCommand {
             event.reply("⚠️ " + problem.get()).setEphemeral(true).queue();
             return;
         }
-        CheckThenDefer.run(event, work, "/imagine " + event.getId(), () -> check(event), request -> submit(event, request));
+        CheckThenDefer.run(event, work, "/imagine " + event.getId(), () -> check(event),
+                checked -> submitter.submit(event, checked));
     }
 
     /** Problems visible without the database or the network. */
@@ -119,8 +122,8 @@ public final class ImagineCommand implements SlashCommand {
     }
 
     /**
-     * Applies defaults and checks what needs the database (model, guild limits, prompt filter), before
-     * the acknowledgement when it is quick enough. The result has no attachments yet.
+     * Applies defaults, checks what needs the database (model, guild limits, submit checks, quota) and the
+     * attachments, before the acknowledgement when it is quick enough.
      */
     private SubmitChecks.Checked check(SlashCommandInteractionEvent event) {
         long guildId = event.getGuild().getIdLong();
@@ -144,17 +147,16 @@ public final class ImagineCommand implements SlashCommand {
                 event.getOption("count", 1, OptionMapping::getAsInt), null,
                 event.getOption("strength", DEFAULT_STRENGTH, OptionMapping::getAsDouble),
                 null, 1);
+        JobSubmitter.checkValid(request);
         Optional<String> overLimit = limits.problem(guildId, request, defaults.maxPixels());
         if (overLimit.isPresent()) {
             throw new Rejection("⚠️ " + overLimit.get());
         }
         SubmitChecks.Checked checked = submitChecks.apply(JobSubmitter.submitter(event, false), request);
         submitter.checkQuota(event, checked.request());
-        return checked;
-    }
-
-    /** After the acknowledgement: downloads the attachments and queues the job. */
-    private void submit(SlashCommandInteractionEvent event, SubmitChecks.Checked checked) {
+        if (event.getOption("image") == null) {
+            return checked;
+        }
         byte[] initImage;
         byte[] mask;
         try {
@@ -164,9 +166,11 @@ public final class ImagineCommand implements SlashCommand {
             throw new Rejection("⚠️ " + e.getMessage());
         }
         GenerationRequest r = checked.request();
-        submitter.submit(event, new SubmitChecks.Checked(new GenerationRequest(r.prompt(), r.negativePrompt(), r.model(),
-                r.sampler(), r.steps(), r.cfgScale(), r.width(), r.height(), r.seed(), r.count(), initImage, r.strength(),
-                mask, r.clipSkip()), checked.notices()));
+        GenerationRequest withImages = new GenerationRequest(r.prompt(), r.negativePrompt(), r.model(), r.sampler(),
+                r.steps(), r.cfgScale(), r.width(), r.height(), r.seed(), r.count(), initImage, r.strength(), mask,
+                r.clipSkip());
+        JobSubmitter.checkValid(withImages);
+        return new SubmitChecks.Checked(withImages, checked.notices());
     }
 
     private static byte[] download(SlashCommandInteractionEvent event, String option)

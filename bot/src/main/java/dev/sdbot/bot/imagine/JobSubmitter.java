@@ -46,6 +46,19 @@ public final class JobSubmitter {
         }
     }
 
+    /**
+     * Refuses a request that breaks the engine's rules (blank prompt, strength leaving no step, unreadable or
+     * oversized images, a mask that does not fit), so it is refused before anything public appears.
+     */
+    public static void checkValid(GenerationRequest request) {
+        try {
+            JobService.validate(request);
+        } catch (IllegalArgumentException e) {
+            String reason = e.getMessage();
+            throw new Rejection("⚠️ " + Character.toUpperCase(reason.charAt(0)) + reason.substring(1) + ".");
+        }
+    }
+
     /** Who submits, and where, for the {@link SubmitCheck}s. */
     public static Submitter submitter(IReplyCallback event, boolean buttonPress) {
         return new Submitter(event.getGuild().getIdLong(), event.getChannelIdLong(), event.getUser().getIdLong(),

@@ -1,7 +1,7 @@
 package dev.sdbot.bot.imagine;
 
 import dev.sdbot.bot.commands.Rejection;
-import dev.sdbot.inference.model.ModelFamily;
+import dev.sdbot.inference.api.ModelFamily;
 
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps the deferred reply of each waiting job current: "Queued — position N", then progress with ETA
- * and the engine's low-res preview, edited in place at most once per interval and only when it changed.
+ * and the engine's low-res preview as {@link PreviewGuard} allows it, edited in place at most once per interval and only when it changed.
  * Each interval edits at most {@link #MAX_EDITS_PER_TICK} messages, least recently refreshed first, so
  * that a long queue whose positions all shift cannot crowd Discord's global rate limit (and with it the
  * acknowledgements of new interactions).
@@ -56,6 +56,7 @@ public final class ProgressReporter implements AutoCloseable {
     }
 
     private final JobService jobs;
+    private final PreviewGuard previews;
     private final Clock clock;
     private final Duration interval;
     private final Map<Long, Tracked> tracked = new ConcurrentHashMap<>();
@@ -65,8 +66,9 @@ public final class ProgressReporter implements AutoCloseable {
         return t;
     });
 
-    public ProgressReporter(JobService jobs, Clock clock, Duration interval) {
+    public ProgressReporter(JobService jobs, PreviewGuard previews, Clock clock, Duration interval) {
         this.jobs = jobs;
+        this.previews = previews;
         this.clock = clock;
         this.interval = interval;
     }
@@ -134,19 +136,23 @@ public final class ProgressReporter implements AutoCloseable {
             tracked.remove(job.id());
         }
         String text = text(job);
-        if (!job.state().isFinal() && tokenRunsOut(job)) {
+        boolean lastEdit = !job.state().isFinal() && tokenRunsOut(job);
+        if (lastEdit) {
             text += HANDOVER_NOTE; // the last edit this message gets
             tracked.remove(job.id());
         }
-        byte[] preview = job.state() == JobState.RUNNING ? job.previewPng() : null;
         synchronized (t) {
             if (t.finished || text.equals(t.shown) || t.hook.isExpired()) {
                 return false;
             }
+            FileUpload preview = job.state() == JobState.RUNNING && !lastEdit ? previews.preview(job, t.hook.getJDA()) : null;
             t.shown = text;
             MessageEditBuilder edit = new MessageEditBuilder().setContent(text);
             if (preview != null) {
-                edit.setFiles(FileUpload.fromData(preview, "preview.png"));
+                edit.setFiles(preview);
+            } else if (lastEdit || job.state().isFinal()) {
+                // no preview may outlive the last chance to remove it (the result might still be blocked)
+                edit.setAttachments(List.of());
             }
             try {
                 t.lastEdit = t.hook.editOriginal(edit.build()).submit();

@@ -18,19 +18,39 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The result message of a job: one PNG attachment per image (shrunk to the upload limit if needed,
- * optionally as spoilers), an embed with the parameters, and the four job buttons in one row.
+ * The result message of a job: one PNG attachment per shown image (shrunk to the upload limit if needed;
+ * behind a spoiler, or pixelated and behind a spoiler, as {@link NsfwPolicy} decided), an embed with the
+ * parameters, a note when images were withheld, and the four job buttons in one row.
  */
 public final class ResultMessages {
-    public MessageCreateData result(JobView job, List<JobResult> images, boolean spoiler, long maxFileBytes) {
-        MessageCreateBuilder message = new MessageCreateBuilder();
-        message.setContent("<@" + job.origin().userId() + ">");
-        message.setAllowedMentions(List.of());
-        for (JobResult image : images) {
-            FileUpload file = FileUpload.fromData(PngImages.fit(image.png(), maxFileBytes), fileName(job, image));
-            message.addFiles(spoiler ? file.asSpoiler() : file);
+
+    /** An image to post and how: POST, SPOILER or BLUR (BLOCK images are not shown at all). */
+    public record Shown(JobResult image, NsfwPolicy.Treatment treatment) {
+        public Shown {
+            if (treatment == NsfwPolicy.Treatment.BLOCK) {
+                throw new IllegalArgumentException("a blocked image is not shown");
+            }
         }
-        message.setEmbeds(embed(job, images, spoiler));
+    }
+
+    /** @param withheld how many images of the job the NSFW policy blocked */
+    public MessageCreateData result(JobView job, List<Shown> shown, int withheld, long maxFileBytes) {
+        MessageCreateBuilder message = new MessageCreateBuilder();
+        String content = "<@" + job.origin().userId() + ">";
+        if (withheld > 0) {
+            content += " 🔞 " + withheld + (withheld == 1 ? " image was" : " images were") + " withheld by the NSFW policy.";
+        }
+        if (shown.stream().anyMatch(s -> s.treatment() == NsfwPolicy.Treatment.BLUR)) {
+            content += " 🔞 Images the safety checker did not pass are pixelated.";
+        }
+        message.setContent(content);
+        message.setAllowedMentions(List.of());
+        for (Shown s : shown) {
+            message.addFiles(file(job, s, maxFileBytes));
+        }
+        List<JobResult> images = shown.stream().map(Shown::image).toList();
+        boolean plain = shown.size() == 1 && shown.get(0).treatment() == NsfwPolicy.Treatment.POST;
+        message.setEmbeds(embed(job, images, plain));
         message.setComponents(ActionRow.of(
                 Button.primary(new JobButtonId(job.id(), "reroll").customId(), "Reroll").withEmoji(Emoji.fromUnicode("🔁")),
                 Button.secondary(new JobButtonId(job.id(), "variations").customId(), "Variations").withEmoji(Emoji.fromUnicode("🎨")),
@@ -39,7 +59,20 @@ public final class ResultMessages {
         return message.build();
     }
 
-    private static MessageEmbed embed(JobView job, List<JobResult> images, boolean spoiler) {
+    /** The original bytes for POST and SPOILER; for BLUR only a pixelated copy ever leaves the process. */
+    private static FileUpload file(JobView job, Shown s, long maxFileBytes) {
+        return switch (s.treatment()) {
+            case POST -> FileUpload.fromData(PngImages.fit(s.image().png(), maxFileBytes), fileName(job, s.image()));
+            case SPOILER -> FileUpload.fromData(PngImages.fit(s.image().png(), maxFileBytes), fileName(job, s.image()))
+                    .asSpoiler();
+            case BLUR -> FileUpload.fromData(PngImages.fit(ImageObscurer.pixelate(s.image().png(),
+                    ImageObscurer.RESULT_PIXELS), maxFileBytes), "sdbot-" + job.id() + "-" + s.image().index()
+                    + "-pixelated.png").asSpoiler();
+            case BLOCK -> throw new IllegalStateException("unreachable");
+        };
+    }
+
+    private static MessageEmbed embed(JobView job, List<JobResult> images, boolean showImage) {
         GenerationRequest r = job.request();
         EmbedBuilder embed = new EmbedBuilder()
                 .setColor(new Color(0x5865F2))
@@ -58,7 +91,7 @@ public final class ResultMessages {
             embed.addField(r.isInpainting() ? "Inpainting" : "img2img", "strength " + r.strength(), true);
         }
         embed.setFooter("Job " + job.id());
-        if (images.size() == 1 && !spoiler) {
+        if (showImage) {
             embed.setImage("attachment://" + fileName(job, images.get(0)));
         }
         return embed.build();

@@ -2,7 +2,6 @@ package dev.sdbot.bot.results;
 
 import dev.sdbot.bot.discord.AttachmentLimits;
 import dev.sdbot.bot.discord.DiscordConnection;
-import dev.sdbot.db.store.GuildSettingsStore;
 import dev.sdbot.scheduler.JobEvent;
 import dev.sdbot.scheduler.JobEventListener;
 import dev.sdbot.scheduler.JobResult;
@@ -55,11 +54,10 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
 
     private final JobService jobs;
     private final DiscordConnection discord;
-    private final GuildSettingsStore guildSettings;
+    private final ResultScreening screening;
     private final ProgressReporter progress;
     private final AttachmentLimits limits;
     private final ResultMessages messages = new ResultMessages();
-    private final NsfwPolicy nsfwPolicy;
     private final Clock clock;
     private final Duration sweepInterval;
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
@@ -67,15 +65,13 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
     private final ExecutorService posting = Executors.newFixedThreadPool(4, daemon("result-poster"));
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(daemon("result-sweeper"));
 
-    public ResultPoster(JobService jobs, DiscordConnection discord, GuildSettingsStore guildSettings,
-                        ProgressReporter progress, AttachmentLimits limits, NsfwPolicy nsfwPolicy, Clock clock,
-                        Duration sweepInterval) {
+    public ResultPoster(JobService jobs, DiscordConnection discord, ResultScreening screening,
+                        ProgressReporter progress, AttachmentLimits limits, Clock clock, Duration sweepInterval) {
         this.jobs = jobs;
         this.discord = discord;
-        this.guildSettings = guildSettings;
+        this.screening = screening;
         this.progress = progress;
         this.limits = limits;
-        this.nsfwPolicy = nsfwPolicy;
         this.clock = clock;
         this.sweepInterval = sweepInterval;
     }
@@ -169,13 +165,12 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
         }
         GuildMessageChannel channel = guild.get().getChannelById(GuildMessageChannel.class, job.origin().channelId());
         List<JobResult> images = jobs.results(job.id()).stream().filter(r -> r.attempt() == job.attempt()).toList();
-        boolean flagged = images.stream().anyMatch(r -> !r.safety().passed());
         boolean ageRestricted = channel instanceof IAgeRestrictedChannel c && c.isNSFW();
-        NsfwPolicy.Action action = nsfwPolicy.decide(flagged, ageRestricted,
-                guildSettings.get(job.origin().guildId(), clock.instant()).getNsfwPolicy());
+        ResultScreening.Screened screened = screening.screen(job, images, ageRestricted);
         progress.finish(job.id());
-        if (action == NsfwPolicy.Action.BLOCK) {
-            block(job, guild.get(), channel);
+        List<ResultMessages.Shown> shown = screened.shown();
+        if (shown.isEmpty()) {
+            block(job, guild.get(), channel, screened);
             return;
         }
         if (channel == null && !job.origin().tokenValidAt(clock.instant())) {
@@ -185,14 +180,16 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
         long limit = limits.forGuild(job.origin().guildId());
         long messageId;
         try {
-            messageId = send(job, guild.get(), channel, messages.result(job, images, action == NsfwPolicy.Action.SPOILER, limit));
+            messageId = send(job, guild.get(), channel, messages.result(job, shown, screened.withheld(), limit));
         } catch (ErrorResponseException e) {
             if (e.getErrorResponse() != ErrorResponse.REQUEST_ENTITY_TOO_LARGE) {
                 throw e;
             }
-            messageId = send(job, guild.get(), channel, messages.result(job, images, action == NsfwPolicy.Action.SPOILER, limit / 4));
+            messageId = send(job, guild.get(), channel, messages.result(job, shown, screened.withheld(), limit / 4));
         }
-        if (!jobs.markPosted(job.id(), job.attempt(), messageId)) {
+        if (jobs.markPosted(job.id(), job.attempt(), messageId)) {
+            screening.recordOutcome(screened);
+        } else {
             LOG.info("job {} was posted as message {} but is no longer SUCCEEDED at attempt {}", job.id(), messageId, job.attempt());
         }
     }
@@ -222,19 +219,24 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
     }
 
     /**
-     * A flagged result is never posted; the requester is told which job, without the image: ephemerally
-     * through the interaction while its token works, otherwise (token expired, or it failed) with a short
-     * channel notice that mentions only them.
+     * A result none of whose images may be shown here is not posted; the requester is told which job and why,
+     * without the image: ephemerally through the interaction while its token works (the progress message
+     * first loses its last preview, then goes), otherwise (token expired, or it failed) with a short channel
+     * notice that mentions only them.
      */
-    private void block(JobView job, Guild guild, GuildMessageChannel channel) {
-        if (!jobs.markBlocked(job.id(), "NSFW: flagged by the safety checker")) {
+    private void block(JobView job, Guild guild, GuildMessageChannel channel, ResultScreening.Screened screened) {
+        if (!jobs.markBlocked(job.id(), "NSFW: " + screened.blockedReason())) {
             return;
         }
+        screening.recordOutcome(screened);
         if (job.origin().tokenValidAt(clock.instant())) {
             InteractionHook hook = InteractionHook.from(guild.getJDA(), job.origin().interactionToken());
-            hook.sendMessage("🔞 The safety checker flagged the result of job " + job.id()
-                    + ", so it was not posted in this channel.").setEphemeral(true).queue(
-                    sent -> hook.deleteOriginal().queue(), failure -> blockedNotice(job, channel));
+            String text = "🔞 The result of job " + job.id() + " was not posted in this channel: " + screened.blockedReason() + ".";
+            hook.editOriginal(new MessageEditBuilder().setContent("🔞 Not posted · job " + job.id())
+                            .setAttachments(List.of()).setEmbeds(List.of()).setComponents(List.of()).build())
+                    .queue(cleared -> hook.sendMessage(text).setEphemeral(true).queue(
+                                    sent -> hook.deleteOriginal().queue(), failure -> blockedNotice(job, channel)),
+                            failure -> blockedNotice(job, channel));
         } else {
             blockedNotice(job, channel);
         }

@@ -5,19 +5,25 @@ import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.inference.pipeline.DiffusionGenerator;
 import dev.sdbot.inference.pipeline.Devices;
 import dev.sdbot.inference.pipeline.ModelDirectory;
+import dev.sdbot.inference.safety.SafetyCheckerFolder;
+import dev.sdbot.inference.weights.CheckpointException;
 import dev.sdbot.scheduler.worker.TestPatternGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Picks the worker's image generator by name (SDBOT_GENERATOR): {@code diffusion} (the engine, models from
  * SDBOT_MODELS), {@code test-pattern} (a deterministic fake, no weights) or {@code auto} (the default: the
- * engine when the models directory holds at least one model, else the test pattern).
+ * engine when the models directory holds at least one model, else the test pattern). The engine's shared safety
+ * checker (SDBOT_SAFETY_CHECKER, else SDBOT_MODELS/safety-checker) is validated first, whatever the generator:
+ * a configured checker that cannot be used stops the worker from starting rather than leaving images unchecked.
  */
 public final class Generators {
     private static final Logger log = LoggerFactory.getLogger(Generators.class);
@@ -26,15 +32,16 @@ public final class Generators {
     }
 
     public static ImageGenerator create(SdbotConfig config) {
+        Optional<SafetyCheckerFolder> checker = sharedSafetyChecker(config);
         return switch (config.generator()) {
-            case "diffusion" -> diffusion(config, "SDBOT_GENERATOR=diffusion");
+            case "diffusion" -> diffusion(config, checker, "SDBOT_GENERATOR=diffusion");
             case "test-pattern" -> testPattern(config, "SDBOT_GENERATOR=test-pattern");
             case "auto" -> {
                 Set<String> models = new ModelDirectory(config.modelsDir()).models().keySet();
                 yield models.isEmpty()
                         ? testPattern(config, "SDBOT_GENERATOR=auto and no model in " + config.modelsDir().toAbsolutePath()
                         + " (SDBOT_MODELS)")
-                        : diffusion(config, "SDBOT_GENERATOR=auto and " + models.size() + " model(s) in "
+                        : diffusion(config, checker, "SDBOT_GENERATOR=auto and " + models.size() + " model(s) in "
                         + config.modelsDir().toAbsolutePath() + ": " + models);
             }
             default -> throw new IllegalArgumentException("unknown generator '" + config.generator()
@@ -42,10 +49,29 @@ public final class Generators {
         };
     }
 
-    private static ImageGenerator diffusion(SdbotConfig config, String why) {
+    /**
+     * The safety checker for models without their own: SDBOT_SAFETY_CHECKER, else SDBOT_MODELS/safety-checker when
+     * it exists, else none.
+     *
+     * @throws IllegalArgumentException naming the setting when the folder is missing or unusable
+     */
+    public static Optional<SafetyCheckerFolder> sharedSafetyChecker(SdbotConfig config) {
+        Path configured = config.safetyChecker();
+        try {
+            return configured != null ? Optional.of(SafetyCheckerFolder.open(configured))
+                    : SafetyCheckerFolder.shared(config.modelsDir());
+        } catch (CheckpointException e) {
+            throw new IllegalArgumentException((configured != null ? "SDBOT_SAFETY_CHECKER (safetyChecker)"
+                    : "the shared safety checker in SDBOT_MODELS") + " cannot be used: " + e.getMessage(), e);
+        }
+    }
+
+    private static ImageGenerator diffusion(SdbotConfig config, Optional<SafetyCheckerFolder> checker, String why) {
         var device = Devices.parse(config.engineDevice());
-        log.info("image generator: diffusion engine on {} ({}), model cache {} GB", device, why, config.modelCacheGb());
-        return new DiffusionGenerator(config.modelsDir(), config.modelCacheGb(), device);
+        log.info("image generator: diffusion engine on {} ({}), model cache {} GB, shared safety checker: {}", device, why,
+                config.modelCacheGb(), checker.map(c -> c.checkerDir().toAbsolutePath().toString()).orElse("none"));
+        return new DiffusionGenerator(config.modelsDir(), config.modelCacheGb(), device,
+                DiffusionGenerator.DEFAULT_BATCH_PIXELS, checker);
     }
 
     private static ImageGenerator testPattern(SdbotConfig config, String why) {

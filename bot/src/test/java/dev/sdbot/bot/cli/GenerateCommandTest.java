@@ -88,6 +88,46 @@ class GenerateCommandTest {
     }
 
     @Test
+    void eachImageSaysWhetherItWasCheckedAndASharedCheckerChecksASingleFile() throws IOException {
+        Path out = dir.resolve("out");
+        CliRunner.Result own = cli().run(args(out, MODEL.toString(), "--seed", "5"));
+        assertThat(own.exitCode()).as(own.err()).isZero();
+        assertThat(own.out()).containsPattern("seed 5 -> .*5\\.png \\(safety check: (clean|FLAGGED as NSFW)\\)");
+
+        // a single file carries no checker: the image is written but says it was not checked, and how to fix that
+        Path single = Files.createDirectories(dir.resolve("single"));
+        Files.createSymbolicLink(single.resolve("m.safetensors"), Fixtures.LDM.resolve("mini-sd15.safetensors").toAbsolutePath());
+        Files.writeString(single.resolve("m.json"), "{\"text_encoder\": {\"num_attention_heads\": 4}}");
+        String file = single.resolve("m.safetensors").toString();
+        CliRunner.Result unchecked = cli().run(args(out, file, "--seed", "5"));
+        assertThat(unchecked.exitCode()).as(unchecked.err()).isZero();
+        assertThat(unchecked.out()).contains("(safety check: NOT CHECKED, the model has no safety checker; install one at "
+                + "$SDBOT_MODELS/safety-checker or set SDBOT_SAFETY_CHECKER)");
+
+        // the shared checker in SDBOT_MODELS checks it: same weights as the folder, so the same verdict
+        Path shared = Files.createDirectories(dir.resolve("models/safety-checker"));
+        Files.createSymbolicLink(shared.resolve("config.json"), MODEL.resolve("safety_checker/config.json").toAbsolutePath());
+        Files.createSymbolicLink(shared.resolve("model.safetensors"),
+                MODEL.resolve("safety_checker/model.safetensors").toAbsolutePath());
+        CliRunner.Result checked = cli().run(args(out, file, "--seed", "5"));
+        assertThat(checked.exitCode()).as(checked.err()).isZero();
+        String verdict = own.out().substring(own.out().indexOf("(safety check:"), own.out().indexOf(")") + 1);
+        assertThat(checked.out()).contains(verdict);
+    }
+
+    @Test
+    void anUnusableSafetyCheckerIsAnErrorBeforeAnythingRuns() {
+        Path out = dir.resolve("out");
+        CliRunner.Result r = new CliRunner(Map.of("SDBOT_MODELS", dir.resolve("models").toString(),
+                "SDBOT_SAFETY_CHECKER", dir.resolve("no-checker").toString()), dir.resolve("none.yaml"))
+                .run(args(out, MODEL.toString()));
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("error: SDBOT_SAFETY_CHECKER (safetyChecker) cannot be used: safety checker "
+                + dir.resolve("no-checker") + ": no such directory");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void badInputsGiveOneErrorLineAndWriteNothing() throws IOException {
         Path out = dir.resolve("out");
         Path garbage = Files.write(dir.resolve("garbage.safetensors"), "this is not a checkpoint".getBytes());

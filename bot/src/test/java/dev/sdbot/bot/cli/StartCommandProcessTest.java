@@ -58,7 +58,9 @@ class StartCommandProcessTest {
         Process first = start(output);
         try {
             assertThat(output.toString()).contains(StartCommand.READY).contains("DISCORD_TOKEN is not set")
-                    .contains("discord.com/developers/applications");
+                    .contains("discord.com/developers/applications")
+                    // the local worker's test pattern has no safety checker: one warning says so, and what to do
+                    .containsOnlyOnce("models without a safety checker: [test-pattern]. Images of these models are UNCHECKED");
             // the CLI attaches to the running embedded database through the port file
             assertThat(cli.run("jobs", "submit", "--prompt", "hello", "--count", "4", "--width", "64", "--height", "64",
                     "--steps", "3").exitCode()).isZero();

@@ -52,6 +52,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theSharedSafetyCheckerComesFromYamlOrEnvironmentAndIsUnsetByDefault() throws Exception {
+        Path none = dir.resolve("missing.yaml");
+        assertThat(ConfigLoader.load(Map.of(), none).safetyChecker()).isNull();
+        Path yaml = Files.writeString(dir.resolve("sdbot.yaml"), "safetyChecker: /srv/checker\n");
+        assertThat(ConfigLoader.load(Map.of(), yaml).safetyChecker()).isEqualTo(Path.of("/srv/checker"));
+        assertThat(ConfigLoader.load(Map.of("SDBOT_SAFETY_CHECKER", "/opt/checker"), yaml).safetyChecker())
+                .isEqualTo(Path.of("/opt/checker"));
+    }
+
+    @Test
     void defaultModelIsTheFirstInstalledModelUnlessSet() throws Exception {
         Path models = Files.createDirectories(dir.resolve("models"));
         Path none = dir.resolve("missing.yaml");

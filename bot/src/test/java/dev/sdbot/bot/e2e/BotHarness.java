@@ -41,11 +41,11 @@ final class BotHarness implements AutoCloseable {
     private JobEvents botEvents;
 
     BotHarness(TestDatabase db, Duration stepDelay, int workerSlots) throws Exception {
-        this(db, workerSlots, new ReviewingGenerator(new TestPatternGenerator(Set.of(TestPatternGenerator.MODEL), stepDelay)));
+        this(db, new ReviewingGenerator(new TestPatternGenerator(Set.of(TestPatternGenerator.MODEL), stepDelay)), workerSlots);
     }
 
-    /** A harness whose one worker runs {@code generator} (e.g. the real engine on fixture models). */
-    BotHarness(TestDatabase db, int workerSlots, ImageGenerator generator) throws Exception {
+    /** A harness whose worker runs the given generator (the real engine, for instance). */
+    BotHarness(TestDatabase db, ImageGenerator generator, int workerSlots) throws Exception {
         this.db = db;
         this.system = new JobSystem(db, JobSystem.FAST, clock);
         system.startNode();

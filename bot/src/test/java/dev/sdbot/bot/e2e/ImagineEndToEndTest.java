@@ -6,6 +6,7 @@ import dev.sdbot.bot.fake.FakeMessage;
 import dev.sdbot.bot.fake.RecordedCall;
 import dev.sdbot.bot.results.PngImages;
 import dev.sdbot.db.entity.QuotaScope;
+import dev.sdbot.db.store.ChannelNsfwPolicyStore;
 import dev.sdbot.db.store.GenerationDefaultsStore;
 import dev.sdbot.db.store.GuildSettingsStore;
 import dev.sdbot.db.store.QuotaRuleStore;
@@ -118,7 +119,7 @@ class ImagineEndToEndTest extends EndToEndTest {
     }
 
     @Test
-    void flaggedResultIsNeverPostedInAnOrdinaryChannelButIsASpoilerInAnAgeRestrictedOne() {
+    void flaggedResultIsNeverPostedInAnOrdinaryChannelButIsASpoilerInAnAgeRestrictedOneWithThatPolicy() {
         FakeInteraction ordinary = harness.imagine(guild.alice, guild.general, "prompt", "nsfw statue");
         String notice = harness.awaitEphemeral(ordinary);
         long blockedJob = Long.parseLong(notice.replaceAll(".*job (\\d+).*", "$1"));
@@ -127,8 +128,14 @@ class ImagineEndToEndTest extends EndToEndTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> harness.discord.original(ordinary).orElseThrow().deleted());
         assertThat(harness.discord.visibleMessages(guild.general)).noneMatch(m -> m.buttonIds().contains("job:" + blockedJob + ":reroll"));
 
-        FakeMessage spoiler = harness.awaitResult(harness.imagine(guild.alice, guild.ageRestricted, "prompt", "nsfw statue"));
-        assertThat(spoiler.files().get(0).filename()).startsWith("SPOILER_");
+        ChannelNsfwPolicyStore overrides = new ChannelNsfwPolicyStore(db.dataSource());
+        overrides.put(guild.id, guild.ageRestricted.id(), "SPOILER", guild.moderator.userId(), Instant.now());
+        try {
+            FakeMessage spoiler = harness.awaitResult(harness.imagine(guild.alice, guild.ageRestricted, "prompt", "nsfw statue"));
+            assertThat(spoiler.files().get(0).filename()).startsWith("SPOILER_");
+        } finally {
+            overrides.clear(guild.id, guild.ageRestricted.id());
+        }
     }
 
     @Test

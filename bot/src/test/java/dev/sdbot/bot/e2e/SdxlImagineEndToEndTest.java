@@ -53,7 +53,7 @@ class SdxlImagineEndToEndTest {
         Files.createSymbolicLink(models.resolve("mini-sdxl"), Fixtures.LDM.resolve("mini-sdxl").toAbsolutePath());
         Files.createSymbolicLink(models.resolve("mini-sd15"), Fixtures.LDM.resolve("mini-sd15").toAbsolutePath());
         generator = new DiffusionGenerator(models, 1);
-        harness = new BotHarness(db, 1, generator);
+        harness = new BotHarness(db, generator, 1);
         guild = harness.discord.guild();
     }
 

@@ -19,8 +19,8 @@ import java.util.stream.Collectors;
 
 /**
  * A local fake Discord that the real JDA client connects to: REST on http://127.0.0.1 and a websocket
- * gateway on ws://127.0.0.1. It serves one {@link FakeGuild}, sends slash-command, autocomplete and button
- * interactions, serves attachment URLs, keeps the messages JDA creates and edits, and records every REST
+ * gateway on ws://127.0.0.1. It serves two {@link FakeGuild}s ({@link #guild()} and {@link #otherGuild()}, which
+ * share the bot and alice), sends slash-command, autocomplete and button interactions in either, serves attachment URLs, keeps the messages JDA creates and edits, and records every REST
  * call. Like Discord it answers late acknowledgements with 404 10062, expired interaction tokens with
  * 404 10015, files over the attachment size limit with 413, repeated enforced nonces with the earlier
  * message; tests can inject 429s and other failures.
@@ -35,7 +35,8 @@ public final class FakeDiscord implements AutoCloseable {
 
     private final long botUserId = Snowflakes.next();
     private final FakeGuild guild = new FakeGuild(botUserId);
-    private final FakeGateway gateway = new FakeGateway(guild, botUserId);
+    private final FakeGuild otherGuild = new FakeGuild(botUserId, "Other Guild", guild.alice);
+    private final FakeGateway gateway = new FakeGateway(List.of(guild, otherGuild), botUserId);
     private final FakeRest rest;
     private final Map<Long, FakeInteraction> interactions = new ConcurrentHashMap<>();
     private final Map<String, FakeInteraction> interactionsByToken = new ConcurrentHashMap<>();
@@ -69,8 +70,28 @@ public final class FakeDiscord implements AutoCloseable {
         return gateway.url();
     }
 
+    /** The first guild: the one most tests use. */
     public FakeGuild guild() {
         return guild;
+    }
+
+    /** The second guild, for isolation tests; its alice is the same user as the first guild's. */
+    public FakeGuild otherGuild() {
+        return otherGuild;
+    }
+
+    public List<FakeGuild> guilds() {
+        return List.of(guild, otherGuild);
+    }
+
+    /** The guild that has the channel. */
+    public FakeGuild guildOf(long channelId) {
+        return guilds().stream().filter(g -> g.hasChannel(channelId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no channel " + channelId));
+    }
+
+    public FakeGuild.Channel channel(long channelId) {
+        return guildOf(channelId).channel(channelId);
     }
 
     public long botUserId() {
@@ -138,7 +159,11 @@ public final class FakeDiscord implements AutoCloseable {
         return file;
     }
 
-    /** Options in order; values are String, Integer/Long, Double, Boolean or {@link HostedFile}. */
+    /**
+     * Options in order; values are String, Integer/Long, Double, Boolean, {@link HostedFile}, a
+     * {@link FakeGuild.Channel} or a {@link FakeGuild.Member} (a user option, resolved as a member of the
+     * interaction's guild).
+     */
     public static Map<String, Object> options(Object... namesAndValues) {
         Map<String, Object> options = new LinkedHashMap<>();
         for (int i = 0; i < namesAndValues.length; i += 2) {
@@ -147,24 +172,32 @@ public final class FakeDiscord implements AutoCloseable {
         return options;
     }
 
+    /** A slash command; {@code command} may name a subcommand and its group: "mod nsfw set". */
     public FakeInteraction slashCommand(FakeGuild.Member user, FakeGuild.Channel channel, String command,
                                         Map<String, Object> options) {
-        return commandInteraction(2, user, channel, command, options, null);
+        return commandInteraction(2, user, channel, command, null, null, options, null);
+    }
+
+    /** A subcommand, e.g. {@code /mod filter add} is ("mod", "filter", "add"); {@code group} may be null. */
+    public FakeInteraction subcommand(FakeGuild.Member user, FakeGuild.Channel channel, String command, String group,
+                                      String subcommand, Map<String, Object> options) {
+        return commandInteraction(2, user, channel, command, group, subcommand, options, null);
     }
 
     /** An autocomplete interaction (type 4) with {@code focused} being the option the user is typing. */
     public FakeInteraction autocomplete(FakeGuild.Member user, FakeGuild.Channel channel, String command,
                                         Map<String, Object> options, String focused) {
-        return commandInteraction(4, user, channel, command, options, focused);
+        return commandInteraction(4, user, channel, command, null, null, options, focused);
     }
 
+    /** A button click on the message, in the message's guild; the custom id may be anything (forged ones too). */
     public FakeInteraction clickButton(FakeGuild.Member user, FakeMessage message, String customId) {
-        FakeGuild.Channel channel = guild.channel(message.channelId());
+        FakeGuild.Channel channel = channel(message.channelId());
         FakeInteraction interaction = newInteraction(3, user, channel, message.id());
         ObjectNode payload = interactionPayload(interaction);
         payload.putObject("data").put("component_type", 2).put("custom_id", customId);
         payload.set("message", message.json());
-        gateway.dispatch(guild.id, "INTERACTION_CREATE", payload);
+        gateway.dispatch(interaction.guild().id, "INTERACTION_CREATE", payload);
         return interaction;
     }
 
@@ -174,20 +207,47 @@ public final class FakeDiscord implements AutoCloseable {
     }
 
     private FakeInteraction commandInteraction(int type, FakeGuild.Member user, FakeGuild.Channel channel,
-                                               String command, Map<String, Object> options, String focused) {
+                                               String command, String group, String subcommand,
+                                               Map<String, Object> options, String focused) {
         FakeInteraction interaction = newInteraction(type, user, channel, 0);
         ObjectNode payload = interactionPayload(interaction);
         ObjectNode data = payload.putObject("data");
-        data.put("id", commandId(command));
-        data.put("name", command);
+        String[] path = command.split(" "); // "mod nsfw set": command, subcommand group, subcommand
+        data.put("id", commandId(path[0]));
+        data.put("name", path[0]);
         data.put("type", 1);
         ArrayNode list = data.putArray("options");
+        for (int i = 1; i < path.length; i++) {
+            list = list.addObject().put("name", path[i]).put("type", i == path.length - 1 ? 1 : 2).putArray("options");
+        }
+        if (group != null) {
+            list = list.addObject().put("name", group).put("type", 2).putArray("options");
+        }
+        if (subcommand != null) {
+            list = list.addObject().put("name", subcommand).put("type", 1).putArray("options");
+        }
+        ArrayNode optionList = list;
         ObjectNode resolvedAttachments = JSON.createObjectNode();
+        ObjectNode resolvedChannels = JSON.createObjectNode();
+        ObjectNode resolvedUsers = JSON.createObjectNode();
+        ObjectNode resolvedMembers = JSON.createObjectNode();
         options.forEach((name, value) -> {
-            ObjectNode option = list.addObject().put("name", name);
+            ObjectNode option = optionList.addObject().put("name", name);
             if (value instanceof HostedFile file) {
                 option.put("type", 11).put("value", Long.toString(file.id()));
                 resolvedAttachments.set(Long.toString(file.id()), attachmentJson(file));
+            } else if (value instanceof FakeGuild.Channel c) {
+                option.put("type", 7).put("value", Long.toString(c.id()));
+                resolvedChannels.set(Long.toString(c.id()), interaction.guild().channelStub(c));
+            } else if (value instanceof FakeGuild.Member member) {
+                String id = Long.toString(member.userId());
+                option.put("type", 6).put("value", id);
+                resolvedUsers.set(id, FakeGuild.user(member));
+                if (interaction.guild().members().contains(member)) {
+                    ObjectNode resolvedMember = interaction.guild().interactionMember(member);
+                    resolvedMember.remove("user");
+                    resolvedMembers.set(id, resolvedMember);
+                }
             } else if (value instanceof Integer || value instanceof Long) {
                 option.put("type", 4).put("value", ((Number) value).longValue());
             } else if (value instanceof Double d) {
@@ -202,9 +262,16 @@ public final class FakeDiscord implements AutoCloseable {
             }
         });
         if (!resolvedAttachments.isEmpty()) {
-            data.putObject("resolved").set("attachments", resolvedAttachments);
+            data.withObjectProperty("resolved").set("attachments", resolvedAttachments);
         }
-        gateway.dispatch(guild.id, "INTERACTION_CREATE", payload);
+        if (!resolvedChannels.isEmpty()) {
+            data.withObjectProperty("resolved").set("channels", resolvedChannels);
+        }
+        if (!resolvedUsers.isEmpty()) {
+            data.withObjectProperty("resolved").set("users", resolvedUsers);
+            data.withObjectProperty("resolved").set("members", resolvedMembers);
+        }
+        gateway.dispatch(interaction.guild().id, "INTERACTION_CREATE", payload);
         return interaction;
     }
 
@@ -225,13 +292,14 @@ public final class FakeDiscord implements AutoCloseable {
     private FakeInteraction newInteraction(int type, FakeGuild.Member user, FakeGuild.Channel channel,
                                            long componentMessageId) {
         FakeInteraction interaction = new FakeInteraction(Snowflakes.next(), UUID.randomUUID().toString(), type,
-                user, channel, componentMessageId);
+                guildOf(channel.id()), user, channel, componentMessageId);
         interactions.put(interaction.id(), interaction);
         interactionsByToken.put(interaction.token(), interaction);
         return interaction;
     }
 
     private ObjectNode interactionPayload(FakeInteraction interaction) {
+        FakeGuild guild = interaction.guild();
         ObjectNode payload = JSON.createObjectNode();
         payload.put("id", Long.toString(interaction.id()));
         payload.put("application_id", Long.toString(botUserId));
@@ -374,7 +442,7 @@ public final class FakeDiscord implements AutoCloseable {
         json.put("id", Long.toString(id));
         json.put("type", 0);
         json.put("channel_id", Long.toString(channelId));
-        json.put("guild_id", Long.toString(guild.id));
+        json.put("guild_id", Long.toString(guildOf(channelId).id));
         json.set("author", FakeGuild.user(guild.bot));
         json.put("timestamp", FakeRest.timestamp());
         json.putNull("edited_timestamp");

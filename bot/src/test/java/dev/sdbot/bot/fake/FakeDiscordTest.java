@@ -67,4 +67,22 @@ class FakeDiscordTest {
         assertThat(post("channels/" + discord.guild().readOnly.id() + "/messages", "{\"content\":\"x\"}").statusCode())
                 .isEqualTo(403);
     }
+
+    @Test
+    void servesTwoGuildsThatShareOnlyTheBotAndAlice() throws Exception {
+        FakeGuild a = discord.guild();
+        FakeGuild b = discord.otherGuild();
+        assertThat(discord.guilds()).containsExactly(a, b);
+        assertThat(b.id).isNotEqualTo(a.id);
+        assertThat(b.alice).isEqualTo(a.alice);
+        assertThat(b.moderator.userId()).isNotEqualTo(a.moderator.userId());
+        assertThat(b.general.id()).isNotEqualTo(a.general.id());
+        assertThat(discord.guildOf(b.general.id())).isSameAs(b);
+
+        JsonNode created = JSON.readTree(post("channels/" + b.general.id() + "/messages", "{\"content\":\"hi\"}").body());
+        assertThat(created.path("guild_id").asText()).isEqualTo(Long.toString(b.id));
+        assertThat(discord.visibleMessages(b.general)).hasSize(1);
+        assertThat(discord.visibleMessages(a.general)).isEmpty();
+        assertThat(discord.slashCommandWithoutGateway(b.alice, b.general, "help").guild()).isSameAs(b);
+    }
 }

@@ -43,16 +43,18 @@ final class FakeGateway extends WebSocketServer {
         }
     }
 
-    private final FakeGuild guild;
+    private final List<FakeGuild> guilds;
+    private final FakeGuild.Member bot;
     private final long botUserId;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final CountDownLatch started = new CountDownLatch(1);
     private final AtomicInteger identifies = new AtomicInteger();
     private final AtomicInteger resumes = new AtomicInteger();
 
-    FakeGateway(FakeGuild guild, long botUserId) {
+    FakeGateway(List<FakeGuild> guilds, long botUserId) {
         super(new InetSocketAddress("127.0.0.1", 0));
-        this.guild = guild;
+        this.guilds = List.copyOf(guilds);
+        this.bot = guilds.get(0).bot;
         this.botUserId = botUserId;
         setReuseAddr(true);
     }
@@ -131,19 +133,23 @@ final class FakeGateway extends WebSocketServer {
             conn.send(hello());
             ObjectNode ready = JSON.createObjectNode();
             ready.put("v", 10);
-            ready.set("user", FakeGuild.user(guild.bot));
+            ready.set("user", FakeGuild.user(bot));
             ready.putArray("private_channels");
             ready.putArray("guilds");
-            if (session.owns(guild.id)) {
-                ready.withArray("guilds").addObject().put("id", Long.toString(guild.id)).put("unavailable", true);
+            for (FakeGuild guild : guilds) {
+                if (session.owns(guild.id)) {
+                    ready.withArray("guilds").addObject().put("id", Long.toString(guild.id)).put("unavailable", true);
+                }
             }
             ready.put("session_id", session.id);
             ready.put("resume_gateway_url", url());
             ready.putObject("application").put("id", Long.toString(botUserId)).put("flags", 0);
             ready.putArray("shard").add(shard).add(shardCount);
             conn.send(event(session, "READY", ready).toString());
-            if (session.owns(guild.id)) {
-                conn.send(event(session, "GUILD_CREATE", guild.guildCreate()).toString());
+            for (FakeGuild guild : guilds) {
+                if (session.owns(guild.id)) {
+                    conn.send(event(session, "GUILD_CREATE", guild.guildCreate()).toString());
+                }
             }
         }
     }

@@ -7,9 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
- * The guild the fake Discord serves: @everyone, a moderator role and a bot role; an ordinary channel,
- * an age-restricted one and one where the bot may not post; the bot, a moderator and two members.
- * Any other user id may send interactions too (interactions carry their member).
+ * A guild the fake Discord serves: @everyone, a moderator role, an admin role and a bot role; an ordinary
+ * channel, an age-restricted one and one where the bot may not post; the bot, a moderator, an admin and two
+ * members. Any other user id may send interactions too (interactions carry their member). The fake serves two
+ * guilds that share the bot and alice (one user, a member of both) and nothing else.
  */
 public final class FakeGuild {
     public static final long VIEW_CHANNEL = 1L << 10;
@@ -44,18 +45,36 @@ public final class FakeGuild {
     public final Channel general = new Channel(Snowflakes.next(), "general", false, true);
     public final Channel ageRestricted = new Channel(Snowflakes.next(), "after-dark", true, true);
     public final Channel readOnly = new Channel(Snowflakes.next(), "announcements", false, false);
+    public final Channel modLog = new Channel(Snowflakes.next(), "mod-log", false, true);
     public final Member bot;
     public final Member moderator = new Member(Snowflakes.next(), "mod", true, false);
-    public final Member alice = new Member(Snowflakes.next(), "alice", false, false);
+    public final Member alice;
     public final Member bob = new Member(Snowflakes.next(), "bob", false, false);
     public final Member admin = new Member(Snowflakes.next(), "admin", false, false, true);
 
+    private final String name;
+
     FakeGuild(long botUserId) {
+        this(botUserId, "Test Guild", null);
+    }
+
+    /** A guild whose alice is {@code sharedAlice} (the same user in two guilds), or a new user if null. */
+    FakeGuild(long botUserId, String name, Member sharedAlice) {
         this.bot = new Member(botUserId, "sdbot", false, true);
+        this.name = name;
+        this.alice = sharedAlice != null ? sharedAlice : new Member(Snowflakes.next(), "alice", false, false);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean hasChannel(long channelId) {
+        return channels().stream().anyMatch(c -> c.id() == channelId);
     }
 
     public List<Channel> channels() {
-        return List.of(general, ageRestricted, readOnly);
+        return List.of(general, ageRestricted, readOnly, modLog);
     }
 
     public List<Member> members() {
@@ -75,7 +94,7 @@ public final class FakeGuild {
     ObjectNode guildCreate() {
         ObjectNode g = JSON.createObjectNode();
         g.put("id", Long.toString(id));
-        g.put("name", "Test Guild");
+        g.put("name", name);
         g.put("owner_id", Long.toString(ownerId));
         g.put("afk_timeout", 300);
         g.put("unavailable", false);

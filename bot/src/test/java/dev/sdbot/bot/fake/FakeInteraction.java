@@ -6,6 +6,7 @@ public final class FakeInteraction {
     private final String token;
     private final int type;
     private final FakeGuild.Member user;
+    private final FakeGuild guild;
     private final FakeGuild.Channel channel;
     private final long sentNanos;
     private volatile long ackNanos;
@@ -14,8 +15,9 @@ public final class FakeInteraction {
     private volatile long originalMessageId;
     private volatile boolean expired;
 
-    FakeInteraction(long id, String token, int type, FakeGuild.Member user, FakeGuild.Channel channel,
+    FakeInteraction(long id, String token, int type, FakeGuild guild, FakeGuild.Member user, FakeGuild.Channel channel,
                     long componentMessageId) {
+        this.guild = guild;
         this.id = id;
         this.token = token;
         this.type = type;
@@ -39,6 +41,11 @@ public final class FakeInteraction {
 
     public FakeGuild.Member user() {
         return user;
+    }
+
+    /** The guild the interaction was sent in (the guild of its channel). */
+    public FakeGuild guild() {
+        return guild;
     }
 
     public FakeGuild.Channel channel() {

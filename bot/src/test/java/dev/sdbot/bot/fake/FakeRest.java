@@ -242,7 +242,7 @@ final class FakeRest {
     }
 
     private Answer createChannelMessage(long channelId, JsonNode payload, List<RecordedCall.UploadedFile> files) {
-        FakeGuild.Channel channel = discord.guild().channel(channelId);
+        FakeGuild.Channel channel = discord.channel(channelId);
         if (!channel.botMayPost()) {
             return Answer.error(403, 50013, "Missing Permissions");
         }

@@ -1,7 +1,7 @@
 package dev.sdbot.bot.imagine;
 
 import dev.sdbot.bot.commands.Rejection;
-import dev.sdbot.inference.model.ModelFamily;
+import dev.sdbot.inference.api.ModelFamily;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

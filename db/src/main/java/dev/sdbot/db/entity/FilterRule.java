@@ -9,7 +9,7 @@ import jakarta.persistence.Table;
 
 import java.time.Instant;
 
-/** A guild's prompt filter: a word or a regular expression, blocking or only warning. */
+/** A guild's prompt filter rule: a word/phrase or a regular expression that blocks, strips or warns. */
 @Entity
 @Table(name = "filter_rules")
 public class FilterRule {
@@ -18,12 +18,12 @@ public class FilterRule {
     private Long id;
     @Column(name = "guild_id", nullable = false)
     private long guildId;
-    /** WORD or REGEX. */
+    /** PHRASE or REGEX. */
     @Column(nullable = false)
     private String kind;
     @Column(nullable = false)
     private String pattern;
-    /** BLOCK or WARN. */
+    /** BLOCK, STRIP or WARN. */
     @Column(nullable = false)
     private String action;
     @Column(name = "created_by", nullable = false)

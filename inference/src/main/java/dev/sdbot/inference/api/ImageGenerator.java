@@ -1,7 +1,5 @@
 package dev.sdbot.inference.api;
 
-import dev.sdbot.inference.model.ModelFamily;
-
 import java.util.Map;
 import java.util.Set;
 
@@ -33,6 +31,14 @@ public interface ImageGenerator extends AutoCloseable {
 
     /** Models currently loaded in memory (preferred by the dispatcher). */
     Set<String> loadedModels();
+
+    /**
+     * Models of {@link #availableModels()} whose images no safety checker sees (neither the model's own nor a
+     * shared one): they come out {@link SafetyVerdict#UNCHECKED}. Unless a generator says otherwise, all of them.
+     */
+    default Set<String> uncheckedModels() {
+        return availableModels();
+    }
 
     @Override
     default void close() {

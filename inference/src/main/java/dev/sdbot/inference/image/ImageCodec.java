@@ -18,12 +18,13 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Decoding user images (javax.imageio: PNG, JPEG, GIF, BMP, and WebP where an ImageIO plugin is
- * installed) and encoding PNGs with text chunks.
+ * Decoding user images (javax.imageio: PNG, JPEG, GIF, BMP, and WebP through the TwelveMonkeys plugin)
+ * and encoding PNGs with text chunks.
  */
 public final class ImageCodec {
     /** Largest accepted input (pixels): big enough for any sane upload, small enough to decode safely. */
-    public static final long MAX_INPUT_PIXELS = 4096L * 4096L;
+    private static final int MAX_SIDE = 4096;
+    public static final long MAX_INPUT_PIXELS = (long) MAX_SIDE * MAX_SIDE;
 
     private ImageCodec() {
     }
@@ -49,7 +50,43 @@ public final class ImageCodec {
         return GrayImage.luma(toRgb(image, 0));
     }
 
+    /** A user image's format and size, read from its header alone. */
+    public record ImageInfo(String format, int width, int height) {
+        public long pixels() {
+            return (long) width * height;
+        }
+    }
+
+    /**
+     * Reads the format and size from the image's header without decoding its pixels, so a small file
+     * that claims huge dimensions costs nothing. Does not apply the pixel limit: see {@link #checkPixels}.
+     *
+     * @throws InvalidRequestException when the bytes are no image ImageIO can read
+     */
+    public static ImageInfo inspect(byte[] data) throws InvalidRequestException {
+        return withReader(data, false, (reader, info) -> info);
+    }
+
+    /** Refuses an image over {@link #MAX_INPUT_PIXELS}, saying its size. */
+    public static void checkPixels(ImageInfo image) throws InvalidRequestException {
+        if (image.pixels() > MAX_INPUT_PIXELS) {
+            throw new InvalidRequestException(String.format(java.util.Locale.ROOT,
+                    "the image is too large: %dx%d (%.1f MP); at most %.1f MP (%dx%d) is accepted", image.width(),
+                    image.height(), image.pixels() / 1e6, MAX_INPUT_PIXELS / 1e6, MAX_SIDE, MAX_SIDE));
+        }
+    }
+
     static BufferedImage read(byte[] data) throws InvalidRequestException {
+        return withReader(data, true, (reader, info) -> reader.read(0));
+    }
+
+    private interface ReaderAction<T> {
+        T apply(ImageReader reader, ImageInfo header) throws IOException;
+    }
+
+    /** Runs the action on a reader of the image after its header was read (and, if asked, passed the limit). */
+    private static <T> T withReader(byte[] data, boolean limitPixels, ReaderAction<T> action)
+            throws InvalidRequestException {
         if (data == null || data.length == 0) {
             throw new InvalidRequestException("the image is empty");
         }
@@ -62,12 +99,11 @@ public final class ImageCodec {
             String format = reader.getFormatName().toUpperCase(java.util.Locale.ROOT);
             try {
                 reader.setInput(in, true, true);
-                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-                if (pixels > MAX_INPUT_PIXELS) {
-                    throw new InvalidRequestException("the image is too large (" + reader.getWidth(0) + "x"
-                            + reader.getHeight(0) + "); at most " + MAX_INPUT_PIXELS / 1_000_000 + " megapixels");
+                ImageInfo header = new ImageInfo(format, reader.getWidth(0), reader.getHeight(0));
+                if (limitPixels) {
+                    checkPixels(header);
                 }
-                return reader.read(0);
+                return action.apply(reader, header);
             } catch (IOException | RuntimeException e) {
                 throw new InvalidRequestException("cannot decode the " + format + " image: " + e.getMessage(), e);
             } finally {
@@ -81,9 +117,9 @@ public final class ImageCodec {
     private static String unsupportedMessage(byte[] data) {
         if (data.length >= 12 && new String(data, 0, 4, StandardCharsets.ISO_8859_1).equals("RIFF")
                 && new String(data, 8, 4, StandardCharsets.ISO_8859_1).equals("WEBP")) {
-            return "WebP images are not supported by this installation; send a PNG or JPEG";
+            return "this WebP image could not be read; send a PNG or JPEG";
         }
-        return "not a supported image (expected PNG or JPEG)";
+        return "not a supported image (expected PNG, JPEG or WebP)";
     }
 
     private static boolean isGray(BufferedImage image) {

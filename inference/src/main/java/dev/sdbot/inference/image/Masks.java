@@ -18,14 +18,20 @@ public final class Masks {
      * scaled, the same aspect ratio.
      */
     public static void checkMatches(GrayImage mask, RgbImage init) throws InvalidRequestException {
-        if (mask.width() == init.width() && mask.height() == init.height()) {
+        checkMatches(mask.width(), mask.height(), init.width(), init.height());
+    }
+
+    /** As {@link #checkMatches(GrayImage, RgbImage)} from the sizes alone (read from the images' headers). */
+    public static void checkMatches(int maskWidth, int maskHeight, int initWidth, int initHeight)
+            throws InvalidRequestException {
+        if (maskWidth == initWidth && maskHeight == initHeight) {
             return;
         }
-        double maskAspect = (double) mask.width() / mask.height();
-        double initAspect = (double) init.width() / init.height();
+        double maskAspect = (double) maskWidth / maskHeight;
+        double initAspect = (double) initWidth / initHeight;
         if (Math.abs(maskAspect / initAspect - 1) > ASPECT_TOLERANCE) {
-            throw new InvalidRequestException("the mask (" + mask.width() + "x" + mask.height()
-                    + ") does not match the init image (" + init.width() + "x" + init.height()
+            throw new InvalidRequestException("the mask (" + maskWidth + "x" + maskHeight
+                    + ") does not match the init image (" + initWidth + "x" + initHeight
                     + "): it must have the same size or aspect ratio");
         }
     }

@@ -1,5 +1,6 @@
 package dev.sdbot.inference.model;
 
+import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.clip.TextEncoderConfig;
 
 /**

@@ -8,8 +8,9 @@ import dev.sdbot.inference.text.ClipTokenizer;
 public record ClipConditioner(ClipTokenizer tokenizer, ClipTextModel textEncoder) implements TextConditioner {
 
     @Override
-    public Conditioning encode(NDManager manager, String text, int clipSkip) {
-        return new Conditioning(textEncoder.encode(TextConditioner.tokenIds(manager, tokenizer, text), clipSkip), null);
+    public Conditioning encode(NDManager manager, String text, int chunks, int clipSkip) {
+        return new Conditioning(TextConditioner.encodeChunks(manager, TextConditioner.chunks(tokenizer, text, chunks),
+                ids -> textEncoder.encode(ids, clipSkip)), null);
     }
 
     @Override

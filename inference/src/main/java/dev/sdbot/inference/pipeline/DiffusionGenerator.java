@@ -12,6 +12,7 @@ import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.inference.api.InvalidRequestException;
+import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.api.Progress;
 import dev.sdbot.inference.api.ProgressListener;
 import dev.sdbot.inference.api.SafetyVerdict;
@@ -23,13 +24,13 @@ import dev.sdbot.inference.image.ImageTensors;
 import dev.sdbot.inference.image.LatentPreview;
 import dev.sdbot.inference.image.Masks;
 import dev.sdbot.inference.image.RgbImage;
+import dev.sdbot.inference.safety.SafetyChecker;
+import dev.sdbot.inference.safety.SafetyCheckerFolder;
 import dev.sdbot.inference.safety.SafetyResult;
 import dev.sdbot.inference.sampling.DiffusionSampler;
 import dev.sdbot.inference.sampling.Samplers;
 import dev.sdbot.inference.sampling.SeededNoise;
-import dev.sdbot.inference.model.ModelFamily;
 import dev.sdbot.inference.weights.CheckpointException;
-import dev.sdbot.inference.weights.CheckpointLoader;
 import dev.sdbot.inference.weights.ModelFiles;
 
 import java.nio.file.Path;
@@ -37,9 +38,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The engine behind {@link ImageGenerator}: models from a directory (see {@link ModelDirectory}), kept
@@ -47,8 +51,9 @@ import java.util.function.Supplier;
  * batch (prompt encoded once, one UNet call per step for all, one VAE decode, one safety check), split
  * into sub-batches when width x height x images exceeds a pixel budget. Image i uses seed + i (a random
  * seed when the request has none, reported in the result) and draws all its noise from that seed alone,
- * so its pixels do not depend on the count or the batching. Every image gets the safety checker's verdict
- * when the model has one and a PNG with A1111's "parameters" text.
+ * so its pixels do not depend on the count or the batching. Every image gets a PNG with A1111's "parameters" text
+ * and the verdict of the model's own safety checker, else of the shared one (see {@link SafetyCheckerFolder}),
+ * else {@link SafetyVerdict#UNCHECKED}.
  */
 public final class DiffusionGenerator implements ImageGenerator {
     private final Supplier<Map<String, Path>> models;
@@ -56,6 +61,8 @@ public final class DiffusionGenerator implements ImageGenerator {
     private final Device device;
     private final ModelCache cache;
     private final long batchPixels;
+    /** Null when no shared checker is installed. */
+    private final SharedSafetyChecker sharedChecker;
 
     /** Default pixel budget of one batch: four 512x512 images. */
     public static final long DEFAULT_BATCH_PIXELS = 4L * 512 * 512;
@@ -78,11 +85,20 @@ public final class DiffusionGenerator implements ImageGenerator {
      *                    larger requests run in sub-batches, an image larger than the budget alone
      */
     public DiffusionGenerator(Path modelsDir, double cacheGigabytes, Device device, long batchPixels) {
-        this(new ModelDirectory(modelsDir)::models, modelsDir.toString(), cacheGigabytes, device, batchPixels);
+        this(modelsDir, cacheGigabytes, device, batchPixels, SafetyCheckerFolder.shared(modelsDir));
+    }
+
+    /**
+     * @param sharedChecker the checker for models without their own (by default {@code <modelsDir>/safety-checker}
+     *                      when it exists); without one their images are UNCHECKED
+     */
+    public DiffusionGenerator(Path modelsDir, double cacheGigabytes, Device device, long batchPixels,
+                              Optional<SafetyCheckerFolder> sharedChecker) {
+        this(new ModelDirectory(modelsDir)::models, modelsDir.toString(), cacheGigabytes, device, batchPixels, sharedChecker);
     }
 
     private DiffusionGenerator(Supplier<Map<String, Path>> models, String source, double cacheGigabytes, Device device,
-                               long batchPixels) {
+                               long batchPixels, Optional<SafetyCheckerFolder> sharedChecker) {
         if (batchPixels < 1) {
             throw new IllegalArgumentException("the batch pixel budget must be positive, got " + batchPixels);
         }
@@ -90,18 +106,23 @@ public final class DiffusionGenerator implements ImageGenerator {
         this.source = source;
         this.device = device;
         this.batchPixels = batchPixels;
+        this.sharedChecker = sharedChecker.map(f -> new SharedSafetyChecker(f, device)).orElse(null);
         this.cache = new ModelCache((long) (cacheGigabytes * (1L << 30)), device, this::load);
     }
 
-    /** A generator for one checkpoint (file or diffusers folder) anywhere on disk, offered under {@code name}. */
+    /**
+     * A generator for one checkpoint (file or diffusers folder) anywhere on disk, offered under {@code name}; no
+     * shared checker.
+     */
     public static DiffusionGenerator forCheckpoint(String name, Path checkpoint, Device device) {
-        return forCheckpoint(name, checkpoint, device, DEFAULT_BATCH_PIXELS);
+        return forCheckpoint(name, checkpoint, device, DEFAULT_BATCH_PIXELS, Optional.empty());
     }
 
-    /** As {@link #forCheckpoint(String, Path, Device)} with a batch pixel budget. */
-    public static DiffusionGenerator forCheckpoint(String name, Path checkpoint, Device device, long batchPixels) {
+    /** As {@link #forCheckpoint(String, Path, Device)} with a batch pixel budget and a shared checker. */
+    public static DiffusionGenerator forCheckpoint(String name, Path checkpoint, Device device, long batchPixels,
+                                                   Optional<SafetyCheckerFolder> sharedChecker) {
         Map<String, Path> one = Map.of(name, checkpoint);
-        return new DiffusionGenerator(() -> one, checkpoint.toString(), 1, device, batchPixels);
+        return new DiffusionGenerator(() -> one, checkpoint.toString(), 1, device, batchPixels, sharedChecker);
     }
 
     public Device device() {
@@ -113,14 +134,14 @@ public final class DiffusionGenerator implements ImageGenerator {
         return models.get().keySet();
     }
 
-    /** Read from each checkpoint's header or configs (no weights); a model that does not open is left out. */
+    /** Read from each checkpoint's header or configs (no weights); a model that cannot be read is left out. */
     @Override
     public Map<String, ModelFamily> modelFamilies() {
         Map<String, ModelFamily> families = new TreeMap<>();
         models.get().forEach((name, path) -> {
-            try (ModelFiles files = CheckpointLoader.open(path)) {
-                families.put(name, files.family());
-            } catch (CheckpointException e) {
+            try {
+                families.put(name, ModelInspector.inspect(path).family());
+            } catch (RuntimeException e) {
                 // generating with it reports why it does not load
             }
         });
@@ -130,6 +151,16 @@ public final class DiffusionGenerator implements ImageGenerator {
     @Override
     public Set<String> loadedModels() {
         return cache.loaded();
+    }
+
+    /** Without a shared checker: the models that carry none of their own (told from their files, nothing loaded). */
+    @Override
+    public Set<String> uncheckedModels() {
+        if (sharedChecker != null) {
+            return Set.of();
+        }
+        return models.get().entrySet().stream().filter(e -> !ModelFiles.hasSafetyChecker(e.getValue()))
+                .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
     }
 
     @Override
@@ -164,7 +195,7 @@ public final class DiffusionGenerator implements ImageGenerator {
                 try (NDManager batchManager = manager.newSubManager()) {
                     NDArray latents = denoiseBatch(pipeline, request, context, init, mask, seed, batches[b],
                             batchManager, new ProgressAdapter(listener, started, b, batches.length));
-                    images.addAll(finish(model, request, ImageTensors.toImages(pipeline.decode(latents)), seed));
+                    images.addAll(finish(checkerFor(model), request, ImageTensors.toImages(pipeline.decode(latents)), seed));
                 }
                 seed += batches[b];
             }
@@ -232,16 +263,26 @@ public final class DiffusionGenerator implements ImageGenerator {
         return pipeline.txt2img(context, request.cfgScale(), sampler, noise, listener);
     }
 
-    /** Safety verdicts for the whole batch at once, then one PNG per image (seeds firstSeed, firstSeed + 1...). */
-    private static List<GeneratedImage> finish(DiffusionModel model, GenerationRequest request, List<RgbImage> rgbs,
+    /** The model's own checker, else the shared one, else null. */
+    private SafetyChecker checkerFor(DiffusionModel model) {
+        if (model.safetyChecker() != null) {
+            return model.safetyChecker();
+        }
+        return sharedChecker == null ? null : sharedChecker.get();
+    }
+
+    /**
+     * Safety verdicts for the whole batch at once (UNCHECKED without a checker), then one PNG per image (seeds
+     * firstSeed, firstSeed + 1...).
+     */
+    private static List<GeneratedImage> finish(SafetyChecker checker, GenerationRequest request, List<RgbImage> rgbs,
                                                long firstSeed) {
-        List<SafetyResult> verdicts = model.safetyChecker() == null ? null : model.safetyChecker().check(rgbs);
+        List<SafetyResult> verdicts = checker == null ? null : checker.check(rgbs);
         List<GeneratedImage> images = new ArrayList<>(rgbs.size());
         for (int i = 0; i < rgbs.size(); i++) {
             long seed = firstSeed + i;
-            SafetyVerdict safety = verdicts == null ? SafetyVerdict.UNCHECKED
-                    : verdicts.get(i).nsfw() ? SafetyVerdict.FLAGGED : SafetyVerdict.CLEAN;
             float[] scores = verdicts == null ? new float[0] : verdicts.get(i).conceptScores();
+            SafetyVerdict safety = verdicts == null ? SafetyVerdict.UNCHECKED : SafetyVerdict.decide(scores, 0);
             String parameters = GenerationParameters.of(request, seed).toInfotext();
             byte[] png = ImageCodec.encodePng(rgbs.get(i), Map.of(GenerationParameters.PNG_KEY, parameters));
             images.add(new GeneratedImage(png, seed, safety, scores));
@@ -260,6 +301,9 @@ public final class DiffusionGenerator implements ImageGenerator {
     @Override
     public void close() {
         cache.close();
+        if (sharedChecker != null) {
+            sharedChecker.close();
+        }
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.sdbot.inference.pipeline;
 
-import dev.sdbot.inference.model.ModelFamily;
+import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.model.SchedulerConfig;
 import dev.sdbot.inference.safety.SafetyChecker;
 import dev.sdbot.inference.unet.UNet;

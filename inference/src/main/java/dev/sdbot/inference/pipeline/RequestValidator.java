@@ -2,6 +2,7 @@ package dev.sdbot.inference.pipeline;
 
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.InvalidRequestException;
+import dev.sdbot.inference.text.PromptAttention;
 
 import java.util.Set;
 
@@ -29,6 +30,8 @@ final class RequestValidator {
         if (r.clipSkip() < 1) {
             throw new InvalidRequestException("clip skip must be at least 1, got " + r.clipSkip());
         }
+        checkSyntax("prompt", r.prompt());
+        checkSyntax("negative prompt", r.negativePrompt());
         if (r.model() == null || !models.contains(r.model())) {
             throw new InvalidRequestException("unknown model '" + r.model() + "'; available: " + models);
         }
@@ -43,6 +46,15 @@ final class RequestValidator {
                 throw new InvalidRequestException("strength " + r.strength() + " with " + r.steps()
                         + " steps leaves no denoising step; raise the strength or the steps");
             }
+        }
+    }
+
+    /** A1111 attention syntax; unbalanced brackets are accepted as A1111 accepts them, bad weights are not. */
+    private static void checkSyntax(String what, String text) throws InvalidRequestException {
+        try {
+            PromptAttention.parse(text == null ? "" : text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(what + ": " + e.getMessage());
         }
     }
 

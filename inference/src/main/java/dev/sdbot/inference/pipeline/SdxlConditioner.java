@@ -8,13 +8,17 @@ import ai.djl.ndarray.types.Shape;
 import dev.sdbot.inference.clip.ClipTextModel;
 import dev.sdbot.inference.nn.Linear;
 import dev.sdbot.inference.text.ClipTokenizer;
+import dev.sdbot.inference.text.PromptChunks;
+
+import java.util.List;
 
 /**
- * diffusers' StableDiffusionXLPipeline.encode_prompt: the same prompt through both tokenizers and encoders,
- * each encoder's second-to-last hidden state (no final layer norm) concatenated on the channel axis, and the
- * pooled embedding = encoder 2's final-layer-normed state at the first end-of-text token through its
- * {@code text_projection}. With {@code forceZerosForEmptyPrompt} (SDXL base) a missing negative prompt gives
- * zeros for both the unconditional context and pooled embedding.
+ * diffusers' StableDiffusionXLPipeline.encode_prompt, with A1111's chunks and emphasis applied to each encoder:
+ * the same prompt through both tokenizers and encoders, each encoder's second-to-last hidden state (no final
+ * layer norm) concatenated on the channel axis, and the pooled embedding = encoder 2's final-layer-normed state
+ * at the first end-of-text token of the first chunk through its {@code text_projection}. With
+ * {@code forceZerosForEmptyPrompt} (SDXL base) a missing negative prompt gives zeros for both the unconditional
+ * context and pooled embedding.
  *
  * @param projection encoder 2's {@code text_projection} (no bias)
  */
@@ -23,24 +27,28 @@ public record SdxlConditioner(ClipTokenizer tokenizer, ClipTextModel textEncoder
         implements TextConditioner {
 
     @Override
-    public Conditioning encode(NDManager manager, String text, int clipSkip) {
-        NDArray first = textEncoder.encodePenultimate(TextConditioner.tokenIds(manager, tokenizer, text), clipSkip)
-                .hidden();
-        int[] ids2 = tokenizer2.encode(text);
-        ClipTextModel.Penultimate second = textEncoder2.encodePenultimate(
-                TextConditioner.tokenIds(manager, tokenizer2, text), clipSkip);
-        NDArray eosState = second.lastNormed().get("0:1, {}, :", firstEndOfText(ids2));
-        return new Conditioning(NDArrays.concat(new NDList(first, second.hidden()), 2), projection.forward(eosState));
+    public Conditioning encode(NDManager manager, String text, int chunks, int clipSkip) {
+        NDArray first = TextConditioner.encodeChunks(manager, TextConditioner.chunks(tokenizer, text, chunks),
+                ids -> textEncoder.encodePenultimate(ids, clipSkip).hidden());
+        List<PromptChunks.Chunk> chunks2 = TextConditioner.chunks(tokenizer2, text, chunks);
+        NDArray[] lastNormed = new NDArray[1];
+        NDArray second = TextConditioner.encodeChunks(manager, chunks2, ids -> {
+            ClipTextModel.Penultimate out = textEncoder2.encodePenultimate(ids, clipSkip);
+            lastNormed[0] = out.lastNormed();
+            return out.hidden();
+        });
+        NDArray eosState = lastNormed[0].get("0:1, {}, :", firstEndOfText(chunks2.get(0).ids()));
+        return new Conditioning(NDArrays.concat(new NDList(first, second), 2), projection.forward(eosState));
     }
 
     @Override
-    public Conditioning unconditional(NDManager manager, String negativePrompt, int clipSkip) {
+    public Conditioning unconditional(NDManager manager, String negativePrompt, int chunks, int clipSkip) {
         if (forceZerosForEmptyPrompt && negativePrompt.isEmpty()) {
             int width = textEncoder.config().hiddenSize() + textEncoder2.config().hiddenSize();
-            return new Conditioning(manager.zeros(new Shape(1, tokenizer.maxLength(), width)),
+            return new Conditioning(manager.zeros(new Shape(1, (long) chunks * tokenizer.maxLength(), width)),
                     manager.zeros(new Shape(1, projection.outFeatures())));
         }
-        return encode(manager, negativePrompt, clipSkip);
+        return encode(manager, negativePrompt, chunks, clipSkip);
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.sdbot.inference.sampling.DiffusionSampler;
 import dev.sdbot.inference.sampling.NoiseSource;
 import dev.sdbot.inference.vae.LatentDistribution;
 
+
 /**
  * diffusers' StableDiffusion txt2img / img2img / inpaint pipelines (0.21) for a batch of N images:
  * classifier-free guidance with the UNet batch [uncond x N, cond x N] and {@code eps = eu + g (ec - eu)},
@@ -46,15 +47,21 @@ public final class StableDiffusionPipeline {
 
     /**
      * Text conditioning: (2, L, D) = [negative, prompt] when guided, else (1, L, D) for the prompt; for SDXL with
-     * the pooled embeddings in the same order.
+     * the pooled embeddings in the same order. Prompts use A1111's attention syntax and any length
+     * ({@link TextConditioner}): L is 77 per chunk, and the shorter of the two is padded with empty-prompt chunks
+     * so both have the same length.
+     *
+     * @throws IllegalArgumentException for a malformed attention weight such as {@code (cat:1.2.3)}
      */
     public Conditioning encodePrompt(NDManager manager, String prompt, String negativePrompt, double guidance,
                                      int clipSkip) {
-        Conditioning cond = model.text().encode(manager, prompt, clipSkip);
+        TextConditioner text = model.text();
         if (!guided(guidance)) {
-            return cond;
+            return text.encode(manager, prompt, text.chunkCount(prompt), clipSkip);
         }
-        return model.text().unconditional(manager, negativePrompt, clipSkip).concat(cond);
+        int chunks = Math.max(text.chunkCount(prompt), text.chunkCount(negativePrompt));
+        return text.unconditional(manager, negativePrompt, chunks, clipSkip)
+                .concat(text.encode(manager, prompt, chunks, clipSkip));
     }
 
     /**

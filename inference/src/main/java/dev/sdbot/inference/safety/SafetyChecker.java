@@ -3,6 +3,7 @@ package dev.sdbot.inference.safety;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.sdbot.inference.api.SafetyVerdict;
 import dev.sdbot.inference.clip.ClipImageProcessor;
 import dev.sdbot.inference.clip.ClipVisionModel;
 import dev.sdbot.inference.image.RgbImage;
@@ -11,7 +12,6 @@ import dev.sdbot.inference.nn.Weights;
 import dev.sdbot.inference.weights.CheckpointException;
 import dev.sdbot.inference.weights.SafetensorsWeights;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,24 +54,14 @@ public final class SafetyChecker {
      * or {@code model.fp16.safetensors}) in float32 into {@code manager}, which must outlive the checker.
      */
     public static SafetyChecker load(Path safetyCheckerDir, ClipImageProcessor processor, NDManager manager) {
-        Path weightsFile = safetyCheckerDir.resolve("model.safetensors");
-        if (!Files.isRegularFile(weightsFile)) {
-            weightsFile = safetyCheckerDir.resolve("model.fp16.safetensors");
-        }
-        if (!Files.isRegularFile(weightsFile)) {
-            throw new CheckpointException("safety checker weights not found: " + safetyCheckerDir
-                    + " has no model.safetensors (pickle .bin weights are not supported)");
-        }
+        Path weightsFile = SafetyCheckerFolder.weightsFile(safetyCheckerDir);
         SafetyCheckerConfig config = SafetyCheckerConfig.fromJson(safetyCheckerDir.resolve("config.json"));
         return load(SafetensorsWeights.loadAll(weightsFile, manager, DataType.FLOAT32), config, processor);
     }
 
     /** @param w weights named as diffusers saves them ({@code vision_model.vision_model.*}, {@code concept_embeds}...) */
     public static SafetyChecker load(Weights w, SafetyCheckerConfig config, ClipImageProcessor processor) {
-        if (processor.cropHeight() != config.vision().imageSize() || processor.cropWidth() != config.vision().imageSize()) {
-            throw new CheckpointException("feature extractor crops " + processor.cropWidth() + "x" + processor.cropHeight()
-                    + " but the safety checker expects " + config.vision().imageSize() + " pixels");
-        }
+        checkFits(config, processor);
         Linear projection = Linear.load(w, "visual_projection");
         if (projection.outFeatures() != config.projectionDim()) {
             throw new CheckpointException("visual_projection has " + projection.outFeatures()
@@ -86,6 +76,14 @@ public final class SafetyChecker {
         }
         return new SafetyChecker(ClipVisionModel.load(w.sub("vision_model"), config.vision()), projection,
                 directions(concepts), directions(special), conceptThresholds, specialThresholds, processor, 0f);
+    }
+
+    /** The feature extractor must crop to the size the checker's vision tower was trained on. */
+    static void checkFits(SafetyCheckerConfig config, ClipImageProcessor processor) {
+        if (processor.cropHeight() != config.vision().imageSize() || processor.cropWidth() != config.vision().imageSize()) {
+            throw new CheckpointException("feature extractor crops " + processor.cropWidth() + "x" + processor.cropHeight()
+                    + " but the safety checker expects " + config.vision().imageSize() + " pixels");
+        }
     }
 
     /**
@@ -145,7 +143,7 @@ public final class SafetyChecker {
     /**
      * The scoring loop of diffusers, image by image: special-care scores first (once one is above 0
      * the adjustment becomes 0.01), then concept scores with the adjustment; NSFW if any concept
-     * score is above 0.
+     * score is above 0 ({@link SafetyVerdict#decide} at shift 0, which also flags a score that is NaN).
      */
     public List<SafetyResult> classify(float[][] conceptCos, float[][] specialCos) {
         List<SafetyResult> results = new ArrayList<>(conceptCos.length);
@@ -159,12 +157,10 @@ public final class SafetyChecker {
                 }
             }
             float[] concepts = new float[conceptThresholds.length];
-            boolean nsfw = false;
             for (int j = 0; j < concepts.length; j++) {
                 concepts[j] = score(conceptCos[i][j], conceptThresholds[j], adjustment);
-                nsfw |= concepts[j] > 0;
             }
-            results.add(new SafetyResult(nsfw, concepts, special));
+            results.add(new SafetyResult(SafetyVerdict.decide(concepts, 0) == SafetyVerdict.FLAGGED, concepts, special));
         }
         return results;
     }

@@ -3,7 +3,7 @@ package dev.sdbot.inference.safety;
 /**
  * The safety checker's verdict on one image.
  *
- * @param nsfw          true when any concept score is above zero
+ * @param nsfw          true when any concept score is above zero (or NaN), see {@code SafetyVerdict.decide}
  * @param conceptScores per NSFW concept: {@code round(cos - threshold + adjustment, 3)}
  * @param specialScores per special-care concept, same formula
  */

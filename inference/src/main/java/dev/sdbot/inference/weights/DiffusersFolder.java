@@ -5,7 +5,7 @@ import com.google.gson.JsonObject;
 import dev.sdbot.inference.clip.ClipActivation;
 import dev.sdbot.inference.clip.TextEncoderConfig;
 import dev.sdbot.inference.model.ModelDescription;
-import dev.sdbot.inference.model.ModelFamily;
+import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.model.SchedulerConfig;
 import dev.sdbot.inference.model.UNetConfig;
 import dev.sdbot.inference.model.VaeConfig;
@@ -90,11 +90,6 @@ final class DiffusersFolder implements ModelFiles {
     }
 
     @Override
-    public ModelFamily family() {
-        return description.family();
-    }
-
-    @Override
     public ModelDescription description() {
         return description;
     }
@@ -134,7 +129,7 @@ final class DiffusersFolder implements ModelFiles {
 
     @Override
     public Optional<Weights> safetyChecker(NDManager manager) {
-        if (!Files.isDirectory(dir.resolve("safety_checker"))) {
+        if (!ModelFiles.hasSafetyChecker(dir)) {
             return Optional.empty();
         }
         return Optional.of(load("safety_checker", manager, DiffusersFolder::identity));

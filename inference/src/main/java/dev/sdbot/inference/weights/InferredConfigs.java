@@ -7,7 +7,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.sdbot.inference.clip.TextEncoderConfig;
 import dev.sdbot.inference.model.ModelDescription;
-import dev.sdbot.inference.model.ModelFamily;
+import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.model.SchedulerConfig;
 import dev.sdbot.inference.model.UNetConfig;
 import dev.sdbot.inference.model.VaeConfig;

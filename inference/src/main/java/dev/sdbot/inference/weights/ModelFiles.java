@@ -2,10 +2,10 @@ package dev.sdbot.inference.weights;
 
 import ai.djl.ndarray.NDManager;
 import dev.sdbot.inference.model.ModelDescription;
-import dev.sdbot.inference.model.ModelFamily;
 import dev.sdbot.inference.nn.Weights;
 import dev.sdbot.inference.text.ClipTokenizer;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -20,9 +20,6 @@ public interface ModelFiles extends AutoCloseable {
     Path path();
 
     Format format();
-
-    /** SD 1.x, 2.x or XL, judged from the weights and configs alone (cheaper than {@link #description()}). */
-    ModelFamily family();
 
     /** Architecture and schedule, from the configs or inferred from the weights. */
     ModelDescription description();
@@ -49,6 +46,14 @@ public interface ModelFiles extends AutoCloseable {
 
     /** StableDiffusionSafetyChecker weights; only diffusers folders carry one. */
     Optional<Weights> safetyChecker(NDManager manager);
+
+    /**
+     * Whether the checkpoint at {@code path} carries its own safety checker, without opening it: a diffusers folder
+     * with {@code safety_checker/}; a single file never does.
+     */
+    static boolean hasSafetyChecker(Path path) {
+        return Files.isDirectory(path.resolve("safety_checker"));
+    }
 
     @Override
     void close();

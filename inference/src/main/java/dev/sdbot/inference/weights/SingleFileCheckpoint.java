@@ -2,7 +2,7 @@ package dev.sdbot.inference.weights;
 
 import ai.djl.ndarray.NDManager;
 import dev.sdbot.inference.model.ModelDescription;
-import dev.sdbot.inference.model.ModelFamily;
+import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.nn.Weights;
 import dev.sdbot.inference.text.ClipTokenizer;
 
@@ -125,11 +125,6 @@ final class SingleFileCheckpoint implements ModelFiles {
     @Override
     public Format format() {
         return Format.SINGLE_FILE;
-    }
-
-    @Override
-    public ModelFamily family() {
-        return family;
     }
 
     /** Inferred from the weight shapes, then overridden by a {@code <name>.json} sidecar if there is one. */

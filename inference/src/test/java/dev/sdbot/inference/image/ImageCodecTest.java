@@ -90,7 +90,7 @@ class ImageCodecTest {
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("not a supported image");
         byte[] webp = "RIFF\0\0\0\0WEBPVP8 ".getBytes(StandardCharsets.ISO_8859_1);
         assertThatThrownBy(() -> ImageCodec.decode(webp))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("WebP");
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("WEBP");
     }
 
     @Test
@@ -112,5 +112,50 @@ class ImageCodecTest {
         b.putInt(29, (int) crc.getValue());
         assertThatThrownBy(() -> ImageCodec.decode(png))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("too large");
+    }
+
+    @Test
+    void webpIsReadLosslessExactlyAndLossyClosely() throws Exception {
+        // made with cwebp (Debian's webp package) from the PNG of gradient(48, 32)
+        byte[] lossless = resource("gradient-48x32-lossless.webp");
+        assertThat(ImageCodec.inspect(lossless)).isEqualTo(new ImageCodec.ImageInfo("WEBP", 48, 32));
+        RgbImage expected = gradient(48, 32);
+        assertThat(ImageCodec.decode(lossless).pixels()).isEqualTo(expected.pixels());
+        RgbImage lossy = ImageCodec.decode(resource("gradient-48x32-lossy.webp"));
+        assertThat(lossy.width()).isEqualTo(48);
+        assertThat(lossy.height()).isEqualTo(32);
+        // quality 80 on a smooth gradient: every sample within a coarse bound of the original
+        for (int i = 0; i < expected.pixels().length; i++) {
+            assertThat(Math.abs((lossy.pixels()[i] & 0xff) - (expected.pixels()[i] & 0xff))).isLessThanOrEqualTo(48);
+        }
+    }
+
+    @Test
+    void inspectReadsOnlyTheHeader() throws Exception {
+        byte[] png = ImageCodec.encodePng(gradient(1, 1));
+        ByteBuffer b = ByteBuffer.wrap(png);
+        b.putInt(16, 4096).putInt(20, 4096);
+        CRC32 crc = new CRC32();
+        crc.update(png, 12, 17);
+        b.putInt(29, (int) crc.getValue());
+        // the pixel data is that of a 1x1 image: inspecting the 4096x4096 header does not decode it
+        assertThat(ImageCodec.inspect(png)).isEqualTo(new ImageCodec.ImageInfo("PNG", 4096, 4096));
+        b.putInt(16, 4097);
+        crc.reset();
+        crc.update(png, 12, 17);
+        b.putInt(29, (int) crc.getValue());
+        ImageCodec.ImageInfo tooLarge = ImageCodec.inspect(png);
+        assertThat(tooLarge).isEqualTo(new ImageCodec.ImageInfo("PNG", 4097, 4096));
+        assertThatThrownBy(() -> ImageCodec.checkPixels(tooLarge)).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("4097x4096 (16.8 MP)").hasMessageContaining("at most 16.8 MP");
+        assertThatThrownBy(() -> ImageCodec.decode(png)).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("too large: 4097x4096");
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (var in = ImageCodecTest.class.getResourceAsStream("/images/" + name)) {
+            assertThat(in).as(name).isNotNull();
+            return in.readAllBytes();
+        }
     }
 }

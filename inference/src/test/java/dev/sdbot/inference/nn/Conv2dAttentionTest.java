@@ -26,7 +26,8 @@ class Conv2dAttentionTest {
                     new Shape(stride, stride), new Shape(padding, padding), new Shape(1, 1), 1).singletonOrThrow();
             NDArray actual = conv.forward(x);
             assertThat(actual.getShape()).isEqualTo(expected.getShape());
-            assertThat(Parity.relativeError(actual, expected)).isLessThan(1e-6);
+            // different summation order over at most 6 * 3 * 3 = 54 products: fp32 guarantees ~54 ulps (3e-6)
+            assertThat(Parity.relativeError(actual, expected)).isLessThan(1e-5);
         }
     }
 
@@ -40,9 +41,10 @@ class Conv2dAttentionTest {
             NDArray mask = m.randomNormal(new Shape(1, 1, 10, 7));
             NDArray whole = Attention.multiHead(q, k, v, 2, mask);
             NDArray sliced = Attention.multiHead(q, k, v, 2, mask, 2 * 2 * 7 * 3);
-            assertThat(Parity.relativeError(sliced, whole)).isLessThan(1e-6);
+            // the same arithmetic per row, batched differently: a few ulps at most (bound ~100 ulps)
+            assertThat(Parity.relativeError(sliced, whole)).isLessThan(1e-5);
             assertThat(Parity.relativeError(Attention.multiHead(q, k, v, 1, null),
-                    Attention.multiHead(q, k, v, 1, null, 7))).isLessThan(1e-6);
+                    Attention.multiHead(q, k, v, 1, null, 7))).isLessThan(1e-5);
         }
     }
 }

@@ -29,7 +29,7 @@ class BatchTiming {
 
     private static long bestMillis(int size, GenerationRequest request, long batchPixels) throws Exception {
         try (DiffusionGenerator g = DiffusionGenerator.forCheckpoint("m", Fixtures.LDM.resolve("mini-sd15"),
-                Device.cpu(), batchPixels)) {
+                Device.cpu(), batchPixels, java.util.Optional.empty())) {
             g.generate(request, ProgressListener.NONE);
             long best = Long.MAX_VALUE;
             for (int i = 0; i < 3; i++) {

@@ -9,7 +9,7 @@ import dev.sdbot.inference.api.ProgressListener;
 import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.inference.image.ImageCodec;
 import dev.sdbot.inference.image.RgbImage;
-import dev.sdbot.inference.model.ModelFamily;
+import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.selftest.Parity;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -102,6 +102,14 @@ class SdxlGeneratorTest {
             assertThat(negative.context().get("0").abs().max().getFloat()).isPositive();
             assertThat(negative.pooled().get("0").abs().max().getFloat()).isPositive();
             assertThat(Parity.relativeError(negative.context().get("1:2"), none.context().get("1:2"))).isZero();
+
+            // a prompt over 75 tokens: two chunks through both encoders, the zeros as long, pooled from the first
+            Conditioning longer = p.encodePrompt(m, String.join(" ", java.util.Collections.nCopies(100, "fox")), "", 5, 1);
+            assertThat(longer.context().getShape()).isEqualTo(new Shape(2, 154, 24));
+            assertThat(longer.context().get("0").abs().max().getFloat()).isZero();
+            Conditioning firstChunk = p.encodePrompt(m, String.join(" ", java.util.Collections.nCopies(75, "fox")), "",
+                    1, 1);
+            assertThat(Parity.relativeError(longer.pooled().get("1:2"), firstChunk.pooled())).isLessThan(1e-6);
         }
     }
 

@@ -3,7 +3,7 @@ package dev.sdbot.inference.weights;
 import dev.sdbot.inference.Fixtures;
 import dev.sdbot.inference.clip.ClipActivation;
 import dev.sdbot.inference.model.ModelDescription;
-import dev.sdbot.inference.model.ModelFamily;
+import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.model.UNetConfig;
 import dev.sdbot.inference.selftest.CheckResult;
 import dev.sdbot.inference.selftest.CheckpointChecks;

@@ -87,6 +87,17 @@ public final class JobStore {
         return found.stream().findFirst();
     }
 
+    /** The job if it was submitted in that guild. */
+    public Optional<JobView> findInGuild(long id, long guildId) {
+        return query("SELECT " + JobRows.VIEW_COLUMNS + " FROM jobs WHERE id = ? AND guild_id = ?", id, guildId)
+                .stream().findFirst();
+    }
+
+    public List<JobView> jobsOf(long guildId, long userId, int limit) {
+        return query("SELECT " + JobRows.VIEW_COLUMNS + " FROM jobs WHERE guild_id = ? AND user_id = ?"
+                + " ORDER BY created_at DESC, id DESC LIMIT ?", guildId, userId, limit);
+    }
+
     public List<JobView> jobsOf(long userId, int limit) {
         return query("SELECT " + JobRows.VIEW_COLUMNS + " FROM jobs WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
                 userId, limit);
@@ -100,11 +111,15 @@ public final class JobStore {
         return query("SELECT " + JobRows.VIEW_COLUMNS + " FROM jobs WHERE state = 'SUCCEEDED' ORDER BY finished_at, id LIMIT ?", limit);
     }
 
-    /** Cancels a QUEUED, ASSIGNED or RUNNING job; a running worker notices at its next step. */
-    public CancelOutcome cancel(long id, long requesterUserId, boolean isModerator, Instant now) {
+    /**
+     * Cancels a QUEUED, ASSIGNED or RUNNING job; a running worker notices at its next step.
+     *
+     * @param guildId the guild the job must belong to (a job of another guild is NOT_FOUND), or null for any
+     */
+    public CancelOutcome cancel(long id, Long guildId, long requesterUserId, boolean isModerator, Instant now) {
         // Re-read and retry when the job moved on between the read and the guarded update.
         for (int tries = 0; tries < 10; tries++) {
-            Optional<JobView> job = find(id);
+            Optional<JobView> job = guildId == null ? find(id) : findInGuild(id, guildId);
             if (job.isEmpty()) {
                 return CancelOutcome.NOT_FOUND;
             }

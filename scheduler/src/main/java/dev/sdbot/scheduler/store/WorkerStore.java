@@ -32,16 +32,18 @@ public final class WorkerStore {
         }
     }
 
-    public void register(String id, String host, String devices, Set<String> models, Set<String> loaded, int slots,
-                         long pixelBudget, Instant now) {
+    /** @param unchecked the models whose images no safety checker sees on this worker (a subset of {@code models}) */
+    public void register(String id, String host, String devices, Set<String> models, Set<String> loaded,
+                         Set<String> unchecked, int slots, long pixelBudget, Instant now) {
         Sql.withConnection(dataSource, "register worker " + id, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO workers (id, host, devices, models, loaded_models, slots,"
-                    + " pixel_budget, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
-                    + " host = excluded.host, devices = excluded.devices, models = excluded.models, loaded_models = excluded.loaded_models,"
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO workers (id, host, devices, models, loaded_models,"
+                    + " unchecked_models, slots, pixel_budget, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    + " ON CONFLICT (id) DO UPDATE SET host = excluded.host, devices = excluded.devices, models = excluded.models,"
+                    + " loaded_models = excluded.loaded_models, unchecked_models = excluded.unchecked_models,"
                     + " slots = excluded.slots, pixel_budget = excluded.pixel_budget, started_at = excluded.started_at,"
                     + " heartbeat_at = excluded.heartbeat_at, stopped_at = NULL")) {
                 Sql.bind(ps, id, host, devices, c.createArrayOf("text", models.toArray()), c.createArrayOf("text", loaded.toArray()),
-                        slots, pixelBudget, now, now);
+                        c.createArrayOf("text", unchecked.toArray()), slots, pixelBudget, now, now);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + WORKER_CHANNEL + "', ?)")) {

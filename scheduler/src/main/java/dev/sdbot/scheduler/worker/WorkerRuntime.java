@@ -4,7 +4,8 @@ import dev.sdbot.inference.api.GenerationCancelledException;
 import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.inference.api.InvalidRequestException;
-import dev.sdbot.inference.model.ModelFamily;
+import dev.sdbot.inference.api.ModelFamily;
+import dev.sdbot.inference.safety.SafetyCheckerFolder;
 import dev.sdbot.scheduler.JobEvent;
 import dev.sdbot.scheduler.JobEventListener;
 import dev.sdbot.scheduler.JobEvents;
@@ -22,7 +23,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -76,12 +79,18 @@ public final class WorkerRuntime implements AutoCloseable {
     }
 
     public WorkerRuntime start() {
+        Set<String> unchecked = new TreeSet<>(generator.uncheckedModels());
         retry.run("register", () -> {
             workers.register(settings.workerId(), hostName(), settings.devices(), generator.availableModels(),
-                    generator.loadedModels(), settings.slots(), settings.pixelBudget(), clock.instant());
+                    generator.loadedModels(), unchecked, settings.slots(), settings.pixelBudget(), clock.instant());
             workers.recordModelFamilies(settings.workerId(), familyIds(generator.modelFamilies()));
             return null;
         });
+        if (!unchecked.isEmpty()) {
+            log.warn("Worker {}: models without a safety checker: {}. Images of these models are UNCHECKED and are handled"
+                    + " like flagged ones unless a guild allows unchecked images; install a shared checker at"
+                    + " $SDBOT_MODELS/{} or set SDBOT_SAFETY_CHECKER", settings.workerId(), unchecked, SafetyCheckerFolder.SHARED_NAME);
+        }
         events.addListener(listener);
         long every = settings.heartbeat().toMillis();
         heartbeats.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);

@@ -1,0 +1,71 @@
+package dev.sdbot.scheduler;
+
+import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.Sampler;
+import dev.sdbot.inference.image.ImageCodec;
+import dev.sdbot.inference.image.RgbImage;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The rules {@link JobService#validate} applies before anything is queued, beyond the plain bounds. */
+class RequestValidationTest {
+    private static byte[] png(int w, int h) {
+        return ImageCodec.encodePng(new RgbImage(w, h, new byte[w * h * 3]));
+    }
+
+    /** A 1x1 PNG whose header claims {@code w x h}: only a header reader can look at it safely. */
+    static byte[] claimedSize(int w, int h) {
+        byte[] png = png(1, 1);
+        ByteBuffer b = ByteBuffer.wrap(png);
+        b.putInt(16, w).putInt(20, h);
+        CRC32 crc = new CRC32();
+        crc.update(png, 12, 17);
+        b.putInt(29, (int) crc.getValue());
+        return png;
+    }
+
+    private static GenerationRequest request(String prompt, int steps, byte[] image, double strength, byte[] mask) {
+        return new GenerationRequest(prompt, "", "m", Sampler.EULER_A, steps, 7, 64, 64, null, 1, image, strength, mask, 1);
+    }
+
+    @Test
+    void promptsWithoutWordsAreRefused() {
+        assertThatThrownBy(() -> JobService.validate(request(" \t ", 4, null, 0.75, null))).hasMessage("the prompt is empty");
+        assertThatThrownBy(() -> JobService.validate(request("?!... ---", 4, null, 0.75, null)))
+                .hasMessage("the prompt has no words, only punctuation or symbols");
+        assertThatCode(() -> JobService.validate(request("猫", 4, null, 0.75, null))).doesNotThrowAnyException();
+        assertThatCode(() -> JobService.validate(request("42", 4, null, 0.75, null))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void strengthMustLeaveADenoisingStepByTheEnginesRule() {
+        byte[] image = png(64, 64);
+        // the engine starts at steps - (int) (steps * strength): 4 steps need strength >= 0.25
+        assertThatThrownBy(() -> JobService.validate(request("x", 4, image, 0.24, null)))
+                .hasMessageContaining("strength 0.24 with 4 steps leaves no denoising step").hasMessageContaining("at least 0.25");
+        assertThatCode(() -> JobService.validate(request("x", 4, image, 0.25, null))).doesNotThrowAnyException();
+        assertThatCode(() -> JobService.validate(request("x", 4, null, 0.0, null))).as("txt2img ignores strength")
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void imagesAreCheckedFromTheirHeaders() {
+        assertThatThrownBy(() -> JobService.validate(request("x", 4, claimedSize(20000, 20000), 0.75, null)))
+                .hasMessage("image: the image is too large: 20000x20000 (400.0 MP); at most 16.8 MP (4096x4096) is accepted");
+        assertThatThrownBy(() -> JobService.validate(request("x", 4, "not an image".getBytes(), 0.75, null)))
+                .hasMessageContaining("image: not a supported image");
+        assertThatThrownBy(() -> JobService.validate(request("x", 4, png(64, 64), 0.75, claimedSize(5000, 5000))))
+                .hasMessageContaining("mask: the image is too large: 5000x5000");
+        assertThatThrownBy(() -> JobService.validate(request("x", 4, png(64, 64), 0.75, png(64, 32))))
+                .hasMessageContaining("the mask (64x32) does not match the init image (64x64)");
+        assertThatCode(() -> JobService.validate(request("x", 4, png(64, 64), 0.75, png(128, 128))))
+                .as("a scaled mask of the same aspect ratio").doesNotThrowAnyException();
+        assertThatThrownBy(() -> JobService.validate(request("x", 4, null, 0.75, png(64, 64))))
+                .hasMessageContaining("a mask needs an image");
+    }
+}
