@@ -60,6 +60,9 @@ class SdxlImagineEndToEndTest {
     @AfterAll
     static void stop() throws Exception {
         try {
+            db.update("UPDATE guild_settings SET allow_unchecked = false WHERE guild_id = ?", guild.id);
+            new GenerationDefaultsStore(db.dataSource()).put(GenerationDefaultsStore.GenerationDefaults.none(guild.id, 0),
+                    Instant.now());
             harness.close();
         } finally {
             generator.close();
@@ -104,8 +107,10 @@ class SdxlImagineEndToEndTest {
     @Test
     void imagineWithAnSdxlModelPostsA1024Picture() throws Exception {
         guildMaxPixels(1024L * 1024);
-        // mini-sdxl has no safety checker: its UNCHECKED results are posted in an age-restricted channel only
-        FakeInteraction imagine = harness.imagine(guild.alice, guild.ageRestricted, "prompt", "a lighthouse at dusk",
+        // mini-sdxl has no safety checker: its images are UNCHECKED, which this guild allows
+        db.update("INSERT INTO guild_settings (guild_id, allow_unchecked, updated_at) VALUES (?, true, now())"
+                + " ON CONFLICT (guild_id) DO UPDATE SET allow_unchecked = true", guild.id);
+        FakeInteraction imagine = harness.imagine(guild.alice, guild.general, "prompt", "a lighthouse at dusk",
                 "model", "mini-sdxl", "steps", 1, "sampler", "euler", "seed", 42, "cfg", 5.0);
         await().atMost(Duration.ofMinutes(4)).until(() -> db.queryLong(
                 "SELECT count(*) FROM jobs WHERE state IN ('POSTED', 'FAILED', 'CANCELLED', 'BLOCKED')") > 0);
