@@ -24,8 +24,4 @@ public record Conditioning(NDArray context, NDArray pooled) {
         String range = from + ":" + to;
         return new Conditioning(context.get(range), pooled == null ? null : pooled.get(range));
     }
-
-    public long batch() {
-        return context.getShape().get(0);
-    }
 }

@@ -60,7 +60,7 @@ public record SdxlConditioner(ClipTokenizer tokenizer, ClipTextModel textEncoder
      * transformers' pooling position {@code argmax(ids)}: the end-of-text id is the largest in the vocabulary, so
      * this is its first occurrence whichever token pads.
      */
-    static int firstEndOfText(int[] ids) {
+    private static int firstEndOfText(int[] ids) {
         int best = 0;
         for (int i = 1; i < ids.length; i++) {
             if (ids[i] > ids[best]) {
