@@ -93,7 +93,7 @@ public final class JobService {
                     status = quotas.status(c, guild, user, submission.roleIds());
                 }
                 try {
-                    quotas.check(status, request.count() * copies);
+                    quotas.check(status, copies, request.count() * copies, quotas.estimateMillis(c, status, request) * copies);
                 } catch (QuotaExceededException e) {
                     throw new QuotaRejection(e);
                 }
@@ -216,11 +216,24 @@ public final class JobService {
     }
 
     /**
-     * Throws when {@code images} more images are over the member's quota now; lets a front end refuse before it
+     * Throws when the request is over the member's quota now; lets a front end refuse before it
      * acknowledges. {@link #submit} checks again, atomically, so this is advice, not a reservation.
      */
-    public void checkQuota(long guildId, long userId, Collection<Long> roleIds, int images) throws QuotaExceededException {
-        quotas.check(quotaStatus(guildId, userId, roleIds), images);
+    public void checkQuota(long guildId, long userId, Collection<Long> roleIds, GenerationRequest request)
+            throws QuotaExceededException {
+        try {
+            Sql.withConnection(dataSource, "check quota", c -> {
+                QuotaStatus status = quotas.status(c, guildId, userId, roleIds);
+                try {
+                    quotas.check(status, 1, request.count(), quotas.estimateMillis(c, status, request));
+                } catch (QuotaExceededException e) {
+                    throw new QuotaRejection(e);
+                }
+                return null;
+            });
+        } catch (QuotaRejection e) {
+            throw e.exception;
+        }
     }
 
     public QuotaStatus quotaStatus(long guildId, long userId, Collection<Long> roleIds) {

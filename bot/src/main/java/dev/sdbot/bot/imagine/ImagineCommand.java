@@ -36,6 +36,8 @@ import java.util.concurrent.Executor;
  * after a public "thinking…" that is then deleted (the result must be public, so the deferral cannot be ephemeral).
  */
 public final class ImagineCommand implements SlashCommand {
+    /** Every size any model family takes (the choices of /imagine and /admin settings). */
+    public static final List<String> SIZES = ModelSizes.CHOICES;
     static final double DEFAULT_STRENGTH = 0.75;
 
     private final JobService jobs;
@@ -56,7 +58,7 @@ public final class ImagineCommand implements SlashCommand {
     @Override
     public SlashCommandData data() {
         OptionData size = new OptionData(OptionType.STRING, "size", "Width x height");
-        ModelSizes.CHOICES.forEach(s -> size.addChoice(s, s));
+        SIZES.forEach(s -> size.addChoice(s, s));
         OptionData sampler = new OptionData(OptionType.STRING, "sampler", "Sampling method");
         Arrays.stream(Sampler.values()).forEach(s -> sampler.addChoice(s.displayName(), s.id()));
         return Commands.slash("imagine", "Generate an image from a text prompt")
@@ -181,5 +183,10 @@ public final class ImagineCommand implements SlashCommand {
         }
         Message.Attachment attachment = mapping.getAsAttachment();
         return ImageAttachments.download(option, attachment);
+    }
+
+    /** "WIDTHxHEIGHT" as {width, height}. */
+    public static int[] parseSize(String value) {
+        return ModelSizes.parse(value);
     }
 }

