@@ -153,15 +153,15 @@ public final class DiscordBot implements AutoCloseable {
                 new QuotaRuleStore(sessions), guildSettings, limits, uploadLimits, audit, clock);
         InteractionRouter router = new InteractionRouter(
                 List.of(new ImagineCommand(jobs, limits, submitChecks, submitter, work),
-                        new CancelCommand(jobs, work), new QueueCommand(jobs, work), new QuotaCommand(jobs, work),
+                        new CancelCommand(jobs, staffAccess, work), new QueueCommand(jobs, work), new QuotaCommand(jobs, work),
                         new HelpCommand(jobs::uncheckedModels),
                         new StaffCommand("mod", "Moderation: prompt filters, NSFW policy, blocks, mod log",
                                 StaffRole.MODERATOR, modSubcommands, staffAccess, work),
                         new StaffCommand("admin", "Administration: usage, quotas, settings",
                                 StaffRole.ADMIN, adminSubcommands, staffAccess, work)),
-                List.of(new RerollButton(jobs, limits, submitChecks, submitter, work),
-                        new VariationsButton(jobs, limits, submitChecks, submitter, work),
-                        new UpscaleButton(jobs, limits, submitChecks, submitter, work), new DeleteButton(jobs, work),
+                List.of(new RerollButton(jobs, staffAccess, limits, submitChecks, submitter, work),
+                        new VariationsButton(jobs, staffAccess, limits, submitChecks, submitter, work),
+                        new UpscaleButton(jobs, staffAccess, limits, submitChecks, submitter, work), new DeleteButton(jobs, staffAccess, work),
                         new ModLogDeleteButton(jobs, staffAccess, audit, work),
                         new ModLogBlockButton(jobs, staffAccess, memberBlocks, audit, clock, work)));
         ImageAttachments.warmUp();

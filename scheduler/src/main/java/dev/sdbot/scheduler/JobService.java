@@ -194,7 +194,7 @@ public final class JobService {
 
     /** 1-based place in dispatch order, or 0 when the job is not waiting. */
     public int queuePosition(long jobId) {
-        return jobs.queuePosition(jobId, clock.instant(), settings.agingStep());
+        return jobs.queuePosition(jobId);
     }
 
     public long queueDepth() {
@@ -240,9 +240,18 @@ public final class JobService {
         return Sql.withConnection(dataSource, "quota status", c -> quotas.status(c, guildId, userId, roleIds));
     }
 
-    /** SUCCEEDED jobs waiting for the bot to post them, oldest first. */
-    public List<JobView> findUnpostedSucceeded(int limit) {
-        return jobs.findUnpostedSucceeded(limit);
+    /** SUCCEEDED jobs of the given guilds waiting for the bot to post them, oldest first. */
+    public List<JobView> findUnpostedSucceeded(Collection<Long> guildIds, int limit) {
+        return jobs.findUnpostedSucceeded(guildIds, limit);
+    }
+
+    /**
+     * Ends the results nobody will post: SUCCEEDED jobs of guilds other than {@code servedGuildIds} (the bot left
+     * them) that finished more than {@code grace} ago become FAILED with {@code reason}. CLI jobs (guild 0) end
+     * at SUCCEEDED and are left alone. Returns the ids failed.
+     */
+    public List<Long> failResultsOfOtherGuilds(Collection<Long> servedGuildIds, java.time.Duration grace, String reason) {
+        return jobs.failUnpostedOutside(servedGuildIds, grace, reason);
     }
 
     /** SUCCEEDED → POSTED; false if the job is not SUCCEEDED at that attempt (already posted, blocked...). */
@@ -268,8 +277,7 @@ public final class JobService {
 
     /** Models that live workers can run, sorted (for validating and autocompleting model names). */
     public Set<String> availableModels() {
-        Instant liveSince = clock.instant().minus(settings.workerTimeout());
-        return Sql.withConnection(dataSource, "available models", c -> workers.available(c, liveSince)).stream()
+        return Sql.withConnection(dataSource, "available models", c -> workers.available(c, settings.workerTimeout())).stream()
                 .flatMap(w -> w.models().stream())
                 .collect(Collectors.toCollection(TreeSet::new));
     }
@@ -277,7 +285,7 @@ public final class JobService {
     /** The family of each model of the live workers, as they announced it; models of unknown family are absent. */
     public Map<String, ModelFamily> modelFamilies() {
         Map<String, ModelFamily> families = new TreeMap<>();
-        workers.modelFamilies(clock.instant().minus(settings.workerTimeout())).forEach((model, id) -> {
+        workers.modelFamilies(settings.workerTimeout()).forEach((model, id) -> {
             try {
                 families.put(model, ModelFamily.fromId(id));
             } catch (IllegalArgumentException e) {
@@ -292,11 +300,10 @@ public final class JobService {
      * images are UNCHECKED. Shown by /help and /admin settings.
      */
     public Set<String> uncheckedModels() {
-        Instant liveSince = clock.instant().minus(settings.workerTimeout());
         return Sql.withConnection(dataSource, "unchecked models", c -> {
             try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT DISTINCT unnest(unchecked_models) FROM workers"
-                    + " WHERE heartbeat_at >= ? AND stopped_at IS NULL")) {
-                Sql.bind(ps, liveSince);
+                    + " WHERE heartbeat_at > now() - ? * interval '1 millisecond' AND stopped_at IS NULL")) {
+                Sql.bind(ps, settings.workerTimeout().toMillis());
                 Set<String> models = new TreeSet<>();
                 try (java.sql.ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -315,6 +322,6 @@ public final class JobService {
 
     public JobStats stats() {
         return new JobStats(jobs.countsByState(), jobs.queueDepth(),
-                workers.stats(clock.instant(), clock.instant().minus(settings.workerTimeout())));
+                workers.stats(settings.workerTimeout()));
     }
 }

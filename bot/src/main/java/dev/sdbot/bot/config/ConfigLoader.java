@@ -51,6 +51,7 @@ public final class ConfigLoader {
         env.put("maxAttempts", "SDBOT_MAX_ATTEMPTS");
         env.put("quarantineAfter", "SDBOT_QUARANTINE_AFTER");
         env.put("retentionDays", "SDBOT_RETENTION_DAYS");
+        env.put("maxRunMinutes", "SDBOT_MAX_RUN_MINUTES");
         return Map.copyOf(env);
     }
 
@@ -72,6 +73,7 @@ public final class ConfigLoader {
         d.put("maxAttempts", 3);
         d.put("quarantineAfter", 5);
         d.put("retentionDays", 7);
+        d.put("maxRunMinutes", 60);
         return d;
     }
 

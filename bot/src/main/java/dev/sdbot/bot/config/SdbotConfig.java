@@ -39,7 +39,8 @@ public record SdbotConfig(
         int dispatchIntervalMillis,
         int maxAttempts,
         int quarantineAfter,
-        int retentionDays) {
+        int retentionDays,
+        int maxRunMinutes) {
 
     public SdbotConfig {
         if (shards < 1) {
@@ -51,6 +52,10 @@ public record SdbotConfig(
         }
         if (!(modelCacheGb > 0)) {
             throw new IllegalArgumentException("the model cache (SDBOT_MODEL_CACHE_GB) must be positive, got " + modelCacheGb);
+        }
+        if (maxRunMinutes < 1) {
+            throw new IllegalArgumentException("the maximum run time (SDBOT_MAX_RUN_MINUTES) must be at least 1 minute, got "
+                    + maxRunMinutes);
         }
         if (testPatternStepMillis < 0) {
             throw new IllegalArgumentException("test pattern step delay cannot be negative");
@@ -67,7 +72,7 @@ public record SdbotConfig(
 
     public SchedulerSettings scheduling() {
         return new SchedulerSettings(Duration.ofSeconds(leaseSeconds), Duration.ofMillis(dispatchIntervalMillis), maxAttempts,
-                SchedulerSettings.defaults().agingStep(), Duration.ofSeconds(Math.max(3L * heartbeatSeconds, 10)),
+                Duration.ofMinutes(maxRunMinutes), Duration.ofSeconds(Math.max(3L * heartbeatSeconds, 10)),
                 quarantineAfter, Duration.ofDays(retentionDays));
     }
 
@@ -91,6 +96,7 @@ public record SdbotConfig(
                 + ", workerId=" + workerId + ", workerSlots=" + workerSlots + ", workerPixelBudget=" + workerPixelBudget
                 + ", heartbeatSeconds=" + heartbeatSeconds + ", leaseSeconds=" + leaseSeconds
                 + ", dispatchIntervalMillis=" + dispatchIntervalMillis + ", maxAttempts=" + maxAttempts
-                + ", quarantineAfter=" + quarantineAfter + ", retentionDays=" + retentionDays + "]";
+                + ", quarantineAfter=" + quarantineAfter + ", retentionDays=" + retentionDays
+                + ", maxRunMinutes=" + maxRunMinutes + "]";
     }
 }

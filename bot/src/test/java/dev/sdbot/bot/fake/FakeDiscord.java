@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * share the bot and alice), sends slash-command, autocomplete and button interactions in either, serves attachment URLs, keeps the messages JDA creates and edits, and records every REST
  * call. Like Discord it answers late acknowledgements with 404 10062, expired interaction tokens with
  * 404 10015, files over the attachment size limit with 413, repeated enforced nonces with the earlier
- * message; tests can inject 429s and other failures.
+ * message for as long as Discord remembers a nonce (a few minutes, settable); tests can inject 429s and other failures.
  */
 public final class FakeDiscord implements AutoCloseable {
     public static final String BOT_TOKEN = "fake-bot-token";
@@ -356,6 +356,19 @@ public final class FakeDiscord implements AutoCloseable {
         return messages.values().stream()
                 .filter(m -> m.channelId() == channel.id() && !m.ephemeral() && !m.deleted() && !m.loading())
                 .sorted(Comparator.comparingLong(FakeMessage::id))
+                .toList();
+    }
+
+    /** How long enforced nonces are remembered; Discord forgets them after a few minutes (default 5). */
+    public void nonceMemory(Duration memory) {
+        rest.nonceMemory(memory);
+    }
+
+    /** What GET channels/{id}/messages lists: the channel's non-ephemeral, undeleted messages, newest first. */
+    List<FakeMessage> channelHistory(long channelId) {
+        return messages.values().stream()
+                .filter(m -> m.channelId() == channelId && !m.ephemeral() && !m.deleted())
+                .sorted(Comparator.comparingLong(FakeMessage::id).reversed())
                 .toList();
     }
 
