@@ -1,6 +1,7 @@
 package dev.sdbot.scheduler;
 
 import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.text.PromptAttention;
 import dev.sdbot.scheduler.store.JobStore;
 import dev.sdbot.scheduler.store.ResultStore;
@@ -15,8 +16,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
@@ -277,6 +280,19 @@ public final class JobService {
         return Sql.withConnection(dataSource, "available models", c -> workers.available(c, settings.workerTimeout())).stream()
                 .flatMap(w -> w.models().stream())
                 .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** The family of each model of the live workers, as they announced it; models of unknown family are absent. */
+    public Map<String, ModelFamily> modelFamilies() {
+        Map<String, ModelFamily> families = new TreeMap<>();
+        workers.modelFamilies(settings.workerTimeout()).forEach((model, id) -> {
+            try {
+                families.put(model, ModelFamily.fromId(id));
+            } catch (IllegalArgumentException e) {
+                // a newer worker's family this bot does not know: its sizes are not checked by family
+            }
+        });
+        return families;
     }
 
     /**

@@ -32,7 +32,7 @@ final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--arch", defaultValue = "sd15", description = "sd15 or sd21 (${DEFAULT-VALUE}).")
+    @Option(names = "--arch", defaultValue = "sd15", description = "sd15, sd21 or sdxl (${DEFAULT-VALUE}).")
     String arch;
     @Option(names = "--width", defaultValue = "256", description = "Image width (${DEFAULT-VALUE}).")
     int width;

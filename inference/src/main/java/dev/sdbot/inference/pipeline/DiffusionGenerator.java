@@ -13,6 +13,7 @@ import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.inference.api.InvalidRequestException;
+import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.api.Progress;
 import dev.sdbot.inference.api.ProgressListener;
 import dev.sdbot.inference.api.SafetyVerdict;
@@ -40,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -157,6 +159,20 @@ public final class DiffusionGenerator implements ImageGenerator {
         return models.get().keySet();
     }
 
+    /** Read from each checkpoint's header or configs (no weights); a model that cannot be read is left out. */
+    @Override
+    public Map<String, ModelFamily> modelFamilies() {
+        Map<String, ModelFamily> families = new TreeMap<>();
+        models.get().forEach((name, path) -> {
+            try {
+                families.put(name, ModelInspector.inspect(path).family());
+            } catch (RuntimeException e) {
+                // generating with it reports why it does not load
+            }
+        });
+        return families;
+    }
+
     @Override
     public Set<String> loadedModels() {
         return cache.loaded();
@@ -196,7 +212,7 @@ public final class DiffusionGenerator implements ImageGenerator {
             DiffusionModel model = lease.model();
             checkFits(request, model);
             StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model);
-            NDArray context = pipeline.encodePrompt(manager, request.prompt(), request.negativePrompt(),
+            Conditioning context = pipeline.encodePrompt(manager, request.prompt(), request.negativePrompt(),
                     request.cfgScale(), request.clipSkip());
             int[] batches = subBatches(request.count(), request.width(), request.height(), batchPixels);
             long seed = baseSeed;
@@ -221,10 +237,10 @@ public final class DiffusionGenerator implements ImageGenerator {
             throw new InvalidRequestException("model '" + request.model()
                     + "' is an inpainting model: it needs an init image and a mask");
         }
-        int layers = model.textEncoder().config().numLayers();
-        if (request.clipSkip() > layers) {
-            throw new InvalidRequestException("clip skip " + request.clipSkip() + " exceeds the " + layers
-                    + " layers of the text encoder of '" + request.model() + "'");
+        int maxClipSkip = model.text().maxClipSkip();
+        if (request.clipSkip() > maxClipSkip) {
+            throw new InvalidRequestException("clip skip " + request.clipSkip() + " exceeds the largest clip skip ("
+                    + maxClipSkip + ") of the text encoder of '" + request.model() + "'");
         }
     }
 
@@ -240,7 +256,7 @@ public final class DiffusionGenerator implements ImageGenerator {
     }
 
     /** Final latents (images, C, h, w) of images with seeds firstSeed, firstSeed + 1, ... denoised as one batch. */
-    static NDArray denoiseBatch(StableDiffusionPipeline pipeline, GenerationRequest request, NDArray context,
+    static NDArray denoiseBatch(StableDiffusionPipeline pipeline, GenerationRequest request, Conditioning context,
                                 RgbImage init, GrayImage mask, long firstSeed, int images, NDManager manager,
                                 StepListener listener) throws GenerationException {
         DiffusionModel model = pipeline.model();

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.sdbot.inference.clip.ClipImageProcessor;
 import dev.sdbot.inference.clip.ClipTextModel;
 import dev.sdbot.inference.model.ModelDescription;
+import dev.sdbot.inference.nn.Linear;
 import dev.sdbot.inference.nn.Weights;
 import dev.sdbot.inference.safety.SafetyChecker;
 import dev.sdbot.inference.safety.SafetyCheckerConfig;
@@ -38,26 +39,53 @@ public final class ModelLoader {
     }
 
     static ModelCache.Loaded loadCounting(Path path, NDManager manager, DataType computeType) {
-        long[] bytes = new long[1];
         try (ModelFiles files = CheckpointLoader.open(path)) {
-            ModelDescription d = files.description();
-            UNet unet = UNet.load(counted(files.unet(manager).castTo(computeType), bytes), d.unet());
-            DataType vaeType = VaePrecision.vaeType(computeType, d.family(), path);
-            Vae vae = Vae.load(counted(files.vae(manager).castTo(vaeType), bytes), d.vae());
-            ClipTextModel text = ClipTextModel.load(counted(files.textEncoder(manager).castTo(computeType), bytes),
-                    d.textEncoder());
-            SafetyChecker safety = null;
-            Optional<Weights> safetyWeights = files.safetyChecker(manager);
-            if (safetyWeights.isPresent()) {
-                Path featureExtractor = path.resolve("feature_extractor/preprocessor_config.json");
-                ClipImageProcessor processor = Files.isRegularFile(featureExtractor)
-                        ? ClipImageProcessor.fromJson(featureExtractor) : ClipImageProcessor.standard();
-                safety = SafetyChecker.load(counted(safetyWeights.get(), bytes),
-                        SafetyCheckerConfig.fromJson(path.resolve("safety_checker/config.json")), processor);
-            }
-            DiffusionModel model = new DiffusionModel(unet, vae, text, files.tokenizer(), d.scheduler(), safety);
-            return new ModelCache.Loaded(model, bytes[0]);
+            return build(files, files.description(), manager, computeType);
         }
+    }
+
+    /**
+     * The networks of {@code files} built as {@code d} describes (e.g. a single file with its diffusers folder's
+     * configs, as diffusers' {@code from_single_file(config=...)} does).
+     */
+    public static DiffusionModel load(ModelFiles files, ModelDescription d, NDManager manager) {
+        return build(files, d, manager, DataType.FLOAT32).model();
+    }
+
+    /** UNet and text encoders in {@code computeType}; the VAE as the family needs it; the safety checker in fp32. */
+    private static ModelCache.Loaded build(ModelFiles files, ModelDescription d, NDManager manager, DataType computeType) {
+        Path path = files.path();
+        long[] bytes = new long[1];
+        UNet unet = UNet.load(counted(files.unet(manager).castTo(computeType), bytes), d.unet());
+        DataType vaeType = VaePrecision.vaeType(computeType, d.family(), path);
+        Vae vae = Vae.load(counted(files.vae(manager).castTo(vaeType), bytes), d.vae());
+        TextConditioner text = textConditioner(files, d, manager, bytes, computeType);
+        SafetyChecker safety = null;
+        Optional<Weights> safetyWeights = files.safetyChecker(manager);
+        if (safetyWeights.isPresent()) {
+            Path featureExtractor = path.resolve("feature_extractor/preprocessor_config.json");
+            ClipImageProcessor processor = Files.isRegularFile(featureExtractor)
+                    ? ClipImageProcessor.fromJson(featureExtractor) : ClipImageProcessor.standard();
+            safety = SafetyChecker.load(counted(safetyWeights.get(), bytes),
+                    SafetyCheckerConfig.fromJson(path.resolve("safety_checker/config.json")), processor);
+        }
+        DiffusionModel model = new DiffusionModel(d.family(), unet, vae, text, d.scheduler(), safety);
+        return new ModelCache.Loaded(model, bytes[0]);
+    }
+
+    /** One CLIP encoder, or SDXL's two with encoder 2's text projection. */
+    private static TextConditioner textConditioner(ModelFiles files, ModelDescription d, NDManager manager,
+                                                   long[] bytes, DataType computeType) {
+        ClipTextModel text = ClipTextModel.load(counted(files.textEncoder(manager).castTo(computeType), bytes),
+                d.textEncoder());
+        if (d.textEncoder2() == null) {
+            return new ClipConditioner(files.tokenizer(), text);
+        }
+        Weights second = counted(files.textEncoder2(manager).orElseThrow(), bytes);
+        return new SdxlConditioner(files.tokenizer(), text, files.tokenizer2().orElseThrow(),
+                // the projection reads the fp32 output of the encoder, so it stays fp32
+                ClipTextModel.load(second.castTo(computeType), d.textEncoder2()), Linear.load(second, "text_projection"),
+                d.forceZerosForEmptyPrompt());
     }
 
     private static Weights counted(Weights weights, long[] bytes) {

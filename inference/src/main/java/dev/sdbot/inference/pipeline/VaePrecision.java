@@ -1,7 +1,7 @@
 package dev.sdbot.inference.pipeline;
 
 import ai.djl.ndarray.types.DataType;
-import dev.sdbot.inference.model.ModelFamily;
+import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.weights.ConfigJson;
 
 import java.nio.file.Files;

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.sdbot.inference.api.GenerationCancelledException;
+import dev.sdbot.inference.pipeline.ClipConditioner;
 import dev.sdbot.inference.pipeline.DiffusionModel;
 import dev.sdbot.inference.pipeline.ModelLoader;
 import dev.sdbot.inference.pipeline.StableDiffusionPipeline;
@@ -66,7 +67,7 @@ public final class PrecisionChecks {
         try (NDManager manager = NDManager.newBaseManager(device)) {
             DiffusionModel model = ModelLoader.load(folder, manager, type);
             NDArray ids = Parity.reference(reference, "tokenizer.ids", manager);
-            results.add(CheckResult.of("text.hidden" + label, Parity.relativeError(model.textEncoder().encode(ids, 1),
+            results.add(CheckResult.of("text.hidden" + label, Parity.relativeError(((ClipConditioner) model.text()).textEncoder().encode(ids, 1),
                     Parity.reference(reference, "text.hidden", manager)), tol));
             NDArray eps = model.unet().forward(Parity.reference(reference, "unet.in.sample", manager),
                     Parity.reference(reference, "unet.in.timesteps", manager),

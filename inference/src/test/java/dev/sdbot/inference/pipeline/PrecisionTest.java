@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.sdbot.inference.Fixtures;
-import dev.sdbot.inference.model.ModelFamily;
+import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.model.VaeConfig;
 import dev.sdbot.inference.selftest.Parity;
 import dev.sdbot.inference.selftest.PrecisionChecks;

@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /** The workers table: registration, heartbeats, failure counting and quarantine. */
 public final class WorkerStore {
@@ -57,6 +59,41 @@ public final class WorkerStore {
                 ps.execute();
             }
             return taken;
+        });
+    }
+
+    /** The family id ("sd1", "sd2", "sdxl") of each of the worker's models, replacing what it announced before. */
+    public void recordModelFamilies(String id, Map<String, String> families) {
+        Sql.withConnection(dataSource, "record model families of worker " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE workers SET model_families = jsonb_object(?::text[], ?::text[]) WHERE id = ?")) {
+                Sql.bind(ps, c.createArrayOf("text", families.keySet().toArray()),
+                        c.createArrayOf("text", families.values().toArray()), id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Model name → family id over the workers that may take jobs (heartbeat within {@code timeout} of the
+     * database's clock; the first worker's answer where two disagree).
+     */
+    public Map<String, String> modelFamilies(Duration timeout) {
+        return Sql.withConnection(dataSource, "model families", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT f.key, f.value FROM workers w,"
+                    + " jsonb_each_text(w.model_families) f"
+                    + " WHERE w.stopped_at IS NULL AND w.quarantined_at IS NULL"
+                    + " AND w.heartbeat_at > now() - ? * interval '1 millisecond' ORDER BY w.id")) {
+                Sql.bind(ps, timeout.toMillis());
+                Map<String, String> families = new TreeMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        families.putIfAbsent(rs.getString(1), rs.getString(2));
+                    }
+                }
+                return families;
+            }
         });
     }
 

@@ -4,6 +4,7 @@ import dev.sdbot.inference.api.GenerationCancelledException;
 import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.inference.api.InvalidRequestException;
+import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.safety.SafetyCheckerFolder;
 import dev.sdbot.scheduler.JobEvent;
 import dev.sdbot.scheduler.JobEventListener;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -83,6 +85,10 @@ public final class WorkerRuntime implements AutoCloseable {
                 generator.availableModels(), generator.loadedModels(), unchecked, settings.slots(), settings.pixelBudget()));
         takenBack.forEach(job -> log.warn("Job {} was running on an earlier process of worker {}; now {}", job.id(),
                 settings.workerId(), job.state()));
+        retry.run("record model families", () -> {
+            workers.recordModelFamilies(settings.workerId(), familyIds(generator.modelFamilies()));
+            return null;
+        });
         if (!unchecked.isEmpty()) {
             log.warn("Worker {}: models without a safety checker: {}. Images of these models are UNCHECKED and are handled"
                     + " like flagged ones unless a guild allows unchecked images; install a shared checker at"
@@ -95,6 +101,12 @@ public final class WorkerRuntime implements AutoCloseable {
         pickup.start();
         log.info("Worker {} ready: {} slot(s), models {}", settings.workerId(), settings.slots(), generator.availableModels());
         return this;
+    }
+
+    private static Map<String, String> familyIds(Map<String, ModelFamily> families) {
+        Map<String, String> ids = new TreeMap<>();
+        families.forEach((model, family) -> ids.put(model, family.id()));
+        return ids;
     }
 
     public String id() {
