@@ -61,9 +61,9 @@ class SelftestAndBenchCommandTest {
 
     @Test
     void benchRejectsBadOptionsClearly() {
-        CliRunner.Result arch = cli().run("bench", "--arch", "sdxl");
+        CliRunner.Result arch = cli().run("bench", "--arch", "sd3");
         assertThat(arch.exitCode()).isEqualTo(1);
-        assertThat(arch.err().strip()).isEqualTo("error: unknown architecture 'sdxl': expected sd15 or sd21");
+        assertThat(arch.err().strip()).isEqualTo("error: unknown architecture 'sd3': expected sd15, sd21 or sdxl");
         CliRunner.Result size = cli().run("bench", "--width", "100");
         assertThat(size.err()).startsWith("error: width and height must be positive multiples of 64");
         CliRunner.Result cuda = cli().run("bench", "--device", "cuda:1");
