@@ -14,8 +14,10 @@ public final class HelpCommand implements SlashCommand {
             **sdbot** draws pictures from text with Stable Diffusion.
             `/imagine prompt:<text>` — generate; options: negative, size, steps, cfg, sampler, seed, model, \
             count (1–4), image + strength (img2img), mask (inpainting).
+            Prompts take A1111's syntax: `(word:1.3)`, `[word]`, `BREAK`; long prompts are not cut.
             Results come with buttons: 🔁 Reroll, 🎨 Variations, ⬆ Upscale, 🗑 Delete (yours only).
-            `/queue` — your jobs and the queue depth · `/cancel [job]` — cancel a job · `/quota` — your use today.""";
+            `/queue` — your jobs and the queue depth · `/cancel [job]` — cancel a job · `/quota` — your use today.
+            Moderators: `/mod filter|nsfw|log|block|unblock` · admins: `/admin usage|export|quota|settings`.""";
 
     private final Supplier<Set<String>> uncheckedModels;
 
