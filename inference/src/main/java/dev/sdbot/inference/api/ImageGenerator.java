@@ -31,6 +31,11 @@ public interface ImageGenerator extends AutoCloseable {
         return availableModels();
     }
 
+    /** Names of the LoRAs a prompt can use with {@code <lora:NAME:weight>}; none unless a generator says otherwise. */
+    default Set<String> availableLoras() {
+        return Set.of();
+    }
+
     @Override
     default void close() {
     }
