@@ -58,7 +58,7 @@ class LoraGenerationTest {
         return g.generate(request(prompt, "mini-sd15"), p -> { }).images().get(0).png();
     }
 
-    private static boolean samePixels(byte[] a, byte[] b) {
+    private static boolean samePixels(byte[] a, byte[] b) throws Exception {
         return Arrays.equals(ImageCodec.decode(a).pixels(), ImageCodec.decode(b).pixels());
     }
 
