@@ -1,6 +1,7 @@
 package dev.sdbot.scheduler;
 
 import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.HiresFix;
 import dev.sdbot.inference.text.PromptAttention;
 import dev.sdbot.scheduler.store.JobStore;
 import dev.sdbot.scheduler.store.ResultStore;
@@ -59,6 +60,7 @@ public final class JobService {
     /** Queues {@code copies} identical jobs (different seeds unless one is given), all or none. */
     public List<Long> submitCopies(JobSubmission submission, int copies) throws QuotaExceededException {
         validate(submission.request());
+        RunnableCheck.check(submission.request(), availableLoras(), largestPixelBudget());
         if (copies < 1 || copies > 10_000) {
             throw new IllegalArgumentException("number of jobs must be between 1 and 10000, got " + copies);
         }
@@ -159,6 +161,10 @@ public final class JobService {
         if (r.clipSkip() < 1 || r.clipSkip() > 12) {
             throw new IllegalArgumentException("clip skip must be between 1 and 12, got " + r.clipSkip());
         }
+        String hires = HiresFix.problem(r);
+        if (hires != null) {
+            throw new IllegalArgumentException(hires);
+        }
         InputImages.validate(r);
     }
 
@@ -256,6 +262,35 @@ public final class JobService {
         return Sql.withConnection(dataSource, "available models", c -> workers.available(c, liveSince)).stream()
                 .flatMap(w -> w.models().stream())
                 .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** LoRAs that live workers offer (published at their start), sorted: {@code <lora:NAME>} must name one. */
+    public Set<String> availableLoras() {
+        return liveWorkerStrings("SELECT DISTINCT unnest(loras) FROM workers");
+    }
+
+    /** The largest pixel budget of a live worker, 0 when none is live. */
+    public long largestPixelBudget() {
+        Instant liveSince = clock.instant().minus(settings.workerTimeout());
+        return Sql.withConnection(dataSource, "largest pixel budget", c -> workers.available(c, liveSince)).stream()
+                .mapToLong(WorkerStore.WorkerCapacity::pixelBudget).max().orElse(0);
+    }
+
+    private Set<String> liveWorkerStrings(String select) {
+        Instant liveSince = clock.instant().minus(settings.workerTimeout());
+        return Sql.withConnection(dataSource, select, c -> {
+            try (java.sql.PreparedStatement ps = c.prepareStatement(select
+                    + " WHERE heartbeat_at >= ? AND stopped_at IS NULL")) {
+                Sql.bind(ps, liveSince);
+                Set<String> values = new TreeSet<>();
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        values.add(rs.getString(1));
+                    }
+                }
+                return values;
+            }
+        });
     }
 
     /**

@@ -51,34 +51,10 @@ final class RequestValidator {
         }
     }
 
-    /** A hires fix enlarges a txt2img image, to at most {@link GenerationRequest#MAX_SIDE} on each side. */
     static void checkHires(GenerationRequest r) throws InvalidRequestException {
-        HiresFix fix = r.hires();
-        if (fix == null) {
-            return;
-        }
-        if (r.isImg2Img()) {
-            throw new InvalidRequestException("hires fix works on text-to-image requests only, not with an init image");
-        }
-        if (!(fix.scale() > 1 && fix.scale() <= HiresFix.MAX_SCALE)) {
-            throw new InvalidRequestException("hires scale must be above 1 and at most " + (int) HiresFix.MAX_SCALE
-                    + ", got " + fix.scale());
-        }
-        if (fix.steps() < 0 || fix.steps() > GenerationRequest.MAX_STEPS) {
-            throw new InvalidRequestException("hires steps must be between 0 (= steps) and " + GenerationRequest.MAX_STEPS
-                    + ", got " + fix.steps());
-        }
-        if (!(fix.strength() > 0 && fix.strength() <= 1)) {
-            throw new InvalidRequestException("hires strength must be in (0, 1], got " + fix.strength());
-        }
-        if (r.outputWidth() > GenerationRequest.MAX_SIDE || r.outputHeight() > GenerationRequest.MAX_SIDE) {
-            throw new InvalidRequestException("hires fix to " + r.outputWidth() + "x" + r.outputHeight()
-                    + " exceeds the largest side of " + GenerationRequest.MAX_SIDE + "; lower the scale or the size");
-        }
-        int steps = fix.steps(r.steps());
-        if (StableDiffusionPipeline.startIndex(steps, fix.strength()) >= steps) {
-            throw new InvalidRequestException("hires strength " + fix.strength() + " with " + steps
-                    + " hires steps leaves no denoising step; raise the strength or the hires steps");
+        String problem = HiresFix.problem(r);
+        if (problem != null) {
+            throw new InvalidRequestException(problem);
         }
     }
 

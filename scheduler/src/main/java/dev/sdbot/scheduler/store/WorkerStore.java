@@ -52,6 +52,17 @@ public final class WorkerStore {
         });
     }
 
+    /** The LoRA names the worker offers (its generator's), for validating and autocompleting {@code <lora:NAME>}. */
+    public void publishLoras(String id, Set<String> loras) {
+        Sql.withConnection(dataSource, "publish LoRAs of worker " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE workers SET loras = ? WHERE id = ?")) {
+                Sql.bind(ps, c.createArrayOf("text", loras.toArray()), id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     /**
      * Records a heartbeat and renews the leases of the worker's jobs in one transaction.
      * Returns the quarantine reason when the worker has been quarantined, else null.

@@ -81,6 +81,7 @@ public final class WorkerRuntime implements AutoCloseable {
         retry.run("register", () -> {
             workers.register(settings.workerId(), hostName(), settings.devices(), generator.availableModels(),
                     generator.loadedModels(), unchecked, settings.slots(), settings.pixelBudget(), clock.instant());
+            workers.publishLoras(settings.workerId(), generator.availableLoras());
             return null;
         });
         if (!unchecked.isEmpty()) {
