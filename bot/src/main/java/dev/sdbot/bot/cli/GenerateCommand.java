@@ -11,6 +11,7 @@ import dev.sdbot.inference.api.ProgressListener;
 import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.inference.pipeline.Devices;
 import dev.sdbot.inference.pipeline.DiffusionGenerator;
+import dev.sdbot.inference.vae.VaeTiling;
 import dev.sdbot.inference.pipeline.ModelDirectory;
 import dev.sdbot.inference.safety.SafetyCheckerFolder;
 import dev.sdbot.bot.runtime.Generators;
@@ -88,6 +89,7 @@ final class GenerateCommand implements Callable<Integer> {
         StepBar bar = new StepBar(err);
         try (DiffusionGenerator generator = DiffusionGenerator.forCheckpoint(name, checkpoint, parsedDevice,
                 DiffusionGenerator.DEFAULT_BATCH_PIXELS, sharedChecker)) {
+            generator.setVaeTiling(VaeTiling.above(root.config().vaeTileAbovePixels()));
             result = generator.generate(request, bar);
         } catch (GenerationException e) {
             throw new IllegalArgumentException(e.getMessage(), e);

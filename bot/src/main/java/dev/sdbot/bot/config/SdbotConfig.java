@@ -39,9 +39,14 @@ public record SdbotConfig(
         int dispatchIntervalMillis,
         int maxAttempts,
         int quarantineAfter,
-        int retentionDays) {
+        int retentionDays,
+        long vaeTileAbovePixels) {
 
     public SdbotConfig {
+        if (vaeTileAbovePixels < 0) {
+            throw new IllegalArgumentException("the VAE tiling threshold (SDBOT_VAE_TILE_ABOVE_PIXELS) must be >= 0, got "
+                    + vaeTileAbovePixels);
+        }
         if (shards < 1) {
             throw new IllegalArgumentException("shards must be at least 1, got " + shards);
         }

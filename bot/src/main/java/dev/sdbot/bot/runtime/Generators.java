@@ -6,6 +6,7 @@ import dev.sdbot.inference.pipeline.DiffusionGenerator;
 import dev.sdbot.inference.pipeline.Devices;
 import dev.sdbot.inference.pipeline.ModelDirectory;
 import dev.sdbot.inference.safety.SafetyCheckerFolder;
+import dev.sdbot.inference.vae.VaeTiling;
 import dev.sdbot.inference.weights.CheckpointException;
 import dev.sdbot.scheduler.worker.TestPatternGenerator;
 import org.slf4j.Logger;
@@ -70,8 +71,10 @@ public final class Generators {
         var device = Devices.parse(config.engineDevice());
         log.info("image generator: diffusion engine on {} ({}), model cache {} GB, shared safety checker: {}", device, why,
                 config.modelCacheGb(), checker.map(c -> c.checkerDir().toAbsolutePath().toString()).orElse("none"));
-        return new DiffusionGenerator(config.modelsDir(), config.modelCacheGb(), device,
+        DiffusionGenerator generator = new DiffusionGenerator(config.modelsDir(), config.modelCacheGb(), device,
                 DiffusionGenerator.DEFAULT_BATCH_PIXELS, checker);
+        generator.setVaeTiling(VaeTiling.above(config.vaeTileAbovePixels()));
+        return generator;
     }
 
     private static ImageGenerator testPattern(SdbotConfig config, String why) {
