@@ -60,7 +60,7 @@ public final class JobService {
     /** Queues {@code copies} identical jobs (different seeds unless one is given), all or none. */
     public List<Long> submitCopies(JobSubmission submission, int copies) throws QuotaExceededException {
         validate(submission.request());
-        RunnableCheck.check(submission.request(), availableLoras(), largestPixelBudget());
+        checkRunnable(submission.request());
         if (copies < 1 || copies > 10_000) {
             throw new IllegalArgumentException("number of jobs must be between 1 and 10000, got " + copies);
         }
@@ -262,6 +262,17 @@ public final class JobService {
         return Sql.withConnection(dataSource, "available models", c -> workers.available(c, liveSince)).stream()
                 .flatMap(w -> w.models().stream())
                 .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /**
+     * Whether a live worker could run the request: its {@code <lora:...>} tags name LoRAs live workers publish, and
+     * a hires fix's output fits the largest live worker's pixel budget. Run by {@link #submitCopies} and by front
+     * ends before they acknowledge.
+     *
+     * @throws IllegalArgumentException saying what to change
+     */
+    public void checkRunnable(GenerationRequest request) {
+        RunnableCheck.check(request, availableLoras(), largestPixelBudget());
     }
 
     /** LoRAs that live workers offer (published at their start), sorted: {@code <lora:NAME>} must name one. */

@@ -14,9 +14,15 @@ public record HiresFix(double scale, HiresUpscaler upscaler, int steps, double s
         Objects.requireNonNull(upscaler, "upscaler");
     }
 
-    /** The Upscale button's fix: twice the size, A1111's default latent upscaler, strength 0.4. */
-    public static HiresFix upscaleButton() {
-        return new HiresFix(2, HiresUpscaler.LATENT, 0, 0.4);
+    /** The Upscale button's strength: enough to redraw detail at the new size, little enough to keep the picture. */
+    public static final double UPSCALE_STRENGTH = 0.4;
+
+    /**
+     * The Upscale button's fix for a request of {@code steps}: twice the size, A1111's default latent upscaler,
+     * strength 0.4, the same steps, or 3 when so few would leave no hires step.
+     */
+    public static HiresFix upscaleButton(int steps) {
+        return new HiresFix(2, HiresUpscaler.LATENT, (int) (steps * UPSCALE_STRENGTH) >= 1 ? 0 : 3, UPSCALE_STRENGTH);
     }
 
     public int width(int baseWidth) {

@@ -109,7 +109,7 @@ class HiresFixTest {
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("leaves no denoising step");
         GenerationRequest img2img = new GenerationRequest("x", "", "mini", Sampler.EULER_A, 2, 7, 64, 64, 1L, 1,
                 new byte[] {1}, 0.5, null, 1);
-        assertThatThrownBy(() -> png(img2img.withHires(HiresFix.upscaleButton())))
+        assertThatThrownBy(() -> png(img2img.withHires(HiresFix.upscaleButton(2))))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("text-to-image requests only");
     }
 }
