@@ -111,4 +111,22 @@ class LoraAndHiresJobsTest {
         assertThatThrownBy(() -> submit(r.withHires(new HiresFix(2, HiresUpscaler.LATENT, 0, 0))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hires strength must be in (0, 1]");
     }
+
+    @Test
+    void theDispatcherCountsTheHiresOutputAgainstEachWorkersBudget() throws Exception {
+        system.startNode();
+        system.startWorker(new WorkerSettings("small", "cpu", 1, 64 * 64, JobSystem.HEARTBEAT, JobSystem.POLL),
+                withLoras(Set.of()));
+        system.startWorker(new WorkerSettings("large", "cpu", 1, 128 * 128, JobSystem.HEARTBEAT, JobSystem.POLL),
+                withLoras(Set.of()));
+        java.util.List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) { // 64x64 fits "small", its 2x hires output only "large"
+            ids.add(submit(JobSystem.request("hires " + i, 2).withHires(new HiresFix(2, HiresUpscaler.LATENT, 0, 0.5))));
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> ids.stream()
+                .allMatch(id -> system.jobs().find(id).orElseThrow().state() == JobState.SUCCEEDED));
+        for (long id : ids) {
+            assertThat(system.jobs().find(id).orElseThrow().workerId()).isEqualTo("large");
+        }
+    }
 }
