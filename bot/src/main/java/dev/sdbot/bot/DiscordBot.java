@@ -1,5 +1,6 @@
 package dev.sdbot.bot;
 
+import dev.sdbot.bot.admin.AdminSubcommands;
 import dev.sdbot.bot.buttons.DeleteButton;
 import dev.sdbot.bot.buttons.ModLogBlockButton;
 import dev.sdbot.bot.buttons.ModLogDeleteButton;
@@ -16,9 +17,11 @@ import dev.sdbot.bot.discord.DiscordConnection;
 import dev.sdbot.bot.discord.DiscordSettings;
 import dev.sdbot.bot.imagine.GuildLimits;
 import dev.sdbot.bot.imagine.ImageAttachments;
+import dev.sdbot.bot.imagine.ImagineChannelCheck;
 import dev.sdbot.bot.imagine.ImagineCommand;
 import dev.sdbot.bot.imagine.ImagineDefaults;
 import dev.sdbot.bot.imagine.JobSubmitter;
+import dev.sdbot.bot.imagine.NegativePrefixCheck;
 import dev.sdbot.bot.imagine.PromptFilterCheck;
 import dev.sdbot.bot.imagine.RunnableRequestCheck;
 import dev.sdbot.bot.imagine.SubmitChecks;
@@ -56,9 +59,11 @@ import dev.sdbot.db.store.GenerationDefaultsStore;
 import dev.sdbot.db.store.GuildSettingsStore;
 import dev.sdbot.db.store.MemberBlockStore;
 import dev.sdbot.db.store.ModerationEventStore;
+import dev.sdbot.db.store.QuotaRuleStore;
 import dev.sdbot.scheduler.JobEvents;
 import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
+import dev.sdbot.scheduler.usage.UsageReports;
 import net.dv8tion.jda.api.interactions.InteractionHook;
 import org.hibernate.SessionFactory;
 import org.slf4j.Logger;
@@ -132,7 +137,8 @@ public final class DiscordBot implements AutoCloseable {
         MemberBlockStore memberBlocks = new MemberBlockStore(dataSource);
         // a blocked member's prompt is neither filtered nor logged: the block answers first
         SubmitChecks submitChecks = new SubmitChecks(List.of(new MemberBlockCheck(memberBlocks, clock),
-                new PromptFilterCheck(filters, filterAudit), new RunnableRequestCheck(jobs)));
+                new ImagineChannelCheck(guildSettings, clock), new PromptFilterCheck(filters, filterAudit),
+                new NegativePrefixCheck(guildSettings, clock), new RunnableRequestCheck(jobs)));
         StaffAccess staffAccess = new StaffAccess(guildSettings, clock);
         List<StaffSubcommand> modSubcommands = List.of(
                 new FilterAddCommand(filterEditor), new FilterRemoveCommand(filterEditor),
@@ -143,22 +149,23 @@ public final class DiscordBot implements AutoCloseable {
                 new ModLogChannelSubcommand(guildSettings, audit, clock),
                 new RecentLogSubcommand(moderationEvents),
                 new BlockSubcommand(memberBlocks, staffAccess, audit, clock), new UnblockSubcommand(memberBlocks, audit));
-        List<StaffSubcommand> adminSubcommands = List.of();
+        AttachmentLimits uploadLimits = new AttachmentLimits();
+        List<StaffSubcommand> adminSubcommands = AdminSubcommands.all(jobs, new UsageReports(dataSource, clock),
+                new QuotaRuleStore(sessions), guildSettings, limits, uploadLimits, audit, clock);
         InteractionRouter router = new InteractionRouter(
                 List.of(new ImagineCommand(jobs, limits, submitChecks, submitter, work),
-                        new CancelCommand(jobs, work), new QueueCommand(jobs, work), new QuotaCommand(jobs, work),
-                        new HelpCommand(),
+                        new CancelCommand(jobs, staffAccess, work), new QueueCommand(jobs, work), new QuotaCommand(jobs, work),
+                        new HelpCommand(jobs::uncheckedModels),
                         new StaffCommand("mod", "Moderation: prompt filters, NSFW policy, blocks, mod log",
                                 StaffRole.MODERATOR, modSubcommands, staffAccess, work),
                         new StaffCommand("admin", "Administration: usage, quotas, settings",
                                 StaffRole.ADMIN, adminSubcommands, staffAccess, work)),
-                List.of(new RerollButton(jobs, limits, submitChecks, submitter, work),
-                        new VariationsButton(jobs, limits, submitChecks, submitter, work),
-                        new UpscaleButton(jobs, limits, submitChecks, submitter, work), new DeleteButton(jobs, work),
+                List.of(new RerollButton(jobs, staffAccess, limits, submitChecks, submitter, work),
+                        new VariationsButton(jobs, staffAccess, limits, submitChecks, submitter, work),
+                        new UpscaleButton(jobs, staffAccess, limits, submitChecks, submitter, work), new DeleteButton(jobs, staffAccess, work),
                         new ModLogDeleteButton(jobs, staffAccess, audit, work),
                         new ModLogBlockButton(jobs, staffAccess, memberBlocks, audit, clock, work)));
         ImageAttachments.warmUp();
-        AttachmentLimits uploadLimits = new AttachmentLimits();
         DiscordConnection connection = DiscordConnection.connect(settings, router, uploadLimits);
         modLog.connect(connection);
         connection.anyShard().updateCommands().addCommands(router.commandData()).complete();

@@ -2,6 +2,7 @@ package dev.sdbot.scheduler;
 
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.HiresFix;
+import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.text.PromptAttention;
 import dev.sdbot.scheduler.store.JobStore;
 import dev.sdbot.scheduler.store.ResultStore;
@@ -16,8 +17,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
@@ -92,7 +95,7 @@ public final class JobService {
                     status = quotas.status(c, guild, user, submission.roleIds());
                 }
                 try {
-                    quotas.check(status, request.count() * copies);
+                    quotas.check(status, copies, request.count() * copies, quotas.estimateMillis(c, status, request) * copies);
                 } catch (QuotaExceededException e) {
                     throw new QuotaRejection(e);
                 }
@@ -197,7 +200,7 @@ public final class JobService {
 
     /** 1-based place in dispatch order, or 0 when the job is not waiting. */
     public int queuePosition(long jobId) {
-        return jobs.queuePosition(jobId, clock.instant(), settings.agingStep());
+        return jobs.queuePosition(jobId);
     }
 
     public long queueDepth() {
@@ -219,20 +222,42 @@ public final class JobService {
     }
 
     /**
-     * Throws when {@code images} more images are over the member's quota now; lets a front end refuse before it
+     * Throws when the request is over the member's quota now; lets a front end refuse before it
      * acknowledges. {@link #submit} checks again, atomically, so this is advice, not a reservation.
      */
-    public void checkQuota(long guildId, long userId, Collection<Long> roleIds, int images) throws QuotaExceededException {
-        quotas.check(quotaStatus(guildId, userId, roleIds), images);
+    public void checkQuota(long guildId, long userId, Collection<Long> roleIds, GenerationRequest request)
+            throws QuotaExceededException {
+        try {
+            Sql.withConnection(dataSource, "check quota", c -> {
+                QuotaStatus status = quotas.status(c, guildId, userId, roleIds);
+                try {
+                    quotas.check(status, 1, request.count(), quotas.estimateMillis(c, status, request));
+                } catch (QuotaExceededException e) {
+                    throw new QuotaRejection(e);
+                }
+                return null;
+            });
+        } catch (QuotaRejection e) {
+            throw e.exception;
+        }
     }
 
     public QuotaStatus quotaStatus(long guildId, long userId, Collection<Long> roleIds) {
         return Sql.withConnection(dataSource, "quota status", c -> quotas.status(c, guildId, userId, roleIds));
     }
 
-    /** SUCCEEDED jobs waiting for the bot to post them, oldest first. */
-    public List<JobView> findUnpostedSucceeded(int limit) {
-        return jobs.findUnpostedSucceeded(limit);
+    /** SUCCEEDED jobs of the given guilds waiting for the bot to post them, oldest first. */
+    public List<JobView> findUnpostedSucceeded(Collection<Long> guildIds, int limit) {
+        return jobs.findUnpostedSucceeded(guildIds, limit);
+    }
+
+    /**
+     * Ends the results nobody will post: SUCCEEDED jobs of guilds other than {@code servedGuildIds} (the bot left
+     * them) that finished more than {@code grace} ago become FAILED with {@code reason}. CLI jobs (guild 0) end
+     * at SUCCEEDED and are left alone. Returns the ids failed.
+     */
+    public List<Long> failResultsOfOtherGuilds(Collection<Long> servedGuildIds, java.time.Duration grace, String reason) {
+        return jobs.failUnpostedOutside(servedGuildIds, grace, reason);
     }
 
     /** SUCCEEDED → POSTED; false if the job is not SUCCEEDED at that attempt (already posted, blocked...). */
@@ -258,10 +283,22 @@ public final class JobService {
 
     /** Models that live workers can run, sorted (for validating and autocompleting model names). */
     public Set<String> availableModels() {
-        Instant liveSince = clock.instant().minus(settings.workerTimeout());
-        return Sql.withConnection(dataSource, "available models", c -> workers.available(c, liveSince)).stream()
+        return Sql.withConnection(dataSource, "available models", c -> workers.available(c, settings.workerTimeout())).stream()
                 .flatMap(w -> w.models().stream())
                 .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** The family of each model of the live workers, as they announced it; models of unknown family are absent. */
+    public Map<String, ModelFamily> modelFamilies() {
+        Map<String, ModelFamily> families = new TreeMap<>();
+        workers.modelFamilies(settings.workerTimeout()).forEach((model, id) -> {
+            try {
+                families.put(model, ModelFamily.fromId(id));
+            } catch (IllegalArgumentException e) {
+                // a newer worker's family this bot does not know: its sizes are not checked by family
+            }
+        });
+        return families;
     }
 
     /**
@@ -282,17 +319,15 @@ public final class JobService {
 
     /** The largest pixel budget of a live worker, 0 when none is live. */
     public long largestPixelBudget() {
-        Instant liveSince = clock.instant().minus(settings.workerTimeout());
-        return Sql.withConnection(dataSource, "largest pixel budget", c -> workers.available(c, liveSince)).stream()
+        return Sql.withConnection(dataSource, "largest pixel budget", c -> workers.available(c, settings.workerTimeout())).stream()
                 .mapToLong(WorkerStore.WorkerCapacity::pixelBudget).max().orElse(0);
     }
 
     private Set<String> liveWorkerStrings(String select) {
-        Instant liveSince = clock.instant().minus(settings.workerTimeout());
         return Sql.withConnection(dataSource, select, c -> {
             try (java.sql.PreparedStatement ps = c.prepareStatement(select
-                    + " WHERE heartbeat_at >= ? AND stopped_at IS NULL")) {
-                Sql.bind(ps, liveSince);
+                    + " WHERE heartbeat_at > now() - ? * interval '1 millisecond' AND stopped_at IS NULL")) {
+                Sql.bind(ps, settings.workerTimeout().toMillis());
                 Set<String> values = new TreeSet<>();
                 try (java.sql.ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -309,11 +344,10 @@ public final class JobService {
      * images are UNCHECKED. Shown by /help and /admin settings.
      */
     public Set<String> uncheckedModels() {
-        Instant liveSince = clock.instant().minus(settings.workerTimeout());
         return Sql.withConnection(dataSource, "unchecked models", c -> {
             try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT DISTINCT unnest(unchecked_models) FROM workers"
-                    + " WHERE heartbeat_at >= ? AND stopped_at IS NULL")) {
-                Sql.bind(ps, liveSince);
+                    + " WHERE heartbeat_at > now() - ? * interval '1 millisecond' AND stopped_at IS NULL")) {
+                Sql.bind(ps, settings.workerTimeout().toMillis());
                 Set<String> models = new TreeSet<>();
                 try (java.sql.ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -332,6 +366,6 @@ public final class JobService {
 
     public JobStats stats() {
         return new JobStats(jobs.countsByState(), jobs.queueDepth(),
-                workers.stats(clock.instant(), clock.instant().minus(settings.workerTimeout())));
+                workers.stats(settings.workerTimeout()));
     }
 }

@@ -13,7 +13,10 @@ public enum JobState {
         return ACTIVE.contains(this);
     }
 
-    /** Nothing will happen to the job any more (SUCCEEDED still waits for the bot to post it). */
+    /**
+     * Nothing will happen to the job any more. SUCCEEDED still waits for the bot to post it, except for CLI jobs
+     * (guild 0), which nobody posts: for them it is the end.
+     */
     public boolean isFinal() {
         return this == POSTED || this == CANCELLED || this == FAILED || this == BLOCKED;
     }

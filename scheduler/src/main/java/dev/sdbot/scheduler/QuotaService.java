@@ -1,6 +1,8 @@
 package dev.sdbot.scheduler;
 
 import dev.sdbot.db.entity.QuotaScope;
+import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.scheduler.store.GpuTimeEstimates;
 import dev.sdbot.scheduler.store.JobStore;
 import dev.sdbot.scheduler.store.Sql;
 import dev.sdbot.scheduler.store.UsageStore;
@@ -17,18 +19,21 @@ import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Daily quotas: images per day and GPU-seconds per day, from the most specific rule that exists
- * (the user's own, else the most generous of their roles', else the guild default; none =
- * unlimited). Queued and running images count as used, so a burst of submits cannot overshoot.
+ * Quotas: images per day, GPU-seconds per day and jobs at once, from the most specific rule that exists
+ * (the user's own, else the most generous of their roles', else the guild default; none = unlimited).
+ * Queued and running work counts as used, so a burst of submits cannot overshoot: images by their number,
+ * GPU time by an estimate ({@link GpuTimeEstimates}) until the ledger has the real figure.
  * Rules are managed with {@link dev.sdbot.db.store.QuotaRuleStore}; the submit path reads them with
  * one plain query inside its own transaction.
  */
 public final class QuotaService {
     private final UsageStore usage;
     private final JobStore jobs;
+    private final GpuTimeEstimates estimates = new GpuTimeEstimates();
     private final Clock clock;
 
     public QuotaService(UsageStore usage, JobStore jobs, Clock clock) {
@@ -37,11 +42,11 @@ public final class QuotaService {
         this.clock = clock;
     }
 
-    private record Limits(Integer images, Integer gpuSeconds) {
-        static final Limits UNLIMITED = new Limits(null, null);
+    private record Limits(Integer images, Integer gpuSeconds, Integer concurrentJobs) {
+        static final Limits UNLIMITED = new Limits(null, null, null);
     }
 
-    private record Rule(QuotaScope scope, long subjectId, Integer images, Integer gpuSeconds) {
+    private record Rule(QuotaScope scope, long subjectId, Integer images, Integer gpuSeconds, Integer concurrentJobs) {
     }
 
     /** Usage and limits, read on the given connection (the submit transaction holds the member's lock). */
@@ -51,29 +56,53 @@ public final class QuotaService {
         LocalDate today = UsageStore.usageDay(now);
         Instant resetsAt = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         if (limits == Limits.UNLIMITED) {
-            return new QuotaStatus(guildId, userId, 0, 0, null, 0, null, resetsAt); // nothing to count against
+            return new QuotaStatus(guildId, userId, 0, 0, null, 0, null, resetsAt, 0, 0, null); // nothing to count against
         }
         long[] used = usage.usedOn(c, guildId, userId, today);
         int pending = jobs.pendingImages(c, guildId, userId);
-        return new QuotaStatus(guildId, userId, (int) used[0], pending, limits.images(), used[1], limits.gpuSeconds(), resetsAt);
+        long inFlight = limits.gpuSeconds() == null ? 0 : estimates.inFlightMillis(c, guildId, userId);
+        int activeJobs = limits.concurrentJobs() == null ? 0 : jobs.activeJobs(c, guildId, userId);
+        return new QuotaStatus(guildId, userId, (int) used[0], pending, limits.images(), used[1], limits.gpuSeconds(),
+                resetsAt, inFlight, activeJobs, limits.concurrentJobs());
     }
 
-    /** Throws when {@code images} more images would exceed a limit. */
-    void check(QuotaStatus status, int images) throws QuotaExceededException {
+    /** The estimated GPU milliseconds of a request, where the member's status has a GPU-seconds limit (else 0). */
+    long estimateMillis(Connection c, QuotaStatus status, GenerationRequest request) throws SQLException {
+        return status.gpuSecondsLimit() == null ? 0
+                : estimates.requestMillis(c, status.guildId(), request);
+    }
+
+    /**
+     * Throws when {@code jobCount} more jobs of {@code images} images in all, estimated at {@code gpuMillis},
+     * would exceed a limit.
+     */
+    void check(QuotaStatus status, int jobCount, int images, long gpuMillis) throws QuotaExceededException {
         String resets = "resets at " + status.resetsAt() + " (in " + humanize(Duration.between(clock.instant(), status.resetsAt())) + ")";
+        if (status.concurrentLimit() != null && status.activeJobs() + jobCount > status.concurrentLimit()) {
+            throw new QuotaExceededException("Too many jobs at once: you have " + status.activeJobs()
+                    + " queued or running and this server allows " + status.concurrentLimit()
+                    + " at a time; wait for one to finish.", status, false);
+        }
         if (status.imagesLimit() != null && status.imagesUsed() + status.imagesPending() + images > status.imagesLimit()) {
             throw new QuotaExceededException("Daily image quota exceeded: " + status.imagesUsed() + " used and "
                     + status.imagesPending() + " queued of " + status.imagesLimit() + " images per day, this request needs "
                     + images + " more; the quota " + resets + ".", status);
         }
-        if (status.gpuSecondsLimit() != null && status.gpuMillisUsed() >= status.gpuSecondsLimit() * 1000L) {
-            throw new QuotaExceededException("Daily GPU time quota exceeded: " + status.gpuMillisUsed() / 1000 + " of "
-                    + status.gpuSecondsLimit() + " GPU-seconds per day used; the quota " + resets + ".", status);
+        if (status.gpuSecondsLimit() != null
+                && status.gpuMillisUsed() + status.gpuMillisInFlight() + gpuMillis > status.gpuSecondsLimit() * 1000L) {
+            throw new QuotaExceededException("Daily GPU time quota exceeded: " + seconds(status.gpuMillisUsed())
+                    + " used and about " + seconds(status.gpuMillisInFlight()) + " queued or running of "
+                    + status.gpuSecondsLimit() + " GPU-seconds per day, this request needs about " + seconds(gpuMillis)
+                    + " more; the quota " + resets + ".", status);
         }
     }
 
+    private static String seconds(long millis) {
+        return String.format(Locale.ROOT, "%.1f", millis / 1000.0);
+    }
+
     private static List<Rule> rules(Connection c, long guildId, long userId, Collection<Long> roleIds) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT scope, subject_id, images_per_day, gpu_seconds_per_day"
+        try (PreparedStatement ps = c.prepareStatement("SELECT scope, subject_id, images_per_day, gpu_seconds_per_day, concurrent_jobs"
                 + " FROM quota_rules WHERE guild_id = ? AND (scope = 'GUILD_DEFAULT' OR (scope = 'USER' AND subject_id = ?)"
                 + " OR (scope = 'ROLE' AND subject_id = ANY (?)))")) {
             Sql.bind(ps, guildId, userId, c.createArrayOf("bigint", roleIds.toArray()));
@@ -81,7 +110,7 @@ public final class QuotaService {
                 List<Rule> rules = new java.util.ArrayList<>();
                 while (rs.next()) {
                     rules.add(new Rule(QuotaScope.valueOf(rs.getString(1)), rs.getLong(2),
-                            (Integer) rs.getObject(3), (Integer) rs.getObject(4)));
+                            (Integer) rs.getObject(3), (Integer) rs.getObject(4), (Integer) rs.getObject(5)));
                 }
                 return rules;
             }
@@ -92,16 +121,17 @@ public final class QuotaService {
         Rule user = applicable.stream()
                 .filter(r -> r.scope() == QuotaScope.USER && r.subjectId() == userId).findFirst().orElse(null);
         if (user != null) {
-            return new Limits(user.images(), user.gpuSeconds());
+            return new Limits(user.images(), user.gpuSeconds(), user.concurrentJobs());
         }
         List<Rule> roles = applicable.stream()
                 .filter(r -> r.scope() == QuotaScope.ROLE && roleIds.contains(r.subjectId())).toList();
         if (!roles.isEmpty()) {
             return new Limits(mostGenerous(roles.stream().map(Rule::images).toList()),
-                    mostGenerous(roles.stream().map(Rule::gpuSeconds).toList()));
+                    mostGenerous(roles.stream().map(Rule::gpuSeconds).toList()),
+                    mostGenerous(roles.stream().map(Rule::concurrentJobs).toList()));
         }
         return applicable.stream().filter(r -> r.scope() == QuotaScope.GUILD_DEFAULT).findFirst()
-                .map(r -> new Limits(r.images(), r.gpuSeconds()))
+                .map(r -> new Limits(r.images(), r.gpuSeconds(), r.concurrentJobs()))
                 .orElse(Limits.UNLIMITED);
     }
 

@@ -2,30 +2,38 @@ package dev.sdbot.scheduler;
 
 import dev.sdbot.scheduler.dispatch.DispatchLoop;
 import dev.sdbot.scheduler.dispatch.Dispatcher;
+import dev.sdbot.scheduler.dispatch.LeaderLease;
 import dev.sdbot.scheduler.dispatch.LeaseReaper;
 import dev.sdbot.scheduler.quartz.ClusterScheduler;
 
 import javax.sql.DataSource;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * One scheduler process (any number may run against one database): a Quartz cluster member
  * whose periodic job reaps leases and dispatches, plus a dispatch loop woken by NOTIFY for
- * sub-second dispatch. The advisory lock in {@link Dispatcher} keeps passes one at a time.
+ * sub-second dispatch. One node at a time, the holder of the {@link LeaderLease}, runs passes; the
+ * others stand by and take over within a leader lease (five dispatch intervals, at least 1 s) when it
+ * lapses, or at their next renewal when the leader closes. The advisory lock in {@link Dispatcher}
+ * still keeps passes one at a time while two nodes briefly both think they lead.
  */
 public final class SchedulerNode implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final LeaseReaper reaper;
     private final DispatchLoop loop;
+    private final LeaderLease leadership;
     private final ClusterScheduler quartz;
     private final JobEvents events;
     private final JobEventListener wakeOnChange;
 
     public SchedulerNode(DataSource dataSource, SchedulerSettings settings, Clock clock, JobEvents events) {
-        this.dispatcher = new Dispatcher(dataSource, settings, clock);
-        this.reaper = new LeaseReaper(dataSource, settings, clock);
-        this.loop = new DispatchLoop(dispatcher, reaper, settings.dispatchInterval(), Integer.toHexString(System.identityHashCode(this)));
-        this.quartz = new ClusterScheduler(dataSource, settings, clock, reaper, dispatcher);
+        this.dispatcher = new Dispatcher(dataSource, settings);
+        this.reaper = new LeaseReaper(dataSource, settings);
+        this.leadership = new LeaderLease(dataSource, leaderLease(settings), this::wake);
+        this.loop = new DispatchLoop(dispatcher, reaper, settings.dispatchInterval(), Integer.toHexString(System.identityHashCode(this)),
+                leadership::isLeader);
+        this.quartz = new ClusterScheduler(dataSource, settings, clock, reaper, dispatcher, leadership::isLeader);
         this.events = events;
         this.wakeOnChange = new JobEventListener() {
             @Override
@@ -50,6 +58,7 @@ public final class SchedulerNode implements AutoCloseable {
 
     public SchedulerNode start() {
         events.addListener(wakeOnChange);
+        leadership.start();
         loop.start();
         quartz.start();
         loop.wake();
@@ -59,6 +68,21 @@ public final class SchedulerNode implements AutoCloseable {
     /** Dispatches now (also used when a worker registers). */
     public void wake() {
         loop.wake();
+    }
+
+    static Duration leaderLease(SchedulerSettings settings) {
+        Duration lease = settings.dispatchInterval().multipliedBy(5);
+        return lease.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : lease;
+    }
+
+    /** True while this node is the one that dispatches. */
+    public boolean isLeader() {
+        return leadership.isLeader();
+    }
+
+    /** Dispatch passes this node's loop has run (a standby runs none). */
+    public long dispatchPasses() {
+        return loop.passes();
     }
 
     public Dispatcher dispatcher() {
@@ -83,5 +107,6 @@ public final class SchedulerNode implements AutoCloseable {
         events.removeListener(wakeOnChange);
         quartz.close();
         loop.close();
+        leadership.close();
     }
 }

@@ -8,18 +8,19 @@ import java.time.Duration;
  * @param lease              how long an assignment stays valid without a heartbeat renewing it
  * @param dispatchInterval   period of the Quartz fallback dispatch/maintenance trigger
  * @param maxAttempts        attempts before a job is FAILED
- * @param agingStep          each agingStep a job waits counts as one fair-share round in its favour
+ * @param maxRunTime         a job running longer than this is taken back from its worker (a hung generator
+ *                           keeps heartbeating, so the lease alone never ends it)
  * @param workerTimeout      a worker without heartbeat for this long gets no new jobs
  * @param quarantineAfter    consecutive failures after which a worker is quarantined
  * @param resultRetention    result images older than this are purged
  */
-public record SchedulerSettings(Duration lease, Duration dispatchInterval, int maxAttempts, Duration agingStep,
+public record SchedulerSettings(Duration lease, Duration dispatchInterval, int maxAttempts, Duration maxRunTime,
                                 Duration workerTimeout, int quarantineAfter, Duration resultRetention) {
 
     public SchedulerSettings {
         requirePositive(lease, "lease");
         requirePositive(dispatchInterval, "dispatch interval");
-        requirePositive(agingStep, "aging step");
+        requirePositive(maxRunTime, "maximum run time");
         requirePositive(workerTimeout, "worker timeout");
         requirePositive(resultRetention, "result retention");
         if (maxAttempts < 1) {
@@ -31,28 +32,32 @@ public record SchedulerSettings(Duration lease, Duration dispatchInterval, int m
     }
 
     public static SchedulerSettings defaults() {
-        return new SchedulerSettings(Duration.ofSeconds(60), Duration.ofSeconds(2), 3, Duration.ofSeconds(60),
+        return new SchedulerSettings(Duration.ofSeconds(60), Duration.ofSeconds(2), 3, Duration.ofMinutes(60),
                 Duration.ofSeconds(30), 5, Duration.ofDays(7));
     }
 
     public SchedulerSettings withLease(Duration value) {
-        return new SchedulerSettings(value, dispatchInterval, maxAttempts, agingStep, workerTimeout, quarantineAfter, resultRetention);
+        return new SchedulerSettings(value, dispatchInterval, maxAttempts, maxRunTime, workerTimeout, quarantineAfter, resultRetention);
     }
 
     public SchedulerSettings withDispatchInterval(Duration value) {
-        return new SchedulerSettings(lease, value, maxAttempts, agingStep, workerTimeout, quarantineAfter, resultRetention);
+        return new SchedulerSettings(lease, value, maxAttempts, maxRunTime, workerTimeout, quarantineAfter, resultRetention);
     }
 
     public SchedulerSettings withMaxAttempts(int value) {
-        return new SchedulerSettings(lease, dispatchInterval, value, agingStep, workerTimeout, quarantineAfter, resultRetention);
+        return new SchedulerSettings(lease, dispatchInterval, value, maxRunTime, workerTimeout, quarantineAfter, resultRetention);
     }
 
     public SchedulerSettings withWorkerTimeout(Duration value) {
-        return new SchedulerSettings(lease, dispatchInterval, maxAttempts, agingStep, value, quarantineAfter, resultRetention);
+        return new SchedulerSettings(lease, dispatchInterval, maxAttempts, maxRunTime, value, quarantineAfter, resultRetention);
     }
 
     public SchedulerSettings withQuarantineAfter(int value) {
-        return new SchedulerSettings(lease, dispatchInterval, maxAttempts, agingStep, workerTimeout, value, resultRetention);
+        return new SchedulerSettings(lease, dispatchInterval, maxAttempts, maxRunTime, workerTimeout, value, resultRetention);
+    }
+
+    public SchedulerSettings withMaxRunTime(Duration value) {
+        return new SchedulerSettings(lease, dispatchInterval, maxAttempts, value, workerTimeout, quarantineAfter, resultRetention);
     }
 
     private static void requirePositive(Duration d, String what) {

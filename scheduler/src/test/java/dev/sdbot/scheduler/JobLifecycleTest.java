@@ -77,13 +77,14 @@ class JobLifecycleTest {
             assertThat(r.attempt()).isEqualTo(1);
         });
         assertThat(db.queryLong("SELECT count(*) FROM usage_ledger WHERE job_id = ? AND outcome = 'SUCCEEDED' AND images = 1", id)).isEqualTo(1);
-        assertThat(jobs.findUnpostedSucceeded(10)).extracting(JobView::id).containsExactly(id);
+        assertThat(jobs.findUnpostedSucceeded(List.of(10L), 10)).extracting(JobView::id).containsExactly(id);
+        assertThat(jobs.findUnpostedSucceeded(List.of(11L), 10)).as("another guild's").isEmpty();
 
         assertThat(jobs.markPosted(id, 2, 555)).as("wrong attempt").isFalse();
         assertThat(jobs.markPosted(id, 1, 555)).isTrue();
         assertThat(jobs.markPosted(id, 1, 556)).as("already posted").isFalse();
         assertThat(jobs.find(id).orElseThrow().postedMessageId()).isEqualTo(555);
-        assertThat(jobs.findUnpostedSucceeded(10)).isEmpty();
+        assertThat(jobs.findUnpostedSucceeded(List.of(10L), 10)).isEmpty();
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(seen)
                 .filteredOn(e -> e.jobId() == id).extracting(JobEvent::state)

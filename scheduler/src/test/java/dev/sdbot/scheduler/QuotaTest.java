@@ -90,11 +90,67 @@ class QuotaTest {
 
         assertThatThrownBy(() -> jobs.submit(submission(1, List.of())))
                 .isInstanceOf(QuotaExceededException.class)
-                .hasMessageContaining("Daily GPU time quota exceeded: 5 of 5 GPU-seconds");
+                .hasMessageContaining("Daily GPU time quota exceeded: 5.0 used and about 0.0 queued or running of 5 GPU-seconds");
 
         clock.advance(Duration.ofHours(12)); // next UTC day: yesterday's usage no longer counts
         assertThat(jobs.quotaStatus(GUILD, 1, List.of()).gpuMillisUsed()).isZero();
         jobs.submit(submission(1, List.of()));
+    }
+
+    @Test
+    void theConcurrentJobLimitCountsQueuedAndRunningJobsOfTheMemberInThisGuild() throws Exception {
+        JobService jobs = new JobSystem(db, JobSystem.FAST, MutableClock.at(NOON)).jobs();
+        rules.put(GUILD, QuotaScope.GUILD_DEFAULT, 0, null, null, 2, NOON);
+
+        long first = jobs.submit(submission(1, List.of()));
+        jobs.submit(submission(1, List.of()));
+        assertThatThrownBy(() -> jobs.submit(submission(1, List.of())))
+                .isInstanceOf(QuotaExceededException.class)
+                .hasMessageContaining("Too many jobs at once: you have 2 queued or running and this server allows 2");
+        assertThatThrownBy(() -> jobs.checkQuota(GUILD, 1, List.of(), JobSystem.request("x", 2)))
+                .isInstanceOf(QuotaExceededException.class);
+        assertThat(db.queryLong("SELECT count(*) FROM jobs WHERE user_id = 1")).isEqualTo(2);
+        jobs.submit(submission(2, List.of())); // another member has their own allowance
+        jobs.submit(new JobSubmission(JobSystem.request("elsewhere", 2), JobOrigin.cli(78, 1), List.of(), 0));
+
+        db.update("UPDATE jobs SET state = 'SUCCEEDED' WHERE id = ?", first); // a finished job frees its place
+        jobs.submit(submission(1, List.of()));
+        assertThat(jobs.quotaStatus(GUILD, 1, List.of()).activeJobs()).isEqualTo(2);
+    }
+
+    @Test
+    void aGpuSecondsQuotaCountsQueuedWorkAtTheGuildsMeasuredCostSoABurstIsCutOff() throws Exception {
+        JobService jobs = new JobSystem(db, JobSystem.FAST, MutableClock.at(NOON)).jobs();
+        // history: one finished 64x64 image of 10 steps took 1000 GPU-ms, so each such request is estimated at 1 s
+        long done = jobs.submit(new JobSubmission(JobSystem.request("history", 10), JobOrigin.cli(GUILD, 1), List.of(), 0));
+        db.update("UPDATE jobs SET state = 'POSTED' WHERE id = ?", done);
+        db.update("INSERT INTO usage_ledger (job_id, attempt, guild_id, user_id, worker_id, outcome, images, gpu_ms, usage_day,"
+                + " recorded_at) VALUES (?, 1, ?, 1, 'w', 'SUCCEEDED', 1, 1000, ?, ?)", done, GUILD, LocalDate.of(2026, 3, 4),
+                NOON.atOffset(java.time.ZoneOffset.UTC));
+        db.update("INSERT INTO usage_counters (guild_id, user_id, usage_day, images, gpu_ms) VALUES (?, 1, ?, 1, 1000)",
+                GUILD, LocalDate.of(2026, 3, 4));
+        rules.put(GUILD, QuotaScope.GUILD_DEFAULT, 0, null, 4, NOON);
+
+        int accepted = 0;
+        try {
+            for (int i = 0; i < 10; i++) {
+                jobs.submit(new JobSubmission(JobSystem.request("burst " + i, 10), JobOrigin.cli(GUILD, 1), List.of(), 0));
+                accepted++;
+            }
+        } catch (QuotaExceededException e) {
+            assertThat(e.getMessage()).contains("Daily GPU time quota exceeded: 1.0 used and about 3.0 queued or running of 4"
+                    + " GPU-seconds per day, this request needs about 1.0 more");
+        }
+        assertThat(accepted).as("1 s used + 3 queued of 1 s each reach the 4 s limit").isEqualTo(3);
+        QuotaStatus status = jobs.quotaStatus(GUILD, 1, List.of());
+        assertThat(status.gpuMillisInFlight()).isEqualTo(3000);
+
+        // a guild without history is estimated at the documented default rate
+        rules.put(78, QuotaScope.GUILD_DEFAULT, 0, null, 1, NOON);
+        jobs.submit(new JobSubmission(JobSystem.request("new guild", 10), JobOrigin.cli(78, 1), List.of(), 0));
+        long expected = (long) Math.ceil(dev.sdbot.scheduler.store.GpuTimeEstimates.DEFAULT_MS_PER_MEGAPIXEL_STEP
+                / 1e6 * 10 * 64 * 64);
+        assertThat(jobs.quotaStatus(78, 1, List.of()).gpuMillisInFlight()).isEqualTo(expected);
     }
 
     @Test

@@ -39,7 +39,7 @@ class ResultBatchTest {
         jobs = new JobService(db.dataSource(), JobSystem.FAST, Clock.systemUTC());
         attempts = new AttemptStore(db.dataSource());
         new WorkerStore(db.dataSource()).register(WORKER, "test-host", "cpu", Set.of(TestPatternGenerator.MODEL),
-                Set.of(TestPatternGenerator.MODEL), Set.of(TestPatternGenerator.MODEL), 8, 1L << 22, Instant.now());
+                Set.of(TestPatternGenerator.MODEL), Set.of(TestPatternGenerator.MODEL), 8, 1L << 22);
     }
 
     @Test
@@ -47,8 +47,8 @@ class ResultBatchTest {
         long first = jobs.submit(new JobSubmission(JobSystem.request("one", 1), JobOrigin.cli(5, 42)));
         long second = jobs.submit(new JobSubmission(JobSystem.request("two", 1), JobOrigin.cli(5, 42)));
         long cancelled = jobs.submit(new JobSubmission(JobSystem.request("three", 1), JobOrigin.cli(5, 43)));
-        assertThat(new Dispatcher(db.dataSource(), JobSystem.FAST, Clock.systemUTC()).dispatchOnce().assigned()).isEqualTo(3);
-        List<ClaimedJob> claimed = attempts.claim(WORKER, 8, Clock.systemUTC(), JobSystem.FAST.lease());
+        assertThat(new Dispatcher(db.dataSource(), JobSystem.FAST).dispatchOnce().assigned()).isEqualTo(3);
+        List<ClaimedJob> claimed = attempts.claim(WORKER, 8, JobSystem.FAST.lease());
         assertThat(claimed).hasSize(3);
         assertThat(jobs.cancel(cancelled, 43, false)).isEqualTo(CancelOutcome.CANCELLED);
 

@@ -2,7 +2,7 @@ package dev.sdbot.bot.buttons;
 
 import dev.sdbot.bot.commands.ButtonHandler;
 import dev.sdbot.bot.commands.JobButtonId;
-import dev.sdbot.bot.imagine.Moderators;
+import dev.sdbot.bot.staff.StaffAccess;
 import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
 import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
@@ -13,10 +13,12 @@ import java.util.concurrent.Executor;
 /** 🗑 Delete: removes the result message (requester or moderator only). */
 public final class DeleteButton implements ButtonHandler {
     private final JobService jobs;
+    private final StaffAccess access;
     private final Executor work;
 
-    public DeleteButton(JobService jobs, Executor work) {
+    public DeleteButton(JobService jobs, StaffAccess access, Executor work) {
         this.jobs = jobs;
+        this.access = access;
         this.work = work;
     }
 
@@ -31,12 +33,12 @@ public final class DeleteButton implements ButtonHandler {
         work.execute(() -> {
             // Only a job of this guild counts; a moderator may still clear a message whose job is gone.
             Optional<JobView> job = jobs.findInGuild(event.getGuild().getIdLong(), id.jobId());
-            boolean moderator = Moderators.isModerator(event.getMember(), event.getGuildChannel());
+            boolean moderator = access.moderates(event.getMember(), event.getGuildChannel());
             if (job.isEmpty() && !moderator) {
                 event.getHook().editOriginal(ResubmitButton.NO_SUCH_JOB).queue();
                 return;
             }
-            if (job.isPresent() && !ResubmitButton.mayUse(event, job.get())) {
+            if (job.isPresent() && !ResubmitButton.mayUse(event, job.get(), access)) {
                 event.getHook().editOriginal(ResubmitButton.NOT_YOURS).queue();
                 return;
             }

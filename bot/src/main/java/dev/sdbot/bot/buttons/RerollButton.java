@@ -3,6 +3,7 @@ package dev.sdbot.bot.buttons;
 import dev.sdbot.bot.imagine.GuildLimits;
 import dev.sdbot.bot.imagine.JobSubmitter;
 import dev.sdbot.bot.imagine.SubmitChecks;
+import dev.sdbot.bot.staff.StaffAccess;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.scheduler.JobResult;
 import dev.sdbot.scheduler.JobService;
@@ -13,9 +14,9 @@ import java.util.concurrent.Executor;
 
 /** 🔁 Reroll: the same parameters with a new seed. */
 public final class RerollButton extends ResubmitButton {
-    public RerollButton(JobService jobs, GuildLimits limits, SubmitChecks submitChecks, JobSubmitter submitter,
+    public RerollButton(JobService jobs, StaffAccess access, GuildLimits limits, SubmitChecks submitChecks, JobSubmitter submitter,
                         Executor work) {
-        super(jobs, limits, submitChecks, submitter, work);
+        super(jobs, access, limits, submitChecks, submitter, work);
     }
 
     @Override

@@ -6,8 +6,8 @@ import dev.sdbot.bot.commands.CheckThenDefer;
 import dev.sdbot.bot.commands.Rejection;
 import dev.sdbot.bot.imagine.GuildLimits;
 import dev.sdbot.bot.imagine.JobSubmitter;
-import dev.sdbot.bot.imagine.Moderators;
 import dev.sdbot.bot.imagine.SubmitChecks;
+import dev.sdbot.bot.staff.StaffAccess;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.scheduler.JobResult;
 import dev.sdbot.scheduler.JobService;
@@ -29,13 +29,16 @@ abstract class ResubmitButton implements ButtonHandler {
     static final String NOT_YOURS = "🙅 Not yours: only the member who asked for this image (or a moderator) can use its buttons.";
 
     private final JobService jobs;
+    private final StaffAccess access;
     private final GuildLimits limits;
     private final JobSubmitter submitter;
     private final SubmitChecks submitChecks;
     private final Executor work;
 
-    ResubmitButton(JobService jobs, GuildLimits limits, SubmitChecks submitChecks, JobSubmitter submitter, Executor work) {
+    ResubmitButton(JobService jobs, StaffAccess access, GuildLimits limits, SubmitChecks submitChecks, JobSubmitter submitter,
+                   Executor work) {
         this.jobs = jobs;
+        this.access = access;
         this.limits = limits;
         this.submitter = submitter;
         this.submitChecks = submitChecks;
@@ -57,7 +60,7 @@ abstract class ResubmitButton implements ButtonHandler {
         if (job.isEmpty()) {
             throw new Rejection(NO_SUCH_JOB);
         }
-        if (!mayUse(event, job.get())) {
+        if (!mayUse(event, job.get(), access)) {
             throw new Rejection(NOT_YOURS);
         }
         List<JobResult> images = jobs.results(id.jobId()).stream()
@@ -81,9 +84,9 @@ abstract class ResubmitButton implements ButtonHandler {
         return "";
     }
 
-    static boolean mayUse(ButtonInteractionEvent event, JobView job) {
+    static boolean mayUse(ButtonInteractionEvent event, JobView job, StaffAccess access) {
         return event.getUser().getIdLong() == job.origin().userId()
-                || Moderators.isModerator(event.getMember(), event.getGuildChannel());
+                || access.moderates(event.getMember(), event.getGuildChannel());
     }
 
     /** The request with another seed, start image, strength, size and count; a txt2img copy keeps its hires fix. */

@@ -3,6 +3,7 @@ package dev.sdbot.bot.buttons;
 import dev.sdbot.bot.imagine.GuildLimits;
 import dev.sdbot.bot.imagine.JobSubmitter;
 import dev.sdbot.bot.imagine.SubmitChecks;
+import dev.sdbot.bot.staff.StaffAccess;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.HiresFix;
 import dev.sdbot.scheduler.JobResult;
@@ -20,9 +21,9 @@ import java.util.concurrent.Executor;
 public final class UpscaleButton extends ResubmitButton {
     static final double STRENGTH = 0.3;
 
-    public UpscaleButton(JobService jobs, GuildLimits limits, SubmitChecks submitChecks, JobSubmitter submitter,
+    public UpscaleButton(JobService jobs, StaffAccess access, GuildLimits limits, SubmitChecks submitChecks, JobSubmitter submitter,
                         Executor work) {
-        super(jobs, limits, submitChecks, submitter, work);
+        super(jobs, access, limits, submitChecks, submitter, work);
     }
 
     @Override

@@ -5,7 +5,9 @@ import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.inference.bench.EngineBenchmark;
 import dev.sdbot.inference.bench.LeakCheck;
+import ai.djl.ndarray.types.DataType;
 import dev.sdbot.inference.pipeline.Devices;
+import dev.sdbot.inference.pipeline.Precision;
 import dev.sdbot.inference.pipeline.DiffusionGenerator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -29,7 +32,7 @@ final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--arch", defaultValue = "sd15", description = "sd15 or sd21 (${DEFAULT-VALUE}).")
+    @Option(names = "--arch", defaultValue = "sd15", description = "sd15, sd21 or sdxl (${DEFAULT-VALUE}).")
     String arch;
     @Option(names = "--width", defaultValue = "256", description = "Image width (${DEFAULT-VALUE}).")
     int width;
@@ -43,6 +46,9 @@ final class BenchCommand implements Callable<Integer> {
     int batch;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda:N (${DEFAULT-VALUE}).")
     String device;
+    @Option(names = "--precision", defaultValue = "auto",
+            description = "auto (fp16 on cuda, fp32 on cpu), fp32 or fp16 (cuda only); bf16 is refused (${DEFAULT-VALUE}).")
+    String precision;
     @Option(names = "--threads", description = "libtorch intra-op threads (default: libtorch's, i.e. OMP_NUM_THREADS or the cores).")
     Integer threads;
     @Option(names = "--leak-check", description = "Run --generations small generations of --model and report resident memory growth.")
@@ -55,6 +61,8 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws GenerationException {
         var parsedDevice = Devices.parse(device);
+        Precision parsedPrecision = Precision.parse(precision);
+        DataType computeType = parsedPrecision.computeType(parsedDevice);
         if (threads != null) {
             if (threads < 1) {
                 throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
@@ -66,13 +74,15 @@ final class BenchCommand implements Callable<Integer> {
             return leakCheck(out, parsedDevice);
         }
         double load = loadAverage();
-        EngineBenchmark.Result r = EngineBenchmark.run(arch, width, height, steps, batch, line -> {
+        EngineBenchmark.Result r = EngineBenchmark.run(arch, width, height, steps, batch, parsedDevice, computeType, line -> {
             out.println("  " + line);
             out.flush();
         });
         out.printf(Locale.ROOT, "%s %dx%d, %d image(s) with CFG (UNet input batch %d), %d libtorch thread(s), "
                 + "load average %.2f at start%n", r.arch(), r.width(), r.height(), r.images(), 2 * r.images(),
                 r.threads(), load);
+        out.printf(Locale.ROOT, "device %s, precision %s (UNet and text encoder in %s)%n", parsedDevice,
+                parsedPrecision.label(), computeType.name().toLowerCase(Locale.ROOT));
         out.printf(Locale.ROOT, "UNet step        %.3f s (mean of %d, warm-up excluded; each: %s)%n",
                 r.meanStepSeconds(), r.unetStepSeconds().length, seconds(r.unetStepSeconds()));
         out.printf(Locale.ROOT, "VAE decode       %.3f s (%d image(s))%n", r.vaeDecodeSeconds(), r.images());
@@ -98,7 +108,8 @@ final class BenchCommand implements Callable<Integer> {
         if (model == null || !Files.exists(model)) {
             throw new IllegalArgumentException("--leak-check needs --model PATH of an existing checkpoint");
         }
-        try (DiffusionGenerator generator = DiffusionGenerator.forCheckpoint("model", model, parsedDevice)) {
+        try (DiffusionGenerator generator = DiffusionGenerator.forCheckpoint("model", model, parsedDevice,
+                Precision.parse(precision), DiffusionGenerator.DEFAULT_BATCH_PIXELS, Optional.empty())) {
             GenerationRequest good = new GenerationRequest("a small test", "", "model", Sampler.EULER_A, 2, 5, width,
                     height, 1L, 1, null, 0.75, null, 1);
             GenerationRequest badInit = new GenerationRequest("x", "", "model", Sampler.DDIM, 2, 5, width, height, 1L,

@@ -11,8 +11,9 @@ import dev.sdbot.inference.api.ProgressListener;
 import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.inference.pipeline.Devices;
 import dev.sdbot.inference.pipeline.DiffusionGenerator;
-import dev.sdbot.inference.vae.VaeTiling;
 import dev.sdbot.inference.pipeline.ModelDirectory;
+import dev.sdbot.inference.pipeline.Precision;
+import dev.sdbot.inference.vae.VaeTiling;
 import dev.sdbot.inference.safety.SafetyCheckerFolder;
 import dev.sdbot.bot.runtime.Generators;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
@@ -67,12 +68,17 @@ final class GenerateCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda:N (${DEFAULT-VALUE}).")
     String device;
+    @Option(names = "--precision", defaultValue = "auto",
+            description = "auto (fp16 on cuda, fp32 on cpu), fp32 or fp16 (cuda only); bf16 is refused (${DEFAULT-VALUE}).")
+    String precision;
 
     @Override
     public Integer call() {
         // Everything that can be checked without the model is checked first: a bad option costs nothing.
         Sampler parsedSampler = options.parsedSampler();
         Device parsedDevice = Devices.parse(device);
+        Precision parsedPrecision = Precision.parse(precision);
+        parsedPrecision.computeType(parsedDevice); // refuses what cannot run here before any weight is read
         Path checkpoint = resolveModel();
         byte[] initBytes = readImageFile("--init", init);
         byte[] maskBytes = readImageFile("--mask", mask);
@@ -88,7 +94,7 @@ final class GenerateCommand implements Callable<Integer> {
         GenerationResult result;
         StepBar bar = new StepBar(err);
         try (DiffusionGenerator generator = DiffusionGenerator.forCheckpoint(name, checkpoint, parsedDevice,
-                DiffusionGenerator.DEFAULT_BATCH_PIXELS, sharedChecker)) {
+                parsedPrecision, DiffusionGenerator.DEFAULT_BATCH_PIXELS, sharedChecker)) {
             generator.setVaeTiling(VaeTiling.above(root.config().vaeTileAbovePixels()));
             result = generator.generate(request, bar);
         } catch (GenerationException e) {

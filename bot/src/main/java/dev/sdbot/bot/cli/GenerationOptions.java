@@ -16,8 +16,8 @@ final class GenerationOptions {
     String prompt;
     @Option(names = "--negative", defaultValue = "", description = "Negative prompt.")
     String negative;
-    @Option(names = "--sampler", defaultValue = "euler_a", description = "Sampler id (${DEFAULT-VALUE}): "
-            + "ddim, plms, euler, euler_a, lms, dpmpp_2m, dpmpp_2m_karras.")
+    @Option(names = "--sampler", defaultValue = "euler_a", completionCandidates = SamplerIds.class,
+            description = "Sampler id or A1111 name (${DEFAULT-VALUE}): ${COMPLETION-CANDIDATES}.")
     String sampler;
     @Option(names = "--steps", defaultValue = "20", description = "Denoising steps, 1-150 (${DEFAULT-VALUE}).")
     int steps;
@@ -46,6 +46,14 @@ final class GenerationOptions {
     HiresFix hires() {
         HiresUpscaler upscaler = HiresUpscaler.fromId(hiresUpscaler);
         return hiresScale == null ? null : new HiresFix(hiresScale, upscaler, hiresSteps, hiresStrength);
+    }
+
+    /** Every sampler's id, for the help text. */
+    static final class SamplerIds implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(Sampler.values()).map(Sampler::id).iterator();
+        }
     }
 
     /** The sampler id, parsed (an unknown one is an IllegalArgumentException naming it). */

@@ -1,5 +1,6 @@
 package dev.sdbot.bot.cli;
 
+import dev.sdbot.bot.runtime.Generators;
 import dev.sdbot.inference.pipeline.ModelDirectory;
 import dev.sdbot.inference.pipeline.ModelInspector;
 import picocli.CommandLine.Command;
@@ -29,7 +30,8 @@ final class ModelsListCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path dir = models.modelsDir();
         ModelDirectory directory = new ModelDirectory(dir);
-        boolean sharedChecker = Files.isDirectory(dir.resolve("safety-checker"));
+        // the checker the worker would use for models without their own (SDBOT_SAFETY_CHECKER or SDBOT_MODELS/safety-checker)
+        boolean sharedChecker = Generators.sharedSafetyChecker(models.root.config()).isPresent();
         Map<String, Path> found = directory.models();
         out.printf("%-32s %-16s %10s  %s%n", "NAME", "FAMILY", "SIZE", "SAFETY CHECKER");
         for (Map.Entry<String, Path> model : found.entrySet()) {

@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "pull", mixinStandardHelpOptions = true,
         description = {"Downloads a .safetensors model (or LoRA) into SDBOT_MODELS, with progress, resume and SHA-256 check.",
-                "  sdbot models pull runwayml/stable-diffusion-v1-5 --file v1-5-pruned-emaonly.safetensors",
+                "  sdbot models pull stable-diffusion-v1-5/stable-diffusion-v1-5 --file v1-5-pruned-emaonly.safetensors",
                 "  sdbot models pull https://example.com/models/my-model.safetensors",
                 "HF_TOKEN is sent for gated repositories; HF_ENDPOINT points at a Hub mirror."})
 final class ModelsPullCommand implements Callable<Integer> {

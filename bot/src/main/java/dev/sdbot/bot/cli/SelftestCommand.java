@@ -1,7 +1,9 @@
 package dev.sdbot.bot.cli;
 
 import dev.sdbot.inference.pipeline.Devices;
+import dev.sdbot.inference.pipeline.Precision;
 import dev.sdbot.inference.selftest.CheckResult;
+import dev.sdbot.inference.selftest.PromptChecks;
 import dev.sdbot.inference.selftest.SelfTest;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,6 +12,8 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -24,16 +28,24 @@ final class SelftestCommand implements Callable<Integer> {
     Path fixtures;
     @Option(names = "--model", required = true, description = "Model name, e.g. mini-sd15.")
     String model;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda:N (${DEFAULT-VALUE}); the checks run in fp32.")
+    @Option(names = "--prompt-cases", description = "A1111 prompt-syntax cases (JSON; default FIXTURES/../prompt-syntax/a1111-attention.json).")
+    Path promptCases;
+    @Option(names = "--device", defaultValue = "cpu",
+            description = "cpu or cuda:N (${DEFAULT-VALUE}): where the half-precision parity checks run.")
     String device;
+    @Option(names = "--precision", defaultValue = "auto", description = "auto or fp16: fp16 parity checks besides the "
+            + "fp32 ones; fp32: none; bf16: a SKIP line with the reason (${DEFAULT-VALUE}).")
+    String precision;
 
     @Override
     public Integer call() {
-        Devices.parse(device); // the checks themselves run on the CPU in fp32; a missing GPU is still an error
+        var parsedDevice = Devices.parse(device);
+        Precision parsedPrecision = Precision.parse(precision);
         if (!Files.isDirectory(fixtures)) {
             throw new IllegalArgumentException("--fixtures " + fixtures + " is not a directory");
         }
         PrintWriter out = spec.commandLine().getOut();
+        PromptReport prompts = promptChecks(out);
         SelfTest.Report report = SelfTest.run(fixtures, model, new SelfTest.Listener() {
             @Override
             public void onResult(CheckResult r) {
@@ -46,10 +58,42 @@ final class SelftestCommand implements Callable<Integer> {
                 out.println("SKIP  " + reason);
                 out.flush();
             }
-        });
-        out.printf("%d passed, %d failed, %d skipped%n", report.passed(), report.failed(), report.skipped().size());
+        }, parsedDevice, parsedPrecision);
+        long failed = report.failed() + prompts.failed();
+        out.printf("%d passed, %d failed, %d skipped%n", report.passed() + prompts.passed(), failed,
+                report.skipped().size() + prompts.skipped());
         out.flush();
-        return report.failed() == 0 ? 0 : 1;
+        return failed == 0 ? 0 : 1;
+    }
+
+    private record PromptReport(long passed, long failed, int skipped) {
+    }
+
+    /** The prompt-syntax cases (SKIP when the file is absent) and the long-prompt chunking of the model's folder. */
+    private PromptReport promptChecks(PrintWriter out) {
+        List<CheckResult> results = new ArrayList<>();
+        int skipped = 0;
+        Path cases = promptCases != null ? promptCases
+                : fixtures.toAbsolutePath().resolveSibling("prompt-syntax").resolve("a1111-attention.json");
+        if (Files.isRegularFile(cases)) {
+            results.addAll(PromptChecks.syntax(cases));
+        } else if (promptCases != null) {
+            throw new IllegalArgumentException("--prompt-cases " + promptCases + " is not a file");
+        } else {
+            out.println("SKIP  prompt syntax: " + cases + " does not exist");
+            skipped++;
+        }
+        Path folder = fixtures.resolve(model);
+        if (Files.isDirectory(folder)) {
+            results.addAll(PromptChecks.longPrompt(folder));
+        } else {
+            out.println("SKIP  long prompt: " + folder + " does not exist");
+            skipped++;
+        }
+        results.forEach(r -> out.println(format(r)));
+        out.flush();
+        long passed = results.stream().filter(CheckResult::passed).count();
+        return new PromptReport(passed, results.size() - passed, skipped);
     }
 
     static String format(CheckResult r) {

@@ -1,6 +1,6 @@
 package dev.sdbot.bot.commands;
 
-import dev.sdbot.bot.imagine.Moderators;
+import dev.sdbot.bot.staff.StaffAccess;
 import dev.sdbot.scheduler.CancelOutcome;
 import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
@@ -20,10 +20,12 @@ import java.util.concurrent.Executor;
  */
 public final class CancelCommand implements SlashCommand {
     private final JobService jobs;
+    private final StaffAccess access;
     private final Executor work;
 
-    public CancelCommand(JobService jobs, Executor work) {
+    public CancelCommand(JobService jobs, StaffAccess access, Executor work) {
         this.jobs = jobs;
+        this.access = access;
         this.work = work;
     }
 
@@ -51,7 +53,7 @@ public final class CancelCommand implements SlashCommand {
             }
         }
         CancelOutcome outcome = jobs.cancelInGuild(guildId, jobId.get(), userId,
-                Moderators.isModerator(event.getMember(), event.getGuildChannel()));
+                access.moderates(event.getMember(), event.getGuildChannel()));
         return switch (outcome) {
             case CANCELLED -> "🚫 Job " + jobId.get() + " cancelled.";
             case NOT_FOUND -> noSuchJob(jobId.get());

@@ -4,6 +4,10 @@ import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEve
 import net.dv8tion.jda.api.interactions.commands.build.Commands;
 import net.dv8tion.jda.api.interactions.commands.build.SlashCommandData;
 
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
 /** {@code /help}: what the bot does and how to use it (ephemeral). */
 public final class HelpCommand implements SlashCommand {
     static final String TEXT = """
@@ -13,6 +17,13 @@ public final class HelpCommand implements SlashCommand {
             Results come with buttons: 🔁 Reroll, 🎨 Variations, ⬆ Upscale, 🗑 Delete (yours only).
             `/queue` — your jobs and the queue depth · `/cancel [job]` — cancel a job · `/quota` — your use today.""";
 
+    private final Supplier<Set<String>> uncheckedModels;
+
+    /** @param uncheckedModels the models live workers run without a safety checker ({@code JobService::uncheckedModels}) */
+    public HelpCommand(Supplier<Set<String>> uncheckedModels) {
+        this.uncheckedModels = uncheckedModels;
+    }
+
     @Override
     public SlashCommandData data() {
         return Commands.slash("help", "How to use sdbot");
@@ -20,6 +31,18 @@ public final class HelpCommand implements SlashCommand {
 
     @Override
     public void onSlashCommand(SlashCommandInteractionEvent event) {
-        event.reply(TEXT).setEphemeral(true).queue();
+        event.reply(TEXT + uncheckedNote()).setEphemeral(true).queue();
+    }
+
+    private String uncheckedNote() {
+        Set<String> unchecked;
+        try {
+            unchecked = uncheckedModels.get();
+        } catch (RuntimeException e) {
+            return "\n⚠️ I couldn't check right now which models have no safety checker.";
+        }
+        return unchecked.isEmpty() ? "" : "\n⚠️ No safety checker for: "
+                + unchecked.stream().map(m -> "`" + m + "`").collect(Collectors.joining(", "))
+                + ". Their images are unchecked and are not posted in ordinary channels unless this server allows it.";
     }
 }

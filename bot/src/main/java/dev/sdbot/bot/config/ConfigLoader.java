@@ -46,6 +46,7 @@ public final class ConfigLoader {
         env.put("shards", "SDBOT_SHARDS");
         env.put("workerId", "SDBOT_WORKER_ID");
         env.put("workerDevices", "SDBOT_WORKER_DEVICES");
+        env.put("precision", "SDBOT_PRECISION");
         env.put("workerSlots", "SDBOT_WORKER_SLOTS");
         env.put("workerPixelBudget", "SDBOT_WORKER_PIXEL_BUDGET");
         env.put("heartbeatSeconds", "SDBOT_HEARTBEAT_SECONDS");
@@ -54,6 +55,7 @@ public final class ConfigLoader {
         env.put("maxAttempts", "SDBOT_MAX_ATTEMPTS");
         env.put("quarantineAfter", "SDBOT_QUARANTINE_AFTER");
         env.put("retentionDays", "SDBOT_RETENTION_DAYS");
+        env.put("maxRunMinutes", "SDBOT_MAX_RUN_MINUTES");
         return Map.copyOf(env);
     }
 
@@ -67,6 +69,7 @@ public final class ConfigLoader {
         d.put("testPatternStepMillis", 0);
         d.put("shards", 1);
         d.put("workerDevices", "cpu");
+        d.put("precision", "auto");
         d.put("workerSlots", 1);
         d.put("workerPixelBudget", 4L * 1024 * 1024);
         d.put("heartbeatSeconds", 5);
@@ -75,6 +78,7 @@ public final class ConfigLoader {
         d.put("maxAttempts", 3);
         d.put("quarantineAfter", 5);
         d.put("retentionDays", 7);
+        d.put("maxRunMinutes", 60);
         d.put("vaeTileAbovePixels", VaeTiling.DEFAULT.abovePixels());
         return d;
     }

@@ -1,11 +1,14 @@
 package dev.sdbot.bot.config;
 
 import dev.sdbot.db.DatabaseSettings;
+import dev.sdbot.inference.pipeline.Precision;
 import dev.sdbot.scheduler.SchedulerSettings;
 import dev.sdbot.scheduler.worker.WorkerSettings;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * sdbot's configuration: defaults < sdbot.yaml < environment variables (see {@link ConfigLoader}).
@@ -32,6 +35,7 @@ public record SdbotConfig(
         int shards,
         String workerId,
         String workerDevices,
+        String precision,
         int workerSlots,
         long workerPixelBudget,
         int heartbeatSeconds,
@@ -40,6 +44,7 @@ public record SdbotConfig(
         int maxAttempts,
         int quarantineAfter,
         int retentionDays,
+        int maxRunMinutes,
         long vaeTileAbovePixels) {
 
     public SdbotConfig {
@@ -57,8 +62,18 @@ public record SdbotConfig(
         if (!(modelCacheGb > 0)) {
             throw new IllegalArgumentException("the model cache (SDBOT_MODEL_CACHE_GB) must be positive, got " + modelCacheGb);
         }
+        if (maxRunMinutes < 1) {
+            throw new IllegalArgumentException("the maximum run time (SDBOT_MAX_RUN_MINUTES) must be at least 1 minute, got "
+                    + maxRunMinutes);
+        }
         if (testPatternStepMillis < 0) {
             throw new IllegalArgumentException("test pattern step delay cannot be negative");
+        }
+        try {
+            Precision.parse(precision);
+        } catch (IllegalArgumentException e) {
+            // no cause: the loader reports the innermost message
+            throw new IllegalArgumentException("SDBOT_PRECISION (precision): " + e.getMessage());
         }
     }
 
@@ -72,14 +87,24 @@ public record SdbotConfig(
 
     public SchedulerSettings scheduling() {
         return new SchedulerSettings(Duration.ofSeconds(leaseSeconds), Duration.ofMillis(dispatchIntervalMillis), maxAttempts,
-                SchedulerSettings.defaults().agingStep(), Duration.ofSeconds(Math.max(3L * heartbeatSeconds, 10)),
+                Duration.ofMinutes(maxRunMinutes), Duration.ofSeconds(Math.max(3L * heartbeatSeconds, 10)),
                 quarantineAfter, Duration.ofDays(retentionDays));
     }
 
     /** The device the worker's engine runs on: the first of {@code workerDevices}. */
     public String engineDevice() {
+        return engineDevices().get(0);
+    }
+
+    /** Every device of {@code workerDevices} (comma-separated): the worker runs one engine on each. */
+    public List<String> engineDevices() {
         String devices = workerDevices == null || workerDevices.isBlank() ? "cpu" : workerDevices;
-        return devices.split(",")[0].trim();
+        return Arrays.stream(devices.split(",")).map(String::trim).filter(d -> !d.isEmpty()).toList();
+    }
+
+    /** The engine's precision (SDBOT_PRECISION). */
+    public Precision enginePrecision() {
+        return Precision.parse(precision);
     }
 
     public WorkerSettings worker() {
@@ -93,9 +118,11 @@ public record SdbotConfig(
                 + ", database=" + database()
                 + ", modelsDir=" + modelsDir + ", safetyChecker=" + safetyChecker + ", defaultModel=" + defaultModel + ", generator=" + generator + ", modelCacheGb=" + modelCacheGb
                 + ", discordApiUrl=" + discordApiUrl + ", discordGatewayUrl=" + discordGatewayUrl + ", shards=" + shards
-                + ", workerId=" + workerId + ", workerSlots=" + workerSlots + ", workerPixelBudget=" + workerPixelBudget
+                + ", workerId=" + workerId + ", workerDevices=" + workerDevices + ", precision=" + precision
+                + ", workerSlots=" + workerSlots + ", workerPixelBudget=" + workerPixelBudget
                 + ", heartbeatSeconds=" + heartbeatSeconds + ", leaseSeconds=" + leaseSeconds
                 + ", dispatchIntervalMillis=" + dispatchIntervalMillis + ", maxAttempts=" + maxAttempts
-                + ", quarantineAfter=" + quarantineAfter + ", retentionDays=" + retentionDays + "]";
+                + ", quarantineAfter=" + quarantineAfter + ", retentionDays=" + retentionDays
+                + ", maxRunMinutes=" + maxRunMinutes + ", vaeTileAbovePixels=" + vaeTileAbovePixels + "]";
     }
 }

@@ -75,6 +75,11 @@ public final class DiscordConnection implements AutoCloseable {
         return Optional.ofNullable(jda != null ? jda.getGuildById(guildId) : shardManager.getGuildById(guildId));
     }
 
+    /** Ids of the guilds this connection serves (every shard's; this process connects all shards). */
+    public List<Long> guildIds() {
+        return shards().stream().flatMap(shard -> shard.getGuilds().stream()).map(Guild::getIdLong).toList();
+    }
+
     @Override
     public void close() {
         if (jda != null) {

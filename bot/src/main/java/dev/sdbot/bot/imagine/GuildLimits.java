@@ -43,6 +43,11 @@ public final class GuildLimits {
         return d;
     }
 
+    /** The bot's defaults overridden by a (proposed) guild row: what /imagine would use with it. */
+    public ImagineDefaults defaultsWith(GenerationDefaultsStore.GenerationDefaults guildRow) {
+        return botDefaults.with(guildRow);
+    }
+
     /** What of the request is over the guild's limits (a sentence for the member), or empty. */
     public Optional<String> problem(long guildId, GenerationRequest request) {
         return problem(guildId, request, defaultsFor(guildId, 0).maxPixels());

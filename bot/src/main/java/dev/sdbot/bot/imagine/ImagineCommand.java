@@ -36,8 +36,8 @@ import java.util.concurrent.Executor;
  * after a public "thinking…" that is then deleted (the result must be public, so the deferral cannot be ephemeral).
  */
 public final class ImagineCommand implements SlashCommand {
-    static final List<String> SIZES = List.of("512x512", "768x512", "512x768", "640x640", "768x768",
-            "1024x576", "576x1024", "1024x1024");
+    /** Every size any model family takes (the choices of /imagine and /admin settings). */
+    public static final List<String> SIZES = ModelSizes.CHOICES;
     static final double DEFAULT_STRENGTH = 0.75;
 
     private final JobService jobs;
@@ -146,7 +146,8 @@ public final class ImagineCommand implements SlashCommand {
             throw new Rejection("⚠️ Unknown model `" + model + "`. Installed: "
                     + (models.isEmpty() ? "none right now" : String.join(", ", models)) + ".");
         }
-        int[] size = event.getOption("size", new int[] {defaults.width(), defaults.height()}, o -> parseSize(o.getAsString()));
+        int[] size = ModelSizes.choose(model, jobs.modelFamilies().get(model),
+                event.getOption("size", null, OptionMapping::getAsString), defaults.width(), defaults.height());
         GenerationRequest request = new GenerationRequest(prompt, negative, model,
                 event.getOption("sampler", defaults.sampler(), o -> Sampler.fromId(o.getAsString())),
                 event.getOption("steps", defaults.steps(), OptionMapping::getAsInt),
@@ -195,8 +196,8 @@ public final class ImagineCommand implements SlashCommand {
         return ImageAttachments.download(option, attachment);
     }
 
-    static int[] parseSize(String value) {
-        String[] parts = value.toLowerCase(Locale.ROOT).split("x");
-        return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+    /** "WIDTHxHEIGHT" as {width, height}. */
+    public static int[] parseSize(String value) {
+        return ModelSizes.parse(value);
     }
 }

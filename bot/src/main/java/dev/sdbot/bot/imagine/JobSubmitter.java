@@ -40,7 +40,7 @@ public final class JobSubmitter {
      */
     public void checkQuota(IReplyCallback event, GenerationRequest request) {
         try {
-            jobs.checkQuota(event.getGuild().getIdLong(), event.getUser().getIdLong(), roles(event), request.count());
+            jobs.checkQuota(event.getGuild().getIdLong(), event.getUser().getIdLong(), roles(event), request);
         } catch (QuotaExceededException e) {
             throw new Rejection(overQuota(e));
         }
@@ -91,6 +91,7 @@ public final class JobSubmitter {
     }
 
     private static String overQuota(QuotaExceededException e) {
-        return "⛔ " + e.getMessage() + " Your quota resets " + TimeFormat.RELATIVE.format(e.resetsAt()) + ".";
+        return "⛔ " + e.getMessage() + e.resetsAt().map(at -> " Your quota resets " + TimeFormat.RELATIVE.format(at) + ".")
+                .orElse("");
     }
 }

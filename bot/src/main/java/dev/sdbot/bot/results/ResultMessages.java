@@ -90,11 +90,16 @@ public final class ResultMessages {
         if (r.isImg2Img()) {
             embed.addField(r.isInpainting() ? "Inpainting" : "img2img", "strength " + r.strength(), true);
         }
-        embed.setFooter("Job " + job.id());
+        embed.setFooter(footer(job.id()));
         if (showImage) {
             embed.setImage("attachment://" + fileName(job, images.get(0)));
         }
         return embed.build();
+    }
+
+    /** Names the job; also how an earlier post of it is recognised ({@link EarlierPost}). */
+    static String footer(long jobId) {
+        return "Job " + jobId;
     }
 
     static String fileName(JobView job, JobResult image) {

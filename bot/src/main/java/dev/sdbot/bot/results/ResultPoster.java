@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * Posts SUCCEEDED jobs of the guilds this process serves, exactly once in effect: while the
  * interaction token is valid the deferred reply is edited into the result (repeating an edit shows
  * no second message); after that the result is a channel message with a deterministic nonce and
- * enforce_nonce (a repeat returns the first message). The message id is recorded by the guarded
+ * enforce_nonce (a repeat within Discord's few minutes returns the first message), unless the
+ * channel's recent messages already hold the bot's post of the job ({@link EarlierPost}). The message id is recorded by the guarded
  * SUCCEEDED → POSTED update. Woken by job events, with a periodic sweep for anything missed
  * (restarts, lost notifications, failed posts). A result that cannot be delivered (Missing Permissions,
  * channel gone, or {@link #MAX_POST_ATTEMPTS} failures) ends FAILED with the reason instead of being
@@ -51,6 +52,12 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
             ErrorResponse.MISSING_ACCESS, ErrorResponse.UNKNOWN_CHANNEL);
     /** Failed posts of one job (other than {@link #UNDELIVERABLE}) before it is given up as FAILED. */
     static final int MAX_POST_ATTEMPTS = 10;
+    /**
+     * Results of a guild this process does not serve (it connects every shard, so the bot is not in it) end FAILED
+     * after this long: long enough for a guild that is only unavailable (a Discord outage) to come back.
+     */
+    static final Duration LEFT_GUILD_GRACE = Duration.ofHours(1);
+    static final String LEFT_GUILD = "the bot is no longer in the guild";
 
     private final JobService jobs;
     private final DiscordConnection discord;
@@ -95,7 +102,12 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
 
     private void sweep() {
         try {
-            for (JobView job : jobs.findUnpostedSucceeded(200)) {
+            List<Long> served = discord.guildIds();
+            List<Long> ended = jobs.failResultsOfOtherGuilds(served, LEFT_GUILD_GRACE, LEFT_GUILD);
+            if (!ended.isEmpty()) {
+                LOG.warn("{} result(s) cannot be delivered, now FAILED: {} (jobs {}...)", ended.size(), LEFT_GUILD, ended.get(0));
+            }
+            for (JobView job : jobs.findUnpostedSucceeded(served, 200)) {
                 schedule(job.id());
             }
         } catch (RuntimeException e) {
@@ -209,6 +221,11 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
         }
         if (channel == null) {
             throw new IllegalStateException("channel " + job.origin().channelId() + " of job " + job.id() + " is gone");
+        }
+        Optional<Long> earlier = EarlierPost.find(channel, job.id());
+        if (earlier.isPresent()) {
+            LOG.info("job {} was already posted as message {}; recording that one", job.id(), earlier.get());
+            return earlier.get();
         }
         return channel.sendMessage(message).setNonce(nonce(job)).complete().getIdLong();
     }

@@ -1,9 +1,12 @@
 package dev.sdbot.bot.runtime;
 
+import ai.djl.Device;
 import dev.sdbot.bot.config.SdbotConfig;
 import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.inference.pipeline.DiffusionGenerator;
 import dev.sdbot.inference.pipeline.Devices;
+import dev.sdbot.inference.pipeline.LibtorchRoute;
+import dev.sdbot.inference.pipeline.Precision;
 import dev.sdbot.inference.pipeline.ModelDirectory;
 import dev.sdbot.inference.safety.SafetyCheckerFolder;
 import dev.sdbot.inference.vae.VaeTiling;
@@ -34,15 +37,16 @@ public final class Generators {
 
     public static ImageGenerator create(SdbotConfig config) {
         Optional<SafetyCheckerFolder> checker = sharedSafetyChecker(config);
+        List<Device> devices = devices(config);
         return switch (config.generator()) {
-            case "diffusion" -> diffusion(config, checker, "SDBOT_GENERATOR=diffusion");
+            case "diffusion" -> diffusion(config, devices, checker, "SDBOT_GENERATOR=diffusion");
             case "test-pattern" -> testPattern(config, "SDBOT_GENERATOR=test-pattern");
             case "auto" -> {
                 Set<String> models = new ModelDirectory(config.modelsDir()).models().keySet();
                 yield models.isEmpty()
                         ? testPattern(config, "SDBOT_GENERATOR=auto and no model in " + config.modelsDir().toAbsolutePath()
                         + " (SDBOT_MODELS)")
-                        : diffusion(config, checker, "SDBOT_GENERATOR=auto and " + models.size() + " model(s) in "
+                        : diffusion(config, devices, checker, "SDBOT_GENERATOR=auto and " + models.size() + " model(s) in "
                         + config.modelsDir().toAbsolutePath() + ": " + models);
             }
             default -> throw new IllegalArgumentException("unknown generator '" + config.generator()
@@ -67,14 +71,44 @@ public final class Generators {
         }
     }
 
-    private static ImageGenerator diffusion(SdbotConfig config, Optional<SafetyCheckerFolder> checker, String why) {
-        var device = Devices.parse(config.engineDevice());
-        log.info("image generator: diffusion engine on {} ({}), model cache {} GB, shared safety checker: {}", device, why,
-                config.modelCacheGb(), checker.map(c -> c.checkerDir().toAbsolutePath().toString()).orElse("none"));
-        DiffusionGenerator generator = new DiffusionGenerator(config.modelsDir(), config.modelCacheGb(), device,
-                DiffusionGenerator.DEFAULT_BATCH_PIXELS, checker);
-        generator.setVaeTiling(VaeTiling.above(config.vaeTileAbovePixels()));
-        return generator;
+    /**
+     * The worker's devices, checked at start whatever the generator: a CUDA device loads the CUDA libtorch
+     * ({@link LibtorchRoute}) and must exist, and the precision must run on every device.
+     *
+     * @throws IllegalArgumentException naming SDBOT_WORKER_DEVICES or SDBOT_PRECISION and what is wrong
+     */
+    static List<Device> devices(SdbotConfig config) {
+        List<String> names = config.engineDevices();
+        List<Device> devices;
+        try {
+            LibtorchRoute.prepare(names);
+            devices = names.stream().map(Devices::parse).toList();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException("SDBOT_WORKER_DEVICES (workerDevices): " + e.getMessage(), e);
+        }
+        if (new HashSet<>(devices).size() != devices.size()) {
+            throw new IllegalArgumentException("SDBOT_WORKER_DEVICES (workerDevices) names a device twice: " + names);
+        }
+        for (Device device : devices) {
+            try {
+                config.enginePrecision().computeType(device);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("SDBOT_PRECISION (precision) on " + device + ": " + e.getMessage(), e);
+            }
+        }
+        return devices;
+    }
+
+    private static ImageGenerator diffusion(SdbotConfig config, List<Device> devices, Optional<SafetyCheckerFolder> checker,
+                                            String why) {
+        Precision precision = config.enginePrecision();
+        log.info("image generator: diffusion engine on {} in {} ({}), model cache {} GB per device, shared safety "
+                        + "checker: {}", devices, precision.label(), why, config.modelCacheGb(),
+                checker.map(c -> c.checkerDir().toAbsolutePath().toString()).orElse("none"));
+        List<DiffusionGenerator> engines = devices.stream().map(device -> new DiffusionGenerator(config.modelsDir(),
+                config.modelCacheGb(), device, precision, DiffusionGenerator.DEFAULT_BATCH_PIXELS, checker)).toList();
+        engines.forEach(engine -> engine.setVaeTiling(VaeTiling.above(config.vaeTileAbovePixels())));
+        return engines.size() == 1 ? engines.get(0) : new DeviceEngines(engines);
     }
 
     private static ImageGenerator testPattern(SdbotConfig config, String why) {

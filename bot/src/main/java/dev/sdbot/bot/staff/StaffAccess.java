@@ -3,6 +3,7 @@ package dev.sdbot.bot.staff;
 import dev.sdbot.db.store.GuildSettingsStore;
 import net.dv8tion.jda.api.Permission;
 import net.dv8tion.jda.api.entities.Member;
+import net.dv8tion.jda.api.entities.channel.middleman.GuildChannel;
 
 import java.time.Clock;
 
@@ -18,6 +19,14 @@ public final class StaffAccess {
     public StaffAccess(GuildSettingsStore guildSettings, Clock clock) {
         this.guildSettings = guildSettings;
         this.clock = clock;
+    }
+
+    /**
+     * Whether the member moderates this channel: Manage Messages there (a channel override counts), or the guild's
+     * moderator role, or Manage Server. Requesters' jobs and result messages in the channel are theirs to manage.
+     */
+    public boolean moderates(Member member, GuildChannel channel) {
+        return member != null && (member.hasPermission(channel, Permission.MESSAGE_MANAGE) || allows(member, StaffRole.MODERATOR));
     }
 
     /** Whether the member holds the role in their own guild. */

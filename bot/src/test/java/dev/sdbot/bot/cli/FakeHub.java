@@ -82,6 +82,7 @@ final class FakeHub implements AutoCloseable {
         int cut = cutAfter.getAndSet(0);
         out.write(body, from, cut > 0 ? cut : body.length - from);
         out.flush();
+        client.shutdownOutput(); // an orderly end: what was sent arrives, then the body ends short
     }
 
     @Override

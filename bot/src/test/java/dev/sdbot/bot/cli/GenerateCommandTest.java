@@ -1,6 +1,7 @@
 package dev.sdbot.bot.cli;
 
 import dev.sdbot.inference.Fixtures;
+import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.inference.image.GenerationParameters;
 import dev.sdbot.inference.image.ImageCodec;
 import dev.sdbot.inference.image.RgbImage;
@@ -71,6 +72,19 @@ class GenerateCommandTest {
         assertThat(out.resolve("7-1.png")).exists();
         assertThat(Files.readAllBytes(out.resolve("7.png"))).isEqualTo(first);
         assertThat(Files.readAllBytes(out.resolve("7-1.png"))).as("same seed, same image").isEqualTo(first);
+    }
+
+    @Test
+    void everySamplerIsOfferedAndAnA1111NameReachesTheInfotext() throws IOException {
+        CliRunner.Result help = cli().run("generate", "--help");
+        for (Sampler s : Sampler.values()) {
+            assertThat(help.out()).contains(s.id());
+        }
+        Path out = dir.resolve("out");
+        CliRunner.Result r = cli().run(args(out, MODEL.toString(), "--seed", "5", "--sampler", "DPM++ SDE Karras"));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(GenerationParameters.fromPng(Files.readAllBytes(out.resolve("5.png"))).toInfotext())
+                .contains("Sampler: DPM++ SDE Karras,");
     }
 
     @Test
@@ -151,7 +165,9 @@ class GenerateCommandTest {
         expectError(args(out, MODEL.toString(), "--init", init.toString(), "--mask", smallMask.toString()), "does not match the init image");
         expectError(args(out, MODEL.toString(), "--sampler", "warp"), "unknown sampler");
         expectError(args(out, MODEL.toString(), "--device", "cuda:0"),
-                "CUDA device cuda:0 requested but no GPU is available to libtorch; this build bundles the CPU libtorch");
+                "device cuda:0 asks for CUDA but this machine has no NVIDIA driver");
+        expectError(args(out, MODEL.toString(), "--precision", "fp16"), "precision fp16 is not offered on the CPU");
+        expectError(args(out, MODEL.toString(), "--precision", "bf16"), "precision bf16 is not supported by this build");
         expectError(args(file, MODEL.toString()), "is not a directory");
         expectError(args(file.resolve("sub"), MODEL.toString()), "is not a directory");
         assertThat(out).as("nothing written, not even the directory").doesNotExist();

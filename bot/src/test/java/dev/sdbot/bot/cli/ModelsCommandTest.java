@@ -50,12 +50,14 @@ class ModelsCommandTest {
         assertThat(first.err()).contains("run the same command again to resume");
         Path models = dir.resolve("models");
         assertThat(models.resolve("mini-sd15.safetensors")).doesNotExist();
-        assertThat(Files.size(models.resolve("mini-sd15.safetensors.part"))).isEqualTo(1 << 20);
+        long part = Files.size(models.resolve("mini-sd15.safetensors.part"));
+        // what arrived before the cut (the client may drop its last partial buffer when the connection breaks)
+        assertThat(part).isPositive().isLessThanOrEqualTo(1 << 20);
 
         CliRunner.Result second = cli().run("models", "pull", "owner/repo", "--file", "mini-sd15.safetensors");
         assertThat(second.exitCode()).as(second.err()).isZero();
-        assertThat(hub.ranges).containsExactly("bytes=1048576-");
-        assertThat(second.out()).contains("resumed at 1048576 bytes").contains("(verified)");
+        assertThat(hub.ranges).containsExactly("bytes=" + part + "-");
+        assertThat(second.out()).contains("resumed at " + part + " bytes").contains("(verified)");
         assertThat(Files.readAllBytes(models.resolve("mini-sd15.safetensors"))).isEqualTo(Files.readAllBytes(CHECKPOINT));
         assertThat(models.resolve("mini-sd15.safetensors.part")).doesNotExist();
 
@@ -93,6 +95,9 @@ class ModelsCommandTest {
         assertThat(list.exitCode()).isZero();
         assertThat(list.out()).containsPattern("mini-sd15\\s+SD1\\s+[\\d.]+ MiB\\s+own")
                 .containsPattern("mini-sd21v\\s+SD2\\s+[\\d.]+ MiB\\s+NONE");
+        Files.createSymbolicLink(models.resolve("safety-checker"), Fixtures.LDM.resolve("mini-sd15"));
+        assertThat(cli().run("models", "list").out()).as("the shared checker serves mini-sd21v and is no model itself")
+                .containsPattern("mini-sd21v\\s+SD2\\s+[\\d.]+ MiB\\s+shared").doesNotContain("safety-checker ");
         assertThat(cli().run("models", "remove", "mini-sd21v").exitCode()).isZero();
         assertThat(cli().run("models", "list").out()).doesNotContain("mini-sd21v");
     }

@@ -25,7 +25,25 @@ class SelftestAndBenchCommandTest {
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).containsPattern("PASS  unet\\.out \\(folder\\)  rel=\\S+ tol=1e-04")
                 .contains("PASS  unet.out (single file)").contains("SKIP  inpaint9").contains("SKIP  lora")
+                .contains("PASS  prompt syntax: 31/31 A1111 cases parsed exactly")
+                .contains("PASS  long prompt: chunk 2 of 2 = its 25 tokens encoded alone")
+                .contains("PASS  sampler dpmpp_sde_karras (DPM++ SDE Karras").contains("PASS  sampler unipc (UniPC")
                 .containsPattern("\\d+ passed, 0 failed, \\d+ skipped");
+    }
+
+    @Test
+    void promptCasesComeFromTheGivenFileAndAWrongOneFails() throws IOException {
+        Path cases = dir.resolve("cases.json");
+        Files.writeString(cases, "[{\"prompt\": \"(a:1.5)\", \"parsed\": [[\"a\", 1.5]]},"
+                + " {\"prompt\": \"[b]\", \"parsed\": [[\"b\", 1.1]]}]");
+        CliRunner.Result r = cli().run("selftest", "--fixtures", Fixtures.LDM.toString(), "--model", "mini-sd21v",
+                "--prompt-cases", cases.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("FAIL  prompt syntax: 1/2 A1111 cases parsed exactly, first wrong: [b]");
+        CliRunner.Result missing = cli().run("selftest", "--fixtures", Fixtures.LDM.toString(), "--model", "mini-sd21v",
+                "--prompt-cases", dir.resolve("none.json").toString());
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).contains("--prompt-cases").contains("is not a file");
     }
 
     @Test
@@ -43,13 +61,40 @@ class SelftestAndBenchCommandTest {
 
     @Test
     void benchRejectsBadOptionsClearly() {
-        CliRunner.Result arch = cli().run("bench", "--arch", "sdxl");
+        CliRunner.Result arch = cli().run("bench", "--arch", "sd3");
         assertThat(arch.exitCode()).isEqualTo(1);
-        assertThat(arch.err().strip()).isEqualTo("error: unknown architecture 'sdxl': expected sd15 or sd21");
+        assertThat(arch.err().strip()).isEqualTo("error: unknown architecture 'sd3': expected sd15, sd21 or sdxl");
         CliRunner.Result size = cli().run("bench", "--width", "100");
         assertThat(size.err()).startsWith("error: width and height must be positive multiples of 64");
         CliRunner.Result cuda = cli().run("bench", "--device", "cuda:1");
-        assertThat(cuda.err()).contains("no GPU is available to libtorch");
+        assertThat(cuda.exitCode()).isEqualTo(1);
+        assertThat(cuda.err()).contains("error: device cuda:1 asks for CUDA but this machine has no NVIDIA driver");
+        CliRunner.Result bf16 = cli().run("bench", "--precision", "bf16");
+        assertThat(bf16.exitCode()).isEqualTo(1);
+        assertThat(bf16.err()).contains("error: precision bf16 is not supported by this build: DJL 0.36's PyTorch "
+                + "binding has no bfloat16 dtype");
+        CliRunner.Result fp16 = cli().run("bench", "--precision", "fp16");
+        assertThat(fp16.err()).contains("error: precision fp16 is not offered on the CPU");
+        CliRunner.Result unknown = cli().run("bench", "--precision", "half");
+        assertThat(unknown.err()).contains("error: unknown precision 'half': expected one of auto, fp32, fp16, bf16");
+    }
+
+    @Test
+    void selftestChecksFp16ParityAndSaysWhyBf16IsSkipped() {
+        CliRunner.Result r = cli().run("selftest", "--fixtures", Fixtures.LDM.toString(), "--model", "mini-sd15");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).containsPattern("PASS  text\\.hidden mini-sd15 float16 on cpu\\(\\)  rel=\\S+ tol=2e-02")
+                .contains("PASS  unet.out mini-sd15 float16 on cpu()")
+                .contains("PASS  vae.decode.out (vae in float32) mini-sd15 float16 on cpu()")
+                .contains("SKIP  bf16 parity: precision bf16 is not supported by this build");
+        CliRunner.Result fp32 = cli().run("selftest", "--fixtures", Fixtures.LDM.toString(), "--model", "mini-sd21v",
+                "--precision", "fp32");
+        assertThat(fp32.exitCode()).isZero();
+        assertThat(fp32.out()).contains("SKIP  half precision: --precision fp32").doesNotContain("float16");
+        CliRunner.Result cuda = cli().run("selftest", "--fixtures", Fixtures.LDM.toString(), "--model", "mini-sd15",
+                "--device", "cuda:0");
+        assertThat(cuda.exitCode()).isEqualTo(1);
+        assertThat(cuda.err()).contains("has no NVIDIA driver").doesNotContain("PASS");
     }
 
     @Test

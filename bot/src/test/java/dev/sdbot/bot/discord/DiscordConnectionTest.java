@@ -41,7 +41,7 @@ class DiscordConnectionTest {
     }
 
     private InteractionRouter router() {
-        return new InteractionRouter(List.of(new HelpCommand()), List.of());
+        return new InteractionRouter(List.of(new HelpCommand(java.util.Set::of)), List.of());
     }
 
     @Test

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * share the bot and alice), sends slash-command, autocomplete and button interactions in either, serves attachment URLs, keeps the messages JDA creates and edits, and records every REST
  * call. Like Discord it answers late acknowledgements with 404 10062, expired interaction tokens with
  * 404 10015, files over the attachment size limit with 413, repeated enforced nonces with the earlier
- * message; tests can inject 429s and other failures.
+ * message for as long as Discord remembers a nonce (a few minutes, settable); tests can inject 429s and other failures.
  */
 public final class FakeDiscord implements AutoCloseable {
     public static final String BOT_TOKEN = "fake-bot-token";
@@ -159,10 +159,14 @@ public final class FakeDiscord implements AutoCloseable {
         return file;
     }
 
+    /** A role option's value. */
+    public record RoleOption(long id) {
+    }
+
     /**
      * Options in order; values are String, Integer/Long, Double, Boolean, {@link HostedFile}, a
-     * {@link FakeGuild.Channel} or a {@link FakeGuild.Member} (a user option, resolved as a member of the
-     * interaction's guild).
+     * {@link FakeGuild.Member} (user option, resolved as a member of the interaction's guild when it is one), a
+     * {@link FakeGuild.Channel} (channel option) or a {@link RoleOption}.
      */
     public static Map<String, Object> options(Object... namesAndValues) {
         Map<String, Object> options = new LinkedHashMap<>();
@@ -212,7 +216,7 @@ public final class FakeDiscord implements AutoCloseable {
         FakeInteraction interaction = newInteraction(type, user, channel, 0);
         ObjectNode payload = interactionPayload(interaction);
         ObjectNode data = payload.putObject("data");
-        String[] path = command.split(" "); // "mod nsfw set": command, subcommand group, subcommand
+        String[] path = command.split(" "); // "admin quota set": command, subcommand group, subcommand
         data.put("id", commandId(path[0]));
         data.put("name", path[0]);
         data.put("type", 1);
@@ -228,26 +232,28 @@ public final class FakeDiscord implements AutoCloseable {
         }
         ArrayNode optionList = list;
         ObjectNode resolvedAttachments = JSON.createObjectNode();
-        ObjectNode resolvedChannels = JSON.createObjectNode();
-        ObjectNode resolvedUsers = JSON.createObjectNode();
-        ObjectNode resolvedMembers = JSON.createObjectNode();
+        ObjectNode resolved = JSON.createObjectNode();
         options.forEach((name, value) -> {
             ObjectNode option = optionList.addObject().put("name", name);
             if (value instanceof HostedFile file) {
                 option.put("type", 11).put("value", Long.toString(file.id()));
                 resolvedAttachments.set(Long.toString(file.id()), attachmentJson(file));
-            } else if (value instanceof FakeGuild.Channel c) {
-                option.put("type", 7).put("value", Long.toString(c.id()));
-                resolvedChannels.set(Long.toString(c.id()), interaction.guild().channelStub(c));
             } else if (value instanceof FakeGuild.Member member) {
                 String id = Long.toString(member.userId());
                 option.put("type", 6).put("value", id);
-                resolvedUsers.set(id, FakeGuild.user(member));
+                resolved.with("users").set(id, FakeGuild.user(member));
                 if (interaction.guild().members().contains(member)) {
-                    ObjectNode resolvedMember = interaction.guild().interactionMember(member);
-                    resolvedMember.remove("user");
-                    resolvedMembers.set(id, resolvedMember);
+                    ObjectNode memberJson = interaction.guild().interactionMember(member);
+                    memberJson.remove("user");
+                    resolved.with("members").set(id, memberJson);
                 }
+            } else if (value instanceof FakeGuild.Channel chosen) {
+                option.put("type", 7).put("value", Long.toString(chosen.id()));
+                resolved.with("channels").set(Long.toString(chosen.id()), interaction.guild().channelStub(chosen)
+                        .put("permissions", Long.toString(FakeGuild.EVERYONE_PERMISSIONS)));
+            } else if (value instanceof RoleOption role) {
+                option.put("type", 8).put("value", Long.toString(role.id()));
+                resolved.with("roles").putObject(Long.toString(role.id())).put("id", Long.toString(role.id()));
             } else if (value instanceof Integer || value instanceof Long) {
                 option.put("type", 4).put("value", ((Number) value).longValue());
             } else if (value instanceof Double d) {
@@ -262,14 +268,10 @@ public final class FakeDiscord implements AutoCloseable {
             }
         });
         if (!resolvedAttachments.isEmpty()) {
-            data.withObjectProperty("resolved").set("attachments", resolvedAttachments);
+            resolved.set("attachments", resolvedAttachments);
         }
-        if (!resolvedChannels.isEmpty()) {
-            data.withObjectProperty("resolved").set("channels", resolvedChannels);
-        }
-        if (!resolvedUsers.isEmpty()) {
-            data.withObjectProperty("resolved").set("users", resolvedUsers);
-            data.withObjectProperty("resolved").set("members", resolvedMembers);
+        if (!resolved.isEmpty()) {
+            data.set("resolved", resolved);
         }
         gateway.dispatch(interaction.guild().id, "INTERACTION_CREATE", payload);
         return interaction;
@@ -354,6 +356,19 @@ public final class FakeDiscord implements AutoCloseable {
         return messages.values().stream()
                 .filter(m -> m.channelId() == channel.id() && !m.ephemeral() && !m.deleted() && !m.loading())
                 .sorted(Comparator.comparingLong(FakeMessage::id))
+                .toList();
+    }
+
+    /** How long enforced nonces are remembered; Discord forgets them after a few minutes (default 5). */
+    public void nonceMemory(Duration memory) {
+        rest.nonceMemory(memory);
+    }
+
+    /** What GET channels/{id}/messages lists: the channel's non-ephemeral, undeleted messages, newest first. */
+    List<FakeMessage> channelHistory(long channelId) {
+        return messages.values().stream()
+                .filter(m -> m.channelId() == channelId && !m.ephemeral() && !m.deleted())
+                .sorted(Comparator.comparingLong(FakeMessage::id).reversed())
                 .toList();
     }
 

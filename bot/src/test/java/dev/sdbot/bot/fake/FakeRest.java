@@ -43,7 +43,12 @@ final class FakeRest {
     private final ExecutorService executor = Executors.newFixedThreadPool(16);
     private final List<RecordedCall> calls = new CopyOnWriteArrayList<>();
     private final List<Injection> injections = new CopyOnWriteArrayList<>();
-    private final Map<String, Long> nonces = new ConcurrentHashMap<>();
+    /** Enforced nonce → the message it created and when (System.nanoTime()); Discord forgets them after minutes. */
+    private record RememberedNonce(long messageId, long atNanos) {
+    }
+
+    private final Map<String, RememberedNonce> nonces = new ConcurrentHashMap<>();
+    private volatile java.time.Duration nonceMemory = java.time.Duration.ofMinutes(5);
     private final Map<String, ArrayNode> commands = new ConcurrentHashMap<>();
 
     FakeRest(FakeDiscord discord) throws IOException {
@@ -78,6 +83,11 @@ final class FakeRest {
         return commands.get(scope);
     }
 
+    /** How long an enforced nonce is remembered (Discord: a few minutes). */
+    void nonceMemory(java.time.Duration memory) {
+        this.nonceMemory = memory;
+    }
+
     void inject(String method, String pathRegex, int status, Map<String, String> headers, String body, int times) {
         injections.add(new Injection(method, Pattern.compile(pathRegex), status, headers, body, new int[]{times}));
     }
@@ -110,7 +120,7 @@ final class FakeRest {
             }
             Answer answer = injected(method, path);
             if (answer == null) {
-                answer = route(method, path, payload, files);
+                answer = route(method, path, query, payload, files);
             }
             calls.add(new RecordedCall(method, path, query, payload, List.copyOf(files), answer.status, at));
             answer.headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
@@ -148,7 +158,7 @@ final class FakeRest {
         return null;
     }
 
-    private Answer route(String method, String path, JsonNode payload, List<RecordedCall.UploadedFile> files) {
+    private Answer route(String method, String path, String query, JsonNode payload, List<RecordedCall.UploadedFile> files) {
         Matcher m;
         if (method.equals("GET") && path.equals("users/@me")) {
             return Answer.json(200, FakeGuild.user(discord.guild().bot));
@@ -179,6 +189,9 @@ final class FakeRest {
         }
         if (method.equals("POST") && (m = CHANNEL_MESSAGES.matcher(path)).matches()) {
             return createChannelMessage(Long.parseLong(m.group(1)), payload, files);
+        }
+        if (method.equals("GET") && (m = CHANNEL_MESSAGES.matcher(path)).matches()) {
+            return channelHistory(Long.parseLong(m.group(1)), query);
         }
         if ((m = CHANNEL_MESSAGE.matcher(path)).matches()) {
             return channelMessage(method, Long.parseLong(m.group(2)), payload, files);
@@ -254,16 +267,25 @@ final class FakeRest {
         boolean enforce = payload.path("enforce_nonce").asBoolean(false);
         if (nonce != null && enforce) {
             synchronized (nonces) {
-                Long earlier = nonces.get(channelId + ":" + nonce);
-                if (earlier != null) {
-                    return Answer.json(200, discord.message(earlier).json());
+                RememberedNonce earlier = nonces.get(channelId + ":" + nonce);
+                if (earlier != null && System.nanoTime() - earlier.atNanos() < nonceMemory.toNanos()) {
+                    return Answer.json(200, discord.message(earlier.messageId()).json());
                 }
                 FakeMessage created = discord.createMessage(channelId, false, (ObjectNode) payload, files);
-                nonces.put(channelId + ":" + nonce, created.id());
+                nonces.put(channelId + ":" + nonce, new RememberedNonce(created.id(), System.nanoTime()));
                 return Answer.json(200, created.json());
             }
         }
         return Answer.json(200, discord.createMessage(channelId, false, (ObjectNode) payload, files).json());
+    }
+
+    /** GET channels/{id}/messages: the newest messages first, up to {@code limit} (default 50, at most 100). */
+    private Answer channelHistory(long channelId, String query) {
+        Matcher limit = Pattern.compile("(?:^|&)limit=(\\d+)").matcher(query);
+        int count = limit.find() ? Math.min(100, Integer.parseInt(limit.group(1))) : 50;
+        ArrayNode page = JSON.createArrayNode();
+        discord.channelHistory(channelId).stream().limit(count).forEach(message -> page.add(message.json()));
+        return Answer.json(200, page);
     }
 
     Answer checkSizes(List<RecordedCall.UploadedFile> files) {

@@ -58,7 +58,8 @@ class DiffusionWorkerTest {
         }
         assertThatThrownBy(() -> Generators.create(config(Map.of("SDBOT_MODELS", models.toString(),
                 "SDBOT_GENERATOR", "diffusion", "SDBOT_WORKER_DEVICES", "cuda:0"))))
-                .hasMessageContaining("CUDA device cuda:0 requested but no GPU is available to libtorch");
+                .hasMessageContaining("SDBOT_WORKER_DEVICES (workerDevices): device cuda:0 asks for CUDA but this machine "
+                        + "has no NVIDIA driver");
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.time.Instant;
 @Entity
 @Table(name = "guild_settings")
 public class GuildSettings {
+    public static final int MAX_NEGATIVE_PREFIX = 500;
     @Id
     @Column(name = "guild_id")
     private long guildId;
@@ -18,8 +19,6 @@ public class GuildSettings {
     private String nsfwPolicy = "BLOCK";
     @Column(name = "mod_log_channel_id")
     private Long modLogChannelId;
-    @Column(name = "default_model")
-    private String defaultModel;
     @Column(name = "max_steps")
     private Integer maxSteps;
     @Column(name = "max_images")
@@ -36,6 +35,8 @@ public class GuildSettings {
     private boolean defaultFiltersEnabled;
     @Column(name = "imagine_channel_ids", nullable = false)
     private long[] imagineChannelIds = new long[0];
+    @Column(name = "negative_prompt_prefix", nullable = false)
+    private String negativePromptPrefix = "";
     @Column(name = "updated_at", nullable = false)
     private Instant updatedAt;
 
@@ -70,15 +71,6 @@ public class GuildSettings {
 
     public void setModLogChannelId(Long modLogChannelId, Instant now) {
         this.modLogChannelId = modLogChannelId;
-        this.updatedAt = now;
-    }
-
-    public String getDefaultModel() {
-        return defaultModel;
-    }
-
-    public void setDefaultModel(String defaultModel, Instant now) {
-        this.defaultModel = defaultModel;
         this.updatedAt = now;
     }
 
@@ -154,6 +146,20 @@ public class GuildSettings {
 
     public void setImagineChannelIds(long[] channelIds, Instant now) {
         this.imagineChannelIds = channelIds.clone();
+        this.updatedAt = now;
+    }
+
+    /** Prepended to every member's negative prompt in this guild; empty = none. */
+    public String getNegativePromptPrefix() {
+        return negativePromptPrefix;
+    }
+
+    public void setNegativePromptPrefix(String prefix, Instant now) {
+        if (prefix.length() > MAX_NEGATIVE_PREFIX) {
+            throw new IllegalArgumentException("the negative-prompt prefix is " + prefix.length() + " characters, at most "
+                    + MAX_NEGATIVE_PREFIX + " allowed");
+        }
+        this.negativePromptPrefix = prefix.strip();
         this.updatedAt = now;
     }
 

@@ -31,9 +31,17 @@ public final class GenerationDefaultsStore {
     }
 
     public Optional<GenerationDefaults> find(long guildId, long channelId) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-                     + " FROM generation_defaults WHERE guild_id = ? AND channel_id = ?")) {
+        try (Connection c = dataSource.getConnection()) {
+            return find(c, guildId, channelId);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read generation defaults of guild " + guildId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** As {@link #find(long, long)}, on the caller's connection (and transaction). */
+    public static Optional<GenerationDefaults> find(Connection c, long guildId, long channelId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM generation_defaults WHERE guild_id = ? AND channel_id = ?")) {
             ps.setLong(1, guildId);
             ps.setLong(2, channelId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -44,15 +52,21 @@ public final class GenerationDefaultsStore {
                         rs.getObject(5, Integer.class), rs.getObject(6, Double.class), rs.getObject(7, Integer.class),
                         rs.getObject(8, Integer.class), rs.getString(9), rs.getObject(10, Long.class)));
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not read generation defaults of guild " + guildId + ": " + e.getMessage(), e);
         }
     }
 
     /** Inserts or replaces the row. */
     public void put(GenerationDefaults d, Instant now) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO generation_defaults (" + COLUMNS + ", updated_at)"
+        try (Connection c = dataSource.getConnection()) {
+            put(c, d, now);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not save generation defaults of guild " + d.guildId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** As {@link #put(GenerationDefaults, Instant)}, on the caller's connection (and transaction). */
+    public static void put(Connection c, GenerationDefaults d, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO generation_defaults (" + COLUMNS + ", updated_at)"
                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, channel_id) DO UPDATE SET"
                      + " model = excluded.model, sampler = excluded.sampler, steps = excluded.steps,"
                      + " cfg_scale = excluded.cfg_scale, width = excluded.width, height = excluded.height,"
@@ -64,8 +78,6 @@ public final class GenerationDefaultsStore {
                 ps.setObject(i + 1, values[i]);
             }
             ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not save generation defaults of guild " + d.guildId() + ": " + e.getMessage(), e);
         }
     }
 }

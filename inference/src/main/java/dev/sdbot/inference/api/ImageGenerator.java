@@ -1,5 +1,6 @@
 package dev.sdbot.inference.api;
 
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,6 +20,14 @@ public interface ImageGenerator extends AutoCloseable {
 
     /** Names of the models this generator can run. */
     Set<String> availableModels();
+
+    /**
+     * The family of each available model, for the sizes a front end offers; a model this generator cannot tell
+     * is left out (its sizes are then not checked by family).
+     */
+    default Map<String, ModelFamily> modelFamilies() {
+        return Map.of();
+    }
 
     /** Models currently loaded in memory (preferred by the dispatcher). */
     Set<String> loadedModels();

@@ -3,7 +3,24 @@ package dev.sdbot.inference.api;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** The samplers the engine reproduces exactly as diffusers does. */
+/**
+ * The samplers, each under the name A1111 gives it (written into the PNG infotext) and a short id.
+ *
+ * <p>Two implementations stand behind them. DDIM, PLMS, Euler, Euler a, LMS and DPM++ 2M are diffusers 0.21
+ * schedulers, as they have always been here (integer or linspace timesteps from the model's scheduler config).
+ * Every other k-sampler (Heun, DPM2, DPM++ SDE, DPM++ 2M SDE and all "Karras" variants) is k-diffusion 0.0.16 as
+ * A1111 runs it: continuous sigmas (uniform in t, or Karras with rho 7 between the smallest and largest training
+ * sigma), the model called at the continuous timestep of each sigma, the last step going to sigma 0.
+ *
+ * <p>"DPM++ 2M Karras" was diffusers 0.21's DPMSolverMultistepScheduler with {@code use_karras_sigmas}, which
+ * only uses the Karras sigmas to choose integer timesteps and then updates with the training alphas there; that
+ * is not what A1111 users get under that name. It is now k-diffusion's (A1111's) continuous-sigma sampler, and the
+ * diffusers variant stays available, labelled as what it is: {@link #DPMPP_2M_KARRAS_DIFFUSERS}.
+ *
+ * <p>UniPC is diffusers 0.21's UniPCMultistepScheduler with its defaults (bh2, order 2); A1111's UniPC uses
+ * bh1, order 3, so the two give different pictures. SDE samplers take their noise from the seed's generator
+ * one draw at a time, where A1111 uses a torchsde Brownian tree: the same seed is not the same picture as A1111.
+ */
 public enum Sampler {
     DDIM("ddim", "DDIM"),
     PLMS("plms", "PLMS"),
@@ -11,7 +28,20 @@ public enum Sampler {
     EULER_A("euler_a", "Euler a"),
     LMS("lms", "LMS"),
     DPMPP_2M("dpmpp_2m", "DPM++ 2M"),
-    DPMPP_2M_KARRAS("dpmpp_2m_karras", "DPM++ 2M Karras");
+    DPMPP_2M_KARRAS("dpmpp_2m_karras", "DPM++ 2M Karras"),
+    DPMPP_2M_KARRAS_DIFFUSERS("dpmpp_2m_karras_diffusers", "DPM++ 2M Karras (diffusers 0.21)"),
+    HEUN("heun", "Heun"),
+    DPM2("dpm2", "DPM2"),
+    DPMPP_SDE("dpmpp_sde", "DPM++ SDE"),
+    DPMPP_2M_SDE("dpmpp_2m_sde", "DPM++ 2M SDE"),
+    UNIPC("unipc", "UniPC"),
+    EULER_KARRAS("euler_karras", "Euler Karras"),
+    EULER_A_KARRAS("euler_a_karras", "Euler a Karras"),
+    HEUN_KARRAS("heun_karras", "Heun Karras"),
+    LMS_KARRAS("lms_karras", "LMS Karras"),
+    DPM2_KARRAS("dpm2_karras", "DPM2 Karras"),
+    DPMPP_SDE_KARRAS("dpmpp_sde_karras", "DPM++ SDE Karras"),
+    DPMPP_2M_SDE_KARRAS("dpmpp_2m_sde_karras", "DPM++ 2M SDE Karras");
 
     private final String id;
     private final String displayName;

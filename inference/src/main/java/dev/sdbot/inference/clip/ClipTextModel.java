@@ -72,16 +72,48 @@ public final class ClipTextModel {
      * @param ids      (B, L) integer token ids, L at most {@code maxPositions}
      * @param clipSkip 1 = output of the last layer; k = output of the k-th layer from the end; either
      *                 way followed by {@code final_layer_norm} (A1111 and diffusers "clip skip")
-     * @return (B, L, hiddenSize) in the manager of {@code ids}
+     * @return (B, L, hiddenSize) fp32 in the manager of {@code ids} (computed in the weights' dtype)
      */
     public NDArray encode(NDArray ids, int clipSkip) {
+        checkClipSkip(clipSkip, layers.size());
+        return finalLayerNorm.forward(run(ids, layers.size() - (clipSkip - 1))).toType(DataType.FLOAT32, false);
+    }
+
+    /**
+     * Outputs of an SDXL text encoder.
+     *
+     * @param hidden   the output of the layer {@code clipSkip} before the last, WITHOUT final_layer_norm (clip skip
+     *                 1 = transformers' {@code hidden_states[-2]}): what the UNet is conditioned on
+     * @param lastNormed final_layer_norm of the last layer's output, from which the pooled embedding is taken
+     */
+    public record Penultimate(NDArray hidden, NDArray lastNormed) {
+    }
+
+    /** SDXL's reading of the encoder (see {@link Penultimate}); {@code clipSkip} at most numLayers - 1. */
+    public Penultimate encodePenultimate(NDArray ids, int clipSkip) {
+        checkClipSkip(clipSkip, layers.size() - 1);
+        int hiddenLayers = layers.size() - clipSkip;
+        NDArray hidden = run(ids, hiddenLayers);
+        NDArray x = hidden;
+        NDArray mask = causalMask(ids.getManager(), ids.getShape().get(1)).toType(x.getDataType(), false);
+        for (int i = hiddenLayers; i < layers.size(); i++) {
+            x = layers.get(i).forward(x, mask);
+        }
+        return new Penultimate(hidden.toType(DataType.FLOAT32, false), finalLayerNorm.forward(x).toType(DataType.FLOAT32, false));
+    }
+
+    private static void checkClipSkip(int clipSkip, int max) {
+        if (clipSkip < 1 || clipSkip > max) {
+            throw new IllegalArgumentException("clip skip must be between 1 and " + max + ", got " + clipSkip);
+        }
+    }
+
+    /** Embeddings and the first {@code used} layers (no final layer norm). */
+    private NDArray run(NDArray ids, int used) {
         Shape shape = ids.getShape();
         if (shape.dimension() != 2 || shape.get(1) < 1 || shape.get(1) > config.maxPositions()) {
             throw new IllegalArgumentException("token ids must have shape (batch, 1.." + config.maxPositions()
                     + "), got " + shape);
-        }
-        if (clipSkip < 1 || clipSkip > layers.size()) {
-            throw new IllegalArgumentException("clip skip must be between 1 and " + layers.size() + ", got " + clipSkip);
         }
         NDManager m = ids.getManager();
         NDArray tokenIds = ids.toType(DataType.INT64, false);
@@ -98,12 +130,11 @@ public final class ClipTextModel {
         NDArray positions = positionEmbedding.get("0:{}", length);
         positions.attach(m);
         NDArray x = tokens.reshape(shape.get(0), length, config.hiddenSize()).add(positions);
-        NDArray mask = causalMask(m, length);
-        int used = layers.size() - (clipSkip - 1);
+        NDArray mask = causalMask(m, length).toType(x.getDataType(), false);
         for (int i = 0; i < used; i++) {
             x = layers.get(i).forward(x, mask);
         }
-        return finalLayerNorm.forward(x);
+        return x;
     }
 
     /** Additive mask: position i attends to positions 0..i only. */

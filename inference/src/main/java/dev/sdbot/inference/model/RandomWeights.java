@@ -82,6 +82,10 @@ public final class RandomWeights {
         int c0 = out.get(0);
         linear(s, "time_embedding.linear_1", c0, t, true);
         linear(s, "time_embedding.linear_2", t, t, true);
+        if (c.textTimeConditioning()) {
+            linear(s, "add_embedding.linear_1", c.additionInputDim(), t, true);
+            linear(s, "add_embedding.linear_2", t, t, true);
+        }
         conv(s, "conv_in", c.inChannels(), c0, 3);
         for (int i = 0; i < n; i++) {
             String p = "down_blocks." + i;
@@ -89,7 +93,7 @@ public final class RandomWeights {
             for (int j = 0; j < c.layersPerBlock(); j++) {
                 resnet(s, p + ".resnets." + j, j == 0 ? in : out.get(i), out.get(i), t);
                 if (c.downBlockTypes().get(i).equals(UNetConfig.CROSS_ATTN_DOWN)) {
-                    transformer(s, p + ".attentions." + j, out.get(i), c);
+                    transformer(s, p + ".attentions." + j, out.get(i), c, c.transformerLayers().get(i));
                 }
             }
             if (i < n - 1) {
@@ -98,7 +102,7 @@ public final class RandomWeights {
         }
         int deepest = out.get(n - 1);
         resnet(s, "mid_block.resnets.0", deepest, deepest, t);
-        transformer(s, "mid_block.attentions.0", deepest, c);
+        transformer(s, "mid_block.attentions.0", deepest, c, c.transformerLayers().get(n - 1));
         resnet(s, "mid_block.resnets.1", deepest, deepest, t);
         int prev = deepest;
         for (int i = 0; i < n; i++) {
@@ -109,7 +113,7 @@ public final class RandomWeights {
                 int skip = j == c.layersPerBlock() ? skipIn : width;
                 resnet(s, p + ".resnets." + j, (j == 0 ? prev : width) + skip, width, t);
                 if (c.upBlockTypes().get(i).equals(UNetConfig.CROSS_ATTN_UP)) {
-                    transformer(s, p + ".attentions." + j, width, c);
+                    transformer(s, p + ".attentions." + j, width, c, c.transformerLayers().get(n - 1 - i));
                 }
             }
             if (i < n - 1) {
@@ -186,7 +190,7 @@ public final class RandomWeights {
         }
     }
 
-    private static void transformer(Map<String, Shape> s, String p, int width, UNetConfig c) {
+    private static void transformer(Map<String, Shape> s, String p, int width, UNetConfig c, int layers) {
         norm(s, p + ".norm", width);
         for (String proj : List.of("proj_in", "proj_out")) {
             if (c.useLinearProjection()) {
@@ -195,7 +199,7 @@ public final class RandomWeights {
                 conv(s, p + "." + proj, width, width, 1);
             }
         }
-        for (int layer = 0; layer < c.transformerLayers(); layer++) {
+        for (int layer = 0; layer < layers; layer++) {
             String b = p + ".transformer_blocks." + layer;
             for (int k = 1; k <= 3; k++) {
                 norm(s, b + ".norm" + k, width);

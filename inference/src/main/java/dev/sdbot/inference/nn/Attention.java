@@ -62,11 +62,16 @@ public final class Attention {
         return out.reshape(b, heads, lq, d).transpose(0, 2, 1, 3).reshape(b, lq, inner);
     }
 
+    /** One slice; its score and probability matrices are freed at once, so slices never pile up. */
     private static NDArray attend(NDArray q, NDArray kt, NDArray v, NDArray mask) {
         NDArray scores = q.matMul(kt);
         if (mask != null) {
             scores.addi(mask);
         }
-        return scores.softmax(-1).matMul(v);
+        NDArray probabilities = scores.softmax(-1);
+        scores.close();
+        NDArray out = probabilities.matMul(v);
+        probabilities.close();
+        return out;
     }
 }

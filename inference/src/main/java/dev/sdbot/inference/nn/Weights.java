@@ -1,8 +1,10 @@
 package dev.sdbot.inference.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import dev.sdbot.inference.weights.CheckpointException;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,6 +41,23 @@ public final class Weights {
 
     public Set<String> keys() {
         return tensors.keySet();
+    }
+
+    /**
+     * These weights with every floating-point tensor in {@code type} (the compute dtype); the originals of
+     * converted tensors are closed, so this object must not be used afterwards.
+     */
+    public Weights castTo(DataType type) {
+        Map<String, NDArray> cast = new LinkedHashMap<>();
+        tensors.forEach((key, a) -> {
+            if (!a.getDataType().isFloating() || a.getDataType() == type) {
+                cast.put(key, a);
+            } else {
+                cast.put(key, a.toType(type, true));
+                a.close();
+            }
+        });
+        return new Weights(cast, description);
     }
 
     /** The weights under {@code prefix.} with the prefix removed. */

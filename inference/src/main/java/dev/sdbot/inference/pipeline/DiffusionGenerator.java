@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.sdbot.inference.api.GeneratedImage;
 import dev.sdbot.inference.api.GenerationCancelledException;
@@ -12,6 +13,7 @@ import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.inference.api.InvalidRequestException;
+import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.api.Progress;
 import dev.sdbot.inference.api.ProgressListener;
 import dev.sdbot.inference.api.SafetyVerdict;
@@ -45,6 +47,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -65,6 +68,8 @@ public final class DiffusionGenerator implements ImageGenerator {
     private volatile VaeTiling vaeTiling = VaeTiling.DEFAULT;
     private final String source;
     private final Device device;
+    /** The UNet's and text encoder's dtype ({@link Precision#computeType}). */
+    private final DataType computeType;
     private final ModelCache cache;
     private final long batchPixels;
     /** Null when no shared checker is installed. */
@@ -100,12 +105,21 @@ public final class DiffusionGenerator implements ImageGenerator {
      */
     public DiffusionGenerator(Path modelsDir, double cacheGigabytes, Device device, long batchPixels,
                               Optional<SafetyCheckerFolder> sharedChecker) {
+        this(modelsDir, cacheGigabytes, device, Precision.AUTO, batchPixels, sharedChecker);
+    }
+
+    /**
+     * @param precision the worker's precision ({@code SDBOT_PRECISION})
+     * @throws IllegalArgumentException when the precision cannot run on {@code device}
+     */
+    public DiffusionGenerator(Path modelsDir, double cacheGigabytes, Device device, Precision precision, long batchPixels,
+                              Optional<SafetyCheckerFolder> sharedChecker) {
         this(new ModelDirectory(modelsDir)::models, LoraLibrary.inModels(modelsDir), modelsDir.toString(), cacheGigabytes,
-                device, batchPixels, sharedChecker);
+                device, precision.computeType(device), batchPixels, sharedChecker);
     }
 
     private DiffusionGenerator(Supplier<Map<String, Path>> models, LoraLibrary loras, String source,
-                               double cacheGigabytes, Device device, long batchPixels,
+                               double cacheGigabytes, Device device, DataType computeType, long batchPixels,
                                Optional<SafetyCheckerFolder> sharedChecker) {
         if (batchPixels < 1) {
             throw new IllegalArgumentException("the batch pixel budget must be positive, got " + batchPixels);
@@ -114,6 +128,7 @@ public final class DiffusionGenerator implements ImageGenerator {
         this.loras = loras;
         this.source = source;
         this.device = device;
+        this.computeType = computeType;
         this.batchPixels = batchPixels;
         this.sharedChecker = sharedChecker.map(f -> new SharedSafetyChecker(f, device)).orElse(null);
         this.cache = new ModelCache((long) (cacheGigabytes * (1L << 30)), device, this::load);
@@ -130,9 +145,15 @@ public final class DiffusionGenerator implements ImageGenerator {
     /** As {@link #forCheckpoint(String, Path, Device)} with a batch pixel budget and a shared checker. */
     public static DiffusionGenerator forCheckpoint(String name, Path checkpoint, Device device, long batchPixels,
                                                    Optional<SafetyCheckerFolder> sharedChecker) {
+        return forCheckpoint(name, checkpoint, device, Precision.AUTO, batchPixels, sharedChecker);
+    }
+
+    /** As above, computing in {@code precision} (refused where it cannot run on {@code device}). */
+    public static DiffusionGenerator forCheckpoint(String name, Path checkpoint, Device device, Precision precision,
+                                                   long batchPixels, Optional<SafetyCheckerFolder> sharedChecker) {
         Map<String, Path> one = Map.of(name, checkpoint);
         return new DiffusionGenerator(() -> one, LoraLibrary.inModels(checkpoint.toAbsolutePath().getParent()),
-                checkpoint.toString(), 1, device, batchPixels, sharedChecker);
+                checkpoint.toString(), 1, device, precision.computeType(device), batchPixels, sharedChecker);
     }
 
     /** When the VAE works in tiles (default {@link VaeTiling#DEFAULT}); applies to the requests that start later. */
@@ -150,9 +171,27 @@ public final class DiffusionGenerator implements ImageGenerator {
         return device;
     }
 
+    public DataType computeType() {
+        return computeType;
+    }
+
     @Override
     public Set<String> availableModels() {
         return models.get().keySet();
+    }
+
+    /** Read from each checkpoint's header or configs (no weights); a model that cannot be read is left out. */
+    @Override
+    public Map<String, ModelFamily> modelFamilies() {
+        Map<String, ModelFamily> families = new TreeMap<>();
+        models.get().forEach((name, path) -> {
+            try {
+                families.put(name, ModelInspector.inspect(path).family());
+            } catch (RuntimeException e) {
+                // generating with it reports why it does not load
+            }
+        });
+        return families;
     }
 
     @Override
@@ -199,7 +238,7 @@ public final class DiffusionGenerator implements ImageGenerator {
             DiffusionModel model = lease.model();
             checkFits(request, model);
             StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model, vaeTiling);
-            NDArray context = pipeline.encodePrompt(manager, prompt.text(), request.negativePrompt(),
+            Conditioning context = pipeline.encodePrompt(manager, prompt.text(), request.negativePrompt(),
                     request.cfgScale(), request.clipSkip());
             int[] batches = subBatches(request.count(), request.outputWidth(), request.outputHeight(), batchPixels);
             long seed = baseSeed;
@@ -282,10 +321,10 @@ public final class DiffusionGenerator implements ImageGenerator {
             throw new InvalidRequestException("model '" + request.model()
                     + "' is an inpainting model: it needs an init image and a mask");
         }
-        int layers = model.textEncoder().config().numLayers();
-        if (request.clipSkip() > layers) {
-            throw new InvalidRequestException("clip skip " + request.clipSkip() + " exceeds the " + layers
-                    + " layers of the text encoder of '" + request.model() + "'");
+        int maxClipSkip = model.text().maxClipSkip();
+        if (request.clipSkip() > maxClipSkip) {
+            throw new InvalidRequestException("clip skip " + request.clipSkip() + " exceeds the largest clip skip ("
+                    + maxClipSkip + ") of the text encoder of '" + request.model() + "'");
         }
     }
 
@@ -301,12 +340,13 @@ public final class DiffusionGenerator implements ImageGenerator {
     }
 
     /** Final latents (images, C, h, w) of images with seeds firstSeed, firstSeed + 1, ... denoised as one batch. */
-    static NDArray denoiseBatch(StableDiffusionPipeline pipeline, GenerationRequest request, NDArray context,
+    static NDArray denoiseBatch(StableDiffusionPipeline pipeline, GenerationRequest request, Conditioning context,
                                 RgbImage init, GrayImage mask, long firstSeed, int images, NDManager manager,
                                 StepListener listener) throws GenerationException {
         DiffusionModel model = pipeline.model();
         DiffusionSampler sampler = Samplers.create(request.sampler(), model.scheduler(), request.steps());
-        int start = init == null ? 0 : StableDiffusionPipeline.startIndex(request.steps(), request.strength());
+        int start = init == null ? 0
+                : sampler.callIndexOfStep(StableDiffusionPipeline.startIndex(request.steps(), request.strength()));
         if (start >= sampler.timesteps().length) {
             // DPM++ drops repeated timesteps, so a few steps may be fewer model calls than requested.
             throw new InvalidRequestException("strength " + request.strength() + " leaves no denoising step of "
@@ -369,7 +409,7 @@ public final class DiffusionGenerator implements ImageGenerator {
         if (path == null) {
             throw new CheckpointException("model '" + name + "' is no longer in " + source);
         }
-        return ModelLoader.loadCounting(path, manager, loraFiles);
+        return ModelLoader.loadCounting(path, manager, computeType, loraFiles);
     }
 
     @Override

@@ -1,19 +1,19 @@
 package dev.sdbot.inference.pipeline;
 
-import dev.sdbot.inference.clip.ClipTextModel;
+import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.model.SchedulerConfig;
 import dev.sdbot.inference.safety.SafetyChecker;
-import dev.sdbot.inference.text.ClipTokenizer;
 import dev.sdbot.inference.unet.UNet;
 import dev.sdbot.inference.vae.Vae;
 
 /**
  * The loaded networks of one checkpoint, everything the pipeline runs.
  *
- * @param safetyChecker null when the model has none (SD 2.x)
+ * @param text          the text encoder(s) with their tokenizers
+ * @param safetyChecker null when the model has none (SD 2.x, SDXL)
  */
-public record DiffusionModel(UNet unet, Vae vae, ClipTextModel textEncoder, ClipTokenizer tokenizer,
-                             SchedulerConfig scheduler, SafetyChecker safetyChecker) {
+public record DiffusionModel(ModelFamily family, UNet unet, Vae vae, TextConditioner text, SchedulerConfig scheduler,
+                             SafetyChecker safetyChecker) {
 
     /** A 9-channel UNet that takes the mask and the masked image's latents besides the latents. */
     public boolean inpainting() {

@@ -26,14 +26,15 @@ final class HiresPass {
     private HiresPass() {
     }
 
-    static NDArray run(StableDiffusionPipeline pipeline, GenerationRequest request, NDArray context, NDArray base,
+    static NDArray run(StableDiffusionPipeline pipeline, GenerationRequest request, Conditioning context, NDArray base,
                        long firstSeed, NDManager manager, StepListener listener) throws GenerationException {
         HiresFix fix = request.hires();
         DiffusionModel model = pipeline.model();
         int steps = fix.steps(request.steps());
         DiffusionSampler sampler = Samplers.create(request.sampler(), model.scheduler(), steps);
-        int start = StableDiffusionPipeline.startIndex(steps, fix.strength());
+        int start = sampler.callIndexOfStep(StableDiffusionPipeline.startIndex(steps, fix.strength()));
         if (start >= sampler.timesteps().length) {
+            // DPM++ drops repeated timesteps, so a few steps may be fewer model calls than requested.
             throw new InvalidRequestException("hires strength " + fix.strength() + " leaves no denoising step of "
                     + request.sampler().displayName() + " at " + steps + " hires steps; raise the strength or the steps");
         }

@@ -1,5 +1,6 @@
 package dev.sdbot.inference.pipeline;
 
+import dev.sdbot.inference.safety.SafetyCheckerFolder;
 import dev.sdbot.inference.weights.SafetensorsFile;
 
 import java.io.IOException;
@@ -39,7 +40,8 @@ public final class ModelDirectory {
         try (Stream<Path> entries = Files.list(root)) {
             entries.sorted().forEach(p -> {
                 String file = p.getFileName().toString();
-                if (Files.isDirectory(p) && isDiffusersFolder(p)) {
+                // the shared safety checker may be a whole pipeline folder: it is not a model to offer
+                if (Files.isDirectory(p) && isDiffusersFolder(p) && !file.equals(SafetyCheckerFolder.SHARED_NAME)) {
                     models.put(file, p);
                 }
             });

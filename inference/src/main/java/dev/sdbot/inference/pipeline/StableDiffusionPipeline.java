@@ -7,16 +7,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.sdbot.inference.api.GenerationCancelledException;
-import dev.sdbot.inference.clip.PromptEmphasis;
 import dev.sdbot.inference.nn.Scope;
 import dev.sdbot.inference.sampling.DiffusionSampler;
 import dev.sdbot.inference.sampling.NoiseSource;
-import dev.sdbot.inference.text.ClipTokenizer;
-import dev.sdbot.inference.text.PromptChunks;
 import dev.sdbot.inference.vae.LatentDistribution;
 import dev.sdbot.inference.vae.VaeTiling;
 
-import java.util.List;
 
 /**
  * diffusers' StableDiffusion txt2img / img2img / inpaint pipelines (0.21) for a batch of N images:
@@ -58,50 +54,29 @@ public final class StableDiffusionPipeline {
     }
 
     /**
-     * Text conditioning: (2, L, D) = [negative, prompt] when guided, else (1, L, D) for the prompt. Prompts use
-     * A1111's attention syntax and any length ({@link PromptChunks}): L is 77 per chunk, and the shorter of the
-     * two is padded with empty-prompt chunks so both have the same length.
+     * Text conditioning: (2, L, D) = [negative, prompt] when guided, else (1, L, D) for the prompt; for SDXL with
+     * the pooled embeddings in the same order. Prompts use A1111's attention syntax and any length
+     * ({@link TextConditioner}): L is 77 per chunk, and the shorter of the two is padded with empty-prompt chunks
+     * so both have the same length.
      *
      * @throws IllegalArgumentException for a malformed attention weight such as {@code (cat:1.2.3)}
      */
-    public NDArray encodePrompt(NDManager manager, String prompt, String negativePrompt, double guidance, int clipSkip) {
-        ClipTokenizer tokenizer = model.tokenizer();
-        List<PromptChunks.Chunk> cond = PromptChunks.of(tokenizer, prompt);
+    public Conditioning encodePrompt(NDManager manager, String prompt, String negativePrompt, double guidance,
+                                     int clipSkip) {
+        TextConditioner text = model.text();
         if (!guided(guidance)) {
-            return embed(manager, cond, clipSkip);
+            return text.encode(manager, prompt, text.chunkCount(prompt), clipSkip);
         }
-        List<PromptChunks.Chunk> uncond = PromptChunks.of(tokenizer, negativePrompt);
-        int chunks = Math.max(cond.size(), uncond.size());
-        return NDArrays.concat(new NDList(embed(manager, PromptChunks.padTo(tokenizer, uncond, chunks), clipSkip),
-                embed(manager, PromptChunks.padTo(tokenizer, cond, chunks), clipSkip)), 0);
-    }
-
-    /** (1, chunks x 77, D): the chunks encoded as one batch, each weighted (mean restored per chunk), joined. */
-    private NDArray embed(NDManager manager, List<PromptChunks.Chunk> chunks, int clipSkip) {
-        int length = chunks.get(0).ids().length;
-        long[] ids = new long[chunks.size() * length];
-        float[][] weights = new float[chunks.size()][];
-        boolean weighted = false;
-        for (int c = 0; c < chunks.size(); c++) {
-            int[] chunkIds = chunks.get(c).ids();
-            for (int i = 0; i < length; i++) {
-                ids[c * length + i] = chunkIds[i];
-            }
-            weights[c] = chunks.get(c).weights();
-            weighted |= chunks.get(c).weighted();
-        }
-        NDArray hidden = model.textEncoder().encode(manager.create(ids, new Shape(chunks.size(), length)), clipSkip);
-        if (weighted) {
-            hidden = PromptEmphasis.apply(hidden, weights);
-        }
-        return hidden.reshape(1, (long) chunks.size() * length, hidden.getShape().get(2));
+        int chunks = Math.max(text.chunkCount(prompt), text.chunkCount(negativePrompt));
+        return text.unconditional(manager, negativePrompt, chunks, clipSkip)
+                .concat(text.encode(manager, prompt, chunks, clipSkip));
     }
 
     /**
      * @param context {@link #encodePrompt} of one prompt pair, shared by all images of the batch
      * @return (N, C, h, w) latents, N the batch size of {@code noise}
      */
-    public NDArray txt2img(NDArray context, double guidance, DiffusionSampler sampler, ImageNoise noise,
+    public NDArray txt2img(Conditioning context, double guidance, DiffusionSampler sampler, ImageNoise noise,
                            StepListener listener) throws GenerationCancelledException {
         NDArray latents = noise.noise().mul(sampler.initNoiseSigma());
         return denoise(loop(context, guidance, sampler, 0, noise, listener), latents, null);
@@ -111,7 +86,7 @@ public final class StableDiffusionPipeline {
      * @param image (1, 3, H, W) in [-1, 1], encoded once for the whole batch
      * @param start {@link #startIndex} of the strength
      */
-    public NDArray img2img(NDArray context, double guidance, DiffusionSampler sampler, NDArray image, int start,
+    public NDArray img2img(Conditioning context, double guidance, DiffusionSampler sampler, NDArray image, int start,
                            ImageNoise noise, StepListener listener) throws GenerationCancelledException {
         return refine(context, guidance, sampler, encode(image, noise.imageEncodeNoise()), start, noise, listener);
     }
@@ -120,7 +95,7 @@ public final class StableDiffusionPipeline {
      * img2img from latents (already scaled): noised to timestep {@code start}, then denoised; the second pass of a
      * hires fix with a latent upscaler.
      */
-    public NDArray refine(NDArray context, double guidance, DiffusionSampler sampler, NDArray init, int start,
+    public NDArray refine(Conditioning context, double guidance, DiffusionSampler sampler, NDArray init, int start,
                           ImageNoise noise, StepListener listener) throws GenerationCancelledException {
         NDArray latents = sampler.addNoise(init, noise.noise(), start);
         return denoise(loop(context, guidance, sampler, start, noise, listener), latents, null);
@@ -134,7 +109,7 @@ public final class StableDiffusionPipeline {
      * @param mask  (1, 1, H, W) of 0/1
      * @param start {@link #startIndex} of the strength (0 = start from pure noise)
      */
-    public NDArray inpaint(NDArray context, double guidance, DiffusionSampler sampler, NDArray image, NDArray mask,
+    public NDArray inpaint(Conditioning context, double guidance, DiffusionSampler sampler, NDArray image, NDArray mask,
                            int start, ImageNoise noise, StepListener listener) throws GenerationCancelledException {
         Shape latentShape = noise.noise().getShape();
         NDArray maskLatent = resizeNearest(mask, (int) latentShape.get(2), (int) latentShape.get(3));
@@ -174,7 +149,7 @@ public final class StableDiffusionPipeline {
         return new Shape(batch.getShape().get(0), s.get(1), s.get(2), s.get(3));
     }
 
-    private static Loop loop(NDArray context, double guidance, DiffusionSampler sampler, int start, ImageNoise noise,
+    private static Loop loop(Conditioning context, double guidance, DiffusionSampler sampler, int start, ImageNoise noise,
                              StepListener listener) {
         int images = (int) noise.noise().getShape().get(0);
         return new Loop(batchContext(context, guided(guidance), images), guidance, sampler, start, noise.stepNoise(),
@@ -182,21 +157,21 @@ public final class StableDiffusionPipeline {
     }
 
     /** [negative, prompt] → [negative x N, prompt x N], the order of the UNet batch [latents, latents]. */
-    static NDArray batchContext(NDArray context, boolean guided, int images) {
+    static Conditioning batchContext(Conditioning context, boolean guided, int images) {
         if (images == 1) {
             return context;
         }
-        NDList parts = new NDList();
+        Conditioning batch = null;
         for (long half = 0; half < (guided ? 2 : 1); half++) {
-            NDArray prompt = context.get(half + ":" + (half + 1));
+            Conditioning prompt = context.rows(half, half + 1);
             for (int i = 0; i < images; i++) {
-                parts.add(prompt);
+                batch = batch == null ? prompt : batch.concat(prompt);
             }
         }
-        return NDArrays.concat(parts, 0);
+        return batch;
     }
 
-    private record Loop(NDArray context, double guidance, DiffusionSampler sampler, int start, NoiseSource stepNoise,
+    private record Loop(Conditioning context, double guidance, DiffusionSampler sampler, int start, NoiseSource stepNoise,
                         StepListener listener) {
         int total() {
             return sampler.timesteps().length - start;
@@ -250,7 +225,10 @@ public final class StableDiffusionPipeline {
                 batch = NDArrays.concat(new NDList(batch, unetExtra), 1);
             }
             NDArray t = scope.manager().create(new float[] {(float) timestep});
-            NDArray out = model.unet().forward(batch, t, loop.context());
+            NDArray out = model.unet().config().textTimeConditioning()
+                    ? model.unet().forward(batch, t, loop.context().context(), loop.context().pooled(),
+                    sizeIds(scope.manager(), latents, (int) batch.getShape().get(0)))
+                    : model.unet().forward(batch, t, loop.context().context());
             if (!guided) {
                 return scope.keep(out);
             }
@@ -258,6 +236,21 @@ public final class StableDiffusionPipeline {
             NDArray uncond = halves.get(0);
             return scope.keep(uncond.add(halves.get(1).sub(uncond).mul((float) loop.guidance())));
         }
+    }
+
+    /**
+     * SDXL's size/crop conditioning as diffusers' pipeline sets it by default, the same for every row:
+     * {@code [orig_h, orig_w, crop_top, crop_left, target_h, target_w] = [H, W, 0, 0, H, W]} in pixels.
+     */
+    private NDArray sizeIds(NDManager manager, NDArray latents, int rows) {
+        int f = model.downscaleFactor();
+        float h = latents.getShape().get(2) * f;
+        float w = latents.getShape().get(3) * f;
+        float[] ids = new float[rows * 6];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(new float[]{h, w, 0, 0, h, w}, 0, ids, r * 6, 6);
+        }
+        return manager.create(ids, new Shape(rows, 6));
     }
 
     /** torch's {@code interpolate(x, size, mode="nearest")} on (B, C, H, W): source index floor(i * in / out). */

@@ -37,7 +37,15 @@ public interface DiffusionSampler {
         return List.of();
     }
 
-    /** Whether {@link #step} draws fresh noise (ancestral samplers). */
+    /**
+     * The call index at which step {@code step} begins (img2img starts there): the step itself, except for
+     * samplers that call the model twice per step (diffusers' {@code timesteps[t_start * order:]}).
+     */
+    default int callIndexOfStep(int step) {
+        return step;
+    }
+
+    /** Whether {@link #step} draws fresh noise (ancestral and SDE samplers). */
     default boolean usesStepNoise() {
         return false;
     }

@@ -10,9 +10,7 @@ import java.util.List;
  * schedule only picks the (rounded, integer) timesteps; the update uses the training alphas at them.
  */
 public final class DpmSolverMultistepSampler extends AlphaSampler {
-    private final float[] alphaT;
-    private final float[] sigmaT;
-    private final float[] lambdaT;
+    private final LogSnrTable table;
     private final double[] sigmas;
     private NDArray lastOutput;
     private int lowerOrderNums;
@@ -22,20 +20,11 @@ public final class DpmSolverMultistepSampler extends AlphaSampler {
         super(schedule, prediction, karras ? karrasTimesteps(schedule, steps) : spacedTimesteps(spacing,
                 schedule.size(), steps, stepsOffset));
         this.sigmas = karras ? karrasSigmas(schedule.sigmas(), steps) : toDouble(schedule.sigmas());
-        int n = schedule.size();
-        alphaT = new float[n];
-        sigmaT = new float[n];
-        lambdaT = new float[n];
-        for (int t = 0; t < n; t++) {
-            float a = schedule.alphaCumprod(t);
-            alphaT[t] = DiffusionSampler.sqrt(a);
-            sigmaT[t] = DiffusionSampler.sqrt(1f - a);
-            lambdaT[t] = (float) Math.log(alphaT[t]) - (float) Math.log(sigmaT[t]);
-        }
+        this.table = new LogSnrTable(schedule);
     }
 
     /** steps + 1 points over [0, last], dropping the final 0 (lambda_min_clipped = -inf keeps all 1000). */
-    private static double[] spacedTimesteps(TimestepSpacing spacing, int train, int steps, int stepsOffset) {
+    static double[] spacedTimesteps(TimestepSpacing spacing, int train, int steps, int stepsOffset) {
         double[] t = new double[steps];
         switch (spacing) {
             case LINSPACE -> {
@@ -140,23 +129,23 @@ public final class DpmSolverMultistepSampler extends AlphaSampler {
 
     private NDArray convertModelOutput(NDArray modelOutput, int t, NDArray sample) {
         if (prediction == PredictionType.EPSILON) {
-            return sample.sub(modelOutput.mul(sigmaT[t])).div(alphaT[t]);
+            return sample.sub(modelOutput.mul(table.sigma(t))).div(table.alpha(t));
         }
-        return sample.mul(alphaT[t]).sub(modelOutput.mul(sigmaT[t]));
+        return sample.mul(table.alpha(t)).sub(modelOutput.mul(table.sigma(t)));
     }
 
     private NDArray firstOrderUpdate(NDArray x0, int s, int t, NDArray sample) {
-        float h = lambdaT[t] - lambdaT[s];
-        float coeff = alphaT[t] * ((float) Math.exp(-h) - 1f);
-        return sample.mul(sigmaT[t] / sigmaT[s]).sub(x0.mul(coeff));
+        float h = table.lambda(t) - table.lambda(s);
+        float coeff = table.alpha(t) * ((float) Math.exp(-h) - 1f);
+        return sample.mul(table.sigma(t) / table.sigma(s)).sub(x0.mul(coeff));
     }
 
     private NDArray secondOrderUpdate(NDArray m0, NDArray m1, int s0, int s1, int t, NDArray sample) {
-        float h = lambdaT[t] - lambdaT[s0];
-        float h0 = lambdaT[s0] - lambdaT[s1];
+        float h = table.lambda(t) - table.lambda(s0);
+        float h0 = table.lambda(s0) - table.lambda(s1);
         float r0 = h0 / h;
         NDArray d1 = m0.sub(m1).mul(1f / r0);
-        float coeff = alphaT[t] * ((float) Math.exp(-h) - 1f);
-        return sample.mul(sigmaT[t] / sigmaT[s0]).sub(m0.mul(coeff)).sub(d1.mul(0.5f * coeff));
+        float coeff = table.alpha(t) * ((float) Math.exp(-h) - 1f);
+        return sample.mul(table.sigma(t) / table.sigma(s0)).sub(m0.mul(coeff)).sub(d1.mul(0.5f * coeff));
     }
 }

@@ -25,10 +25,15 @@ public final class LmsSampler extends SigmaSampler {
     }
 
     private final List<NDArray> derivatives = new ArrayList<>();
+    private final double[] wideSigmas;
 
     public LmsSampler(NoiseSchedule schedule, PredictionType prediction, TimestepSpacing spacing, int steps,
                       int stepsOffset) {
         super(schedule, prediction, spacing, steps, stepsOffset, false);
+        this.wideSigmas = new double[sigmas.length];
+        for (int i = 0; i < sigmas.length; i++) {
+            wideSigmas[i] = sigmas[i];
+        }
     }
 
     @Override
@@ -49,7 +54,7 @@ public final class LmsSampler extends SigmaSampler {
         int terms = Math.min(order, derivatives.size());
         NDArray sum = null;
         for (int k = 0; k < terms; k++) {
-            float coeff = (float) lmsCoefficient(order, index, k);
+            float coeff = (float) coefficient(wideSigmas, order, index, k);
             NDArray term = derivatives.get(derivatives.size() - 1 - k).mul(coeff);
             sum = sum == null ? term : sum.add(term);
         }
@@ -57,7 +62,7 @@ public final class LmsSampler extends SigmaSampler {
     }
 
     /** Integral over [sigma_t, sigma_t+1] of prod_{k != current} (tau - sigma_{t-k}) / (sigma_{t-current} - sigma_{t-k}). */
-    double lmsCoefficient(int order, int t, int current) {
+    static double coefficient(double[] sigmas, int order, int t, int current) {
         double a = sigmas[t];
         double b = sigmas[t + 1];
         double half = (b - a) / 2;
@@ -68,7 +73,7 @@ public final class LmsSampler extends SigmaSampler {
             double prod = 1.0;
             for (int k = 0; k < order; k++) {
                 if (k != current) {
-                    prod *= (tau - sigmas[t - k]) / ((double) sigmas[t - current] - sigmas[t - k]);
+                    prod *= (tau - sigmas[t - k]) / (sigmas[t - current] - sigmas[t - k]);
                 }
             }
             integral += GL_WEIGHTS[n] * prod;

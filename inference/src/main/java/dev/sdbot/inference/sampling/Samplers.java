@@ -4,9 +4,10 @@ import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.inference.model.SchedulerConfig;
 
 /**
- * Builds the diffusers scheduler behind each {@link Sampler} from the model's training schedule, the
- * way {@code XScheduler.from_config(pipe.scheduler.config)} does: settings the model config lacks take
- * the sampler's own default (DDIM and PLMS "leading" spacing, the others "linspace").
+ * Builds the sampler behind each {@link Sampler} from the model's training schedule. diffusers schedulers
+ * are built as {@code XScheduler.from_config(pipe.scheduler.config)} does: settings the model config lacks
+ * take the sampler's own default (DDIM and PLMS "leading" spacing, the others "linspace"). k-diffusion
+ * samplers take only the training sigmas and prediction type from the config, as A1111 does.
  */
 public final class Samplers {
 
@@ -21,6 +22,7 @@ public final class Samplers {
         NoiseSchedule schedule = NoiseSchedule.of(config);
         PredictionType prediction = PredictionType.fromConfig(config.predictionType());
         int offset = config.stepsOffset();
+        DiscreteSigmas k = DiscreteSigmas.of(schedule);
         return switch (sampler) {
             case DDIM -> new DdimSampler(schedule, prediction, spacing(config, TimestepSpacing.LEADING), steps, offset,
                     config.setAlphaToOne());
@@ -32,8 +34,22 @@ public final class Samplers {
             case LMS -> new LmsSampler(schedule, prediction, spacing(config, TimestepSpacing.LINSPACE), steps, offset);
             case DPMPP_2M -> new DpmSolverMultistepSampler(schedule, prediction,
                     spacing(config, TimestepSpacing.LINSPACE), steps, offset, false);
-            case DPMPP_2M_KARRAS -> new DpmSolverMultistepSampler(schedule, prediction,
+            case DPMPP_2M_KARRAS_DIFFUSERS -> new DpmSolverMultistepSampler(schedule, prediction,
                     spacing(config, TimestepSpacing.LINSPACE), steps, offset, true);
+            case UNIPC -> new UniPcSampler(schedule, prediction, spacing(config, TimestepSpacing.LINSPACE), steps,
+                    offset);
+            case HEUN -> new KHeunSampler(k, prediction, KSchedules.sigmas(k, steps, false, false));
+            case HEUN_KARRAS -> new KHeunSampler(k, prediction, KSchedules.sigmas(k, steps, true, false));
+            case DPM2 -> new KDpm2Sampler(k, prediction, KSchedules.sigmas(k, steps, false, true));
+            case DPM2_KARRAS -> new KDpm2Sampler(k, prediction, KSchedules.sigmas(k, steps, true, true));
+            case DPMPP_SDE -> new KDpmppSdeSampler(k, prediction, KSchedules.sigmas(k, steps, false, false));
+            case DPMPP_SDE_KARRAS -> new KDpmppSdeSampler(k, prediction, KSchedules.sigmas(k, steps, true, false));
+            case DPMPP_2M_SDE -> new KDpmpp2mSdeSampler(k, prediction, KSchedules.sigmas(k, steps, false, false));
+            case DPMPP_2M_SDE_KARRAS -> new KDpmpp2mSdeSampler(k, prediction, KSchedules.sigmas(k, steps, true, false));
+            case EULER_KARRAS -> new KEulerSampler(k, prediction, KSchedules.sigmas(k, steps, true, false));
+            case EULER_A_KARRAS -> new KEulerAncestralSampler(k, prediction, KSchedules.sigmas(k, steps, true, false));
+            case LMS_KARRAS -> new KLmsSampler(k, prediction, KSchedules.sigmas(k, steps, true, false));
+            case DPMPP_2M_KARRAS -> new KDpmpp2mSampler(k, prediction, KSchedules.sigmas(k, steps, true, false));
         };
     }
 

@@ -23,6 +23,10 @@ public final class CheckpointChecks {
         results.add(compare(label + " unet", actual, expected, ModelFiles::unet));
         results.add(compare(label + " vae", actual, expected, ModelFiles::vae));
         results.add(compare(label + " text_encoder", actual, expected, ModelFiles::textEncoder));
+        if (expected.tokenizer2().isPresent() || actual.tokenizer2().isPresent()) {
+            results.add(compare(label + " text_encoder_2", actual, expected, (files, m) -> files.textEncoder2(m)
+                    .orElseThrow(() -> new IllegalStateException(files.path() + " has no second text encoder"))));
+        }
         return results;
     }
 

@@ -11,6 +11,7 @@ import dev.sdbot.inference.lora.LoraFile;
 import dev.sdbot.inference.lora.LoraLibrary;
 import dev.sdbot.inference.lora.LoraPrompt;
 import dev.sdbot.inference.pipeline.DiffusionGenerator;
+import dev.sdbot.inference.pipeline.ClipConditioner;
 import dev.sdbot.inference.pipeline.DiffusionModel;
 import dev.sdbot.inference.pipeline.ModelLoader;
 import dev.sdbot.inference.weights.SafetensorsFile;
@@ -65,7 +66,10 @@ public final class LoraPromptChecks {
             DiffusionModel model = ModelLoader.load(models.resolve(name), m, files);
             NDArray expectedHidden = ref.load("lora.text.hidden", m, DataType.FLOAT32);
             NDArray ids = ref.load("tokenizer.ids", m).get("0:{}", expectedHidden.getShape().get(0));
-            NDArray hidden = model.textEncoder().encode(ids, 1);
+            if (!(model.text() instanceof ClipConditioner clip)) {
+                throw new IllegalStateException(name + " is not a single-encoder (SD 1.x/2.x) model");
+            }
+            NDArray hidden = clip.textEncoder().encode(ids, 1);
             NDArray out = model.unet().forward(ref.load("unet.in.sample", m, DataType.FLOAT32),
                     ref.load("unet.in.timesteps", m), expectedHidden);
             return List.of(

@@ -10,6 +10,7 @@ import com.google.gson.JsonParser;
 import dev.sdbot.inference.api.GenerationCancelledException;
 import dev.sdbot.inference.image.ImageTensors;
 import dev.sdbot.inference.image.RgbImage;
+import dev.sdbot.inference.pipeline.Conditioning;
 import dev.sdbot.inference.pipeline.DiffusionModel;
 import dev.sdbot.inference.pipeline.ImageNoise;
 import dev.sdbot.inference.pipeline.ModelLoader;
@@ -53,21 +54,37 @@ public final class PipelineChecks {
 
     /** Every case of {@code txt2img.cases}, the sampler built from the model's own scheduler config. */
     public static List<CheckResult> txt2img(Path ldm, String modelName) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            return txt2img(modelName, new StableDiffusionPipeline(ModelLoader.load(ldm.resolve(modelName), manager)),
+                    ldm.resolve(modelName + "-reference/reference.safetensors"));
+        }
+    }
+
+    /**
+     * The cases of {@code txt2img.cases} in {@code reference} on {@code pipeline}; where the reference records a
+     * case's UNet conditioning ({@code .context}, SDXL's {@code .text_embeds}), that is compared too.
+     */
+    public static List<CheckResult> txt2img(String label, StableDiffusionPipeline pipeline, Path reference) {
         List<CheckResult> results = new ArrayList<>();
-        try (NDManager manager = NDManager.newBaseManager();
-             SafetensorsFile ref = reference(ldm, modelName)) {
-            Path dir = ldm.resolve(modelName);
-            StableDiffusionPipeline pipeline = new StableDiffusionPipeline(ModelLoader.load(dir, manager));
+        try (NDManager manager = NDManager.newBaseManager(); SafetensorsFile ref = SafetensorsFile.open(reference)) {
             JsonArray cases = JsonParser.parseString(ref.metadata().get("txt2img.cases")).getAsJsonArray();
             for (JsonElement element : cases) {
                 JsonObject c = element.getAsJsonObject();
                 String prefix = "txt2img." + c.get("case").getAsInt();
                 try (NDManager sub = manager.newSubManager()) {
                     DiffusionSampler sampler = sampler(pipeline.model(), c);
-                    NDArray context = context(pipeline, sub, c);
+                    Conditioning context = context(pipeline, sub, c);
+                    if (ref.contains(prefix + ".context")) {
+                        results.add(CheckResult.of(label + " " + prefix + ".context", Parity.relativeError(
+                                context.context(), ref.load(prefix + ".context", sub)), ClipChecks.TEXT_TOLERANCE));
+                    }
+                    if (ref.contains(prefix + ".text_embeds")) {
+                        results.add(CheckResult.of(label + " " + prefix + ".text_embeds", Parity.relativeError(
+                                context.pooled(), ref.load(prefix + ".text_embeds", sub)), ClipChecks.TEXT_TOLERANCE));
+                    }
                     NDArray latents = pipeline.txt2img(context, c.get("guidance").getAsDouble(), sampler,
                             noise(ref, sub, prefix, false, false), StepListener.NONE);
-                    results.addAll(compare(modelName + " " + prefix, pipeline, latents, ref, sub, prefix));
+                    results.addAll(compare(label + " " + prefix, pipeline, latents, ref, sub, prefix));
                 }
             }
         } catch (GenerationCancelledException e) {
@@ -132,7 +149,7 @@ public final class PipelineChecks {
     private static DiffusionModel withUNet(DiffusionModel model, Path unetDir, NDManager manager) {
         UNet unet = UNet.load(SafetensorsWeights.loadAll(unetDir.resolve("diffusion_pytorch_model.safetensors"), manager,
                 DataType.FLOAT32), UNetConfig.fromJson(unetDir.resolve("config.json")));
-        return new DiffusionModel(unet, model.vae(), model.textEncoder(), model.tokenizer(), model.scheduler(),
+        return new DiffusionModel(model.family(), unet, model.vae(), model.text(), model.scheduler(),
                 model.safetyChecker());
     }
 
@@ -140,13 +157,16 @@ public final class PipelineChecks {
         return SafetensorsFile.open(ldm.resolve(modelName + "-reference/reference.safetensors"));
     }
 
-    private static DiffusionSampler sampler(DiffusionModel model, JsonObject c) {
+    static DiffusionSampler sampler(DiffusionModel model, JsonObject c) {
         return Samplers.create(SamplerChecks.samplerFor(c.get("scheduler").getAsString()), model.scheduler(),
                 c.get("steps").getAsInt());
     }
 
-    private static NDArray context(StableDiffusionPipeline pipeline, NDManager manager, JsonObject c) {
-        return pipeline.encodePrompt(manager, c.get("prompt").getAsString(), c.get("negative").getAsString(),
+    /** A case's conditioning; a null negative prompt (SDXL's "uncond: zeros" cases) is no negative prompt. */
+    static Conditioning context(StableDiffusionPipeline pipeline, NDManager manager, JsonObject c) {
+        JsonElement negative = c.get("negative");
+        return pipeline.encodePrompt(manager, c.get("prompt").getAsString(),
+                negative == null || negative.isJsonNull() ? "" : negative.getAsString(),
                 c.get("guidance").getAsDouble(), 1);
     }
 
@@ -156,7 +176,7 @@ public final class PipelineChecks {
     }
 
     /** The recorded noise of a case, in the roles the pipeline gives them. */
-    private static ImageNoise noise(SafetensorsFile ref, NDManager manager, String prefix, boolean imageEncode,
+    static ImageNoise noise(SafetensorsFile ref, NDManager manager, String prefix, boolean imageEncode,
                                     boolean maskedEncode) {
         NDArray encode = ref.contains(prefix + ".encode_noise") ? ref.load(prefix + ".encode_noise", manager) : null;
         NoiseSource steps = ref.contains(prefix + ".step_noise")

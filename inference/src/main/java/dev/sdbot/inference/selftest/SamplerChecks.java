@@ -9,6 +9,7 @@ import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.inference.model.SchedulerConfig;
 import dev.sdbot.inference.sampling.DiffusionSampler;
 import dev.sdbot.inference.sampling.DpmSolverMultistepSampler;
+import dev.sdbot.inference.sampling.KDiffusionSampler;
 import dev.sdbot.inference.sampling.NoiseSchedule;
 import dev.sdbot.inference.sampling.NoiseSource;
 import dev.sdbot.inference.sampling.QueuedNoise;
@@ -16,7 +17,12 @@ import dev.sdbot.inference.sampling.Samplers;
 import dev.sdbot.inference.weights.ConfigJson;
 import dev.sdbot.inference.weights.SafetensorsFile;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -24,12 +30,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Samplers alone against diffusers: {@code sched.alphas_cumprod} and, for every
- * {@code sched.<name>.<steps>.*} case, timesteps, sigmas, init_noise_sigma and the trajectory driven by
- * the fake model {@code eps(x, t) = 0.3 x + 0.05 cos(t / 150) + 0.01 tanh(3 x)}.
+ * Samplers alone against their references: {@code sched.alphas_cumprod} and, for every
+ * {@code sched.<name>.<steps>.*} case of a fixture (diffusers), timesteps, sigmas, init_noise_sigma and the
+ * trajectory driven by the fake model {@code eps(x, t) = 0.3 x + 0.05 cos(t / 150) + 0.01 tanh(3 x)}; and
+ * with {@link #runBundled()} the k-diffusion and UniPC samplers against the bundled
+ * {@code sampler-refs.safetensors} (made by {@code make_refs.py} beside it in the test resources, packaged into the jar by the pom).
+ *
+ * <p>Tolerance: a trajectory is at most 15 model calls of about ten element-wise float32 operations on
+ * well-conditioned updates, each rounding by at most 2^-24 (6e-8) relative, so float32 stays within
+ * 15 x 10 x 6e-8 = 1e-5 of the float64 reference; the schedules (computed in double) agree far closer.
  */
 public final class SamplerChecks {
     public static final double TOLERANCE = 1e-5;
+    /** The bundled references, a class-path resource next to this class. */
+    public static final String BUNDLED_REFS = "sampler-refs.safetensors";
     private static final Pattern CASE = Pattern.compile("sched\\.(\\w+)\\.(\\d+)\\.trajectory");
 
     private SamplerChecks() {
@@ -94,6 +108,74 @@ public final class SamplerChecks {
         return results;
     }
 
+    /** One line per case of the bundled k-diffusion / UniPC references. */
+    public static List<CheckResult> runBundled() {
+        Path copy = null;
+        try (InputStream in = SamplerChecks.class.getResourceAsStream(BUNDLED_REFS)) {
+            if (in == null) {
+                return List.of(new CheckResult("sampler references (" + BUNDLED_REFS + " missing from the build)",
+                        Double.NaN, TOLERANCE, false));
+            }
+            copy = Files.createTempFile("sdbot-sampler-refs", ".safetensors");
+            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+            return runReferences(copy);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (copy != null) {
+                copy.toFile().delete();
+            }
+        }
+    }
+
+    /**
+     * Each {@code ref.<case>.*} of a make_refs.py file: the sampler's timesteps, sigmas (where it has them),
+     * start sigma and the trajectory from {@code x0}, step noise replayed in order. One result per case: the
+     * largest of these relative errors.
+     */
+    public static List<CheckResult> runReferences(Path file) {
+        List<CheckResult> results = new ArrayList<>();
+        try (SafetensorsFile ref = SafetensorsFile.open(file); NDManager manager = NDManager.newBaseManager()) {
+            JsonObject cases = JsonParser.parseString(ref.metadata().get("cases")).getAsJsonObject();
+            for (String name : cases.keySet()) {
+                JsonObject c = cases.getAsJsonObject(name);
+                try (NDManager sub = manager.newSubManager()) {
+                    results.add(referenceCase(ref, sub, name, c));
+                }
+            }
+        }
+        return results;
+    }
+
+    private static CheckResult referenceCase(SafetensorsFile ref, NDManager manager, String name, JsonObject c) {
+        String prefix = "ref." + name;
+        Sampler id = Sampler.fromId(c.get("sampler").getAsString());
+        SchedulerConfig config = SchedulerConfig.fromJson(ConfigJson.of(c.getAsJsonObject("config"), prefix + ".config"));
+        DiffusionSampler sampler = Samplers.create(id, config, c.get("steps").getAsInt());
+        double timesteps = relError(sampler.timesteps(), ref.load(prefix + ".timesteps", manager).toDoubleArray());
+        double sigmas = 0;
+        if (sampler instanceof KDiffusionSampler k) {
+            sigmas = Math.max(relError(k.sigmas(), ref.load(prefix + ".sigmas", manager).toDoubleArray()),
+                    relError(k.callSigmas(), ref.load(prefix + ".call_sigmas", manager).toDoubleArray()));
+        }
+        double expectedSigma = ref.load(prefix + ".init_noise_sigma", manager).toDoubleArray()[0];
+        double start = Math.abs(sampler.initNoiseSigma() - expectedSigma) / expectedSigma;
+        NoiseSource noise = ref.contains(prefix + ".step_noise")
+                ? QueuedNoise.split(ref.load(prefix + ".step_noise", manager)) : NoiseSource.NONE;
+        NDArray x = ref.load(prefix + ".x0", manager);
+        double[] t = sampler.timesteps();
+        List<NDArray> trajectory = new ArrayList<>();
+        for (int i = 0; i < t.length; i++) {
+            x = sampler.step(fakeModel(sampler.scaleModelInput(x, i), t[i]), i, x, noise);
+            trajectory.add(x);
+        }
+        double path = Parity.relativeError(NDArrays.stack(new ai.djl.ndarray.NDList(trajectory)),
+                ref.load(prefix + ".trajectory", manager));
+        double worst = Math.max(Math.max(timesteps, sigmas), Math.max(start, path));
+        return CheckResult.of(String.format("sampler %s (%s, %s, %d calls): trajectory %.1e, timesteps %.1e, sigmas %.1e",
+                name, id.displayName(), config.predictionType(), t.length, path, timesteps, sigmas), worst, TOLERANCE);
+    }
+
     /** The fake denoiser the reference trajectories were made with. */
     static NDArray fakeModel(NDArray x, double t) {
         return x.mul(0.3f).add((float) (0.05 * Math.cos(t / 150))).add(x.mul(3f).tanh().mul(0.01f));
@@ -126,9 +208,11 @@ public final class SamplerChecks {
         return CheckResult.of(name + " (exact)", differing / (double) expected.length, 0);
     }
 
+    /** The sampler a fixture reference was made with: the fixtures' dpmpp_2m_karras is diffusers 0.21's. */
     static Sampler samplerFor(String referenceName) {
         return switch (referenceName) {
             case "pndm" -> Sampler.PLMS;
+            case "dpmpp_2m_karras" -> Sampler.DPMPP_2M_KARRAS_DIFFUSERS;
             default -> Sampler.fromId(referenceName);
         };
     }

@@ -1,6 +1,9 @@
 package dev.sdbot.inference.selftest;
 
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
 import dev.sdbot.inference.model.ModelDescription;
+import dev.sdbot.inference.pipeline.Precision;
 import dev.sdbot.inference.weights.CheckpointLoader;
 import dev.sdbot.inference.weights.ModelFiles;
 import dev.sdbot.inference.weights.SafetensorsFile;
@@ -44,13 +47,17 @@ public final class SelfTest {
     private final Path dir;
     private final String name;
     private final Listener listener;
+    private final Device device;
+    private final Precision precision;
     private final List<CheckResult> results = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
 
-    private SelfTest(Path dir, String name, Listener listener) {
+    private SelfTest(Path dir, String name, Listener listener, Device device, Precision precision) {
         this.dir = dir;
         this.name = name;
         this.listener = listener;
+        this.device = device;
+        this.precision = precision;
     }
 
     public static Report run(Path dir, String name) {
@@ -62,7 +69,16 @@ public final class SelfTest {
      *                                  and the single file are missing
      */
     public static Report run(Path dir, String name, Listener listener) {
-        SelfTest t = new SelfTest(dir, name, listener);
+        return run(dir, name, listener, Device.cpu(), Precision.AUTO);
+    }
+
+    /**
+     * As {@link #run(Path, String, Listener)}, plus the half-precision parity group on {@code device}: fp16 (the
+     * tiny fixtures run it even on the CPU, where a worker refuses fp16 for speed), bf16 skipped with the reason,
+     * none for {@code --precision fp32}.
+     */
+    public static Report run(Path dir, String name, Listener listener, Device device, Precision precision) {
+        SelfTest t = new SelfTest(dir, name, listener, device, precision);
         t.runAll();
         return new Report(List.copyOf(t.results), List.copyOf(t.skipped));
     }
@@ -86,6 +102,10 @@ public final class SelfTest {
             metadata = new TreeSet<>(ref.metadata().keySet());
         }
         int[] clipSkips = clipSkips(keys);
+        if (isSdxl(hasFolder ? folder : single)) {
+            runSdxl(folder, single, hasFolder, hasSingle, reference, keys);
+            return;
+        }
 
         if (hasFolder) {
             group("tokenizer (folder)", keys.contains("tokenizer.ids") && metadata.contains("tokenizer.prompts"),
@@ -122,6 +142,7 @@ public final class SelfTest {
         }
         group("samplers", metadata.contains("sched.configs"), "no sched.configs",
                 () -> SamplerChecks.run(reference));
+        group("samplers (k-diffusion and UniPC references)", true, "", SamplerChecks::runBundled);
         group("image conversion", keys.contains("txt2img.0.image"), "no txt2img.0.image",
                 () -> ImageChecks.run(dir, name));
         group("txt2img", hasFolder && metadata.contains("txt2img.cases"), "needs the folder and txt2img.cases",
@@ -136,6 +157,7 @@ public final class SelfTest {
         group("safety checker", hasFolder && Files.isDirectory(folder.resolve("safety_checker"))
                         && keys.contains("safety.image_embeds"), "needs " + folder.resolve("safety_checker") + " and safety.*",
                 () -> SafetyChecks.run(dir, name));
+        halfPrecision(folder, reference, hasFolder && keys.contains("unet.out") && keys.contains("text.hidden"));
         Path lora = dir.resolve(name + "-lora.safetensors");
         group("lora", hasFolder && Files.isRegularFile(lora) && keys.contains("lora.unet.out"),
                 "needs " + lora + " and lora.*", () -> LoraChecks.run(dir, name));
@@ -146,6 +168,76 @@ public final class SelfTest {
 
     /** Side of the tiled-decode check: large enough for several tiles. */
     static final int TILED_DECODE_SIZE = 1024;
+
+    private void halfPrecision(Path folder, Path reference, boolean applicable) {
+        if (precision == Precision.FP32) {
+            skip("half precision: --precision fp32");
+            return;
+        }
+        if (precision == Precision.BF16 || precision == Precision.AUTO) {
+            try {
+                Precision.BF16.computeType(device);
+            } catch (IllegalArgumentException e) {
+                skip("bf16 parity: " + e.getMessage());
+            }
+        }
+        if (precision != Precision.BF16) {
+            group("fp16 parity on " + device, applicable, "needs the folder, unet.out and text.hidden",
+                    () -> PrecisionChecks.run(name, folder, reference, device, DataType.FLOAT16));
+        }
+    }
+
+    /**
+     * SDXL: tokenizers, both encoders, pooled output and context, the UNet with added conditioning, the VAE and the
+     * txt2img cases, each for the folder and for the single file (with the folder's configs), and the two must load
+     * to identical tensors.
+     */
+    private void runSdxl(Path folder, Path single, boolean hasFolder, boolean hasSingle, Path reference,
+                         Set<String> keys) {
+        List<String> sources = new ArrayList<>();
+        if (hasFolder) {
+            sources.add("folder");
+        } else {
+            skip("folder checks: " + folder + " does not exist");
+        }
+        if (hasSingle) {
+            sources.add("single file");
+        } else {
+            skip("single-file checks: " + single + " does not exist");
+        }
+        for (String source : sources) {
+            Path path = source.equals("folder") ? folder : single;
+            String label = name + " (" + source + ")";
+            group("tokenizers (" + source + ")", keys.contains("tokenizer_2.ids"), "no tokenizer_2.ids",
+                    () -> singleFile(folder, path, hasFolder, (files, d) -> SdxlChecks.tokenizers(label, files, reference)));
+            group("text encoders (" + source + ")", keys.contains("text_2.pooled"), "no text_2.pooled",
+                    () -> singleFile(folder, path, hasFolder, (files, d) -> SdxlChecks.textEncoders(label, files, d,
+                            reference)));
+            group("unet (" + source + ")", keys.contains("unet.in.time_ids"), "no unet.in.time_ids",
+                    () -> singleFile(folder, path, hasFolder, (files, d) -> List.of(SdxlChecks.unet(label, files, d,
+                            reference))));
+            group("vae (" + source + ")", keys.contains("vae.decode.out"), "no vae.decode.out",
+                    () -> singleFile(folder, path, hasFolder, (files, d) -> VaeChecks.vae("(" + source + ")",
+                            files::vae, d.vae(), reference)));
+            group("txt2img (" + source + ")", keys.contains("txt2img.0.latents"), "no txt2img.0.latents",
+                    () -> singleFile(folder, path, hasFolder, (files, d) -> SdxlChecks.txt2img(label, files, d,
+                            reference)));
+        }
+        group("single file = folder weights", hasFolder && hasSingle, "needs both the folder and the single file", () -> {
+            try (ModelFiles a = CheckpointLoader.open(single); ModelFiles b = CheckpointLoader.open(folder)) {
+                return CheckpointChecks.sameWeights("weights (single file = folder)", a, b);
+            }
+        });
+    }
+
+    /** Judged from the weights: a second text encoder (a tiny single file's head counts need the folder's configs). */
+    private static boolean isSdxl(Path checkpoint) {
+        try (ModelFiles files = CheckpointLoader.open(checkpoint)) {
+            return files.tokenizer2().isPresent();
+        } catch (RuntimeException e) {
+            return false; // the checks themselves report why it does not load
+        }
+    }
 
     private interface SingleFileCheck {
         List<CheckResult> run(ModelFiles files, ModelDescription description);

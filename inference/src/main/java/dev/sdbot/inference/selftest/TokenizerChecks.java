@@ -20,11 +20,16 @@ public final class TokenizerChecks {
      * @return one exact check per prompt; relError is the fraction of differing ids
      */
     public static List<CheckResult> run(String label, ClipTokenizer tokenizer, Path reference) {
+        return run(label, tokenizer, reference, "tokenizer.ids");
+    }
+
+    /** As {@link #run(String, ClipTokenizer, Path)} against the ids under {@code key} (SDXL: {@code tokenizer_2.ids}). */
+    public static List<CheckResult> run(String label, ClipTokenizer tokenizer, Path reference, String key) {
         List<CheckResult> results = new ArrayList<>();
         try (SafetensorsFile ref = SafetensorsFile.open(reference); NDManager manager = NDManager.newBaseManager()) {
             var prompts = JsonParser.parseString(ref.metadata().get("tokenizer.prompts")).getAsJsonArray();
-            long[] expected = ref.load("tokenizer.ids", manager).toLongArray();
-            int width = (int) ref.info("tokenizer.ids").shape()[1];
+            long[] expected = ref.load(key, manager).toLongArray();
+            int width = (int) ref.info(key).shape()[1];
             for (int p = 0; p < prompts.size(); p++) {
                 int[] ids = tokenizer.encode(prompts.get(p).getAsString());
                 int differing = Math.abs(ids.length - width);
@@ -33,7 +38,7 @@ public final class TokenizerChecks {
                         differing++;
                     }
                 }
-                results.add(CheckResult.of(label + " tokenizer.ids[" + p + "]", differing / (double) width, 0));
+                results.add(CheckResult.of(label + " " + key + "[" + p + "]", differing / (double) width, 0));
             }
         }
         return results;

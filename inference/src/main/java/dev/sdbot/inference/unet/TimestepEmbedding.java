@@ -38,12 +38,26 @@ final class TimestepEmbedding {
 
     /** @param timesteps (B) of any numeric type; @return (B, time_embed_dim) in {@code type}. */
     NDArray forward(NDArray timesteps, DataType type) {
-        NDManager m = timesteps.getManager();
+        return mlp(sinusoidal(timesteps, channels, flipSinToCos, freqShift).toType(type, false));
+    }
+
+    /** linear_1, silu, linear_2 on an already embedded input. */
+    NDArray mlp(NDArray embedded) {
+        return linear2.forward(Activations.siluInPlace(linear1.forward(embedded)));
+    }
+
+    /**
+     * diffusers' {@code get_timestep_embedding}: each value times {@code exp(-ln(10000) k / (half - shift))},
+     * k = 0..half-1, as [cos, sin] (flipped) or [sin, cos], in fp32 exactly as the reference computes it.
+     *
+     * @param values any shape, flattened; @return (N, channels) fp32
+     */
+    static NDArray sinusoidal(NDArray values, int channels, boolean flipSinToCos, int freqShift) {
+        NDManager m = values.getManager();
         int half = channels / 2;
-        // exp(-ln(max_period) * i / (half - shift)), computed in fp32 exactly as the reference does
         NDArray freqs = m.arange(0, half, 1, DataType.FLOAT32)
                 .mul((float) -Math.log(MAX_PERIOD)).div((float) (half - freqShift)).exp();
-        NDArray args = timesteps.toType(DataType.FLOAT32, false).reshape(-1, 1).mul(freqs.reshape(1, half));
+        NDArray args = values.toType(DataType.FLOAT32, false).reshape(-1, 1).mul(freqs.reshape(1, half));
         NDArray sin = args.sin();
         NDArray cos = args.cos();
         NDArray emb = flipSinToCos ? NDArrays.concat(new NDList(cos, sin), 1)
@@ -51,7 +65,6 @@ final class TimestepEmbedding {
         if (channels % 2 == 1) {
             emb = emb.pad(new Shape(0, 1), 0);
         }
-        NDArray h = Activations.siluInPlace(linear1.forward(emb.toType(type, false)));
-        return linear2.forward(h);
+        return emb;
     }
 }

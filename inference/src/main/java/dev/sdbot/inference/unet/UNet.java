@@ -1,6 +1,7 @@
 package dev.sdbot.inference.unet;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.sdbot.inference.model.UNetConfig;
 import dev.sdbot.inference.nn.Activations;
@@ -16,12 +17,14 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * diffusers UNet2DConditionModel for SD 1.x/2.x: predicts noise (or v) for latents {@code sample} at
- * {@code timesteps} given the text encoder's hidden states. Weights use diffusers names.
+ * diffusers UNet2DConditionModel for SD 1.x/2.x and SDXL: predicts noise (or v) for latents {@code sample} at
+ * {@code timesteps} given the text encoder's hidden states (and, for SDXL, the pooled text embedding and the
+ * size/crop ids). Weights use diffusers names.
  */
 public final class UNet {
     private final UNetConfig config;
     private final TimestepEmbedding timeEmbedding;
+    private final TextTimeEmbedding addEmbedding;
     private final Conv2d convIn;
     private final List<DownBlock> downBlocks;
     private final MidBlock midBlock;
@@ -29,10 +32,12 @@ public final class UNet {
     private final GroupNorm normOut;
     private final Conv2d convOut;
 
-    private UNet(UNetConfig config, TimestepEmbedding timeEmbedding, Conv2d convIn, List<DownBlock> downBlocks,
-                 MidBlock midBlock, List<UpBlock> upBlocks, GroupNorm normOut, Conv2d convOut) {
+    private UNet(UNetConfig config, TimestepEmbedding timeEmbedding, TextTimeEmbedding addEmbedding, Conv2d convIn,
+                 List<DownBlock> downBlocks, MidBlock midBlock, List<UpBlock> upBlocks, GroupNorm normOut,
+                 Conv2d convOut) {
         this.config = config;
         this.timeEmbedding = timeEmbedding;
+        this.addEmbedding = addEmbedding;
         this.convIn = convIn;
         this.downBlocks = downBlocks;
         this.midBlock = midBlock;
@@ -71,6 +76,8 @@ public final class UNet {
         return new UNet(c,
                 TimestepEmbedding.load(w.sub("time_embedding"), c.blockOutChannels().get(0), c.flipSinToCos(),
                         c.freqShift()),
+                c.textTimeConditioning() ? TextTimeEmbedding.load(w.sub("add_embedding"), c.additionTimeEmbedDim(),
+                        c.flipSinToCos(), c.freqShift()) : null,
                 convIn, List.copyOf(down), mid, List.copyOf(up),
                 GroupNorm.load(w, "conv_norm_out", groups, eps), Conv2d.load(w, "conv_out"));
     }
@@ -83,16 +90,41 @@ public final class UNet {
      * @param sample    (B, in_channels, h, w) latents (already scaled by the scheduler)
      * @param timesteps (B) or (1), any numeric type
      * @param context   (B, L, cross_attention_dim) text hidden states
-     * @return (B, out_channels, h, w) in the caller's manager (that of {@code sample})
+     * @return (B, out_channels, h, w) in the caller's manager (that of {@code sample}) and dtype; the network
+     *         itself runs in its weights' dtype (the compute precision)
      */
     public NDArray forward(NDArray sample, NDArray timesteps, NDArray context) {
+        if (addEmbedding != null) {
+            throw new IllegalArgumentException("this UNet (SDXL) needs the pooled text embedding and size/crop ids");
+        }
+        return forward(sample, timesteps, context, null, null);
+    }
+
+    /**
+     * SDXL's forward with added conditioning (diffusers' {@code added_cond_kwargs}).
+     *
+     * @param pooled  (B, pooled width) text embeddings ({@code text_embeds})
+     * @param sizeIds (B, 6) {@code time_ids}: {@code [orig_h, orig_w, crop_top, crop_left, target_h, target_w]}
+     */
+    public NDArray forward(NDArray sample, NDArray timesteps, NDArray context, NDArray pooled, NDArray sizeIds) {
         validate(sample, timesteps, context);
         long batch = sample.getShape().get(0);
+        if (addEmbedding != null) {
+            validateAdded(pooled, sizeIds, batch);
+        }
         try (Scope scope = Scope.of(sample, timesteps, context)) {
+            DataType callerType = sample.getDataType();
+            DataType type = convIn.weight().getDataType();
+            sample = sample.toType(type, false);
+            context = context.toType(type, false);
             // One shared timestep: its embedding is computed once, (1, T), and broadcast in the resnet blocks.
             // Also keeps a batch item's result independent of the batch size (small-M GEMMs round differently).
             NDArray t = timesteps.getShape().size() == 1 ? timesteps.reshape(1) : timesteps.reshape(batch);
-            NDArray timeEmbSilu = Activations.siluInPlace(timeEmbedding.forward(t, sample.getDataType()));
+            NDArray timeEmb = timeEmbedding.forward(t, sample.getDataType());
+            if (addEmbedding != null) {
+                timeEmb = timeEmb.add(addEmbedding.forward(pooled, sizeIds, sample.getDataType()));
+            }
+            NDArray timeEmbSilu = Activations.siluInPlace(timeEmb);
 
             Deque<NDArray> skips = new ArrayDeque<>();
             NDArray h = convIn.forward(sample);
@@ -107,7 +139,18 @@ public final class UNet {
                 h = block.forward(h, skips, timeEmbSilu, context);
             }
             NDArray out = convOut.forward(Activations.siluInPlace(normOut.forward(h)));
-            return scope.keep(out);
+            return scope.keep(out.toType(callerType, false));
+        }
+    }
+
+    private void validateAdded(NDArray pooled, NDArray sizeIds, long batch) {
+        if (pooled == null || sizeIds == null) {
+            throw new IllegalArgumentException("this UNet (SDXL) needs the pooled text embedding and size/crop ids");
+        }
+        if (!pooled.getShape().equals(new Shape(batch, config.pooledTextDim()))
+                || !sizeIds.getShape().equals(new Shape(batch, 6))) {
+            throw new IllegalArgumentException("UNet expects pooled (" + batch + ", " + config.pooledTextDim()
+                    + ") and size ids (" + batch + ", 6), got " + pooled.getShape() + " and " + sizeIds.getShape());
         }
     }
 

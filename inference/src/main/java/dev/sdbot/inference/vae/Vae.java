@@ -1,6 +1,7 @@
 package dev.sdbot.inference.vae;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import dev.sdbot.inference.model.VaeConfig;
@@ -45,6 +46,11 @@ public final class Vae {
         return config;
     }
 
+    /** The dtype the VAE computes in (that of its weights). */
+    public DataType dtype() {
+        return postQuantConv.weight().getDataType();
+    }
+
     public boolean canEncode() {
         return encoder != null;
     }
@@ -61,7 +67,8 @@ public final class Vae {
                     + ", H, W) with H and W multiples of " + f + ", got " + s);
         }
         try (Scope scope = Scope.of(image)) {
-            NDArray moments = quantConv.forward(encoder.forward(image));
+            NDArray moments = quantConv.forward(encoder.forward(image.toType(quantConv.weight().getDataType(), false)))
+                    .toType(DataType.FLOAT32, false);
             NDList halves = moments.split(2, 1);
             NDArray mean = halves.get(0).duplicate();
             NDArray logvar = halves.get(1).clip(LOGVAR_MIN, LOGVAR_MAX);
@@ -76,7 +83,8 @@ public final class Vae {
             throw new IllegalArgumentException("VAE decoder expects (B, " + config.latentChannels() + ", h, w), got " + s);
         }
         try (Scope scope = Scope.of(latents)) {
-            return scope.keep(decoder.forward(postQuantConv.forward(latents)));
+            NDArray in = latents.toType(postQuantConv.weight().getDataType(), false);
+            return scope.keep(decoder.forward(postQuantConv.forward(in)).toType(DataType.FLOAT32, false));
         }
     }
 }

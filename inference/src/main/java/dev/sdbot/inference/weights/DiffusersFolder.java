@@ -5,7 +5,7 @@ import com.google.gson.JsonObject;
 import dev.sdbot.inference.clip.ClipActivation;
 import dev.sdbot.inference.clip.TextEncoderConfig;
 import dev.sdbot.inference.model.ModelDescription;
-import dev.sdbot.inference.model.ModelFamily;
+import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.model.SchedulerConfig;
 import dev.sdbot.inference.model.UNetConfig;
 import dev.sdbot.inference.model.VaeConfig;
@@ -22,11 +22,13 @@ import java.util.function.Function;
 final class DiffusersFolder implements ModelFiles {
     private final Path dir;
     private final ClipTokenizer tokenizer;
+    private final ClipTokenizer tokenizer2;
     private final ModelDescription description;
 
-    private DiffusersFolder(Path dir, ClipTokenizer tokenizer, ModelDescription description) {
+    private DiffusersFolder(Path dir, ClipTokenizer tokenizer, ClipTokenizer tokenizer2, ModelDescription description) {
         this.dir = dir;
         this.tokenizer = tokenizer;
+        this.tokenizer2 = tokenizer2;
         this.description = description;
     }
 
@@ -34,23 +36,47 @@ final class DiffusersFolder implements ModelFiles {
         for (String component : new String[]{"unet", "vae", "text_encoder"}) {
             weightsFile(dir, component);
         }
-        ClipTokenizer tokenizer;
-        try {
-            tokenizer = ClipTokenizer.load(dir.resolve("tokenizer"));
-        } catch (TokenizerException e) {
-            throw new CheckpointException("unusable tokenizer in " + dir + ": " + e.getMessage(), e);
-        }
+        ClipTokenizer tokenizer = tokenizer(dir, "tokenizer");
         TextEncoderConfig text = TextEncoderConfig.fromJson(existing(dir, "text_encoder/config.json"));
+        UNetConfig unet = UNetConfig.fromJson(existing(dir, "unet/config.json"));
+        boolean sdxl = unet.textTimeConditioning() || Files.isDirectory(dir.resolve("text_encoder_2"));
+        TextEncoderConfig text2 = null;
+        ClipTokenizer tokenizer2 = null;
+        if (sdxl) {
+            // SDXL: both encoders and their tokenizers, and a UNet that takes the pooled embedding
+            if (!unet.textTimeConditioning()) {
+                throw new CheckpointException("diffusers folder " + dir + " has text_encoder_2/ but its UNet has no "
+                        + "addition_embed_type \"text_time\" conditioning");
+            }
+            weightsFile(dir, "text_encoder_2");
+            text2 = TextEncoderConfig.fromJson(existing(dir, "text_encoder_2/config.json"));
+            tokenizer2 = tokenizer(dir, "tokenizer_2");
+        }
         // OpenCLIP (SD 2.x) uses exact GELU, OpenAI's CLIP (SD 1.x) quick_gelu.
-        ModelFamily family = text.activation() == ClipActivation.GELU ? ModelFamily.SD2 : ModelFamily.SD1;
+        ModelFamily family = sdxl ? ModelFamily.SDXL
+                : text.activation() == ClipActivation.GELU ? ModelFamily.SD2 : ModelFamily.SD1;
         Path schedulerConfig = dir.resolve("scheduler/scheduler_config.json");
-        ModelDescription description = new ModelDescription(family,
-                UNetConfig.fromJson(existing(dir, "unet/config.json")),
+        ModelDescription description = new ModelDescription(family, unet,
                 VaeConfig.fromJson(existing(dir, "vae/config.json")),
-                text,
+                text, text2,
                 SchedulerConfig.fromJson(Files.isRegularFile(schedulerConfig)
-                        ? ConfigJson.read(schedulerConfig) : ConfigJson.of(new JsonObject(), schedulerConfig.toString())));
-        return new DiffusersFolder(dir, tokenizer, description);
+                        ? ConfigJson.read(schedulerConfig) : ConfigJson.of(new JsonObject(), schedulerConfig.toString())),
+                sdxl && forceZerosForEmptyPrompt(dir));
+        return new DiffusersFolder(dir, tokenizer, tokenizer2, description);
+    }
+
+    /** model_index.json's {@code force_zeros_for_empty_prompt}; diffusers' SDXL pipeline defaults to true. */
+    private static boolean forceZerosForEmptyPrompt(Path dir) {
+        Path index = dir.resolve("model_index.json");
+        return !Files.isRegularFile(index) || ConfigJson.read(index).getBoolean("force_zeros_for_empty_prompt", true);
+    }
+
+    private static ClipTokenizer tokenizer(Path dir, String component) {
+        try {
+            return ClipTokenizer.load(dir.resolve(component));
+        } catch (TokenizerException e) {
+            throw new CheckpointException("unusable " + component + " in " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -86,6 +112,19 @@ final class DiffusersFolder implements ModelFiles {
     @Override
     public Weights textEncoder(NDManager manager) {
         return load("text_encoder", manager, file -> TextEncoderKeyMap.planFolder(file.keys()));
+    }
+
+    @Override
+    public Optional<ClipTokenizer> tokenizer2() {
+        return Optional.ofNullable(tokenizer2);
+    }
+
+    @Override
+    public Optional<Weights> textEncoder2(NDManager manager) {
+        if (tokenizer2 == null) {
+            return Optional.empty();
+        }
+        return Optional.of(load("text_encoder_2", manager, file -> TextEncoderKeyMap.planFolder(file.keys())));
     }
 
     @Override

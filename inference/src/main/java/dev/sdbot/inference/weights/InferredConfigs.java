@@ -7,7 +7,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.sdbot.inference.clip.TextEncoderConfig;
 import dev.sdbot.inference.model.ModelDescription;
-import dev.sdbot.inference.model.ModelFamily;
+import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.model.SchedulerConfig;
 import dev.sdbot.inference.model.UNetConfig;
 import dev.sdbot.inference.model.VaeConfig;
@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * <p>
  * What weights cannot tell follows the usual conventions: SD 1.x has 8 attention heads per block and
  * predicts epsilon; SD 2.x has 64-wide heads, predicts v and upcasts attention (as diffusers assumes for a
- * 2.x file without a config); text encoder heads are 64 wide. Sidecars next to the file fix the rest: the
+ * 2.x file without a config); text encoder heads are 64 wide; SDXL has 64-wide heads, predicts epsilon with
+ * Euler's "leading" spacing (its base scheduler config) and scales latents by 0.13025. Sidecars next to the file fix the rest: the
  * A1111-style original LDM {@code <name>.yaml} (see {@link LdmYamlSidecar}) and, winning over it, a
  * {@code <name>.json} with diffusers config names per component, e.g. {@code {"unet": {"attention_head_dim":
  * [2, 4, 4, 4]}, "text_encoder": {"num_attention_heads": 4}, "scheduler": {"prediction_type": "epsilon"}}}.
@@ -38,13 +39,16 @@ import java.util.regex.Pattern;
 final class InferredConfigs {
     private static final int CONVENTIONAL_HEAD_DIM = 64;
     private static final int SD1_HEADS = 8;
-    private static final Set<String> SIDECAR_SECTIONS = Set.of("unet", "vae", "text_encoder", "scheduler");
+    private static final Set<String> SIDECAR_SECTIONS = Set.of("unet", "vae", "text_encoder", "text_encoder_2",
+            "scheduler");
+    private static final double SDXL_VAE_SCALING = 0.13025;
 
     private InferredConfigs() {
     }
 
+    /** @param text2 SDXL's second text encoder, null for SD 1.x/2.x */
     static ModelDescription describe(SafetensorsFile file, ModelFamily family, TensorPlan unet, TensorPlan vae,
-                                     TensorPlan text) {
+                                     TensorPlan text, TensorPlan text2) {
         JsonObject sidecar = LdmYamlSidecar.read(file.path(), blockChannels(file, unet));
         // The JSON sidecar, more specific, wins over the LDM yaml.
         for (Map.Entry<String, JsonElement> section : jsonSidecar(file.path()).entrySet()) {
@@ -55,22 +59,53 @@ final class InferredConfigs {
         }
         JsonObject scheduler = overlay(schedulerConfig(family), sidecar, "scheduler");
         boolean v = scheduler.get("prediction_type").getAsString().equals(SchedulerConfig.V_PREDICTION);
-        JsonObject unetConfig = overlay(unetConfig(file, unet, family, v), sidecar, "unet");
-        JsonObject vaeConfig = overlay(vaeConfig(file, vae), sidecar, "vae");
-        JsonObject textConfig = overlay(textConfig(file, text, family), sidecar, "text_encoder");
+        JsonObject unetConfig = unetConfig(file, unet, family, v);
+        if (text2 != null) {
+            addTextTime(unetConfig, new Shapes(file, unet), new Shapes(file, text2));
+        }
+        overlay(unetConfig, sidecar, "unet");
+        JsonObject vaeConfig = overlay(vaeConfig(file, vae, family), sidecar, "vae");
+        JsonObject textConfig = overlay(textConfig(file, text, family == ModelFamily.SD2), sidecar, "text_encoder");
         requireHeads(unetConfig, "unet", "attention_head_dim", "[8, 8, 8, 8]");
         requireHeads(textConfig, "text_encoder", "num_attention_heads", "8");
+        TextEncoderConfig second = null;
+        if (text2 != null) {
+            JsonObject text2Config = overlay(textConfig(file, text2, true), sidecar, "text_encoder_2");
+            requireHeads(text2Config, "text_encoder_2", "num_attention_heads", "20");
+            second = TextEncoderConfig.parse(text2Config.toString());
+        }
         return new ModelDescription(family,
                 UNetConfig.parse(unetConfig.toString()),
                 VaeConfig.parse(vaeConfig.toString()),
                 TextEncoderConfig.parse(textConfig.toString()),
-                SchedulerConfig.fromJson(ConfigJson.of(scheduler, "scheduler config")));
+                second,
+                SchedulerConfig.fromJson(ConfigJson.of(scheduler, "scheduler config")),
+                family == ModelFamily.SDXL);
+    }
+
+    /**
+     * SDXL's {@code text_time} conditioning: {@code add_embedding.linear_1} takes the pooled projection (the
+     * second encoder's {@code text_projection} width) plus six sinusoidal embeddings of equal width.
+     */
+    private static void addTextTime(JsonObject c, Shapes unet, Shapes text2) {
+        int input = unet.dim("add_embedding.linear_1.weight", 1);
+        int pooled = text2.dim("text_projection.weight", 1); // stored [width, proj], used as x @ W
+        if ((input - pooled) <= 0 || (input - pooled) % 6 != 0) {
+            throw new CheckpointException("unknown architecture: add_embedding takes " + input
+                    + " inputs, which is not the pooled width " + pooled + " plus six equal time embeddings");
+        }
+        c.addProperty("addition_embed_type", "text_time");
+        c.addProperty("addition_time_embed_dim", (input - pooled) / 6);
+        c.addProperty("projection_class_embeddings_input_dim", input);
     }
 
     private static JsonObject schedulerConfig(ModelFamily family) {
         SchedulerConfig sd = SchedulerConfig.stableDiffusion(
                 family == ModelFamily.SD2 ? SchedulerConfig.V_PREDICTION : SchedulerConfig.EPSILON);
         JsonObject c = new JsonObject();
+        if (family == ModelFamily.SDXL) {
+            c.addProperty("timestep_spacing", "leading"); // SDXL base's EulerDiscreteScheduler config
+        }
         c.addProperty("num_train_timesteps", sd.numTrainTimesteps());
         c.addProperty("beta_schedule", sd.betaSchedule());
         c.addProperty("beta_start", sd.betaStart());
@@ -141,7 +176,7 @@ final class InferredConfigs {
         return c;
     }
 
-    private static JsonObject vaeConfig(SafetensorsFile file, TensorPlan plan) {
+    private static JsonObject vaeConfig(SafetensorsFile file, TensorPlan plan, ModelFamily family) {
         Shapes s = new Shapes(file, plan);
         JsonArray channels = new JsonArray();
         for (int i : s.indices("encoder.down_blocks")) {
@@ -153,12 +188,13 @@ final class InferredConfigs {
         c.add("block_out_channels", channels);
         c.addProperty("layers_per_block", s.indices("encoder.down_blocks.0.resnets").size());
         c.addProperty("latent_channels", s.dim("decoder.conv_in.weight", 1));
-        c.addProperty("scaling_factor", 0.18215);
+        c.addProperty("scaling_factor", family == ModelFamily.SDXL ? SDXL_VAE_SCALING : 0.18215);
         c.addProperty("norm_num_groups", 32);
         return c;
     }
 
-    private static JsonObject textConfig(SafetensorsFile file, TensorPlan plan, ModelFamily family) {
+    /** @param openClip OpenCLIP weights (SD 2.x, SDXL's second encoder): exact GELU rather than quick_gelu */
+    private static JsonObject textConfig(SafetensorsFile file, TensorPlan plan, boolean openClip) {
         Shapes s = new Shapes(file, plan);
         int hidden = s.dim("text_model.embeddings.token_embedding.weight", 1);
         JsonObject c = new JsonObject();
@@ -167,7 +203,7 @@ final class InferredConfigs {
         c.addProperty("max_position_embeddings", s.dim("text_model.embeddings.position_embedding.weight", 0));
         c.addProperty("num_hidden_layers", s.indices("text_model.encoder.layers").size());
         c.addProperty("intermediate_size", s.dim("text_model.encoder.layers.0.mlp.fc1.weight", 0));
-        c.addProperty("hidden_act", family == ModelFamily.SD2 ? "gelu" : "quick_gelu");
+        c.addProperty("hidden_act", openClip ? "gelu" : "quick_gelu");
         c.addProperty("layer_norm_eps", 1e-5);
         if (hidden % CONVENTIONAL_HEAD_DIM == 0) {
             c.addProperty("num_attention_heads", hidden / CONVENTIONAL_HEAD_DIM);
@@ -237,6 +273,7 @@ final class InferredConfigs {
     private record Shapes(SafetensorsFile file, TensorPlan plan) {
         private static final Pattern NUMBER = Pattern.compile("(\\d+)\\..*");
 
+        /** A dimension of the stored tensor, before the plan's transform (e.g. OpenCLIP's text_projection). */
         int dim(String target, int axis) {
             TensorPlan.Source source = plan.source(target);
             if (source == null) {

@@ -109,7 +109,8 @@ public final class LoraMerger {
                 throw new CheckpointException("LoRA does not fit this model: module " + module + " gives " + delta.getShape()
                         + " for weight '" + key + "' of shape " + base.getShape());
             }
-            NDArray merged = delta.reshape(base.getShape()).add(base);
+            // summed in fp32, stored in the base's dtype: an fp16 model stays all fp16 (mixed dtypes fail in conv/matmul)
+            NDArray merged = delta.reshape(base.getShape()).add(base).toType(base.getDataType(), false);
             merged.attach(manager);
             out.put(key, merged);
         }

@@ -35,6 +35,15 @@ public interface ModelFiles extends AutoCloseable {
     /** CLIPTextModel weights ({@code text_model.*}), only the layers the model conditions on. */
     Weights textEncoder(NDManager manager);
 
+    /** SDXL's second tokenizer (pads with "!" = 0); empty for SD 1.x/2.x. */
+    Optional<ClipTokenizer> tokenizer2();
+
+    /**
+     * SDXL's second text encoder, CLIPTextModelWithProjection weights ({@code text_model.*} with every layer and
+     * {@code text_projection.weight}); empty for SD 1.x/2.x.
+     */
+    Optional<Weights> textEncoder2(NDManager manager);
+
     /** StableDiffusionSafetyChecker weights; only diffusers folders carry one. */
     Optional<Weights> safetyChecker(NDManager manager);
 

@@ -197,7 +197,10 @@ public final class SafetensorsFile implements AutoCloseable {
         return metadata;
     }
 
-    /** Loads a tensor in its stored dtype, copied into {@code manager}. */
+    /**
+     * Loads a tensor in its stored dtype, copied into {@code manager}; BF16 comes back as FP32 (exactly: bf16 is the
+     * top half of an fp32): DJL 0.36's PyTorch binding has no bfloat16 dtype, creating one aborts the process.
+     */
     public NDArray load(String key, NDManager manager) {
         TensorInfo info = info(key);
         Shape shape = new Shape(info.shape());
@@ -211,6 +214,9 @@ public final class SafetensorsFile implements AutoCloseable {
             throw new CheckpointException("cannot read tensor '" + key + "' from " + path + ": " + e.getMessage(), e);
         }
         buffer.order(ByteOrder.LITTLE_ENDIAN);
+        if (info.dtype().equals("BF16")) {
+            return manager.create(widenBf16(buffer), shape);
+        }
         return manager.create(buffer, shape, djlType(info.dtype()));
     }
 
@@ -223,6 +229,14 @@ public final class SafetensorsFile implements AutoCloseable {
         NDArray converted = stored.toType(dtype, true);
         stored.close();
         return converted;
+    }
+
+    private static float[] widenBf16(ByteBuffer buffer) {
+        float[] out = new float[buffer.remaining() / 2];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Float.intBitsToFloat((buffer.getShort() & 0xffff) << 16);
+        }
+        return out;
     }
 
     private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {

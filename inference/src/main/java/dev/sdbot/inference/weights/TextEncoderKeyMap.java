@@ -14,10 +14,16 @@ import java.util.regex.Pattern;
  * skipped (merged checkpoints often hold it corrupted as floats; positions are always 0..n-1).
  * SD 2.x stores OpenCLIP under {@code cond_stage_model.model.}: fused q/k/v {@code in_proj} is split, and the
  * last resblock is dropped because SD 2.x conditions on the penultimate layer.
+ * SDXL stores the HF CLIP-L under {@code conditioner.embedders.0.transformer.} and OpenCLIP bigG under
+ * {@code conditioner.embedders.1.model.} with every layer kept (its pooled output reads the last one) and
+ * {@code text_projection} [width, proj], applied as {@code x @ W}, becoming transformers' {@code text_projection.weight}
+ * [proj, width].
  */
 final class TextEncoderKeyMap {
     static final String SD1_PREFIX = "cond_stage_model.transformer.";
     static final String SD2_PREFIX = "cond_stage_model.model.";
+    static final String SDXL_CLIP_L_PREFIX = "conditioner.embedders.0.transformer.";
+    static final String SDXL_BIG_G_PREFIX = "conditioner.embedders.1.model.";
     private static final Pattern RESBLOCK = Pattern.compile("transformer\\.resblocks\\.(\\d+)\\.(.+)");
 
     private TextEncoderKeyMap() {
@@ -25,13 +31,18 @@ final class TextEncoderKeyMap {
 
     /** @param keys checkpoint keys under {@link #SD1_PREFIX}, prefix removed */
     static TensorPlan planSd1(Set<String> keys) {
+        return planHf(keys, SD1_PREFIX);
+    }
+
+    /** An HF-named CLIPTextModel stored under {@code prefix}; {@code keys} have the prefix removed. */
+    static TensorPlan planHf(Set<String> keys, String prefix) {
         TensorPlan plan = new TensorPlan();
         for (String key : keys) {
             if (key.endsWith("position_ids")) {
                 continue;
             }
             // Checkpoints saved with transformers < 4.x lack the text_model level.
-            plan.put(key.startsWith("text_model.") ? key : "text_model." + key, SD1_PREFIX + key);
+            plan.put(key.startsWith("text_model.") ? key : "text_model." + key, prefix + key);
         }
         return plan;
     }
@@ -45,16 +56,29 @@ final class TextEncoderKeyMap {
 
     /** @param keys checkpoint keys under {@link #SD2_PREFIX}, prefix removed */
     static TensorPlan planOpenClip(Set<String> keys) {
-        int layers = openClipLayers(keys);
+        return planOpenClip(keys, SD2_PREFIX, false);
+    }
+
+    /**
+     * @param keys       OpenCLIP keys with {@code prefix} removed
+     * @param projection keep every layer and the text projection (SDXL) rather than drop the last layer (SD 2.x)
+     */
+    static TensorPlan planOpenClip(Set<String> keys, String prefix, boolean projection) {
+        int layers = projection ? Integer.MAX_VALUE : openClipLayers(keys);
         TensorPlan plan = new TensorPlan();
         for (String key : keys) {
-            String source = SD2_PREFIX + key;
+            String source = prefix + key;
             switch (key) {
                 case "token_embedding.weight" -> plan.put("text_model.embeddings.token_embedding.weight", source);
                 case "positional_embedding" -> plan.put("text_model.embeddings.position_embedding.weight", source);
                 case "ln_final.weight" -> plan.put("text_model.final_layer_norm.weight", source);
                 case "ln_final.bias" -> plan.put("text_model.final_layer_norm.bias", source);
-                case "text_projection", "logit_scale", "attn_mask" -> {
+                case "text_projection" -> {
+                    if (projection) {
+                        plan.put("text_projection.weight", new TensorPlan.Source(source, NDArray::transpose));
+                    }
+                }
+                case "logit_scale", "attn_mask" -> {
                     // only used for CLIP's image-text similarity, not for conditioning
                 }
                 default -> resblock(plan, key, source, layers);

@@ -65,8 +65,7 @@ final class UNetKeyMap {
             }
         }
         if (key.startsWith("label_emb.")) {
-            throw new CheckpointException("unknown architecture: class-conditioned UNet ('" + PREFIX + key
-                    + "', as in SD 2.x unCLIP or SDXL) is not supported");
+            return addEmbedding(key);
         }
         Matcher m = BLOCK.matcher(key);
         if (!m.matches()) {
@@ -85,6 +84,19 @@ final class UNetKeyMap {
             };
             default -> up(key, block, layer, rest, perLevel);
         };
+    }
+
+    /** SDXL's added (pooled text + size/crop) conditioning MLP: {@code label_emb.0.0}/{@code .0.2} = linear_1/linear_2. */
+    private static String addEmbedding(String key) {
+        String rest = key.substring("label_emb.".length());
+        if (rest.startsWith("0.0.")) {
+            return "add_embedding.linear_1." + rest.substring(4);
+        }
+        if (rest.startsWith("0.2.")) {
+            return "add_embedding.linear_2." + rest.substring(4);
+        }
+        throw new CheckpointException("unknown architecture: class-conditioned UNet ('" + PREFIX + key
+                + "', as in SD 2.x unCLIP) is not supported");
     }
 
     private static String down(String key, int block, int layer, String rest, int perLevel) {

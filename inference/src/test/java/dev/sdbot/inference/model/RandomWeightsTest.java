@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RandomWeightsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"mini-sd15", "mini-sd21v", "mini-sd15-inpainting"})
+    @ValueSource(strings = {"mini-sd15", "mini-sd21v", "mini-sd15-inpainting", "mini-sdxl"})
     void unetLayoutMatchesDiffusers(String model) {
         Path dir = Fixtures.LDM.resolve(model).resolve("unet");
         assertThat(new TreeMap<>(RandomWeights.unetShapes(UNetConfig.fromJson(dir.resolve("config.json")))))

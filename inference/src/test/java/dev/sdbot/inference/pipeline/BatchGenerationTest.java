@@ -62,7 +62,7 @@ class BatchGenerationTest {
                                          GrayImage mask) throws Exception {
         GenerationRequest request = request(sampler, strength);
         try (NDManager m = manager.newSubManager()) {
-            NDArray context = p.encodePrompt(m, request.prompt(), request.negativePrompt(), request.cfgScale(), 1);
+            Conditioning context = p.encodePrompt(m, request.prompt(), request.negativePrompt(), request.cfgScale(), 1);
             NDArray batched = DiffusionGenerator.denoiseBatch(p, request, context, init, mask, SEED, IMAGES, m,
                     StepListener.NONE);
             assertThat(batched.getShape().get(0)).isEqualTo(IMAGES);

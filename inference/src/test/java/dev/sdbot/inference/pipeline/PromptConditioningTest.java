@@ -33,8 +33,8 @@ class PromptConditioningTest {
     @Test
     void emphasisWeightsTheTokensOfThePlainTextAndRestoresTheMean() {
         try (NDManager m = manager.newSubManager()) {
-            NDArray weighted = pipeline.encodePrompt(m, "(red:1.4) apple", "", 1, 1);
-            NDArray plain = pipeline.encodePrompt(m, "red apple", "", 1, 1);
+            NDArray weighted = pipeline.encodePrompt(m, "(red:1.4) apple", "", 1, 1).context();
+            NDArray plain = pipeline.encodePrompt(m, "red apple", "", 1, 1).context();
             float[][] weights = new float[1][77];
             java.util.Arrays.fill(weights[0], 1f);
             weights[0][1] = 1.4f;
@@ -48,13 +48,13 @@ class PromptConditioningTest {
     void longPromptsAreChunkedAndTheNegativePromptPaddedToTheSameLength() {
         try (NDManager m = manager.newSubManager()) {
             String longPrompt = String.join(" ", Collections.nCopies(100, "fox"));
-            NDArray context = pipeline.encodePrompt(m, longPrompt, "blurry", 7, 1);
+            NDArray context = pipeline.encodePrompt(m, longPrompt, "blurry", 7, 1).context();
             assertThat(context.getShape()).isEqualTo(new Shape(2, 154, 32));
             // the second chunk of the prompt encodes the 25 foxes that did not fit, on their own
-            NDArray second = pipeline.encodePrompt(m, String.join(" ", Collections.nCopies(25, "fox")), "", 1, 1);
+            NDArray second = pipeline.encodePrompt(m, String.join(" ", Collections.nCopies(25, "fox")), "", 1, 1).context();
             assertThat(Parity.relativeError(context.get("1:2, 77:154, :"), second)).isLessThan(1e-5);
             // the negative prompt's second chunk is the empty prompt
-            NDArray empty = pipeline.encodePrompt(m, "", "", 1, 1);
+            NDArray empty = pipeline.encodePrompt(m, "", "", 1, 1).context();
             assertThat(Parity.relativeError(context.get("0:1, 77:154, :"), empty)).isLessThan(1e-5);
         }
     }

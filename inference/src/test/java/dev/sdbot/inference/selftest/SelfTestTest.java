@@ -16,8 +16,10 @@ class SelfTestTest {
                 .anyMatch(n -> n.contains("unet.out (single file)"))
                 .anyMatch(n -> n.contains("inpaint9"))
                 .anyMatch(n -> n.contains("lora"))
-                .anyMatch(n -> n.contains("safety"));
-        assertThat(report.skipped()).isEmpty();
+                .anyMatch(n -> n.contains("safety"))
+                .anyMatch(n -> n.startsWith("unet.out mini-sd15 float16"));
+        // everything the fixture has is checked; bf16 cannot run in this build and says why
+        assertThat(report.skipped()).singleElement().asString().startsWith("bf16 parity: precision bf16 is not supported");
     }
 
     @Test

@@ -74,20 +74,33 @@ public class BadCheckpointTest {
     }
 
     @Test
-    void sdxlIsRecognisedAndRefused(@TempDir Path dir) throws IOException {
-        Path file = writeSafetensors(dir.resolve("sdxl.safetensors"), Map.of(
+    void sdxlWithoutItsOpenClipEncoderNamesWhatIsMissing(@TempDir Path dir) throws IOException {
+        Path file = writeSafetensors(dir.resolve("any-name.safetensors"), Map.of(
                 "model.diffusion_model.input_blocks.0.0.weight", new long[]{4, 4, 3, 3},
+                "model.diffusion_model.label_emb.0.0.weight", new long[]{4, 4},
+                "first_stage_model.encoder.conv_in.weight", new long[]{4, 3, 3, 3},
                 "conditioner.embedders.0.transformer.text_model.final_layer_norm.weight", new long[]{4}));
         assertThatThrownBy(() -> CheckpointLoader.open(file))
-                .isInstanceOf(CheckpointException.class).hasMessageContaining("unknown architecture")
-                .hasMessageContaining("SDXL");
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("SDXL")
+                .hasMessageContaining("lacks the OpenCLIP bigG text encoder (conditioner.embedders.1.model.*)");
+    }
+
+    @Test
+    void sdxlWithoutItsClipLEncoderNamesWhatIsMissing(@TempDir Path dir) throws IOException {
+        Path file = writeSafetensors(dir.resolve("model.safetensors"), Map.of(
+                "model.diffusion_model.input_blocks.0.0.weight", new long[]{4, 4, 3, 3},
+                "first_stage_model.encoder.conv_in.weight", new long[]{4, 3, 3, 3},
+                "conditioner.embedders.1.model.ln_final.weight", new long[]{4}));
+        assertThatThrownBy(() -> CheckpointLoader.open(file))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("SDXL")
+                .hasMessageContaining("lacks the CLIP ViT-L text encoder (conditioner.embedders.0.transformer.*)");
     }
 
     @Test
     void unetWithUnexpectedLayoutIsUnknown(@TempDir Path dir) throws IOException {
         Path file = writeSafetensors(dir.resolve("odd.safetensors"), Map.of(
                 "model.diffusion_model.input_blocks.0.0.weight", new long[]{4, 4, 3, 3},
-                "model.diffusion_model.label_emb.0.0.weight", new long[]{4, 4},
+                "model.diffusion_model.label_emb.0.1.weight", new long[]{4, 4},
                 "first_stage_model.encoder.conv_in.weight", new long[]{4, 3, 3, 3},
                 "cond_stage_model.transformer.text_model.final_layer_norm.weight", new long[]{4}));
         assertThatThrownBy(() -> CheckpointLoader.open(file))

@@ -5,7 +5,7 @@ import dev.sdbot.inference.Fixtures;
 import dev.sdbot.inference.clip.ClipActivation;
 import dev.sdbot.inference.model.UNetConfig;
 import dev.sdbot.inference.model.ModelDescription;
-import dev.sdbot.inference.model.ModelFamily;
+import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.model.SchedulerConfig;
 import dev.sdbot.inference.nn.Weights;
 import dev.sdbot.inference.selftest.CheckResult;

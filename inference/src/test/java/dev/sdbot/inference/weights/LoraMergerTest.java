@@ -44,6 +44,19 @@ class LoraMergerTest {
     }
 
     @Test
+    void mergingIntoHalfPrecisionWeightsKeepsThemHalf() {
+        try (NDManager manager = NDManager.newBaseManager();
+             ModelFiles model = CheckpointLoader.open(Fixtures.LDM.resolve("mini-sd15"))) {
+            Weights unet = model.unet(manager).castTo(DataType.FLOAT16);
+            Weights text = model.textEncoder(manager).castTo(DataType.FLOAT16);
+            LoraMerger.Merged merged = LoraMerger.merge(LORA, 1, unet, text, manager);
+            for (Weights w : List.of(merged.unet(), merged.textEncoder())) {
+                assertThat(w.keys()).allSatisfy(k -> assertThat(w.get(k).getDataType()).as(k).isEqualTo(DataType.FLOAT16));
+            }
+        }
+    }
+
+    @Test
     void mergedModelMatchesTheReference() {
         List<CheckResult> results = LoraChecks.run(Fixtures.LDM);
         assertThat(results).hasSize(2).allSatisfy(r -> assertThat(r.passed()).as(r.toString()).isTrue());

@@ -46,6 +46,28 @@ class SafetensorsFileTest {
     }
 
     @Test
+    void bf16TensorsAreWidenedToFp32ExactlyInsteadOfAbortingLibtorch(@TempDir Path dir) throws IOException {
+        float[] values = {1f, -2.5f, 0.15625f, 3.0e38f, -0f};
+        java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(values.length * 2).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            data.putShort((short) (Float.floatToIntBits(v) >>> 16)); // all exactly representable in bf16's 8 bits
+        }
+        byte[] header = ("{\"w\":{\"dtype\":\"BF16\",\"shape\":[5],\"data_offsets\":[0,10]}}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer file = java.nio.ByteBuffer.allocate(8 + header.length + 10).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        file.putLong(header.length).put(header).put(data.array());
+        Path path = dir.resolve("bf16.safetensors");
+        Files.write(path, file.array());
+        try (NDManager manager = NDManager.newBaseManager(); SafetensorsFile f = SafetensorsFile.open(path)) {
+            NDArray a = f.load("w", manager);
+            assertThat(a.getDataType()).isEqualTo(DataType.FLOAT32);
+            float[] expected = {1f, -2.5f, 0.15625f, Float.intBitsToFloat(Float.floatToIntBits(3.0e38f) & 0xffff0000), -0f};
+            assertThat(a.toFloatArray()).containsExactly(expected);
+            assertThat(f.load("w", manager, DataType.FLOAT16).getDataType()).isEqualTo(DataType.FLOAT16);
+        }
+    }
+
+    @Test
     void missingFileIsAClearError() {
         assertThatThrownBy(() -> SafetensorsFile.open(Path.of("/nonexistent/model.safetensors")))
                 .isInstanceOf(CheckpointException.class).hasMessageContaining("not found");

@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
  * queued, a slot freed, a worker registered), instead of waiting for the next Quartz firing.
  * Wake-ups that arrive during a pass coalesce into one more pass. Without wake-ups it still reaps
  * expired leases and passes every interval, so neither waits on Quartz recovering its trigger
- * after a node restart (the Quartz job does the same work cluster-wide).
+ * after a node restart (the Quartz job does the same work cluster-wide). Only the elected node
+ * ({@link LeaderLease}) runs passes; a standby's loop waits.
  */
 public final class DispatchLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DispatchLoop.class);
@@ -21,12 +22,16 @@ public final class DispatchLoop implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final LeaseReaper reaper;
     private final long intervalMillis;
+    private final java.util.function.BooleanSupplier leading;
+    private final java.util.concurrent.atomic.AtomicLong passes = new java.util.concurrent.atomic.AtomicLong();
     private final Semaphore wakeups = new Semaphore(0);
     private final Thread thread;
     private volatile boolean running = true;
 
-    public DispatchLoop(Dispatcher dispatcher, LeaseReaper reaper, java.time.Duration interval, String name) {
+    public DispatchLoop(Dispatcher dispatcher, LeaseReaper reaper, java.time.Duration interval, String name,
+                        java.util.function.BooleanSupplier leading) {
         this.dispatcher = dispatcher;
+        this.leading = leading;
         this.reaper = reaper;
         this.intervalMillis = interval.toMillis();
         this.thread = new Thread(this::run, "sdbot-dispatch-" + name);
@@ -46,10 +51,15 @@ public final class DispatchLoop implements AutoCloseable {
     private void run() {
         while (running) {
             try {
-                if (!wakeups.tryAcquire(intervalMillis, TimeUnit.MILLISECONDS)) {
+                boolean idle = !wakeups.tryAcquire(intervalMillis, TimeUnit.MILLISECONDS);
+                wakeups.drainPermits();
+                if (!leading.getAsBoolean()) {
+                    continue;
+                }
+                if (idle) {
                     reaper.reap();
                 }
-                wakeups.drainPermits();
+                passes.incrementAndGet();
                 Dispatcher.Pass pass = dispatcher.dispatchOnce();
                 if (!pass.lockTaken()) {
                     Thread.sleep(CONTENDED_RETRY_MS);
@@ -66,6 +76,11 @@ public final class DispatchLoop implements AutoCloseable {
                 wake();
             }
         }
+    }
+
+    /** Dispatch passes this loop has run. */
+    public long passes() {
+        return passes.get();
     }
 
     private static void sleepQuietly(long ms) {

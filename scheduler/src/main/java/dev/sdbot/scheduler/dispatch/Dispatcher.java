@@ -11,8 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -32,13 +30,12 @@ public final class Dispatcher {
     private final DataSource dataSource;
     private final WorkerStore workers;
     private final SchedulerSettings settings;
-    private final Clock clock;
 
-    public Dispatcher(DataSource dataSource, SchedulerSettings settings, Clock clock) {
+    /** Leases and worker liveness run on the database's clock ({@code now()}), never a host's. */
+    public Dispatcher(DataSource dataSource, SchedulerSettings settings) {
         this.dataSource = dataSource;
         this.workers = new WorkerStore(dataSource);
         this.settings = settings;
-        this.clock = clock;
     }
 
     /**
@@ -53,19 +50,18 @@ public final class Dispatcher {
     }
 
     public Pass dispatchOnce() {
-        Instant now = clock.instant();
         return Sql.inTransaction(dataSource, "dispatch", c -> {
             if (!tryLock(c)) {
                 return new Pass(false, 0, 0);
             }
-            List<WorkerCapacity> available = workers.available(c, now.minus(settings.workerTimeout()));
+            List<WorkerCapacity> available = workers.available(c, settings.workerTimeout());
             Map<String, Integer> free = new HashMap<>();
             available.forEach(w -> free.put(w.id(), w.freeSlots()));
             int slots = free.values().stream().mapToInt(Integer::intValue).sum();
             if (slots == 0) {
                 return new Pass(true, 0, 0);
             }
-            List<Candidate> candidates = candidates(c, now, available, slots, slots * 4 + 16);
+            List<Candidate> candidates = candidates(c, available, slots, slots * 4 + 16);
             List<Long> ids = new ArrayList<>();
             List<Integer> attempts = new ArrayList<>();
             List<String> targets = new ArrayList<>();
@@ -82,8 +78,7 @@ public final class Dispatcher {
                     targets.add(target.id());
                 }
             }
-            // read the clock after the query saw the jobs, so assigned_at is never before created_at
-            int assigned = ids.isEmpty() ? 0 : assign(c, ids, attempts, targets, clock.instant());
+            int assigned = ids.isEmpty() ? 0 : assign(c, ids, attempts, targets);
             return new Pass(true, assigned, slots);
         });
     }
@@ -102,12 +97,12 @@ public final class Dispatcher {
      * The first queued jobs in fair-share order among those some available worker could run, so that
      * jobs for a model no worker has cannot crowd the others out of the window.
      */
-    private List<Candidate> candidates(Connection c, Instant now, List<WorkerCapacity> available, int perMember, int limit)
+    private List<Candidate> candidates(Connection c, List<WorkerCapacity> available, int perMember, int limit)
             throws SQLException {
         Object[] models = available.stream().filter(w -> w.freeSlots() > 0).flatMap(w -> w.models().stream()).distinct().toArray();
         long largestBudget = available.stream().filter(w -> w.freeSlots() > 0).mapToLong(WorkerCapacity::pixelBudget).max().orElse(0);
         try (PreparedStatement ps = c.prepareStatement(FairShare.DISPATCH_WINDOW)) {
-            Sql.bind(ps, now, settings.agingStep().toMillis() / 1000.0, c.createArrayOf("text", models), largestBudget,
+            Sql.bind(ps, c.createArrayOf("text", models), largestBudget,
                     perMember, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 List<Candidate> result = new ArrayList<>();
@@ -128,16 +123,26 @@ public final class Dispatcher {
                 .orElse(null);
     }
 
-    private int assign(Connection c, List<Long> ids, List<Integer> attempts, List<String> targets, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE jobs j SET state = 'ASSIGNED', worker_id = a.worker,"
-                // a pass's clock reading can precede a job queued while the pass ran: never assign before creation
-                + " attempt = j.attempt + 1, assigned_at = greatest(?, j.created_at), lease_expires_at = ?, progress_step = 0,"
-                + " updated_at = greatest(?, j.created_at)"
+    private int assign(Connection c, List<Long> ids, List<Integer> attempts, List<String> targets) throws SQLException {
+        // The lease runs on the database's clock, the one the reaper compares it with. created_at is the
+        // submitter's reading: never record an assignment before it. The members served are stamped in
+        // member_turns (in key order; passes run one at a time) for the next passes' tie-breaks.
+        try (PreparedStatement ps = c.prepareStatement("WITH assigned AS (UPDATE jobs j SET state = 'ASSIGNED', worker_id = a.worker,"
+                + " attempt = j.attempt + 1, assigned_at = greatest(now(), j.created_at),"
+                + " lease_expires_at = now() + ? * interval '1 millisecond', progress_step = 0,"
+                + " updated_at = greatest(now(), j.created_at)"
                 + " FROM (SELECT unnest(?::bigint[]) AS id, unnest(?::int[]) AS attempt, unnest(?::text[]) AS worker) a"
-                + " WHERE j.id = a.id AND j.state = 'QUEUED' AND j.attempt = a.attempt")) {
-            Sql.bind(ps, now, now.plus(settings.lease()), now, c.createArrayOf("bigint", ids.toArray()),
+                + " WHERE j.id = a.id AND j.state = 'QUEUED' AND j.attempt = a.attempt RETURNING j.guild_id, j.user_id),"
+                + " turns AS (INSERT INTO member_turns (guild_id, user_id, last_assigned_at)"
+                + "   SELECT guild_id, user_id, now() FROM assigned GROUP BY guild_id, user_id ORDER BY guild_id, user_id"
+                + "   ON CONFLICT (guild_id, user_id) DO UPDATE SET last_assigned_at = excluded.last_assigned_at)"
+                + " SELECT count(*) FROM assigned")) {
+            Sql.bind(ps, settings.lease().toMillis(), c.createArrayOf("bigint", ids.toArray()),
                     c.createArrayOf("integer", attempts.toArray()), c.createArrayOf("text", targets.toArray()));
-            return ps.executeUpdate();
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
         }
     }
 }

@@ -43,7 +43,7 @@ public final class ClusterScheduler implements AutoCloseable {
     private final Scheduler scheduler;
 
     public ClusterScheduler(DataSource dataSource, SchedulerSettings settings, Clock clock,
-                            LeaseReaper reaper, Dispatcher dispatcher) {
+                            LeaseReaper reaper, Dispatcher dispatcher, java.util.function.BooleanSupplier leading) {
         // Quartz looks data sources up by name in a JVM-wide registry; unique names let several nodes share a JVM (tests).
         String dataSourceName = "sdbot-" + UUID.randomUUID();
         DBConnectionManager.getInstance().addConnectionProvider(dataSourceName, new DataSourceConnectionProvider(dataSource));
@@ -72,7 +72,7 @@ public final class ClusterScheduler implements AutoCloseable {
             UsageStore usage = new UsageStore(dataSource);
             ResultStore results = new ResultStore(dataSource);
             Map<Class<? extends Job>, Supplier<Job>> jobs = Map.of(
-                    MaintenanceJobs.DispatchJob.class, () -> new MaintenanceJobs.DispatchJob(reaper, dispatcher),
+                    MaintenanceJobs.DispatchJob.class, () -> new MaintenanceJobs.DispatchJob(reaper, dispatcher, leading),
                     MaintenanceJobs.QuotaResetJob.class, () -> new MaintenanceJobs.QuotaResetJob(usage, clock),
                     MaintenanceJobs.RetentionJob.class, () -> new MaintenanceJobs.RetentionJob(results, settings.resultRetention(), clock));
             PropertySettingJobFactory fallback = new PropertySettingJobFactory();

@@ -21,19 +21,27 @@ final class MaintenanceJobs {
     private MaintenanceJobs() {
     }
 
-    /** The periodic fallback: take back expired leases, then dispatch whatever NOTIFY did not. */
+    /**
+     * The periodic fallback: take back expired leases, then dispatch whatever NOTIFY did not; only on the
+     * elected dispatcher (the trigger fires on any node of the cluster).
+     */
     @DisallowConcurrentExecution
     static final class DispatchJob implements Job {
         private final LeaseReaper reaper;
         private final Dispatcher dispatcher;
+        private final java.util.function.BooleanSupplier leading;
 
-        DispatchJob(LeaseReaper reaper, Dispatcher dispatcher) {
+        DispatchJob(LeaseReaper reaper, Dispatcher dispatcher, java.util.function.BooleanSupplier leading) {
             this.reaper = reaper;
             this.dispatcher = dispatcher;
+            this.leading = leading;
         }
 
         @Override
         public void execute(JobExecutionContext context) throws JobExecutionException {
+            if (!leading.getAsBoolean()) {
+                return;
+            }
             try {
                 reaper.reap();
                 dispatcher.dispatchOnce();
@@ -65,7 +73,7 @@ final class MaintenanceJobs {
         }
     }
 
-    /** Hourly: removes result images older than the retention period. */
+    /** Hourly: removes result images, and the previews, init images and masks of jobs, older than the retention period. */
     @DisallowConcurrentExecution
     static final class RetentionJob implements Job {
         private final ResultStore results;
@@ -82,8 +90,9 @@ final class MaintenanceJobs {
         public void execute(JobExecutionContext context) throws JobExecutionException {
             try {
                 int purged = results.purgeImagesBefore(clock.instant().minus(retention), clock.instant());
-                if (purged > 0) {
-                    log.info("Retention: purged {} result image(s) older than {}", purged, retention);
+                int jobs = results.purgeJobImagesBefore(clock.instant().minus(retention), clock.instant());
+                if (purged + jobs > 0) {
+                    log.info("Retention: purged {} result image(s) and the images of {} job(s) older than {}", purged, jobs, retention);
                 }
             } catch (RuntimeException e) {
                 throw new JobExecutionException(e);

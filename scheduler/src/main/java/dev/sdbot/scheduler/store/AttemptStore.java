@@ -7,7 +7,6 @@ import dev.sdbot.scheduler.JobState;
 import javax.sql.DataSource;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -35,18 +34,17 @@ public final class AttemptStore {
      * ASSIGNED → RUNNING for up to {@code limit} of the worker's assigned jobs, oldest assignment first, in one
      * statement (one round trip, whatever the number of jobs). Each row is still guarded by state, attempt and worker.
      */
-    public List<ClaimedJob> claim(String workerId, int limit, Clock clock, Duration lease) {
-        Instant now = clock.instant();
+    public List<ClaimedJob> claim(String workerId, int limit, Duration lease) {
         return Sql.withConnection(dataSource, "claim jobs for " + workerId, c -> {
             List<ClaimedJob> claimed = new ArrayList<>();
-            // started_at is never before assigned_at, even when this clock reading precedes the assignment's
+            // on the database's clock: the maximum run time and the lease are measured from here
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs j SET state = 'RUNNING',"
-                    + " started_at = greatest(?::timestamptz, j.assigned_at), updated_at = greatest(?::timestamptz, j.assigned_at),"
-                    + " lease_expires_at = ? FROM (SELECT id, attempt FROM jobs WHERE worker_id = ? AND state = 'ASSIGNED'"
+                    + " started_at = greatest(now(), j.assigned_at), updated_at = greatest(now(), j.assigned_at),"
+                    + " lease_expires_at = now() + ? * interval '1 millisecond' FROM (SELECT id, attempt FROM jobs WHERE worker_id = ? AND state = 'ASSIGNED'"
                     + " ORDER BY assigned_at, id LIMIT ?) a"
                     + " WHERE j.id = a.id AND j.state = 'ASSIGNED' AND j.attempt = a.attempt AND j.worker_id = ?"
                     + " RETURNING j.id, j.attempt, j.guild_id, j.user_id, j.assigned_at, " + prefixed(JobRows.REQUEST_COLUMNS))) {
-                Sql.bind(ps, now, now, now.plus(lease), workerId, limit, workerId);
+                Sql.bind(ps, lease.toMillis(), workerId, limit, workerId);
                 List<Object[]> rows = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -183,10 +181,10 @@ public final class AttemptStore {
                     state = JobState.valueOf(rs.getString(1));
                 }
             }
-            usage.record(c, job.id(), job.attempt(), job.guildId(), job.userId(), workerId,
-                    state == JobState.FAILED ? "FAILED" : "RETRY", 0, gpuMillis, now);
+            usage.recordUnbilled(c, job.id(), job.attempt(), job.guildId(), job.userId(), workerId,
+                    state == JobState.FAILED ? "FAILED" : "RETRY", gpuMillis, now);
             if (countAgainstWorker) {
-                workers.recordFailure(c, workerId, error, quarantineAfter, now);
+                workers.recordFailure(c, workerId, error, quarantineAfter);
             }
             return state;
         });
@@ -204,7 +202,7 @@ public final class AttemptStore {
                     }
                 }
             }
-            usage.record(c, job.id(), job.attempt(), job.guildId(), job.userId(), workerId, "CANCELLED", 0, gpuMillis, now);
+            usage.recordUnbilled(c, job.id(), job.attempt(), job.guildId(), job.userId(), workerId, "CANCELLED", gpuMillis, now);
             return true;
         });
     }

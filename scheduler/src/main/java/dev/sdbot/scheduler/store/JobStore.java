@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -111,8 +112,33 @@ public final class JobStore {
         return query("SELECT " + JobRows.VIEW_COLUMNS + " FROM jobs ORDER BY id DESC LIMIT ?", limit);
     }
 
-    public List<JobView> findUnpostedSucceeded(int limit) {
-        return query("SELECT " + JobRows.VIEW_COLUMNS + " FROM jobs WHERE state = 'SUCCEEDED' ORDER BY finished_at, id LIMIT ?", limit);
+    /** SUCCEEDED jobs of the given guilds, oldest first (jobs_unposted_guild_idx). */
+    public List<JobView> findUnpostedSucceeded(Collection<Long> guildIds, int limit) {
+        return Sql.withConnection(dataSource, "read unposted results", c -> query(c, "SELECT " + JobRows.VIEW_COLUMNS
+                + " FROM jobs WHERE state = 'SUCCEEDED' AND guild_id = ANY (?) ORDER BY finished_at, id LIMIT ?",
+                c.createArrayOf("bigint", guildIds.toArray()), limit));
+    }
+
+    /**
+     * SUCCEEDED → FAILED with {@code reason} for the results of guilds other than the given ones (and other than
+     * 0, the CLI's, whose jobs end at SUCCEEDED) that finished more than {@code grace} ago by the database's clock.
+     * Returns the ids failed.
+     */
+    public List<Long> failUnpostedOutside(Collection<Long> guildIds, Duration grace, String reason) {
+        return Sql.withConnection(dataSource, "fail results of other guilds", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET state = 'FAILED', error = ?, updated_at = now()"
+                    + " WHERE state = 'SUCCEEDED' AND guild_id <> 0 AND guild_id <> ALL (?)"
+                    + " AND finished_at < now() - ? * interval '1 millisecond' RETURNING id")) {
+                Sql.bind(ps, reason, c.createArrayOf("bigint", guildIds.toArray()), grace.toMillis());
+                List<Long> ids = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+                return ids;
+            }
+        });
     }
 
     /**
@@ -173,11 +199,11 @@ public final class JobStore {
     }
 
     /** 1-based position in dispatch order, or 0 when the job is not queued. */
-    public int queuePosition(long id, Instant now, Duration agingStep) {
+    public int queuePosition(long id) {
         return Sql.withConnection(dataSource, "queue position of job " + id, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT pos FROM (SELECT id, row_number() OVER (ORDER BY "
                     + FairShare.ORDER_BY + ") AS pos FROM (" + FairShare.RANKED_QUEUE + ") ranked) ordered WHERE id = ?")) {
-                Sql.bind(ps, now, agingStep.toMillis() / 1000.0, id);
+                Sql.bind(ps, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? rs.getInt(1) : 0;
                 }
@@ -221,18 +247,32 @@ public final class JobStore {
         }
     }
 
-    private List<JobView> query(String sql, Object... params) {
-        return Sql.withConnection(dataSource, "read jobs", c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                Sql.bind(ps, params);
-                try (ResultSet rs = ps.executeQuery()) {
-                    List<JobView> jobs = new ArrayList<>();
-                    while (rs.next()) {
-                        jobs.add(JobRows.view(rs));
-                    }
-                    return jobs;
-                }
+    /** Jobs of a member in a guild that are queued, assigned or running. */
+    public int activeJobs(Connection c, long guildId, long userId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM jobs"
+                + " WHERE guild_id = ? AND user_id = ? AND state IN ('QUEUED', 'ASSIGNED', 'RUNNING')")) {
+            Sql.bind(ps, guildId, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
             }
-        });
+        }
+    }
+
+    private List<JobView> query(String sql, Object... params) {
+        return Sql.withConnection(dataSource, "read jobs", c -> query(c, sql, params));
+    }
+
+    private static List<JobView> query(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            Sql.bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<JobView> jobs = new ArrayList<>();
+                while (rs.next()) {
+                    jobs.add(JobRows.view(rs));
+                }
+                return jobs;
+            }
+        }
     }
 }

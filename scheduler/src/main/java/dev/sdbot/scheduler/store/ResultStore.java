@@ -43,6 +43,17 @@ public final class ResultStore {
                 "UPDATE job_results SET png = NULL, purged_at = ? WHERE png IS NOT NULL AND created_at < ?", now, cutoff);
     }
 
+    /**
+     * Retention: drops the images a job row carries (the last progress preview, the img2img init image and the
+     * inpainting mask) of jobs that ended before {@code cutoff}; the rows stay for accounting.
+     */
+    public int purgeJobImagesBefore(Instant cutoff, Instant now) {
+        return Sql.update(dataSource, "purge old job images",
+                "UPDATE jobs SET preview_png = NULL, init_image = NULL, mask_image = NULL, updated_at = ?"
+                        + " WHERE state IN ('POSTED', 'CANCELLED', 'FAILED', 'BLOCKED', 'SUCCEEDED') AND finished_at < ?"
+                        + " AND (preview_png IS NOT NULL OR init_image IS NOT NULL OR mask_image IS NOT NULL)", now, cutoff);
+    }
+
     private static float[] floats(Array array) throws SQLException {
         Object[] values = (Object[]) array.getArray();
         float[] result = new float[values.length];

@@ -9,7 +9,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 
-/** The usage ledger (one row per finished attempt) and the per-day counters the quota check reads. */
+/**
+ * The usage ledger (one row per finished attempt) and the per-day counters the quota check reads. The counters
+ * hold what members are billed: the images and device time of the attempts that produced their images.
+ */
 public final class UsageStore {
     private final DataSource dataSource;
 
@@ -22,19 +25,16 @@ public final class UsageStore {
         return LocalDate.ofInstant(now, ZoneOffset.UTC);
     }
 
-    /** Records what one attempt consumed, in the caller's transaction. */
-    public void record(Connection c, long jobId, int attempt, long guildId, long userId, String workerId, String outcome,
-                       int images, long gpuMillis, Instant now) throws SQLException {
-        LocalDate day = usageDay(now);
+    /**
+     * Records what an attempt that produced no image consumed (failed, retried, cancelled), in the caller's
+     * transaction. The member is billed only for the attempt that produced their image (stored with the result),
+     * so this row is {@code billed = false} and the member's counters do not change.
+     */
+    public void recordUnbilled(Connection c, long jobId, int attempt, long guildId, long userId, String workerId,
+                               String outcome, long gpuMillis, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO usage_ledger (job_id, attempt, guild_id, user_id, worker_id,"
-                + " outcome, images, gpu_ms, usage_day, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            Sql.bind(ps, jobId, attempt, guildId, userId, workerId, outcome, images, gpuMillis, day, now);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO usage_counters (guild_id, user_id, usage_day, images, gpu_ms)"
-                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id, usage_day)"
-                + " DO UPDATE SET images = usage_counters.images + excluded.images, gpu_ms = usage_counters.gpu_ms + excluded.gpu_ms")) {
-            Sql.bind(ps, guildId, userId, day, images, gpuMillis);
+                + " outcome, images, gpu_ms, usage_day, recorded_at, billed) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, false)")) {
+            Sql.bind(ps, jobId, attempt, guildId, userId, workerId, outcome, gpuMillis, usageDay(now), now);
             ps.executeUpdate();
         }
     }

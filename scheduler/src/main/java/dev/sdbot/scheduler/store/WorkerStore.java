@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /** The workers table: registration, heartbeats, failure counting and quarantine. */
 public final class WorkerStore {
@@ -30,23 +32,44 @@ public final class WorkerStore {
         }
     }
 
-    /** @param unchecked the models whose images no safety checker sees on this worker (a subset of {@code models}) */
-    public void register(String id, String host, String devices, Set<String> models, Set<String> loaded,
-                         Set<String> unchecked, int slots, long pixelBudget, Instant now) {
-        Sql.withConnection(dataSource, "register worker " + id, c -> {
+    /**
+     * Registers a worker process (heartbeat on the database's clock). A process registering under an id takes
+     * back the jobs that id still has RUNNING: it has none yet, so they belong to an earlier process of the same
+     * id that died with them (the attempt counts, see {@link TakeBack}). Jobs ASSIGNED and not yet started stay:
+     * this process takes them. Returns the jobs taken back.
+     *
+     * @param unchecked the models whose images no safety checker sees on this worker (a subset of {@code models})
+     */
+    public List<TakeBack.Taken> register(String id, String host, String devices, Set<String> models, Set<String> loaded,
+                                         Set<String> unchecked, int slots, long pixelBudget) {
+        return Sql.inTransaction(dataSource, "register worker " + id, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO workers (id, host, devices, models, loaded_models,"
-                    + " unchecked_models, slots, pixel_budget, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    + " unchecked_models, slots, pixel_budget, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, now(), now())"
                     + " ON CONFLICT (id) DO UPDATE SET host = excluded.host, devices = excluded.devices, models = excluded.models,"
                     + " loaded_models = excluded.loaded_models, unchecked_models = excluded.unchecked_models,"
                     + " slots = excluded.slots, pixel_budget = excluded.pixel_budget, started_at = excluded.started_at,"
                     + " heartbeat_at = excluded.heartbeat_at, stopped_at = NULL")) {
                 Sql.bind(ps, id, host, devices, c.createArrayOf("text", models.toArray()), c.createArrayOf("text", loaded.toArray()),
-                        c.createArrayOf("text", unchecked.toArray()), slots, pixelBudget, now, now);
+                        c.createArrayOf("text", unchecked.toArray()), slots, pixelBudget);
                 ps.executeUpdate();
             }
+            List<TakeBack.Taken> taken = TakeBack.ofEarlierLife(c, id);
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + WORKER_CHANNEL + "', ?)")) {
                 ps.setString(1, id); // dispatchers place waiting jobs on the new worker right away
                 ps.execute();
+            }
+            return taken;
+        });
+    }
+
+    /** The family id ("sd1", "sd2", "sdxl") of each of the worker's models, replacing what it announced before. */
+    public void recordModelFamilies(String id, Map<String, String> families) {
+        Sql.withConnection(dataSource, "record model families of worker " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE workers SET model_families = jsonb_object(?::text[], ?::text[]) WHERE id = ?")) {
+                Sql.bind(ps, c.createArrayOf("text", families.keySet().toArray()),
+                        c.createArrayOf("text", families.values().toArray()), id);
+                ps.executeUpdate();
             }
             return null;
         });
@@ -64,25 +87,56 @@ public final class WorkerStore {
     }
 
     /**
-     * Records a heartbeat and renews the leases of the worker's jobs in one transaction.
+     * Model name → family id over the workers that may take jobs (heartbeat within {@code timeout} of the
+     * database's clock; the first worker's answer where two disagree).
+     */
+    public Map<String, String> modelFamilies(Duration timeout) {
+        return Sql.withConnection(dataSource, "model families", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT f.key, f.value FROM workers w,"
+                    + " jsonb_each_text(w.model_families) f"
+                    + " WHERE w.stopped_at IS NULL AND w.quarantined_at IS NULL"
+                    + " AND w.heartbeat_at > now() - ? * interval '1 millisecond' ORDER BY w.id")) {
+                Sql.bind(ps, timeout.toMillis());
+                Map<String, String> families = new TreeMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        families.putIfAbsent(rs.getString(1), rs.getString(2));
+                    }
+                }
+                return families;
+            }
+        });
+    }
+
+    /** A job a worker process has in hand: the attempt it was given. */
+    public record Held(long id, int attempt) {
+    }
+
+    /**
+     * Records a heartbeat and, in one transaction, renews the leases of the jobs this process has in hand (by id and
+     * attempt) and no others: not those of an earlier process of the same id, nor jobs assigned to it that it has not
+     * taken (their lease, set at assignment, covers the moment it takes to claim them; a quarantined worker claims
+     * none, so they go back to the queue when it runs out). Leases and the heartbeat run on the database's clock.
      * Returns the quarantine reason when the worker has been quarantined, else null.
      */
-    public String heartbeat(String id, Set<String> loaded, Instant now, Duration lease) {
+    public String heartbeat(String id, Set<String> loaded, List<Held> held, Duration lease) {
         // Jobs before the worker row: the same lock order as storing a result, so the two cannot deadlock.
         return Sql.inTransaction(dataSource, "heartbeat of worker " + id, c -> {
             // Rows another transaction holds right now (a result being stored, a progress write, a cancel) are
             // skipped rather than waited for: they are about to change anyway, and the next heartbeat, well within
             // the lease, renews any that are still active. Waiting made heartbeats and result writes queue up
             // behind each other under load.
-            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET lease_expires_at = ?"
-                    + " WHERE worker_id = ? AND state IN ('ASSIGNED', 'RUNNING') AND id IN (SELECT id FROM jobs"
-                    + "   WHERE worker_id = ? AND state IN ('ASSIGNED', 'RUNNING') FOR UPDATE SKIP LOCKED)")) {
-                Sql.bind(ps, now.plus(lease), id, id);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET lease_expires_at = now() + ? * interval '1 millisecond'"
+                    + " WHERE worker_id = ? AND state = 'RUNNING' AND id IN (SELECT j.id FROM jobs j"
+                    + "   JOIN unnest(?::bigint[], ?::int[]) AS h (id, attempt) ON j.id = h.id AND j.attempt = h.attempt"
+                    + "   WHERE j.worker_id = ? AND j.state = 'RUNNING' FOR UPDATE OF j SKIP LOCKED)")) {
+                Sql.bind(ps, lease.toMillis(), id, c.createArrayOf("bigint", held.stream().map(Held::id).toArray()),
+                        c.createArrayOf("integer", held.stream().map(Held::attempt).toArray()), id);
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE workers SET heartbeat_at = ?, loaded_models = ?"
+            try (PreparedStatement ps = c.prepareStatement("UPDATE workers SET heartbeat_at = now(), loaded_models = ?"
                     + " WHERE id = ? RETURNING quarantine_reason")) {
-                Sql.bind(ps, now, c.createArrayOf("text", loaded.toArray()), id);
+                Sql.bind(ps, c.createArrayOf("text", loaded.toArray()), id);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? rs.getString(1) : null;
                 }
@@ -90,8 +144,8 @@ public final class WorkerStore {
         });
     }
 
-    public void markStopped(String id, Instant now) {
-        Sql.update(dataSource, "stop worker " + id, "UPDATE workers SET stopped_at = ? WHERE id = ?", now, id);
+    public void markStopped(String id) {
+        Sql.update(dataSource, "stop worker " + id, "UPDATE workers SET stopped_at = now() WHERE id = ?", id);
     }
 
     /** Lifts a quarantine (operator action). */
@@ -110,23 +164,24 @@ public final class WorkerStore {
     }
 
     /** Counts a failure; the worker is quarantined once it has failed {@code quarantineAfter} jobs in a row. */
-    public void recordFailure(Connection c, String id, String error, int quarantineAfter, Instant now) throws SQLException {
+    public void recordFailure(Connection c, String id, String error, int quarantineAfter) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE workers SET consecutive_failures = consecutive_failures + 1,"
-                + " quarantined_at = CASE WHEN quarantined_at IS NULL AND consecutive_failures + 1 >= ? THEN ? ELSE quarantined_at END,"
+                + " quarantined_at = CASE WHEN quarantined_at IS NULL AND consecutive_failures + 1 >= ? THEN now() ELSE quarantined_at END,"
                 + " quarantine_reason = CASE WHEN quarantined_at IS NULL AND consecutive_failures + 1 >= ?"
                 + "   THEN (consecutive_failures + 1) || ' jobs failed in a row, last: ' || ? ELSE quarantine_reason END"
                 + " WHERE id = ?")) {
-            Sql.bind(ps, quarantineAfter, now, quarantineAfter, error, id);
+            Sql.bind(ps, quarantineAfter, quarantineAfter, error, id);
             ps.executeUpdate();
         }
     }
 
-    /** Workers that may take jobs: live heartbeat, not stopped, not quarantined. */
-    public List<WorkerCapacity> available(Connection c, Instant liveSince) throws SQLException {
+    /** Workers that may take jobs: heartbeat within {@code timeout} of the database's clock, not stopped, not quarantined. */
+    public List<WorkerCapacity> available(Connection c, Duration timeout) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT w.id, w.models, w.loaded_models, w.slots, w.pixel_budget,"
                 + " (SELECT count(*) FROM jobs j WHERE j.worker_id = w.id AND j.state IN ('ASSIGNED', 'RUNNING')) AS busy"
-                + " FROM workers w WHERE w.stopped_at IS NULL AND w.quarantined_at IS NULL AND w.heartbeat_at >= ?")) {
-            Sql.bind(ps, liveSince);
+                + " FROM workers w WHERE w.stopped_at IS NULL AND w.quarantined_at IS NULL"
+                + " AND w.heartbeat_at > now() - ? * interval '1 millisecond'")) {
+            Sql.bind(ps, timeout.toMillis());
             try (ResultSet rs = ps.executeQuery()) {
                 List<WorkerCapacity> workers = new ArrayList<>();
                 while (rs.next()) {
@@ -138,21 +193,21 @@ public final class WorkerStore {
         }
     }
 
-    public List<WorkerStats> stats(Instant now, Instant liveSince) {
+    public List<WorkerStats> stats(Duration timeout) {
         return Sql.withConnection(dataSource, "worker stats", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT w.id, w.host, w.slots, w.heartbeat_at, w.stopped_at,"
-                    + " w.quarantine_reason,"
+            try (PreparedStatement ps = c.prepareStatement("SELECT w.id, w.host, w.slots, w.heartbeat_at, w.quarantine_reason,"
+                    + " w.stopped_at IS NULL AND w.heartbeat_at > now() - ? * interval '1 millisecond' AS live,"
                     + " (SELECT count(*) FROM jobs j WHERE j.worker_id = w.id AND j.state IN ('ASSIGNED', 'RUNNING')) AS busy,"
                     + " (SELECT count(*) FILTER (WHERE l.outcome = 'SUCCEEDED') FROM usage_ledger l WHERE l.worker_id = w.id) AS succeeded,"
                     + " (SELECT count(*) FILTER (WHERE l.outcome IN ('FAILED', 'RETRY')) FROM usage_ledger l WHERE l.worker_id = w.id) AS failed,"
-                    + " (SELECT count(*) FROM usage_ledger l WHERE l.worker_id = w.id AND l.recorded_at >= ?) AS last_minute"
-                    + " FROM workers w ORDER BY w.id")) {
-                Sql.bind(ps, now.minusSeconds(60));
+                    + " (SELECT count(*) FROM usage_ledger l WHERE l.worker_id = w.id AND l.recorded_at >= now() - interval '1 minute')"
+                    + "   AS last_minute FROM workers w ORDER BY w.id")) {
+                Sql.bind(ps, timeout.toMillis());
                 try (ResultSet rs = ps.executeQuery()) {
                     List<WorkerStats> stats = new ArrayList<>();
                     while (rs.next()) {
                         Instant heartbeat = Sql.instant(rs, "heartbeat_at");
-                        boolean live = rs.getObject("stopped_at") == null && !heartbeat.isBefore(liveSince);
+                        boolean live = rs.getBoolean("live");
                         stats.add(new WorkerStats(rs.getString("id"), rs.getString("host"), rs.getInt("slots"),
                                 rs.getInt("busy"), rs.getLong("succeeded"), rs.getLong("failed"),
                                 rs.getLong("last_minute"), heartbeat, live, rs.getString("quarantine_reason")));

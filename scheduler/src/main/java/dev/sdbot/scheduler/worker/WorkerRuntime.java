@@ -4,6 +4,7 @@ import dev.sdbot.inference.api.GenerationCancelledException;
 import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.inference.api.InvalidRequestException;
+import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.safety.SafetyCheckerFolder;
 import dev.sdbot.scheduler.JobEvent;
 import dev.sdbot.scheduler.JobEventListener;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -32,7 +34,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A worker: registers, heartbeats (renewing its leases), takes the jobs the dispatcher assigned to
+ * A worker: registers (taking back what an earlier process of its id left running), heartbeats
+ * (renewing the leases of the jobs it has in hand, by id and attempt, and no others), takes the jobs the dispatcher assigned to
  * it (woken by NOTIFY, polling as a fallback), runs them on the generator and stores the results.
  * Every write is fenced by the job's attempt; a worker that lost a job cannot overwrite it.
  */
@@ -78,9 +81,12 @@ public final class WorkerRuntime implements AutoCloseable {
 
     public WorkerRuntime start() {
         Set<String> unchecked = new TreeSet<>(generator.uncheckedModels());
-        retry.run("register", () -> {
-            workers.register(settings.workerId(), hostName(), settings.devices(), generator.availableModels(),
-                    generator.loadedModels(), unchecked, settings.slots(), settings.pixelBudget(), clock.instant());
+        var takenBack = retry.run("register", () -> workers.register(settings.workerId(), hostName(), settings.devices(),
+                generator.availableModels(), generator.loadedModels(), unchecked, settings.slots(), settings.pixelBudget()));
+        takenBack.forEach(job -> log.warn("Job {} was running on an earlier process of worker {}; now {}", job.id(),
+                settings.workerId(), job.state()));
+        retry.run("record model families", () -> {
+            workers.recordModelFamilies(settings.workerId(), familyIds(generator.modelFamilies()));
             workers.publishLoras(settings.workerId(), generator.availableLoras());
             return null;
         });
@@ -98,6 +104,12 @@ public final class WorkerRuntime implements AutoCloseable {
         return this;
     }
 
+    private static Map<String, String> familyIds(Map<String, ModelFamily> families) {
+        Map<String, String> ids = new TreeMap<>();
+        families.forEach((model, family) -> ids.put(model, family.id()));
+        return ids;
+    }
+
     public String id() {
         return settings.workerId();
     }
@@ -109,7 +121,9 @@ public final class WorkerRuntime implements AutoCloseable {
 
     private void heartbeat() {
         try {
-            String reason = workers.heartbeat(settings.workerId(), generator.loadedModels(), clock.instant(), scheduling.lease());
+            List<WorkerStore.Held> held = running.values().stream()
+                    .map(e -> new WorkerStore.Held(e.job().id(), e.job().attempt())).toList();
+            String reason = workers.heartbeat(settings.workerId(), generator.loadedModels(), held, scheduling.lease());
             if (reason != null && quarantine == null) {
                 log.error("Worker {} is quarantined ({}); it takes no more jobs until an operator releases it",
                         settings.workerId(), reason);
@@ -130,7 +144,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 if (!active || free <= 0 || quarantine != null) {
                     continue;
                 }
-                List<ClaimedJob> claimed = attempts.claim(settings.workerId(), free, clock, scheduling.lease());
+                List<ClaimedJob> claimed = attempts.claim(settings.workerId(), free, scheduling.lease());
                 assignedMayWait = claimed.size() == free;
                 for (ClaimedJob job : claimed) {
                     JobExecution execution = new JobExecution(job, attempts, clock);
@@ -225,7 +239,7 @@ public final class WorkerRuntime implements AutoCloseable {
         heartbeats.shutdownNow();
         try {
             attempts.releaseAssigned(settings.workerId(), clock.instant());
-            workers.markStopped(settings.workerId(), clock.instant());
+            workers.markStopped(settings.workerId());
         } catch (DataAccessException e) {
             log.warn("Worker {} could not sign off cleanly ({}); its leases will expire", settings.workerId(), e.getMessage());
         }

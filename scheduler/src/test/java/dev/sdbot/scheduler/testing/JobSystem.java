@@ -78,8 +78,13 @@ public final class JobSystem implements AutoCloseable {
     }
 
     public WorkerRuntime startWorker(WorkerSettings workerSettings, ImageGenerator generator) {
+        return startWorker(workerSettings, generator, clock);
+    }
+
+    /** A worker on a host whose clock is {@code workerClock} (e.g. one that is off). */
+    public WorkerRuntime startWorker(WorkerSettings workerSettings, ImageGenerator generator, Clock workerClock) {
         DataSource pool = db.newPool(Math.min(workerSettings.slots() + 2, 10));
-        WorkerRuntime worker = new WorkerRuntime(pool, generator, workerSettings, settings, clock,
+        WorkerRuntime worker = new WorkerRuntime(pool, generator, workerSettings, settings, workerClock,
                 events("worker-" + workerSettings.workerId()));
         started.push(() -> worker.stop(Duration.ofSeconds(2)));
         return worker.start();

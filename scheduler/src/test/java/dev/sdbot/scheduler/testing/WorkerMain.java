@@ -11,7 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 
-/** A worker in a process of its own, for tests that kill it: args = jdbcUrl workerId stepDelayMillis. */
+/** A worker in a process of its own, for tests that kill it: args = jdbcUrl workerId stepDelayMillis [slots]. */
 public final class WorkerMain {
     private WorkerMain() {
     }
@@ -20,7 +20,7 @@ public final class WorkerMain {
         HikariDataSource pool = Database.pool(args[0], "postgres", null, 4);
         JobEvents events = new JobEvents(pool, "child").start();
         new WorkerRuntime(pool, new TestPatternGenerator(Set.of(TestPatternGenerator.MODEL), Duration.ofMillis(Long.parseLong(args[2]))),
-                WorkerSettings.defaults().withId(args[1]).withSlots(1).withTiming(JobSystem.HEARTBEAT, JobSystem.POLL),
+                WorkerSettings.defaults().withId(args[1]).withSlots(args.length > 3 ? Integer.parseInt(args[3]) : 1).withTiming(JobSystem.HEARTBEAT, JobSystem.POLL),
                 JobSystem.FAST, Clock.systemUTC(), events).start();
         System.out.println("worker ready");
         System.out.flush();

@@ -1,0 +1,38 @@
+package dev.sdbot.inference.sampling;
+
+import dev.sdbot.inference.api.Sampler;
+import dev.sdbot.inference.selftest.CheckResult;
+import dev.sdbot.inference.selftest.SamplerChecks;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The k-diffusion (A1111) samplers and UniPC against make_refs.py's references (bundled in the jar). */
+class KDiffusionParityTest {
+
+    @Test
+    void everyNewSamplerReproducesItsReference() {
+        List<CheckResult> results = SamplerChecks.runBundled();
+        results.forEach(System.out::println);
+        assertThat(results).hasSize(16);
+        assertThat(results).allMatch(CheckResult::passed);
+    }
+
+    @Test
+    void everySamplerNotCheckedAgainstTheDiffusersFixtureHasABundledReference() {
+        Set<String> fixtureCases = Set.of("ddim", "plms", "euler", "euler_a", "lms", "dpmpp_2m",
+                "dpmpp_2m_karras_diffusers");
+        Set<String> bundled = SamplerChecks.runBundled().stream()
+                .map(r -> r.name().split(" ")[1].replaceAll("_v$", ""))
+                .collect(Collectors.toSet());
+        Set<String> all = Arrays.stream(Sampler.values()).map(Sampler::id).collect(Collectors.toSet());
+        assertThat(bundled).doesNotContainAnyElementsOf(fixtureCases);
+        assertThat(bundled).hasSize(all.size() - fixtureCases.size());
+        assertThat(all).containsAll(bundled);
+    }
+}

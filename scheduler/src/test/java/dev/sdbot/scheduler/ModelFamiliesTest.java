@@ -1,0 +1,66 @@
+package dev.sdbot.scheduler;
+
+import dev.sdbot.db.testing.EmbeddedPostgresExtension;
+import dev.sdbot.db.testing.TestDatabase;
+import dev.sdbot.inference.api.GenerationException;
+import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.GenerationResult;
+import dev.sdbot.inference.api.ImageGenerator;
+import dev.sdbot.inference.api.ProgressListener;
+import dev.sdbot.inference.api.ModelFamily;
+import dev.sdbot.scheduler.testing.JobSystem;
+import dev.sdbot.scheduler.worker.TestPatternGenerator;
+import dev.sdbot.scheduler.worker.WorkerRuntime;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Workers announce each model's family (workers.model_families); the job service reads them from live workers. */
+@ExtendWith(EmbeddedPostgresExtension.class)
+class ModelFamiliesTest {
+
+    /** The test pattern under two names, one announced as SDXL, one as SD 1.x. */
+    private static ImageGenerator withFamilies(Map<String, ModelFamily> families) {
+        TestPatternGenerator patterns = new TestPatternGenerator(families.keySet(), Duration.ZERO);
+        return new ImageGenerator() {
+            @Override
+            public GenerationResult generate(GenerationRequest request, ProgressListener listener) throws GenerationException {
+                return patterns.generate(request, listener);
+            }
+
+            @Override
+            public Set<String> availableModels() {
+                return patterns.availableModels();
+            }
+
+            @Override
+            public Map<String, ModelFamily> modelFamilies() {
+                return families;
+            }
+
+            @Override
+            public Set<String> loadedModels() {
+                return Set.of();
+            }
+        };
+    }
+
+    @Test
+    void liveWorkersFamiliesAreKnownAndAStoppedWorkersAreNot(TestDatabase db) throws Exception {
+        db.update("TRUNCATE jobs, workers, usage_counters CASCADE");
+        try (JobSystem system = new JobSystem(db)) {
+            WorkerRuntime xl = system.startWorker("xl", 1, withFamilies(Map.of("big-xl", ModelFamily.SDXL)));
+            system.startWorker("sd", 1, withFamilies(Map.of("small-sd", ModelFamily.SD1)));
+            assertThat(system.jobs().modelFamilies())
+                    .isEqualTo(Map.of("big-xl", ModelFamily.SDXL, "small-sd", ModelFamily.SD1));
+
+            xl.stop(Duration.ofSeconds(5));
+            assertThat(system.jobs().modelFamilies()).isEqualTo(Map.of("small-sd", ModelFamily.SD1));
+        }
+    }
+}
