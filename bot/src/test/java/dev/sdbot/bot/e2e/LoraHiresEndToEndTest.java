@@ -5,11 +5,14 @@ import dev.sdbot.bot.fake.FakeGuild;
 import dev.sdbot.bot.fake.FakeInteraction;
 import dev.sdbot.bot.fake.FakeMessage;
 import dev.sdbot.bot.fake.RecordedCall;
-import dev.sdbot.db.store.GenerationDefaultsStore;
 import dev.sdbot.db.testing.EmbeddedPostgresExtension;
 import dev.sdbot.db.testing.TestDatabase;
 import dev.sdbot.inference.Fixtures;
+import dev.sdbot.inference.api.GenerationException;
 import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.GenerationResult;
+import dev.sdbot.inference.api.ImageGenerator;
+import dev.sdbot.inference.api.ProgressListener;
 import dev.sdbot.inference.api.HiresFix;
 import dev.sdbot.inference.image.GenerationParameters;
 import dev.sdbot.inference.image.ImageCodec;
@@ -23,15 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * /imagine with a LoRA (tag or option, autocompleted from what the worker publishes), the hires option and the
- * Upscale button, with the real engine on the fixture (2 steps; the worker announces mini-sd15 as an SD 1.x model, so
- * /imagine defaults to 512 x 512 and a 2x hires fix needs the guild's limit raised to 1024 x 1024).
+ * Upscale button, with the real engine on the fixture (64 x 64, 2 steps). The worker announces no model family, as a
+ * worker that cannot tell one does: an SD 1.x family would hold /imagine to 512 x 512 and up, far slower on a CPU.
  */
 @ExtendWith(EmbeddedPostgresExtension.class)
 class LoraHiresEndToEndTest {
@@ -47,11 +50,9 @@ class LoraHiresEndToEndTest {
         Files.createSymbolicLink(Files.createDirectories(models.resolve("lora")).resolve("detail.safetensors"),
                 Fixtures.LDM.resolve("mini-sd15-lora.safetensors").toAbsolutePath());
         generator = new DiffusionGenerator(models, 1);
-        harness = new BotHarness(db, generator, 1);
+        harness = new BotHarness(db, new FamilyUnknown(generator), 1);
         // the fixture's random safety checker flags some images: post them where the guild allows that
         FakeGuild guild = harness.discord.guild();
-        new GenerationDefaultsStore(db.dataSource()).put(new GenerationDefaultsStore.GenerationDefaults(guild.id, 0,
-                null, null, null, null, null, null, null, 1024L * 1024), Instant.now());
         assertThat(new NsfwChecks(harness).staff(guild.moderator, "mod nsfw set", "policy", "allow", "channel",
                 guild.ageRestricted)).startsWith("✅");
     }
@@ -104,7 +105,7 @@ class LoraHiresEndToEndTest {
         FakeGuild guild = harness.discord.guild();
         FakeMessage hires = result(harness.imagine(guild.alice, guild.ageRestricted, "prompt", "a fox", "model", "mini-sd15",
                 "steps", 2, "seed", 9, "hires", "2"));
-        assertThat(ImageCodec.decode(hires.files().get(0).bytes()).width()).isEqualTo(1024);
+        assertThat(ImageCodec.decode(hires.files().get(0).bytes()).width()).isEqualTo(128);
         assertThat(GenerationParameters.fromPng(hires.files().get(0).bytes()).hiresScale()).isEqualTo(2.0);
 
         FakeMessage plain = result(harness.imagine(guild.alice, guild.ageRestricted, "prompt", "a fox", "model", "mini-sd15",
@@ -116,6 +117,34 @@ class LoraHiresEndToEndTest {
         assertThat(r.hires().steps(r.steps())).as("2 steps at strength 0.4 would leave none").isEqualTo(3);
         assertThat(r.isImg2Img()).isFalse();
         assertThat(r.seed()).isEqualTo(9L);
-        assertThat(ImageCodec.decode(upscaled.files().get(0).bytes()).width()).isEqualTo(1024);
+        assertThat(ImageCodec.decode(upscaled.files().get(0).bytes()).width()).isEqualTo(128);
+    }
+
+    /** The engine, with no model family announced (sizes are then not held to a family's). */
+    private record FamilyUnknown(DiffusionGenerator engine) implements ImageGenerator {
+        @Override
+        public GenerationResult generate(GenerationRequest request, ProgressListener listener) throws GenerationException {
+            return engine.generate(request, listener);
+        }
+
+        @Override
+        public Set<String> availableModels() {
+            return engine.availableModels();
+        }
+
+        @Override
+        public Set<String> loadedModels() {
+            return engine.loadedModels();
+        }
+
+        @Override
+        public Set<String> uncheckedModels() {
+            return engine.uncheckedModels();
+        }
+
+        @Override
+        public Set<String> availableLoras() {
+            return engine.availableLoras();
+        }
     }
 }
