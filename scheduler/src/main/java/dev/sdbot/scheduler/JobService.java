@@ -290,8 +290,17 @@ public final class JobService {
 
     /** The family of each model of the live workers, as they announced it; models of unknown family are absent. */
     public Map<String, ModelFamily> modelFamilies() {
+        return parseFamilies(workers.modelFamilies(settings.workerTimeout()));
+    }
+
+    /** The family each LoRA of the live workers is for, as they announced it; LoRAs of unknown family are absent. */
+    public Map<String, ModelFamily> loraFamilies() {
+        return parseFamilies(workers.loraFamilies(settings.workerTimeout()));
+    }
+
+    private static Map<String, ModelFamily> parseFamilies(Map<String, String> ids) {
         Map<String, ModelFamily> families = new TreeMap<>();
-        workers.modelFamilies(settings.workerTimeout()).forEach((model, id) -> {
+        ids.forEach((model, id) -> {
             try {
                 families.put(model, ModelFamily.fromId(id));
             } catch (IllegalArgumentException e) {
@@ -302,7 +311,8 @@ public final class JobService {
     }
 
     /**
-     * Whether a live worker could run the request: its {@code <lora:...>} tags name LoRAs live workers publish, and
+     * Whether a live worker could run the request: its {@code <lora:...>} tags name LoRAs live workers publish, made
+     * for the model's family (where both families are known), and
      * a hires fix's output fits the largest live worker's pixel budget. Run by {@link #submitCopies} and by front
      * ends before they acknowledge.
      *
@@ -310,6 +320,7 @@ public final class JobService {
      */
     public void checkRunnable(GenerationRequest request) {
         RunnableCheck.check(request, availableLoras(), largestPixelBudget());
+        RunnableCheck.checkLoraFamilies(request, loraFamilies(), modelFamilies().get(request.model()));
     }
 
     /** LoRAs that live workers offer (published at their start), sorted: {@code <lora:NAME>} must name one. */

@@ -45,6 +45,14 @@ public interface ImageGenerator extends AutoCloseable {
         return Set.of();
     }
 
+    /**
+     * The model family each of {@link #availableLoras()} is for (SD1 standing for the SD 1.x/2.x layout); a LoRA
+     * this generator cannot tell is left out (it is then not checked against the model's family).
+     */
+    default Map<String, ModelFamily> loraFamilies() {
+        return Map.of();
+    }
+
     @Override
     default void close() {
     }

@@ -25,6 +25,7 @@ import dev.sdbot.inference.image.ImageTensors;
 import dev.sdbot.inference.image.LatentPreview;
 import dev.sdbot.inference.image.Masks;
 import dev.sdbot.inference.image.RgbImage;
+import dev.sdbot.inference.lora.LoraArchitecture;
 import dev.sdbot.inference.lora.LoraFile;
 import dev.sdbot.inference.lora.LoraLibrary;
 import dev.sdbot.inference.lora.LoraMismatchException;
@@ -165,6 +166,14 @@ public final class DiffusionGenerator implements ImageGenerator {
     @Override
     public Set<String> availableLoras() {
         return loras.loras().keySet();
+    }
+
+    /** Told from each LoRA file's tensor names ({@link LoraArchitecture}). */
+    @Override
+    public Map<String, ModelFamily> loraFamilies() {
+        Map<String, ModelFamily> families = new TreeMap<>();
+        loras.loras().forEach((name, path) -> LoraArchitecture.of(path).ifPresent(f -> families.put(name, f)));
+        return families;
     }
 
     public Device device() {
