@@ -23,6 +23,7 @@ import dev.sdbot.bot.imagine.ImagineDefaults;
 import dev.sdbot.bot.imagine.JobSubmitter;
 import dev.sdbot.bot.imagine.NegativePrefixCheck;
 import dev.sdbot.bot.imagine.PromptFilterCheck;
+import dev.sdbot.bot.imagine.RunnableRequestCheck;
 import dev.sdbot.bot.imagine.SubmitChecks;
 import dev.sdbot.bot.moderation.filter.DefaultWordList;
 import dev.sdbot.bot.moderation.filter.FilterAudit;
@@ -137,7 +138,7 @@ public final class DiscordBot implements AutoCloseable {
         // a blocked member's prompt is neither filtered nor logged: the block answers first
         SubmitChecks submitChecks = new SubmitChecks(List.of(new MemberBlockCheck(memberBlocks, clock),
                 new ImagineChannelCheck(guildSettings, clock), new PromptFilterCheck(filters, filterAudit),
-                new NegativePrefixCheck(guildSettings, clock)));
+                new NegativePrefixCheck(guildSettings, clock), new RunnableRequestCheck(jobs)));
         StaffAccess staffAccess = new StaffAccess(guildSettings, clock);
         List<StaffSubcommand> modSubcommands = List.of(
                 new FilterAddCommand(filterEditor), new FilterRemoveCommand(filterEditor),

@@ -1,6 +1,7 @@
 package dev.sdbot.scheduler;
 
 import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.HiresFix;
 import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.text.PromptAttention;
 import dev.sdbot.scheduler.store.JobStore;
@@ -62,6 +63,7 @@ public final class JobService {
     /** Queues {@code copies} identical jobs (different seeds unless one is given), all or none. */
     public List<Long> submitCopies(JobSubmission submission, int copies) throws QuotaExceededException {
         validate(submission.request());
+        checkRunnable(submission.request());
         if (copies < 1 || copies > 10_000) {
             throw new IllegalArgumentException("number of jobs must be between 1 and 10000, got " + copies);
         }
@@ -161,6 +163,10 @@ public final class JobService {
         }
         if (r.clipSkip() < 1 || r.clipSkip() > 12) {
             throw new IllegalArgumentException("clip skip must be between 1 and 12, got " + r.clipSkip());
+        }
+        String hires = HiresFix.problem(r);
+        if (hires != null) {
+            throw new IllegalArgumentException(hires);
         }
         InputImages.validate(r);
     }
@@ -284,8 +290,17 @@ public final class JobService {
 
     /** The family of each model of the live workers, as they announced it; models of unknown family are absent. */
     public Map<String, ModelFamily> modelFamilies() {
+        return parseFamilies(workers.modelFamilies(settings.workerTimeout()));
+    }
+
+    /** The family each LoRA of the live workers is for, as they announced it; LoRAs of unknown family are absent. */
+    public Map<String, ModelFamily> loraFamilies() {
+        return parseFamilies(workers.loraFamilies(settings.workerTimeout()));
+    }
+
+    private static Map<String, ModelFamily> parseFamilies(Map<String, String> ids) {
         Map<String, ModelFamily> families = new TreeMap<>();
-        workers.modelFamilies(settings.workerTimeout()).forEach((model, id) -> {
+        ids.forEach((model, id) -> {
             try {
                 families.put(model, ModelFamily.fromId(id));
             } catch (IllegalArgumentException e) {
@@ -293,6 +308,46 @@ public final class JobService {
             }
         });
         return families;
+    }
+
+    /**
+     * Whether a live worker could run the request: its {@code <lora:...>} tags name LoRAs live workers publish, made
+     * for the model's family (where both families are known), and
+     * a hires fix's output fits the largest live worker's pixel budget. Run by {@link #submitCopies} and by front
+     * ends before they acknowledge.
+     *
+     * @throws IllegalArgumentException saying what to change
+     */
+    public void checkRunnable(GenerationRequest request) {
+        RunnableCheck.check(request, availableLoras(), largestPixelBudget());
+        RunnableCheck.checkLoraFamilies(request, loraFamilies(), modelFamilies().get(request.model()));
+    }
+
+    /** LoRAs that live workers offer (published at their start), sorted: {@code <lora:NAME>} must name one. */
+    public Set<String> availableLoras() {
+        return liveWorkerStrings("SELECT DISTINCT unnest(loras) FROM workers");
+    }
+
+    /** The largest pixel budget of a live worker, 0 when none is live. */
+    public long largestPixelBudget() {
+        return Sql.withConnection(dataSource, "largest pixel budget", c -> workers.available(c, settings.workerTimeout())).stream()
+                .mapToLong(WorkerStore.WorkerCapacity::pixelBudget).max().orElse(0);
+    }
+
+    private Set<String> liveWorkerStrings(String select) {
+        return Sql.withConnection(dataSource, select, c -> {
+            try (java.sql.PreparedStatement ps = c.prepareStatement(select
+                    + " WHERE heartbeat_at > now() - ? * interval '1 millisecond' AND stopped_at IS NULL")) {
+                Sql.bind(ps, settings.workerTimeout().toMillis());
+                Set<String> values = new TreeSet<>();
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        values.add(rs.getString(1));
+                    }
+                }
+                return values;
+            }
+        });
     }
 
     /**

@@ -11,8 +11,9 @@ import dev.sdbot.inference.api.ProgressListener;
 import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.inference.pipeline.Devices;
 import dev.sdbot.inference.pipeline.DiffusionGenerator;
-import dev.sdbot.inference.pipeline.Precision;
 import dev.sdbot.inference.pipeline.ModelDirectory;
+import dev.sdbot.inference.pipeline.Precision;
+import dev.sdbot.inference.vae.VaeTiling;
 import dev.sdbot.inference.safety.SafetyCheckerFolder;
 import dev.sdbot.bot.runtime.Generators;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
@@ -94,6 +95,7 @@ final class GenerateCommand implements Callable<Integer> {
         StepBar bar = new StepBar(err);
         try (DiffusionGenerator generator = DiffusionGenerator.forCheckpoint(name, checkpoint, parsedDevice,
                 parsedPrecision, DiffusionGenerator.DEFAULT_BATCH_PIXELS, sharedChecker)) {
+            generator.setVaeTiling(VaeTiling.above(root.config().vaeTileAbovePixels()));
             result = generator.generate(request, bar);
         } catch (GenerationException e) {
             throw new IllegalArgumentException(e.getMessage(), e);

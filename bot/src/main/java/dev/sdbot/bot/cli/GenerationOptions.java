@@ -1,6 +1,8 @@
 package dev.sdbot.bot.cli;
 
 import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.HiresFix;
+import dev.sdbot.inference.api.HiresUpscaler;
 import dev.sdbot.inference.api.Sampler;
 import picocli.CommandLine.Option;
 
@@ -28,6 +30,24 @@ final class GenerationOptions {
     @Option(names = "--height", defaultValue = "512", description = "Height, a multiple of 8 (${DEFAULT-VALUE}).")
     int height;
 
+    @Option(names = "--hires-scale", description = "Hires fix: generate at --width x --height, enlarge by this factor"
+            + " (above 1, at most 4) and refine (A1111's hires fix). Off when omitted.")
+    Double hiresScale;
+    @Option(names = "--hires-steps", defaultValue = "0", description = "Hires fix steps (0 = --steps).")
+    int hiresSteps;
+    @Option(names = "--hires-strength", defaultValue = "0.5", description = "Hires fix denoising strength, (0, 1]"
+            + " (${DEFAULT-VALUE}).")
+    double hiresStrength;
+    @Option(names = "--hires-upscaler", defaultValue = "latent", description = "Hires fix upscaler: latent,"
+            + " latent-bicubic, latent-nearest or lanczos (${DEFAULT-VALUE}).")
+    String hiresUpscaler;
+
+    /** The hires fix asked for, or null (an unknown upscaler is an IllegalArgumentException naming it). */
+    HiresFix hires() {
+        HiresUpscaler upscaler = HiresUpscaler.fromId(hiresUpscaler);
+        return hiresScale == null ? null : new HiresFix(hiresScale, upscaler, hiresSteps, hiresStrength);
+    }
+
     /** Every sampler's id, for the help text. */
     static final class SamplerIds implements Iterable<String> {
         @Override
@@ -44,6 +64,6 @@ final class GenerationOptions {
     GenerationRequest request(String model, Sampler parsedSampler, int images, byte[] initImage, double strength,
                               byte[] maskImage, int clipSkip) {
         return new GenerationRequest(prompt, negative, model, parsedSampler, steps, cfg, width, height, seed, images,
-                initImage, strength, maskImage, clipSkip);
+                initImage, strength, maskImage, clipSkip, hires());
     }
 }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sdbot.inference.pipeline.ModelDirectory;
 import dev.sdbot.scheduler.worker.TestPatternGenerator;
 
+import dev.sdbot.inference.vae.VaeTiling;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +39,7 @@ public final class ConfigLoader {
         env.put("defaultModel", "SDBOT_DEFAULT_MODEL");
         env.put("generator", "SDBOT_GENERATOR");
         env.put("modelCacheGb", "SDBOT_MODEL_CACHE_GB");
+        env.put("vaeTileAbovePixels", "SDBOT_VAE_TILE_ABOVE_PIXELS");
         env.put("testPatternStepMillis", "SDBOT_TEST_PATTERN_STEP_MS");
         env.put("discordApiUrl", "SDBOT_DISCORD_API_URL");
         env.put("discordGatewayUrl", "SDBOT_DISCORD_GATEWAY_URL");
@@ -76,6 +79,7 @@ public final class ConfigLoader {
         d.put("quarantineAfter", 5);
         d.put("retentionDays", 7);
         d.put("maxRunMinutes", 60);
+        d.put("vaeTileAbovePixels", VaeTiling.DEFAULT.abovePixels());
         return d;
     }
 

@@ -44,9 +44,14 @@ public record SdbotConfig(
         int maxAttempts,
         int quarantineAfter,
         int retentionDays,
-        int maxRunMinutes) {
+        int maxRunMinutes,
+        long vaeTileAbovePixels) {
 
     public SdbotConfig {
+        if (vaeTileAbovePixels < 0) {
+            throw new IllegalArgumentException("the VAE tiling threshold (SDBOT_VAE_TILE_ABOVE_PIXELS) must be >= 0, got "
+                    + vaeTileAbovePixels);
+        }
         if (shards < 1) {
             throw new IllegalArgumentException("shards must be at least 1, got " + shards);
         }
@@ -118,6 +123,6 @@ public record SdbotConfig(
                 + ", heartbeatSeconds=" + heartbeatSeconds + ", leaseSeconds=" + leaseSeconds
                 + ", dispatchIntervalMillis=" + dispatchIntervalMillis + ", maxAttempts=" + maxAttempts
                 + ", quarantineAfter=" + quarantineAfter + ", retentionDays=" + retentionDays
-                + ", maxRunMinutes=" + maxRunMinutes + "]";
+                + ", maxRunMinutes=" + maxRunMinutes + ", vaeTileAbovePixels=" + vaeTileAbovePixels + "]";
     }
 }

@@ -55,8 +55,9 @@ public final class GuildLimits {
 
     /** As {@link #problem(long, GenerationRequest)} with the pixel limit already known. */
     public Optional<String> problem(long guildId, GenerationRequest request, long maxPixels) {
-        if ((long) request.width() * request.height() > maxPixels) {
-            return Optional.of(request.width() + "x" + request.height() + " is over this server's limit of "
+        if ((long) request.outputWidth() * request.outputHeight() > maxPixels) {
+            return Optional.of(request.outputWidth() + "x" + request.outputHeight()
+                    + (request.hires() != null ? " (after the hires fix)" : "") + " is over this server's limit of "
                     + maxPixels + " pixels per image; pick a smaller size.");
         }
         GuildSettings settings = settingsStore.get(guildId, clock.instant());

@@ -75,11 +75,18 @@ public final class ImagineCommand implements SlashCommand {
                         new OptionData(OptionType.INTEGER, "count", "Number of images").setRequiredRange(1, 4),
                         new OptionData(OptionType.ATTACHMENT, "image", "Start image (img2img)"),
                         new OptionData(OptionType.NUMBER, "strength", "How much to change the start image").setRequiredRange(0, 1),
-                        new OptionData(OptionType.ATTACHMENT, "mask", "Mask for inpainting (white = repaint)"));
+                        new OptionData(OptionType.ATTACHMENT, "mask", "Mask for inpainting (white = repaint)"),
+                        new OptionData(OptionType.STRING, "lora", "LoRA to apply (same as <lora:name:1> in the prompt)",
+                                false, true),
+                        ImagineExtras.hiresOption());
     }
 
     @Override
     public void onAutoComplete(CommandAutoCompleteInteractionEvent event) {
+        if (event.getFocusedOption().getName().equals("lora")) {
+            event.replyChoices(ImagineExtras.loraChoices(jobs.availableLoras(), event.getFocusedOption().getValue())).queue();
+            return;
+        }
         String typed = event.getFocusedOption().getValue().toLowerCase(Locale.ROOT);
         List<Command.Choice> choices = jobs.availableModels().stream()
                 .filter(m -> m.toLowerCase(Locale.ROOT).contains(typed))
@@ -130,7 +137,8 @@ public final class ImagineCommand implements SlashCommand {
     private SubmitChecks.Checked check(SlashCommandInteractionEvent event) {
         long guildId = event.getGuild().getIdLong();
         ImagineDefaults defaults = limits.defaultsFor(guildId, event.getChannelIdLong());
-        String prompt = event.getOption("prompt", "", OptionMapping::getAsString).trim();
+        String prompt = ImagineExtras.withLora(event.getOption("prompt", "", OptionMapping::getAsString).trim(),
+                event.getOption("lora", null, OptionMapping::getAsString));
         String negative = event.getOption("negative", defaults.negativePrompt(), OptionMapping::getAsString);
         String model = event.getOption("model", defaults.model(), OptionMapping::getAsString);
         Set<String> models = jobs.availableModels();
@@ -148,7 +156,7 @@ public final class ImagineCommand implements SlashCommand {
                 event.getOption("seed", null, OptionMapping::getAsLong),
                 event.getOption("count", 1, OptionMapping::getAsInt), null,
                 event.getOption("strength", DEFAULT_STRENGTH, OptionMapping::getAsDouble),
-                null, 1);
+                null, 1, ImagineExtras.hires(event.getOption("hires", null, OptionMapping::getAsString)));
         JobSubmitter.checkValid(request);
         Optional<String> overLimit = limits.problem(guildId, request, defaults.maxPixels());
         if (overLimit.isPresent()) {
@@ -170,7 +178,10 @@ public final class ImagineCommand implements SlashCommand {
         GenerationRequest r = checked.request();
         GenerationRequest withImages = new GenerationRequest(r.prompt(), r.negativePrompt(), r.model(), r.sampler(),
                 r.steps(), r.cfgScale(), r.width(), r.height(), r.seed(), r.count(), initImage, r.strength(), mask,
-                r.clipSkip());
+                r.clipSkip(), null);
+        if (r.hires() != null) {
+            throw new Rejection("⚠️ The hires fix works on text-to-image only: leave out `hires` or the `image`.");
+        }
         JobSubmitter.checkValid(withImages);
         return new SubmitChecks.Checked(withImages, checked.notices());
     }

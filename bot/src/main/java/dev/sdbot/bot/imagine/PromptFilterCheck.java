@@ -63,7 +63,7 @@ public final class PromptFilterCheck implements SubmitCheck {
         }
         return new GenerationRequest(prompt.text(), negative.text(), request.model(), request.sampler(), request.steps(),
                 request.cfgScale(), request.width(), request.height(), request.seed(), request.count(),
-                request.initImage(), request.strength(), request.maskImage(), request.clipSkip());
+                request.initImage(), request.strength(), request.maskImage(), request.clipSkip(), request.hires());
     }
 
     private void refuseIfRefused(FilterAudit.Attempt attempt, String field, Screening screening) {

@@ -85,7 +85,7 @@ public final class ResultMessages {
                 .addField("Steps", Integer.toString(r.steps()), true)
                 .addField("CFG", Double.toString(r.cfgScale()), true)
                 .addField("Model", Texts.truncate(r.model(), MessageEmbed.VALUE_MAX_LENGTH), true)
-                .addField("Size", r.width() + "x" + r.height(), true)
+                .addField("Size", r.outputWidth() + "x" + r.outputHeight(), true)
                 .addField("Time", String.format("%.1f s", images.isEmpty() ? 0 : images.get(0).gpuMillis() / 1000.0), true);
         if (r.isImg2Img()) {
             embed.addField(r.isInpainting() ? "Inpainting" : "img2img", "strength " + r.strength(), true);

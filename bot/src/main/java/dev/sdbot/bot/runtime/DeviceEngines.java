@@ -4,11 +4,13 @@ import dev.sdbot.inference.api.GenerationException;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.inference.api.ImageGenerator;
+import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.api.ProgressListener;
 
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -59,6 +61,21 @@ final class DeviceEngines implements ImageGenerator {
     @Override
     public Set<String> uncheckedModels() {
         return engines.get(0).generator().uncheckedModels();
+    }
+
+    @Override
+    public Set<String> availableLoras() {
+        return engines.get(0).generator().availableLoras();
+    }
+
+    @Override
+    public Map<String, ModelFamily> modelFamilies() {
+        return engines.get(0).generator().modelFamilies();
+    }
+
+    @Override
+    public Map<String, ModelFamily> loraFamilies() {
+        return engines.get(0).generator().loraFamilies();
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.sdbot.inference.pipeline.LibtorchRoute;
 import dev.sdbot.inference.pipeline.Precision;
 import dev.sdbot.inference.pipeline.ModelDirectory;
 import dev.sdbot.inference.safety.SafetyCheckerFolder;
+import dev.sdbot.inference.vae.VaeTiling;
 import dev.sdbot.inference.weights.CheckpointException;
 import dev.sdbot.scheduler.worker.TestPatternGenerator;
 import org.slf4j.Logger;
@@ -106,6 +107,7 @@ public final class Generators {
                 checker.map(c -> c.checkerDir().toAbsolutePath().toString()).orElse("none"));
         List<DiffusionGenerator> engines = devices.stream().map(device -> new DiffusionGenerator(config.modelsDir(),
                 config.modelCacheGb(), device, precision, DiffusionGenerator.DEFAULT_BATCH_PIXELS, checker)).toList();
+        engines.forEach(engine -> engine.setVaeTiling(VaeTiling.above(config.vaeTileAbovePixels())));
         return engines.size() == 1 ? engines.get(0) : new DeviceEngines(engines);
     }
 

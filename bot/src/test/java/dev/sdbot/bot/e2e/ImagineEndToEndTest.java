@@ -93,8 +93,11 @@ class ImagineEndToEndTest extends EndToEndTest {
 
         FakeMessage upscale = harness.awaitResult(harness.discord.clickButton(guild.moderator, original, "job:" + originalJob + ":upscale"));
         JobView upscaled = harness.jobs().find(harness.jobIdOf(upscale)).orElseThrow();
-        assertThat(upscaled.request().width()).isEqualTo(128);
-        assertThat(upscaled.request().strength()).isEqualTo(0.3);
+        // a txt2img result is upscaled by a hires fix of the same request and seed
+        assertThat(upscaled.request().outputWidth()).isEqualTo(128);
+        assertThat(upscaled.request().isImg2Img()).isFalse();
+        assertThat(upscaled.request().seed()).isEqualTo(77L);
+        assertThat(upscaled.request().hires().strength()).isEqualTo(0.4);
         assertThat(fields(upscale.embeds().get(0))).contains("Size=128x128");
 
         FakeInteraction delete = harness.discord.clickButton(guild.alice, original, "job:" + originalJob + ":delete");
@@ -181,7 +184,7 @@ class ImagineEndToEndTest extends EndToEndTest {
             long jobsBefore = harness.jobCount();
             FakeInteraction press = harness.discord.clickButton(guild.alice, original, "job:" + jobId + ":upscale");
             assertThat(harness.awaitEphemeral(press)).contains("Can't upscale")
-                    .contains("128x128 is over this server's limit of 8192 pixels");
+                    .contains("128x128 (after the hires fix) is over this server's limit of 8192 pixels");
             assertThat(press.ackType()).isEqualTo(4);
             assertThat(harness.jobCount()).isEqualTo(jobsBefore);
         } finally {

@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param strength       img2img strength 0..1 (used only with initImage)
  * @param maskImage      encoded mask image (white = repaint) for inpainting, or null
  * @param clipSkip       1 = last CLIP layer, 2 = penultimate, ...
+ * @param hires          a hires fix of a txt2img request, or null
  */
 public record GenerationRequest(
         String prompt,
@@ -35,7 +36,8 @@ public record GenerationRequest(
         byte[] initImage,
         double strength,
         byte[] maskImage,
-        int clipSkip) {
+        int clipSkip,
+        HiresFix hires) {
     /** Bounds of a valid request, checked by the engine and by the job service before queueing. */
     public static final int MAX_SIDE = 2048;
     public static final int MAX_STEPS = 150;
@@ -47,6 +49,29 @@ public record GenerationRequest(
         Objects.requireNonNull(prompt, "prompt");
         negativePrompt = negativePrompt == null ? "" : negativePrompt;
         Objects.requireNonNull(sampler, "sampler");
+    }
+
+    /** A request without hires fix. */
+    public GenerationRequest(String prompt, String negativePrompt, String model, Sampler sampler, int steps,
+                             double cfgScale, int width, int height, Long seed, int count, byte[] initImage,
+                             double strength, byte[] maskImage, int clipSkip) {
+        this(prompt, negativePrompt, model, sampler, steps, cfgScale, width, height, seed, count, initImage, strength,
+                maskImage, clipSkip, null);
+    }
+
+    /** The same request with a hires fix (null for none). */
+    public GenerationRequest withHires(HiresFix fix) {
+        return new GenerationRequest(prompt, negativePrompt, model, sampler, steps, cfgScale, width, height, seed, count,
+                initImage, strength, maskImage, clipSkip, fix);
+    }
+
+    /** Width of the images produced: the hires target when there is a hires fix. */
+    public int outputWidth() {
+        return hires == null ? width : hires.width(width);
+    }
+
+    public int outputHeight() {
+        return hires == null ? height : hires.height(height);
     }
 
     /** A plain text-to-image request with the usual defaults. */
@@ -63,7 +88,8 @@ public record GenerationRequest(
         return initImage != null && maskImage != null;
     }
 
+    /** Pixels produced: the output size (hires target included) times the count. */
     public long pixels() {
-        return (long) width * height * count;
+        return (long) outputWidth() * outputHeight() * count;
     }
 }

@@ -40,6 +40,19 @@ public interface ImageGenerator extends AutoCloseable {
         return availableModels();
     }
 
+    /** Names of the LoRAs a prompt can use with {@code <lora:NAME:weight>}; none unless a generator says otherwise. */
+    default Set<String> availableLoras() {
+        return Set.of();
+    }
+
+    /**
+     * The model family each of {@link #availableLoras()} is for (SD1 standing for the SD 1.x/2.x layout); a LoRA
+     * this generator cannot tell is left out (it is then not checked against the model's family).
+     */
+    default Map<String, ModelFamily> loraFamilies() {
+        return Map.of();
+    }
+
     @Override
     default void close() {
     }

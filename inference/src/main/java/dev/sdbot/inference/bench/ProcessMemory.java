@@ -19,6 +19,21 @@ public final class ProcessMemory {
         return field("VmHWM:");
     }
 
+    /**
+     * Resets the peak (VmHWM) to the current resident set, so a later {@link #peakResidentBytes()} is the peak of what
+     * ran in between (Linux: {@code echo 5 > /proc/self/clear_refs}).
+     *
+     * @return false where the kernel does not allow it; the peak then covers the whole process life
+     */
+    public static boolean resetPeak() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     private static long field(String name) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

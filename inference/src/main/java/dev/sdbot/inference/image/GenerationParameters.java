@@ -3,6 +3,7 @@ package dev.sdbot.inference.image;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.HiresFix;
 
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
@@ -22,11 +23,18 @@ import java.util.regex.Pattern;
  * {@code Denoising strength} appears for img2img and {@code Clip skip} when above 1, as in A1111.
  *
  * @param modelHash         A1111's short model hash, or null
+ * {@code Hires upscale}, {@code Hires steps} (when not 0) and {@code Hires upscaler} follow for a hires fix (whose
+ * {@code Denoising strength} is the second pass's), then {@code Lora hashes} ({@code "name: shorthash, ..."}) when
+ * the prompt has {@code <lora:...>} tags; Size is the first pass's size, as A1111 writes it.
+ *
  * @param denoisingStrength img2img strength, or null for txt2img
+ * @param hiresScale        null without hires fix
+ * @param loraHashes        A1111's {@code Lora hashes} value, or null
  */
 public record GenerationParameters(String prompt, String negativePrompt, int steps, String sampler, double cfgScale,
                                    long seed, int width, int height, String modelHash, String model,
-                                   Double denoisingStrength, int clipSkip) {
+                                   Double denoisingStrength, int clipSkip, Double hiresScale, int hiresSteps,
+                                   String hiresUpscaler, String loraHashes) {
     /** The PNG text keyword A1111 uses. */
     public static final String PNG_KEY = "parameters";
 
@@ -38,11 +46,28 @@ public record GenerationParameters(String prompt, String negativePrompt, int ste
         negativePrompt = negativePrompt == null ? "" : negativePrompt;
     }
 
+    /** Without hires fix and LoRAs. */
+    public GenerationParameters(String prompt, String negativePrompt, int steps, String sampler, double cfgScale,
+                                long seed, int width, int height, String modelHash, String model,
+                                Double denoisingStrength, int clipSkip) {
+        this(prompt, negativePrompt, steps, sampler, cfgScale, seed, width, height, modelHash, model, denoisingStrength,
+                clipSkip, null, 0, null, null);
+    }
+
     /** The parameters of image {@code index} of a request that used {@code seed} for it. */
     public static GenerationParameters of(GenerationRequest request, long seed) {
+        return of(request, seed, null);
+    }
+
+    /** @param loraHashes the {@code Lora hashes} value for the prompt's LoRAs, or null */
+    public static GenerationParameters of(GenerationRequest request, long seed, String loraHashes) {
+        HiresFix hires = request.hires();
+        Double strength = hires != null ? Double.valueOf(hires.strength())
+                : request.isImg2Img() ? Double.valueOf(request.strength()) : null;
         return new GenerationParameters(request.prompt(), request.negativePrompt(), request.steps(),
                 request.sampler().displayName(), request.cfgScale(), seed, request.width(), request.height(), null,
-                request.model(), request.isImg2Img() ? request.strength() : null, request.clipSkip());
+                request.model(), strength, request.clipSkip(), hires == null ? null : hires.scale(),
+                hires == null ? 0 : hires.steps(), hires == null ? null : hires.upscaler().displayName(), loraHashes);
     }
 
     /** The infotext, byte for byte as A1111 writes it for the same settings. */
@@ -64,6 +89,16 @@ public record GenerationParameters(String prompt, String negativePrompt, int ste
         }
         if (clipSkip > 1) {
             params.put("Clip skip", Integer.toString(clipSkip));
+        }
+        if (hiresScale != null) {
+            params.put("Hires upscale", number(hiresScale));
+            if (hiresSteps != 0) {
+                params.put("Hires steps", Integer.toString(hiresSteps));
+            }
+            params.put("Hires upscaler", hiresUpscaler);
+        }
+        if (loraHashes != null) {
+            params.put("Lora hashes", loraHashes);
         }
         StringBuilder line = new StringBuilder();
         params.forEach((k, v) -> line.append(line.isEmpty() ? "" : ", ").append(k).append(": ").append(quote(v)));
@@ -105,7 +140,9 @@ public record GenerationParameters(String prompt, String negativePrompt, int ste
                 longValue(params.get("Seed")), intValue(x < 0 ? null : size.substring(0, x)),
                 intValue(x < 0 ? null : size.substring(x + 1)), params.get("Model hash"), params.get("Model"),
                 params.containsKey("Denoising strength") ? doubleValue(params.get("Denoising strength"), 0) : null,
-                params.containsKey("Clip skip") ? intValue(params.get("Clip skip")) : 1);
+                params.containsKey("Clip skip") ? intValue(params.get("Clip skip")) : 1,
+                params.containsKey("Hires upscale") ? doubleValue(params.get("Hires upscale"), 0) : null,
+                intValue(params.get("Hires steps")), params.get("Hires upscaler"), params.get("Lora hashes"));
     }
 
     /** Python's str() of the number as A1111 stores it: integers without ".0" (gradio sends ints). */

@@ -25,9 +25,16 @@ import dev.sdbot.inference.image.ImageTensors;
 import dev.sdbot.inference.image.LatentPreview;
 import dev.sdbot.inference.image.Masks;
 import dev.sdbot.inference.image.RgbImage;
+import dev.sdbot.inference.lora.LoraArchitecture;
+import dev.sdbot.inference.lora.LoraFile;
+import dev.sdbot.inference.lora.LoraLibrary;
+import dev.sdbot.inference.lora.LoraMismatchException;
+import dev.sdbot.inference.lora.LoraPrompt;
+import dev.sdbot.inference.lora.LoraTag;
 import dev.sdbot.inference.safety.SafetyChecker;
 import dev.sdbot.inference.safety.SafetyCheckerFolder;
 import dev.sdbot.inference.safety.SafetyResult;
+import dev.sdbot.inference.vae.VaeTiling;
 import dev.sdbot.inference.sampling.DiffusionSampler;
 import dev.sdbot.inference.sampling.Samplers;
 import dev.sdbot.inference.sampling.SeededNoise;
@@ -58,6 +65,8 @@ import java.util.stream.Collectors;
  */
 public final class DiffusionGenerator implements ImageGenerator {
     private final Supplier<Map<String, Path>> models;
+    private final LoraLibrary loras;
+    private volatile VaeTiling vaeTiling = VaeTiling.DEFAULT;
     private final String source;
     private final Device device;
     /** The UNet's and text encoder's dtype ({@link Precision#computeType}). */
@@ -106,16 +115,18 @@ public final class DiffusionGenerator implements ImageGenerator {
      */
     public DiffusionGenerator(Path modelsDir, double cacheGigabytes, Device device, Precision precision, long batchPixels,
                               Optional<SafetyCheckerFolder> sharedChecker) {
-        this(new ModelDirectory(modelsDir)::models, modelsDir.toString(), cacheGigabytes, device,
-                precision.computeType(device), batchPixels, sharedChecker);
+        this(new ModelDirectory(modelsDir)::models, LoraLibrary.inModels(modelsDir), modelsDir.toString(), cacheGigabytes,
+                device, precision.computeType(device), batchPixels, sharedChecker);
     }
 
-    private DiffusionGenerator(Supplier<Map<String, Path>> models, String source, double cacheGigabytes, Device device,
-                               DataType computeType, long batchPixels, Optional<SafetyCheckerFolder> sharedChecker) {
+    private DiffusionGenerator(Supplier<Map<String, Path>> models, LoraLibrary loras, String source,
+                               double cacheGigabytes, Device device, DataType computeType, long batchPixels,
+                               Optional<SafetyCheckerFolder> sharedChecker) {
         if (batchPixels < 1) {
             throw new IllegalArgumentException("the batch pixel budget must be positive, got " + batchPixels);
         }
         this.models = models;
+        this.loras = loras;
         this.source = source;
         this.device = device;
         this.computeType = computeType;
@@ -142,8 +153,27 @@ public final class DiffusionGenerator implements ImageGenerator {
     public static DiffusionGenerator forCheckpoint(String name, Path checkpoint, Device device, Precision precision,
                                                    long batchPixels, Optional<SafetyCheckerFolder> sharedChecker) {
         Map<String, Path> one = Map.of(name, checkpoint);
-        return new DiffusionGenerator(() -> one, checkpoint.toString(), 1, device, precision.computeType(device),
-                batchPixels, sharedChecker);
+        return new DiffusionGenerator(() -> one, LoraLibrary.inModels(checkpoint.toAbsolutePath().getParent()),
+                checkpoint.toString(), 1, device, precision.computeType(device), batchPixels, sharedChecker);
+    }
+
+    /** When the VAE works in tiles (default {@link VaeTiling#DEFAULT}); applies to the requests that start later. */
+    public void setVaeTiling(VaeTiling tiling) {
+        this.vaeTiling = tiling;
+    }
+
+    /** Names of the LoRAs a prompt can use ({@code <models>/lora/NAME.safetensors}). */
+    @Override
+    public Set<String> availableLoras() {
+        return loras.loras().keySet();
+    }
+
+    /** Told from each LoRA file's tensor names ({@link LoraArchitecture}). */
+    @Override
+    public Map<String, ModelFamily> loraFamilies() {
+        Map<String, ModelFamily> families = new TreeMap<>();
+        loras.loras().forEach((name, path) -> LoraArchitecture.of(path).ifPresent(f -> families.put(name, f)));
+        return families;
     }
 
     public Device device() {
@@ -175,7 +205,8 @@ public final class DiffusionGenerator implements ImageGenerator {
 
     @Override
     public Set<String> loadedModels() {
-        return cache.loaded();
+        return cache.loaded().stream().filter(key -> !key.contains(LORA_KEY_SEPARATOR))
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** Without a shared checker: the models that carry none of their own (told from their files, nothing loaded). */
@@ -192,6 +223,8 @@ public final class DiffusionGenerator implements ImageGenerator {
     public GenerationResult generate(GenerationRequest request, ProgressListener listener) throws GenerationException {
         long started = System.nanoTime();
         RequestValidator.validate(request, availableModels());
+        LoraPrompt prompt = parseLoras(request.prompt());
+        List<LoraFile> loraFiles = resolve(prompt.loras());
         RgbImage init = null;
         GrayImage mask = null;
         if (request.initImage() != null) {
@@ -208,28 +241,88 @@ public final class DiffusionGenerator implements ImageGenerator {
         }
         long baseSeed = request.seed() != null ? request.seed() : SeededNoise.randomSeed();
         List<GeneratedImage> images = new ArrayList<>();
-        try (ModelCache.Lease lease = cache.acquire(request.model()); NDManager manager = NDManager.newBaseManager(device)) {
+        String loraHashes = loraHashes(loraFiles);
+        try (ModelCache.Lease lease = acquire(request.model(), loraFiles);
+             NDManager manager = NDManager.newBaseManager(device)) {
             DiffusionModel model = lease.model();
             checkFits(request, model);
-            StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model);
-            Conditioning context = pipeline.encodePrompt(manager, request.prompt(), request.negativePrompt(),
+            StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model, vaeTiling);
+            Conditioning context = pipeline.encodePrompt(manager, prompt.text(), request.negativePrompt(),
                     request.cfgScale(), request.clipSkip());
-            int[] batches = subBatches(request.count(), request.width(), request.height(), batchPixels);
+            int[] batches = subBatches(request.count(), request.outputWidth(), request.outputHeight(), batchPixels);
             long seed = baseSeed;
             for (int b = 0; b < batches.length; b++) {
                 try (NDManager batchManager = manager.newSubManager()) {
                     NDArray latents = denoiseBatch(pipeline, request, context, init, mask, seed, batches[b],
                             batchManager, new ProgressAdapter(listener, started, b, batches.length));
-                    images.addAll(finish(checkerFor(model), request, ImageTensors.toImages(pipeline.decode(latents)), seed));
+                    if (request.hires() != null) {
+                        latents = HiresPass.run(pipeline, request, context, latents, seed, batchManager,
+                                new ProgressAdapter(listener, started, b, batches.length));
+                    }
+                    images.addAll(finish(checkerFor(model), request, ImageTensors.toImages(pipeline.decode(latents)), seed,
+                            loraHashes));
                 }
                 seed += batches[b];
             }
+        } catch (LoraMismatchException e) {
+            throw new InvalidRequestException("LoRA '" + e.lora() + "' does not fit model '" + request.model() + "': "
+                    + e.getMessage());
         } catch (CheckpointException e) {
             throw new GenerationException("model '" + request.model() + "' cannot be loaded: " + e.getMessage(), e);
         } catch (EngineException | IllegalStateException | IllegalArgumentException e) {
             throw new GenerationException("generation failed: " + e.getMessage(), e);
         }
         return new GenerationResult(images, Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    /** Marks the cache keys of models with LoRAs merged in; model names never hold it. */
+    private static final String LORA_KEY_SEPARATOR = "\u0000";
+
+    private static LoraPrompt parseLoras(String prompt) throws InvalidRequestException {
+        try {
+            return LoraPrompt.parse(prompt);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("prompt: " + e.getMessage());
+        }
+    }
+
+    private List<LoraFile> resolve(List<LoraTag> tags) throws InvalidRequestException {
+        if (tags.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Path> available = loras.loras();
+        List<LoraFile> files = new ArrayList<>(tags.size());
+        for (LoraTag tag : tags) {
+            Path path = available.get(tag.name());
+            if (path == null) {
+                throw new InvalidRequestException("unknown LoRA '" + tag.name() + "'; available: "
+                        + (available.isEmpty() ? "none" : String.join(", ", available.keySet())));
+            }
+            files.add(new LoraFile(tag, path, loras.shortHash(path)));
+        }
+        return files;
+    }
+
+    /** A1111's {@code Lora hashes} value: {@code name: shorthash} per LoRA, or null without LoRAs. */
+    private static String loraHashes(List<LoraFile> files) {
+        if (files.isEmpty()) {
+            return null;
+        }
+        return files.stream().map(f -> f.tag().name() + ": " + f.shortHash()).distinct()
+                .collect(Collectors.joining(", "));
+    }
+
+    /**
+     * The model, or a copy with the LoRAs merged, cached under model + tags + file hashes: merged weights never
+     * reach the plain model, and a changed LoRA file is a new entry. Each copy counts fully against the cache budget.
+     */
+    private ModelCache.Lease acquire(String model, List<LoraFile> loraFiles) {
+        if (loraFiles.isEmpty()) {
+            return cache.acquire(model);
+        }
+        String key = model + LORA_KEY_SEPARATOR + loraFiles.stream().map(f -> f.tag().tag() + "#" + f.shortHash())
+                .collect(Collectors.joining());
+        return cache.acquire(key, manager -> load(model, manager, loraFiles));
     }
 
     private static void checkFits(GenerationRequest request, DiffusionModel model) throws InvalidRequestException {
@@ -302,14 +395,14 @@ public final class DiffusionGenerator implements ImageGenerator {
      * firstSeed, firstSeed + 1...).
      */
     private static List<GeneratedImage> finish(SafetyChecker checker, GenerationRequest request, List<RgbImage> rgbs,
-                                               long firstSeed) {
+                                               long firstSeed, String loraHashes) {
         List<SafetyResult> verdicts = checker == null ? null : checker.check(rgbs);
         List<GeneratedImage> images = new ArrayList<>(rgbs.size());
         for (int i = 0; i < rgbs.size(); i++) {
             long seed = firstSeed + i;
             float[] scores = verdicts == null ? new float[0] : verdicts.get(i).conceptScores();
             SafetyVerdict safety = verdicts == null ? SafetyVerdict.UNCHECKED : SafetyVerdict.decide(scores, 0);
-            String parameters = GenerationParameters.of(request, seed).toInfotext();
+            String parameters = GenerationParameters.of(request, seed, loraHashes).toInfotext();
             byte[] png = ImageCodec.encodePng(rgbs.get(i), Map.of(GenerationParameters.PNG_KEY, parameters));
             images.add(new GeneratedImage(png, seed, safety, scores));
         }
@@ -317,11 +410,15 @@ public final class DiffusionGenerator implements ImageGenerator {
     }
 
     private ModelCache.Loaded load(String name, NDManager manager) {
+        return load(name, manager, List.of());
+    }
+
+    private ModelCache.Loaded load(String name, NDManager manager, List<LoraFile> loraFiles) {
         Path path = models.get().get(name);
         if (path == null) {
             throw new CheckpointException("model '" + name + "' is no longer in " + source);
         }
-        return ModelLoader.loadCounting(path, manager, computeType);
+        return ModelLoader.loadCounting(path, manager, computeType, loraFiles);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Loaded models, least recently used first out, bounded by the bytes their weights take. A model in use
@@ -77,17 +78,22 @@ final class ModelCache implements AutoCloseable {
 
     /** The model, loaded if needed (loading holds the cache: one load at a time). */
     synchronized Lease acquire(String name) {
-        Entry entry = entries.get(name);
+        return acquire(name, manager -> loader.load(name, manager));
+    }
+
+    /** The entry under {@code key}, built by {@code load} if needed (a model variant, e.g. with LoRAs merged). */
+    synchronized Lease acquire(String key, Function<NDManager, Loaded> load) {
+        Entry entry = entries.get(key);
         if (entry == null) {
             NDManager manager = NDManager.newBaseManager(device);
             try {
-                Loaded loaded = loader.load(name, manager);
+                Loaded loaded = load.apply(manager);
                 entry = new Entry(manager, loaded.model(), loaded.bytes());
             } catch (RuntimeException | Error e) {
                 manager.close();
                 throw e;
             }
-            entries.put(name, entry);
+            entries.put(key, entry);
         }
         entry.users++;
         Lease lease = new Lease(entry);

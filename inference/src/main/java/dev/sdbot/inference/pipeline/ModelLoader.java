@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.sdbot.inference.clip.ClipImageProcessor;
 import dev.sdbot.inference.clip.ClipTextModel;
+import dev.sdbot.inference.lora.LoraFile;
+import dev.sdbot.inference.lora.LoraMismatchException;
 import dev.sdbot.inference.model.ModelDescription;
 import dev.sdbot.inference.nn.Linear;
 import dev.sdbot.inference.nn.Weights;
@@ -12,11 +14,14 @@ import dev.sdbot.inference.safety.SafetyChecker;
 import dev.sdbot.inference.safety.SafetyCheckerConfig;
 import dev.sdbot.inference.unet.UNet;
 import dev.sdbot.inference.vae.Vae;
+import dev.sdbot.inference.weights.CheckpointException;
 import dev.sdbot.inference.weights.CheckpointLoader;
+import dev.sdbot.inference.weights.LoraMerger;
 import dev.sdbot.inference.weights.ModelFiles;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -35,12 +40,22 @@ public final class ModelLoader {
 
     /** @param computeType FLOAT32 or FLOAT16 (see {@link Precision#computeType}) */
     public static DiffusionModel load(Path path, NDManager manager, DataType computeType) {
-        return loadCounting(path, manager, computeType).model();
+        return loadCounting(path, manager, computeType, List.of()).model();
+    }
+
+    /** The model in fp32 with {@code loras} merged in order. */
+    public static DiffusionModel load(Path path, NDManager manager, List<LoraFile> loras) {
+        return loadCounting(path, manager, DataType.FLOAT32, loras).model();
     }
 
     static ModelCache.Loaded loadCounting(Path path, NDManager manager, DataType computeType) {
+        return loadCounting(path, manager, computeType, List.of());
+    }
+
+    /** The model with {@code loras} merged into its UNet and text encoder, in order (see {@link LoraMerger}). */
+    static ModelCache.Loaded loadCounting(Path path, NDManager manager, DataType computeType, List<LoraFile> loras) {
         try (ModelFiles files = CheckpointLoader.open(path)) {
-            return build(files, files.description(), manager, computeType);
+            return build(files, files.description(), manager, computeType, loras);
         }
     }
 
@@ -49,17 +64,36 @@ public final class ModelLoader {
      * configs, as diffusers' {@code from_single_file(config=...)} does).
      */
     public static DiffusionModel load(ModelFiles files, ModelDescription d, NDManager manager) {
-        return build(files, d, manager, DataType.FLOAT32).model();
+        return build(files, d, manager, DataType.FLOAT32, List.of()).model();
     }
 
-    /** UNet and text encoders in {@code computeType}; the VAE as the family needs it; the safety checker in fp32. */
-    private static ModelCache.Loaded build(ModelFiles files, ModelDescription d, NDManager manager, DataType computeType) {
+    /**
+     * UNet and text encoders in {@code computeType}; the VAE as the family needs it; the safety checker in fp32.
+     * LoRAs are merged before the cast, in the checkpoint's own precision.
+     */
+    private static ModelCache.Loaded build(ModelFiles files, ModelDescription d, NDManager manager, DataType computeType,
+                                           List<LoraFile> loras) {
         Path path = files.path();
         long[] bytes = new long[1];
-        UNet unet = UNet.load(counted(files.unet(manager).castTo(computeType), bytes), d.unet());
+        Weights unetWeights = files.unet(manager);
+        Weights textWeights = files.textEncoder(manager);
+        for (LoraFile lora : loras) {
+            LoraMerger.Merged merged;
+            try {
+                merged = LoraMerger.merge(lora.path(), lora.tag().textWeight(), lora.tag().unetWeight(),
+                        unetWeights, textWeights, manager);
+            } catch (CheckpointException e) {
+                throw new LoraMismatchException(lora.tag().name(), e.getMessage(), e);
+            }
+            closeReplaced(unetWeights, merged.unet());
+            closeReplaced(textWeights, merged.textEncoder());
+            unetWeights = merged.unet();
+            textWeights = merged.textEncoder();
+        }
+        UNet unet = UNet.load(counted(unetWeights.castTo(computeType), bytes), d.unet());
         DataType vaeType = VaePrecision.vaeType(computeType, d.family(), path);
         Vae vae = Vae.load(counted(files.vae(manager).castTo(vaeType), bytes), d.vae());
-        TextConditioner text = textConditioner(files, d, manager, bytes, computeType);
+        TextConditioner text = textConditioner(files, d, textWeights, manager, bytes, computeType);
         SafetyChecker safety = null;
         Optional<Weights> safetyWeights = files.safetyChecker(manager);
         if (safetyWeights.isPresent()) {
@@ -73,11 +107,19 @@ public final class ModelLoader {
         return new ModelCache.Loaded(model, bytes[0]);
     }
 
-    /** One CLIP encoder, or SDXL's two with encoder 2's text projection. */
-    private static TextConditioner textConditioner(ModelFiles files, ModelDescription d, NDManager manager,
-                                                   long[] bytes, DataType computeType) {
-        ClipTextModel text = ClipTextModel.load(counted(files.textEncoder(manager).castTo(computeType), bytes),
-                d.textEncoder());
+    /** Frees the weights a merge replaced: they were loaded for this model alone. */
+    private static void closeReplaced(Weights before, Weights after) {
+        for (String key : before.keys()) {
+            if (before.get(key) != after.get(key)) {
+                before.get(key).close();
+            }
+        }
+    }
+
+    /** One CLIP encoder (its weights {@code textWeights}), or SDXL's two with encoder 2's text projection. */
+    private static TextConditioner textConditioner(ModelFiles files, ModelDescription d, Weights textWeights,
+                                                   NDManager manager, long[] bytes, DataType computeType) {
+        ClipTextModel text = ClipTextModel.load(counted(textWeights.castTo(computeType), bytes), d.textEncoder());
         if (d.textEncoder2() == null) {
             return new ClipConditioner(files.tokenizer(), text);
         }

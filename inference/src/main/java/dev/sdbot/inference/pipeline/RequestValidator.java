@@ -1,6 +1,7 @@
 package dev.sdbot.inference.pipeline;
 
 import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.HiresFix;
 import dev.sdbot.inference.api.InvalidRequestException;
 import dev.sdbot.inference.text.PromptAttention;
 
@@ -30,6 +31,7 @@ final class RequestValidator {
         if (r.clipSkip() < 1) {
             throw new InvalidRequestException("clip skip must be at least 1, got " + r.clipSkip());
         }
+        checkHires(r);
         checkSyntax("prompt", r.prompt());
         checkSyntax("negative prompt", r.negativePrompt());
         if (r.model() == null || !models.contains(r.model())) {
@@ -46,6 +48,13 @@ final class RequestValidator {
                 throw new InvalidRequestException("strength " + r.strength() + " with " + r.steps()
                         + " steps leaves no denoising step; raise the strength or the steps");
             }
+        }
+    }
+
+    static void checkHires(GenerationRequest r) throws InvalidRequestException {
+        String problem = HiresFix.problem(r);
+        if (problem != null) {
+            throw new InvalidRequestException(problem);
         }
     }
 

@@ -11,6 +11,7 @@ import dev.sdbot.inference.nn.Scope;
 import dev.sdbot.inference.sampling.DiffusionSampler;
 import dev.sdbot.inference.sampling.NoiseSource;
 import dev.sdbot.inference.vae.LatentDistribution;
+import dev.sdbot.inference.vae.VaeTiling;
 
 
 /**
@@ -22,9 +23,16 @@ import dev.sdbot.inference.vae.LatentDistribution;
  */
 public final class StableDiffusionPipeline {
     private final DiffusionModel model;
+    private final VaeTiling vaeTiling;
 
     public StableDiffusionPipeline(DiffusionModel model) {
+        this(model, VaeTiling.DEFAULT);
+    }
+
+    /** @param vaeTiling when the VAE works in tiles (large images) */
+    public StableDiffusionPipeline(DiffusionModel model, VaeTiling vaeTiling) {
         this.model = model;
+        this.vaeTiling = vaeTiling;
     }
 
     public DiffusionModel model() {
@@ -80,7 +88,15 @@ public final class StableDiffusionPipeline {
      */
     public NDArray img2img(Conditioning context, double guidance, DiffusionSampler sampler, NDArray image, int start,
                            ImageNoise noise, StepListener listener) throws GenerationCancelledException {
-        NDArray init = encode(image, noise.imageEncodeNoise());
+        return refine(context, guidance, sampler, encode(image, noise.imageEncodeNoise()), start, noise, listener);
+    }
+
+    /**
+     * img2img from latents (already scaled): noised to timestep {@code start}, then denoised; the second pass of a
+     * hires fix with a latent upscaler.
+     */
+    public NDArray refine(Conditioning context, double guidance, DiffusionSampler sampler, NDArray init, int start,
+                          ImageNoise noise, StepListener listener) throws GenerationCancelledException {
         NDArray latents = sampler.addNoise(init, noise.noise(), start);
         return denoise(loop(context, guidance, sampler, start, noise, listener), latents, null);
     }
@@ -115,12 +131,12 @@ public final class StableDiffusionPipeline {
 
     /** Latents (already multiplied by the scaling factor) to (N, 3, H, W) images in about [-1, 1]. */
     public NDArray decode(NDArray latents) {
-        return model.vae().decode(latents.div(model.scalingFactor()));
+        return vaeTiling.decode(model.vae(), latents.div(model.scalingFactor()));
     }
 
     /** One VAE encode of {@code image}, sampled with each image's own noise (N, C, h, w). */
     private NDArray encode(NDArray image, NDArray encodeNoise) {
-        LatentDistribution d = model.vae().encode(image);
+        LatentDistribution d = vaeTiling.encode(model.vae(), image);
         if (!d.mean().getShape().equals(encodeNoise.getShape())) {
             d = new LatentDistribution(d.mean().broadcast(encodeNoise.getShape()),
                     d.logvar().broadcast(encodeNoise.getShape()));

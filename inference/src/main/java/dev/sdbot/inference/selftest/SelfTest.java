@@ -161,7 +161,13 @@ public final class SelfTest {
         Path lora = dir.resolve(name + "-lora.safetensors");
         group("lora", hasFolder && Files.isRegularFile(lora) && keys.contains("lora.unet.out"),
                 "needs " + lora + " and lora.*", () -> LoraChecks.run(dir, name));
+        group("lora from prompt", hasFolder && Files.isRegularFile(lora) && keys.contains("lora.unet.out"),
+                "needs " + lora + " and lora.*", () -> LoraPromptChecks.run(dir, name));
+        group("vae tiling", hasFolder, "needs the folder", () -> VaeTilingChecks.run(dir, name, TILED_DECODE_SIZE));
     }
+
+    /** Side of the tiled-decode check: large enough for several tiles. */
+    static final int TILED_DECODE_SIZE = 1024;
 
     private void halfPrecision(Path folder, Path reference, boolean applicable) {
         if (precision == Precision.FP32) {

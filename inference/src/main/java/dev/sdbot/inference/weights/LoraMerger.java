@@ -32,6 +32,12 @@ public final class LoraMerger {
     }
 
     public static Merged merge(Path loraPath, double scale, Weights unet, Weights textEncoder, NDManager manager) {
+        return merge(loraPath, scale, scale, unet, textEncoder, manager);
+    }
+
+    /** As A1111's {@code <lora:name:te_weight:unet_weight>}: separate scales for the text encoder and the UNet. */
+    public static Merged merge(Path loraPath, double textScale, double unetScale, Weights unet, Weights textEncoder,
+                               NDManager manager) {
         try (SafetensorsFile lora = SafetensorsFile.open(loraPath)) {
             List<String> modules = modules(lora);
             Map<String, NDArray> unetOut = copy(unet);
@@ -41,9 +47,9 @@ public final class LoraMerger {
             List<String> unmatched = new ArrayList<>();
             for (String module : modules) {
                 if (unetNames.containsKey(module)) {
-                    apply(lora, module, scale, unetOut, unetNames.get(module), manager);
+                    apply(lora, module, unetScale, unetOut, unetNames.get(module), manager);
                 } else if (textNames.containsKey(module)) {
-                    apply(lora, module, scale, textOut, textNames.get(module), manager);
+                    apply(lora, module, textScale, textOut, textNames.get(module), manager);
                 } else {
                     unmatched.add(module);
                 }

@@ -16,7 +16,7 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class BadCheckpointTest {
+public class BadCheckpointTest {
 
     @Test
     void missingPath() {
@@ -130,7 +130,7 @@ class BadCheckpointTest {
     }
 
     /** A minimal safetensors file of zero-filled F32 tensors. */
-    static Path writeSafetensors(Path file, Map<String, long[]> tensors) throws IOException {
+    public static Path writeSafetensors(Path file, Map<String, long[]> tensors) throws IOException {
         StringBuilder header = new StringBuilder("{");
         long offset = 0;
         for (Map.Entry<String, long[]> e : tensors.entrySet()) {

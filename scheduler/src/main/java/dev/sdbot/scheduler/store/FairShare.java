@@ -19,11 +19,19 @@ public final class FairShare {
     private static final String ACTIVE_PER_MEMBER = "(SELECT guild_id, user_id, count(*) AS active FROM jobs"
             + "   WHERE state IN ('ASSIGNED', 'RUNNING') GROUP BY guild_id, user_id) a";
 
+    /**
+     * Pixels a job produces, hires target included: as {@code GenerationRequest.pixels()} (the scaled side rounded
+     * down to a multiple of 8).
+     */
+    static final String OUTPUT_PIXELS = "(CASE WHEN hires_scale IS NULL THEN width::bigint * height"
+            + " ELSE (floor(width * hires_scale / 8) * 8)::bigint * (floor(height * hires_scale / 8) * 8)::bigint"
+            + " END) * image_count";
+
     // The members' rounds are numbered over the queued jobs alone (in the order of jobs_queued_member_idx, so
     // without a sort), and only then joined with the members' active counts.
     public static final String RANKED_QUEUE = "SELECT q.id, q.attempt, q.model, q.pixels, q.created_at, " + FAIR_ROUND
             + ", " + MEMBER_TURN.formatted("q")
-            + " FROM (SELECT id, attempt, model, width::bigint * height * image_count AS pixels, created_at, priority, guild_id, user_id,"
+            + " FROM (SELECT id, attempt, model, " + OUTPUT_PIXELS + " AS pixels, created_at, priority, guild_id, user_id,"
             + "   row_number() OVER (PARTITION BY guild_id, user_id ORDER BY priority DESC, created_at, id) AS member_rank"
             + "   FROM jobs WHERE state = 'QUEUED') q"
             + " LEFT JOIN " + ACTIVE_PER_MEMBER
@@ -44,7 +52,7 @@ public final class FairShare {
             + " SELECT q.id, q.attempt, q.model, q.pixels, q.created_at, " + FAIR_ROUND + ", " + MEMBER_TURN.formatted("m")
             + " FROM members m CROSS JOIN LATERAL (SELECT id, attempt, model, pixels, created_at, priority,"
             + "   row_number() OVER (ORDER BY priority DESC, created_at, id) AS member_rank"
-            + "   FROM (SELECT id, attempt, model, width::bigint * height * image_count AS pixels, created_at, priority FROM jobs"
+            + "   FROM (SELECT id, attempt, model, " + OUTPUT_PIXELS + " AS pixels, created_at, priority FROM jobs"
             + "     WHERE state = 'QUEUED' AND guild_id = m.guild_id AND user_id = m.user_id"
             + "     ORDER BY priority DESC, created_at, id) member_jobs"
             + "   WHERE model = ANY (?) AND pixels <= ? LIMIT ?) q"

@@ -1,6 +1,8 @@
 package dev.sdbot.scheduler.store;
 
 import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.HiresFix;
+import dev.sdbot.inference.api.HiresUpscaler;
 import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.scheduler.JobOrigin;
 import dev.sdbot.scheduler.JobState;
@@ -12,7 +14,8 @@ import java.sql.SQLException;
 /** Maps job rows to values. */
 final class JobRows {
     static final String REQUEST_COLUMNS = "prompt, negative_prompt, model, sampler, steps, cfg_scale, width, height, seed,"
-            + " image_count, init_image, strength, mask_image, clip_skip";
+            + " image_count, init_image, strength, mask_image, clip_skip, hires_scale, hires_upscaler, hires_steps,"
+            + " hires_strength";
     static final String VIEW_COLUMNS = "id, state, " + REQUEST_COLUMNS + ", priority, attempt, max_attempts, worker_id,"
             + " progress_step, progress_total, preview_png, error, guild_id, channel_id, user_id, interaction_id,"
             + " interaction_token, token_expires_at, posted_message_id, created_at, assigned_at, started_at,"
@@ -36,7 +39,25 @@ final class JobRows {
                 rs.getBytes("init_image"),
                 rs.getDouble("strength"),
                 rs.getBytes("mask_image"),
-                rs.getInt("clip_skip"));
+                rs.getInt("clip_skip"),
+                hires(rs));
+    }
+
+    /** The job's hires fix, or null (hires_scale NULL). */
+    private static HiresFix hires(ResultSet rs) throws SQLException {
+        double scale = rs.getDouble("hires_scale");
+        if (rs.wasNull()) {
+            return null;
+        }
+        return new HiresFix(scale, HiresUpscaler.fromId(rs.getString("hires_upscaler")), rs.getInt("hires_steps"),
+                rs.getDouble("hires_strength"));
+    }
+
+    /** The four hires_* column values of a request, in {@link #REQUEST_COLUMNS} order. */
+    static Object[] hiresValues(GenerationRequest r) {
+        HiresFix h = r.hires();
+        return h == null ? new Object[] {null, null, 0, null}
+                : new Object[] {h.scale(), h.upscaler().id(), h.steps(), h.strength()};
     }
 
     static JobView view(ResultSet rs) throws SQLException {

@@ -35,13 +35,15 @@ public final class JobStore {
     /** Inserts a QUEUED job inside the caller's transaction. */
     public long insert(Connection c, JobSubmission submission, long seed, int maxAttempts, Instant now) throws SQLException {
         GenerationRequest r = submission.request();
+        Object[] hires = JobRows.hiresValues(r);
         String sql = "INSERT INTO jobs (state, " + JobRows.REQUEST_COLUMNS + ", priority, max_attempts, progress_total,"
                 + " guild_id, channel_id, user_id, interaction_id, interaction_token, token_expires_at, created_at, updated_at)"
-                + " VALUES ('QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " VALUES ('QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::double precision, ?, ?,"
+                + " ?::double precision, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             Sql.bind(ps, r.prompt(), r.negativePrompt(), r.model(), r.sampler().id(), r.steps(), r.cfgScale(), r.width(),
                     r.height(), seed, r.count(), r.initImage(), r.strength(), r.maskImage(), r.clipSkip(),
-                    submission.priority(), maxAttempts, r.steps() * r.count(),
+                    hires[0], hires[1], hires[2], hires[3], submission.priority(), maxAttempts, r.steps() * r.count(),
                     submission.origin().guildId(), submission.origin().channelId(), submission.origin().userId(),
                     submission.origin().interactionId(), submission.origin().interactionToken(),
                     submission.origin().tokenExpiresAt(), now, now);
@@ -61,9 +63,11 @@ public final class JobStore {
     public Long insertUnlessQuotaRule(Connection c, JobSubmission submission, long seed, int maxAttempts, Instant now)
             throws SQLException {
         GenerationRequest r = submission.request();
+        Object[] hires = JobRows.hiresValues(r);
         String sql = "INSERT INTO jobs (state, " + JobRows.REQUEST_COLUMNS + ", priority, max_attempts, progress_total,"
                 + " guild_id, channel_id, user_id, interaction_id, interaction_token, token_expires_at, created_at, updated_at)"
-                + " SELECT 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::bytea, ?, ?::bytea, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " SELECT 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::bytea, ?, ?::bytea, ?, ?::double precision, ?, ?,"
+                + " ?::double precision, ?, ?, ?, ?, ?, ?, ?, ?,"
                 + " ?::timestamptz, ?::timestamptz, ?::timestamptz"
                 + " WHERE NOT EXISTS (SELECT 1 FROM quota_rules WHERE guild_id = ? AND (scope = 'GUILD_DEFAULT'"
                 + " OR (scope = 'USER' AND subject_id = ?) OR (scope = 'ROLE' AND subject_id = ANY (?))))"
@@ -71,7 +75,7 @@ public final class JobStore {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             Sql.bind(ps, r.prompt(), r.negativePrompt(), r.model(), r.sampler().id(), r.steps(), r.cfgScale(), r.width(),
                     r.height(), seed, r.count(), r.initImage(), r.strength(), r.maskImage(), r.clipSkip(),
-                    submission.priority(), maxAttempts, r.steps() * r.count(),
+                    hires[0], hires[1], hires[2], hires[3], submission.priority(), maxAttempts, r.steps() * r.count(),
                     submission.origin().guildId(), submission.origin().channelId(), submission.origin().userId(),
                     submission.origin().interactionId(), submission.origin().interactionToken(),
                     submission.origin().tokenExpiresAt(), now, now,

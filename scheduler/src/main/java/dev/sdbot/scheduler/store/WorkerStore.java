@@ -76,13 +76,38 @@ public final class WorkerStore {
     }
 
     /**
+     * The LoRA names the worker offers (its generator's), for validating and autocompleting {@code <lora:NAME>}, and
+     * the family id of those whose family it could tell.
+     */
+    public void publishLoras(String id, Set<String> loras, Map<String, String> families) {
+        Sql.withConnection(dataSource, "publish LoRAs of worker " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE workers SET loras = ?,"
+                    + " lora_families = jsonb_object(?::text[], ?::text[]) WHERE id = ?")) {
+                Sql.bind(ps, c.createArrayOf("text", loras.toArray()), c.createArrayOf("text", families.keySet().toArray()),
+                        c.createArrayOf("text", families.values().toArray()), id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
      * Model name → family id over the workers that may take jobs (heartbeat within {@code timeout} of the
      * database's clock; the first worker's answer where two disagree).
      */
     public Map<String, String> modelFamilies(Duration timeout) {
-        return Sql.withConnection(dataSource, "model families", c -> {
+        return families("model_families", timeout);
+    }
+
+    /** LoRA name → family id over the live workers, as {@link #modelFamilies}. */
+    public Map<String, String> loraFamilies(Duration timeout) {
+        return families("lora_families", timeout);
+    }
+
+    private Map<String, String> families(String column, Duration timeout) {
+        return Sql.withConnection(dataSource, column, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT f.key, f.value FROM workers w,"
-                    + " jsonb_each_text(w.model_families) f"
+                    + " jsonb_each_text(w." + column + ") f"
                     + " WHERE w.stopped_at IS NULL AND w.quarantined_at IS NULL"
                     + " AND w.heartbeat_at > now() - ? * interval '1 millisecond' ORDER BY w.id")) {
                 Sql.bind(ps, timeout.toMillis());

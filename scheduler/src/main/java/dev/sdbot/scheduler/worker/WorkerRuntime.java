@@ -87,6 +87,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 settings.workerId(), job.state()));
         retry.run("record model families", () -> {
             workers.recordModelFamilies(settings.workerId(), familyIds(generator.modelFamilies()));
+            workers.publishLoras(settings.workerId(), generator.availableLoras(), familyIds(generator.loraFamilies()));
             return null;
         });
         if (!unchecked.isEmpty()) {

@@ -1,0 +1,150 @@
+package dev.sdbot.bot.e2e;
+
+import dev.sdbot.bot.fake.FakeDiscord;
+import dev.sdbot.bot.fake.FakeGuild;
+import dev.sdbot.bot.fake.FakeInteraction;
+import dev.sdbot.bot.fake.FakeMessage;
+import dev.sdbot.bot.fake.RecordedCall;
+import dev.sdbot.db.testing.EmbeddedPostgresExtension;
+import dev.sdbot.db.testing.TestDatabase;
+import dev.sdbot.inference.Fixtures;
+import dev.sdbot.inference.api.GenerationException;
+import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.GenerationResult;
+import dev.sdbot.inference.api.ImageGenerator;
+import dev.sdbot.inference.api.ProgressListener;
+import dev.sdbot.inference.api.HiresFix;
+import dev.sdbot.inference.image.GenerationParameters;
+import dev.sdbot.inference.image.ImageCodec;
+import dev.sdbot.inference.pipeline.DiffusionGenerator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * /imagine with a LoRA (tag or option, autocompleted from what the worker publishes), the hires option and the
+ * Upscale button, with the real engine on the fixture (64 x 64, 2 steps). The worker announces no model family, as a
+ * worker that cannot tell one does: an SD 1.x family would hold /imagine to 512 x 512 and up, far slower on a CPU.
+ */
+@ExtendWith(EmbeddedPostgresExtension.class)
+class LoraHiresEndToEndTest {
+    private static final Duration GENERATION = Duration.ofSeconds(240);
+    @TempDir
+    static Path models;
+    private static DiffusionGenerator generator;
+    private static BotHarness harness;
+
+    @BeforeAll
+    static void start(TestDatabase db) throws Exception {
+        Files.createSymbolicLink(models.resolve("mini-sd15"), Fixtures.LDM.resolve("mini-sd15").toAbsolutePath());
+        Files.createSymbolicLink(Files.createDirectories(models.resolve("lora")).resolve("detail.safetensors"),
+                Fixtures.LDM.resolve("mini-sd15-lora.safetensors").toAbsolutePath());
+        generator = new DiffusionGenerator(models, 1);
+        harness = new BotHarness(db, new FamilyUnknown(generator), 1);
+        // the fixture's random safety checker flags some images: post them where the guild allows that
+        FakeGuild guild = harness.discord.guild();
+        assertThat(new NsfwChecks(harness).staff(guild.moderator, "mod nsfw set", "policy", "allow", "channel",
+                guild.ageRestricted)).startsWith("✅");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+        if (generator != null) {
+            generator.close();
+        }
+    }
+
+    private FakeMessage result(FakeInteraction interaction) {
+        await().atMost(GENERATION).until(() -> !harness.discord.ephemerals(interaction).isEmpty()
+                || harness.discord.original(interaction).filter(m -> !m.files().isEmpty() && !m.buttonIds().isEmpty())
+                .isPresent());
+        assertThat(harness.discord.ephemerals(interaction)).as("ephemeral answers").isEmpty();
+        return harness.discord.original(interaction).orElseThrow();
+    }
+
+    @Test
+    void loraOptionAndTagReachTheEngineAndUnknownOnesAreRefusedPrivately() throws Exception {
+        FakeGuild guild = harness.discord.guild();
+        FakeInteraction typing = harness.discord.autocomplete(guild.alice, guild.ageRestricted, "imagine",
+                FakeDiscord.options("prompt", "x", "lora", "det"), "lora");
+        await().atMost(Duration.ofSeconds(10)).until(typing::acknowledged);
+        RecordedCall callback = harness.discord.calls("POST", "interactions/" + typing.id() + "/.*").get(0);
+        assertThat(callback.payload().path("data").path("choices").findValuesAsText("value")).containsExactly("detail");
+
+        FakeMessage viaOption = result(harness.imagine(guild.alice, guild.ageRestricted, "prompt", "a fox", "model",
+                "mini-sd15", "lora", "detail", "steps", 2, "seed", 3));
+        GenerationParameters p = GenerationParameters.fromPng(viaOption.files().get(0).bytes());
+        assertThat(p.prompt()).isEqualTo("a fox <lora:detail:1>");
+        assertThat(p.loraHashes()).matches("detail: [0-9a-f]{12}");
+
+        long before = harness.jobCount();
+        FakeInteraction unknown = harness.imagine(guild.alice, guild.ageRestricted, "prompt", "<lora:nope:0.5> a fox",
+                "model", "mini-sd15", "steps", 2);
+        assertThat(harness.awaitEphemeral(unknown)).isEqualTo("⚠️ Unknown LoRA 'nope'; available: detail.");
+        FakeInteraction badOption = harness.imagine(guild.alice, guild.ageRestricted, "prompt", "a fox", "model", "mini-sd15",
+                "lora", "nope");
+        assertThat(harness.awaitEphemeral(badOption)).contains("Unknown LoRA 'nope'");
+        assertThat(harness.jobCount()).isEqualTo(before);
+    }
+
+    @Test
+    void hiresOptionAndTheUpscaleButtonRunAHiresFix() throws Exception {
+        FakeGuild guild = harness.discord.guild();
+        FakeMessage hires = result(harness.imagine(guild.alice, guild.ageRestricted, "prompt", "a fox", "model", "mini-sd15",
+                "steps", 2, "seed", 9, "hires", "2"));
+        assertThat(ImageCodec.decode(hires.files().get(0).bytes()).width()).isEqualTo(128);
+        assertThat(GenerationParameters.fromPng(hires.files().get(0).bytes()).hiresScale()).isEqualTo(2.0);
+
+        FakeMessage plain = result(harness.imagine(guild.alice, guild.ageRestricted, "prompt", "a fox", "model", "mini-sd15",
+                "steps", 2, "seed", 9));
+        long plainJob = harness.jobIdOf(plain);
+        FakeMessage upscaled = result(harness.discord.clickButton(guild.alice, plain, "job:" + plainJob + ":upscale"));
+        GenerationRequest r = harness.jobs().find(harness.jobIdOf(upscaled)).orElseThrow().request();
+        assertThat(r.hires()).isEqualTo(HiresFix.upscaleButton(2));
+        assertThat(r.hires().steps(r.steps())).as("2 steps at strength 0.4 would leave none").isEqualTo(3);
+        assertThat(r.isImg2Img()).isFalse();
+        assertThat(r.seed()).isEqualTo(9L);
+        assertThat(ImageCodec.decode(upscaled.files().get(0).bytes()).width()).isEqualTo(128);
+    }
+
+    /** The engine, with no model family announced (sizes are then not held to a family's). */
+    private record FamilyUnknown(DiffusionGenerator engine) implements ImageGenerator {
+        @Override
+        public GenerationResult generate(GenerationRequest request, ProgressListener listener) throws GenerationException {
+            return engine.generate(request, listener);
+        }
+
+        @Override
+        public Set<String> availableModels() {
+            return engine.availableModels();
+        }
+
+        @Override
+        public Set<String> loadedModels() {
+            return engine.loadedModels();
+        }
+
+        @Override
+        public Set<String> uncheckedModels() {
+            return engine.uncheckedModels();
+        }
+
+        @Override
+        public Set<String> availableLoras() {
+            return engine.availableLoras();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.sdbot.inference.lora;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * The LoRAs a worker offers: {@code <models>/lora/NAME.safetensors}, named NAME (as A1111's {@code models/Lora}).
+ * Rescanned on every call, so LoRAs can be added while the worker runs. Short hashes (A1111's {@code shorthash}:
+ * the first 12 hex digits of the file's SHA-256) are computed once per file version.
+ */
+public final class LoraLibrary {
+    private static final String SUFFIX = ".safetensors";
+    private final Path dir;
+    private final Map<Path, Hashed> hashes = new ConcurrentHashMap<>();
+
+    private record Hashed(long size, long modified, String hash) {
+    }
+
+    public LoraLibrary(Path dir) {
+        this.dir = dir;
+    }
+
+    /** The library of a models directory: its {@code lora/} folder. */
+    public static LoraLibrary inModels(Path modelsDir) {
+        return new LoraLibrary(modelsDir.resolve("lora"));
+    }
+
+    /** Name → file, sorted by name; empty when the folder does not exist. */
+    public Map<String, Path> loras() {
+        Map<String, Path> loras = new TreeMap<>();
+        if (!Files.isDirectory(dir)) {
+            return loras;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            files.filter(Files::isRegularFile).forEach(p -> {
+                String file = p.getFileName().toString();
+                if (file.toLowerCase(Locale.ROOT).endsWith(SUFFIX)) {
+                    loras.put(file.substring(0, file.length() - SUFFIX.length()), p);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list LoRAs in " + dir, e);
+        }
+        return loras;
+    }
+
+    /** A1111's short hash of a LoRA file: the first 12 hex digits of its SHA-256. */
+    public String shortHash(Path file) {
+        try {
+            long size = Files.size(file);
+            long modified = Files.getLastModifiedTime(file).toMillis();
+            Hashed known = hashes.get(file);
+            if (known != null && known.size == size && known.modified == modified) {
+                return known.hash;
+            }
+            String hash = sha256(file).substring(0, 12);
+            hashes.put(file, new Hashed(size, modified, hash));
+            return hash;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot hash " + file, e);
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM lacks SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.sdbot.inference.pipeline;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.sdbot.inference.api.GenerationException;
+import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.HiresFix;
+import dev.sdbot.inference.api.InvalidRequestException;
+import dev.sdbot.inference.image.ImageTensors;
+import dev.sdbot.inference.image.Resampler;
+import dev.sdbot.inference.image.RgbImage;
+import dev.sdbot.inference.sampling.DiffusionSampler;
+import dev.sdbot.inference.sampling.Samplers;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The second pass of A1111's hires fix: the first pass's latents enlarged to the target size (in latent space, or
+ * decoded, Lanczos-resized as 8-bit images and encoded again, as A1111 does for image upscalers), then img2img at
+ * the fix's strength and steps. Image i draws its noise from seed + i exactly as an img2img request of the target
+ * size does, so a Lanczos hires fix equals that img2img of the resized first-pass image.
+ */
+final class HiresPass {
+    private HiresPass() {
+    }
+
+    static NDArray run(StableDiffusionPipeline pipeline, GenerationRequest request, Conditioning context, NDArray base,
+                       long firstSeed, NDManager manager, StepListener listener) throws GenerationException {
+        HiresFix fix = request.hires();
+        DiffusionModel model = pipeline.model();
+        int steps = fix.steps(request.steps());
+        DiffusionSampler sampler = Samplers.create(request.sampler(), model.scheduler(), steps);
+        int start = sampler.callIndexOfStep(StableDiffusionPipeline.startIndex(steps, fix.strength()));
+        if (start >= sampler.timesteps().length) {
+            // DPM++ drops repeated timesteps, so a few steps may be fewer model calls than requested.
+            throw new InvalidRequestException("hires strength " + fix.strength() + " leaves no denoising step of "
+                    + request.sampler().displayName() + " at " + steps + " hires steps; raise the strength or the steps");
+        }
+        int f = model.downscaleFactor();
+        int width = request.outputWidth();
+        int height = request.outputHeight();
+        Shape latentShape = new Shape(1, model.latentChannels(), height / f, width / f);
+        int stepDraws = sampler.usesStepNoise() ? sampler.timesteps().length - start : 0;
+        boolean encodes = !fix.upscaler().latent();
+        int images = (int) base.getShape().get(0);
+        List<ImageNoise> perImage = new ArrayList<>(images);
+        for (int i = 0; i < images; i++) {
+            perImage.add(ImageNoise.seeded(manager, firstSeed + i, latentShape, encodes, false, stepDraws));
+        }
+        ImageNoise noise = ImageNoise.batch(perImage);
+        if (fix.upscaler().latent()) {
+            NDArray enlarged = LatentUpscale.resize(base, height / f, width / f, fix.upscaler());
+            return pipeline.refine(context, request.cfgScale(), sampler, enlarged, start, noise, listener);
+        }
+        List<RgbImage> resized = new ArrayList<>(images);
+        for (RgbImage image : ImageTensors.toImages(pipeline.decode(base))) {
+            resized.add(Resampler.resize(image, width, height, Resampler.Filter.LANCZOS));
+        }
+        return pipeline.img2img(context, request.cfgScale(), sampler, ImageTensors.toTensor(resized, manager), start,
+                noise, listener);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.sdbot.inference.pipeline;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.sdbot.inference.Fixtures;
+import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.HiresFix;
+import dev.sdbot.inference.api.HiresUpscaler;
+import dev.sdbot.inference.api.InvalidRequestException;
+import dev.sdbot.inference.api.Sampler;
+import dev.sdbot.inference.image.GenerationParameters;
+import dev.sdbot.inference.image.ImageCodec;
+import dev.sdbot.inference.image.Resampler;
+import dev.sdbot.inference.image.RgbImage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A1111's hires fix through the engine: sizes, infotext, and hires = txt2img then img2img of the enlarged image. */
+class HiresFixTest {
+    private static DiffusionGenerator generator;
+
+    @BeforeAll
+    static void open() {
+        generator = DiffusionGenerator.forCheckpoint("mini", Fixtures.LDM.resolve("mini-sd15"), ai.djl.Device.cpu());
+    }
+
+    @AfterAll
+    static void close() {
+        generator.close();
+    }
+
+    private static GenerationRequest base(int steps) {
+        return base(steps, 128, 64);
+    }
+
+    private static GenerationRequest base(int steps, int width, int height) {
+        return new GenerationRequest("a red apple", "blurry", "mini", Sampler.EULER_A, steps, 7.0, width, height, 11L, 1,
+                null, 0.75, null, 1);
+    }
+
+    private static byte[] png(GenerationRequest r) throws Exception {
+        return generator.generate(r, p -> { }).images().get(0).png();
+    }
+
+    @Test
+    void latentHiresGivesTheTargetSizeAndA1111Infotext() throws Exception {
+        byte[] out = png(base(2).withHires(new HiresFix(2, HiresUpscaler.LATENT, 3, 0.5)));
+        RgbImage image = ImageCodec.decode(out);
+        assertThat(image.width()).isEqualTo(256);
+        assertThat(image.height()).isEqualTo(128);
+        String infotext = dev.sdbot.inference.image.PngText.read(out).get(GenerationParameters.PNG_KEY);
+        assertThat(infotext).endsWith("Size: 128x64, Model: mini, Denoising strength: 0.5, Hires upscale: 2, "
+                + "Hires steps: 3, Hires upscaler: Latent");
+        GenerationParameters p = GenerationParameters.parse(infotext);
+        assertThat(p.hiresScale()).isEqualTo(2.0);
+        assertThat(p.hiresSteps()).isEqualTo(3);
+        assertThat(p.hiresUpscaler()).isEqualTo("Latent");
+        assertThat(p.denoisingStrength()).isEqualTo(0.5);
+        assertThat(p.toInfotext()).isEqualTo(infotext);
+
+        RgbImage nearest = ImageCodec.decode(png(base(2, 64, 64)
+                .withHires(new HiresFix(2, HiresUpscaler.LATENT_NEAREST, 0, 0.6))));
+        assertThat(nearest.width()).isEqualTo(128);
+        assertThat(nearest.height()).isEqualTo(128);
+    }
+
+    /** The invariant behind the fix: with an image upscaler it is txt2img, resize, then img2img at the target size. */
+    @Test
+    void lanczosHiresEqualsImg2imgOfTheResizedFirstPass() throws Exception {
+        HiresFix fix = new HiresFix(2, HiresUpscaler.LANCZOS, 4, 0.5);
+        RgbImage hires = ImageCodec.decode(png(base(3, 64, 64).withHires(fix)));
+
+        RgbImage first = ImageCodec.decode(png(base(3, 64, 64)));
+        byte[] enlarged = ImageCodec.encodePng(Resampler.resize(first, 128, 128, Resampler.Filter.LANCZOS), Map.of());
+        GenerationRequest img2img = new GenerationRequest("a red apple", "blurry", "mini", Sampler.EULER_A, 4, 7.0, 128,
+                128, 11L, 1, enlarged, 0.5, null, 1);
+        RgbImage expected = ImageCodec.decode(png(img2img));
+        assertThat(java.util.Arrays.equals(hires.pixels(), expected.pixels())).isTrue();
+    }
+
+    @Test
+    void nearestLatentUpscaleByTwoRepeatsEachLatent() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomNormal(new Shape(1, 4, 3, 5));
+            NDArray up = LatentUpscale.resize(x, 6, 10, HiresUpscaler.LATENT_NEAREST);
+            NDArray repeated = x.repeat(2, 2).repeat(3, 2);
+            assertThat(up.getShape()).isEqualTo(new Shape(1, 4, 6, 10));
+            assertThat(up.contentEquals(repeated)).isTrue();
+        }
+    }
+
+    @Test
+    void badHiresRequestsAreRefusedBeforeAnyWork() {
+        GenerationRequest large = new GenerationRequest("x", "", "mini", Sampler.EULER_A, 2, 7, 1024, 512, 1L, 1,
+                null, 0.5, null, 1);
+        assertThatThrownBy(() -> png(large.withHires(new HiresFix(4, HiresUpscaler.LATENT, 0, 0.5))))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("hires fix to 4096x2048 exceeds the largest side of 2048");
+        assertThatThrownBy(() -> png(base(2).withHires(new HiresFix(1, HiresUpscaler.LATENT, 0, 0.5))))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("hires scale must be above 1");
+        assertThatThrownBy(() -> png(base(2).withHires(new HiresFix(2, HiresUpscaler.LATENT, 2, 0.2))))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("leaves no denoising step");
+        GenerationRequest img2img = new GenerationRequest("x", "", "mini", Sampler.EULER_A, 2, 7, 64, 64, 1L, 1,
+                new byte[] {1}, 0.5, null, 1);
+        assertThatThrownBy(() -> png(img2img.withHires(HiresFix.upscaleButton(2))))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("text-to-image requests only");
+    }
+}

@@ -1,0 +1,27 @@
+package dev.sdbot.inference.selftest;
+
+import dev.sdbot.inference.Fixtures;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The selftest's new groups on the fixture: LoRA from a prompt, tiled VAE decode at 1024x1024. */
+class LoraAndTilingChecksTest {
+
+    @Test
+    void loraFromThePromptMatchesTheReferenceAndDoesNotLeak() {
+        List<CheckResult> results = LoraPromptChecks.run(Fixtures.LDM, "mini-sd15");
+        results.forEach(System.out::println);
+        assertThat(results).hasSize(3).allMatch(CheckResult::passed);
+    }
+
+    /** The memory bound is what tiling is for; the per-tile norm differences are reported (see VaeTilingChecks). */
+    @Test
+    void tiledDecodeOf1024SquareNeedsLessPeakMemory() {
+        List<CheckResult> results = VaeTilingChecks.run(Fixtures.LDM, "mini-sd15", 1024);
+        results.forEach(System.out::println);
+        assertThat(results).singleElement().matches(CheckResult::passed);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.sdbot.scheduler;
+
+import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.ModelFamily;
+import dev.sdbot.inference.lora.LoraArchitecture;
+import dev.sdbot.inference.lora.LoraPrompt;
+import dev.sdbot.inference.lora.LoraTag;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Refuses, before queueing, what no live worker could run: a {@code <lora:NAME>} that no live worker publishes
+ * (none live = none known: refused, not queued on hope), and a hires fix whose output exceeds every live worker's
+ * pixel budget.
+ */
+final class RunnableCheck {
+    private RunnableCheck() {
+    }
+
+    /** @throws IllegalArgumentException saying what to change */
+    static void check(GenerationRequest r, Set<String> loras, long largestPixelBudget) {
+        LoraPrompt prompt = LoraPrompt.parse(r.prompt()); // a malformed tag is an IllegalArgumentException naming it
+        for (LoraTag tag : prompt.loras()) {
+            if (!loras.contains(tag.name())) {
+                throw new IllegalArgumentException("unknown LoRA '" + tag.name() + "'; available: "
+                        + (loras.isEmpty() ? "none" : String.join(", ", loras)));
+            }
+        }
+        if (r.hires() != null && largestPixelBudget > 0 && r.pixels() > largestPixelBudget) {
+            throw new IllegalArgumentException("hires fix to " + r.outputWidth() + "x" + r.outputHeight() + " x "
+                    + r.count() + " image(s) is " + r.pixels() + " pixels, more than any worker takes ("
+                    + largestPixelBudget + "); lower the hires scale, the size or the count");
+        }
+    }
+
+    /**
+     * Refuses a {@code <lora:NAME>} made for another architecture than the model (an SDXL LoRA on an SD 1.x/2.x
+     * model or the reverse): its weights would not fit. Unchecked where either family is unknown.
+     *
+     * @param modelFamily the request's model's family, or null when unknown
+     * @throws IllegalArgumentException naming the LoRA, its family and the model's
+     */
+    static void checkLoraFamilies(GenerationRequest r, Map<String, ModelFamily> loraFamilies, ModelFamily modelFamily) {
+        if (modelFamily == null) {
+            return;
+        }
+        for (LoraTag tag : LoraPrompt.parse(r.prompt()).loras()) {
+            ModelFamily lora = loraFamilies.get(tag.name());
+            if (lora != null && !LoraArchitecture.fits(lora, modelFamily)) {
+                throw new IllegalArgumentException("LoRA `" + tag.name() + "` is for " + LoraArchitecture.describe(lora)
+                        + " models; `" + r.model() + "` is an " + modelFamily.label() + " model");
+            }
+        }
+    }
+}
