@@ -7,6 +7,8 @@ import dev.sdbot.scheduler.JobEvents;
 import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.SchedulerNode;
 import dev.sdbot.scheduler.worker.WorkerRuntime;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +26,7 @@ public final class SdbotRuntime implements AutoCloseable {
     private final Database database;
     private final JobService jobs;
     private final JobEvents events;
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Deque<AutoCloseable> parts = new ArrayDeque<>();
     private SchedulerNode scheduler;
     private WorkerRuntime worker;
@@ -31,6 +34,7 @@ public final class SdbotRuntime implements AutoCloseable {
     private SdbotRuntime(SdbotConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
+        parts.push(meters::close);
         this.database = Database.open(config.database());
         parts.push(database);
         try {
@@ -67,6 +71,11 @@ public final class SdbotRuntime implements AutoCloseable {
     /** Adds something to close with the runtime (e.g. the Discord connection). */
     public void own(AutoCloseable part) {
         parts.push(part);
+    }
+
+    /** This process's metrics, served in Prometheus format at /metrics. */
+    public PrometheusMeterRegistry meters() {
+        return meters;
     }
 
     public SdbotConfig config() {
