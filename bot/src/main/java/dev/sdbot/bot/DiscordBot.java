@@ -15,6 +15,7 @@ import dev.sdbot.bot.commands.QuotaCommand;
 import dev.sdbot.bot.discord.AttachmentLimits;
 import dev.sdbot.bot.discord.DiscordConnection;
 import dev.sdbot.bot.discord.DiscordSettings;
+import dev.sdbot.bot.discord.ShutdownGate;
 import dev.sdbot.bot.imagine.GuildLimits;
 import dev.sdbot.bot.imagine.ImageAttachments;
 import dev.sdbot.bot.imagine.ImagineChannelCheck;
@@ -75,6 +76,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -84,6 +86,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class DiscordBot implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DiscordBot.class);
     private static final int RESUMED_JOBS = 1000;
+    /** Stopping: how long interactions under way may take, then how long the last results may take to post. */
+    private static final Duration FINISH_INTERACTIONS = Duration.ofSeconds(2);
+    private static final Duration FLUSH_POSTS = Duration.ofSeconds(3);
 
     /**
      * @param defaults         /imagine defaults where the guild and channel set none
@@ -101,9 +106,11 @@ public final class DiscordBot implements AutoCloseable {
     private final ResultPoster poster;
     private final ProgressReporter progress;
     private final ExecutorService work;
+    private final ShutdownGate gate;
 
     private DiscordBot(DiscordConnection connection, JobEvents events, ResultPoster poster, ProgressReporter progress,
-                       ExecutorService work) {
+                       ExecutorService work, ShutdownGate gate) {
+        this.gate = gate;
         this.connection = connection;
         this.events = events;
         this.poster = poster;
@@ -166,7 +173,8 @@ public final class DiscordBot implements AutoCloseable {
                         new ModLogDeleteButton(jobs, staffAccess, audit, work),
                         new ModLogBlockButton(jobs, staffAccess, memberBlocks, audit, clock, work)));
         ImageAttachments.warmUp();
-        DiscordConnection connection = DiscordConnection.connect(settings, router, uploadLimits);
+        ShutdownGate gate = new ShutdownGate(router);
+        DiscordConnection connection = DiscordConnection.connect(settings, gate, uploadLimits);
         modLog.connect(connection);
         connection.anyShard().updateCommands().addCommands(router.commandData()).complete();
         resumeProgress(jobs, connection, progress, clock);
@@ -175,7 +183,7 @@ public final class DiscordBot implements AutoCloseable {
         events.addListener(poster);
         LOG.info("Discord bot ready: {} shard(s), {} guild(s)", connection.shards().size(),
                 connection.shards().stream().mapToLong(s -> s.getGuildCache().size()).sum());
-        return new DiscordBot(connection, events, poster, progress, work);
+        return new DiscordBot(connection, events, poster, progress, work, gate);
     }
 
     /** After a restart, keeps showing the progress of jobs that were waiting while the bot was down. */
@@ -188,10 +196,26 @@ public final class DiscordBot implements AutoCloseable {
         }
     }
 
+    /** The first step of a stop: interactions from now on are answered "sdbot is restarting" (see {@link ShutdownGate}). */
+    public void stopAccepting() {
+        gate.close();
+    }
+
+    /**
+     * Stops: refuses new interactions, lets the ones under way finish (up to {@link #FINISH_INTERACTIONS}), posts the
+     * results that have SUCCEEDED (up to {@link #FLUSH_POSTS}), then disconnects.
+     */
     @Override
     public void close() {
+        gate.close();
+        work.shutdown();
+        try {
+            work.awaitTermination(FINISH_INTERACTIONS.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         events.removeListener(poster);
-        poster.close();
+        poster.flushAndClose(FLUSH_POSTS);
         progress.close();
         connection.close();
         work.shutdownNow();

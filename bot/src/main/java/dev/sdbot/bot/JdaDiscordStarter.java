@@ -15,8 +15,10 @@ public final class JdaDiscordStarter implements DiscordStarter {
         SdbotConfig config = runtime.config();
         DiscordSettings settings = new DiscordSettings(config.discordToken(), uri(config.discordApiUrl()),
                 uri(config.discordGatewayUrl()), config.shards() > 1 ? config.shards() : 0);
-        return DiscordBot.start(settings, runtime.jobs(), runtime.events(), runtime.database().dataSource(),
+        DiscordBot bot = DiscordBot.start(settings, runtime.jobs(), runtime.events(), runtime.database().dataSource(),
                 runtime.database().sessionFactory(), runtime.clock(), DiscordBot.Options.standard(config.defaultModel()));
+        runtime.onStopping(bot::stopAccepting); // refuse commands while the worker finishes its jobs
+        return bot;
     }
 
     private static URI uri(String value) {

@@ -13,6 +13,10 @@ public interface JobEventListener {
     default void onWorkerRegistered(String workerId) {
     }
 
+    /** A scheduler node that was the dispatcher handed its leader lease over ({@code sdbot_leader}). */
+    default void onLeaderReleased() {
+    }
+
     /**
      * The listener (re)connected. Events may have been missed while disconnected, so a listener
      * that keeps state should re-read what it cares about.

@@ -15,12 +15,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class JobEvents implements AutoCloseable {
     public static final String STATE_CHANNEL = "sdbot_job_events";
     public static final String PROGRESS_CHANNEL = "sdbot_job_progress";
+    /** A scheduler node handed its leader lease over (it is shutting down): standbys try to take it at once. */
+    public static final String LEADER_CHANNEL = "sdbot_leader";
 
     private final List<JobEventListener> listeners = new CopyOnWriteArrayList<>();
     private final PgListener pgListener;
 
     public JobEvents(DataSource dataSource, String name) {
-        this.pgListener = new PgListener(dataSource, List.of(STATE_CHANNEL, PROGRESS_CHANNEL, WorkerStore.WORKER_CHANNEL), this::dispatch,
+        this.pgListener = new PgListener(dataSource, List.of(STATE_CHANNEL, PROGRESS_CHANNEL, WorkerStore.WORKER_CHANNEL, LEADER_CHANNEL), this::dispatch,
                 () -> listeners.forEach(JobEventListener::onConnected), name);
     }
 
@@ -51,6 +53,8 @@ public final class JobEvents implements AutoCloseable {
             listeners.forEach(l -> l.onProgress(id, step, total));
         } else if (WorkerStore.WORKER_CHANNEL.equals(channel)) {
             listeners.forEach(l -> l.onWorkerRegistered(payload));
+        } else if (LEADER_CHANNEL.equals(channel)) {
+            listeners.forEach(JobEventListener::onLeaderReleased);
         }
     }
 

@@ -15,7 +15,7 @@ import java.time.Duration;
  * whose periodic job reaps leases and dispatches, plus a dispatch loop woken by NOTIFY for
  * sub-second dispatch. One node at a time, the holder of the {@link LeaderLease}, runs passes; the
  * others stand by and take over within a leader lease (five dispatch intervals, at least 1 s) when it
- * lapses, or at their next renewal when the leader closes. The advisory lock in {@link Dispatcher}
+ * lapses, or at once when the leader closes (it hands the lease over and announces it on {@code sdbot_leader}). The advisory lock in {@link Dispatcher}
  * still keeps passes one at a time while two nodes briefly both think they lead.
  */
 public final class SchedulerNode implements AutoCloseable {
@@ -26,6 +26,7 @@ public final class SchedulerNode implements AutoCloseable {
     private final ClusterScheduler quartz;
     private final JobEvents events;
     private final JobEventListener wakeOnChange;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     public SchedulerNode(DataSource dataSource, SchedulerSettings settings, Clock clock, JobEvents events) {
         this.dispatcher = new Dispatcher(dataSource, settings);
@@ -47,6 +48,11 @@ public final class SchedulerNode implements AutoCloseable {
             @Override
             public void onWorkerRegistered(String workerId) {
                 loop.wake();
+            }
+
+            @Override
+            public void onLeaderReleased() {
+                leadership.renewNow();
             }
 
             @Override
@@ -102,11 +108,15 @@ public final class SchedulerNode implements AutoCloseable {
         return quartz.instanceId();
     }
 
+    /** Stops dispatching, hands leadership over first (a standby takes it at once), then leaves the Quartz cluster. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         events.removeListener(wakeOnChange);
-        quartz.close();
         loop.close();
         leadership.close();
+        quartz.close();
     }
 }

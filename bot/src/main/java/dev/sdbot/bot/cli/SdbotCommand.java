@@ -52,10 +52,8 @@ public final class SdbotCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        int code = commandLine(new SdbotCommand()).execute(args);
-        if (code != 0 || !StartCommand.keepsRunning(args)) {
-            System.exit(code);
-        }
+        // the long-running commands return only once they have stopped (StopSignals), so exiting is always right
+        System.exit(commandLine(new SdbotCommand()).execute(args));
     }
 
     public static CommandLine commandLine(SdbotCommand root) {

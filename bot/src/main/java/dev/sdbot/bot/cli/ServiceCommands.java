@@ -4,12 +4,15 @@ import dev.sdbot.bot.runtime.SdbotRuntime;
 
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.util.concurrent.CountDownLatch;
+import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** Shared by the long-running commands: run until the process is asked to stop, then shut down cleanly. */
 final class ServiceCommands {
+    /** Beyond the grace: handing back jobs, posting the last results, disconnecting. */
+    private static final Duration CLOSE_MARGIN = Duration.ofSeconds(15);
+
     private ServiceCommands() {
     }
 
@@ -31,19 +34,27 @@ final class ServiceCommands {
         return runUntilStopped(runtime, out);
     }
 
+    /**
+     * Runs until SIGTERM or SIGINT, then stops gracefully (see {@link SdbotRuntime#close()}: within the shutdown grace
+     * plus a few seconds) and returns 0, which the launcher turns into the exit code.
+     */
     static int runUntilStopped(SdbotRuntime runtime, PrintWriter out) {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println("Stopping sdbot...");
-            out.flush();
-            runtime.close();
-            stopped.countDown();
-        }, "sdbot-shutdown"));
+        Duration grace = runtime.config().shutdownGrace();
+        StopSignals stop = StopSignals.install(grace.plus(CLOSE_MARGIN));
         try {
-            stopped.await();
+            stop.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        out.println("Stopping sdbot: no new commands or jobs; running jobs get " + grace.toSeconds() + " s to finish...");
+        out.flush();
+        try {
+            runtime.close();
+        } finally {
+            stop.closed();
+        }
+        out.println("sdbot stopped.");
+        out.flush();
         return 0;
     }
 }

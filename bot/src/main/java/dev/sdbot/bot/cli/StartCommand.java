@@ -12,7 +12,6 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "start", mixinStandardHelpOptions = true,
@@ -28,12 +27,6 @@ final class StartCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--no-worker",
             description = "Run no local worker (the GPU workers are separate 'sdbot worker' processes).")
     boolean noWorker;
-
-    /** The long-running commands must not System.exit after picocli returns. */
-    static boolean keepsRunning(String[] args) {
-        return args.length > 0 && Set.of("start", "scheduler", "worker").contains(args[0])
-                && !Set.of(args).contains("--help") && !Set.of(args).contains("-h");
-    }
 
     @Override
     public Integer call() throws Exception {

@@ -56,6 +56,7 @@ public final class ConfigLoader {
         env.put("quarantineAfter", "SDBOT_QUARANTINE_AFTER");
         env.put("retentionDays", "SDBOT_RETENTION_DAYS");
         env.put("maxRunMinutes", "SDBOT_MAX_RUN_MINUTES");
+        env.put("shutdownGraceSeconds", "SDBOT_SHUTDOWN_GRACE_SECONDS");
         return Map.copyOf(env);
     }
 
@@ -79,6 +80,8 @@ public final class ConfigLoader {
         d.put("quarantineAfter", 5);
         d.put("retentionDays", 7);
         d.put("maxRunMinutes", 60);
+        // with the hand-back and the last posts, a stop stays within Docker's default 10 s before SIGKILL
+        d.put("shutdownGraceSeconds", 6);
         d.put("vaeTileAbovePixels", VaeTiling.DEFAULT.abovePixels());
         return d;
     }

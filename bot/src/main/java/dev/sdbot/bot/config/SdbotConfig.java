@@ -45,7 +45,8 @@ public record SdbotConfig(
         int quarantineAfter,
         int retentionDays,
         int maxRunMinutes,
-        long vaeTileAbovePixels) {
+        long vaeTileAbovePixels,
+        int shutdownGraceSeconds) {
 
     public SdbotConfig {
         if (vaeTileAbovePixels < 0) {
@@ -65,6 +66,10 @@ public record SdbotConfig(
         if (maxRunMinutes < 1) {
             throw new IllegalArgumentException("the maximum run time (SDBOT_MAX_RUN_MINUTES) must be at least 1 minute, got "
                     + maxRunMinutes);
+        }
+        if (shutdownGraceSeconds < 0) {
+            throw new IllegalArgumentException("the shutdown grace (SDBOT_SHUTDOWN_GRACE_SECONDS) cannot be negative, got "
+                    + shutdownGraceSeconds);
         }
         if (testPatternStepMillis < 0) {
             throw new IllegalArgumentException("test pattern step delay cannot be negative");
@@ -89,6 +94,11 @@ public record SdbotConfig(
         return new SchedulerSettings(Duration.ofSeconds(leaseSeconds), Duration.ofMillis(dispatchIntervalMillis), maxAttempts,
                 Duration.ofMinutes(maxRunMinutes), Duration.ofSeconds(Math.max(3L * heartbeatSeconds, 10)),
                 quarantineAfter, Duration.ofDays(retentionDays));
+    }
+
+    /** How long running jobs may take to finish after SIGTERM before they are handed back to the queue. */
+    public Duration shutdownGrace() {
+        return Duration.ofSeconds(shutdownGraceSeconds);
     }
 
     /** The device the worker's engine runs on: the first of {@code workerDevices}. */
@@ -123,6 +133,7 @@ public record SdbotConfig(
                 + ", heartbeatSeconds=" + heartbeatSeconds + ", leaseSeconds=" + leaseSeconds
                 + ", dispatchIntervalMillis=" + dispatchIntervalMillis + ", maxAttempts=" + maxAttempts
                 + ", quarantineAfter=" + quarantineAfter + ", retentionDays=" + retentionDays
-                + ", maxRunMinutes=" + maxRunMinutes + ", vaeTileAbovePixels=" + vaeTileAbovePixels + "]";
+                + ", maxRunMinutes=" + maxRunMinutes + ", vaeTileAbovePixels=" + vaeTileAbovePixels
+                + ", shutdownGraceSeconds=" + shutdownGraceSeconds + "]";
     }
 }

@@ -117,25 +117,31 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
 
     private void schedule(long jobId) {
         if (inFlight.add(jobId)) {
-            posting.execute(() -> {
+            try {
+                posting.execute(() -> postIfSucceeded(jobId));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                inFlight.remove(jobId); // stopping: the next process's sweep posts it
+            }
+        }
+    }
+
+    private void postIfSucceeded(long jobId) {
+        try {
+            Optional<JobView> job = jobs.find(jobId).filter(j -> j.state() == JobState.SUCCEEDED);
+            if (job.isPresent()) {
                 try {
-                    Optional<JobView> job = jobs.find(jobId).filter(j -> j.state() == JobState.SUCCEEDED);
-                    if (job.isPresent()) {
-                        try {
-                            post(job.get());
-                            failures.remove(jobId);
-                        } catch (RuntimeException e) {
-                            postFailed(job.get(), e);
-                        }
-                    } else {
-                        failures.remove(jobId);
-                    }
+                    post(job.get());
+                    failures.remove(jobId);
                 } catch (RuntimeException e) {
-                    LOG.warn("could not post job {} (will retry): {}", jobId, e.toString());
-                } finally {
-                    inFlight.remove(jobId);
+                    postFailed(job.get(), e);
                 }
-            });
+            } else {
+                failures.remove(jobId);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not post job {} (will retry): {}", jobId, e.toString());
+        } finally {
+            inFlight.remove(jobId);
         }
     }
 
@@ -286,6 +292,25 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    /**
+     * Stopping: one last sweep posts every result of the served guilds that has SUCCEEDED, waiting up to
+     * {@code timeout} for the posts to go out; what does not make it stays SUCCEEDED for the next process.
+     */
+    public void flushAndClose(Duration timeout) {
+        sweeper.shutdownNow();
+        try {
+            sweeper.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            sweep();
+            posting.shutdown();
+            if (!posting.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("stopping with {} result(s) still being posted; they are posted after the restart", inFlight.size());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        posting.shutdownNow();
     }
 
     @Override

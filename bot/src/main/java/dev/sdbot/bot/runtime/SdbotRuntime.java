@@ -14,11 +14,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Everything one sdbot process runs, built from the configuration: the database (migrated), the
- * job service and job events, and optionally a scheduler node and a worker. Closed in reverse order.
+ * job service and job events, and optionally a scheduler node and a worker. Closing is the graceful stop: the
+ * parts stop accepting work first (the bot refuses commands, the scheduler node hands its leadership over, the
+ * worker takes no more jobs and finishes or hands back what it runs within the shutdown grace), then everything
+ * is closed in reverse order (the bot posts what finished before it disconnects).
  */
 public final class SdbotRuntime implements AutoCloseable {
     private final SdbotConfig config;
@@ -28,6 +33,7 @@ public final class SdbotRuntime implements AutoCloseable {
     private final JobEvents events;
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Deque<AutoCloseable> parts = new ArrayDeque<>();
+    private final List<Runnable> onStopping = new CopyOnWriteArrayList<>();
     private SchedulerNode scheduler;
     private WorkerRuntime worker;
 
@@ -61,7 +67,7 @@ public final class SdbotRuntime implements AutoCloseable {
     public SdbotRuntime startWorker(ImageGenerator generator) {
         parts.push(generator);
         worker = new WorkerRuntime(database.dataSource(), generator, config.worker(), config.scheduling(), clock, events).start();
-        parts.push(() -> worker.stop(Duration.ofSeconds(30)));
+        parts.push(() -> worker.stop(config.shutdownGrace()));
         if (scheduler != null) {
             scheduler.wake();
         }
@@ -71,6 +77,11 @@ public final class SdbotRuntime implements AutoCloseable {
     /** Adds something to close with the runtime (e.g. the Discord connection). */
     public void own(AutoCloseable part) {
         parts.push(part);
+    }
+
+    /** Runs first when the runtime closes, before any part is closed (e.g. the bot stops accepting commands). */
+    public void onStopping(Runnable action) {
+        onStopping.add(action);
     }
 
     /** This process's metrics, served in Prometheus format at /metrics. */
@@ -108,6 +119,14 @@ public final class SdbotRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        onStopping.forEach(SdbotRuntime::runQuietly);
+        onStopping.clear();
+        if (scheduler != null) {
+            runQuietly(scheduler::close); // hands leadership over now, not after the worker's grace
+        }
+        if (worker != null) {
+            runQuietly(() -> worker.stop(config.shutdownGrace())); // before the bot closes, so it posts what finished
+        }
         RuntimeException failure = null;
         while (!parts.isEmpty()) {
             try {
@@ -120,6 +139,14 @@ public final class SdbotRuntime implements AutoCloseable {
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    private static void runQuietly(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(SdbotRuntime.class).warn("shutdown step failed: {}", e.toString());
         }
     }
 }

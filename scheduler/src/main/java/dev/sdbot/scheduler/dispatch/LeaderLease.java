@@ -49,6 +49,15 @@ public final class LeaderLease implements AutoCloseable {
         return this;
     }
 
+    /** Tries to take (or renew) the lease now, e.g. because the leader announced that it handed the lease over. */
+    public void renewNow() {
+        try {
+            renewals.execute(this::renew);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing: this node takes nothing any more
+        }
+    }
+
     /** True while this node holds the lease. */
     public boolean isLeader() {
         return leader && System.nanoTime() - leaderUntilNanos < 0;
@@ -85,7 +94,7 @@ public final class LeaderLease implements AutoCloseable {
         }
     }
 
-    /** Stops renewing and hands the lease over, so a standby takes over at its next renewal. */
+    /** Stops renewing and hands the lease over, announcing it on {@code sdbot_leader} so that a standby takes it at once. */
     @Override
     public void close() {
         renewals.shutdownNow();
@@ -96,7 +105,14 @@ public final class LeaderLease implements AutoCloseable {
         }
         leader = false;
         try {
-            Sql.update(dataSource, "hand over leader lease", "DELETE FROM scheduler_leader WHERE node = ?", node);
+            Sql.withConnection(dataSource, "hand over leader lease", c -> {
+                try (PreparedStatement ps = c.prepareStatement("WITH gone AS (DELETE FROM scheduler_leader WHERE node = ? RETURNING node)"
+                        + " SELECT pg_notify('" + dev.sdbot.scheduler.JobEvents.LEADER_CHANNEL + "', node) FROM gone")) {
+                    Sql.bind(ps, node);
+                    ps.executeQuery().close();
+                }
+                return null;
+            });
         } catch (DataAccessException e) {
             log.warn("Leader lease of node {} not handed over ({}); it lapses", node, e.getMessage());
         }

@@ -207,10 +207,27 @@ public final class AttemptStore {
         });
     }
 
-    /** On a clean shutdown, hands the jobs the worker has not started back to the queue. */
+    /**
+     * On a clean shutdown, hands a job the worker started but could not finish within the grace period back to the queue:
+     * RUNNING → QUEUED with the attempt it was given taken back (a shutdown is not the job's fault, so it uses up
+     * none of its attempts), and nothing billed or written to the ledger (no image came of it). False when the job
+     * is no longer this attempt's.
+     */
+    public boolean releaseRunning(ClaimedJob job, String workerId, Instant now) {
+        return Sql.update(dataSource, "release job " + job.id(),
+                "UPDATE jobs SET state = 'QUEUED', attempt = attempt - 1, worker_id = NULL, lease_expires_at = NULL,"
+                        + " progress_step = 0, preview_png = NULL, error = ?, updated_at = ?"
+                        + " WHERE id = ? AND state = 'RUNNING' AND attempt = ? AND worker_id = ?",
+                "worker " + workerId + " stopped during the attempt; queued again", now, job.id(), job.attempt(), workerId) == 1;
+    }
+
+    /**
+     * On a clean shutdown, hands the jobs the worker has not started back to the queue, taking back the attempt the
+     * assignment gave them (nothing ran; nobody holds that attempt: a claim re-reads it under the row lock).
+     */
     public int releaseAssigned(String workerId, Instant now) {
         return Sql.update(dataSource, "release jobs of " + workerId,
-                "UPDATE jobs SET state = 'QUEUED', worker_id = NULL, lease_expires_at = NULL, updated_at = ?"
+                "UPDATE jobs SET state = 'QUEUED', attempt = attempt - 1, worker_id = NULL, lease_expires_at = NULL, updated_at = ?"
                         + " WHERE worker_id = ? AND state = 'ASSIGNED'", now, workerId);
     }
 

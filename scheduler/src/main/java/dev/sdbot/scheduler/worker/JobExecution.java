@@ -25,6 +25,7 @@ final class JobExecution implements ProgressListener {
     private final AttemptStore attempts;
     private final Clock clock;
     private volatile boolean cancelled;
+    private volatile boolean released;
     private Instant lastWrite;
 
     JobExecution(ClaimedJob job, AttemptStore attempts, Clock clock) {
@@ -39,6 +40,16 @@ final class JobExecution implements ProgressListener {
 
     void cancel() {
         cancelled = true;
+    }
+
+    /** Stops the generator because the worker is shutting down: the job goes back to the queue, not to CANCELLED. */
+    void release() {
+        released = true;
+        cancelled = true;
+    }
+
+    boolean released() {
+        return released;
     }
 
     @Override

@@ -171,6 +171,12 @@ public final class WorkerRuntime implements AutoCloseable {
                 log.warn("Result of job {} attempt {} rejected: the job is no longer this worker's", job.id(), job.attempt());
             }
         } catch (GenerationCancelledException e) {
+            if (execution.released()) {
+                boolean queued = retry.run("release job " + job.id(), () -> attempts.releaseRunning(job, settings.workerId(), clock.instant()));
+                log.info("Job {} attempt {} {}", job.id(), job.attempt(),
+                        queued ? "handed back to the queue: the worker is stopping" : "was no longer ours when the worker stopped");
+                return;
+            }
             long gpuMillis = elapsedMillis(started);
             retry.run("record cancellation of job " + job.id(),
                     () -> attempts.recordCancelled(job, settings.workerId(), gpuMillis, clock.instant()));
@@ -218,7 +224,11 @@ public final class WorkerRuntime implements AutoCloseable {
         }
     }
 
-    /** Stops taking jobs, lets running ones finish (up to {@code grace}), hands unstarted ones back. */
+    /**
+     * Stops taking jobs at once (marked stopped, so no dispatcher assigns it more; unstarted ones handed back), lets
+     * running ones finish for up to {@code grace}, then stops the rest and hands them back to the queue without using
+     * up an attempt. Heartbeats go on meanwhile, so the leases of the jobs still running stay valid.
+     */
     public void stop(Duration grace) {
         if (!active) {
             return;
@@ -226,10 +236,18 @@ public final class WorkerRuntime implements AutoCloseable {
         active = false;
         events.removeListener(listener);
         pickup.interrupt();
+        try {
+            pickup.join(2_000); // a claim in progress ends before the executor stops taking its jobs
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        signOff();
         executor.shutdown();
         try {
             if (!executor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                running.values().forEach(JobExecution::cancel);
+                log.info("Worker {}: {} job(s) still running after the {} s grace; handing them back to the queue",
+                        settings.workerId(), running.size(), grace.toSeconds());
+                running.values().forEach(JobExecution::release);
                 executor.awaitTermination(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
@@ -237,13 +255,17 @@ public final class WorkerRuntime implements AutoCloseable {
         }
         results.close();
         heartbeats.shutdownNow();
+        signOff(); // again: a dispatch pass that read this worker as live just before may have assigned one more
+        log.info("Worker {} stopped", settings.workerId());
+    }
+
+    private void signOff() {
         try {
-            attempts.releaseAssigned(settings.workerId(), clock.instant());
             workers.markStopped(settings.workerId());
+            attempts.releaseAssigned(settings.workerId(), clock.instant());
         } catch (DataAccessException e) {
             log.warn("Worker {} could not sign off cleanly ({}); its leases will expire", settings.workerId(), e.getMessage());
         }
-        log.info("Worker {} stopped", settings.workerId());
     }
 
     @Override
