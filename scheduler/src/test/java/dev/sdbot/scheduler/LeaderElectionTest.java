@@ -7,6 +7,7 @@ import dev.sdbot.scheduler.worker.TestPatternGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -41,6 +42,25 @@ class LeaderElectionTest {
             List<Long> later = system.jobs().submitCopies(new JobSubmission(JobSystem.request("after", 2), JobOrigin.cli(0, 2)), 5);
             await().atMost(Duration.ofSeconds(20)).until(() -> allSucceeded(system, later));
             assertThat(second.dispatchPasses()).isPositive();
+        }
+    }
+
+    @Test
+    void aClosingLeaderHandsOverAtOnceEvenWithALongLease(TestDatabase db) throws Exception {
+        db.update("TRUNCATE jobs, workers CASCADE");
+        // a 50 s leader lease, renewed every 16.7 s: only the handover's NOTIFY makes the standby take it at once
+        try (JobSystem system = new JobSystem(db, JobSystem.FAST.withDispatchInterval(Duration.ofSeconds(10)), Clock.systemUTC())) {
+            SchedulerNode first = system.startNode();
+            await().atMost(Duration.ofSeconds(5)).until(first::isLeader);
+            SchedulerNode second = system.startNode();
+            Thread.sleep(500);
+            assertThat(second.isLeader()).isFalse();
+
+            long handover = System.nanoTime();
+            first.close();
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(second::isLeader);
+            assertThat(Duration.ofNanos(System.nanoTime() - handover)).as("takeover after the leader closed")
+                    .isLessThan(Duration.ofSeconds(1));
         }
     }
 
