@@ -71,4 +71,15 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.load(Map.of("SDBOT_MODELS", models.toString(), "SDBOT_DEFAULT_MODEL", "other"), none).defaultModel())
                 .isEqualTo("other");
     }
+
+    @Test
+    void theShutdownGraceIsSixSecondsByDefaultAndCannotBeNegative() throws Exception {
+        Path none = dir.resolve("missing.yaml");
+        assertThat(ConfigLoader.load(Map.of(), none).shutdownGrace()).isEqualTo(java.time.Duration.ofSeconds(6));
+        assertThat(ConfigLoader.load(Map.of("SDBOT_SHUTDOWN_GRACE_SECONDS", "30"), none).shutdownGrace().toSeconds()).isEqualTo(30);
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("SDBOT_SHUTDOWN_GRACE_SECONDS", "-1"), none))
+                .hasMessageContaining("SDBOT_SHUTDOWN_GRACE_SECONDS").hasMessageContaining("cannot be negative");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("SDBOT_SHUTDOWN_GRACE_SECONDS", "soon"), none))
+                .hasMessageContaining("shutdownGraceSeconds");
+    }
 }
