@@ -45,7 +45,7 @@ public final class SdxlLoraChecks {
     }
 
     /** The LoRA and its reference for model {@code name}: in {@code dir}, else bundled in the jar; empty if neither. */
-    public static Optional<LoraFixture> files(Path dir, String name) {
+    public static Optional<LoraFixture> fixture(Path dir, String name) {
         Path lora = dir.resolve(name + "-lora.safetensors");
         Path reference = dir.resolve(name + "-lora-reference.safetensors");
         if (Files.isRegularFile(lora) && Files.isRegularFile(reference)) {

@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  * against the diffusers folder {@code DIR/NAME/}, the single file {@code DIR/NAME.safetensors} (built with the
  * folder's configs when the folder exists, as diffusers' {@code from_single_file(config=...)}: tiny models'
  * head counts are not visible in the weights), the 9-channel UNet {@code DIR/NAME-inpainting/unet/} and the
- * LoRA {@code DIR/NAME-lora.safetensors}. A check whose inputs (files or reference tensors) do not exist is
+ * LoRA {@code DIR/NAME-lora.safetensors} (SDXL: with {@code DIR/NAME-lora-reference.safetensors}, bundled for
+ * mini-sdxl; see {@link SdxlLoraChecks}). A check whose inputs (files or reference tensors) do not exist is
  * skipped with the reason. Nothing here knows a fixture's sizes: they come from configs and weights.
  */
 public final class SelfTest {
@@ -234,7 +235,7 @@ public final class SelfTest {
 
     /** The SDXL LoRA ({@link SdxlLoraChecks}) merged into each source and asked for from a prompt. */
     private void sdxlLora(Path folder, boolean hasFolder, List<String> sources, Path reference, Set<String> keys) {
-        Optional<SdxlLoraChecks.LoraFixture> lora = SdxlLoraChecks.files(dir, name);
+        Optional<SdxlLoraChecks.LoraFixture> lora = SdxlLoraChecks.fixture(dir, name);
         if (lora.isEmpty() || !keys.contains("unet.in.time_ids")) {
             skip("sdxl lora: needs " + dir.resolve(name + "-lora.safetensors") + ", "
                     + dir.resolve(name + "-lora-reference.safetensors") + " and unet.in.*");

@@ -39,12 +39,11 @@ final class LoraTargets {
     LoraTargets(Weights unet, Weights textEncoder, Weights textEncoder2) {
         weights.put(Part.UNET, unet);
         weights.put(Part.TEXT_ENCODER, textEncoder);
-        weights.forEach((part, w) -> kohya.put(part, kohyaNames(w)));
         sdxl = textEncoder2 != null;
         if (sdxl) {
             weights.put(Part.TEXT_ENCODER_2, textEncoder2);
-            kohya.put(Part.TEXT_ENCODER_2, kohyaNames(textEncoder2));
         }
+        weights.forEach((part, w) -> kohya.put(part, kohyaNames(w)));
         layersPerBlock = UNetKeyMap.layersPerBlockOfDiffusers(unet.keys());
     }
 

@@ -54,7 +54,7 @@ class SdxlLoraMergerTest {
 
     @Test
     void folderAndSingleFileMatchDiffusersAndEachOther() {
-        try (SdxlLoraChecks.LoraFixture lora = SdxlLoraChecks.files(RESOURCES, "mini-sdxl").orElseThrow();
+        try (SdxlLoraChecks.LoraFixture lora = SdxlLoraChecks.fixture(RESOURCES, "mini-sdxl").orElseThrow();
              NDManager m = NDManager.newBaseManager();
              ModelFiles folder = CheckpointLoader.open(FOLDER);
              ModelFiles single = CheckpointLoader.open(SINGLE)) {
