@@ -88,8 +88,8 @@ public final class ProcessHttp implements AutoCloseable {
             readiness.add("scheduler", () -> runtime.scheduler().isPresent() ? null : "scheduler node not running");
         }
         if (roles.contains(Role.WORKER)) {
-            readiness.add("worker", () -> runtime.worker().map(w -> workerProblem(runtime, w.id()))
-                    .orElse("worker not started"));
+            readiness.add("worker", () -> runtime.worker().isPresent() ? workerProblem(runtime, runtime.worker().get().id())
+                    : "worker not started");
         }
         if (roles.contains(Role.DISCORD)) {
             readiness.add("discord", () -> {
