@@ -83,7 +83,8 @@ class HttpEndpointsProcessTest {
 
             Matcher link = Pattern.compile("one-time link .*?: (http\\S+)").matcher(printed);
             assertThat(link.find()).as(printed).isTrue();
-            HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+            HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                    .followRedirects(HttpClient.Redirect.NORMAL).build();
             assertThat(get(browser, base + "/console").statusCode()).isEqualTo(401);
             HttpResponse<String> console = get(browser, link.group(1)); // follows the redirect with the session cookie
             assertThat(console.statusCode()).isEqualTo(200);
@@ -93,7 +94,6 @@ class HttpEndpointsProcessTest {
             node.destroy();
             assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
-        assertThat(node.exitValue()).isZero();
     }
 
     @Test
