@@ -57,7 +57,7 @@ public final class OpsServer implements AutoCloseable {
         ctx.status(problems.isEmpty() ? 200 : 503).contentType("application/json").result(json(body));
     }
 
-    static String json(Object value) {
+    private static String json(Object value) {
         try {
             return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {

@@ -29,16 +29,12 @@ final class FakeDiscordOAuth implements AutoCloseable {
     private final HttpServer server;
     private final String clientId;
     private final String clientSecret;
-    private final String userName;
-    private final List<Guild> guilds;
     private final Map<String, String> codes = new ConcurrentHashMap<>(); // code → redirect_uri it was issued for
     private final Map<String, Boolean> tokens = new ConcurrentHashMap<>();
 
     FakeDiscordOAuth(String clientId, String clientSecret, String userName, List<Guild> guilds) throws IOException {
         this.clientId = clientId;
         this.clientSecret = clientSecret;
-        this.userName = userName;
-        this.guilds = guilds;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/api/oauth2/authorize", this::authorize);
         server.createContext("/api/oauth2/token", this::token);
