@@ -78,7 +78,10 @@ public final class ProcessHttp implements AutoCloseable {
     }
 
     private Readiness readiness(SdbotRuntime runtime, Set<Role> roles) {
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        runtime.onStopping(() -> stopping.set(true)); // from SIGTERM on, while it drains: take no traffic
         Readiness readiness = new Readiness()
+                .add("stopping", () -> stopping.get() ? "stopping (SIGTERM): no new work" : null)
                 .add("database", () -> databaseProblem(runtime))
                 .add("migrations", () -> {
                     int pending = Migrations.pending(runtime.database().dataSource());

@@ -1,5 +1,6 @@
 package dev.sdbot.bot.cli;
 
+import dev.sdbot.bot.http.HttpTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ class WorkerShutdownProcessTest {
 
     @TempDir
     Path dataDir;
+    private final int workerHttpPort = HttpTestSupport.freePort();
 
     private Map<String, String> environment() {
         Map<String, String> env = new HashMap<>();
@@ -33,6 +35,11 @@ class WorkerShutdownProcessTest {
         env.put("SDBOT_WORKER_SLOTS", "2");
         env.put("SDBOT_TEST_PATTERN_STEP_MS", Integer.toString(STEP_MILLIS));
         env.put("SDBOT_SHUTDOWN_GRACE_SECONDS", Integer.toString(GRACE_SECONDS));
+        return env;
+    }
+
+    private Map<String, String> withHttp(Map<String, String> env) {
+        env.put("SDBOT_HTTP_PORT", Integer.toString(workerHttpPort));
         return env;
     }
 
@@ -54,7 +61,7 @@ class WorkerShutdownProcessTest {
     void aStoppedWorkerFinishesWhatFitsTheGraceHandsBackTheRestWithoutUsingAnAttemptAndExitsZero() throws Exception {
         CliRunner cli = new CliRunner(environment(), dataDir.resolve("none.yaml"));
         try (SdbotProcess node = SdbotProcess.start(environment(), StartCommand.READY, "start", "--no-worker");
-             SdbotProcess worker = SdbotProcess.start(environment(), "sdbot worker gpu-0 running", "worker")) {
+             SdbotProcess worker = SdbotProcess.start(withHttp(environment()), "sdbot worker gpu-0 running", "worker")) {
             // 25 steps (5 s) finish within the grace; 150 steps (30 s) cannot
             submit(cli, "short", 25);
             submit(cli, "long", 150);
@@ -65,6 +72,10 @@ class WorkerShutdownProcessTest {
 
             worker.terminate();
             worker.awaitLine("Stopping sdbot", Duration.ofSeconds(5));
+            // while it drains, /ready turns load away
+            var ready = HttpTestSupport.get("http://127.0.0.1:" + workerHttpPort + "/ready");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("stopping (SIGTERM)");
             // submitted after SIGTERM, while the worker still has a free slot once "short" is done: never dispatched to it
             submit(cli, "after", 2);
             long afterJob = job("after");
