@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@code sdbot ...} as a child JVM on the test classpath: its output with the time each line arrived, SIGTERM
- * ({@link Process#destroy()} on Linux), and queries on the embedded database it shares through the data directory.
+ * (through its process handle), and queries on the embedded database it shares through the data directory.
  */
 final class SdbotProcess implements AutoCloseable {
     private record Line(long nanos, String text) {
@@ -87,24 +87,17 @@ final class SdbotProcess implements AutoCloseable {
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError("no line with '" + text + "' within " + timeout + " ("
                     + (process.isAlive() ? "still running" : "exited " + process.exitValue()) + ") in:\n" + output()
-                    + "\n" + threads() + "\n" + signals(), e);
+                    + "\n" + threads(), e);
         }
         return firstLine(text);
     }
 
+    /** Its threads (jstack), to see where a stop hangs. */
     private String threads() {
         try {
             Process jstack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
                     Long.toString(process.pid())).redirectErrorStream(true).start();
             return new String(jstack.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return e.toString();
-        }
-    }
-
-    private String signals() {
-        try {
-            return Files.readString(Path.of("/proc/" + process.pid() + "/status"));
         } catch (IOException e) {
             return e.toString();
         }
