@@ -35,6 +35,11 @@ public final class JobLogContext implements AutoCloseable {
         return context;
     }
 
+    /** The job's ids, as {@link #open(long, long, String)}. */
+    public static JobLogContext open(JobView job) {
+        return open(job.id(), job.origin().guildId(), job.workerId());
+    }
+
     /** The callback, run with the MDC of the thread that wraps it (and the runner's own MDC restored after). */
     public static <T> Consumer<T> carry(Consumer<T> callback) {
         Map<String, String> captured = MDC.getCopyOfContextMap();
