@@ -218,6 +218,7 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
             messageId = send(job, guild.get(), channel, messages.result(job, shown, screened.withheld(), limit / 4));
         }
         if (jobs.markPosted(job.id(), job.attempt(), messageId)) {
+            LOG.info("job {} posted as message {}", job.id(), messageId);
             screening.recordOutcome(screened);
         } else {
             LOG.info("job {} was posted as message {} but is no longer SUCCEEDED at attempt {}", job.id(), messageId, job.attempt());

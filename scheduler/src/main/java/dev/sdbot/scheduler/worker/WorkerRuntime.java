@@ -190,7 +190,9 @@ public final class WorkerRuntime implements AutoCloseable {
                 generated = System.nanoTime();
                 boolean stored = results.store(job, result);
                 outcome = stored ? Outcome.SUCCEEDED : Outcome.SUPERSEDED;
-                if (!stored) {
+                if (stored) {
+                    log.info("Job {} attempt {} succeeded in {} ms", job.id(), job.attempt(), elapsedMillis(started));
+                } else {
                     log.warn("Result of job {} attempt {} rejected: the job is no longer this worker's", job.id(), job.attempt());
                 }
             } catch (GenerationCancelledException e) {
