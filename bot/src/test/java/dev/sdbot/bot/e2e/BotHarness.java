@@ -16,7 +16,8 @@ import dev.sdbot.scheduler.testing.JobSystem;
 import dev.sdbot.scheduler.testing.MutableClock;
 import dev.sdbot.scheduler.worker.TestPatternGenerator;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.net.URI;
 import java.time.Duration;
@@ -39,8 +40,8 @@ final class BotHarness implements AutoCloseable {
     final MutableClock clock = MutableClock.ofSystem();
     final JobSystem system;
     final FakeDiscord discord;
-    /** The bot's meters. */
-    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    /** The bot's meters, in the registry a process serves at /metrics. */
+    final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private DiscordBot bot;
     private JobEvents botEvents;
 

@@ -58,6 +58,12 @@ class BotMetricsEndToEndTest extends EndToEndTest {
         assertThat(policy("blur") - blurredBefore).as("the flagged image, blurred; the clean one needed no action")
                 .isEqualTo(1);
         assertThat(policy("block") + policy("spoiler") + policy("allow")).isZero();
+        assertThat(harness.meters.scrape()).as("as Prometheus reads them")
+                .containsPattern("sdbot_discord_ack_latency_seconds_count\\{interaction=\"/imagine\",outcome=\"ok\"} [1-9]")
+                .contains("sdbot_discord_ack_latency_seconds_bucket{interaction=\"/imagine\",outcome=\"ok\",le=\"3.0\"}")
+                .containsPattern("sdbot_images_checked_total\\{verdict=\"flagged\"} [1-9]")
+                .containsPattern("sdbot_images_policy_total\\{action=\"blur\"} [1-9]")
+                .contains("sdbot_posting_retries_total");
     }
 
     @Test

@@ -31,6 +31,12 @@ import java.util.Map;
  * assigned job waited in the queue is the {@code sdbot_dispatch_latency_seconds} timer.
  */
 public final class Dispatcher {
+    /** Histogram buckets (a few, fixed: one series each per tag combination). */
+    private static final Duration[] BUCKETS = {
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
+            Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(300), Duration.ofSeconds(900),
+            Duration.ofSeconds(3600)};
     /** Advisory lock key shared by all sdbot processes on the database. */
     static final long DISPATCH_LOCK = 0x5db07_d15L;
 
@@ -48,9 +54,7 @@ public final class Dispatcher {
         this.settings = settings;
         this.queueWait = Timer.builder("sdbot.dispatch.latency")
                 .description("Time a job waited in QUEUED until the dispatcher assigned it to a worker (database clock)")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofHours(1))
+                .serviceLevelObjectives(BUCKETS)
                 .register(meters);
     }
 

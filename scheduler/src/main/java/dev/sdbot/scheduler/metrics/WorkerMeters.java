@@ -16,6 +16,11 @@ import java.util.function.IntSupplier;
  * is the worker's configuration ("cpu", "cuda:0").
  */
 public final class WorkerMeters {
+    /** Histogram buckets (a few, fixed: one series each per tag combination). */
+    private static final Duration[] BUCKETS = {
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(60),
+            Duration.ofSeconds(120), Duration.ofSeconds(300), Duration.ofSeconds(600), Duration.ofSeconds(1800)};
     /** How a job's attempt on this worker ended. */
     public enum Outcome { SUCCEEDED, FAILED, CANCELLED, SUPERSEDED }
 
@@ -38,9 +43,7 @@ public final class WorkerMeters {
     public void jobEnded(String model, Outcome outcome, Duration took, Duration onGenerator) {
         Timer.builder("sdbot.job.duration").description("Time a worker spent on a job attempt, from taking it to storing its outcome")
                 .tags("model", model, "device", device, "outcome", outcome.name().toLowerCase(Locale.ROOT))
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(10))
-                .maximumExpectedValue(Duration.ofMinutes(30))
+                .serviceLevelObjectives(BUCKETS)
                 .register(registry)
                 .record(took);
         Counter.builder("sdbot.gpu.seconds").description("Seconds of generator (device) time spent on jobs")
