@@ -56,6 +56,8 @@ class LogFormatTest {
         context.putProperty(LogFormat.VARIABLE, format); // as the environment variable would
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream stderr = System.err;
+        var threadsContext = MDC.getCopyOfContextMap(); // JDA leaves its shard keys on the thread that built a shard manager
+        MDC.clear();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             JoranConfigurator configurator = new JoranConfigurator();
@@ -69,6 +71,9 @@ class LogFormatTest {
         } finally {
             System.setErr(stderr);
             context.stop();
+            if (threadsContext != null) {
+                MDC.setContextMap(threadsContext);
+            }
         }
         return captured.toString(StandardCharsets.UTF_8).lines().toList();
     }
