@@ -91,6 +91,7 @@ class JsonLogProcessTest {
         db.update("CREATE ROLE " + role + " LOGIN PASSWORD '" + PASSWORD + "'");
         db.update("CREATE DATABASE " + role + " OWNER " + role);
         String url = db.jdbcUrl().replaceFirst("(jdbc:postgresql://[^/]+/)[^?]*", "$1" + role);
+        url += (url.contains("?") ? "&" : "?") + "password=" + PASSWORD; // some put it in the URL too
 
         try (FakeDiscord discord = FakeDiscord.start()) {
             Process bot = launch(Map.ofEntries(

@@ -67,6 +67,19 @@ class BotMetricsEndToEndTest extends EndToEndTest {
     }
 
     @Test
+    void anAcknowledgementDiscordRefusesAsTooLateCountsAsFailed() {
+        long failedBefore = acks("/imagine", "failed").count();
+        harness.discord.ackDeadline(Duration.ZERO);
+        try {
+            FakeInteraction late = harness.imagine(guild.alice, guild.general, "prompt", "acknowledged too late");
+            await().atMost(Duration.ofSeconds(5)).until(late::calledBack);
+            await().atMost(Duration.ofSeconds(5)).until(() -> acks("/imagine", "failed").count() == failedBefore + 1);
+        } finally {
+            harness.discord.ackDeadline(Duration.ofSeconds(3));
+        }
+    }
+
+    @Test
     void aPostDiscordRejectsOnceIsRetriedAndCounted() throws Exception {
         double retriesBefore = harness.meters.get("sdbot.posting.retries").counter().count();
         String posts = "channels/" + guild.general.id() + "/messages";
