@@ -28,13 +28,15 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@code sdbot start} as a real process with {@code SDBOT_LOG_FORMAT=json}, connected to the fake Discord and to a
- * PostgreSQL database with a password: every line it logs is a JSON object, the lines of a job carry its job id, guild
- * and worker, and neither the Discord token nor the database password appears anywhere in what it writes.
+ * PostgreSQL database with a password, serving the admin console with a Discord OAuth2 client secret: every line it logs
+ * is a JSON object, the lines of a job carry its job id, guild and worker, and neither the Discord token, the database
+ * password nor the OAuth2 client secret appears anywhere in what it writes.
  */
 @ExtendWith(EmbeddedPostgresExtension.class)
 class JsonLogProcessTest {
     private static final String TOKEN = "MTE5.discord-token-SECRET-7d1f3c";
     private static final String PASSWORD = "db-password-SECRET-42ab9e";
+    private static final String OAUTH_SECRET = "oauth-client-SECRET-9c0e51";
     private static final String WORKER = "gpu-json";
 
     @TempDir
@@ -104,7 +106,11 @@ class JsonLogProcessTest {
                     Map.entry("SDBOT_DISCORD_GATEWAY_URL", discord.gatewayUrl()),
                     Map.entry("SDBOT_GENERATOR", "test-pattern"),
                     Map.entry("SDBOT_TEST_PATTERN_STEP_MS", "20"),
-                    Map.entry("SDBOT_WORKER_ID", WORKER)), "start");
+                    Map.entry("SDBOT_WORKER_ID", WORKER),
+                    Map.entry("SDBOT_HTTP_PORT", Integer.toString(dev.sdbot.bot.http.HttpTestSupport.freePort())),
+                    Map.entry("SDBOT_CONSOLE_CLIENT_ID", "1234567890"),
+                    Map.entry("SDBOT_CONSOLE_CLIENT_SECRET", OAUTH_SECRET),
+                    Map.entry("SDBOT_CONSOLE_PUBLIC_URL", "http://127.0.0.1")), "start");
             Lines out = new Lines().pump(bot.getInputStream());
             Lines err = new Lines().pump(bot.getErrorStream());
             try {
@@ -147,7 +153,8 @@ class JsonLogProcessTest {
                 assertThat(bot.waitFor(60, TimeUnit.SECONDS)).isTrue();
             }
             String everything = String.join("\n", out.all()) + "\n" + String.join("\n", err.all());
-            assertThat(everything).doesNotContain(TOKEN).doesNotContain(PASSWORD);
+            assertThat(everything).contains("Admin console") // the console ran, with the secret
+                    .doesNotContain(TOKEN).doesNotContain(PASSWORD).doesNotContain(OAUTH_SECRET);
         }
     }
 
