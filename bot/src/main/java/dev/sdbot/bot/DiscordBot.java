@@ -16,6 +16,7 @@ import dev.sdbot.bot.discord.AttachmentLimits;
 import dev.sdbot.bot.discord.DiscordConnection;
 import dev.sdbot.bot.discord.DiscordSettings;
 import dev.sdbot.bot.discord.ShutdownGate;
+import dev.sdbot.bot.discord.InteractionAckMeter;
 import dev.sdbot.bot.imagine.GuildLimits;
 import dev.sdbot.bot.imagine.ImageAttachments;
 import dev.sdbot.bot.imagine.ImagineChannelCheck;
@@ -66,6 +67,7 @@ import dev.sdbot.scheduler.JobEvents;
 import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
 import dev.sdbot.scheduler.usage.UsageReports;
+import io.micrometer.core.instrument.MeterRegistry;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.interactions.InteractionHook;
 import org.hibernate.SessionFactory;
@@ -122,9 +124,14 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
         this.work = work;
     }
 
-    /** Connects to Discord and starts serving; returns once every guild is available. */
+    /**
+     * Connects to Discord and starts serving; returns once every guild is available.
+     *
+     * @param meters gets the bot's meters (acknowledgement latency, images by verdict and policy action, posting retries)
+     */
     public static DiscordBot start(DiscordSettings settings, JobService jobs, JobEvents events, DataSource dataSource,
-                                   SessionFactory sessions, Clock clock, Options options) throws InterruptedException {
+                                   SessionFactory sessions, Clock clock, Options options, MeterRegistry meters)
+            throws InterruptedException {
         AtomicInteger threads = new AtomicInteger();
         ExecutorService work = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "discord-work-" + threads.incrementAndGet());
@@ -163,6 +170,7 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
         AttachmentLimits uploadLimits = new AttachmentLimits();
         List<StaffSubcommand> adminSubcommands = AdminSubcommands.all(jobs, new UsageReports(dataSource, clock),
                 new QuotaRuleStore(sessions), guildSettings, limits, uploadLimits, audit, clock);
+        InteractionAckMeter acks = new InteractionAckMeter(meters);
         InteractionRouter router = new InteractionRouter(
                 List.of(new ImagineCommand(jobs, limits, submitChecks, submitter, work),
                         new CancelCommand(jobs, staffAccess, work), new QueueCommand(jobs, work), new QuotaCommand(jobs, work),
@@ -175,15 +183,15 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
                         new VariationsButton(jobs, staffAccess, limits, submitChecks, submitter, work),
                         new UpscaleButton(jobs, staffAccess, limits, submitChecks, submitter, work), new DeleteButton(jobs, staffAccess, work),
                         new ModLogDeleteButton(jobs, staffAccess, audit, work),
-                        new ModLogBlockButton(jobs, staffAccess, memberBlocks, audit, clock, work)));
+                        new ModLogBlockButton(jobs, staffAccess, memberBlocks, audit, clock, work)), acks);
         ImageAttachments.warmUp();
         ShutdownGate gate = new ShutdownGate(router);
-        DiscordConnection connection = DiscordConnection.connect(settings, gate, uploadLimits);
+        DiscordConnection connection = DiscordConnection.connect(settings, acks, gate, uploadLimits);
         modLog.connect(connection);
         connection.anyShard().updateCommands().addCommands(router.commandData()).complete();
         resumeProgress(jobs, connection, progress, clock);
-        ResultPoster poster = new ResultPoster(jobs, connection, new ResultScreening(nsfwRules, new NsfwPolicy(), audit),
-                progress, uploadLimits, clock, options.sweepInterval()).start();
+        ResultPoster poster = new ResultPoster(jobs, connection, new ResultScreening(nsfwRules, new NsfwPolicy(), audit, meters),
+                progress, uploadLimits, clock, options.sweepInterval(), meters).start();
         events.addListener(poster);
         LOG.info("Discord bot ready: {} shard(s), {} guild(s)", connection.shards().size(),
                 connection.shards().stream().mapToLong(s -> s.getGuildCache().size()).sum());

@@ -16,7 +16,8 @@ public final class JdaDiscordStarter implements DiscordStarter {
         DiscordSettings settings = new DiscordSettings(config.discordToken(), uri(config.discordApiUrl()),
                 uri(config.discordGatewayUrl()), config.shards() > 1 ? config.shards() : 0);
         DiscordBot bot = DiscordBot.start(settings, runtime.jobs(), runtime.events(), runtime.database().dataSource(),
-                runtime.database().sessionFactory(), runtime.clock(), DiscordBot.Options.standard(config.defaultModel()));
+                runtime.database().sessionFactory(), runtime.clock(), DiscordBot.Options.standard(config.defaultModel()),
+                runtime.meters());
         runtime.onStopping(bot::stopAccepting); // refuse commands while the worker finishes its jobs
         return bot;
     }

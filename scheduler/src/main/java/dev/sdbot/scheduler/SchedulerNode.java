@@ -4,7 +4,10 @@ import dev.sdbot.scheduler.dispatch.DispatchLoop;
 import dev.sdbot.scheduler.dispatch.Dispatcher;
 import dev.sdbot.scheduler.dispatch.LeaderLease;
 import dev.sdbot.scheduler.dispatch.LeaseReaper;
+import dev.sdbot.scheduler.metrics.QueueDepthGauges;
 import dev.sdbot.scheduler.quartz.ClusterScheduler;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import javax.sql.DataSource;
 import java.time.Clock;
@@ -19,6 +22,9 @@ import java.time.Duration;
  * still keeps passes one at a time while two nodes briefly both think they lead.
  */
 public final class SchedulerNode implements AutoCloseable {
+    /** How long a queue depth reading serves scrapes before it is counted again. */
+    static final Duration QUEUE_DEPTH_MAX_AGE = Duration.ofSeconds(5);
+
     private final Dispatcher dispatcher;
     private final LeaseReaper reaper;
     private final DispatchLoop loop;
@@ -28,8 +34,15 @@ public final class SchedulerNode implements AutoCloseable {
     private final JobEventListener wakeOnChange;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
+    /** A node whose meters nobody reads (benchmarks, tests that don't look at them). */
     public SchedulerNode(DataSource dataSource, SchedulerSettings settings, Clock clock, JobEvents events) {
-        this.dispatcher = new Dispatcher(dataSource, settings);
+        this(dataSource, settings, clock, events, new SimpleMeterRegistry());
+    }
+
+    /** @param meters gets the dispatch latency timer and the queue depth gauges */
+    public SchedulerNode(DataSource dataSource, SchedulerSettings settings, Clock clock, JobEvents events, MeterRegistry meters) {
+        QueueDepthGauges.register(meters, dataSource, QUEUE_DEPTH_MAX_AGE);
+        this.dispatcher = new Dispatcher(dataSource, settings, meters);
         this.reaper = new LeaseReaper(dataSource, settings);
         this.leadership = new LeaderLease(dataSource, leaderLease(settings), this::wake);
         this.loop = new DispatchLoop(dispatcher, reaper, settings.dispatchInterval(), Integer.toHexString(System.identityHashCode(this)),

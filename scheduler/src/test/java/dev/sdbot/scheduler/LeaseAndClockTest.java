@@ -99,7 +99,7 @@ class LeaseAndClockTest {
         // a worker that registered and died before it could take its first job
         new WorkerStore(db.dataSource()).register("gone", "host", "cpu", Set.of(TestPatternGenerator.MODEL), Set.of(), Set.of(), 1, 1L << 22);
         long id = jobs.submit(new JobSubmission(JobSystem.request("never started", 2), JobOrigin.cli(0, 1)));
-        assertThat(new Dispatcher(db.dataSource(), JobSystem.FAST).dispatchOnce().assigned()).isEqualTo(1);
+        assertThat(new Dispatcher(db.dataSource(), JobSystem.FAST, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()).dispatchOnce().assigned()).isEqualTo(1);
         assertThat(jobs.find(id).orElseThrow().attempt()).isEqualTo(1);
 
         LeaseReaper reaper = new LeaseReaper(db.dataSource(), JobSystem.FAST);

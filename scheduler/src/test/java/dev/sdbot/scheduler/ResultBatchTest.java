@@ -47,7 +47,7 @@ class ResultBatchTest {
         long first = jobs.submit(new JobSubmission(JobSystem.request("one", 1), JobOrigin.cli(5, 42)));
         long second = jobs.submit(new JobSubmission(JobSystem.request("two", 1), JobOrigin.cli(5, 42)));
         long cancelled = jobs.submit(new JobSubmission(JobSystem.request("three", 1), JobOrigin.cli(5, 43)));
-        assertThat(new Dispatcher(db.dataSource(), JobSystem.FAST).dispatchOnce().assigned()).isEqualTo(3);
+        assertThat(new Dispatcher(db.dataSource(), JobSystem.FAST, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()).dispatchOnce().assigned()).isEqualTo(3);
         List<ClaimedJob> claimed = attempts.claim(WORKER, 8, JobSystem.FAST.lease());
         assertThat(claimed).hasSize(3);
         assertThat(jobs.cancel(cancelled, 43, false)).isEqualTo(CancelOutcome.CANCELLED);

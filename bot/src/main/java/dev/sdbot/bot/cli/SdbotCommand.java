@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -51,7 +52,15 @@ public final class SdbotCommand implements Callable<Integer> {
         this.configFile = configFile;
     }
 
+    /** Exit code of a launch refused before any command ran (an unusable SDBOT_LOG_FORMAT). */
+    static final int EXIT_BAD_ENVIRONMENT = 2;
+
     public static void main(String[] args) {
+        Optional<String> badLogFormat = LogFormat.problem(System.getenv(LogFormat.VARIABLE));
+        if (badLogFormat.isPresent()) { // before anything logs: logback would have no appender to write to
+            System.err.println("error: " + badLogFormat.get());
+            System.exit(EXIT_BAD_ENVIRONMENT);
+        }
         // the long-running commands return only once they have stopped (StopSignals), so exiting is always right
         System.exit(commandLine(new SdbotCommand()).execute(args));
     }

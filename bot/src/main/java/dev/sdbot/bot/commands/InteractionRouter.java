@@ -1,5 +1,6 @@
 package dev.sdbot.bot.commands;
 
+import dev.sdbot.bot.discord.InteractionAckMeter;
 import net.dv8tion.jda.api.events.interaction.command.CommandAutoCompleteInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
@@ -20,8 +21,10 @@ public final class InteractionRouter extends ListenerAdapter {
 
     private final Map<String, SlashCommand> commands;
     private final Map<String, ButtonHandler> buttons;
+    private final InteractionAckMeter acks;
 
-    public InteractionRouter(List<SlashCommand> commands, List<ButtonHandler> buttons) {
+    public InteractionRouter(List<SlashCommand> commands, List<ButtonHandler> buttons, InteractionAckMeter acks) {
+        this.acks = acks;
         this.commands = commands.stream().collect(Collectors.toUnmodifiableMap(c -> c.data().getName(), Function.identity()));
         this.buttons = buttons.stream().collect(Collectors.toUnmodifiableMap(ButtonHandler::action, Function.identity()));
     }
@@ -34,6 +37,7 @@ public final class InteractionRouter extends ListenerAdapter {
     @Override
     public void onSlashCommandInteraction(SlashCommandInteractionEvent event) {
         SlashCommand command = commands.get(event.getName());
+        acks.received(event.getIdLong(), command == null ? "unknown" : "/" + event.getName());
         if (command == null) {
             event.reply("Unknown command.").setEphemeral(true).queue();
             return;
@@ -58,6 +62,7 @@ public final class InteractionRouter extends ListenerAdapter {
     public void onButtonInteraction(ButtonInteractionEvent event) {
         Optional<JobButtonId> id = JobButtonId.parse(event.getComponentId());
         ButtonHandler handler = id.map(i -> buttons.get(i.action())).orElse(null);
+        acks.received(event.getIdLong(), handler == null ? "unknown" : "button:" + id.get().action());
         if (handler == null) {
             event.reply("This button is no longer supported.").setEphemeral(true).queue();
             return;

@@ -7,6 +7,9 @@ import net.dv8tion.jda.api.requests.GatewayIntent;
 import net.dv8tion.jda.api.requests.RestConfig;
 import net.dv8tion.jda.api.sharding.DefaultShardManagerBuilder;
 import net.dv8tion.jda.api.sharding.ShardManager;
+import net.dv8tion.jda.internal.utils.IOUtil;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -31,9 +34,18 @@ public final class DiscordConnection implements AutoCloseable {
 
     /** Logs in, registers the listeners and waits until every guild is available. */
     public static DiscordConnection connect(DiscordSettings settings, Object... listeners) throws InterruptedException {
+        return connect(settings, chain -> chain.proceed(chain.request()), listeners);
+    }
+
+    /** As {@link #connect(DiscordSettings, Object...)}, with an interceptor on JDA's HTTP calls (to measure them). */
+    public static DiscordConnection connect(DiscordSettings settings, Interceptor http, Object... listeners)
+            throws InterruptedException {
         RestConfig rest = new RestConfig().setBaseUrl(settings.apiUrl().toString());
+        // JDA's own client settings (timeouts, pool), plus the interceptor
+        OkHttpClient.Builder httpClient = IOUtil.newHttpClientBuilder().addInterceptor(http);
         if (settings.shards() == 0) {
             JDABuilder builder = JDABuilder.createLight(settings.token(), INTENTS)
+                    .setHttpClientBuilder(httpClient)
                     .setRestConfig(rest)
                     .setRawEventsEnabled(true)
                     .addEventListeners(listeners);
@@ -43,6 +55,7 @@ public final class DiscordConnection implements AutoCloseable {
             return new DiscordConnection(builder.build().awaitReady(), null);
         }
         DefaultShardManagerBuilder builder = DefaultShardManagerBuilder.createLight(settings.token(), INTENTS)
+                .setHttpClientBuilder(httpClient)
                 .setRestConfig(rest)
                 .setShardsTotal(settings.shards())
                 .setRawEventsEnabled(true)

@@ -6,8 +6,10 @@ import dev.sdbot.scheduler.JobView;
 import net.dv8tion.jda.api.interactions.InteractionHook;
 import net.dv8tion.jda.api.utils.FileUpload;
 import net.dv8tion.jda.api.utils.messages.MessageEditBuilder;
+import dev.sdbot.scheduler.JobLogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -121,13 +123,21 @@ public final class ProgressReporter implements AutoCloseable {
                     edits++;
                 }
             } catch (RuntimeException e) {
-                LOG.warn("could not refresh progress of job {}: {}", entry.getKey(), e.toString());
+                try (var context = MDC.putCloseable(JobLogContext.JOB, entry.getKey().toString())) { // guild unknown: not read
+                    LOG.warn("could not refresh progress of job {}: {}", entry.getKey(), e.toString());
+                }
             }
         }
     }
 
     /** Edits the message if what it shows changed; true when an edit was sent. */
     private boolean refresh(JobView job, Tracked t) {
+        try (var context = JobLogContext.open(job)) {
+            return refreshInContext(job, t);
+        }
+    }
+
+    private boolean refreshInContext(JobView job, Tracked t) {
         t.refreshedNanos = System.nanoTime();
         if (job.state() == JobState.SUCCEEDED || job.state() == JobState.POSTED || job.state() == JobState.BLOCKED) {
             return false; // the result poster owns the message from here on

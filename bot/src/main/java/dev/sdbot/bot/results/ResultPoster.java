@@ -4,10 +4,13 @@ import dev.sdbot.bot.discord.AttachmentLimits;
 import dev.sdbot.bot.discord.DiscordConnection;
 import dev.sdbot.scheduler.JobEvent;
 import dev.sdbot.scheduler.JobEventListener;
+import dev.sdbot.scheduler.JobLogContext;
 import dev.sdbot.scheduler.JobResult;
 import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobState;
 import dev.sdbot.scheduler.JobView;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import net.dv8tion.jda.api.entities.Guild;
 import net.dv8tion.jda.api.entities.channel.attribute.IAgeRestrictedChannel;
 import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
@@ -19,6 +22,7 @@ import net.dv8tion.jda.api.utils.messages.MessageCreateData;
 import net.dv8tion.jda.api.utils.messages.MessageEditBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -41,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * SUCCEEDED → POSTED update. Woken by job events, with a periodic sweep for anything missed
  * (restarts, lost notifications, failed posts). A result that cannot be delivered (Missing Permissions,
  * channel gone, or {@link #MAX_POST_ATTEMPTS} failures) ends FAILED with the reason instead of being
- * retried forever.
+ * retried forever. Each failed post that will be tried again counts in {@code sdbot_posting_retries_total}.
  */
 public final class ResultPoster implements JobEventListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ResultPoster.class);
@@ -71,9 +75,11 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
     private final Map<Long, Integer> failures = new ConcurrentHashMap<>();
     private final ExecutorService posting = Executors.newFixedThreadPool(4, daemon("result-poster"));
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(daemon("result-sweeper"));
+    private final Counter retries;
 
     public ResultPoster(JobService jobs, DiscordConnection discord, ResultScreening screening,
-                        ProgressReporter progress, AttachmentLimits limits, Clock clock, Duration sweepInterval) {
+                        ProgressReporter progress, AttachmentLimits limits, Clock clock, Duration sweepInterval,
+                        MeterRegistry meters) {
         this.jobs = jobs;
         this.discord = discord;
         this.screening = screening;
@@ -81,6 +87,8 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
         this.limits = limits;
         this.clock = clock;
         this.sweepInterval = sweepInterval;
+        this.retries = Counter.builder("sdbot.posting.retries")
+                .description("Result posts that failed and will be tried again").register(meters);
     }
 
     public ResultPoster start() {
@@ -129,19 +137,28 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
         try {
             Optional<JobView> job = jobs.find(jobId).filter(j -> j.state() == JobState.SUCCEEDED);
             if (job.isPresent()) {
-                try {
-                    post(job.get());
-                    failures.remove(jobId);
-                } catch (RuntimeException e) {
-                    postFailed(job.get(), e);
+                try (var context = JobLogContext.open(job.get())) {
+                    tryToPost(job.get());
                 }
             } else {
                 failures.remove(jobId);
             }
         } catch (RuntimeException e) {
-            LOG.warn("could not post job {} (will retry): {}", jobId, e.toString());
+            retries.increment();
+            try (var context = MDC.putCloseable(JobLogContext.JOB, Long.toString(jobId))) { // the job could not be read
+                LOG.warn("could not post job {} (will retry): {}", jobId, e.toString());
+            }
         } finally {
             inFlight.remove(jobId);
+        }
+    }
+
+    private void tryToPost(JobView job) {
+        try {
+            post(job);
+            failures.remove(job.id());
+        } catch (RuntimeException e) {
+            postFailed(job, e);
         }
     }
 
@@ -165,6 +182,7 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
         if (failed >= MAX_POST_ATTEMPTS) {
             giveUp(job, "could not post after " + failed + " attempts: " + e);
         } else {
+            retries.increment();
             LOG.warn("could not post job {} (attempt {} of {}, will retry): {}", job.id(), failed, MAX_POST_ATTEMPTS, e.toString());
         }
     }
@@ -206,6 +224,7 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
             messageId = send(job, guild.get(), channel, messages.result(job, shown, screened.withheld(), limit / 4));
         }
         if (jobs.markPosted(job.id(), job.attempt(), messageId)) {
+            LOG.info("job {} posted as message {}", job.id(), messageId);
             screening.recordOutcome(screened);
         } else {
             LOG.info("job {} was posted as message {} but is no longer SUCCEEDED at attempt {}", job.id(), messageId, job.attempt());
@@ -257,9 +276,9 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
             String text = "🔞 The result of job " + job.id() + " was not posted in this channel: " + screened.blockedReason() + ".";
             hook.editOriginal(new MessageEditBuilder().setContent("🔞 Not posted · job " + job.id())
                             .setAttachments(List.of()).setEmbeds(List.of()).setComponents(List.of()).build())
-                    .queue(cleared -> hook.sendMessage(text).setEphemeral(true).queue(
-                                    sent -> hook.deleteOriginal().queue(), failure -> blockedNotice(job, channel)),
-                            failure -> blockedNotice(job, channel));
+                    .queue(JobLogContext.carry(cleared -> hook.sendMessage(text).setEphemeral(true).queue(
+                                    sent -> hook.deleteOriginal().queue(), JobLogContext.carry(failure -> blockedNotice(job, channel)))),
+                            JobLogContext.carry(failure -> blockedNotice(job, channel)));
         } else {
             blockedNotice(job, channel);
         }
@@ -275,10 +294,10 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
                 .setAllowedMentions(List.of())
                 .mentionUsers(job.origin().userId())
                 .setNonce(nonce(job) + "-b")
-                .queue(sent -> LOG.info("told user {} in channel {} that job {} was blocked", job.origin().userId(),
-                                channel.getIdLong(), job.id()),
-                        failure -> LOG.info("could not tell user {} about blocked job {}: {}", job.origin().userId(),
-                                job.id(), failure.toString()));
+                .queue(JobLogContext.carry(sent -> LOG.info("told user {} in channel {} that job {} was blocked",
+                                job.origin().userId(), channel.getIdLong(), job.id())),
+                        JobLogContext.carry(failure -> LOG.info("could not tell user {} about blocked job {}: {}",
+                                job.origin().userId(), job.id(), failure.toString())));
     }
 
     static String blockedNoticeText(JobView job) {

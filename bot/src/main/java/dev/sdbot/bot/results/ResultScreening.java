@@ -4,6 +4,7 @@ import dev.sdbot.bot.staff.AuditTrail;
 import dev.sdbot.inference.api.SafetyVerdict;
 import dev.sdbot.scheduler.JobResult;
 import dev.sdbot.scheduler.JobView;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.List;
 
@@ -15,11 +16,13 @@ public final class ResultScreening {
     private final NsfwRules rules;
     private final NsfwPolicy policy;
     private final NsfwResultAudit audit;
+    private final ScreeningMeters meters;
 
-    public ResultScreening(NsfwRules rules, NsfwPolicy policy, AuditTrail audit) {
+    public ResultScreening(NsfwRules rules, NsfwPolicy policy, AuditTrail audit, MeterRegistry meters) {
         this.rules = rules;
         this.policy = policy;
         this.audit = new NsfwResultAudit(audit);
+        this.meters = new ScreeningMeters(meters);
     }
 
     /** The decisions for a result of the job's channel. */
@@ -29,8 +32,9 @@ public final class ResultScreening {
                 .map(i -> new NsfwResultAudit.Decided(i, policy.decide(i.safety(), i.nsfwScores(), channel))).toList());
     }
 
-    /** Writes the moderation event and mod-log entry of a result that was posted or blocked (once per job). */
+    /** Writes the moderation event and mod-log entry of a result that was posted or blocked (once per job), and counts its images. */
     public void recordOutcome(Screened screened) {
+        screened.images().forEach(d -> meters.record(d.decision()));
         audit.record(screened.job(), screened.rules(), screened.images());
     }
 

@@ -60,14 +60,15 @@ public final class SdbotRuntime implements AutoCloseable {
     }
 
     public SdbotRuntime startScheduler() {
-        scheduler = new SchedulerNode(database.dataSource(), config.scheduling(), clock, events).start();
+        scheduler = new SchedulerNode(database.dataSource(), config.scheduling(), clock, events, meters).start();
         parts.push(scheduler);
         return this;
     }
 
     public SdbotRuntime startWorker(ImageGenerator generator) {
         parts.push(generator);
-        worker = new WorkerRuntime(database.dataSource(), generator, config.worker(), config.scheduling(), clock, events).start();
+        worker = new WorkerRuntime(database.dataSource(), generator, config.worker(), config.scheduling(), clock, events,
+                meters).start();
         parts.push(() -> worker.stop(config.shutdownGrace()));
         if (scheduler != null) {
             scheduler.wake();

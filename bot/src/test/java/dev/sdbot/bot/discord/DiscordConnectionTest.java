@@ -41,7 +41,8 @@ class DiscordConnectionTest {
     }
 
     private InteractionRouter router() {
-        return new InteractionRouter(List.of(new HelpCommand(java.util.Set::of)), List.of());
+        return new InteractionRouter(List.of(new HelpCommand(java.util.Set::of)), List.of(),
+                new dev.sdbot.bot.discord.InteractionAckMeter(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
     }
 
     @Test

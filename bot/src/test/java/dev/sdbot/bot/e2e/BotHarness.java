@@ -16,6 +16,9 @@ import dev.sdbot.scheduler.testing.JobSystem;
 import dev.sdbot.scheduler.testing.MutableClock;
 import dev.sdbot.scheduler.worker.TestPatternGenerator;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -37,6 +40,8 @@ final class BotHarness implements AutoCloseable {
     final MutableClock clock = MutableClock.ofSystem();
     final JobSystem system;
     final FakeDiscord discord;
+    /** The bot's meters, in the registry a process serves at /metrics. */
+    final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private DiscordBot bot;
     private JobEvents botEvents;
 
@@ -63,7 +68,7 @@ final class BotHarness implements AutoCloseable {
         DiscordSettings settings = new DiscordSettings(FakeDiscord.BOT_TOKEN, URI.create(discord.apiBaseUrl()),
                 URI.create(discord.gatewayUrl()), 0);
         bot = DiscordBot.start(settings, system.jobs(), botEvents, db.newPool(8), db.sessionFactory(), clock,
-                new DiscordBot.Options(DEFAULTS, PROGRESS_INTERVAL, Duration.ofSeconds(1)));
+                new DiscordBot.Options(DEFAULTS, PROGRESS_INTERVAL, Duration.ofSeconds(1)), meters);
     }
 
     /** Starts the bot again if a failed test left it stopped. */

@@ -1,5 +1,6 @@
 package dev.sdbot.scheduler.dispatch;
 
+import dev.sdbot.scheduler.JobLogContext;
 import dev.sdbot.scheduler.SchedulerSettings;
 import dev.sdbot.scheduler.store.Sql;
 import dev.sdbot.scheduler.store.TakeBack;
@@ -34,8 +35,10 @@ public final class LeaseReaper {
         return Sql.inTransaction(dataSource, "reap expired leases", c -> {
             var taken = TakeBack.expired(c, settings.maxRunTime());
             for (TakeBack.Taken job : taken) {
-                log.warn("Job {} taken back from worker {} ({}); now {}", job.id(), job.workerId(),
-                        job.overran() ? "ran past the maximum run time" : "lease expired", job.state());
+                try (var context = JobLogContext.open(job.id(), job.guildId(), job.workerId())) {
+                    log.warn("Job {} taken back from worker {} ({}); now {}", job.id(), job.workerId(),
+                            job.overran() ? "ran past the maximum run time" : "lease expired", job.state());
+                }
                 if (job.overran()) {
                     workers.recordFailure(c, job.workerId(), "ran longer than the maximum run time", settings.quarantineAfter());
                 }

@@ -15,8 +15,8 @@ import java.util.List;
  * took counts for nothing. All on the database's clock.
  */
 public final class TakeBack {
-    /** A job taken back: its new state, the worker it was lost on, and whether it overran the maximum run time. */
-    public record Taken(long id, String state, String workerId, boolean overran) {
+    /** A job taken back: its guild, new state, the worker it was lost on, and whether it overran the maximum run time. */
+    public record Taken(long id, long guildId, String state, String workerId, boolean overran) {
     }
 
     private TakeBack() {
@@ -63,13 +63,13 @@ public final class TakeBack {
                 + "   usage_day, recorded_at, billed)"
                 + "   SELECT id, attempt, guild_id, user_id, worker_id, 'LOST', 0, 0, (now() AT TIME ZONE 'UTC')::date, now(), false"
                 + "   FROM taken WHERE was = 'RUNNING')"
-                + " SELECT id, state, worker_id, overran FROM taken ORDER BY id";
+                + " SELECT id, guild_id, state, worker_id, overran FROM taken ORDER BY id";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             Sql.bind(ps, params);
             List<Taken> taken = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    taken.add(new Taken(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)));
+                    taken.add(new Taken(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getBoolean(5)));
                 }
             }
             return taken;

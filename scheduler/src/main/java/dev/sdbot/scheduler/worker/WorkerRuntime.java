@@ -8,13 +8,18 @@ import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.safety.SafetyCheckerFolder;
 import dev.sdbot.scheduler.JobEvent;
 import dev.sdbot.scheduler.JobEventListener;
+import dev.sdbot.scheduler.JobLogContext;
 import dev.sdbot.scheduler.JobEvents;
 import dev.sdbot.scheduler.JobState;
 import dev.sdbot.scheduler.SchedulerSettings;
+import dev.sdbot.scheduler.metrics.WorkerMeters;
+import dev.sdbot.scheduler.metrics.WorkerMeters.Outcome;
 import dev.sdbot.scheduler.store.AttemptStore;
 import dev.sdbot.scheduler.store.ClaimedJob;
 import dev.sdbot.scheduler.store.DataAccessException;
 import dev.sdbot.scheduler.store.WorkerStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +56,7 @@ public final class WorkerRuntime implements AutoCloseable {
     private final AttemptStore attempts;
     private final DatabaseRetry retry;
     private final ResultWriter results;
+    private final WorkerMeters meters;
     private final Map<Long, JobExecution> running = new ConcurrentHashMap<>();
     private final Semaphore wakeups = new Semaphore(0);
     private final ExecutorService executor;
@@ -62,8 +68,15 @@ public final class WorkerRuntime implements AutoCloseable {
     /** True when jobs assigned to this worker may be waiting for a slot to free up here. */
     private volatile boolean assignedMayWait = true;
 
+    /** A worker whose meters nobody reads (benchmarks, tests that don't look at them). */
     public WorkerRuntime(DataSource dataSource, ImageGenerator generator, WorkerSettings settings,
                          SchedulerSettings scheduling, Clock clock, JobEvents events) {
+        this(dataSource, generator, settings, scheduling, clock, events, new SimpleMeterRegistry());
+    }
+
+    /** @param meters gets the worker's {@link WorkerMeters} */
+    public WorkerRuntime(DataSource dataSource, ImageGenerator generator, WorkerSettings settings,
+                         SchedulerSettings scheduling, Clock clock, JobEvents events, MeterRegistry meters) {
         this.generator = generator;
         this.settings = settings;
         this.scheduling = scheduling;
@@ -77,14 +90,18 @@ public final class WorkerRuntime implements AutoCloseable {
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("sdbot-heartbeat-" + settings.workerId()));
         this.pickup = new Thread(this::pickupLoop, "sdbot-pickup-" + settings.workerId());
         this.pickup.setDaemon(true);
+        this.meters = new WorkerMeters(meters, settings.workerId(), settings.devices(), settings.slots(), running::size);
     }
 
     public WorkerRuntime start() {
         Set<String> unchecked = new TreeSet<>(generator.uncheckedModels());
         var takenBack = retry.run("register", () -> workers.register(settings.workerId(), hostName(), settings.devices(),
                 generator.availableModels(), generator.loadedModels(), unchecked, settings.slots(), settings.pixelBudget()));
-        takenBack.forEach(job -> log.warn("Job {} was running on an earlier process of worker {}; now {}", job.id(),
-                settings.workerId(), job.state()));
+        for (var job : takenBack) {
+            try (var context = JobLogContext.open(job.id(), job.guildId(), settings.workerId())) {
+                log.warn("Job {} was running on an earlier process of worker {}; now {}", job.id(), settings.workerId(), job.state());
+            }
+        }
         retry.run("record model families", () -> {
             workers.recordModelFamilies(settings.workerId(), familyIds(generator.modelFamilies()));
             workers.publishLoras(settings.workerId(), generator.availableLoras(), familyIds(generator.loraFamilies()));
@@ -164,32 +181,49 @@ public final class WorkerRuntime implements AutoCloseable {
     private void run(JobExecution execution) {
         ClaimedJob job = execution.job();
         long started = System.nanoTime();
-        try {
-            GenerationResult result = generator.generate(job.request(), execution);
-            boolean stored = results.store(job, result);
-            if (!stored) {
-                log.warn("Result of job {} attempt {} rejected: the job is no longer this worker's", job.id(), job.attempt());
-            }
-        } catch (GenerationCancelledException e) {
-            if (execution.released()) {
-                boolean queued = retry.run("release job " + job.id(), () -> attempts.releaseRunning(job, settings.workerId(), clock.instant()));
-                log.info("Job {} attempt {} {}", job.id(), job.attempt(),
-                        queued ? "handed back to the queue: the worker is stopping" : "was no longer ours when the worker stopped");
-                return;
-            }
-            long gpuMillis = elapsedMillis(started);
-            retry.run("record cancellation of job " + job.id(),
-                    () -> attempts.recordCancelled(job, settings.workerId(), gpuMillis, clock.instant()));
-            log.info("Job {} stopped: {}", job.id(), e.getMessage());
-        } catch (InvalidRequestException e) {
-            fail(job, e.getMessage(), true, false, started);
-        } catch (Exception | Error e) { // a generator crash must not kill the worker, nor loop forever
-            log.warn("Job {} attempt {} failed on worker {}", job.id(), job.attempt(), settings.workerId(), e);
-            fail(job, e.toString(), false, true, started);
-        } finally {
-            running.remove(job.id());
-            if (assignedMayWait) { // otherwise the next assignment's NOTIFY wakes the pickup
-                wakeups.release();
+        long generated = started;
+        Outcome outcome = Outcome.FAILED;
+        try (var context = JobLogContext.open(job.id(), job.guildId(), settings.workerId())) {
+            log.debug("Job {} attempt {} started", job.id(), job.attempt());
+            try {
+                GenerationResult result = generator.generate(job.request(), execution);
+                generated = System.nanoTime();
+                boolean stored = results.store(job, result);
+                outcome = stored ? Outcome.SUCCEEDED : Outcome.SUPERSEDED;
+                if (stored) {
+                    log.info("Job {} attempt {} succeeded in {} ms", job.id(), job.attempt(), elapsedMillis(started));
+                } else {
+                    log.warn("Result of job {} attempt {} rejected: the job is no longer this worker's", job.id(), job.attempt());
+                }
+            } catch (GenerationCancelledException e) {
+                generated = System.nanoTime();
+                if (execution.released()) {
+                    outcome = Outcome.RELEASED;
+                    boolean queued = retry.run("release job " + job.id(),
+                            () -> attempts.releaseRunning(job, settings.workerId(), clock.instant()));
+                    log.info("Job {} attempt {} {}", job.id(), job.attempt(), queued
+                            ? "handed back to the queue: the worker is stopping" : "was no longer ours when the worker stopped");
+                    return;
+                }
+                outcome = Outcome.CANCELLED;
+                long gpuMillis = elapsedMillis(started);
+                retry.run("record cancellation of job " + job.id(),
+                        () -> attempts.recordCancelled(job, settings.workerId(), gpuMillis, clock.instant()));
+                log.info("Job {} stopped: {}", job.id(), e.getMessage());
+            } catch (InvalidRequestException e) {
+                generated = System.nanoTime();
+                fail(job, e.getMessage(), true, false, started);
+            } catch (Exception | Error e) { // a generator crash must not kill the worker, nor loop forever
+                generated = generated == started ? System.nanoTime() : generated; // the generator's crash, or the store's after it
+                log.warn("Job {} attempt {} failed on worker {}", job.id(), job.attempt(), settings.workerId(), e);
+                fail(job, e.toString(), false, true, started);
+            } finally {
+                running.remove(job.id());
+                meters.jobEnded(job.request().model(), outcome, Duration.ofNanos(System.nanoTime() - started),
+                        Duration.ofNanos(generated - started));
+                if (assignedMayWait) { // otherwise the next assignment's NOTIFY wakes the pickup
+                    wakeups.release();
+                }
             }
         }
     }

@@ -10,6 +10,7 @@ import dev.sdbot.scheduler.SchedulerSettings;
 import dev.sdbot.scheduler.worker.TestPatternGenerator;
 import dev.sdbot.scheduler.worker.WorkerRuntime;
 import dev.sdbot.scheduler.worker.WorkerSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import javax.sql.DataSource;
 import java.time.Clock;
@@ -34,6 +35,8 @@ public final class JobSystem implements AutoCloseable {
     private final Clock clock;
     private final JobService jobs;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    /** The meters of every node and worker of this system (as if one process ran them all). */
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     public JobSystem(TestDatabase db, SchedulerSettings settings, Clock clock) {
         this.db = db;
@@ -48,6 +51,10 @@ public final class JobSystem implements AutoCloseable {
 
     public JobService jobs() {
         return jobs;
+    }
+
+    public SimpleMeterRegistry meters() {
+        return meters;
     }
 
     public SchedulerSettings settings() {
@@ -68,7 +75,7 @@ public final class JobSystem implements AutoCloseable {
 
     public SchedulerNode startNode() {
         DataSource pool = db.newPool(4);
-        SchedulerNode node = new SchedulerNode(pool, settings, clock, events("node"));
+        SchedulerNode node = new SchedulerNode(pool, settings, clock, events("node"), meters);
         started.push(node);
         return node.start();
     }
@@ -85,7 +92,7 @@ public final class JobSystem implements AutoCloseable {
     public WorkerRuntime startWorker(WorkerSettings workerSettings, ImageGenerator generator, Clock workerClock) {
         DataSource pool = db.newPool(Math.min(workerSettings.slots() + 2, 10));
         WorkerRuntime worker = new WorkerRuntime(pool, generator, workerSettings, settings, workerClock,
-                events("worker-" + workerSettings.workerId()));
+                events("worker-" + workerSettings.workerId()), meters);
         started.push(() -> worker.stop(Duration.ofSeconds(2)));
         return worker.start();
     }
