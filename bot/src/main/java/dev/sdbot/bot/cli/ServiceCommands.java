@@ -3,7 +3,6 @@ package dev.sdbot.bot.cli;
 import dev.sdbot.bot.runtime.SdbotRuntime;
 
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -19,7 +18,7 @@ final class ServiceCommands {
      */
     static int startAndRun(SdbotCommand root, PrintWriter out, Consumer<SdbotRuntime> start,
                            Function<SdbotRuntime, String> banner) {
-        SdbotRuntime runtime = SdbotRuntime.open(root.config(), Clock.systemUTC());
+        SdbotRuntime runtime = SdbotRuntime.open(root.config(), root.clock());
         try {
             start.accept(runtime);
         } catch (RuntimeException e) {

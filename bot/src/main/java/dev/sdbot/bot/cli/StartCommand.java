@@ -9,7 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -42,7 +41,7 @@ final class StartCommand implements Callable<Integer> {
         ImageGenerator generator = noWorker ? null : Generators.create(root.config());
         SdbotRuntime runtime = null;
         try {
-            runtime = SdbotRuntime.open(root.config(), Clock.systemUTC());
+            runtime = SdbotRuntime.open(root.config(), root.clock());
             runtime.startScheduler();
             if (generator != null) {
                 runtime.startWorker(generator);

@@ -1,0 +1,158 @@
+package dev.sdbot.bot.soak;
+
+import dev.sdbot.bot.fake.FakeDiscord;
+import dev.sdbot.bot.fake.FakeGuild;
+import dev.sdbot.bot.fake.FakeInteraction;
+import dev.sdbot.bot.fake.FakeMessage;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The soak's verdict, from the database, the fake Discord's channels and the generators' completion log.
+ *
+ * @param lost        jobs not in an end state, posted jobs whose result is in no channel, commands the bot answered
+ *                    publicly without a job behind them, and commands it never acknowledged however often typed
+ * @param duplicated  jobs whose generation ran to completion twice where no fault explains it (see {@link FaultLog})
+ * @param reExecuted  jobs whose generation ran to completion more than once, faults included (at-least-once)
+ * @param unanswered  commands acknowledged but never answered (the bot's process died between the two)
+ */
+record SoakReport(long submitted, long jobs, long lost, long duplicated, long reExecuted, long postedTwice, double jobsPerSecond,
+                  double p99WaitSeconds, double p99PostedSeconds, Map<String, Long> states, long unanswered,
+                  long refused, Map<String, Long> refusals, long retries) {
+    static final Set<String> END_STATES = Set.of("POSTED", "CANCELLED", "FAILED", "BLOCKED");
+    private static final long GRACE_MILLIS = 5_000;
+
+    boolean passed() {
+        return lost == 0 && duplicated == 0 && postedTwice == 0;
+    }
+
+    void print(PrintWriter out) {
+        out.println("states          " + states);
+        out.println("submitted " + submitted + " commands: " + jobs + " became jobs, " + unanswered + " unanswered, " + refused + " refused");
+        out.println("jobs " + jobs);
+        out.println("lost " + lost);
+        out.println("duplicated " + duplicated);
+        out.println("posted-twice " + postedTwice);
+        out.printf("jobs/s %.1f%n", jobsPerSecond);
+        out.printf("p99 wait %.1f s%n", p99WaitSeconds);
+        out.printf("p99 posted %.1f s (command to result in the channel)%n", p99PostedSeconds);
+        out.println("re-executed " + reExecuted + " (generation finished again after a SIGKILL or the database restart)");
+        out.println("unanswered " + unanswered + " (acknowledged by a bot process that then died), refused " + refused
+                + ", commands typed again " + retries);
+        refusals.forEach((text, n) -> out.println("refused " + n + ": " + text));
+        out.flush();
+    }
+
+    static SoakReport collect(SoakDatabase database, FakeDiscord discord, List<SoakSubmitter.Submission> submissions,
+                              Path completionLog, FaultLog faults, long leaseMillis, long retries)
+            throws SQLException, IOException {
+        Map<String, Long> states = new TreeMap<>();
+        Set<Long> interactionsWithJobs = new HashSet<>();
+        Set<Long> postedJobs = new HashSet<>();
+        double jobsPerSecond;
+        double p99Wait;
+        double p99Posted;
+        long jobs;
+        try (Connection c = database.connect(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT state, count(*) FROM jobs GROUP BY state")) {
+                while (rs.next()) {
+                    states.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT interaction_id, id, state FROM jobs")) {
+                while (rs.next()) {
+                    interactionsWithJobs.add(rs.getLong(1));
+                    if ("POSTED".equals(rs.getString(3))) {
+                        postedJobs.add(rs.getLong(2));
+                    }
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT count(*),"
+                    + " extract(epoch FROM max(coalesce(posted_at, finished_at)) - min(created_at)),"
+                    + " percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at)),"
+                    + " percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM posted_at - created_at)) FROM jobs")) {
+                rs.next();
+                jobs = rs.getLong(1);
+                jobsPerSecond = jobs / Math.max(1e-3, rs.getDouble(2));
+                p99Wait = rs.getDouble(3);
+                p99Posted = rs.getDouble(4);
+            }
+        }
+        long notEnded = states.entrySet().stream().filter(e -> !END_STATES.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+
+        Map<Long, Integer> postsPerJob = postsPerJob(discord);
+        long postedTwice = postsPerJob.values().stream().filter(n -> n > 1).count();
+        long postedNowhere = postedJobs.stream().filter(id -> !postsPerJob.containsKey(id)).count();
+
+        long answeredWithoutJob = 0;
+        long unanswered = 0;
+        long refused = 0;
+        Map<String, Long> refusals = new TreeMap<>();
+        for (SoakSubmitter.Submission s : submissions) {
+            List<FakeInteraction> acknowledged = s.interactions.stream().filter(FakeInteraction::acknowledged).toList();
+            if (acknowledged.isEmpty()) {
+                answeredWithoutJob++; // the bot never answered the member, however often they typed the command
+                continue;
+            }
+            if (acknowledged.stream().anyMatch(i -> interactionsWithJobs.contains(i.id()))) {
+                continue;
+            }
+            if (acknowledged.stream().anyMatch(i -> !discord.ephemerals(i).isEmpty())) {
+                refused++;
+                acknowledged.stream().flatMap(i -> discord.ephemerals(i).stream()).findFirst()
+                        .ifPresent(m -> refusals.merge(m.content(), 1L, Long::sum));
+            } else if (acknowledged.stream().anyMatch(i -> discord.original(i).filter(m -> !m.loading()).isPresent())) {
+                answeredWithoutJob++;
+            } else {
+                unanswered++;
+            }
+        }
+
+        Map<Long, Integer> completions = new HashMap<>();
+        Map<Long, Integer> unexplained = new HashMap<>();
+        if (Files.exists(completionLog)) {
+            for (String line : Files.readAllLines(completionLog)) {
+                String[] f = line.trim().split(" ");
+                if (f.length != 3) {
+                    continue; // a line cut short by a SIGKILL
+                }
+                long seed = Long.parseLong(f[0]);
+                completions.merge(seed, 1, Integer::sum);
+                if (!faults.interrupted(Long.parseLong(f[1]), Long.parseLong(f[2]), GRACE_MILLIS, leaseMillis)) {
+                    unexplained.merge(seed, 1, Integer::sum);
+                }
+            }
+        }
+        long reExecuted = completions.values().stream().filter(n -> n > 1).count();
+        long duplicated = unexplained.values().stream().filter(n -> n > 1).count();
+        return new SoakReport(submissions.size(), jobs, notEnded + postedNowhere + answeredWithoutJob, duplicated, reExecuted, postedTwice,
+                jobsPerSecond, p99Wait, p99Posted, states, unanswered, refused, refusals, retries);
+    }
+
+    /** Messages in the fake's channels per job id they carry (in their button ids, job:<id>:<action>). */
+    private static Map<Long, Integer> postsPerJob(FakeDiscord discord) {
+        Map<Long, Integer> posts = new HashMap<>();
+        for (FakeGuild guild : discord.guilds()) {
+            for (FakeGuild.Channel channel : guild.channels()) {
+                for (FakeMessage message : discord.visibleMessages(channel)) {
+                    message.buttonIds().stream().filter(id -> id.startsWith("job:")).map(id -> Long.parseLong(id.split(":")[1]))
+                            .distinct().forEach(job -> posts.merge(job, 1, Integer::sum));
+                }
+            }
+        }
+        return posts;
+    }
+}
