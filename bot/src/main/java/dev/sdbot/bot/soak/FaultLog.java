@@ -18,7 +18,11 @@ final class FaultLog {
     final List<Outage> outages = new CopyOnWriteArrayList<>();
 
     void killed(String process, long pid) {
-        kills.add(new Kill(process, pid, System.currentTimeMillis()));
+        killed(process, pid, System.currentTimeMillis());
+    }
+
+    void killed(String process, long pid, long atMillis) {
+        kills.add(new Kill(process, pid, atMillis));
     }
 
     void outage(long fromMillis, long toMillis) {

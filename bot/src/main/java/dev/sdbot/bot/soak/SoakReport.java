@@ -7,7 +7,6 @@ import dev.sdbot.bot.fake.FakeMessage;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -33,7 +32,6 @@ record SoakReport(long submitted, long jobs, long lost, long duplicated, long re
                   double p99WaitSeconds, double p99PostedSeconds, Map<String, Long> states, long unanswered,
                   long refused, Map<String, Long> refusals, long retries) {
     static final Set<String> END_STATES = Set.of("POSTED", "CANCELLED", "FAILED", "BLOCKED");
-    private static final long GRACE_MILLIS = 5_000;
 
     boolean passed() {
         return lost == 0 && duplicated == 0 && postedTwice == 0;
@@ -121,25 +119,9 @@ record SoakReport(long submitted, long jobs, long lost, long duplicated, long re
             }
         }
 
-        Map<Long, Integer> completions = new HashMap<>();
-        Map<Long, Integer> unexplained = new HashMap<>();
-        if (Files.exists(completionLog)) {
-            for (String line : Files.readAllLines(completionLog)) {
-                String[] f = line.trim().split(" ");
-                if (f.length != 3) {
-                    continue; // a line cut short by a SIGKILL
-                }
-                long seed = Long.parseLong(f[0]);
-                completions.merge(seed, 1, Integer::sum);
-                if (!faults.interrupted(Long.parseLong(f[1]), Long.parseLong(f[2]), GRACE_MILLIS, leaseMillis)) {
-                    unexplained.merge(seed, 1, Integer::sum);
-                }
-            }
-        }
-        long reExecuted = completions.values().stream().filter(n -> n > 1).count();
-        long duplicated = unexplained.values().stream().filter(n -> n > 1).count();
-        return new SoakReport(submissions.size(), jobs, notEnded + postedNowhere + answeredWithoutJob, duplicated, reExecuted, postedTwice,
-                jobsPerSecond, p99Wait, p99Posted, states, unanswered, refused, refusals, retries);
+        CompletionLog.Counts runs = CompletionLog.count(completionLog, faults, leaseMillis);
+        return new SoakReport(submissions.size(), jobs, notEnded + postedNowhere + answeredWithoutJob, runs.duplicated(),
+                runs.reExecuted(), postedTwice, jobsPerSecond, p99Wait, p99Posted, states, unanswered, refused, refusals, retries);
     }
 
     /** Messages in the fake's channels per job id they carry (in their button ids, job:<id>:<action>). */

@@ -11,7 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Members of both fake guilds typing {@code /imagine} in two channels each, at the plan's rate; job {@code i} has seed
- * {@code i}. A command the bot does not acknowledge (its process was down) is typed again, as a member would, after
+ * {@code i}. A command the bot does not acknowledge (its process was down) or refuses (the database was down) is typed
+ * again, as a member would, after
  * {@link #RETRY_AFTER}, with seed {@code i + k * jobs} for the k-th retry, so that every job has a seed of its own
  * (the generators' completion log is counted per seed).
  */
@@ -31,6 +32,15 @@ final class SoakSubmitter {
 
         boolean acknowledged() {
             return interactions.stream().anyMatch(FakeInteraction::acknowledged);
+        }
+
+        /** Not acknowledged, or refused (an error such as "the database is unreachable" is ephemeral). */
+        boolean unsettled(FakeDiscord discord) {
+            if (interactions.isEmpty()) {
+                return true;
+            }
+            FakeInteraction last = interactions.get(interactions.size() - 1);
+            return !last.acknowledged() || !discord.ephemerals(last).isEmpty();
         }
     }
 
@@ -53,7 +63,7 @@ final class SoakSubmitter {
         }
     }
 
-    /** Submits every job at the plan's pace, retrying unacknowledged ones meanwhile. */
+    /** Submits every job at the plan's pace, retrying unacknowledged and refused ones meanwhile. */
     void run() throws InterruptedException {
         long intervalNanos = (long) (1e9 / plan.rate());
         long next = System.nanoTime();
@@ -63,7 +73,7 @@ final class SoakSubmitter {
             send(s, i);
             next += intervalNanos;
             if (i % 20 == 0) {
-                retryUnacknowledged();
+                retryUnsettled();
             }
             long sleep = next - System.nanoTime();
             if (sleep > 0) {
@@ -72,28 +82,23 @@ final class SoakSubmitter {
         }
     }
 
-    /** Retries until every submission was acknowledged, or the timeout; returns how many never were. */
-    long settle(Duration timeout) throws InterruptedException {
+    /** Retries until every submission was acknowledged and not refused, or the timeout. */
+    void settle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline && unacknowledged() > 0) {
-            retryUnacknowledged();
+        while (System.nanoTime() < deadline && submissions.stream().anyMatch(s -> s.unsettled(discord))) {
+            retryUnsettled();
             Thread.sleep(500);
         }
-        return unacknowledged();
-    }
-
-    long unacknowledged() {
-        return submissions.stream().filter(s -> !s.acknowledged()).count();
     }
 
     long retries() {
         return submissions.stream().mapToLong(s -> s.interactions.size() - 1).sum();
     }
 
-    private void retryUnacknowledged() {
+    private void retryUnsettled() {
         long now = System.nanoTime();
         for (Submission s : submissions) {
-            if (!s.acknowledged() && now - s.lastSentNanos > RETRY_AFTER.toNanos() && s.interactions.size() < MAX_TRIES) {
+            if (now - s.lastSentNanos > RETRY_AFTER.toNanos() && s.interactions.size() < MAX_TRIES && s.unsettled(discord)) {
                 send(s, s.seed + s.interactions.size());
             }
         }

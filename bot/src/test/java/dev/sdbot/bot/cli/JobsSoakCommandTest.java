@@ -29,4 +29,16 @@ class JobsSoakCommandTest {
         assertThat(out).doesNotContain("fault failed");
         assertThat(result.exitCode()).as(out).isZero();
     }
+
+    @Test
+    void badOptionsAreRefusedBeforeAnythingStarts() {
+        CliRunner cli = new CliRunner(Map.of(), dir.resolve("none.yaml"));
+        CliRunner.Result noJobs = cli.run("jobs", "soak", "--jobs", "0");
+        assertThat(noJobs.exitCode()).isNotZero();
+        assertThat(noJobs.err()).contains("jobs, rate, slots and steps must be positive");
+        CliRunner.Result shortLease = cli.run("jobs", "soak", "--lease-seconds", "1");
+        assertThat(shortLease.exitCode()).isNotZero();
+        assertThat(shortLease.err()).contains("the lease must be at least 2 s");
+        assertThat(noJobs.out() + shortLease.out()).doesNotContain("setup");
+    }
 }
