@@ -44,6 +44,7 @@ import dev.sdbot.bot.results.PreviewGuard;
 import dev.sdbot.bot.results.ProgressReporter;
 import dev.sdbot.bot.results.ResultPoster;
 import dev.sdbot.bot.results.ResultScreening;
+import dev.sdbot.bot.runtime.DiscordStatus;
 import dev.sdbot.bot.staff.AuditTrail;
 import dev.sdbot.bot.staff.ModLog;
 import dev.sdbot.bot.staff.ModLogChannelSubcommand;
@@ -64,6 +65,7 @@ import dev.sdbot.scheduler.JobEvents;
 import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
 import dev.sdbot.scheduler.usage.UsageReports;
+import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.interactions.InteractionHook;
 import org.hibernate.SessionFactory;
 import org.slf4j.Logger;
@@ -73,6 +75,8 @@ import javax.sql.DataSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -81,7 +85,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The Discord side of sdbot: connects (one JDA or a shard manager), registers the commands, routes
  * interactions to the features, keeps progress messages current and posts results.
  */
-public final class DiscordBot implements AutoCloseable {
+public final class DiscordBot implements AutoCloseable, DiscordStatus {
     private static final Logger LOG = LoggerFactory.getLogger(DiscordBot.class);
     private static final int RESUMED_JOBS = 1000;
 
@@ -186,6 +190,18 @@ public final class DiscordBot implements AutoCloseable {
                         progress.track(job.id(), InteractionHook.from(guild.getJDA(), job.origin().interactionToken())));
             }
         }
+    }
+
+    @Override
+    public boolean connected() {
+        return connection.shards().stream().allMatch(shard -> shard.getStatus() == JDA.Status.CONNECTED);
+    }
+
+    @Override
+    public Map<Long, String> guilds() {
+        Map<Long, String> guilds = new TreeMap<>();
+        connection.shards().forEach(shard -> shard.getGuilds().forEach(g -> guilds.put(g.getIdLong(), g.getName())));
+        return guilds;
     }
 
     @Override

@@ -10,6 +10,11 @@ public final class Migrations {
     private Migrations() {
     }
 
+    /** How many migrations this build has that the database has not applied (readiness). */
+    public static int pending(DataSource dataSource) {
+        return Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().info().pending().length;
+    }
+
     /** Migrates and returns how many migrations were applied now. */
     public static int migrate(DataSource dataSource) {
         MigrateResult result = Flyway.configure()

@@ -17,8 +17,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.format.DateTimeFormatter;
 
-/** The PNG chart of {@code /admin usage}: images and GPU-seconds per day, one panel each, drawn by JFreeChart. */
-final class UsageChart {
+/** The PNG chart of {@code /admin usage} and of the web console: images and GPU-seconds per day, one panel each, drawn by JFreeChart. */
+public final class UsageChart {
     static final int WIDTH = 900;
     static final int HEIGHT = 560;
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MM-dd");
@@ -33,7 +33,7 @@ final class UsageChart {
     private UsageChart() {
     }
 
-    static byte[] png(UsageReport report) {
+    public static byte[] png(UsageReport report) {
         DefaultCategoryDataset images = new DefaultCategoryDataset();
         DefaultCategoryDataset gpu = new DefaultCategoryDataset();
         for (UsageReport.Day day : report.daily()) {

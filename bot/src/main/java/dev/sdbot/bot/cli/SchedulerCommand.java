@@ -1,5 +1,6 @@
 package dev.sdbot.bot.cli;
 
+import dev.sdbot.bot.http.ProcessHttp;
 import dev.sdbot.bot.runtime.SdbotRuntime;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +18,8 @@ final class SchedulerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return ServiceCommands.startAndRun(root, spec.commandLine().getOut(), SdbotRuntime::startScheduler,
+        return ServiceCommands.startAndRun(root, spec.commandLine().getOut(), ProcessHttp.Role.SCHEDULER,
+                SdbotRuntime::startScheduler,
                 runtime -> "sdbot scheduler node " + runtime.scheduler().orElseThrow().quartzInstanceId()
                         + " running on " + runtime.database().describe());
     }

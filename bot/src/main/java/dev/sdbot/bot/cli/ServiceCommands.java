@@ -1,8 +1,10 @@
 package dev.sdbot.bot.cli;
 
+import dev.sdbot.bot.http.ProcessHttp;
 import dev.sdbot.bot.runtime.SdbotRuntime;
 
 import java.io.PrintWriter;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -16,10 +18,11 @@ final class ServiceCommands {
      * Opens a runtime, starts one role in it (the runtime is closed if that fails), prints the banner and runs
      * until stopped.
      */
-    static int startAndRun(SdbotCommand root, PrintWriter out, Consumer<SdbotRuntime> start,
+    static int startAndRun(SdbotCommand root, PrintWriter out, ProcessHttp.Role role, Consumer<SdbotRuntime> start,
                            Function<SdbotRuntime, String> banner) {
         SdbotRuntime runtime = SdbotRuntime.open(root.config(), root.clock());
         try {
+            ProcessHttp.start(runtime, Set.of(role), false, out);
             start.accept(runtime);
         } catch (RuntimeException e) {
             runtime.close();

@@ -1,5 +1,6 @@
 package dev.sdbot.bot.cli;
 
+import dev.sdbot.bot.http.ProcessHttp;
 import dev.sdbot.bot.runtime.DiscordStarter;
 import dev.sdbot.bot.runtime.Generators;
 import dev.sdbot.bot.runtime.SdbotRuntime;
@@ -9,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintWriter;
+import java.util.EnumSet;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -42,6 +44,7 @@ final class StartCommand implements Callable<Integer> {
         SdbotRuntime runtime = null;
         try {
             runtime = SdbotRuntime.open(root.config(), root.clock());
+            Optional<ProcessHttp> http = ProcessHttp.start(runtime, roles(), true, out);
             runtime.startScheduler();
             if (generator != null) {
                 runtime.startWorker(generator);
@@ -49,7 +52,7 @@ final class StartCommand implements Callable<Integer> {
             out.println(READY + ": database " + runtime.database().describe() + ", scheduler node "
                     + runtime.scheduler().orElseThrow().quartzInstanceId() + ", worker "
                     + runtime.worker().map(w -> w.id()).orElse("none (--no-worker)"));
-            startDiscord(runtime, out);
+            startDiscord(runtime, out, http);
             out.flush();
         } catch (Exception | Error e) {
             if (runtime != null) {
@@ -63,7 +66,19 @@ final class StartCommand implements Callable<Integer> {
         return ServiceCommands.runUntilStopped(runtime, out);
     }
 
-    private static void startDiscord(SdbotRuntime runtime, PrintWriter out) throws Exception {
+    /** What /ready waits for in this process. */
+    private Set<ProcessHttp.Role> roles() {
+        Set<ProcessHttp.Role> roles = EnumSet.of(ProcessHttp.Role.SCHEDULER);
+        if (!noWorker) {
+            roles.add(ProcessHttp.Role.WORKER);
+        }
+        if (root.config().hasDiscordToken()) {
+            roles.add(ProcessHttp.Role.DISCORD);
+        }
+        return roles;
+    }
+
+    private static void startDiscord(SdbotRuntime runtime, PrintWriter out, Optional<ProcessHttp> http) throws Exception {
         if (!runtime.config().hasDiscordToken()) {
             out.println("Not connected to Discord: DISCORD_TOKEN is not set. Jobs can still be submitted with "
                     + "'./sdbot jobs submit --prompt ...'. To connect Discord, create a bot at "
@@ -76,7 +91,9 @@ final class StartCommand implements Callable<Integer> {
             out.println("DISCORD_TOKEN is set, but this build has no Discord adapter; running without Discord.");
             return;
         }
-        runtime.own(starter.get().start(runtime));
+        AutoCloseable bot = starter.get().start(runtime);
+        runtime.own(bot);
+        http.ifPresent(server -> server.discordStarted(bot));
         out.println("Connected to Discord.");
     }
 }

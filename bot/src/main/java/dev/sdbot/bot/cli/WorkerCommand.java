@@ -1,5 +1,6 @@
 package dev.sdbot.bot.cli;
 
+import dev.sdbot.bot.http.ProcessHttp;
 import dev.sdbot.bot.runtime.Generators;
 import dev.sdbot.inference.api.ImageGenerator;
 import picocli.CommandLine;
@@ -22,7 +23,8 @@ final class WorkerCommand implements Callable<Integer> {
         // before the database: a bad generator setting (e.g. an unusable safety checker) fails at once
         ImageGenerator generator = Generators.create(root.config());
         try {
-            return ServiceCommands.startAndRun(root, spec.commandLine().getOut(), runtime -> runtime.startWorker(generator),
+            return ServiceCommands.startAndRun(root, spec.commandLine().getOut(), ProcessHttp.Role.WORKER,
+                    runtime -> runtime.startWorker(generator),
                     runtime -> "sdbot worker " + runtime.worker().orElseThrow().id() + " running on "
                             + runtime.database().describe());
         } catch (RuntimeException e) {

@@ -56,6 +56,12 @@ public final class ConfigLoader {
         env.put("quarantineAfter", "SDBOT_QUARANTINE_AFTER");
         env.put("retentionDays", "SDBOT_RETENTION_DAYS");
         env.put("maxRunMinutes", "SDBOT_MAX_RUN_MINUTES");
+        env.put("httpPort", "SDBOT_HTTP_PORT");
+        env.put("httpBind", "SDBOT_HTTP_BIND");
+        env.put("consoleClientId", "SDBOT_CONSOLE_CLIENT_ID");
+        env.put("consoleClientSecret", "SDBOT_CONSOLE_CLIENT_SECRET");
+        env.put("consolePublicUrl", "SDBOT_CONSOLE_PUBLIC_URL");
+        env.put("consoleOAuthUrl", "SDBOT_CONSOLE_OAUTH_URL");
         return Map.copyOf(env);
     }
 
@@ -80,6 +86,9 @@ public final class ConfigLoader {
         d.put("retentionDays", 7);
         d.put("maxRunMinutes", 60);
         d.put("vaeTileAbovePixels", VaeTiling.DEFAULT.abovePixels());
+        d.put("httpPort", 0);
+        d.put("httpBind", "127.0.0.1");
+        d.put("consoleOAuthUrl", "https://discord.com/api");
         return d;
     }
 

@@ -1,5 +1,6 @@
 package dev.sdbot.bot.config;
 
+import dev.sdbot.bot.http.HttpSettings;
 import dev.sdbot.db.DatabaseSettings;
 import dev.sdbot.inference.pipeline.Precision;
 import dev.sdbot.scheduler.SchedulerSettings;
@@ -12,7 +13,7 @@ import java.util.List;
 
 /**
  * sdbot's configuration: defaults < sdbot.yaml < environment variables (see {@link ConfigLoader}).
- * Secrets (Discord token, database password) never appear in {@link #toString()}.
+ * Secrets (Discord token, database password, console OAuth client secret) never appear in {@link #toString()}.
  *
  * <p>{@code safetyChecker}: the safety checker folder for models without their own; null means
  * {@code <modelsDir>/safety-checker} when that exists.
@@ -45,7 +46,13 @@ public record SdbotConfig(
         int quarantineAfter,
         int retentionDays,
         int maxRunMinutes,
-        long vaeTileAbovePixels) {
+        long vaeTileAbovePixels,
+        int httpPort,
+        String httpBind,
+        String consoleClientId,
+        String consoleClientSecret,
+        String consolePublicUrl,
+        String consoleOAuthUrl) {
 
     public SdbotConfig {
         if (vaeTileAbovePixels < 0) {
@@ -69,6 +76,9 @@ public record SdbotConfig(
         if (testPatternStepMillis < 0) {
             throw new IllegalArgumentException("test pattern step delay cannot be negative");
         }
+        // a bad port or console URL fails when the configuration loads, naming the setting
+        new HttpSettings(httpPort, httpBind, new HttpSettings.OAuth(consoleClientId, consoleClientSecret, consolePublicUrl,
+                consoleOAuthUrl));
         try {
             Precision.parse(precision);
         } catch (IllegalArgumentException e) {
@@ -107,6 +117,12 @@ public record SdbotConfig(
         return Precision.parse(precision);
     }
 
+    /** The process's HTTP server (health, readiness, metrics, admin console); validates the port. */
+    public HttpSettings http() {
+        return new HttpSettings(httpPort, httpBind, new HttpSettings.OAuth(consoleClientId, consoleClientSecret,
+                consolePublicUrl, consoleOAuthUrl));
+    }
+
     public WorkerSettings worker() {
         return new WorkerSettings(workerId == null || workerId.isBlank() ? WorkerSettings.defaultWorkerId() : workerId,
                 workerDevices, workerSlots, workerPixelBudget, Duration.ofSeconds(heartbeatSeconds), Duration.ofSeconds(2));
@@ -123,6 +139,9 @@ public record SdbotConfig(
                 + ", heartbeatSeconds=" + heartbeatSeconds + ", leaseSeconds=" + leaseSeconds
                 + ", dispatchIntervalMillis=" + dispatchIntervalMillis + ", maxAttempts=" + maxAttempts
                 + ", quarantineAfter=" + quarantineAfter + ", retentionDays=" + retentionDays
-                + ", maxRunMinutes=" + maxRunMinutes + ", vaeTileAbovePixels=" + vaeTileAbovePixels + "]";
+                + ", maxRunMinutes=" + maxRunMinutes + ", vaeTileAbovePixels=" + vaeTileAbovePixels
+                + ", httpPort=" + httpPort + ", httpBind=" + httpBind + ", consoleClientId=" + consoleClientId
+                + ", consoleClientSecret=" + (consoleClientSecret == null || consoleClientSecret.isBlank() ? "none" : "***")
+                + ", consolePublicUrl=" + consolePublicUrl + ", consoleOAuthUrl=" + consoleOAuthUrl + "]";
     }
 }

@@ -28,8 +28,9 @@ public final class SdbotRuntime implements AutoCloseable {
     private final JobEvents events;
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Deque<AutoCloseable> parts = new ArrayDeque<>();
-    private SchedulerNode scheduler;
-    private WorkerRuntime worker;
+    // volatile: the HTTP server's threads read them for /ready
+    private volatile SchedulerNode scheduler;
+    private volatile WorkerRuntime worker;
 
     private SdbotRuntime(SdbotConfig config, Clock clock) {
         this.config = config;

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The soak test with faults: the cluster of {@link SoakCluster} on the soak's own database, members submitting through
@@ -23,6 +24,7 @@ public final class Soak {
     private final SoakPlan plan;
     private final Path dir;
     private final PrintWriter out;
+    private final AtomicInteger failedFaults = new AtomicInteger();
 
     public Soak(SoakPlan plan, Path dir, PrintWriter out) {
         this.plan = plan;
@@ -48,21 +50,7 @@ public final class Soak {
                         plan.submissionTime().toSeconds(), plan.workerKillEvery().toSeconds(), plan.submissionTime().toSeconds() / 3,
                         plan.databaseOutage().toSeconds(), plan.submissionTime().toSeconds() * 2 / 3, plan.clockSkew().toSeconds());
                 out.flush();
-                ScheduledExecutorService workerKills = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "soak-kills"));
-                ScheduledExecutorService leaderAndDatabase = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "soak-faults"));
-                try {
-                    long every = plan.workerKillEvery().toMillis();
-                    long total = plan.submissionTime().toMillis();
-                    workerKills.scheduleAtFixedRate(() -> fault(cluster::killWorker), every, every, TimeUnit.MILLISECONDS);
-                    leaderAndDatabase.schedule(() -> fault(cluster::killLeader), total / 3, TimeUnit.MILLISECONDS);
-                    leaderAndDatabase.schedule(() -> fault(cluster::restartDatabase), total * 2 / 3, TimeUnit.MILLISECONDS);
-                    submitter.run();
-                } finally {
-                    workerKills.shutdown(); // cancels the next kills; one under way finishes
-                    leaderAndDatabase.shutdown(); // the leader kill and the database restart happen even if submitting was faster
-                    workerKills.awaitTermination(1, TimeUnit.MINUTES);
-                    leaderAndDatabase.awaitTermination(5, TimeUnit.MINUTES);
-                }
+                submitUnderFaults(cluster, submitter);
                 cluster.awaitRestarts();
                 out.println("submitted       waiting for every job to reach an end state");
                 out.flush();
@@ -72,8 +60,30 @@ public final class Soak {
                         plan.lease().toMillis(), submitter.retries());
                 out.println("faults          " + faults.describe());
                 report.print(out);
-                return report.passed();
+                if (failedFaults.get() > 0) {
+                    out.println("faults failed " + failedFaults.get() + " (see above)");
+                }
+                return report.passed() && failedFaults.get() == 0;
             }
+        }
+    }
+
+    /** Submits every job while the faults come on schedule; the leader kill and database restart happen either way. */
+    private void submitUnderFaults(SoakCluster cluster, SoakSubmitter submitter) throws InterruptedException {
+        ScheduledExecutorService workerKills = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "soak-kills"));
+        ScheduledExecutorService leaderAndDatabase = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "soak-faults"));
+        try {
+            long every = plan.workerKillEvery().toMillis();
+            long total = plan.submissionTime().toMillis();
+            workerKills.scheduleAtFixedRate(() -> fault(cluster::killWorker), every, every, TimeUnit.MILLISECONDS);
+            leaderAndDatabase.schedule(() -> fault(cluster::killLeader), total / 3, TimeUnit.MILLISECONDS);
+            leaderAndDatabase.schedule(() -> fault(cluster::restartDatabase), total * 2 / 3, TimeUnit.MILLISECONDS);
+            submitter.run();
+        } finally {
+            workerKills.shutdown(); // cancels the next kills; one under way finishes
+            leaderAndDatabase.shutdown(); // lets the scheduled ones run
+            workerKills.awaitTermination(1, TimeUnit.MINUTES);
+            leaderAndDatabase.awaitTermination(5, TimeUnit.MINUTES);
         }
     }
 
@@ -87,6 +97,7 @@ public final class Soak {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
+            failedFaults.incrementAndGet();
             out.println("fault failed: " + e.getMessage());
             out.flush();
         }

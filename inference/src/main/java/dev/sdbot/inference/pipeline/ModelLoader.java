@@ -52,7 +52,7 @@ public final class ModelLoader {
         return loadCounting(path, manager, computeType, List.of());
     }
 
-    /** The model with {@code loras} merged into its UNet and text encoder, in order (see {@link LoraMerger}). */
+    /** The model with {@code loras} merged into its UNet and text encoder(s), in order (see {@link LoraMerger}). */
     static ModelCache.Loaded loadCounting(Path path, NDManager manager, DataType computeType, List<LoraFile> loras) {
         try (ModelFiles files = CheckpointLoader.open(path)) {
             return build(files, files.description(), manager, computeType, loras);
@@ -77,11 +77,12 @@ public final class ModelLoader {
         long[] bytes = new long[1];
         Weights unetWeights = files.unet(manager);
         Weights textWeights = files.textEncoder(manager);
+        Weights text2Weights = d.textEncoder2() == null ? null : files.textEncoder2(manager).orElseThrow();
         for (LoraFile lora : loras) {
             LoraMerger.Merged merged;
             try {
                 merged = LoraMerger.merge(lora.path(), lora.tag().textWeight(), lora.tag().unetWeight(),
-                        unetWeights, textWeights, manager);
+                        unetWeights, textWeights, text2Weights, manager);
             } catch (CheckpointException e) {
                 throw new LoraMismatchException(lora.tag().name(), e.getMessage(), e);
             }
@@ -89,11 +90,15 @@ public final class ModelLoader {
             closeReplaced(textWeights, merged.textEncoder());
             unetWeights = merged.unet();
             textWeights = merged.textEncoder();
+            if (text2Weights != null) {
+                closeReplaced(text2Weights, merged.textEncoder2());
+                text2Weights = merged.textEncoder2();
+            }
         }
         UNet unet = UNet.load(counted(unetWeights.castTo(computeType), bytes), d.unet());
         DataType vaeType = VaePrecision.vaeType(computeType, d.family(), path);
         Vae vae = Vae.load(counted(files.vae(manager).castTo(vaeType), bytes), d.vae());
-        TextConditioner text = textConditioner(files, d, textWeights, manager, bytes, computeType);
+        TextConditioner text = textConditioner(files, d, textWeights, text2Weights, bytes, computeType);
         SafetyChecker safety = null;
         Optional<Weights> safetyWeights = files.safetyChecker(manager);
         if (safetyWeights.isPresent()) {
@@ -118,12 +123,12 @@ public final class ModelLoader {
 
     /** One CLIP encoder (its weights {@code textWeights}), or SDXL's two with encoder 2's text projection. */
     private static TextConditioner textConditioner(ModelFiles files, ModelDescription d, Weights textWeights,
-                                                   NDManager manager, long[] bytes, DataType computeType) {
+                                                   Weights text2Weights, long[] bytes, DataType computeType) {
         ClipTextModel text = ClipTextModel.load(counted(textWeights.castTo(computeType), bytes), d.textEncoder());
         if (d.textEncoder2() == null) {
             return new ClipConditioner(files.tokenizer(), text);
         }
-        Weights second = counted(files.textEncoder2(manager).orElseThrow(), bytes);
+        Weights second = counted(text2Weights, bytes);
         return new SdxlConditioner(files.tokenizer(), text, files.tokenizer2().orElseThrow(),
                 // the projection reads the fp32 output of the encoder, so it stays fp32
                 ClipTextModel.load(second.castTo(computeType), d.textEncoder2()), Linear.load(second, "text_projection"),

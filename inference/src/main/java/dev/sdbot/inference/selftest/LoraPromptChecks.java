@@ -81,7 +81,7 @@ public final class LoraPromptChecks {
     }
 
     /** Fraction of differing pixels between a fresh engine and one that just ran the LoRA: must be 0. */
-    private static CheckResult nextPromptUnaffected(Path models, String name, String lora) {
+    static CheckResult nextPromptUnaffected(Path models, String name, String lora) {
         try (DiffusionGenerator fresh = new DiffusionGenerator(models, 8);
              DiffusionGenerator used = new DiffusionGenerator(models, 8)) {
             used.generate(request("<lora:" + lora + ":0.8> a red apple", name), p -> { });
@@ -107,7 +107,7 @@ public final class LoraPromptChecks {
         return out;
     }
 
-    private static void delete(Path dir) {
+    static void delete(Path dir) {
         if (dir == null) {
             return;
         }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -21,7 +22,8 @@ import java.util.function.Supplier;
  * against the diffusers folder {@code DIR/NAME/}, the single file {@code DIR/NAME.safetensors} (built with the
  * folder's configs when the folder exists, as diffusers' {@code from_single_file(config=...)}: tiny models'
  * head counts are not visible in the weights), the 9-channel UNet {@code DIR/NAME-inpainting/unet/} and the
- * LoRA {@code DIR/NAME-lora.safetensors}. A check whose inputs (files or reference tensors) do not exist is
+ * LoRA {@code DIR/NAME-lora.safetensors} (SDXL: with {@code DIR/NAME-lora-reference.safetensors}, bundled for
+ * mini-sdxl; see {@link SdxlLoraChecks}). A check whose inputs (files or reference tensors) do not exist is
  * skipped with the reason. Nothing here knows a fixture's sizes: they come from configs and weights.
  */
 public final class SelfTest {
@@ -228,6 +230,26 @@ public final class SelfTest {
                 return CheckpointChecks.sameWeights("weights (single file = folder)", a, b);
             }
         });
+        sdxlLora(folder, hasFolder, sources, reference, keys);
+    }
+
+    /** The SDXL LoRA ({@link SdxlLoraChecks}) merged into each source and asked for from a prompt. */
+    private void sdxlLora(Path folder, boolean hasFolder, List<String> sources, Path reference, Set<String> keys) {
+        Optional<SdxlLoraChecks.LoraFixture> lora = SdxlLoraChecks.fixture(dir, name);
+        if (lora.isEmpty() || !keys.contains("unet.in.time_ids")) {
+            skip("sdxl lora: needs " + dir.resolve(name + "-lora.safetensors") + ", "
+                    + dir.resolve(name + "-lora-reference.safetensors") + " and unet.in.*");
+            return;
+        }
+        try (SdxlLoraChecks.LoraFixture files = lora.get()) {
+            for (String source : sources) {
+                Path path = source.equals("folder") ? folder : dir.resolve(name + ".safetensors");
+                group("sdxl lora (" + source + ")", true, "", () -> singleFile(folder, path, hasFolder,
+                        (f, d) -> SdxlLoraChecks.run(name + " (" + source + ")", f, d, files, reference)));
+            }
+            group("sdxl lora from prompt", hasFolder, "needs the folder",
+                    () -> SdxlLoraChecks.fromPrompt(folder, name, files, reference));
+        }
     }
 
     /** Judged from the weights: a second text encoder (a tiny single file's head counts need the folder's configs). */

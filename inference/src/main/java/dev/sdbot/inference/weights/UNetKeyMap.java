@@ -1,5 +1,6 @@
 package dev.sdbot.inference.weights;
 
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -41,6 +42,29 @@ final class UNetKeyMap {
             }
         }
         return inputBlocks.size() - 1; // a single level: every block after conv_in is a layer
+    }
+
+    /**
+     * A kohya LoRA module named after the original UNet (SDXL LoRAs: {@code input_blocks_4_1_transformer_blocks_0_attn1_to_q})
+     * as kohya would name the same module of the diffusers UNet ({@code down_blocks_1_attentions_0_transformer_blocks_0_attn1_to_q}),
+     * by the mapping above: underscores next to an index become dots, so block indices and resnet parts
+     * ({@code in_layers_2}, {@code emb_layers_1}) read as in a checkpoint; transformer internals pass through unchanged
+     * and come back with underscores. Empty for a name that is no part of a UNet.
+     */
+    static Optional<String> kohyaDiffusersName(String module, int layersPerBlock) {
+        String dotted = module.replaceAll("_(?=\\d)|(?<=\\d)_", ".");
+        try {
+            String key = map(dotted + ".weight", layersPerBlock + 1);
+            return Optional.of(key.substring(0, key.length() - ".weight".length()).replace('.', '_'));
+        } catch (CheckpointException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Resnets per down block of a diffusers UNet: those of its first level. */
+    static int layersPerBlockOfDiffusers(Set<String> keys) {
+        Pattern resnet = Pattern.compile("down_blocks\\.0\\.resnets\\.(\\d+)\\..+");
+        return (int) keys.stream().map(resnet::matcher).filter(Matcher::matches).map(m -> m.group(1)).distinct().count();
     }
 
     private static String map(String key, int perLevel) {

@@ -19,7 +19,12 @@ class SdxlSelfTestTest {
                 .anyMatch(n -> n.contains("(folder)") && n.contains("unet.out"))
                 .anyMatch(n -> n.contains("tokenizer_2.ids"))
                 .anyMatch(n -> n.contains("text_2.pooled"))
-                .anyMatch(n -> n.contains("text_encoder_2"));
+                .anyMatch(n -> n.contains("text_encoder_2"))
+                // the SDXL LoRA, bundled for mini-sdxl: merged into each source, and asked for from a prompt
+                .anyMatch(n -> n.contains("(folder) lora.merged.text_encoder_2."))
+                .anyMatch(n -> n.contains("(single file) lora.unet.out"))
+                .anyMatch(n -> n.contains("<lora:...> in prompt: lora.unet.out"))
+                .anyMatch(n -> n.contains("prompt after a <lora:...> prompt = fresh model"));
         assertThat(report.skipped()).isEmpty();
     }
 }

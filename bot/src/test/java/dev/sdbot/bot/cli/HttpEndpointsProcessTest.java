@@ -1,0 +1,113 @@
+package dev.sdbot.bot.cli;
+
+import dev.sdbot.bot.http.HttpTestSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.CookieManager;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static dev.sdbot.bot.http.HttpTestSupport.get;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** {@code ./sdbot start --no-worker} with SDBOT_HTTP_PORT as a real process: health, readiness, metrics, console link. */
+class HttpEndpointsProcessTest {
+    @TempDir
+    Path dataDir;
+
+    private Map<String, String> environment(int port) {
+        Map<String, String> env = new HashMap<>();
+        env.put("SDBOT_DATA_DIR", dataDir.toString());
+        env.put("SDBOT_CONFIG", dataDir.resolve("none.yaml").toString());
+        env.put("SDBOT_HTTP_PORT", Integer.toString(port));
+        return env;
+    }
+
+    @Test
+    void startServesHealthReadyMetricsAndTheConsoleLink() throws Exception {
+        int port = HttpTestSupport.freePort();
+        String base = "http://127.0.0.1:" + port;
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                SdbotCommand.class.getName(), "start", "--no-worker"));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().remove("DISCORD_TOKEN");
+        pb.environment().remove("DATABASE_URL");
+        pb.environment().putAll(environment(port));
+        Process node = pb.start();
+        StringBuilder output = new StringBuilder();
+        Thread pump = new Thread(() -> new BufferedReader(new InputStreamReader(node.getInputStream())).lines().forEach(l -> {
+            synchronized (output) {
+                output.append(l).append('\n');
+            }
+        }));
+        pump.setDaemon(true);
+        pump.start();
+        try {
+            await().atMost(Duration.ofSeconds(90)).until(() -> {
+                synchronized (output) {
+                    return output.toString().contains(StartCommand.READY) || !node.isAlive();
+                }
+            });
+            String printed;
+            synchronized (output) {
+                printed = output.toString();
+            }
+            assertThat(node.isAlive()).as(printed).isTrue();
+            assertThat(printed).contains("HTTP on " + base + ": /health, /ready, /metrics, /console");
+
+            assertThat(get(base + "/health").statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                HttpResponse<String> ready = get(base + "/ready");
+                assertThat(ready.body()).isEqualTo("{\"ready\":true,\"notReady\":{}}");
+                assertThat(ready.statusCode()).isEqualTo(200);
+            });
+            HttpResponse<String> metrics = get(base + "/metrics");
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("jvm_memory_used_bytes", "process_uptime_seconds");
+
+            Matcher link = Pattern.compile("one-time link .*?: (http\\S+)").matcher(printed);
+            assertThat(link.find()).as(printed).isTrue();
+            HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                    .followRedirects(HttpClient.Redirect.NORMAL).build();
+            assertThat(get(browser, base + "/console").statusCode()).isEqualTo(401);
+            HttpResponse<String> console = get(browser, link.group(1)); // follows the redirect with the session cookie
+            assertThat(console.statusCode()).isEqualTo(200);
+            assertThat(console.body()).contains("Signed in as admin (one-time link)", "Workers");
+            assertThat(get(HttpClient.newHttpClient(), link.group(1)).statusCode()).isEqualTo(403);
+        } finally {
+            node.destroy();
+            assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void aBadPortIsAClearStartError() throws Exception {
+        CliRunner outOfRange = new CliRunner(environment(70000), dataDir.resolve("none.yaml"));
+        CliRunner.Result result = outOfRange.run("scheduler");
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.err()).contains("SDBOT_HTTP_PORT (httpPort) must be between 1 and 65535, or 0 for no HTTP server; got 70000");
+
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            CliRunner inUse = new CliRunner(environment(taken.getLocalPort()), dataDir.resolve("none.yaml"));
+            result = inUse.run("scheduler");
+            assertThat(result.exitCode()).isNotZero();
+            assertThat(result.err()).contains("cannot serve HTTP on 127.0.0.1:" + taken.getLocalPort(), "Address already in use");
+        }
+    }
+}
