@@ -45,10 +45,11 @@ public final class Soak {
                 cluster.start();
                 out.printf("setup           bot + 2 scheduler nodes + %d workers x %d slots started in %.0f s (logs: %s)%n",
                         SoakPlan.WORKERS, plan.slots(), (System.nanoTime() - setup) / 1e9, dir.resolve("processes.log"));
+                long seconds = plan.submissionTime().toSeconds();
                 out.printf("plan            %d jobs at %.1f/s (%d s), worker SIGKILL every %d s, leader SIGKILL at %d s, "
-                                + "database down %d s at %d s, worker clock %+d s%n", plan.jobs(), plan.rate(),
-                        plan.submissionTime().toSeconds(), plan.workerKillEvery().toSeconds(), plan.submissionTime().toSeconds() / 3,
-                        plan.databaseOutage().toSeconds(), plan.submissionTime().toSeconds() * 2 / 3, plan.clockSkew().toSeconds());
+                                + "bot SIGKILL at %d s, database down %d s at %d s, worker clock %+d s%n", plan.jobs(), plan.rate(),
+                        seconds, plan.workerKillEvery().toSeconds(), seconds / 3, seconds / 2, plan.databaseOutage().toSeconds(),
+                        seconds * 2 / 3, plan.clockSkew().toSeconds());
                 out.flush();
                 submitUnderFaults(cluster, submitter);
                 cluster.awaitRestarts();
@@ -68,7 +69,7 @@ public final class Soak {
         }
     }
 
-    /** Submits every job while the faults come on schedule; the leader kill and database restart happen either way. */
+    /** Submits every job while the faults come on schedule; the one-off faults happen even if submitting ends first. */
     private void submitUnderFaults(SoakCluster cluster, SoakSubmitter submitter) throws InterruptedException {
         ScheduledExecutorService workerKills = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "soak-kills"));
         ScheduledExecutorService leaderAndDatabase = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "soak-faults"));
@@ -77,6 +78,7 @@ public final class Soak {
             long total = plan.submissionTime().toMillis();
             workerKills.scheduleAtFixedRate(() -> fault(cluster::killWorker), every, every, TimeUnit.MILLISECONDS);
             leaderAndDatabase.schedule(() -> fault(cluster::killLeader), total / 3, TimeUnit.MILLISECONDS);
+            leaderAndDatabase.schedule(() -> fault(cluster::killBot), total / 2, TimeUnit.MILLISECONDS);
             leaderAndDatabase.schedule(() -> fault(cluster::restartDatabase), total * 2 / 3, TimeUnit.MILLISECONDS);
             submitter.run();
         } finally {

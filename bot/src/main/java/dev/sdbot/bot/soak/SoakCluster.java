@@ -35,6 +35,7 @@ final class SoakCluster implements AutoCloseable {
     private final List<ChildProcess> workers = new ArrayList<>();
     private final ExecutorService restarting = Executors.newCachedThreadPool();
     private final List<Future<?>> restarts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<ChildProcess, Future<?>> restartOf = new java.util.concurrent.ConcurrentHashMap<>();
     private int nextWorkerToKill;
 
     SoakCluster(SoakPlan plan, SoakDatabase database, FakeDiscord discord, Path dir, Path completionLog, FaultLog faults,
@@ -122,15 +123,26 @@ final class SoakCluster implements AutoCloseable {
         restart(victim);
     }
 
+    /** SIGKILLs the bot's process (a crash between a result being stored and posted) and starts it again. */
+    void killBot() throws Exception {
+        restart(bot);
+    }
+
     private void restart(ChildProcess process) throws Exception {
+        Future<?> previous = restartOf.get(process);
+        if (previous != null) {
+            previous.get(); // a process being started again is killed once it is up, never twice at once
+        }
         long pid = process.kill();
         faults.killed(process.name, pid);
         out.printf("fault: SIGKILL %s (pid %d), starting it again%n", process.name, pid);
         out.flush();
-        restarts.add(restarting.submit(() -> {
+        Future<?> restart = restarting.submit(() -> {
             process.start(START_TIMEOUT);
             return null;
-        }));
+        });
+        restartOf.put(process, restart);
+        restarts.add(restart);
     }
 
     /** Waits for the processes being started again; a failed start fails the soak. */

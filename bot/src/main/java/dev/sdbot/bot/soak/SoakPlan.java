@@ -5,8 +5,8 @@ import java.time.Duration;
 /**
  * What a soak runs: jobs submitted at {@code rate} per second (so its length is proportional to the job count), 3
  * workers of {@code slots} slots, one of them with its clock {@code clockSkew} off, and the faults: a worker SIGKILLed
- * every {@code workerKillEvery}, the leader scheduler SIGKILLed a third of the way through the submissions, the
- * database stopped for {@code databaseOutage} two thirds of the way through.
+ * every {@code workerKillEvery}, the leader scheduler SIGKILLed a third of the way through the submissions, the bot's
+ * process SIGKILLed half way through, the database stopped for {@code databaseOutage} two thirds of the way through.
  */
 public record SoakPlan(int jobs, double rate, int slots, int steps, int stepMillis, Duration lease,
                        Duration workerKillEvery, Duration clockSkew, Duration databaseOutage, Duration drainTimeout) {
