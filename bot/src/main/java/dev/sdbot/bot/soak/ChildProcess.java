@@ -24,6 +24,13 @@ import java.util.regex.Pattern;
  */
 final class ChildProcess {
     private static final Pattern DISPATCHER = Pattern.compile("Scheduler node (\\S+) is now the dispatcher");
+    private static final int MAX_STARTS = 5;
+
+    private static final class ExitedEarly extends IllegalStateException {
+        ExitedEarly(String message) {
+            super(message);
+        }
+    }
 
     final String name;
     private final List<String> args;
@@ -60,18 +67,11 @@ final class ChildProcess {
         }
     }
 
-    private static final int MAX_STARTS = 5;
-
-    private static final class ExitedEarly extends IllegalStateException {
-        ExitedEarly(String message) {
-            super(message);
-        }
-    }
-
     private void startOnce(Duration timeout) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true", "-cp",
-                System.getProperty("java.class.path"), "dev.sdbot.bot.cli.SdbotCommand"));
+        // the launcher's JIT setting (C1 only: less compile work competing with the other processes), small heaps
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"), "dev.sdbot.bot.cli.SdbotCommand"));
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().remove("DISCORD_TOKEN");

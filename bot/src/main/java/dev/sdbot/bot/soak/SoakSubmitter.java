@@ -92,7 +92,7 @@ final class SoakSubmitter {
     }
 
     long retries() {
-        return submissions.stream().mapToLong(s -> s.interactions.size() - 1).sum();
+        return submissions.stream().mapToLong(s -> Math.max(0, s.interactions.size() - 1)).sum();
     }
 
     private void retryUnsettled() {
