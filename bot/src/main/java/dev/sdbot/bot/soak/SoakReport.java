@@ -57,71 +57,77 @@ record SoakReport(long submitted, long jobs, long lost, long duplicated, long re
     static SoakReport collect(SoakDatabase database, FakeDiscord discord, List<SoakSubmitter.Submission> submissions,
                               Path completionLog, FaultLog faults, long leaseMillis, long retries)
             throws SQLException, IOException {
-        Map<String, Long> states = new TreeMap<>();
-        Set<Long> interactionsWithJobs = new HashSet<>();
-        Set<Long> postedJobs = new HashSet<>();
-        double jobsPerSecond;
-        double p99Wait;
-        double p99Posted;
-        long jobs;
-        try (Connection c = database.connect(); Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SELECT state, count(*) FROM jobs GROUP BY state")) {
-                while (rs.next()) {
-                    states.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-            try (ResultSet rs = st.executeQuery("SELECT interaction_id, id, state FROM jobs")) {
-                while (rs.next()) {
-                    interactionsWithJobs.add(rs.getLong(1));
-                    if ("POSTED".equals(rs.getString(3))) {
-                        postedJobs.add(rs.getLong(2));
-                    }
-                }
-            }
-            try (ResultSet rs = st.executeQuery("SELECT count(*),"
-                    + " extract(epoch FROM max(coalesce(posted_at, finished_at)) - min(created_at)),"
-                    + " percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at)),"
-                    + " percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM posted_at - created_at)) FROM jobs")) {
-                rs.next();
-                jobs = rs.getLong(1);
-                jobsPerSecond = jobs / Math.max(1e-3, rs.getDouble(2));
-                p99Wait = rs.getDouble(3);
-                p99Posted = rs.getDouble(4);
-            }
-        }
-        long notEnded = states.entrySet().stream().filter(e -> !END_STATES.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
-
+        JobTable table = JobTable.read(database);
         Map<Long, Integer> postsPerJob = postsPerJob(discord);
         long postedTwice = postsPerJob.values().stream().filter(n -> n > 1).count();
-        long postedNowhere = postedJobs.stream().filter(id -> !postsPerJob.containsKey(id)).count();
+        long postedNowhere = table.postedJobs.stream().filter(id -> !postsPerJob.containsKey(id)).count();
+        long notEnded = table.states.entrySet().stream().filter(e -> !END_STATES.contains(e.getKey()))
+                .mapToLong(Map.Entry::getValue).sum();
+        Commands commands = Commands.of(submissions, table.interactionsWithJobs, discord);
+        CompletionLog.Counts runs = CompletionLog.count(completionLog, faults, leaseMillis);
+        return new SoakReport(submissions.size(), table.jobs, notEnded + postedNowhere + commands.lostCommands,
+                runs.duplicated(), runs.reExecuted(), postedTwice, table.jobsPerSecond, table.p99Wait, table.p99Posted,
+                table.states, commands.unanswered, commands.refused, commands.refusals, retries);
+    }
 
-        long answeredWithoutJob = 0;
-        long unanswered = 0;
-        long refused = 0;
-        Map<String, Long> refusals = new TreeMap<>();
-        for (SoakSubmitter.Submission s : submissions) {
-            List<FakeInteraction> acknowledged = s.interactions.stream().filter(FakeInteraction::acknowledged).toList();
-            if (acknowledged.isEmpty()) {
-                answeredWithoutJob++; // the bot never answered the member, however often they typed the command
-                continue;
-            }
-            if (acknowledged.stream().anyMatch(i -> interactionsWithJobs.contains(i.id()))) {
-                continue;
-            }
-            if (acknowledged.stream().anyMatch(i -> !discord.ephemerals(i).isEmpty())) {
-                refused++;
-                acknowledged.stream().flatMap(i -> discord.ephemerals(i).stream()).findFirst()
-                        .ifPresent(m -> refusals.merge(m.content(), 1L, Long::sum));
-            } else if (acknowledged.stream().anyMatch(i -> discord.original(i).filter(m -> !m.loading()).isPresent())) {
-                answeredWithoutJob++;
-            } else {
-                unanswered++;
+    /** What the jobs table says at the end. */
+    private record JobTable(Map<String, Long> states, Set<Long> interactionsWithJobs, Set<Long> postedJobs, long jobs,
+                            double jobsPerSecond, double p99Wait, double p99Posted) {
+        static JobTable read(SoakDatabase database) throws SQLException {
+            Map<String, Long> states = new TreeMap<>();
+            Set<Long> interactionsWithJobs = new HashSet<>();
+            Set<Long> postedJobs = new HashSet<>();
+            try (Connection c = database.connect(); Statement st = c.createStatement()) {
+                try (ResultSet rs = st.executeQuery("SELECT interaction_id, id, state FROM jobs")) {
+                    while (rs.next()) {
+                        interactionsWithJobs.add(rs.getLong(1));
+                        states.merge(rs.getString(3), 1L, Long::sum);
+                        if ("POSTED".equals(rs.getString(3))) {
+                            postedJobs.add(rs.getLong(2));
+                        }
+                    }
+                }
+                try (ResultSet rs = st.executeQuery("SELECT count(*),"
+                        + " extract(epoch FROM max(coalesce(posted_at, finished_at)) - min(created_at)),"
+                        + " percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at)),"
+                        + " percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM posted_at - created_at)) FROM jobs")) {
+                    rs.next();
+                    long jobs = rs.getLong(1);
+                    return new JobTable(states, interactionsWithJobs, postedJobs, jobs, jobs / Math.max(1e-3, rs.getDouble(2)),
+                            rs.getDouble(3), rs.getDouble(4));
+                }
             }
         }
+    }
 
-        CompletionLog.Counts runs = CompletionLog.count(completionLog, faults, leaseMillis);
-        return new SoakReport(submissions.size(), jobs, notEnded + postedNowhere + answeredWithoutJob, runs.duplicated(),
-                runs.reExecuted(), postedTwice, jobsPerSecond, p99Wait, p99Posted, states, unanswered, refused, refusals, retries);
+    /**
+     * What became of the commands without a job: lost (never acknowledged, or answered publicly without a job),
+     * unanswered (acknowledged, then nothing) or refused.
+     */
+    private record Commands(long lostCommands, long unanswered, long refused, Map<String, Long> refusals) {
+        static Commands of(List<SoakSubmitter.Submission> submissions, Set<Long> interactionsWithJobs, FakeDiscord discord) {
+            long lostCommands = 0;
+            long unanswered = 0;
+            long refused = 0;
+            Map<String, Long> refusals = new TreeMap<>();
+            for (SoakSubmitter.Submission s : submissions) {
+                List<FakeInteraction> acknowledged = s.interactions.stream().filter(FakeInteraction::acknowledged).toList();
+                if (acknowledged.isEmpty()) {
+                    lostCommands++; // the bot never answered the member, however often they typed the command
+                } else if (acknowledged.stream().anyMatch(i -> interactionsWithJobs.contains(i.id()))) {
+                    continue;
+                } else if (acknowledged.stream().anyMatch(i -> !discord.ephemerals(i).isEmpty())) {
+                    refused++;
+                    acknowledged.stream().flatMap(i -> discord.ephemerals(i).stream()).findFirst()
+                            .ifPresent(m -> refusals.merge(m.content(), 1L, Long::sum));
+                } else if (acknowledged.stream().anyMatch(i -> discord.original(i).filter(m -> !m.loading()).isPresent())) {
+                    lostCommands++;
+                } else {
+                    unanswered++;
+                }
+            }
+            return new Commands(lostCommands, unanswered, refused, refusals);
+        }
     }
 
     /** Messages in the fake's channels per job id they carry (in their button ids, job:<id>:<action>). */
