@@ -26,11 +26,12 @@ import java.util.TreeMap;
  *                    publicly without a job behind them, and commands it never acknowledged however often typed
  * @param duplicated  jobs whose generation ran to completion twice where no fault explains it (see {@link FaultLog})
  * @param reExecuted  jobs whose generation ran to completion more than once, faults included (at-least-once)
+ * @param perWorker   jobs per worker that ran them last (the skewed worker must not be starved)
  * @param unanswered  commands acknowledged but never answered (the bot's process died between the two)
  */
-record SoakReport(long submitted, long jobs, long lost, long duplicated, long reExecuted, long postedTwice, double jobsPerSecond,
-                  double p99WaitSeconds, double p99PostedSeconds, Map<String, Long> states, long unanswered,
-                  long refused, Map<String, Long> refusals, long retries) {
+record SoakReport(long submitted, long jobs, long lost, long duplicated, long reExecuted, long postedTwice,
+                  double jobsPerSecond, double p99WaitSeconds, double p99PostedSeconds, Map<String, Long> states,
+                  Map<String, Long> perWorker, long unanswered, long refused, Map<String, Long> refusals, long retries) {
     static final Set<String> END_STATES = Set.of("POSTED", "CANCELLED", "FAILED", "BLOCKED");
 
     boolean passed() {
@@ -39,6 +40,7 @@ record SoakReport(long submitted, long jobs, long lost, long duplicated, long re
 
     void print(PrintWriter out) {
         out.println("states          " + states);
+        out.println("per worker      " + perWorker + " (soak-worker-2 is the one whose clock is off)");
         out.println("submitted " + submitted + " commands: " + jobs + " became jobs, " + unanswered + " unanswered, " + refused + " refused");
         out.println("jobs " + jobs);
         out.println("lost " + lost);
@@ -67,21 +69,23 @@ record SoakReport(long submitted, long jobs, long lost, long duplicated, long re
         CompletionLog.Counts runs = CompletionLog.count(completionLog, faults, leaseMillis);
         return new SoakReport(submissions.size(), table.jobs, notEnded + postedNowhere + commands.lostCommands,
                 runs.duplicated(), runs.reExecuted(), postedTwice, table.jobsPerSecond, table.p99Wait, table.p99Posted,
-                table.states, commands.unanswered, commands.refused, commands.refusals, retries);
+                table.states, table.perWorker, commands.unanswered, commands.refused, commands.refusals, retries);
     }
 
     /** What the jobs table says at the end. */
-    private record JobTable(Map<String, Long> states, Set<Long> interactionsWithJobs, Set<Long> postedJobs, long jobs,
+    private record JobTable(Map<String, Long> states, Map<String, Long> perWorker, Set<Long> interactionsWithJobs, Set<Long> postedJobs, long jobs,
                             double jobsPerSecond, double p99Wait, double p99Posted) {
         static JobTable read(SoakDatabase database) throws SQLException {
             Map<String, Long> states = new TreeMap<>();
             Set<Long> interactionsWithJobs = new HashSet<>();
             Set<Long> postedJobs = new HashSet<>();
+            Map<String, Long> perWorker = new TreeMap<>();
             try (Connection c = database.connect(); Statement st = c.createStatement()) {
-                try (ResultSet rs = st.executeQuery("SELECT interaction_id, id, state FROM jobs")) {
+                try (ResultSet rs = st.executeQuery("SELECT interaction_id, id, state, worker_id FROM jobs")) {
                     while (rs.next()) {
                         interactionsWithJobs.add(rs.getLong(1));
                         states.merge(rs.getString(3), 1L, Long::sum);
+                        perWorker.merge(String.valueOf(rs.getString(4)), 1L, Long::sum);
                         if ("POSTED".equals(rs.getString(3))) {
                             postedJobs.add(rs.getLong(2));
                         }
@@ -93,7 +97,7 @@ record SoakReport(long submitted, long jobs, long lost, long duplicated, long re
                         + " percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM posted_at - created_at)) FROM jobs")) {
                     rs.next();
                     long jobs = rs.getLong(1);
-                    return new JobTable(states, interactionsWithJobs, postedJobs, jobs, jobs / Math.max(1e-3, rs.getDouble(2)),
+                    return new JobTable(states, perWorker, interactionsWithJobs, postedJobs, jobs, jobs / Math.max(1e-3, rs.getDouble(2)),
                             rs.getDouble(3), rs.getDouble(4));
                 }
             }
