@@ -4,7 +4,6 @@ import dev.sdbot.bot.runtime.SdbotRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-import java.time.Clock;
 import java.util.concurrent.Callable;
 
 @Command(name = "jobs", mixinStandardHelpOptions = true,
@@ -12,13 +11,13 @@ import java.util.concurrent.Callable;
                 + "SDBOT_DATA_DIR, or start the embedded one.",
         subcommands = {JobsSubmitCommand.class, JobsListCommand.class, JobsStatsCommand.class, JobsCancelCommand.class,
                 JobsReleaseWorkerCommand.class,
-                JobsBenchCommand.class})
+                JobsBenchCommand.class, JobsSoakCommand.class})
 final class JobsCommand implements Callable<Integer> {
     @ParentCommand
     SdbotCommand root;
 
     SdbotRuntime openRuntime() {
-        return SdbotRuntime.open(root.config(), Clock.systemUTC());
+        return SdbotRuntime.open(root.config(), root.clock());
     }
 
     @Override

@@ -89,6 +89,11 @@ public final class SdbotCommand implements Callable<Integer> {
         return config;
     }
 
+    /** The process's clock (UTC, unless the SDBOT_TEST_CLOCK_OFFSET_MS test hook shifts it). */
+    public java.time.Clock clock() {
+        return dev.sdbot.bot.runtime.TestHooks.clock(environment);
+    }
+
     /** An environment variable of the process (or of the test's environment), or the fallback. */
     public String environment(String name, String fallback) {
         return environment.getOrDefault(name, fallback);

@@ -4,7 +4,6 @@ import dev.sdbot.bot.http.ProcessHttp;
 import dev.sdbot.bot.runtime.SdbotRuntime;
 
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -24,7 +23,7 @@ final class ServiceCommands {
      */
     static int startAndRun(SdbotCommand root, PrintWriter out, ProcessHttp.Role role, Consumer<SdbotRuntime> start,
                            Function<SdbotRuntime, String> banner) {
-        SdbotRuntime runtime = SdbotRuntime.open(root.config(), Clock.systemUTC());
+        SdbotRuntime runtime = SdbotRuntime.open(root.config(), root.clock());
         try {
             ProcessHttp.start(runtime, Set.of(role), false, out);
             start.accept(runtime);

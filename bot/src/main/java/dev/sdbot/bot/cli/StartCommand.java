@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -38,7 +37,7 @@ final class StartCommand implements Callable<Integer> {
         ImageGenerator generator = noWorker ? null : Generators.create(root.config());
         SdbotRuntime runtime = null;
         try {
-            runtime = SdbotRuntime.open(root.config(), Clock.systemUTC());
+            runtime = SdbotRuntime.open(root.config(), root.clock());
             Optional<ProcessHttp> http = ProcessHttp.start(runtime, roles(), true, out);
             runtime.startScheduler();
             if (generator != null) {
