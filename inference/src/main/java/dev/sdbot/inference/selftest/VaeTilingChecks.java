@@ -33,7 +33,15 @@ public final class VaeTilingChecks {
 
     /** The measured numbers, for callers that report them. */
     public record Measurement(int maxAway, double meanAway, int maxAtSeams, double meanAtSeams,
-                              long tiledPeakBytes, long untiledPeakBytes, double tiledSeconds, double untiledSeconds) {
+                              long tiledPeakBytes, long untiledPeakBytes, Timing tiled, Timing untiled) {
+    }
+
+    /** Wall-clock and process CPU seconds of one decode (CPU time is the steadier figure on a shared machine). */
+    public record Timing(double wallSeconds, double cpuSeconds) {
+        @Override
+        public String toString() {
+            return String.format("%.1f s wall, %.1f s CPU", wallSeconds, cpuSeconds);
+        }
     }
 
     public static List<CheckResult> run(Path ldm, String name, int size) {
@@ -41,9 +49,9 @@ public final class VaeTilingChecks {
         String levels = String.format("%s vae tiled vs untiled decode %dx%d: uint8 difference away from seams max %d"
                         + " (mean %.4f), at seams max %d (mean %.4f); bound %d", name, size, size, m.maxAway, m.meanAway,
                 m.maxAtSeams, m.meanAtSeams, MAX_LEVELS);
-        String memory = String.format("%s vae tiled decode %dx%d peak memory: tiled %.0f MiB (%.1f s) / untiled %.0f MiB"
-                        + " (%.1f s)", name, size, size, m.tiledPeakBytes / 1048576.0, m.tiledSeconds,
-                m.untiledPeakBytes / 1048576.0, m.untiledSeconds);
+        String memory = String.format("%s vae tiled decode %dx%d peak memory: tiled %.0f MiB (%s) / untiled %.0f MiB"
+                        + " (%s)", name, size, size, m.tiledPeakBytes / 1048576.0, m.tiled,
+                m.untiledPeakBytes / 1048576.0, m.untiled);
         CheckResult difference = CheckResult.of(levels, Math.max(m.maxAway, m.maxAtSeams), MAX_LEVELS);
         if (m.tiledPeakBytes < 0) {
             return List.of(difference, new CheckResult(memory + " (peak memory cannot be reset here)", Double.NaN, 1, false));
@@ -53,19 +61,22 @@ public final class VaeTilingChecks {
 
     public static Measurement measure(Path model, int size) {
         try (NDManager manager = NDManager.newBaseManager(); ModelFiles files = CheckpointLoader.open(model)) {
-            Vae vae = Vae.load(files.vae(manager), files.description().vae());
+            return measure(Vae.load(files.vae(manager), files.description().vae()), VaeTiling.above(0), size);
+        }
+    }
+
+    /** Decodes the same seeded latents with {@code tiled} (which must tile at this size) and untiled. */
+    public static Measurement measure(Vae vae, VaeTiling tiled, int size) {
+        try (NDManager manager = NDManager.newBaseManager()) {
             int f = vae.config().downscaleFactor();
             NDArray latents = SeededNoise.draw(manager, 42, new Shape(1, vae.config().latentChannels(), size / f, size / f), 1)
                     .get(0);
-            VaeTiling tiled = VaeTiling.above(0);
             long[] tiledPeak = new long[1];
-            long start = System.nanoTime();
-            RgbImage a = decode(manager, () -> tiled.decode(vae, latents), tiledPeak);
-            double tiledSeconds = (System.nanoTime() - start) / 1e9;
+            Timing[] tiledTime = new Timing[1];
+            RgbImage a = decode(manager, () -> tiled.decode(vae, latents), tiledPeak, tiledTime);
             long[] untiledPeak = new long[1];
-            start = System.nanoTime();
-            RgbImage b = decode(manager, () -> VaeTiling.OFF.decode(vae, latents), untiledPeak);
-            double untiledSeconds = (System.nanoTime() - start) / 1e9;
+            Timing[] untiledTime = new Timing[1];
+            RgbImage b = decode(manager, () -> VaeTiling.OFF.decode(vae, latents), untiledPeak, untiledTime);
             boolean[] near = tiled.nearSeams(size, f, SEAM_PIXELS);
             Stats away = new Stats();
             Stats seams = new Stats();
@@ -77,8 +88,13 @@ public final class VaeTilingChecks {
                 }
             }
             return new Measurement(away.max, away.mean(), seams.max, seams.mean(), tiledPeak[0], untiledPeak[0],
-                    tiledSeconds, untiledSeconds);
+                    tiledTime[0], untiledTime[0]);
         }
+    }
+
+    private static double cpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
     }
 
     private static final class Stats {
@@ -97,12 +113,19 @@ public final class VaeTilingChecks {
         }
     }
 
-    /** One decode in its own scope; {@code peak[0]} = peak resident growth, -1 when the peak cannot be reset. */
-    private static RgbImage decode(NDManager manager, java.util.function.Supplier<NDArray> decode, long[] peak) {
+    /**
+     * One decode in its own scope; {@code peak[0]} = peak resident growth (-1 when the peak cannot be reset),
+     * {@code time[0]} = its timing.
+     */
+    private static RgbImage decode(NDManager manager, java.util.function.Supplier<NDArray> decode, long[] peak,
+                                   Timing[] time) {
         try (NDManager scope = manager.newSubManager()) {
             long before = ProcessMemory.residentBytes();
             boolean reset = ProcessMemory.resetPeak();
+            long wall = System.nanoTime();
+            double cpu = cpuSeconds();
             NDArray image = decode.get();
+            time[0] = new Timing((System.nanoTime() - wall) / 1e9, cpuSeconds() - cpu);
             peak[0] = reset ? ProcessMemory.peakResidentBytes() - before : -1;
             image.attach(scope);
             return ImageTensors.toImages(image).get(0);

@@ -14,6 +14,7 @@ import java.util.List;
  * as the untiled layer would. Cores do not overlap and cover the image, so every pixel counts exactly once.
  */
 final class SharedGroupNorm {
+    private static final int[] GROUP_AXES = {2, 3, 4};
     private final long batch;
     private final long channels;
     /** Per channel of each sample: the group mean, and gamma / sqrt(group variance + eps). */
@@ -40,12 +41,14 @@ final class SharedGroupNorm {
         double[] m2 = new double[b * groups];
         for (TileLayout.Core core : cores) {
             try (NDManager tm = x.getManager().newSubManager()) {
+                // splitting the channel axis keeps the slice a view: the only tile-sized temporary is the centred copy
                 NDArray tile = TiledLayers.slice(x, tm, core.y0(), core.y1(), core.x0(), core.x1())
-                        .toType(DataType.FLOAT32, false).reshape(b, groups, -1);
-                double n = tile.getShape().get(2);
-                NDArray tileMean = tile.mean(new int[] {2}, true);
+                        .reshape(b, groups, c / groups, core.height(), core.width()).toType(DataType.FLOAT32, false);
+                double n = (double) (c / groups) * core.height() * core.width();
+                NDArray tileMean = tile.sum(GROUP_AXES, true).divi((float) n);
                 float[] means = tileMean.toFloatArray();
-                float[] m2s = tile.sub(tileMean).square().sum(new int[] {2}).toFloatArray();
+                NDArray centred = tile.sub(tileMean);
+                float[] m2s = centred.muli(centred).sum(GROUP_AXES).toFloatArray();
                 for (int i = 0; i < means.length; i++) {
                     double total = count[i] + n;
                     double delta = means[i] - mean[i];

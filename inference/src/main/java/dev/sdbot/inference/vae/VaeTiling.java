@@ -1,6 +1,8 @@
 package dev.sdbot.inference.vae;
 
 import ai.djl.ndarray.NDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * When and how the VAE works in tiles: images of more than {@code abovePixels} pixels are decoded and encoded tile
@@ -12,6 +14,7 @@ import ai.djl.ndarray.NDArray;
  * @param abovePixels width x height of one image above which tiling starts
  */
 public record VaeTiling(long abovePixels, int tile) {
+    private static final Logger LOG = LoggerFactory.getLogger(VaeTiling.class);
     /** Default: tiles of 512x512 image pixels, for images above 1024x1024. */
     public static final VaeTiling DEFAULT = new VaeTiling(1024L * 1024, 64);
     /** Never tiles. */
@@ -43,7 +46,7 @@ public record VaeTiling(long abovePixels, int tile) {
         if (!tiles(w * f, h * f)) {
             return vae.decode(latents);
         }
-        return vae.decode(latents, new TiledLayers(new TileLayout(tile), (int) h, (int) w));
+        return vae.decode(latents, layers("decode", (int) h, (int) w, f));
     }
 
     /** {@link Vae#encode}, tiled when the image is large. */
@@ -54,7 +57,14 @@ public record VaeTiling(long abovePixels, int tile) {
             return vae.encode(image);
         }
         int f = vae.config().downscaleFactor();
-        return vae.encode(image, new TiledLayers(new TileLayout(tile), (int) (h / f), (int) (w / f)));
+        return vae.encode(image, layers("encode", (int) (h / f), (int) (w / f), f));
+    }
+
+    private TiledLayers layers(String what, int unitsH, int unitsW, int f) {
+        TileLayout layout = new TileLayout(tile);
+        LOG.info("VAE {} of {}x{} px in {} tiles of up to {} px (above {} px)", what, unitsW * f, unitsH * f,
+                layout.cores(unitsH, unitsW).size(), tile * f, abovePixels);
+        return new TiledLayers(layout, unitsH, unitsW);
     }
 
     /** For each pixel along an axis of {@code pixels} image pixels: whether it lies within {@code within} of a seam. */
