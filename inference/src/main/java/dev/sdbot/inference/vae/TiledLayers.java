@@ -20,8 +20,8 @@ import java.util.List;
  * from the layer's shared input and writes only its core into the layer's output: the result equals the untiled
  * VAE up to float rounding, with no seams to blend. Per-tile temporaries are bounded by the tile; the layer's input
  * and output stay whole, and residual blocks write over their input, so about two activations of the largest
- * layer are alive instead of the untiled VAE's five or six. The mid-block attention attends over the whole latent
- * with its score matrix bounded by {@link #maxScoreElements}.
+ * layer are alive (three in a block that narrows the channels) instead of the untiled VAE's five or six. The
+ * mid-block attention attends over the whole latent with its score matrix bounded by {@link #maxScoreElements}.
  */
 final class TiledLayers implements VaeLayers {
     private final List<TileLayout.Core> cores;
