@@ -10,6 +10,8 @@ import dev.sdbot.inference.weights.ModelFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * Peak memory and time of tiled against untiled decode, for the README's figures; opt-in: -Dsdbot.vaeprobe=true,
  * -Dsdbot.vaeprobe.px=1024 (image side), -Dsdbot.vaeprobe.tile=64 (latent pixels), -Dsdbot.vaeprobe.fullsize=true
@@ -27,8 +29,10 @@ class VaeTilingProbe {
                     ? Vae.load(RandomWeights.vae(VaeConfig.sd15(), m, 2), VaeConfig.sd15())
                     : Vae.load(files.vae(m), files.description().vae());
             for (String run : new String[] {"cold", "warm"}) {
-                System.out.println("probe " + px + "px tile " + tiling.tile() + " " + run + ": "
-                        + VaeTilingChecks.measure(vae, tiling, px));
+                VaeTilingChecks.Measurement r = VaeTilingChecks.measure(vae, tiling, px);
+                System.out.println("probe " + px + "px tile " + tiling.tile() + " " + run + ": " + r);
+                assertThat(Math.max(r.maxAway(), r.maxAtSeams())).isLessThanOrEqualTo(VaeTilingChecks.MAX_LEVELS);
+                assertThat(r.tiledPeakBytes()).isLessThan(r.untiledPeakBytes());
             }
         }
     }
