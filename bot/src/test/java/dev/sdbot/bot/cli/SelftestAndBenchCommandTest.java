@@ -28,6 +28,9 @@ class SelftestAndBenchCommandTest {
                 .contains("PASS  prompt syntax: 31/31 A1111 cases parsed exactly")
                 .contains("PASS  long prompt: chunk 2 of 2 = its 25 tokens encoded alone")
                 .contains("PASS  sampler dpmpp_sde_karras (DPM++ SDE Karras").contains("PASS  sampler unipc (UniPC")
+                .containsPattern("PASS  mini-sd21v vae tiled vs untiled decode 1024x1024: uint8 difference away from"
+                        + " seams max [0-2] .*at seams max [0-2] .*bound 2")
+                .contains("PASS  mini-sd21v vae tiled decode 1024x1024 peak memory")
                 .containsPattern("\\d+ passed, 0 failed, \\d+ skipped");
     }
 

@@ -12,7 +12,7 @@ import ai.djl.ndarray.NDList;
  */
 public final class Attention {
     /** Largest score matrix computed at once (elements); 2^27 floats = 512 MiB. */
-    static final long MAX_SCORE_ELEMENTS = 1L << 27;
+    public static final long MAX_SCORE_ELEMENTS = 1L << 27;
 
     private Attention() {
     }
@@ -29,7 +29,8 @@ public final class Attention {
         return multiHead(q, k, v, heads, mask, MAX_SCORE_ELEMENTS);
     }
 
-    static NDArray multiHead(NDArray q, NDArray k, NDArray v, int heads, NDArray mask, long maxScoreElements) {
+    /** As above with the score matrix bounded to {@code maxScoreElements} (the tiled VAE bounds it by its tile). */
+    public static NDArray multiHead(NDArray q, NDArray k, NDArray v, int heads, NDArray mask, long maxScoreElements) {
         long t = OpProfile.start();
         return OpProfile.end("attention (scores, softmax, values)", t, compute(q, k, v, heads, mask, maxScoreElements));
     }

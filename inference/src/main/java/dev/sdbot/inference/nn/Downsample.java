@@ -24,6 +24,15 @@ public final class Downsample {
         return new Downsample(new Conv2d(weight, w.getOptional("conv.bias"), 2, padding), asymmetricPadding);
     }
 
+    /** The stride-2 conv; with asymmetric padding it pads nothing itself. */
+    public Conv2d conv() {
+        return conv;
+    }
+
+    public boolean asymmetric() {
+        return asymmetric;
+    }
+
     public NDArray forward(NDArray x) {
         if (!asymmetric) {
             return conv.forward(x);

@@ -34,6 +34,27 @@ public final class ResnetBlock {
                 w.contains("conv_shortcut.weight") ? Conv2d.load(w, "conv_shortcut") : null);
     }
 
+    public GroupNorm norm1() {
+        return norm1;
+    }
+
+    public Conv2d conv1() {
+        return conv1;
+    }
+
+    public GroupNorm norm2() {
+        return norm2;
+    }
+
+    public Conv2d conv2() {
+        return conv2;
+    }
+
+    /** The 1x1 conv on the residual path when the width changes, else null (identity). */
+    public Conv2d shortcut() {
+        return shortcut;
+    }
+
     /**
      * @param x           (B, Cin, H, W)
      * @param timeEmbSilu silu(time embedding) (B, T), or null for the VAE; diffusers applies the silu inside

@@ -42,14 +42,25 @@ final class SpatialAttention {
         return new Linear(weight, w.getOptional(prefix + ".bias"));
     }
 
+    GroupNorm norm() {
+        return norm;
+    }
+
     NDArray forward(NDArray x) {
-        try (Scope scope = Scope.of(x)) {
+        try (NDArray normed = norm.forward(x)) {
+            return attend(x, normed, Attention.MAX_SCORE_ELEMENTS);
+        }
+    }
+
+    /** The block after its group norm: {@code x + out(attention(q, k, v of normed))}, scores bounded as given. */
+    NDArray attend(NDArray x, NDArray normed, long maxScoreElements) {
+        try (Scope scope = Scope.of(x, normed)) {
             Shape s = x.getShape();
             long b = s.get(0);
             long c = s.get(1);
             long hw = s.get(2) * s.get(3);
-            NDArray h = norm.forward(x).reshape(b, c, hw).transpose(0, 2, 1);
-            NDArray attended = Attention.multiHead(toQ.forward(h), toK.forward(h), toV.forward(h), 1, null);
+            NDArray h = normed.reshape(b, c, hw).transpose(0, 2, 1);
+            NDArray attended = Attention.multiHead(toQ.forward(h), toK.forward(h), toV.forward(h), 1, null, maxScoreElements);
             NDArray out = toOut.forward(attended).transpose(0, 2, 1).reshape(s);
             return scope.keep(out.addi(x));
         }

@@ -57,6 +57,10 @@ public final class Vae {
 
     /** @param image (B, in_channels, H, W) in [-1, 1], H and W multiples of {@link VaeConfig#downscaleFactor()} */
     public LatentDistribution encode(NDArray image) {
+        return encode(image, VaeLayers.WHOLE);
+    }
+
+    LatentDistribution encode(NDArray image, VaeLayers layers) {
         if (encoder == null) {
             throw new IllegalStateException("this VAE has no encoder weights");
         }
@@ -67,8 +71,8 @@ public final class Vae {
                     + ", H, W) with H and W multiples of " + f + ", got " + s);
         }
         try (Scope scope = Scope.of(image)) {
-            NDArray moments = quantConv.forward(encoder.forward(image.toType(quantConv.weight().getDataType(), false)))
-                    .toType(DataType.FLOAT32, false);
+            NDArray features = encoder.forward(image.toType(quantConv.weight().getDataType(), false), layers);
+            NDArray moments = layers.conv(features, quantConv).toType(DataType.FLOAT32, false);
             NDList halves = moments.split(2, 1);
             NDArray mean = halves.get(0).duplicate();
             NDArray logvar = halves.get(1).clip(LOGVAR_MIN, LOGVAR_MAX);
@@ -78,13 +82,17 @@ public final class Vae {
 
     /** @param latents (B, latent_channels, h, w), already divided by the scaling factor */
     public NDArray decode(NDArray latents) {
+        return decode(latents, VaeLayers.WHOLE);
+    }
+
+    NDArray decode(NDArray latents, VaeLayers layers) {
         Shape s = latents.getShape();
         if (s.dimension() != 4 || s.get(1) != config.latentChannels()) {
             throw new IllegalArgumentException("VAE decoder expects (B, " + config.latentChannels() + ", h, w), got " + s);
         }
         try (Scope scope = Scope.of(latents)) {
             NDArray in = latents.toType(postQuantConv.weight().getDataType(), false);
-            return scope.keep(decoder.forward(postQuantConv.forward(in)).toType(DataType.FLOAT32, false));
+            return scope.keep(decoder.forward(layers.conv(in, postQuantConv), layers).toType(DataType.FLOAT32, false));
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.sdbot.inference.vae;
 
 import ai.djl.ndarray.NDArray;
 import dev.sdbot.inference.model.VaeConfig;
-import dev.sdbot.inference.nn.Activations;
 import dev.sdbot.inference.nn.Conv2d;
 import dev.sdbot.inference.nn.GroupNorm;
 import dev.sdbot.inference.nn.ResnetBlock;
@@ -52,20 +51,17 @@ final class VaeDecoder {
     }
 
     /** @param z latents after post_quant_conv; left open */
-    NDArray forward(NDArray z) {
-        NDArray h = mid.forward(convIn.forward(z));
+    NDArray forward(NDArray z, VaeLayers layers) {
+        NDArray h = layers.conv(z, convIn);
+        h = mid.forward(h, layers);
         for (int i = 0; i < resnets.size(); i++) {
             for (ResnetBlock resnet : resnets.get(i)) {
-                h = VaeEncoder.replace(h, resnet.forward(h, null));
+                h = VaeLayers.replace(h, layers.resnet(h, resnet));
             }
             if (i < upsamplers.size()) {
-                h = VaeEncoder.replace(h, upsamplers.get(i).forward(h));
+                h = VaeLayers.replace(h, layers.upsample(h, upsamplers.get(i)));
             }
         }
-        NDArray normed = Activations.siluInPlace(normOut.forward(h));
-        h.close();
-        NDArray out = convOut.forward(normed);
-        normed.close();
-        return out;
+        return VaeLayers.replace(h, layers.normSiluConv(h, normOut, convOut));
     }
 }

@@ -2,7 +2,6 @@ package dev.sdbot.inference.vae;
 
 import ai.djl.ndarray.NDArray;
 import dev.sdbot.inference.model.VaeConfig;
-import dev.sdbot.inference.nn.Activations;
 import dev.sdbot.inference.nn.Conv2d;
 import dev.sdbot.inference.nn.Downsample;
 import dev.sdbot.inference.nn.GroupNorm;
@@ -51,27 +50,18 @@ final class VaeEncoder {
                 GroupNorm.load(w, "conv_norm_out", c.normGroups(), Vae.NORM_EPS), Conv2d.load(w, "conv_out"));
     }
 
-    /** @return (B, 2 * latent channels, h/f, w/f): mean and log-variance before quant_conv */
-    NDArray forward(NDArray image) {
-        NDArray h = convIn.forward(image);
+    /** @return (B, 2 * latent channels, h/f, w/f): mean and log-variance before quant_conv; image left open */
+    NDArray forward(NDArray image, VaeLayers layers) {
+        NDArray h = layers.conv(image, convIn);
         for (int i = 0; i < resnets.size(); i++) {
             for (ResnetBlock resnet : resnets.get(i)) {
-                h = replace(h, resnet.forward(h, null));
+                h = VaeLayers.replace(h, layers.resnet(h, resnet));
             }
             if (i < downsamplers.size()) {
-                h = replace(h, downsamplers.get(i).forward(h));
+                h = VaeLayers.replace(h, layers.downsample(h, downsamplers.get(i)));
             }
         }
-        h = mid.forward(h);
-        NDArray normed = Activations.siluInPlace(normOut.forward(h));
-        h.close();
-        NDArray out = convOut.forward(normed);
-        normed.close();
-        return out;
-    }
-
-    static NDArray replace(NDArray old, NDArray next) {
-        old.close();
-        return next;
+        h = mid.forward(h, layers);
+        return VaeLayers.replace(h, layers.normSiluConv(h, normOut, convOut));
     }
 }

@@ -22,14 +22,10 @@ final class VaeMidBlock {
                 ResnetBlock.load(w.sub("resnets.1"), groups, eps));
     }
 
-    /** @param x consumed (closed) */
-    NDArray forward(NDArray x) {
-        NDArray a = first.forward(x, null);
-        x.close();
-        NDArray b = attention.forward(a);
-        a.close();
-        NDArray c = second.forward(b, null);
-        b.close();
-        return c;
+    /** @param x consumed (closed, or written over by a tiled residual block) */
+    NDArray forward(NDArray x, VaeLayers layers) {
+        NDArray h = VaeLayers.replace(x, layers.resnet(x, first));
+        h = VaeLayers.replace(h, layers.attention(h, attention));
+        return VaeLayers.replace(h, layers.resnet(h, second));
     }
 }

@@ -1,27 +1,29 @@
 package dev.sdbot.inference.vae;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDArrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * When and how the VAE works in tiles: images of more than {@code abovePixels} pixels are decoded and encoded in
- * overlapping tiles of {@code tile} latent pixels ({@code overlap} shared with each neighbour), blended with linear
- * ramps, so the VAE's activation memory is bounded by one tile instead of growing with the image. The VAE's group
- * norms and mid-block attention then see one tile at a time, so tiled output differs slightly from untiled output.
+ * When and how the VAE works in tiles: images of more than {@code abovePixels} pixels are decoded and encoded tile
+ * by tile ({@code tile} latent pixels a side), layer by layer, with every group norm using the whole image's
+ * statistics and every convolution reading its neighbours' pixels ({@link TiledLayers}). The result equals the
+ * untiled VAE up to float rounding; the per-tile work is bounded by the tile, and the whole-image activations alive
+ * at once drop from the untiled VAE's five or six (plus its mid-block attention scores) to about two.
  *
  * @param abovePixels width x height of one image above which tiling starts
  */
-public record VaeTiling(long abovePixels, int tile, int overlap) {
-    /** Default: tiles of 512x512 image pixels overlapping by 128, for images above 1024x1024. */
-    public static final VaeTiling DEFAULT = new VaeTiling(1024L * 1024, 64, 16);
+public record VaeTiling(long abovePixels, int tile) {
+    private static final Logger LOG = LoggerFactory.getLogger(VaeTiling.class);
+    /** Default: tiles of 512x512 image pixels, for images above 1024x1024. */
+    public static final VaeTiling DEFAULT = new VaeTiling(1024L * 1024, 64);
     /** Never tiles. */
-    public static final VaeTiling OFF = new VaeTiling(Long.MAX_VALUE, 64, 16);
+    public static final VaeTiling OFF = new VaeTiling(Long.MAX_VALUE, 64);
     /** The environment variable holding {@link #abovePixels} (0 = always tile). */
     public static final String ENV = "SDBOT_VAE_TILE_ABOVE_PIXELS";
 
     public VaeTiling {
-        new TileGrid(tile, overlap); // validates
+        new TileLayout(tile); // validates
         if (abovePixels < 0) {
             throw new IllegalArgumentException("the VAE tiling threshold must be >= 0 pixels, got " + abovePixels);
         }
@@ -29,7 +31,7 @@ public record VaeTiling(long abovePixels, int tile, int overlap) {
 
     /** The default tiles above {@code abovePixels}. */
     public static VaeTiling above(long abovePixels) {
-        return new VaeTiling(abovePixels, DEFAULT.tile, DEFAULT.overlap);
+        return new VaeTiling(abovePixels, DEFAULT.tile);
     }
 
     public boolean tiles(long width, long height) {
@@ -39,34 +41,42 @@ public record VaeTiling(long abovePixels, int tile, int overlap) {
     /** {@link Vae#decode}, tiled when the image is large. */
     public NDArray decode(Vae vae, NDArray latents) {
         int f = vae.config().downscaleFactor();
-        if (!tiles(latents.getShape().get(3) * f, latents.getShape().get(2) * f)) {
+        long h = latents.getShape().get(2);
+        long w = latents.getShape().get(3);
+        if (!tiles(w * f, h * f)) {
             return vae.decode(latents);
         }
-        return new TileGrid(tile, overlap).apply(latents, 1, f, vae::decode);
+        return vae.decode(latents, layers("decode", (int) h, (int) w, f));
     }
 
-    /** {@link Vae#encode}, tiled when the image is large: mean and log-variance are blended tile by tile. */
+    /** {@link Vae#encode}, tiled when the image is large. */
     public LatentDistribution encode(Vae vae, NDArray image) {
-        if (!tiles(image.getShape().get(3), image.getShape().get(2))) {
+        long h = image.getShape().get(2);
+        long w = image.getShape().get(3);
+        if (!tiles(w, h)) {
             return vae.encode(image);
         }
         int f = vae.config().downscaleFactor();
-        NDArray moments = new TileGrid(tile, overlap).apply(image, f, 1, tileImage -> {
-            LatentDistribution d = vae.encode(tileImage);
-            return NDArrays.concat(new NDList(d.mean(), d.logvar()), 1);
-        });
-        NDList halves = moments.split(2, 1);
-        return new LatentDistribution(halves.get(0), halves.get(1));
+        return vae.encode(image, layers("encode", (int) (h / f), (int) (w / f), f));
     }
 
-    /** For each pixel along an axis of {@code pixels} image pixels: whether it lies where two tiles blend. */
-    public boolean[] blendedPixels(int pixels, int downscaleFactor) {
-        TileGrid grid = new TileGrid(tile, overlap);
-        int[] starts = grid.starts(pixels / downscaleFactor);
-        boolean[] blended = new boolean[pixels];
-        for (int i = 0; i < pixels; i++) {
-            blended[i] = grid.inOverlap(starts, i, downscaleFactor);
+    private TiledLayers layers(String what, int unitsH, int unitsW, int f) {
+        TileLayout layout = new TileLayout(tile);
+        LOG.info("VAE {} of {}x{} px in {} tiles of up to {} px (above {} px)", what, unitsW * f, unitsH * f,
+                layout.cores(unitsH, unitsW).size(), tile * f, abovePixels);
+        return new TiledLayers(layout, unitsH, unitsW);
+    }
+
+    /** For each pixel along an axis of {@code pixels} image pixels: whether it lies within {@code within} of a seam. */
+    public boolean[] nearSeams(int pixels, int downscaleFactor, int within) {
+        int[] bounds = new TileLayout(tile).bounds(pixels / downscaleFactor);
+        boolean[] near = new boolean[pixels];
+        for (int i = 1; i + 1 < bounds.length; i++) {
+            int seam = bounds[i] * downscaleFactor;
+            for (int p = Math.max(0, seam - within); p < Math.min(pixels, seam + within); p++) {
+                near[p] = true;
+            }
         }
-        return blended;
+        return near;
     }
 }

@@ -17,11 +17,11 @@ class LoraAndTilingChecksTest {
         assertThat(results).hasSize(3).allMatch(CheckResult::passed);
     }
 
-    /** The memory bound is what tiling is for; the per-tile norm differences are reported (see VaeTilingChecks). */
+    /** Within 2 uint8 levels of the untiled decode everywhere, seams included, and with a lower peak memory. */
     @Test
-    void tiledDecodeOf1024SquareNeedsLessPeakMemory() {
+    void tiledDecodeOf1024SquareMatchesUntiledAndNeedsLessPeakMemory() {
         List<CheckResult> results = VaeTilingChecks.run(Fixtures.LDM, "mini-sd15", 1024);
         results.forEach(System.out::println);
-        assertThat(results).singleElement().matches(CheckResult::passed);
+        assertThat(results).hasSize(2).allMatch(CheckResult::passed);
     }
 }
