@@ -20,7 +20,6 @@ import dev.sdbot.inference.api.SafetyVerdict;
 import dev.sdbot.inference.image.GenerationParameters;
 import dev.sdbot.inference.image.GrayImage;
 import dev.sdbot.inference.image.ImageCodec;
-import dev.sdbot.inference.image.ImageResize;
 import dev.sdbot.inference.image.ImageTensors;
 import dev.sdbot.inference.image.LatentPreview;
 import dev.sdbot.inference.image.Masks;
@@ -29,8 +28,6 @@ import dev.sdbot.inference.lora.LoraArchitecture;
 import dev.sdbot.inference.lora.LoraFile;
 import dev.sdbot.inference.lora.LoraLibrary;
 import dev.sdbot.inference.lora.LoraMismatchException;
-import dev.sdbot.inference.lora.LoraPrompt;
-import dev.sdbot.inference.lora.LoraTag;
 import dev.sdbot.inference.safety.SafetyChecker;
 import dev.sdbot.inference.safety.SafetyCheckerFolder;
 import dev.sdbot.inference.safety.SafetyResult;
@@ -205,7 +202,7 @@ public final class DiffusionGenerator implements ImageGenerator {
 
     @Override
     public Set<String> loadedModels() {
-        return cache.loaded().stream().filter(key -> !key.contains(LORA_KEY_SEPARATOR))
+        return cache.loaded().stream().filter(key -> !PromptLoras.isMergedKey(key))
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
@@ -223,44 +220,29 @@ public final class DiffusionGenerator implements ImageGenerator {
     public GenerationResult generate(GenerationRequest request, ProgressListener listener) throws GenerationException {
         long started = System.nanoTime();
         RequestValidator.validate(request, availableModels());
-        LoraPrompt prompt = parseLoras(request.prompt());
-        List<LoraFile> loraFiles = resolve(prompt.loras());
-        RgbImage init = null;
-        GrayImage mask = null;
-        if (request.initImage() != null) {
-            RgbImage decoded = ImageCodec.decode(request.initImage());
-            if (request.maskImage() != null) {
-                GrayImage decodedMask = ImageCodec.decodeMask(request.maskImage());
-                Masks.checkMatches(decodedMask, decoded);
-                if (!Masks.hasRepaintArea(decodedMask)) {
-                    throw new InvalidRequestException("the mask is all black: nothing to repaint (white marks what to repaint)");
-                }
-                mask = ImageResize.fit(decodedMask, request.width(), request.height(), ImageResize.Mode.STRETCH);
-            }
-            init = ImageResize.fit(decoded, request.width(), request.height(), ImageResize.Mode.STRETCH);
-        }
+        PromptLoras loras = PromptLoras.of(request.prompt(), this.loras);
+        InitImages initImages = InitImages.of(request);
         long baseSeed = request.seed() != null ? request.seed() : SeededNoise.randomSeed();
         List<GeneratedImage> images = new ArrayList<>();
-        String loraHashes = loraHashes(loraFiles);
-        try (ModelCache.Lease lease = acquire(request.model(), loraFiles);
+        try (ModelCache.Lease lease = acquire(request.model(), loras);
              NDManager manager = NDManager.newBaseManager(device)) {
             DiffusionModel model = lease.model();
             checkFits(request, model);
             StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model, vaeTiling);
-            Conditioning context = pipeline.encodePrompt(manager, prompt.text(), request.negativePrompt(),
+            Conditioning context = pipeline.encodePrompt(manager, loras.text(), request.negativePrompt(),
                     request.cfgScale(), request.clipSkip());
             int[] batches = subBatches(request.count(), request.outputWidth(), request.outputHeight(), batchPixels);
             long seed = baseSeed;
             for (int b = 0; b < batches.length; b++) {
                 try (NDManager batchManager = manager.newSubManager()) {
-                    NDArray latents = denoiseBatch(pipeline, request, context, init, mask, seed, batches[b],
-                            batchManager, new ProgressAdapter(listener, started, b, batches.length));
+                    NDArray latents = denoiseBatch(pipeline, request, context, initImages.init(), initImages.mask(),
+                            seed, batches[b], batchManager, new ProgressAdapter(listener, started, b, batches.length));
                     if (request.hires() != null) {
                         latents = HiresPass.run(pipeline, request, context, latents, seed, batchManager,
                                 new ProgressAdapter(listener, started, b, batches.length));
                     }
                     images.addAll(finish(checkerFor(model), request, ImageTensors.toImages(pipeline.decode(latents)), seed,
-                            loraHashes));
+                            loras.hashes()));
                 }
                 seed += batches[b];
             }
@@ -275,54 +257,15 @@ public final class DiffusionGenerator implements ImageGenerator {
         return new GenerationResult(images, Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
 
-    /** Marks the cache keys of models with LoRAs merged in; model names never hold it. */
-    private static final String LORA_KEY_SEPARATOR = "\u0000";
-
-    private static LoraPrompt parseLoras(String prompt) throws InvalidRequestException {
-        try {
-            return LoraPrompt.parse(prompt);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("prompt: " + e.getMessage());
-        }
-    }
-
-    private List<LoraFile> resolve(List<LoraTag> tags) throws InvalidRequestException {
-        if (tags.isEmpty()) {
-            return List.of();
-        }
-        Map<String, Path> available = loras.loras();
-        List<LoraFile> files = new ArrayList<>(tags.size());
-        for (LoraTag tag : tags) {
-            Path path = available.get(tag.name());
-            if (path == null) {
-                throw new InvalidRequestException("unknown LoRA '" + tag.name() + "'; available: "
-                        + (available.isEmpty() ? "none" : String.join(", ", available.keySet())));
-            }
-            files.add(new LoraFile(tag, path, loras.shortHash(path)));
-        }
-        return files;
-    }
-
-    /** A1111's {@code Lora hashes} value: {@code name: shorthash} per LoRA, or null without LoRAs. */
-    private static String loraHashes(List<LoraFile> files) {
-        if (files.isEmpty()) {
-            return null;
-        }
-        return files.stream().map(f -> f.tag().name() + ": " + f.shortHash()).distinct()
-                .collect(Collectors.joining(", "));
-    }
-
     /**
      * The model, or a copy with the LoRAs merged, cached under model + tags + file hashes: merged weights never
      * reach the plain model, and a changed LoRA file is a new entry. Each copy counts fully against the cache budget.
      */
-    private ModelCache.Lease acquire(String model, List<LoraFile> loraFiles) {
-        if (loraFiles.isEmpty()) {
+    private ModelCache.Lease acquire(String model, PromptLoras loras) {
+        if (loras.files().isEmpty()) {
             return cache.acquire(model);
         }
-        String key = model + LORA_KEY_SEPARATOR + loraFiles.stream().map(f -> f.tag().tag() + "#" + f.shortHash())
-                .collect(Collectors.joining());
-        return cache.acquire(key, manager -> load(model, manager, loraFiles));
+        return cache.acquire(loras.cacheKey(model), manager -> load(model, manager, loras.files()));
     }
 
     private static void checkFits(GenerationRequest request, DiffusionModel model) throws InvalidRequestException {
