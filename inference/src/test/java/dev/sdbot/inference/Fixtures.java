@@ -22,11 +22,7 @@ public final class Fixtures {
                 return candidate;
             }
         }
-        // a clone outside the workspace (e.g. a CI scratch directory) still finds the shared fixtures
-        Path workspace = Path.of("/work/shared/fixtures/ldm");
-        if (Files.isDirectory(workspace)) {
-            return workspace;
-        }
-        throw new IllegalStateException("fixtures not found: set -Dsdbot.fixtures=/path/to/shared/fixtures/ldm");
+        throw new IllegalStateException("fixtures not found beside the repository (../shared/fixtures/ldm): set "
+                + "SDBOT_FIXTURES or -Dsdbot.fixtures=/path/to/shared/fixtures/ldm");
     }
 }
