@@ -114,3 +114,26 @@ archive("evil-huge-view.pt", rebuild(4, [1 << 31, 1 << 31], [1 << 31, 1]), [("ar
 archive("small-handmade.pt", rebuild(4, [2, 2], [2, 1]), [("archive/data/0", struct.pack("<4f", 1, 2, 3, 4))])
 # BUILD giving an OrderedDict a tuple state (object.__setstate__ on arbitrary state).
 archive("evil-build.pt", proto2(b"ccollections\nOrderedDict\n)R(K\x01tb"))
+
+
+def read_safetensors(path):
+    """The tensors of a safetensors file (torch 1.13 has no reader; the format is a JSON header and raw bytes)."""
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    dtypes = {"F32": torch.float32, "F16": torch.float16, "I64": torch.int64}
+    out = collections.OrderedDict()
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        begin, end = info["data_offsets"]
+        t = torch.frombuffer(bytearray(data[begin:end]), dtype=dtypes[info["dtype"]]) if end > begin \
+            else torch.zeros(0, dtype=dtypes[info["dtype"]])
+        out[name] = t.reshape(info["shape"]).clone()
+    return out
+
+
+# The fixture LoRA as the community still shares many: a kohya state dict saved with torch.save.
+fixtures = os.environ.get("SDBOT_FIXTURES", os.path.join(os.path.dirname(__file__), "../../../../../../shared/fixtures/ldm"))
+torch.save(read_safetensors(os.path.join(fixtures, "mini-sd15-lora.safetensors")), "mini-sd15-lora.pt")
