@@ -1,7 +1,6 @@
 package dev.sdbot.bot.features.nsfw;
 
 import dev.sdbot.bot.features.moderation.AuditTrail;
-import dev.sdbot.bot.features.results.ResultMessages;
 import dev.sdbot.inference.api.SafetyVerdict;
 import dev.sdbot.scheduler.JobResult;
 import dev.sdbot.scheduler.JobView;
@@ -42,9 +41,9 @@ public final class ResultScreening {
     /** A result with a decision per image. */
     public record Screened(JobView job, NsfwPolicy.ChannelRules rules, List<NsfwResultAudit.Decided> images) {
         /** The images to post, with how; empty when every image is blocked. */
-        public List<ResultMessages.Shown> shown() {
+        public List<ShownImage> shown() {
             return images.stream().filter(d -> d.decision().treatment() != NsfwPolicy.Treatment.BLOCK)
-                    .map(d -> new ResultMessages.Shown(d.image(), d.decision().treatment())).toList();
+                    .map(d -> new ShownImage(d.image(), d.decision().treatment())).toList();
         }
 
         public int withheld() {

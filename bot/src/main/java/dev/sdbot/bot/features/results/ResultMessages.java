@@ -5,6 +5,7 @@ import dev.sdbot.bot.discord.PngImages;
 import dev.sdbot.bot.discord.Texts;
 import dev.sdbot.bot.features.nsfw.ImageObscurer;
 import dev.sdbot.bot.features.nsfw.NsfwPolicy;
+import dev.sdbot.bot.features.nsfw.ShownImage;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.scheduler.JobResult;
 import dev.sdbot.scheduler.JobView;
@@ -28,17 +29,8 @@ import java.util.stream.Collectors;
  */
 public final class ResultMessages {
 
-    /** An image to post and how: POST, SPOILER or BLUR (BLOCK images are not shown at all). */
-    public record Shown(JobResult image, NsfwPolicy.Treatment treatment) {
-        public Shown {
-            if (treatment == NsfwPolicy.Treatment.BLOCK) {
-                throw new IllegalArgumentException("a blocked image is not shown");
-            }
-        }
-    }
-
     /** @param withheld how many images of the job the NSFW policy blocked */
-    public MessageCreateData result(JobView job, List<Shown> shown, int withheld, long maxFileBytes) {
+    public MessageCreateData result(JobView job, List<ShownImage> shown, int withheld, long maxFileBytes) {
         MessageCreateBuilder message = new MessageCreateBuilder();
         String content = "<@" + job.origin().userId() + ">";
         if (withheld > 0) {
@@ -49,10 +41,10 @@ public final class ResultMessages {
         }
         message.setContent(content);
         message.setAllowedMentions(List.of());
-        for (Shown s : shown) {
+        for (ShownImage s : shown) {
             message.addFiles(file(job, s, maxFileBytes));
         }
-        List<JobResult> images = shown.stream().map(Shown::image).toList();
+        List<JobResult> images = shown.stream().map(ShownImage::image).toList();
         boolean plain = shown.size() == 1 && shown.get(0).treatment() == NsfwPolicy.Treatment.POST;
         message.setEmbeds(embed(job, images, plain));
         message.setComponents(ActionRow.of(
@@ -64,7 +56,7 @@ public final class ResultMessages {
     }
 
     /** The original bytes for POST and SPOILER; for BLUR only a pixelated copy ever leaves the process. */
-    private static FileUpload file(JobView job, Shown s, long maxFileBytes) {
+    private static FileUpload file(JobView job, ShownImage s, long maxFileBytes) {
         return switch (s.treatment()) {
             case POST -> FileUpload.fromData(PngImages.fit(s.image().png(), maxFileBytes), fileName(job, s.image()));
             case SPOILER -> FileUpload.fromData(PngImages.fit(s.image().png(), maxFileBytes), fileName(job, s.image()))

@@ -3,6 +3,7 @@ package dev.sdbot.bot.features.results;
 import dev.sdbot.bot.discord.AttachmentLimits;
 import dev.sdbot.bot.discord.DiscordConnection;
 import dev.sdbot.bot.features.nsfw.ResultScreening;
+import dev.sdbot.bot.features.nsfw.ShownImage;
 import dev.sdbot.scheduler.JobEvent;
 import dev.sdbot.scheduler.JobEventListener;
 import dev.sdbot.scheduler.JobLogContext;
@@ -205,7 +206,7 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
         boolean ageRestricted = channel instanceof IAgeRestrictedChannel c && c.isNSFW();
         ResultScreening.Screened screened = screening.screen(job, images, ageRestricted);
         progress.finish(job.id());
-        List<ResultMessages.Shown> shown = screened.shown();
+        List<ShownImage> shown = screened.shown();
         if (shown.isEmpty()) {
             block(job, guild.get(), channel, screened);
             return;

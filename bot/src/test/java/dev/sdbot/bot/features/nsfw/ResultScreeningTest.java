@@ -3,7 +3,6 @@ package dev.sdbot.bot.features.nsfw;
 import dev.sdbot.bot.features.nsfw.NsfwPolicy.ChannelRules;
 import dev.sdbot.bot.features.nsfw.NsfwPolicy.Policy;
 import dev.sdbot.bot.features.nsfw.NsfwPolicy.Treatment;
-import dev.sdbot.bot.features.results.ResultMessages;
 import dev.sdbot.inference.api.SafetyVerdict;
 import dev.sdbot.scheduler.JobResult;
 import org.junit.jupiter.api.Test;
@@ -24,7 +23,7 @@ class ResultScreeningTest {
     @Test
     void blockWithholdsOnlyTheImagesThatDidNotPass() {
         ResultScreening.Screened screened = screen(new ChannelRules(Policy.BLOCK, 0, false, false));
-        assertThat(screened.shown()).extracting(s -> s.image().index(), ResultMessages.Shown::treatment)
+        assertThat(screened.shown()).extracting(s -> s.image().index(), ShownImage::treatment)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(0, Treatment.POST),
                         org.assertj.core.groups.Tuple.tuple(3, Treatment.POST));
         assertThat(screened.withheld()).isEqualTo(2);
@@ -34,7 +33,7 @@ class ResultScreeningTest {
     @Test
     void blurObscuresOnlyTheImagesThatDidNotPass() {
         ResultScreening.Screened screened = screen(new ChannelRules(Policy.SPOILER, 0, false, false));
-        assertThat(screened.shown()).extracting(ResultMessages.Shown::treatment)
+        assertThat(screened.shown()).extracting(ShownImage::treatment)
                 .containsExactly(Treatment.POST, Treatment.BLUR, Treatment.BLUR, Treatment.POST);
         assertThat(screened.withheld()).isZero();
     }
