@@ -41,6 +41,11 @@ public final class ImageUpscaler {
         return UpscalerWeights.load(file, manager);
     }
 
+    /** The same network with another tile side. */
+    public ImageUpscaler withTile(int tileSide) {
+        return new ImageUpscaler(net, tileSide, context);
+    }
+
     public int netScale() {
         return net.scale();
     }
