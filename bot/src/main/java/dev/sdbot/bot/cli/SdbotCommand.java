@@ -28,6 +28,7 @@ import java.util.concurrent.Callable;
                 SelftestCommand.class,
                 BenchCommand.class,
                 ModelsCommand.class,
+                ConsoleLinkCommand.class,
                 VersionCommand.class,
                 CommandLine.HelpCommand.class
         })

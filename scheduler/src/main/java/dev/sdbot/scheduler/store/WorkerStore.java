@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -207,24 +208,43 @@ public final class WorkerStore {
         }
     }
 
+    /** Every worker, by id, with its counters. */
     public List<WorkerStats> stats(Duration timeout) {
+        return query(timeout, null);
+    }
+
+    /** One worker, if it ever registered. */
+    public Optional<WorkerStats> stats(Duration timeout, String id) {
+        return query(timeout, id).stream().findFirst();
+    }
+
+    private List<WorkerStats> query(Duration timeout, String onlyId) {
         return Sql.withConnection(dataSource, "worker stats", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT w.id, w.host, w.slots, w.heartbeat_at, w.quarantine_reason,"
                     + " w.stopped_at IS NULL AND w.heartbeat_at > now() - ? * interval '1 millisecond' AS live,"
+                    + " w.stopped_at IS NOT NULL AS stopped, w.models, w.unchecked_models,"
+                    + " ARRAY(SELECT f.key FROM jsonb_each_text(w.model_families) f ORDER BY f.key) AS family_models,"
+                    + " ARRAY(SELECT f.value FROM jsonb_each_text(w.model_families) f ORDER BY f.key) AS family_ids,"
                     + " (SELECT count(*) FROM jobs j WHERE j.worker_id = w.id AND j.state IN ('ASSIGNED', 'RUNNING')) AS busy,"
                     + " (SELECT count(*) FILTER (WHERE l.outcome = 'SUCCEEDED') FROM usage_ledger l WHERE l.worker_id = w.id) AS succeeded,"
                     + " (SELECT count(*) FILTER (WHERE l.outcome IN ('FAILED', 'RETRY')) FROM usage_ledger l WHERE l.worker_id = w.id) AS failed,"
                     + " (SELECT count(*) FROM usage_ledger l WHERE l.worker_id = w.id AND l.recorded_at >= now() - interval '1 minute')"
-                    + "   AS last_minute FROM workers w ORDER BY w.id")) {
-                Sql.bind(ps, timeout.toMillis());
+                    + "   AS last_minute FROM workers w WHERE ?::text IS NULL OR w.id = ?::text ORDER BY w.id")) {
+                Sql.bind(ps, timeout.toMillis(), onlyId, onlyId);
                 try (ResultSet rs = ps.executeQuery()) {
                     List<WorkerStats> stats = new ArrayList<>();
                     while (rs.next()) {
-                        Instant heartbeat = Sql.instant(rs, "heartbeat_at");
-                        boolean live = rs.getBoolean("live");
+                        String[] familyModels = (String[]) rs.getArray("family_models").getArray();
+                        String[] familyIds = (String[]) rs.getArray("family_ids").getArray();
+                        Map<String, String> families = new TreeMap<>();
+                        for (int i = 0; i < familyIds.length; i++) {
+                            families.put(familyModels[i], familyIds[i]);
+                        }
                         stats.add(new WorkerStats(rs.getString("id"), rs.getString("host"), rs.getInt("slots"),
                                 rs.getInt("busy"), rs.getLong("succeeded"), rs.getLong("failed"),
-                                rs.getLong("last_minute"), heartbeat, live, rs.getString("quarantine_reason")));
+                                rs.getLong("last_minute"), Sql.instant(rs, "heartbeat_at"), rs.getBoolean("live"),
+                                rs.getBoolean("stopped"), rs.getString("quarantine_reason"), sorted(rs.getArray("models")),
+                                families, sorted(rs.getArray("unchecked_models"))));
                     }
                     return stats;
                 }
@@ -234,5 +254,9 @@ public final class WorkerStore {
 
     private static Set<String> strings(java.sql.Array array) throws SQLException {
         return Set.of((String[]) array.getArray());
+    }
+
+    private static List<String> sorted(java.sql.Array array) throws SQLException {
+        return array == null ? List.of() : java.util.Arrays.stream((String[]) array.getArray()).sorted().toList();
     }
 }
