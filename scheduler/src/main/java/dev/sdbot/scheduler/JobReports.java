@@ -46,8 +46,8 @@ public final class JobReports {
         return workers.stats(workerTimeout);
     }
 
-    /** One worker, if it ever registered. */
-    public Optional<WorkerStats> worker(String id) {
-        return workers.stats(workerTimeout, id);
+    /** One worker's state, if it ever registered. */
+    public Optional<WorkerStatus> worker(String id) {
+        return workers.status(id, workerTimeout);
     }
 }

@@ -4,7 +4,7 @@ import dev.sdbot.bot.http.ProcessHttp;
 import dev.sdbot.bot.http.console.AdminConsole;
 import dev.sdbot.bot.http.console.ConsoleSessions;
 import dev.sdbot.db.Database;
-import dev.sdbot.db.store.ConsoleLinkStore;
+import dev.sdbot.db.store.ConsoleAccessStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -25,13 +25,21 @@ final class ConsoleLinkCommand implements Callable<Integer> {
     SdbotCommand root;
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+    @CommandLine.Option(names = "--revoke-sessions",
+            description = "First end every console session and every unused link (a leaked link or cookie).")
+    boolean revoke;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (Database db = Database.connect(root.config().database())) {
             db.migrate(); // the links table comes with a migration: an older schema gets it here
-            String link = AdminConsole.newAdminLink(new ConsoleLinkStore(db.dataSource()), root.clock().instant());
+            ConsoleAccessStore access = new ConsoleAccessStore(db.dataSource());
+            if (revoke) {
+                access.revokeAll();
+                out.println("Every console session ends at its next request, and every unused admin link is void.");
+            }
+            String link = AdminConsole.newAdminLink(access, root.clock().instant());
             String base = root.config().http().enabled() || root.config().http().oauth().publicUrl() != null
                     ? ProcessHttp.consoleBase(root.config().http()) : "";
             out.println(base + link);

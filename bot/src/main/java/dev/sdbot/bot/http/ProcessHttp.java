@@ -7,7 +7,7 @@ import dev.sdbot.bot.runtime.DiscordStatus;
 import dev.sdbot.bot.runtime.SdbotRuntime;
 import dev.sdbot.db.Migrations;
 import dev.sdbot.scheduler.JobReports;
-import dev.sdbot.scheduler.JobStats;
+import dev.sdbot.scheduler.WorkerStatus;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -136,7 +136,7 @@ public final class ProcessHttp implements AutoCloseable {
     /** Registered means the database has this worker's row live: not stopped, not quarantined, heartbeat recent. */
     private static String workerProblem(JobReports reports, String workerId) {
         try {
-            Optional<JobStats.WorkerStats> worker = reports.worker(workerId);
+            Optional<WorkerStatus> worker = reports.worker(workerId);
             if (worker.isEmpty()) {
                 return "worker " + workerId + " not registered";
             }
@@ -146,7 +146,7 @@ public final class ProcessHttp implements AutoCloseable {
             if (worker.get().quarantineReason() != null) {
                 return "worker " + workerId + " quarantined: " + worker.get().quarantineReason();
             }
-            return worker.get().live() ? null : "worker " + workerId + " has not sent a heartbeat recently";
+            return worker.get().recentHeartbeat() ? null : "worker " + workerId + " has not sent a heartbeat recently";
         } catch (RuntimeException e) {
             return "cannot read worker " + workerId + ": " + e.getMessage();
         }

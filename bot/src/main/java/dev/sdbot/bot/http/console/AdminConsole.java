@@ -4,7 +4,7 @@ import dev.sdbot.bot.admin.UsageChart;
 import dev.sdbot.bot.http.HttpSettings;
 import dev.sdbot.bot.runtime.DiscordStatus;
 import dev.sdbot.bot.runtime.SdbotRuntime;
-import dev.sdbot.db.store.ConsoleLinkStore;
+import dev.sdbot.db.store.ConsoleAccessStore;
 import dev.sdbot.db.store.GuildSettingsStore;
 import dev.sdbot.db.store.QuotaRuleStore;
 import dev.sdbot.scheduler.JobReports;
@@ -31,7 +31,7 @@ import java.util.function.Supplier;
  * The read-only admin console: queue, workers, and per guild the recent jobs, a usage chart and the quota rules. GET
  * routes, and one POST: logout, which carries the session's CSRF token. A viewer logs in with Discord (and then sees
  * the guilds where they have Manage Server and the bot is, re-checked with Discord every few minutes) or with a
- * one-time admin link (every guild).
+ * one-time admin link (every guild). An operator can end every session at once (the revocation generation).
  */
 public final class AdminConsole {
     private static final Logger LOG = LoggerFactory.getLogger(AdminConsole.class);
@@ -47,7 +47,7 @@ public final class AdminConsole {
     private final DiscordOAuth oauth;
     private final Supplier<DiscordStatus> discord;
     private final ConsoleSessions sessions;
-    private final ConsoleLinkStore adminLinks;
+    private final ConsoleAccessStore access;
     private final JobReports jobs;
     private final UsageReports usage;
     private final QuotaRuleStore quotaRules;
@@ -59,7 +59,7 @@ public final class AdminConsole {
         this.oauth = new DiscordOAuth(oauthSettings);
         this.discord = discord;
         this.sessions = new ConsoleSessions(clock);
-        this.adminLinks = new ConsoleLinkStore(runtime.database().dataSource());
+        this.access = new ConsoleAccessStore(runtime.database().dataSource());
         this.jobs = new JobReports(runtime.database().dataSource(), runtime.config().scheduling().workerTimeout());
         this.usage = new UsageReports(runtime.database().dataSource(), clock);
         this.quotaRules = new QuotaRuleStore(runtime.database().sessionFactory());
@@ -68,11 +68,11 @@ public final class AdminConsole {
 
     /** A new one-time admin link (path and query, to append to the console's base URL). */
     public String newAdminLink() {
-        return newAdminLink(adminLinks, clock.instant());
+        return newAdminLink(access, clock.instant());
     }
 
     /** Mints a one-time admin link in the database, for whichever process serves the console. */
-    public static String newAdminLink(ConsoleLinkStore links, Instant now) {
+    public static String newAdminLink(ConsoleAccessStore links, Instant now) {
         return "/console/admin?token=" + links.mint(now, now.plus(ConsoleSessions.ADMIN_LINK_VALIDITY));
     }
 
@@ -99,13 +99,14 @@ public final class AdminConsole {
 
     private void adminLink(Context ctx) {
         secureHeaders(ctx);
-        if (!adminLinks.redeem(ctx.queryParam("token"), clock.instant())) {
+        if (!access.redeem(ctx.queryParam("token"), clock.instant())) {
             refuse(ctx, 403, "Link refused", "This admin link is unknown, expired or already used: each link works once."
                     + " Run ./sdbot console-link for a new one, or log in with Discord.");
             return;
         }
         LOG.info("Admin console: one-time admin link used from {}", ctx.ip());
-        ctx.cookie(cookie(SESSION_COOKIE, sessions.openAdmin("admin (one-time link)"), sessionSeconds()));
+        ctx.cookie(cookie(SESSION_COOKIE, sessions.openAdmin("admin (one-time link)", access.sessionGeneration()),
+                sessionSeconds()));
         String next = ctx.queryParam("next");
         // only a path of this console: never an open redirect
         ctx.redirect(next != null && next.matches("/console(/[A-Za-z0-9/._-]*)?") ? next : "/console");
@@ -156,7 +157,8 @@ public final class AdminConsole {
         }
         Map<Long, String> managed = managed(login.guilds());
         LOG.info("Admin console: {} logged in with Discord, manages {} guild(s)", login.userName(), managed.size());
-        ctx.cookie(cookie(SESSION_COOKIE, sessions.openDiscord(login.userName(), login.accessToken(), managed),
+        ctx.cookie(cookie(SESSION_COOKIE, sessions.openDiscord(login.userName(), login.accessToken(), managed,
+                access.sessionGeneration()),
                 sessionSeconds()));
         ctx.redirect("/console");
     }
@@ -231,6 +233,11 @@ public final class AdminConsole {
             return Optional.empty();
         }
         ConsoleSessions.Session session = found.get();
+        if (session.generation < access.sessionGeneration()) { // ./sdbot console-link --revoke-sessions
+            sessions.close(id);
+            refuse(ctx, 401, "Login required", "An operator ended every console session; log in again.");
+            return Optional.empty();
+        }
         if (sessions.needsRecheck(session)) {
             try {
                 sessions.rechecked(session, managed(oauth.guilds(session.discordToken)));

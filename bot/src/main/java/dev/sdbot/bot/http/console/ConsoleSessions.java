@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The console's logins, in memory (a restart logs everyone out): sessions behind a random cookie, and the OAuth
  * {@code state} values handed to Discord. Every token is 32 random bytes and expires; the pending states are bounded,
- * since anyone can start a login. One-time admin links live in the database ({@code ConsoleLinkStore}).
+ * since anyone can start a login. One-time admin links and the revocation of every session live in the database
+ * ({@code ConsoleAccessStore}): each session remembers the revocation generation it was opened under.
  */
 public final class ConsoleSessions {
     public static final Duration ADMIN_LINK_VALIDITY = Duration.ofMinutes(15);
@@ -43,16 +44,18 @@ public final class ConsoleSessions {
         final String csrf;
         final Instant expires;
         final String discordToken;
+        final long generation;
         private volatile Map<Long, String> managed;
         private volatile Instant checkedAt;
 
-        private Session(String who, boolean allGuilds, String csrf, Instant expires, String discordToken,
+        private Session(String who, boolean allGuilds, String csrf, Instant expires, String discordToken, long generation,
                         Map<Long, String> managed, Instant checkedAt) {
             this.who = who;
             this.allGuilds = allGuilds;
             this.csrf = csrf;
             this.expires = expires;
             this.discordToken = discordToken;
+            this.generation = generation;
             this.managed = Map.copyOf(managed);
             this.checkedAt = checkedAt;
         }
@@ -94,15 +97,19 @@ public final class ConsoleSessions {
         return expires != null && clock.instant().isBefore(expires);
     }
 
-    /** Opens a session that sees every guild (the one-time admin link); returns its id (the cookie's value). */
-    public String openAdmin(String who) {
-        return open(new Session(who, true, token(), clock.instant().plus(SESSION_VALIDITY), null, Map.of(), clock.instant()));
+    /**
+     * Opens a session that sees every guild (the one-time admin link), under the given revocation generation; returns
+     * its id (the cookie's value).
+     */
+    public String openAdmin(String who, long generation) {
+        return open(new Session(who, true, token(), clock.instant().plus(SESSION_VALIDITY), null, generation, Map.of(),
+                clock.instant()));
     }
 
     /** Opens a Discord session: {@code managed} are the guilds where the user has Manage Server, read just now. */
-    String openDiscord(String who, String accessToken, Map<Long, String> managed) {
-        return open(new Session(who, false, token(), clock.instant().plus(SESSION_VALIDITY), accessToken, managed,
-                clock.instant()));
+    String openDiscord(String who, String accessToken, Map<Long, String> managed, long generation) {
+        return open(new Session(who, false, token(), clock.instant().plus(SESSION_VALIDITY), accessToken, generation,
+                managed, clock.instant()));
     }
 
     private String open(Session session) {

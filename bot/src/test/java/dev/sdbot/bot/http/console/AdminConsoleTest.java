@@ -1,5 +1,6 @@
 package dev.sdbot.bot.http.console;
 
+import dev.sdbot.bot.cli.SdbotCommand;
 import dev.sdbot.bot.http.ProcessHttp;
 import dev.sdbot.bot.runtime.SdbotRuntime;
 import dev.sdbot.db.testing.EmbeddedPostgresExtension;
@@ -55,11 +56,13 @@ class AdminConsoleTest {
     private final MutableClock clock = MutableClock.at(Instant.now());
     private FakeDiscordOAuth discord;
     private SdbotRuntime runtime;
+    private TestDatabase db;
     private String base;
     private String adminLink;
 
     @BeforeEach
     void start(TestDatabase db) throws Exception {
+        this.db = db;
         ConsoleFixture.seed(db);
         discord = new FakeDiscordOAuth("client-1", SECRET, "ada", List.of(
                 new FakeDiscordOAuth.Guild(MANAGED, INJECTED_NAME, 0x20),
@@ -310,5 +313,42 @@ class AdminConsoleTest {
         HttpResponse<String> late = get(browser(), adminLink);
         assertThat(late.statusCode()).isEqualTo(403);
         assertThat(late.body()).contains("./sdbot console-link");
+    }
+
+    /** {@code ./sdbot console-link ARGS} as an operator beside the running console; returns the link it printed. */
+    private String consoleLink(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cli = SdbotCommand.commandLine(new SdbotCommand(Map.of("DATABASE_URL", db.jdbcUrl(), "DATABASE_USER", db.user(),
+                "SDBOT_DATA_DIR", dir.toString(), "SDBOT_CONSOLE_PUBLIC_URL", base), dir.resolve("none.yaml")));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        String[] command = new String[args.length + 1];
+        command[0] = "console-link";
+        System.arraycopy(args, 0, command, 1, args.length);
+        assertThat(cli.execute(command)).as(err.toString()).isZero();
+        Matcher link = Pattern.compile("(" + Pattern.quote(base) + "/console/admin\\?token=\\S+)").matcher(out.toString());
+        assertThat(link.find()).as(out.toString()).isTrue();
+        return link.group(1);
+    }
+
+    @Test
+    void consoleLinkRevokeSessionsEndsEverySessionAndEveryUnusedLink() {
+        HttpClient admin = browser();
+        get(admin, adminLink);
+        HttpClient ada = discordLogin();
+        String unused = consoleLink();
+        assertThat(get(admin, base + "/console").statusCode()).isEqualTo(200);
+
+        String fresh = consoleLink("--revoke-sessions");
+        for (HttpClient browser : List.of(admin, ada)) {
+            HttpResponse<String> ended = get(browser, base + "/console");
+            assertThat(ended.statusCode()).isEqualTo(401);
+            assertThat(ended.body()).contains("An operator ended every console session");
+        }
+        assertThat(get(browser(), unused).statusCode()).as("a link minted before the revocation").isEqualTo(403);
+        HttpClient operator = browser();
+        assertThat(get(operator, fresh).statusCode()).isEqualTo(302);
+        assertThat(get(operator, base + "/console").body()).contains("Signed in as admin (one-time link)");
     }
 }

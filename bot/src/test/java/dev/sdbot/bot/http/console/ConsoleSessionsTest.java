@@ -36,7 +36,7 @@ class ConsoleSessionsTest {
 
     @Test
     void aSessionLastsUntilItExpiresOrIsClosed() {
-        String id = sessions.openDiscord("ada", "access", Map.of(1L, "one"));
+        String id = sessions.openDiscord("ada", "access", Map.of(1L, "one"), 0);
         ConsoleSessions.Session session = sessions.find(id).orElseThrow();
         assertThat(session.managed()).containsOnlyKeys(1L);
         assertThat(session.toString()).doesNotContain("access");
@@ -46,15 +46,15 @@ class ConsoleSessionsTest {
         clock.advance(Duration.ofSeconds(1));
         assertThat(sessions.find(id)).isEmpty();
 
-        String other = sessions.openAdmin("admin");
+        String other = sessions.openAdmin("admin", 0);
         sessions.close(other);
         assertThat(sessions.find(other)).isEmpty();
     }
 
     @Test
     void aDiscordSessionAsksForARecheckEveryFewMinutes() {
-        ConsoleSessions.Session discord = sessions.find(sessions.openDiscord("ada", "access", Map.of(1L, "one"))).orElseThrow();
-        ConsoleSessions.Session admin = sessions.find(sessions.openAdmin("admin")).orElseThrow();
+        ConsoleSessions.Session discord = sessions.find(sessions.openDiscord("ada", "access", Map.of(1L, "one"), 0)).orElseThrow();
+        ConsoleSessions.Session admin = sessions.find(sessions.openAdmin("admin", 0)).orElseThrow();
         assertThat(sessions.needsRecheck(discord)).isFalse();
         clock.advance(ConsoleSessions.GUILD_RECHECK);
         assertThat(sessions.needsRecheck(discord)).isTrue();

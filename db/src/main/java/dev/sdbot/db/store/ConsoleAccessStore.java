@@ -14,15 +14,16 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 
 /**
- * The admin console's one-time admin links, in the database so that any process with access to it can mint one
- * ({@code sdbot console-link}) for the process that serves the console. A token is 32 random bytes; the table keeps
- * only its SHA-256. Each token works once, before it expires.
+ * The admin console's access that other processes control through the database: one-time admin links, which any
+ * process with access to it can mint ({@code sdbot console-link}) for the process that serves the console (a token is
+ * 32 random bytes, the table keeps only its SHA-256; each works once, before it expires), and the revocation of every
+ * session (a generation number: a session opened under an older one is over).
  */
-public final class ConsoleLinkStore {
+public final class ConsoleAccessStore {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final DataSource dataSource;
 
-    public ConsoleLinkStore(DataSource dataSource) {
+    public ConsoleAccessStore(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
@@ -63,6 +64,43 @@ public final class ConsoleLinkStore {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot check a console admin link: " + e.getMessage(), e);
+        }
+    }
+
+    /** The current session generation: a session opened under an older one has been revoked. */
+    public long sessionGeneration() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT generation FROM console_revocations WHERE id = 1");
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new IllegalStateException("console_revocations has no row (migration V21)");
+            }
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the console's session generation: " + e.getMessage(), e);
+        }
+    }
+
+    /** Revokes every console session and every unused admin link; returns the new generation. */
+    public long revokeAll() {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement links = c.prepareStatement("DELETE FROM console_admin_links");
+                 PreparedStatement bump = c.prepareStatement(
+                         "UPDATE console_revocations SET generation = generation + 1 WHERE id = 1 RETURNING generation")) {
+                links.executeUpdate();
+                try (ResultSet rs = bump.executeQuery()) {
+                    rs.next();
+                    long generation = rs.getLong(1);
+                    c.commit();
+                    return generation;
+                }
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot revoke the console's sessions: " + e.getMessage(), e);
         }
     }
 
