@@ -1,8 +1,8 @@
 package dev.sdbot.bot.cli;
 
 import dev.sdbot.bot.http.ProcessHttp;
-import dev.sdbot.bot.http.console.AdminConsole;
-import dev.sdbot.bot.http.console.ConsoleSessions;
+import dev.sdbot.bot.features.console.AdminConsole;
+import dev.sdbot.bot.features.console.ConsoleSessions;
 import dev.sdbot.db.Database;
 import dev.sdbot.db.store.ConsoleAccessStore;
 import picocli.CommandLine;
