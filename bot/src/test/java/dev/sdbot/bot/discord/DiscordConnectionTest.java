@@ -2,9 +2,9 @@ package dev.sdbot.bot.discord;
 
 import dev.sdbot.bot.commands.HelpCommand;
 import dev.sdbot.bot.commands.InteractionRouter;
-import dev.sdbot.bot.fake.FakeDiscord;
-import dev.sdbot.bot.fake.FakeInteraction;
-import dev.sdbot.bot.fake.FakeMessage;
+import dev.sdbot.testkit.fake.FakeDiscord;
+import dev.sdbot.testkit.fake.FakeInteraction;
+import dev.sdbot.testkit.fake.FakeMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

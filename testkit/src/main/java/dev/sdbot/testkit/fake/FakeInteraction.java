@@ -1,4 +1,4 @@
-package dev.sdbot.bot.fake;
+package dev.sdbot.testkit.fake;
 
 /** An interaction the fake sent, and what became of it. */
 public final class FakeInteraction {

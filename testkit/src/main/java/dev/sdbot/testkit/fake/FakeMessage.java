@@ -1,4 +1,4 @@
-package dev.sdbot.bot.fake;
+package dev.sdbot.testkit.fake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,4 +1,4 @@
-package dev.sdbot.bot.fake;
+package dev.sdbot.testkit.fake;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.sdbot.bot.fake;
+package dev.sdbot.testkit.fake;
 
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,9 +16,5 @@ public final class Snowflakes {
 
     public static long at(long epochMillis) {
         return ((epochMillis - DISCORD_EPOCH) << 22) | (SEQUENCE.incrementAndGet() & 0x3FFFFF);
-    }
-
-    public static long timestampOf(long snowflake) {
-        return (snowflake >>> 22) + DISCORD_EPOCH;
     }
 }

@@ -1,7 +1,6 @@
-package dev.sdbot.bot.soak;
+package dev.sdbot.loadtest;
 
-import dev.sdbot.bot.fake.FakeDiscord;
-import dev.sdbot.bot.runtime.TestHooks;
+import dev.sdbot.testkit.fake.FakeDiscord;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.sdbot.bot.soak;
+package dev.sdbot.loadtest;
 
 import dev.sdbot.db.Database;
 import dev.sdbot.db.DatabaseSettings;

@@ -1,9 +1,9 @@
-package dev.sdbot.bot.soak;
+package dev.sdbot.loadtest;
 
-import dev.sdbot.bot.fake.FakeDiscord;
-import dev.sdbot.bot.fake.FakeGuild;
-import dev.sdbot.bot.fake.FakeInteraction;
-import dev.sdbot.bot.fake.FakeMessage;
+import dev.sdbot.testkit.fake.FakeDiscord;
+import dev.sdbot.testkit.fake.FakeGuild;
+import dev.sdbot.testkit.fake.FakeInteraction;
+import dev.sdbot.testkit.fake.FakeMessage;
 
 import java.io.IOException;
 import java.io.PrintWriter;

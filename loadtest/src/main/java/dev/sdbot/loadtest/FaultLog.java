@@ -1,4 +1,4 @@
-package dev.sdbot.bot.soak;
+package dev.sdbot.loadtest;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,6 +1,6 @@
-package dev.sdbot.bot.soak;
+package dev.sdbot.loadtest;
 
-import dev.sdbot.bot.fake.FakeDiscord;
+import dev.sdbot.testkit.fake.FakeDiscord;
 import dev.sdbot.db.Database;
 
 import java.io.PrintWriter;

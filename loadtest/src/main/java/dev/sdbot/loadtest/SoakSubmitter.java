@@ -1,8 +1,8 @@
-package dev.sdbot.bot.soak;
+package dev.sdbot.loadtest;
 
-import dev.sdbot.bot.fake.FakeDiscord;
-import dev.sdbot.bot.fake.FakeGuild;
-import dev.sdbot.bot.fake.FakeInteraction;
+import dev.sdbot.testkit.fake.FakeDiscord;
+import dev.sdbot.testkit.fake.FakeGuild;
+import dev.sdbot.testkit.fake.FakeInteraction;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
-package dev.sdbot.bot.cli;
+package dev.sdbot.loadtest;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
-import java.nio.file.Path;
-import java.util.Map;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,14 +13,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  * leader scheduler and the bot SIGKILLed and the database restarted once, a worker 60 s ahead) ends with nothing lost,
  * executed twice or posted twice.
  */
-class JobsSoakCommandTest {
-    @TempDir
-    Path dir;
+class SoakCommandTest {
+    private record Result(int exitCode, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = SoakCommand.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
 
     @Test
     void aShortSoakWithFaultsLosesNothingAndDuplicatesNothing() {
-        CliRunner cli = new CliRunner(Map.of(), dir.resolve("none.yaml"));
-        CliRunner.Result result = cli.run("jobs", "soak", "--jobs", "300", "--rate", "10", "--kill-worker-every", "8",
+        Result result = run("--jobs", "300", "--rate", "10", "--kill-worker-every", "8",
                 "--lease-seconds", "5", "--db-outage", "3", "--step-ms", "20", "--drain-timeout", "90");
         String out = result.out() + result.err();
         assertThat(out).contains("submitted 300 ", "lost 0", "duplicated 0", "posted-twice 0", "fault: database stopped");
@@ -33,11 +42,10 @@ class JobsSoakCommandTest {
 
     @Test
     void badOptionsAreRefusedBeforeAnythingStarts() {
-        CliRunner cli = new CliRunner(Map.of(), dir.resolve("none.yaml"));
-        CliRunner.Result noJobs = cli.run("jobs", "soak", "--jobs", "0");
+        Result noJobs = run("--jobs", "0");
         assertThat(noJobs.exitCode()).isNotZero();
         assertThat(noJobs.err()).contains("jobs, rate, slots and steps must be positive");
-        CliRunner.Result shortLease = cli.run("jobs", "soak", "--lease-seconds", "1");
+        Result shortLease = run("--lease-seconds", "1");
         assertThat(shortLease.exitCode()).isNotZero();
         assertThat(shortLease.err()).contains("the lease must be at least 2 s");
         assertThat(noJobs.out() + shortLease.out()).doesNotContain("setup");
