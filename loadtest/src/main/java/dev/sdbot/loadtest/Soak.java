@@ -1,12 +1,10 @@
 package dev.sdbot.loadtest;
 
 import dev.sdbot.testkit.fake.FakeDiscord;
-import dev.sdbot.db.Database;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -38,7 +36,7 @@ public final class Soak {
         FaultLog faults = new FaultLog();
         try (SoakDatabase database = SoakDatabase.start(dir.resolve("postgres"));
              FakeDiscord discord = FakeDiscord.start()) {
-            prepareGuilds(database, discord);
+            database.migrate();
             SoakSubmitter submitter = new SoakSubmitter(plan, discord);
             try (SoakCluster cluster = new SoakCluster(plan, database, discord, dir, completionLog, faults, out)) {
                 long setup = System.nanoTime();
@@ -102,18 +100,6 @@ public final class Soak {
             failedFaults.incrementAndGet();
             out.println("fault failed: " + e.getMessage());
             out.flush();
-        }
-    }
-
-    /** Lets unchecked images (the test pattern has no safety checker) be posted in both guilds. */
-    private static void prepareGuilds(SoakDatabase database, FakeDiscord discord) throws Exception {
-        try (Database db = database.open(); Connection c = db.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO guild_settings (guild_id, allow_unchecked, updated_at)"
-                     + " VALUES (?, true, now()) ON CONFLICT (guild_id) DO UPDATE SET allow_unchecked = true")) {
-            for (var guild : discord.guilds()) {
-                ps.setLong(1, guild.id);
-                ps.executeUpdate();
-            }
         }
     }
 

@@ -30,9 +30,9 @@ final class SoakDatabase implements AutoCloseable {
         return EmbeddedPostgresServer.jdbcUrl(port);
     }
 
-    /** Opens and migrates (before the sdbot processes start, so that the soak can set the guilds up). */
-    Database open() {
-        return Database.open(new DatabaseSettings(jdbcUrl(), EmbeddedPostgresServer.USER, null, files, 2));
+    /** Migrates it before the sdbot processes start (they would all race to). */
+    void migrate() {
+        Database.open(new DatabaseSettings(jdbcUrl(), EmbeddedPostgresServer.USER, null, files, 2)).close();
     }
 
     /** A plain connection (no pool: the soak's own queries must survive the database's restart). */

@@ -2,6 +2,7 @@ package dev.sdbot.bot.results;
 
 import dev.sdbot.bot.commands.JobButtonId;
 import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.SafetyVerdict;
 import dev.sdbot.scheduler.JobResult;
 import dev.sdbot.scheduler.JobView;
 import net.dv8tion.jda.api.EmbedBuilder;
@@ -23,6 +24,10 @@ import java.util.stream.Collectors;
  * parameters, a note when images were withheld, and the four job buttons in one row.
  */
 public final class ResultMessages {
+    /** Under a result of the worker's test pattern: what it is, and how to get real images. */
+    static final String TEST_PATTERN_NOTE = "🧪 This is a test pattern, not a generated image: the worker has no model. "
+            + "To generate images, add one (`./sdbot models pull <owner/repo> --file <file.safetensors>`, "
+            + "README \"Models\") and restart the worker.";
 
     /** An image to post and how: POST, SPOILER or BLUR (BLOCK images are not shown at all). */
     public record Shown(JobResult image, NsfwPolicy.Treatment treatment) {
@@ -42,6 +47,9 @@ public final class ResultMessages {
         }
         if (shown.stream().anyMatch(s -> s.treatment() == NsfwPolicy.Treatment.BLUR)) {
             content += " 🔞 Images the safety checker did not pass are pixelated.";
+        }
+        if (shown.stream().anyMatch(s -> s.image().safety() == SafetyVerdict.TEST_PATTERN)) {
+            content += "\n" + TEST_PATTERN_NOTE;
         }
         message.setContent(content);
         message.setAllowedMentions(List.of());

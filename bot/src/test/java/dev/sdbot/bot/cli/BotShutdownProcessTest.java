@@ -53,11 +53,6 @@ class BotShutdownProcessTest {
         env.put("SDBOT_SHUTDOWN_GRACE_SECONDS", Integer.toString(GRACE_SECONDS));
         FakeGuild guild = discord.guild();
         try (SdbotProcess bot = SdbotProcess.sdbot("start").environment(env).startAndAwait("Connected to Discord.")) {
-            // the test pattern has no safety checker: its images are posted only where unchecked images are allowed
-            FakeInteraction settings = discord.slashCommand(guild.admin, guild.general, "admin settings",
-                    FakeDiscord.options("allow_unchecked", true));
-            await().atMost(Duration.ofSeconds(30)).until(() -> discord.ephemerals(settings).stream()
-                    .anyMatch(m -> !m.loading() && m.content().contains("Updated")));
             // 10 steps of 400 ms: still running at SIGTERM, done well within the grace
             FakeInteraction imagine = discord.slashCommand(guild.alice, guild.general, "imagine",
                     FakeDiscord.options("prompt", "finishes while sdbot stops", "steps", 10, "size", "512x512"));

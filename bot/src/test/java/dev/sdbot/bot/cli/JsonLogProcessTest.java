@@ -72,11 +72,7 @@ class JsonLogProcessTest {
             try {
                 bot.awaitLine("Connected to Discord", SdbotProcess.READY_TIMEOUT);
 
-                // the test pattern has no safety checker: blurred images of it are posted, so its result is
-                FakeInteraction policy = discord.slashCommand(discord.guild().moderator, discord.guild().general, "mod nsfw set",
-                        FakeDiscord.options("policy", "blur"));
-                await().atMost(Duration.ofSeconds(30)).until(() -> discord.ephemerals(policy).stream()
-                        .anyMatch(m -> m.content().startsWith("✅")));
+                // the test pattern is posted as it is (no model drew it): its result reaches the channel
                 FakeInteraction imagine = discord.slashCommand(discord.guild().alice, discord.guild().general, "imagine",
                         FakeDiscord.options("prompt", "a logged lighthouse", "steps", 2));
                 await().atMost(Duration.ofSeconds(60)).until(() -> discord.original(imagine)

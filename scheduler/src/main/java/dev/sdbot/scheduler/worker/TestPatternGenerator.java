@@ -59,7 +59,8 @@ public final class TestPatternGenerator implements ImageGenerator {
                 listener.onProgress(new Progress(i * request.steps() + step, total,
                         Duration.ofNanos(System.nanoTime() - started), null));
             }
-            images.add(new GeneratedImage(render(request, seed + i), seed + i, SafetyVerdict.UNCHECKED, new float[0]));
+            // drawn from the seed and a hash of the prompt, never from an input image: safe by construction
+            images.add(new GeneratedImage(render(request, seed + i), seed + i, SafetyVerdict.TEST_PATTERN, new float[0]));
         }
         return new GenerationResult(images, Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
@@ -163,5 +164,11 @@ public final class TestPatternGenerator implements ImageGenerator {
     @Override
     public Set<String> loadedModels() {
         return models;
+    }
+
+    /** None: its images are {@link SafetyVerdict#TEST_PATTERN}s, not unchecked images of a model. */
+    @Override
+    public Set<String> uncheckedModels() {
+        return Set.of();
     }
 }
