@@ -115,7 +115,7 @@ class UncheckedModelsTest {
         WorkerRuntime pattern = system.startWorker("pattern", 1, unchecked(NO_CHECKER));
         system.startWorker("checked", 1, checked("sd15-checked"));
 
-        assertThat(jobs.availableModels()).containsExactly(NO_CHECKER, "sd15-checked");
+        assertThat(jobs.availableModels()).containsExactly("sd15-checked", NO_CHECKER);
         assertThat(jobs.uncheckedModels()).containsExactly(NO_CHECKER);
         assertThat(warnings()).as("one warning, from the worker with unchecked models").singleElement().satisfies(w ->
                 assertThat(w).contains("pattern", "[" + NO_CHECKER + "]", "UNCHECKED",

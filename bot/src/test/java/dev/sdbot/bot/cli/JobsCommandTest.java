@@ -85,7 +85,7 @@ class JobsCommandTest {
     void helpAndVersionWorkWithoutADatabase() {
         CliRunner cli = new CliRunner(Map.of("SDBOT_DATA_DIR", dataDir.toString()), dataDir.resolve("none.yaml"));
         for (String[] args : new String[][] {{"--help"}, {"start", "--help"}, {"jobs", "submit", "--help"}, {"worker", "--help"},
-                {"scheduler", "--help"}, {"migrate", "--help"}, {"jobs", "bench", "--help"}}) {
+                {"scheduler", "--help"}, {"migrate", "--help"}, {"jobs", "bench", "--help"}, {"jobs", "show", "--help"}}) {
             CliRunner.Result r = cli.run(args);
             assertThat(r.exitCode()).isZero();
             assertThat(r.out()).contains("Usage: sdbot");
@@ -93,6 +93,15 @@ class JobsCommandTest {
         assertThat(cli.run("version").out()).startsWith("sdbot ");
         assertThat(cli.run().exitCode()).isEqualTo(2);
         assertThat(cli.run("frobnicate").exitCode()).isEqualTo(2);
+        assertThat(dataDir.resolve("postgres")).doesNotExist();
+    }
+
+    @Test
+    void theShippedJarsSoakSaysItIsASourceCheckoutTool() {
+        CliRunner cli = new CliRunner(Map.of("SDBOT_DATA_DIR", dataDir.toString()), dataDir.resolve("none.yaml"));
+        CliRunner.Result soak = cli.run("jobs", "soak", "--jobs", "300");
+        assertThat(soak.exitCode()).isEqualTo(1);
+        assertThat(soak.err().strip()).isEqualTo(JobsSoakCommand.ONLY_IN_A_CHECKOUT);
         assertThat(dataDir.resolve("postgres")).doesNotExist();
     }
 }
