@@ -5,7 +5,7 @@ import dev.sdbot.bot.discord.DiscordSettings;
 import dev.sdbot.testkit.fake.FakeDiscord;
 import dev.sdbot.testkit.fake.FakeInteraction;
 import dev.sdbot.testkit.fake.FakeMessage;
-import dev.sdbot.bot.imagine.ImagineDefaults;
+import dev.sdbot.bot.features.imagine.ImagineDefaults;
 import dev.sdbot.db.testing.TestDatabase;
 import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.inference.api.Sampler;
