@@ -49,7 +49,7 @@ public final class AdminConsole {
         this.discord = discord;
         this.sessions = new ConsoleSessions(runtime.clock());
         this.queries = new ConsoleQueries(runtime.database().dataSource());
-        this.usage = new UsageReports(runtime.database().dataSource(), runtime.clock());
+        this.usage = new UsageReports(runtime.database().dataSource());
         this.quotaRules = new QuotaRuleStore(runtime.database().sessionFactory());
     }
 
