@@ -34,20 +34,24 @@ public final class ConnectionTimeouts {
     private ConnectionTimeouts() {
     }
 
-    /** Sets the timeouts on a pool's connections (settings in the JDBC URL itself still win). */
+    /** Sets the timeouts on a pool's connections (client settings in the JDBC URL itself still win). */
     static void apply(HikariConfig config) {
         config.addDataSourceProperty("tcpKeepAlive", "true");
         config.addDataSourceProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
         config.addDataSourceProperty("socketTimeout", Long.toString(SOCKET_TIMEOUT.toSeconds()));
-        config.addDataSourceProperty("options", serverOptions());
+        config.setConnectionInitSql(sessionSettings());
     }
 
-    /** The server settings for each session, as a libpq {@code options} string. */
-    static String serverOptions() {
-        return "-c idle_in_transaction_session_timeout=" + IDLE_IN_TRANSACTION.toMillis()
-                + " -c tcp_keepalives_idle=" + KEEPALIVE_IDLE_S
-                + " -c tcp_keepalives_interval=" + KEEPALIVE_INTERVAL_S
-                + " -c tcp_keepalives_count=" + KEEPALIVE_COUNT
-                + " -c client_connection_check_interval=" + CLIENT_CHECK.toMillis();
+    /**
+     * The server settings, set once per connection (not as a startup {@code options} parameter, which PgBouncer
+     * refuses); the client check exists from PostgreSQL 14 on.
+     */
+    static String sessionSettings() {
+        return "SELECT set_config('idle_in_transaction_session_timeout', '" + IDLE_IN_TRANSACTION.toMillis() + "', false),"
+                + " set_config('tcp_keepalives_idle', '" + KEEPALIVE_IDLE_S + "', false),"
+                + " set_config('tcp_keepalives_interval', '" + KEEPALIVE_INTERVAL_S + "', false),"
+                + " set_config('tcp_keepalives_count', '" + KEEPALIVE_COUNT + "', false);"
+                + " SELECT set_config('client_connection_check_interval', '" + CLIENT_CHECK.toMillis() + "', false)"
+                + " WHERE current_setting('server_version_num')::int >= 140000";
     }
 }
