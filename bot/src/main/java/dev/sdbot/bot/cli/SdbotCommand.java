@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
                 GenerateCommand.class,
                 SelftestCommand.class,
                 BenchCommand.class,
+                FilterBenchCommand.class,
                 ModelsCommand.class,
                 VersionCommand.class,
                 CommandLine.HelpCommand.class
