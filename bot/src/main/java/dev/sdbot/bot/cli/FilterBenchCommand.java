@@ -1,6 +1,6 @@
 package dev.sdbot.bot.cli;
 
-import dev.sdbot.bot.moderation.filter.FilterCostBenchmark;
+import dev.sdbot.bot.features.moderation.filter.FilterCostBenchmark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
