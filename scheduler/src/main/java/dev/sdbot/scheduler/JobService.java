@@ -7,7 +7,6 @@ import dev.sdbot.inference.text.PromptAttention;
 import dev.sdbot.scheduler.store.JobStore;
 import dev.sdbot.scheduler.store.ResultStore;
 import dev.sdbot.scheduler.store.Sql;
-import dev.sdbot.scheduler.store.UsageStore;
 import dev.sdbot.scheduler.store.WorkerStore;
 
 import javax.sql.DataSource;
@@ -45,7 +44,7 @@ public final class JobService {
         this.jobs = new JobStore(dataSource);
         this.results = new ResultStore(dataSource);
         this.workers = new WorkerStore(dataSource);
-        this.quotas = new QuotaService(new UsageStore(dataSource), jobs, clock);
+        this.quotas = new QuotaService(clock);
         this.settings = settings;
         this.clock = clock;
     }
