@@ -331,11 +331,21 @@ K_SAMPLERS = {
 }
 
 
+def sgm_uniform_sigmas(model, n):
+    """A1111's sd_schedulers.sgm_uniform: t = linspace(t(sigma_max), t(sigma_min), n + 1)[:-1], then a 0."""
+    start = model.sigma_to_t(model.sigmas[-1])
+    end = model.sigma_to_t(model.sigmas[0])
+    return np.append([model.t_to_sigma(v) for v in np.linspace(start, end, n + 1)[:-1]], 0.0)
+
+
 def a1111_sigmas(model, base, karras, steps):
-    """KDiffusionSampler.get_sigmas for this sampler."""
+    """KDiffusionSampler.get_sigmas for this sampler (karras: False = the model's uniform schedule, True =
+    Karras, "sgm_uniform" = the SGM Uniform schedule type)."""
     discard = base == "dpm2"
     n = steps + 1 if discard else steps
-    if karras:
+    if karras == "sgm_uniform":
+        sigmas = sgm_uniform_sigmas(model, n)
+    elif karras:
         sigmas = karras_sigmas(n, model.sigmas[0], model.sigmas[-1])
     else:
         sigmas = model.get_sigmas(n)
@@ -467,6 +477,150 @@ def run_unipc_case(alphas, noise0, prediction, steps):
     }
 
 
+# ---------------------------------------------------------------- few-step samplers
+
+class LcmA1111Denoiser(Denoiser):
+    """A1111's LCMCompVisDenoiser (modules/sd_samplers_lcm.py): the 50 distilled noise levels 19, 39, ..., 999,
+    timesteps quantized to the nearest of them, LCM's boundary condition on the denoised estimate."""
+
+    def __init__(self, alphas_cumprod, original_steps=50):
+        super().__init__(alphas_cumprod, "epsilon")
+        train = len(alphas_cumprod)
+        self.skip = train // original_steps
+        valid = np.array([alphas_cumprod[train - 1 - (original_steps - 1 - i) * self.skip] for i in range(original_steps)])
+        self.sigmas = np.sqrt((1 - valid) / valid).astype(np.float32).astype(np.float64)
+        self.log_sigmas = np.log(self.sigmas)
+
+    def sigma_to_t(self, sigma):
+        return int(np.abs(math.log(sigma) - self.log_sigmas).argmin()) * self.skip + (self.skip - 1)
+
+    def t_to_sigma(self, t):
+        t = min(max((t - (self.skip - 1)) / self.skip, 0), len(self.sigmas) - 1)
+        return super().t_to_sigma(t)
+
+    def get_sigmas(self, n):
+        t = np.linspace(self.sigma_to_t(self.sigmas[-1]), self.sigma_to_t(self.sigmas[0]), n)
+        return np.append([self.t_to_sigma(v) for v in t], 0.0)
+
+    def __call__(self, x, sigma):
+        t = self.sigma_to_t(sigma)
+        self.calls.append((sigma, t))
+        c_in = 1 / math.sqrt(sigma ** 2 + 1)
+        denoised = x - sigma * fake_model(x * c_in, t)
+        scaled = t * 10.0
+        c_skip = 0.25 / (scaled ** 2 + 0.25)
+        c_out = scaled / (scaled ** 2 + 0.25) ** 0.5
+        return c_out * denoised + c_skip * x
+
+
+def sample_lcm(model, x, sigmas, traj, noise):
+    for i in range(len(sigmas) - 1):
+        x = model(x, sigmas[i])
+        if sigmas[i + 1] > 0:
+            x = x + sigmas[i + 1] * noise(sigmas[i], sigmas[i + 1])
+        traj.append(x)
+    return x
+
+
+def run_lcm_a1111_case(alphas, noise0, steps):
+    model = LcmA1111Denoiser(alphas)
+    sigmas = model.get_sigmas(steps)
+    x = noise0 * sigmas[0]
+    traj = []
+    noise = Noise(noise0.shape)
+    sample_lcm(model, x, sigmas, traj, noise)
+    return {
+        "timesteps": np.array([float(t) for _, t in model.calls]),
+        "call_sigmas": np.array([s for s, _ in model.calls]),
+        "sigmas": sigmas,
+        "init_noise_sigma": np.array([sigmas[0]]),
+        "x0": x,
+        "trajectory": np.stack(traj),
+        "step_noise": np.stack(noise.drawn),
+    }
+
+
+def lcm_diffusers_timesteps(steps, train=1000, original_steps=50):
+    """diffusers LCMScheduler.set_timesteps(steps) (strength 1)."""
+    k = train // original_steps
+    origin = (np.arange(1, original_steps + 1) * k - 1)[::-1]
+    indices = np.floor(np.linspace(0, len(origin), num=steps, endpoint=False)).astype(np.int64)
+    return origin[indices]
+
+
+def run_lcm_diffusers_case(alphas, noise0, prediction, steps):
+    """diffusers LCMScheduler.step (defaults: timestep_scaling 10, no clipping), as float64."""
+    a = alphas.astype(np.float32).astype(np.float64)
+    timesteps = lcm_diffusers_timesteps(steps)
+    x = noise0 * 1.0
+    x_start = x
+    traj = []
+    noise = Noise(noise0.shape)
+    for i, t in enumerate(timesteps):
+        out = fake_model(x, float(t))
+        alpha, beta = a[t], 1 - a[t]
+        if prediction == "epsilon":
+            x0 = (x - math.sqrt(beta) * out) / math.sqrt(alpha)
+        else:
+            x0 = math.sqrt(alpha) * x - math.sqrt(beta) * out
+        scaled = float(t) * 10.0
+        c_skip = 0.25 / (scaled ** 2 + 0.25)
+        c_out = scaled / (scaled ** 2 + 0.25) ** 0.5
+        denoised = c_out * x0 + c_skip * x
+        if i == len(timesteps) - 1:
+            x = denoised
+        else:
+            prev = a[timesteps[i + 1]]
+            x = math.sqrt(prev) * denoised + math.sqrt(1 - prev) * noise()
+        traj.append(x)
+    return {
+        "timesteps": timesteps.astype(np.float64),
+        "init_noise_sigma": np.array([1.0]),
+        "x0": x_start,
+        "trajectory": np.stack(traj),
+        "step_noise": np.stack(noise.drawn),
+    }
+
+
+def run_diffusers_euler_case(alphas, noise0, ancestral, prediction, steps, train=1000):
+    """diffusers Euler(Ancestral)DiscreteScheduler with timestep_spacing "trailing": float32 timesteps
+    round(arange(train, 0, -train / steps)) - 1, float32 sigmas interpolated there, start noise sigma_max, the
+    model called at the timestep on x / sqrt(sigma^2 + 1); Euler a draws noise at every step (the last one too)."""
+    training = np.sqrt((1 - alphas) / alphas).astype(np.float32)
+    timesteps = (np.arange(train, 0, -train / steps).round() - 1).astype(np.float32).astype(np.float64)
+    sigmas = np.append(np.interp(timesteps, np.arange(train), training).astype(np.float32), 0.0).astype(np.float64)
+    x = noise0 * sigmas.max()
+    x_start = x
+    traj = []
+    noise = Noise(noise0.shape)
+    for i, t in enumerate(timesteps):
+        s = sigmas[i]
+        out = fake_model(x / math.sqrt(s ** 2 + 1), t)
+        if prediction == "epsilon":
+            x0 = x - s * out
+        else:
+            x0 = out * (-s / math.sqrt(s ** 2 + 1)) + x / (s ** 2 + 1)
+        d = (x - x0) / s
+        if ancestral:
+            to = sigmas[i + 1]
+            up = math.sqrt(to ** 2 * (s ** 2 - to ** 2) / s ** 2)
+            down = math.sqrt(to ** 2 - up ** 2)
+            x = x + d * (down - s) + noise() * up
+        else:
+            x = x + d * (sigmas[i + 1] - s)
+        traj.append(x)
+    return {
+        "timesteps": timesteps,
+        "sigmas": sigmas,
+        "init_noise_sigma": np.array([sigmas.max()]),
+        "x0": x_start,
+        "trajectory": np.stack(traj),
+        "step_noise": np.stack(noise.drawn) if noise.drawn else None,
+    }
+
+
+FEW_STEP_BASES = ("lcm_a1111", "lcm_diffusers", "euler_diffusers", "euler_a_diffusers")
+
 # ---------------------------------------------------------------- cases
 
 CASES = [
@@ -487,13 +641,31 @@ CASES = [
     ("heun_v", "heun", "heun", False, "v_prediction"),
     ("unipc", "unipc", "unipc", False, "epsilon"),
     ("unipc_v", "unipc", "unipc", False, "v_prediction"),
+    ("euler_sgm_uniform", "euler_sgm_uniform", "euler", "sgm_uniform", "epsilon"),
+    ("euler_a_sgm_uniform", "euler_a_sgm_uniform", "euler_a", "sgm_uniform", "epsilon"),
+    ("euler_a_sgm_uniform_v", "euler_a_sgm_uniform", "euler_a", "sgm_uniform", "v_prediction"),
+    ("lcm", "lcm", "lcm_a1111", False, "epsilon"),
+    ("lcm_diffusers", "lcm_diffusers", "lcm_diffusers", False, "epsilon"),
+    ("lcm_diffusers_v", "lcm_diffusers", "lcm_diffusers", False, "v_prediction"),
+    # diffusers' EulerDiscreteScheduler / EulerAncestralDiscreteScheduler on a scheduler config with
+    # timestep_spacing "trailing" (SD-Turbo's): sdbot's "Euler" / "Euler a" follow the model's config
+    ("euler_trailing", "euler", "euler_diffusers", "trailing", "epsilon"),
+    ("euler_a_trailing", "euler_a", "euler_a_diffusers", "trailing", "epsilon"),
 ]
+
+FEW_STEPS = 4  # LCM and trailing cases: few-step models run 1-8 steps
 
 
 def make_all(alphas, noise0, steps=STEPS):
     out = {}
     for name, _, base, karras, prediction in CASES:
-        if base == "unipc":
+        if base == "lcm_a1111":
+            out[name] = run_lcm_a1111_case(alphas, noise0, FEW_STEPS)
+        elif base == "lcm_diffusers":
+            out[name] = run_lcm_diffusers_case(alphas, noise0, prediction, FEW_STEPS)
+        elif base in ("euler_diffusers", "euler_a_diffusers"):
+            out[name] = run_diffusers_euler_case(alphas, noise0, base == "euler_a_diffusers", prediction, FEW_STEPS)
+        elif base == "unipc":
             out[name] = run_unipc_case(alphas, noise0, prediction, steps)
         else:
             out[name] = run_k_case(alphas, noise0, base, karras, prediction, steps)
@@ -533,7 +705,7 @@ def check_against_k_diffusion(path, alphas, noise0, results):
 
     worst = 0.0
     for name, _, base, karras, prediction in CASES:
-        if base == "unipc":
+        if base not in K_SAMPLERS:
             continue
         wrapper = (external.CompVisVDenoiser if prediction == "v_prediction" else external.CompVisDenoiser)(Inner())
         wrapper.sigmas = torch.tensor(Denoiser(alphas, prediction).sigmas)
@@ -556,7 +728,11 @@ def check_against_k_diffusion(path, alphas, noise0, results):
         # the schedule itself: the real get_sigmas / get_sigmas_karras (their float32 linspace)
         ref_sigmas = results[name]["sigmas"]
         steps = STEPS + 1 if base == "dpm2" else STEPS
-        if karras:
+        if karras == "sgm_uniform":  # A1111's sd_schedulers.sgm_uniform on the real wrapper, float32 as there
+            start = wrapper.sigma_to_t(wrapper.sigmas[-1].float())
+            end = wrapper.sigma_to_t(wrapper.sigmas[0].float())
+            real = torch.tensor([float(wrapper.t_to_sigma(t)) for t in torch.linspace(start, end, steps + 1)[:-1]] + [0.0])
+        elif karras:
             real = sampling.get_sigmas_karras(steps, float(wrapper.sigmas[0]), float(wrapper.sigmas[-1]))
         else:
             real = wrapper.get_sigmas(steps)
@@ -628,7 +804,10 @@ def main(argv):
     for name, sampler_id, base, karras, prediction in CASES:
         config = {"num_train_timesteps": 1000, "beta_start": 0.00085, "beta_end": 0.012,
                   "beta_schedule": "scaled_linear", "prediction_type": prediction, "steps_offset": 1}
-        cases[name] = {"sampler": sampler_id, "steps": STEPS, "config": config}
+        if karras == "trailing":
+            config["timestep_spacing"] = "trailing"
+        steps = FEW_STEPS if base in FEW_STEP_BASES else STEPS
+        cases[name] = {"sampler": sampler_id, "steps": steps, "config": config}
         for key, value in results[name].items():
             if value is not None:
                 tensors[f"ref.{name}.{key}"] = value
