@@ -18,6 +18,14 @@ The algorithms are written out here in float64 numpy from these sources:
 * diffusers 0.21.4 ``schedulers/scheduling_unipc_multistep.py``: UniPCMultistepScheduler with its defaults
   (solver_type bh2, solver_order 2, predict_x0, lower_order_final, no disabled corrector), linspace spacing.
 
+Few-step samplers (4 steps; SGM Uniform 8):
+
+* A1111 ``modules/sd_schedulers.py`` sgm_uniform (the "SGM Uniform" schedule type) under k-diffusion's Euler and
+  Euler a; A1111 ``modules/sd_samplers_lcm.py`` (LCMCompVisDenoiser + sample_lcm) for "LCM".
+* diffusers LCMScheduler (arrived in 0.22; checked against the sources of diffusers main 58eb52c, 0.40.0.dev0):
+  ``lcm_diffusers``; diffusers Euler(Ancestral)DiscreteScheduler with ``timestep_spacing: trailing`` (SD-Turbo's
+  config): ``euler_trailing``, ``euler_a_trailing``. diffusers' Euler a draws noise at every step, the last too.
+
 Everything is driven as the fixture README describes: the fake model
 ``eps(x, t) = 0.3 x + 0.05 cos(t / 150) + 0.01 tanh(3 x)`` is applied to the model input (k-diffusion: x * c_in
 with t = sigma_to_t(sigma); UniPC: x at the integer timestep); for v-prediction cases its output is read as v.
@@ -35,7 +43,12 @@ timestep_spacing: UniPC's default linspace applies).
 
 With --check-k-diffusion / --check-diffusers the same cases are also run through the real k-diffusion sampling
 functions (torch, float64, noise replayed from the same queue; final sample within 1e-9) and diffusers' UniPC
-class (float32; within 1e-5), given checkouts of k-diffusion ab527a9 and diffusers v0.21.4. Last run (Debian 12:
+class (float32; within 1e-5), given checkouts of k-diffusion ab527a9 and diffusers v0.21.4; with
+--check-new-diffusers DIFFUSERS_MAIN_CHECKOUT the LCM and trailing cases through that diffusers' own scheduler classes
+(only ``src/diffusers/schedulers/scheduling_{lcm,euler_discrete,euler_ancestral_discrete}.py`` are read; float32,
+within 1e-5; noise replayed through randn_tensor). Few-step run (Debian 12, python3-torch 1.13, no scipy: a 4-point
+Gauss-Legendre quad stands in, exact for LMS): k-diffusion SGM Uniform cases 0.0, schedule 4.5e-8; diffusers main
+LCMScheduler 1.1e-7, Euler/Euler a trailing 6.9e-8 / 9.0e-8, timesteps identical. Last run (Debian 12:
 python3 3.11, numpy 1.24, python3-torch 1.13): k-diffusion agreed to 6e-16, UniPC to 1.3e-7, and k-diffusion's own
 float32 get_sigmas / get_sigmas_karras to 7e-7. The committed file is byte-identical when regenerated there; other
 numpy/libm versions may differ in the last bit of a float64 schedule value.
@@ -687,6 +700,18 @@ def check_against_k_diffusion(path, alphas, noise0, results):
     utils.append_dims = lambda x, n: x[(...,) + (None,) * (n - x.ndim)]
     sys.modules["k_diffusion.utils"] = utils
     package.utils = utils
+    try:
+        import scipy.integrate  # noqa: F401 (LMS integrates with quad)
+    except ImportError:  # a 4-point Gauss-Legendre rule is exact for LMS's polynomials of degree <= 3
+        scipy = types.ModuleType("scipy")
+        scipy.integrate = types.ModuleType("scipy.integrate")
+
+        def quad(f, a, b, epsrel=None):
+            nodes, weights = np.polynomial.legendre.leggauss(4)
+            return sum(w * f((b - a) / 2 * x + (a + b) / 2) for x, w in zip(nodes, weights)) * (b - a) / 2, 0.0
+        scipy.integrate.quad = quad
+        sys.modules["scipy"] = scipy
+        sys.modules["scipy.integrate"] = scipy.integrate
     for stub in ("torchdiffeq", "torchsde", "tqdm", "tqdm.auto"):  # imported by sampling.py, unused here
         m = types.ModuleType(stub)
         m.odeint = m.BrownianTree = None
@@ -793,6 +818,71 @@ def check_against_diffusers(path, alphas, noise0, results):
     return worst
 
 
+def load_new_diffusers_scheduler(path, module, cls, noise_queue):
+    """One scheduler class of a newer diffusers checkout (LCMScheduler arrived in 0.22), its package imports replaced
+    by minimal stand-ins and randn_tensor by the case's noise queue."""
+    import inspect
+    import logging
+    import torch
+    src = open(f"{path}/src/diffusers/schedulers/{module}.py").read()
+    src = "\n".join(line for line in src.splitlines() if not line.startswith("from ."))
+
+    class Config(dict):
+        __getattr__ = dict.__getitem__
+
+    def register_to_config(init):
+        def wrapped(self, **kw):
+            params = {k: v.default for k, v in inspect.signature(init).parameters.items() if k != "self"}
+            params.update(kw)
+            self.config = Config(params)
+            self.register_to_config = lambda **more: self.config.update(more)
+            init(self, **params)
+        return wrapped
+
+    def randn_tensor(shape, generator=None, device=None, dtype=None, **_):
+        return torch.from_numpy(noise_queue.pop(0).astype(np.float32)).reshape(shape).to(dtype)
+
+    logging_stub = type("logging", (), {"get_logger": staticmethod(logging.getLogger)})
+    ns = {"ConfigMixin": type("ConfigMixin", (), {}), "SchedulerMixin": type("SchedulerMixin", (), {}),
+          "register_to_config": register_to_config, "KarrasDiffusionSchedulers": [], "BaseOutput": object,
+          "logging": logging_stub, "randn_tensor": randn_tensor, "is_scipy_available": lambda: False,
+          "__name__": module}
+    exec(compile(src, f"{module}.py", "exec"), ns)
+    return ns[cls]
+
+
+def check_against_new_diffusers(path, results):
+    """LCMScheduler and Euler(Ancestral)DiscreteScheduler (trailing) of a newer diffusers, in float32."""
+    import torch
+    classes = {"lcm_diffusers": ("scheduling_lcm", "LCMScheduler"),
+               "euler_diffusers": ("scheduling_euler_discrete", "EulerDiscreteScheduler"),
+               "euler_a_diffusers": ("scheduling_euler_ancestral_discrete", "EulerAncestralDiscreteScheduler")}
+    worst = 0.0
+    for name, _, base, karras, prediction in CASES:
+        if base not in classes:
+            continue
+        r = results[name]
+        queue = list(r["step_noise"]) if r["step_noise"] is not None else []
+        cls = load_new_diffusers_scheduler(path, *classes[base], queue)
+        kwargs = {"timestep_spacing": "trailing"} if karras == "trailing" else {}
+        s = cls(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", prediction_type=prediction,
+                steps_offset=1, **kwargs)
+        s.set_timesteps(FEW_STEPS)
+        t_err = float(np.max(np.abs(s.timesteps.double().numpy() - r["timesteps"])))
+        x = torch.from_numpy(r["x0"].astype(np.float32))
+        for t in s.timesteps:
+            model_input = s.scale_model_input(x, t)
+            out = torch.from_numpy(fake_model(model_input.numpy().astype(np.float64), float(t)).astype(np.float32))
+            x = s.step(out, t, x).prev_sample
+        expected = r["trajectory"][-1]
+        err = float(np.linalg.norm(x.double().numpy() - expected) / np.linalg.norm(expected))
+        print(f"diffusers {cls.__name__} {name} (float32): final rel {err:.2e}, timesteps max diff {t_err}, "
+              f"noise left {len(queue)}")
+        assert t_err == 0 and not queue, name
+        worst = max(worst, err)
+    return worst
+
+
 def main(argv):
     fixture, out = argv[0], argv[1]
     ref = read_safetensors(fixture)
@@ -816,6 +906,9 @@ def main(argv):
     if "--check-k-diffusion" in argv:
         worst = check_against_k_diffusion(argv[argv.index("--check-k-diffusion") + 1], alphas, noise0, results)
         assert worst < 1e-9, worst
+    if "--check-new-diffusers" in argv:
+        worst = check_against_new_diffusers(argv[argv.index("--check-new-diffusers") + 1], results)
+        assert worst < 1e-5, worst
     if "--check-diffusers" in argv:
         worst = check_against_diffusers(argv[argv.index("--check-diffusers") + 1], alphas, noise0, results)
         assert worst < 1e-5, worst  # diffusers' scheduler runs in float32
