@@ -88,6 +88,23 @@ class GenerateCommandTest {
     }
 
     @Test
+    void fewStepSamplersRunAtCfgOneAndNameThemselvesAsA1111Does() throws IOException {
+        Path out = dir.resolve("out");
+        CliRunner.Result lcm = cli().run(args(out, MODEL.toString(), "--seed", "5", "--sampler", "LCM", "--steps", "4",
+                "--cfg", "1"));
+        assertThat(lcm.exitCode()).as(lcm.err()).isZero();
+        assertThat(GenerationParameters.fromPng(Files.readAllBytes(out.resolve("5.png"))).toInfotext())
+                .contains("Steps: 4, Sampler: LCM, CFG scale: 1,");
+        CliRunner.Result turbo = cli().run(args(out, MODEL.toString(), "--seed", "6", "--sampler", "euler_a_sgm_uniform",
+                "--steps", "1", "--cfg", "1"));
+        assertThat(turbo.exitCode()).as(turbo.err()).isZero();
+        assertThat(GenerationParameters.fromPng(Files.readAllBytes(out.resolve("6.png"))).toInfotext())
+                .contains("Steps: 1, Sampler: Euler a SGM Uniform, CFG scale: 1,");
+        expectError(args(out, MODEL.toString(), "--sampler", "lcm_diffusers", "--steps", "60"),
+                "LCM (diffusers) runs at most 50 steps, got 60");
+    }
+
+    @Test
     void findsAModelByNameInTheModelsDirectoryAndRunsImg2ImgWithAMask() throws IOException {
         Files.createDirectories(dir.resolve("models"));
         Files.createSymbolicLink(dir.resolve("models/mini-sd15"), MODEL.toAbsolutePath());

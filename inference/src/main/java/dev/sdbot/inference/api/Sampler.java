@@ -72,6 +72,17 @@ public enum Sampler {
         return displayName;
     }
 
+    /**
+     * The most steps this sampler runs: LCM picks its timesteps from the 50 it was distilled on, every other sampler
+     * takes the request's limit.
+     */
+    public int maxSteps() {
+        return this == LCM || this == LCM_DIFFUSERS ? LCM_ORIGINAL_STEPS : GenerationRequest.MAX_STEPS;
+    }
+
+    /** The length of LCM's distillation schedule (diffusers' and A1111's {@code original_inference_steps}). */
+    public static final int LCM_ORIGINAL_STEPS = 50;
+
     public static Sampler fromId(String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);
         return Arrays.stream(values())

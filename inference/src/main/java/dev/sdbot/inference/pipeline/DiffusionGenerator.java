@@ -393,7 +393,7 @@ public final class DiffusionGenerator implements ImageGenerator {
         public void onStep(int done, int total, NDArray latents) throws GenerationCancelledException {
             int overall = batch * total + done;
             if (done > 0) {
-                byte[] preview = listener.wantsPreview() ? LatentPreview.png(latents) : null;
+                byte[] preview = listener.wantsPreview(overall, count * total) ? LatentPreview.png(latents) : null;
                 listener.onProgress(new Progress(overall, count * total,
                         Duration.ofNanos(System.nanoTime() - started), preview));
             }

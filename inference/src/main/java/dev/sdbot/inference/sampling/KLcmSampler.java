@@ -12,7 +12,7 @@ import ai.djl.ndarray.NDArray;
  */
 public final class KLcmSampler extends KDiffusionSampler {
     /** LCM's distillation schedule length (A1111's {@code original_timesteps}). */
-    static final int ORIGINAL_STEPS = 50;
+    static final int ORIGINAL_STEPS = dev.sdbot.inference.api.Sampler.LCM_ORIGINAL_STEPS;
     private static final double SIGMA_DATA = 0.5;
     private static final double TIMESTEP_SCALING = 10.0;
 
