@@ -237,7 +237,8 @@ public final class DiffusionGenerator implements ImageGenerator {
             for (int b = 0; b < batches.length; b++) {
                 try (NDManager batchManager = manager.newSubManager()) {
                     NDArray latents = denoiseBatch(pipeline, request, context, initImages.init(), initImages.mask(),
-                            seed, batches[b], batchManager, new ProgressAdapter(listener, started, b, batches.length, model.tinyVae()));
+                            seed, batches[b], batchManager,
+                            new ProgressAdapter(listener, started, b, batches.length, model.tinyVae()));
                     if (request.hires() != null) {
                         latents = HiresPass.run(pipeline, request, context, latents, seed, batchManager,
                                 new ProgressAdapter(listener, started, b, batches.length, model.tinyVae()));
