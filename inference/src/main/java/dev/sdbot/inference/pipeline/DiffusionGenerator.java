@@ -22,6 +22,7 @@ import dev.sdbot.inference.image.GrayImage;
 import dev.sdbot.inference.image.ImageCodec;
 import dev.sdbot.inference.image.ImageTensors;
 import dev.sdbot.inference.image.LatentPreview;
+import dev.sdbot.inference.vae.TinyVae;
 import dev.sdbot.inference.image.Masks;
 import dev.sdbot.inference.image.RgbImage;
 import dev.sdbot.inference.lora.LoraArchitecture;
@@ -236,10 +237,11 @@ public final class DiffusionGenerator implements ImageGenerator {
             for (int b = 0; b < batches.length; b++) {
                 try (NDManager batchManager = manager.newSubManager()) {
                     NDArray latents = denoiseBatch(pipeline, request, context, initImages.init(), initImages.mask(),
-                            seed, batches[b], batchManager, new ProgressAdapter(listener, started, b, batches.length));
+                            seed, batches[b], batchManager,
+                            new ProgressAdapter(listener, started, b, batches.length, model.tinyVae()));
                     if (request.hires() != null) {
                         latents = HiresPass.run(pipeline, request, context, latents, seed, batchManager,
-                                new ProgressAdapter(listener, started, b, batches.length));
+                                new ProgressAdapter(listener, started, b, batches.length, model.tinyVae()));
                     }
                     images.addAll(finish(checkerFor(model), request, ImageTensors.toImages(pipeline.decode(latents)), seed,
                             loras.hashes()));
@@ -381,19 +383,31 @@ public final class DiffusionGenerator implements ImageGenerator {
         private final long started;
         private final int batch;
         private final int count;
+        private final TinyVae tinyVae;
 
-        ProgressAdapter(ProgressListener listener, long started, int batch, int count) {
+        /** @param tinyVae renders the previews when the model has one, else they are A1111's cheap approximation */
+        ProgressAdapter(ProgressListener listener, long started, int batch, int count, TinyVae tinyVae) {
             this.listener = listener;
             this.started = started;
             this.batch = batch;
             this.count = count;
+            this.tinyVae = tinyVae;
+        }
+
+        private byte[] preview(NDArray latents) {
+            if (tinyVae == null) {
+                return LatentPreview.png(latents);
+            }
+            try (NDArray image = tinyVae.decode(latents.get("0:1"))) {
+                return ImageCodec.encodePng(ImageTensors.toImages(image).get(0));
+            }
         }
 
         @Override
         public void onStep(int done, int total, NDArray latents) throws GenerationCancelledException {
             int overall = batch * total + done;
             if (done > 0) {
-                byte[] preview = listener.wantsPreview() ? LatentPreview.png(latents) : null;
+                byte[] preview = listener.wantsPreview(overall, count * total) ? preview(latents) : null;
                 listener.onProgress(new Progress(overall, count * total,
                         Duration.ofNanos(System.nanoTime() - started), preview));
             }

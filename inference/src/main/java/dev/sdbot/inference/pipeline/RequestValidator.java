@@ -22,6 +22,11 @@ final class RequestValidator {
         if (r.steps() < 1 || r.steps() > GenerationRequest.MAX_STEPS) {
             throw new InvalidRequestException("steps must be between 1 and " + GenerationRequest.MAX_STEPS + ", got " + r.steps());
         }
+        int hiresSteps = r.hires() == null ? 0 : r.hires().steps();
+        if (Math.max(r.steps(), hiresSteps) > r.sampler().maxSteps()) {
+            throw new InvalidRequestException(r.sampler().displayName() + " runs at most " + r.sampler().maxSteps()
+                    + " steps, got " + Math.max(r.steps(), hiresSteps));
+        }
         if (!(r.cfgScale() >= GenerationRequest.MIN_CFG && r.cfgScale() <= GenerationRequest.MAX_CFG)) {
             throw new InvalidRequestException("cfg scale must be between 1 and 30, got " + r.cfgScale());
         }

@@ -131,6 +131,9 @@ public final class StableDiffusionPipeline {
 
     /** Latents (already multiplied by the scaling factor) to (N, 3, H, W) images in about [-1, 1]. */
     public NDArray decode(NDArray latents) {
+        if (model.defaults().decodesWithTinyVae()) {
+            return model.tinyVae().decode(latents);
+        }
         return vaeTiling.decode(model.vae(), latents.div(model.scalingFactor()));
     }
 
