@@ -3,8 +3,8 @@ package dev.sdbot.scheduler;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.lora.LoraArchitecture;
-import dev.sdbot.inference.lora.LoraPrompt;
 import dev.sdbot.inference.lora.LoraTag;
+import dev.sdbot.inference.text.ParsedPrompt;
 
 import java.util.Map;
 import java.util.Set;
@@ -20,8 +20,7 @@ final class RunnableCheck {
 
     /** @throws IllegalArgumentException saying what to change */
     static void check(GenerationRequest r, Set<String> loras, long largestPixelBudget) {
-        LoraPrompt prompt = LoraPrompt.parse(r.prompt()); // a malformed tag is an IllegalArgumentException naming it
-        for (LoraTag tag : prompt.loras()) {
+        for (LoraTag tag : ParsedPrompt.of(r.prompt()).loras()) { // a malformed tag: IllegalArgumentException naming it
             if (!loras.contains(tag.name())) {
                 throw new IllegalArgumentException("unknown LoRA '" + tag.name() + "'; available: "
                         + (loras.isEmpty() ? "none" : String.join(", ", loras)));
@@ -45,7 +44,7 @@ final class RunnableCheck {
         if (modelFamily == null) {
             return;
         }
-        for (LoraTag tag : LoraPrompt.parse(r.prompt()).loras()) {
+        for (LoraTag tag : ParsedPrompt.of(r.prompt()).loras()) {
             ModelFamily lora = loraFamilies.get(tag.name());
             if (lora != null && !LoraArchitecture.fits(lora, modelFamily)) {
                 throw new IllegalArgumentException("LoRA `" + tag.name() + "` is for " + LoraArchitecture.describe(lora)

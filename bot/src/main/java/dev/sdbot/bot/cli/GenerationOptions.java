@@ -6,10 +6,11 @@ import dev.sdbot.inference.api.HiresUpscaler;
 import dev.sdbot.inference.api.Sampler;
 import picocli.CommandLine.Option;
 
+import java.util.List;
+
 /**
- * The generation options that {@code generate} and {@code jobs submit} share (a picocli mixin). They are only
- * parsed here; the rules (ranges, multiples of 8...) are checked where the request is used: by the engine for
- * {@code generate}, by the job service for {@code jobs submit}.
+ * The generation options that {@code generate} and {@code jobs submit} share (a picocli mixin), made into a request
+ * checked by {@link GenerationRequest#problems()}, the rules the bot, the job service and the engine apply too.
  */
 final class GenerationOptions {
     @Option(names = "--prompt", required = true, description = "Prompt.")
@@ -61,9 +62,19 @@ final class GenerationOptions {
         return Sampler.fromId(sampler);
     }
 
+    /**
+     * The request from these options, refused (an IllegalArgumentException listing its {@link
+     * GenerationRequest#problems()}) before any model or database is touched.
+     */
     GenerationRequest request(String model, Sampler parsedSampler, int images, byte[] initImage, double strength,
                               byte[] maskImage, int clipSkip) {
-        return new GenerationRequest(prompt, negative, model, parsedSampler, steps, cfg, width, height, seed, images,
-                initImage, strength, maskImage, clipSkip, hires());
+        GenerationRequest request = GenerationRequest.builder(prompt, model).negativePrompt(negative).sampler(parsedSampler).steps(steps)
+                .cfgScale(cfg).size(width, height).seed(seed).count(images).images(initImage, maskImage)
+                .strength(strength).clipSkip(clipSkip).hires(hires()).build();
+        List<String> problems = request.problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return request;
     }
 }

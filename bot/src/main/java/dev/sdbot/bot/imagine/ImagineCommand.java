@@ -176,9 +176,7 @@ public final class ImagineCommand implements SlashCommand {
             throw new Rejection("⚠️ " + e.getMessage());
         }
         GenerationRequest r = checked.request();
-        GenerationRequest withImages = new GenerationRequest(r.prompt(), r.negativePrompt(), r.model(), r.sampler(),
-                r.steps(), r.cfgScale(), r.width(), r.height(), r.seed(), r.count(), initImage, r.strength(), mask,
-                r.clipSkip(), null);
+        GenerationRequest withImages = r.toBuilder().images(initImage, mask).build();
         if (r.hires() != null) {
             throw new Rejection("⚠️ The hires fix works on text-to-image only: leave out `hires` or the `image`.");
         }

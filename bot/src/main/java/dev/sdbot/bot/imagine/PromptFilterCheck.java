@@ -2,19 +2,23 @@ package dev.sdbot.bot.imagine;
 
 import dev.sdbot.bot.commands.Rejection;
 import dev.sdbot.bot.moderation.filter.CompiledRule;
+import dev.sdbot.bot.moderation.filter.EncodedPromptScreen;
 import dev.sdbot.bot.moderation.filter.FilterAudit;
 import dev.sdbot.bot.moderation.filter.FilterRuleRef;
 import dev.sdbot.bot.moderation.filter.GuildFilters;
 import dev.sdbot.bot.moderation.filter.PromptScreen;
 import dev.sdbot.bot.moderation.filter.Screening;
 import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.text.ParsedPrompt;
 
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The guild's prompt filter as a {@link SubmitCheck}: prompt and negative prompt, on every submit path.
+ * The guild's prompt filter as a {@link SubmitCheck}: prompt and negative prompt, on every submit path, each screened
+ * as typed ({@link PromptScreen}) and as the engine will encode it ({@link EncodedPromptScreen}: syntax removed, LoRA
+ * names read as words).
  * BLOCK refuses (naming the kind of rule, never the rule), STRIP removes the matched words, WARN lets the
  * job run with a notice; a rule that cannot be checked refuses (fails closed). Every hit is audited.
  */
@@ -39,6 +43,10 @@ public final class PromptFilterCheck implements SubmitCheck {
         refuseIfRefused(attempt, "prompt", prompt);
         Screening negative = PromptScreen.screen(rules, request.negativePrompt());
         refuseIfRefused(attempt, "negative prompt", negative);
+        Screening encodedPrompt = EncodedPromptScreen.screen(rules, prompt.text(), ParsedPrompt::of);
+        refuseIfRefused(attempt, "prompt", encodedPrompt);
+        Screening encodedNegative = EncodedPromptScreen.screen(rules, negative.text(), ParsedPrompt::attention);
+        refuseIfRefused(attempt, "negative prompt", encodedNegative);
 
         Set<FilterRuleRef> stripped = new LinkedHashSet<>(prompt.stripped());
         stripped.addAll(negative.stripped());
@@ -53,6 +61,8 @@ public final class PromptFilterCheck implements SubmitCheck {
         }
         Set<FilterRuleRef> warned = new LinkedHashSet<>(prompt.warned());
         warned.addAll(negative.warned());
+        warned.addAll(encodedPrompt.warned());
+        warned.addAll(encodedNegative.warned());
         if (!warned.isEmpty()) {
             audit.warned(attempt, List.copyOf(warned));
             notices.add("⚠️ Your prompt contains words this server's moderators asked to be told about; "
@@ -61,9 +71,7 @@ public final class PromptFilterCheck implements SubmitCheck {
         if (stripped.isEmpty()) {
             return request;
         }
-        return new GenerationRequest(prompt.text(), negative.text(), request.model(), request.sampler(), request.steps(),
-                request.cfgScale(), request.width(), request.height(), request.seed(), request.count(),
-                request.initImage(), request.strength(), request.maskImage(), request.clipSkip(), request.hires());
+        return request.toBuilder().prompt(prompt.text()).negativePrompt(negative.text()).build();
     }
 
     private void refuseIfRefused(FilterAudit.Attempt attempt, String field, Screening screening) {

@@ -157,9 +157,9 @@ class GenerateCommandTest {
         expectError(args(out, garbage.toString()), "cannot be loaded");
         expectError(args(out, truncated.toString()), "cannot be loaded");
         expectError(args(out, lora.toString()), "unknown architecture");
-        expectError(args(out, MODEL.toString(), "--width", "65"), "width must be a multiple of 8");
+        expectError(args(out, MODEL.toString(), "--width", "65"), "width and height must be multiples of 8");
         expectError(args(out, MODEL.toString(), "--steps", "0"), "steps must be between 1 and 150");
-        expectError(args(out, MODEL.toString(), "--cfg", "31"), "cfg scale must be between 1 and 30");
+        expectError(args(out, MODEL.toString(), "--cfg", "31"), "CFG scale must be between 1 and 30");
         expectError(args(out, MODEL.toString(), "--init", text.toString()), "image");
         expectError(args(out, MODEL.toString(), "--init", dir.resolve("nope.png").toString()), "no such file");
         expectError(args(out, MODEL.toString(), "--init", init.toString(), "--mask", smallMask.toString()), "does not match the init image");
