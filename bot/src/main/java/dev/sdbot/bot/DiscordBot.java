@@ -19,6 +19,7 @@ import dev.sdbot.bot.discord.ShutdownGate;
 import dev.sdbot.bot.discord.InteractionAckMeter;
 import dev.sdbot.bot.imagine.GuildLimits;
 import dev.sdbot.bot.imagine.ImageAttachments;
+import dev.sdbot.bot.imagine.AllowedModelsCheck;
 import dev.sdbot.bot.imagine.ImagineChannelCheck;
 import dev.sdbot.bot.imagine.ImagineCommand;
 import dev.sdbot.bot.imagine.ImagineDefaults;
@@ -155,7 +156,8 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
         MemberBlockStore memberBlocks = new MemberBlockStore(dataSource);
         // a blocked member's prompt is neither filtered nor logged: the block answers first
         SubmitChecks submitChecks = new SubmitChecks(List.of(new MemberBlockCheck(memberBlocks, clock),
-                new ImagineChannelCheck(guildSettings, clock), new PromptFilterCheck(filters, filterAudit),
+                new ImagineChannelCheck(guildSettings, clock), new AllowedModelsCheck(guildSettings, clock),
+                new PromptFilterCheck(filters, filterAudit),
                 new NegativePrefixCheck(guildSettings, clock), new RunnableRequestCheck(jobs)));
         StaffAccess staffAccess = new StaffAccess(guildSettings, clock);
         List<StaffSubcommand> modSubcommands = List.of(
