@@ -6,7 +6,6 @@ import dev.sdbot.bot.moderation.filter.EncodedPromptScreen;
 import dev.sdbot.bot.moderation.filter.FilterAudit;
 import dev.sdbot.bot.moderation.filter.FilterRuleRef;
 import dev.sdbot.bot.moderation.filter.GuildFilters;
-import dev.sdbot.bot.moderation.filter.PromptScreen;
 import dev.sdbot.bot.moderation.filter.Screening;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.text.ParsedPrompt;
@@ -17,7 +16,7 @@ import java.util.Set;
 
 /**
  * The guild's prompt filter as a {@link SubmitCheck}: prompt and negative prompt, on every submit path, each screened
- * as typed ({@link PromptScreen}) and as the engine will encode it ({@link EncodedPromptScreen}: syntax removed, LoRA
+ * as typed and as the engine will encode it ({@link EncodedPromptScreen}: syntax removed, LoRA
  * names read as words).
  * BLOCK refuses (naming the kind of rule, never the rule), STRIP removes the matched words, WARN lets the
  * job run with a notice; a rule that cannot be checked refuses (fails closed). Every hit is audited.
@@ -39,14 +38,10 @@ public final class PromptFilterCheck implements SubmitCheck {
         }
         FilterAudit.Attempt attempt = new FilterAudit.Attempt(submitter.guildId(), submitter.channelId(),
                 submitter.userId(), submitter.buttonPress(), request.prompt(), request.negativePrompt());
-        Screening prompt = PromptScreen.screen(rules, request.prompt());
+        Screening prompt = EncodedPromptScreen.typedAndEncoded(rules, request.prompt(), ParsedPrompt::of);
         refuseIfRefused(attempt, "prompt", prompt);
-        Screening negative = PromptScreen.screen(rules, request.negativePrompt());
+        Screening negative = EncodedPromptScreen.typedAndEncoded(rules, request.negativePrompt(), ParsedPrompt::attention);
         refuseIfRefused(attempt, "negative prompt", negative);
-        Screening encodedPrompt = EncodedPromptScreen.screen(rules, prompt.text(), ParsedPrompt::of);
-        refuseIfRefused(attempt, "prompt", encodedPrompt);
-        Screening encodedNegative = EncodedPromptScreen.screen(rules, negative.text(), ParsedPrompt::attention);
-        refuseIfRefused(attempt, "negative prompt", encodedNegative);
 
         Set<FilterRuleRef> stripped = new LinkedHashSet<>(prompt.stripped());
         stripped.addAll(negative.stripped());
@@ -61,8 +56,6 @@ public final class PromptFilterCheck implements SubmitCheck {
         }
         Set<FilterRuleRef> warned = new LinkedHashSet<>(prompt.warned());
         warned.addAll(negative.warned());
-        warned.addAll(encodedPrompt.warned());
-        warned.addAll(encodedNegative.warned());
         if (!warned.isEmpty()) {
             audit.warned(attempt, List.copyOf(warned));
             notices.add("⚠️ Your prompt contains words this server's moderators asked to be told about; "

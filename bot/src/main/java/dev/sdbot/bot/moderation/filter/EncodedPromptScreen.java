@@ -22,10 +22,32 @@ public final class EncodedPromptScreen {
     }
 
     /**
+     * What /imagine, every button and {@code /mod filter test} apply: the text as typed ({@link PromptScreen}), then
+     * the engine's reading of what is left of it. The result is the typed screening (its stripped text), refused when
+     * either refuses, with the WARN rules of both.
+     *
+     * @param parser {@link ParsedPrompt#of} for a prompt, {@link ParsedPrompt#attention} for a negative prompt
+     */
+    public static Screening typedAndEncoded(List<CompiledRule> rules, String text, Function<String, ParsedPrompt> parser) {
+        Screening typed = PromptScreen.screen(rules, text);
+        if (typed.refused() || rules.isEmpty()) {
+            return typed;
+        }
+        Screening encoded = screen(rules, typed.text(), parser);
+        Set<FilterRuleRef> warned = new LinkedHashSet<>(typed.warned());
+        warned.addAll(encoded.warned());
+        return new Screening(typed.text(), encoded.blockedBy(), encoded.failed(), encoded.failure(), typed.stripped(),
+                List.copyOf(warned));
+    }
+
+    /**
      * @param text   the text as it will be queued (after STRIP rules cut their matches)
      * @param parser {@link ParsedPrompt#of} for a prompt, {@link ParsedPrompt#attention} for a negative prompt
      */
     public static Screening screen(List<CompiledRule> rules, String text, Function<String, ParsedPrompt> parser) {
+        if (rules.isEmpty()) {
+            return new Screening(text, null, null, null, List.of(), List.of());
+        }
         ParsedPrompt parsed;
         try {
             parsed = parser.apply(text);

@@ -85,12 +85,8 @@ class PromptSyntaxEvasionTableTest {
 
     /** As {@code PromptFilterCheck}: the typed text, then the engine's reading of what is left of it. */
     private static boolean refused(Case c) {
-        Screening typed = PromptScreen.screen(RULES, c.text());
-        if (typed.refused()) {
-            return true;
-        }
         Function<String, ParsedPrompt> parser = c.negative() ? ParsedPrompt::attention : ParsedPrompt::of;
-        return EncodedPromptScreen.screen(RULES, typed.text(), parser).refused();
+        return EncodedPromptScreen.typedAndEncoded(RULES, c.text(), parser).refused();
     }
 
     @ParameterizedTest(name = "{0}")
