@@ -34,23 +34,27 @@ class NegativePrefixKeepsHiresTest extends EndToEndTest {
         return harness.jobs().find(jobId).orElseThrow().request();
     }
 
+    private void setPrefix(String prefix) {
+        String reply = harness.awaitEphemeral(harness.discord.slashCommand(guild.admin, guild.general, "admin settings",
+                FakeDiscord.options("negative_prefix", prefix)));
+        assertThat(reply).doesNotContain("⚠️");
+    }
+
     @Test
     void imagineWithHiresKeepsItWhenTheGuildHasANegativePrefix() {
-        String reply = harness.awaitEphemeral(harness.discord.slashCommand(guild.admin, guild.general, "admin settings",
-                FakeDiscord.options("negative_prefix", "lowres")));
-        assertThat(reply).doesNotContain("⚠️");
+        setPrefix("lowres");
         GenerationRequest r = queued(harness.imagine(guild.alice, guild.general, "prompt", "a lighthouse",
-                "negative", "fog", "size", "512x512", "hires", "2"));
+                "negative", "fog", "hires", "2"));
         assertThat(r.negativePrompt()).isEqualTo("lowres, fog");
         assertThat(r.hires()).isNotNull();
         assertThat(r.hires().scale()).isEqualTo(2.0);
-        assertThat(r.outputWidth()).isEqualTo(1024);
+        assertThat(r.outputWidth()).isEqualTo(2 * r.width());
     }
 
     @Test
     void upscaleKeepsItsHiresFixWhenTheGuildHasANegativePrefix() {
         FakeMessage original = harness.awaitResult(harness.imagine(guild.alice, guild.general, "prompt", "a lighthouse"));
-        db.update("UPDATE guild_settings SET negative_prompt_prefix = 'lowres' WHERE guild_id = ?", guild.id);
+        setPrefix("lowres");
         long jobId = harness.jobIdOf(original);
         GenerationRequest up = queued(harness.discord.clickButton(guild.alice, original, "job:" + jobId + ":upscale"));
         assertThat(up.negativePrompt()).startsWith("lowres");

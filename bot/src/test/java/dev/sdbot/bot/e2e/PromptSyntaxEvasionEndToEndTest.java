@@ -65,9 +65,12 @@ class PromptSyntaxEvasionEndToEndTest extends EndToEndTest {
 
     @Test
     void theBuiltInWordListReadsTheEngineTextToo() {
-        db.update("UPDATE guild_settings SET default_filters_enabled = true WHERE guild_id = ?", guild.id);
+        assertThat(harness.awaitEphemeral(harness.discord.subcommand(guild.moderator, guild.general, "mod", "filter",
+                "defaults", FakeDiscord.options("enabled", true)))).doesNotContain("⚠️");
         long jobsBefore = harness.jobCount();
-        assertThat(refusal(harness.imagine(guild.bob, guild.general, "prompt", "a (na)(ked) figure")))
+        // the content, not the reply type: the first screening with the whole list can overrun the check budget on a
+        // loaded machine and answer after a public placeholder, still ephemerally and with nothing queued
+        assertThat(harness.awaitEphemeral(harness.imagine(guild.bob, guild.general, "prompt", "a (na)(ked) figure")))
                 .contains("Your prompt was blocked by this server's filter");
         nothingQueuedSince(jobsBefore);
     }

@@ -94,7 +94,7 @@ public final class LoraPromptChecks {
     }
 
     private static GenerationRequest request(String prompt, String model) {
-        return new GenerationRequest(prompt, "", model, Sampler.EULER, 2, 7, 64, 64, 3L, 1, null, 0.75, null, 1);
+        return GenerationRequest.builder(prompt, model).sampler(Sampler.EULER).steps(2).size(64, 64).seed(3L).build();
     }
 
     private static float[] pixels(DiffusionGenerator generator, String model) throws GenerationException {

@@ -125,6 +125,9 @@ class PromptSyntaxEvasionTableTest {
         System.out.printf("prompt-syntax evasion table: %d evasions, %d innocent prompts; TP=%d FP=%d FN=%d; "
                         + "precision=%.3f recall=%.3f%n", evasions, innocent, truePositives, falsePositives,
                 evasions - truePositives, precision, recall);
+        long typedOnly = cases.stream().filter(c -> c.evasion() && PromptScreen.screen(RULES, c.text()).refused()).count();
+        System.out.printf("  the typed text alone (the filter before it read the engine's parse): recall=%.3f (%d of %d)%n",
+                (double) typedOnly / evasions, typedOnly, evasions);
         assertThat(evasions).isGreaterThanOrEqualTo(20);
         assertThat(innocent).isGreaterThanOrEqualTo(38);
         assertThat(precision).isEqualTo(1.0);
