@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
                 MigrateCommand.class,
                 JobsCommand.class,
                 GenerateCommand.class,
+                UpscaleCommand.class,
                 SelftestCommand.class,
                 BenchCommand.class,
                 ModelsCommand.class,
