@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
                 SelftestCommand.class,
                 BenchCommand.class,
                 ModelsCommand.class,
+                ConsoleLinkCommand.class,
                 VersionCommand.class,
                 CommandLine.HelpCommand.class
         })
