@@ -1,5 +1,7 @@
 package dev.sdbot.inference.api;
 
+import dev.sdbot.inference.text.ParsedPrompt;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -87,6 +89,15 @@ public record GenerationRequest(
     /** The same request with a hires fix (null for none). */
     public GenerationRequest withHires(HiresFix fix) {
         return toBuilder().hires(fix).build();
+    }
+
+    /**
+     * The names of the prompt's {@code <lora:NAME:weight>} tags, in prompt order, as the engine reads them.
+     *
+     * @throws IllegalArgumentException for a malformed tag (a request that passed {@link #problems()} has none)
+     */
+    public List<String> loraNames() {
+        return ParsedPrompt.of(prompt).loraNames();
     }
 
     /**

@@ -4,7 +4,6 @@ import dev.sdbot.bot.discord.Rejection;
 import dev.sdbot.db.entity.GuildSettings;
 import dev.sdbot.db.store.GuildSettingsStore;
 import dev.sdbot.inference.api.GenerationRequest;
-import dev.sdbot.inference.text.ParsedPrompt;
 
 import java.time.Clock;
 import java.util.List;
@@ -13,7 +12,7 @@ import java.util.stream.Collectors;
 /**
  * The models and LoRAs the guild's admins allow ({@code /admin settings allowed_models / allowed_loras}): a concept
  * can ride on a file whose name is innocent, so a guild may list the files it trusts. Unset means any. The LoRAs are
- * the prompt's tags as the engine reads them ({@link ParsedPrompt}), the {@code lora} option included; applies to
+ * the prompt's tags as the engine reads them ({@link GenerationRequest#loraNames()}), the {@code lora} option included; applies to
  * every button too.
  */
 public final class AllowedModelsCheck implements SubmitCheck {
@@ -35,7 +34,7 @@ public final class AllowedModelsCheck implements SubmitCheck {
         }
         List<String> loras = s.getAllowedLoras();
         if (loras != null) {
-            for (String name : ParsedPrompt.of(request.prompt()).loraNames()) {
+            for (String name : request.loraNames()) {
                 if (!loras.contains(name)) {
                     throw new Rejection("🚫 This server doesn't allow the LoRA `" + name + "`; allowed: "
                             + (loras.isEmpty() ? "none" : list(loras)) + ".");
