@@ -215,10 +215,6 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
         gate.close();
     }
 
-    /**
-     * Stops: refuses new interactions, lets the ones under way finish (up to {@link #FINISH_INTERACTIONS}), posts the
-     * results that have SUCCEEDED (up to {@link #FLUSH_POSTS}), then disconnects.
-     */
     @Override
     public boolean connected() {
         return connection.shards().stream().allMatch(shard -> shard.getStatus() == JDA.Status.CONNECTED);
@@ -231,6 +227,10 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
         return guilds;
     }
 
+    /**
+     * Stops: refuses new interactions, lets the ones under way finish (up to {@link #FINISH_INTERACTIONS}), posts the
+     * results that have SUCCEEDED (up to {@link #FLUSH_POSTS}), then disconnects.
+     */
     @Override
     public void close() {
         gate.close();
