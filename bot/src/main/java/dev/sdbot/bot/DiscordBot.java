@@ -170,7 +170,7 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
                 new RecentLogSubcommand(moderationEvents),
                 new BlockSubcommand(memberBlocks, staffAccess, audit, clock), new UnblockSubcommand(memberBlocks, audit));
         AttachmentLimits uploadLimits = new AttachmentLimits();
-        List<StaffSubcommand> adminSubcommands = AdminSubcommands.all(jobs, new UsageReports(dataSource, clock),
+        List<StaffSubcommand> adminSubcommands = AdminSubcommands.all(jobs, new UsageReports(dataSource),
                 new QuotaRuleStore(sessions), guildSettings, limits, uploadLimits, audit, clock);
         InteractionAckMeter acks = new InteractionAckMeter(meters);
         InteractionRouter router = new InteractionRouter(

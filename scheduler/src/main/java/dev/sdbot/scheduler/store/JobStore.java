@@ -34,20 +34,20 @@ public final class JobStore {
     }
 
     /** Inserts a QUEUED job inside the caller's transaction. */
-    public long insert(Connection c, JobSubmission submission, long seed, int maxAttempts, Instant now) throws SQLException {
+    public long insert(Connection c, JobSubmission submission, long seed, int maxAttempts) throws SQLException {
         GenerationRequest r = submission.request();
         Object[] hires = JobRows.hiresValues(r);
         String sql = "INSERT INTO jobs (state, " + JobRows.REQUEST_COLUMNS + ", priority, max_attempts, progress_total,"
                 + " guild_id, channel_id, user_id, interaction_id, interaction_token, token_expires_at, created_at, updated_at)"
                 + " VALUES ('QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::double precision, ?, ?,"
-                + " ?::double precision, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " ?::double precision, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())"; // the database's clock, like every later stamp
         try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             Sql.bind(ps, r.prompt(), r.negativePrompt(), r.model(), r.sampler().id(), r.steps(), r.cfgScale(), r.width(),
                     r.height(), seed, r.count(), r.initImage(), r.strength(), r.maskImage(), r.clipSkip(),
                     hires[0], hires[1], hires[2], hires[3], submission.priority(), maxAttempts, r.steps() * r.count(),
                     submission.origin().guildId(), submission.origin().channelId(), submission.origin().userId(),
                     submission.origin().interactionId(), submission.origin().interactionToken(),
-                    submission.origin().tokenExpiresAt(), now, now);
+                    submission.origin().tokenExpiresAt());
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
@@ -61,7 +61,7 @@ public final class JobStore {
      * its requester (guild default, the user's own, or one of the given roles'); returns null then, and nothing
      * is inserted, so the caller takes the quota-checked path.
      */
-    public Long insertUnlessQuotaRule(Connection c, JobSubmission submission, long seed, int maxAttempts, Instant now)
+    public Long insertUnlessQuotaRule(Connection c, JobSubmission submission, long seed, int maxAttempts)
             throws SQLException {
         GenerationRequest r = submission.request();
         Object[] hires = JobRows.hiresValues(r);
@@ -69,7 +69,7 @@ public final class JobStore {
                 + " guild_id, channel_id, user_id, interaction_id, interaction_token, token_expires_at, created_at, updated_at)"
                 + " SELECT 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::bytea, ?, ?::bytea, ?, ?::double precision, ?, ?,"
                 + " ?::double precision, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?::timestamptz, ?::timestamptz, ?::timestamptz"
+                + " ?::timestamptz, now(), now()"
                 + " WHERE NOT EXISTS (SELECT 1 FROM quota_rules WHERE guild_id = ? AND (scope = 'GUILD_DEFAULT'"
                 + " OR (scope = 'USER' AND subject_id = ?) OR (scope = 'ROLE' AND subject_id = ANY (?))))"
                 + " RETURNING id";
@@ -79,7 +79,7 @@ public final class JobStore {
                     hires[0], hires[1], hires[2], hires[3], submission.priority(), maxAttempts, r.steps() * r.count(),
                     submission.origin().guildId(), submission.origin().channelId(), submission.origin().userId(),
                     submission.origin().interactionId(), submission.origin().interactionToken(),
-                    submission.origin().tokenExpiresAt(), now, now,
+                    submission.origin().tokenExpiresAt(),
                     submission.origin().guildId(), submission.origin().userId(),
                     c.createArrayOf("bigint", submission.roleIds().toArray()));
             try (ResultSet rs = ps.executeQuery()) {
