@@ -120,10 +120,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         try (DiffusionGenerator generator = DiffusionGenerator.forCheckpoint("model", model, parsedDevice,
                 Precision.parse(precision), DiffusionGenerator.DEFAULT_BATCH_PIXELS, Optional.empty())) {
-            GenerationRequest good = new GenerationRequest("a small test", "", "model", Sampler.EULER_A, 2, 5, width,
-                    height, 1L, 1, null, 0.75, null, 1);
-            GenerationRequest badInit = new GenerationRequest("x", "", "model", Sampler.DDIM, 2, 5, width, height, 1L,
-                    1, new byte[]{1, 2, 3}, 0.5, null, 1);
+            GenerationRequest good = GenerationRequest.builder("a small test", "model").steps(2).cfgScale(5)
+                    .size(width, height).seed(1L).build();
+            GenerationRequest badInit = good.toBuilder().prompt("x").sampler(Sampler.DDIM).images(new byte[]{1, 2, 3}, null)
+                    .strength(0.5).build();
             LeakCheck.Result r = LeakCheck.run(generator, good, List.of(badInit), 5, generations, i -> {
                 if (i % 10 == 0) {
                     out.printf(Locale.ROOT, "  %d/%d%n", i, generations);

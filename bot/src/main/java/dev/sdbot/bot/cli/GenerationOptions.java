@@ -7,11 +7,13 @@ import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.inference.model.ModelDefaults;
 import picocli.CommandLine.Option;
 
+import java.util.List;
+
 /**
- * The generation options that {@code generate} and {@code jobs submit} share (a picocli mixin). They are only
- * parsed here; the rules (ranges, multiples of 8...) are checked where the request is used: by the engine for
- * {@code generate}, by the job service for {@code jobs submit}. Sampler, steps, CFG and size left out take the
- * model's own defaults ({@link ModelDefaults}, {@code generate} only) and then the built-in ones.
+ * The generation options that {@code generate} and {@code jobs submit} share (a picocli mixin), made into a request
+ * checked by {@link GenerationRequest#problems()}, the rules the bot, the job service and the engine apply too.
+ * Sampler, steps, CFG and size left out take the model's own defaults ({@link ModelDefaults}, {@code generate} only)
+ * and then the built-in ones.
  */
 final class GenerationOptions {
     @Option(names = "--prompt", required = true, description = "Prompt.")
@@ -70,17 +72,25 @@ final class GenerationOptions {
     }
 
     /**
-     * The request: each option left out takes {@code defaults}' value, then the built-in default.
+     * The request: each option left out takes {@code defaults}' value, then the built-in default; refused (an
+     * IllegalArgumentException listing its {@link GenerationRequest#problems()}) before any model or database is
+     * touched.
      *
      * @param clipSkip the --clip-skip given, or null
      */
     GenerationRequest request(String model, ModelDefaults defaults, int images, byte[] initImage, double strength,
                               byte[] maskImage, Integer clipSkip) {
-        Sampler s = first(parsedSampler(), defaults.sampler(), DEFAULT_SAMPLER);
-        return new GenerationRequest(prompt, negative, model, s, first(steps, defaults.steps(), DEFAULT_STEPS),
-                first(cfg, defaults.cfg(), DEFAULT_CFG), first(width, defaults.width(), DEFAULT_SIDE),
-                first(height, defaults.height(), DEFAULT_SIDE), seed, images, initImage, strength, maskImage,
-                first(clipSkip, defaults.clipSkip(), 1), hires());
+        GenerationRequest request = GenerationRequest.builder(prompt, model).negativePrompt(negative)
+                .sampler(first(parsedSampler(), defaults.sampler(), DEFAULT_SAMPLER))
+                .steps(first(steps, defaults.steps(), DEFAULT_STEPS)).cfgScale(first(cfg, defaults.cfg(), DEFAULT_CFG))
+                .size(first(width, defaults.width(), DEFAULT_SIDE), first(height, defaults.height(), DEFAULT_SIDE))
+                .seed(seed).count(images).images(initImage, maskImage).strength(strength)
+                .clipSkip(first(clipSkip, defaults.clipSkip(), 1)).hires(hires()).build();
+        List<String> problems = request.problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return request;
     }
 
     private static <T> T first(T given, T modelDefault, T builtIn) {

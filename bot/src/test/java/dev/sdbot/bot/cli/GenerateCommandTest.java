@@ -214,13 +214,16 @@ class GenerateCommandTest {
         expectError(args(out, garbage.toString()), "cannot be loaded");
         expectError(args(out, truncated.toString()), "cannot be loaded");
         expectError(args(out, lora.toString()), "unknown architecture");
-        expectError(args(out, MODEL.toString(), "--width", "65"), "width must be a multiple of 8");
+        expectError(args(out, MODEL.toString(), "--width", "65"), "width and height must be multiples of 8");
         expectError(args(out, MODEL.toString(), "--steps", "0"), "steps must be between 1 and 150");
-        expectError(args(out, MODEL.toString(), "--cfg", "31"), "cfg scale must be between 1 and 30");
+        expectError(args(out, MODEL.toString(), "--cfg", "31"), "CFG scale must be between 1 and 30");
         expectError(args(out, MODEL.toString(), "--init", text.toString()), "image");
         expectError(args(out, MODEL.toString(), "--init", dir.resolve("nope.png").toString()), "no such file");
         expectError(args(out, MODEL.toString(), "--init", init.toString(), "--mask", smallMask.toString()), "does not match the init image");
         expectError(args(out, MODEL.toString(), "--sampler", "warp"), "unknown sampler");
+        expectError(args(out, MODEL.toString(), "--clip-skip", "13"), "clip skip must be between 1 and 12, got 13");
+        expectError(args(out, MODEL.toString(), "--count", "5"), "images per request must be between 1 and 4, got 5");
+        expectError(args(out, MODEL.toString(), "--negative", "(fog:1.2.3)"), "negative prompt: '1.2.3' is not a number");
         expectError(args(out, MODEL.toString(), "--device", "cuda:0"),
                 "device cuda:0 asks for CUDA but this machine has no NVIDIA driver");
         expectError(args(out, MODEL.toString(), "--precision", "fp16"), "precision fp16 is not offered on the CPU");

@@ -220,7 +220,7 @@ public final class DiffusionGenerator implements ImageGenerator {
     @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener listener) throws GenerationException {
         long started = System.nanoTime();
-        RequestValidator.validate(request, availableModels());
+        checkValid(request);
         PromptLoras loras = PromptLoras.of(request.prompt(), this.loras);
         InitImages initImages = InitImages.of(request);
         long baseSeed = request.seed() != null ? request.seed() : SeededNoise.randomSeed();
@@ -268,6 +268,18 @@ public final class DiffusionGenerator implements ImageGenerator {
             return cache.acquire(model);
         }
         return cache.acquire(loras.cacheKey(model), manager -> load(model, manager, loras.files()));
+    }
+
+    /** The request's {@link GenerationRequest#problems()}, then whether this engine has its model. */
+    private void checkValid(GenerationRequest request) throws InvalidRequestException {
+        List<String> problems = request.problems();
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(String.join("; ", problems));
+        }
+        Set<String> models = availableModels();
+        if (!models.contains(request.model())) {
+            throw new InvalidRequestException("unknown model '" + request.model() + "'; available: " + models);
+        }
     }
 
     private static void checkFits(GenerationRequest request, DiffusionModel model) throws InvalidRequestException {

@@ -5,16 +5,19 @@ import dev.sdbot.bot.features.moderation.FilterAudit;
 import dev.sdbot.bot.features.moderation.filter.CompiledRule;
 import dev.sdbot.bot.features.moderation.filter.FilterRuleRef;
 import dev.sdbot.bot.features.moderation.filter.GuildFilters;
-import dev.sdbot.bot.features.moderation.filter.PromptScreen;
+import dev.sdbot.bot.features.moderation.filter.EncodedPromptScreen;
 import dev.sdbot.bot.features.moderation.filter.Screening;
 import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.text.ParsedPrompt;
 
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The guild's prompt filter as a {@link SubmitCheck}: prompt and negative prompt, on every submit path.
+ * The guild's prompt filter as a {@link SubmitCheck}: prompt and negative prompt, on every submit path, each screened
+ * as typed and as the engine will encode it ({@link EncodedPromptScreen}: syntax removed, LoRA
+ * names read as words).
  * BLOCK refuses (naming the kind of rule, never the rule), STRIP removes the matched words, WARN lets the
  * job run with a notice; a rule that cannot be checked refuses (fails closed). Every hit is audited.
  */
@@ -35,9 +38,9 @@ public final class PromptFilterCheck implements SubmitCheck {
         }
         FilterAudit.Attempt attempt = new FilterAudit.Attempt(submitter.guildId(), submitter.channelId(),
                 submitter.userId(), submitter.buttonPress(), request.prompt(), request.negativePrompt());
-        Screening prompt = PromptScreen.screen(rules, request.prompt());
+        Screening prompt = EncodedPromptScreen.typedAndEncoded(rules, request.prompt(), ParsedPrompt::of);
         refuseIfRefused(attempt, "prompt", prompt);
-        Screening negative = PromptScreen.screen(rules, request.negativePrompt());
+        Screening negative = EncodedPromptScreen.typedAndEncoded(rules, request.negativePrompt(), ParsedPrompt::attention);
         refuseIfRefused(attempt, "negative prompt", negative);
 
         Set<FilterRuleRef> stripped = new LinkedHashSet<>(prompt.stripped());
@@ -61,9 +64,7 @@ public final class PromptFilterCheck implements SubmitCheck {
         if (stripped.isEmpty()) {
             return request;
         }
-        return new GenerationRequest(prompt.text(), negative.text(), request.model(), request.sampler(), request.steps(),
-                request.cfgScale(), request.width(), request.height(), request.seed(), request.count(),
-                request.initImage(), request.strength(), request.maskImage(), request.clipSkip(), request.hires());
+        return request.toBuilder().prompt(prompt.text()).negativePrompt(negative.text()).build();
     }
 
     private void refuseIfRefused(FilterAudit.Attempt attempt, String field, Screening screening) {
