@@ -1,0 +1,45 @@
+package dev.sdbot.inference.text;
+
+import dev.sdbot.inference.selftest.CheckResult;
+import dev.sdbot.inference.selftest.ScheduleChecks;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PromptSchedulesTest {
+    /** Made by generate_cases.py beside it from A1111's own parser. */
+    static final Path CASES = Path.of("src/test/resources/prompt-schedules/a1111-schedules.json");
+
+    @Test
+    void everyA1111CaseGivesA1111sSchedule() {
+        List<CheckResult> results = ScheduleChecks.cases(CASES);
+        assertThat(results).hasSizeGreaterThan(600);
+        assertThat(results.stream().filter(r -> !r.passed()).map(CheckResult::name).toList()).isEmpty();
+    }
+
+    @Test
+    void theIssuesIdentities() {
+        assertThat(PromptSchedules.schedule("[red:blue:100]", 3)).containsExactly(new PromptSchedules.Entry(3, "red"));
+        assertThat(PromptSchedules.schedule("[red|blue]", 1)).containsExactly(new PromptSchedules.Entry(1, "red"));
+        assertThat(PromptSchedules.schedule("a [b|c", 5)).containsExactly(new PromptSchedules.Entry(5, "a [b|c"));
+    }
+
+    @Test
+    void aModelCallTakesTheFirstEntryEndingAtOrAfterIt() {
+        List<PromptSchedules.Entry> s = PromptSchedules.schedule("[red:blue:2]", 4);
+        assertThat(s).containsExactly(new PromptSchedules.Entry(2, "red"), new PromptSchedules.Entry(4, "blue"));
+        assertThat(List.of(0, 1, 2, 3).stream().map(k -> PromptSchedules.textAt(s, k)).toList())
+                .containsExactly("red", "red", "red", "blue");
+    }
+
+    @Test
+    void everyBranchIsListedForTheFilter() {
+        assertThat(PromptSchedules.texts("[cat:nude:0.9]", 20, 0)).containsExactly("cat", "nude");
+        assertThat(PromptSchedules.texts("a [b|c]", 1, 0)).containsExactly("a b");
+        assertThat(PromptSchedules.texts("a [b|c]", 1, 2)).containsExactly("a b", "a c");
+        assertThat(PromptSchedules.texts("[x:y:25]", 20, 10)).containsExactly("x", "y");
+    }
+}
