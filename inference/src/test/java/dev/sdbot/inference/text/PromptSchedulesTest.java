@@ -27,6 +27,16 @@ class PromptSchedulesTest {
         assertThat(PromptSchedules.schedule("a [b|c", 5)).containsExactly(new PromptSchedules.Entry(5, "a [b|c"));
     }
 
+    /**
+     * Where A1111's grammar is ambiguous its answer depends on the process (Lark picks by Python's string hashing, see
+     * generate_cases.py): sdbot always reads the construct, which is one of A1111's answers.
+     */
+    @Test
+    void anAmbiguousPromptIsReadAsTheConstruct() {
+        assertThat(PromptSchedules.schedule("[a:1]:2]", 3))
+                .containsExactly(new PromptSchedules.Entry(1, ":2]"), new PromptSchedules.Entry(3, "a:2]"));
+    }
+
     @Test
     void aModelCallTakesTheFirstEntryEndingAtOrAfterIt() {
         List<PromptSchedules.Entry> s = PromptSchedules.schedule("[red:blue:2]", 4);
