@@ -3,6 +3,7 @@ package dev.sdbot.scheduler;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.HiresFix;
 import dev.sdbot.inference.api.ModelFamily;
+import dev.sdbot.inference.text.ComposablePrompts;
 import dev.sdbot.inference.text.PromptAttention;
 import dev.sdbot.scheduler.store.JobStore;
 import dev.sdbot.scheduler.store.ResultStore;
@@ -139,6 +140,7 @@ public final class JobService {
         }
         PromptAttention.parse(r.prompt()); // a malformed weight, e.g. (cat:1.2.3), is refused before queueing
         PromptAttention.parse(r.negativePrompt());
+        ComposablePrompts.refuseAnd(r.prompt());
         if (r.model() == null || r.model().isBlank()) {
             throw new IllegalArgumentException("model must be named");
         }

@@ -3,6 +3,7 @@ package dev.sdbot.inference.pipeline;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.HiresFix;
 import dev.sdbot.inference.api.InvalidRequestException;
+import dev.sdbot.inference.text.ComposablePrompts;
 import dev.sdbot.inference.text.PromptAttention;
 
 import java.util.Set;
@@ -33,6 +34,11 @@ final class RequestValidator {
         }
         checkHires(r);
         checkSyntax("prompt", r.prompt());
+        try {
+            ComposablePrompts.refuseAnd(r.prompt());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage());
+        }
         checkSyntax("negative prompt", r.negativePrompt());
         if (r.model() == null || !models.contains(r.model())) {
             throw new InvalidRequestException("unknown model '" + r.model() + "'; available: " + models);
