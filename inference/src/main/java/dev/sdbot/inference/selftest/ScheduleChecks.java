@@ -1,6 +1,7 @@
 package dev.sdbot.inference.selftest;
 
 import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -21,7 +22,7 @@ import java.util.List;
  * one check per case, exact.
  */
 public final class ScheduleChecks {
-    private static final Gson GSON = new Gson();
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
     private ScheduleChecks() {
     }

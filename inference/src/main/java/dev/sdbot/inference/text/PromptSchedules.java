@@ -56,22 +56,18 @@ public final class PromptSchedules {
 
     /**
      * Every distinct text the engine may encode for {@code prompt} in a run of {@code steps} steps and, when
-     * {@code hiresSteps > 0}, its hires pass: what a prompt filter must screen ({@code [cat:nude:0.9]} is "nude" for
-     * the last tenth of the run).
+     * {@code hiresSteps > 0}, its hires pass, with any sampler (second-order ones schedule over twice the steps):
+     * what a prompt filter must screen ({@code [cat:nude:0.9]} is "nude" for the last tenth of the run).
      */
     public static Set<String> texts(String prompt, int steps, int hiresSteps) {
         Set<String> texts = new LinkedHashSet<>();
-        schedule(prompt, steps).forEach(e -> texts.add(e.text()));
-        if (hiresSteps > 0) {
-            hiresSchedule(prompt, steps, hiresSteps).forEach(e -> texts.add(e.text()));
+        for (int callsPerStep = 1; callsPerStep <= 2; callsPerStep++) {
+            schedule(prompt, steps * callsPerStep).forEach(e -> texts.add(e.text()));
+            if (hiresSteps > 0) {
+                hiresSchedule(prompt, steps * callsPerStep, hiresSteps * callsPerStep).forEach(e -> texts.add(e.text()));
+            }
         }
         return texts;
-    }
-
-    /** Whether the prompt uses editing or alternation at all (else its schedule is the prompt itself). */
-    public static boolean isScheduled(String prompt, int steps) {
-        List<Entry> schedule = schedule(prompt, steps);
-        return schedule.size() > 1 || !schedule.get(0).text().equals(prompt);
     }
 
     private static List<Entry> schedule(String prompt, int steps, int intOffset, double fltOffset) {

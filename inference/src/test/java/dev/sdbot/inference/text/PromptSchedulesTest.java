@@ -48,8 +48,9 @@ class PromptSchedulesTest {
     @Test
     void everyBranchIsListedForTheFilter() {
         assertThat(PromptSchedules.texts("[cat:nude:0.9]", 20, 0)).containsExactly("cat", "nude");
-        assertThat(PromptSchedules.texts("a [b|c]", 1, 0)).containsExactly("a b");
-        assertThat(PromptSchedules.texts("a [b|c]", 1, 2)).containsExactly("a b", "a c");
+        assertThat(PromptSchedules.texts("a [b|c|d]", 1, 0)).as("Heun's 2 calls of 1 step")
+                .containsExactly("a b", "a c");
+        assertThat(PromptSchedules.texts("a [b|c|d]", 1, 2)).containsExactly("a b", "a c", "a d");
         assertThat(PromptSchedules.texts("[x:y:25]", 20, 10)).containsExactly("x", "y");
     }
 }
