@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = "The model library in SDBOT_MODELS: list, pull from the Hugging Face Hub or a URL, remove.",
-        subcommands = {ModelsListCommand.class, ModelsPullCommand.class, ModelsRemoveCommand.class})
+        description = "The model library in SDBOT_MODELS: list, pull from the Hugging Face Hub or a URL, remove,"
+                + " convert pickled weights to safetensors.",
+        subcommands = {ModelsListCommand.class, ModelsPullCommand.class, ModelsRemoveCommand.class,
+                ModelsConvertCommand.class})
 final class ModelsCommand implements Callable<Integer> {
     @ParentCommand
     SdbotCommand root;

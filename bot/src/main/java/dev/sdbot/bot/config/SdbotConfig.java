@@ -1,6 +1,5 @@
 package dev.sdbot.bot.config;
 
-import dev.sdbot.bot.http.HttpSettings;
 import dev.sdbot.db.DatabaseSettings;
 import dev.sdbot.inference.pipeline.Precision;
 import dev.sdbot.scheduler.SchedulerSettings;

@@ -1,5 +1,7 @@
 package dev.sdbot.bot.http;
 
+import dev.sdbot.bot.config.HttpSettings;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;

@@ -1,7 +1,8 @@
 package dev.sdbot.bot.http;
 
-import dev.sdbot.bot.http.console.AdminConsole;
-import dev.sdbot.bot.http.console.ConsoleSessions;
+import dev.sdbot.bot.config.HttpSettings;
+import dev.sdbot.bot.features.console.AdminConsole;
+import dev.sdbot.bot.features.console.ConsoleSessions;
 import dev.sdbot.bot.runtime.DiscordStatus;
 import dev.sdbot.bot.runtime.SdbotRuntime;
 import dev.sdbot.db.Migrations;

@@ -141,7 +141,7 @@ class JsonLogProcessTest {
                         .filter(e -> Long.toString(jobId).equals(e.path("mdc").path(JobLogContext.JOB).asText())).toList();
                 assertThat(jobLines).extracting(e -> e.path("loggerName").asText())
                         .as("the worker's and the bot's lines about the job")
-                        .contains("dev.sdbot.scheduler.worker.WorkerRuntime", "dev.sdbot.bot.results.ResultPoster");
+                        .contains("dev.sdbot.scheduler.worker.WorkerRuntime", "dev.sdbot.bot.features.results.ResultPoster");
                 assertThat(jobLines).allSatisfy(e -> {
                     assertThat(e.path("mdc").path(JobLogContext.GUILD).asText()).isEqualTo(Long.toString(discord.guild().id));
                     assertThat(e.path("mdc").path(JobLogContext.WORKER).asText()).isEqualTo(WORKER);

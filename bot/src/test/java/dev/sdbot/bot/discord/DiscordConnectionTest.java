@@ -1,10 +1,9 @@
 package dev.sdbot.bot.discord;
 
-import dev.sdbot.bot.commands.HelpCommand;
-import dev.sdbot.bot.commands.InteractionRouter;
 import dev.sdbot.bot.fake.FakeDiscord;
 import dev.sdbot.bot.fake.FakeInteraction;
 import dev.sdbot.bot.fake.FakeMessage;
+import dev.sdbot.bot.features.help.HelpCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

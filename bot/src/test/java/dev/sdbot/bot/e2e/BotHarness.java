@@ -5,7 +5,7 @@ import dev.sdbot.bot.discord.DiscordSettings;
 import dev.sdbot.bot.fake.FakeDiscord;
 import dev.sdbot.bot.fake.FakeInteraction;
 import dev.sdbot.bot.fake.FakeMessage;
-import dev.sdbot.bot.imagine.ImagineDefaults;
+import dev.sdbot.bot.features.imagine.ImagineDefaults;
 import dev.sdbot.db.testing.TestDatabase;
 import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.inference.api.Sampler;

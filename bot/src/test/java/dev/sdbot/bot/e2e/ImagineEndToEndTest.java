@@ -1,10 +1,10 @@
 package dev.sdbot.bot.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sdbot.bot.discord.PngImages;
 import dev.sdbot.bot.fake.FakeInteraction;
 import dev.sdbot.bot.fake.FakeMessage;
 import dev.sdbot.bot.fake.RecordedCall;
-import dev.sdbot.bot.results.PngImages;
 import dev.sdbot.db.entity.QuotaScope;
 import dev.sdbot.db.store.ChannelNsfwPolicyStore;
 import dev.sdbot.db.store.GenerationDefaultsStore;

@@ -1,5 +1,7 @@
 package dev.sdbot.inference.lora;
 
+import dev.sdbot.inference.weights.PickledWeights;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,20 +11,20 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * The LoRAs a worker offers: {@code <models>/lora/NAME.safetensors}, named NAME (as A1111's {@code models/Lora}).
+ * The LoRAs a worker offers: {@code <models>/lora/NAME.safetensors} (or a pickled {@code .pt}/{@code .ckpt}, read
+ * safely), named NAME (as A1111's {@code models/Lora}).
  * Rescanned on every call, so LoRAs can be added while the worker runs. Short hashes (A1111's {@code shorthash}:
  * the first 12 hex digits of the file's SHA-256) are computed once per file version.
  */
 public final class LoraLibrary {
-    private static final String SUFFIX = ".safetensors";
     private final Path dir;
     private final Map<Path, Hashed> hashes = new ConcurrentHashMap<>();
 
@@ -45,10 +47,11 @@ public final class LoraLibrary {
             return loras;
         }
         try (Stream<Path> files = Files.list(dir)) {
-            files.filter(Files::isRegularFile).forEach(p -> {
+            // a .safetensors wins over a pickled file of the same name
+            files.filter(Files::isRegularFile).sorted(Comparator.comparing(PickledWeights::isPickled)).forEach(p -> {
                 String file = p.getFileName().toString();
-                if (file.toLowerCase(Locale.ROOT).endsWith(SUFFIX)) {
-                    loras.put(file.substring(0, file.length() - SUFFIX.length()), p);
+                if (PickledWeights.isWeightsFileName(file)) {
+                    loras.putIfAbsent(PickledWeights.stem(file), p);
                 }
             });
         } catch (IOException e) {

@@ -1,26 +1,25 @@
 package dev.sdbot.inference.pipeline;
 
 import dev.sdbot.inference.safety.SafetyCheckerFolder;
+import dev.sdbot.inference.weights.PickledWeights;
 import dev.sdbot.inference.weights.SafetensorsFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
  * The models a worker offers: every complete diffusers folder and every single-file checkpoint
- * ({@code .safetensors} holding {@code model.diffusion_model.*}) directly in one directory. A folder is
- * named by its directory name, a file by its name without {@code .safetensors}; when both exist the
- * folder keeps the short name and the file is named with its extension. Rescanned on every call, so
+ * ({@code .safetensors}, or a pickled {@code .ckpt}/{@code .pt} read safely, holding {@code model.diffusion_model.*})
+ * directly in one directory. A folder is named by its directory name, a file by its name without its extension;
+ * when both exist the folder keeps the short name and the file is named with its extension. Rescanned on every call, so
  * models can be added while the worker runs.
  */
 public final class ModelDirectory {
-    private static final String SUFFIX = ".safetensors";
     private final Path root;
 
     public ModelDirectory(Path root) {
@@ -51,8 +50,8 @@ public final class ModelDirectory {
         try (Stream<Path> entries = Files.list(root)) {
             entries.sorted().forEach(p -> {
                 String file = p.getFileName().toString();
-                if (Files.isRegularFile(p) && file.toLowerCase(Locale.ROOT).endsWith(SUFFIX) && isCheckpoint(p)) {
-                    String name = file.substring(0, file.length() - SUFFIX.length());
+                if (Files.isRegularFile(p) && PickledWeights.isWeightsFileName(file) && isCheckpoint(p)) {
+                    String name = PickledWeights.stem(file);
                     models.put(models.containsKey(name) ? file : name, p);
                 }
             });

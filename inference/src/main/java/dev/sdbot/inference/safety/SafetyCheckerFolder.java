@@ -69,16 +69,19 @@ public record SafetyCheckerFolder(Path checkerDir, Path weightsFile, Path prepro
         return Files.exists(dir) ? Optional.of(open(dir)) : Optional.empty();
     }
 
-    /** The weights of a checker folder: {@code model.safetensors}, else {@code model.fp16.safetensors}. */
+    /**
+     * The weights of a checker folder: {@code model.safetensors}, else {@code model.fp16.safetensors}, else the
+     * pickled {@code pytorch_model.bin} (read safely).
+     */
     static Path weightsFile(Path checkerDir) {
-        for (String name : new String[]{"model.safetensors", "model.fp16.safetensors"}) {
+        for (String name : new String[]{"model.safetensors", "model.fp16.safetensors", "pytorch_model.bin"}) {
             Path file = checkerDir.resolve(name);
             if (Files.isRegularFile(file)) {
                 return file;
             }
         }
         throw new CheckpointException("safety checker weights not found: " + checkerDir
-                + " has no model.safetensors (pickle .bin weights are not supported)");
+                + " has no model.safetensors or pytorch_model.bin");
     }
 
     public ClipImageProcessor processor() {

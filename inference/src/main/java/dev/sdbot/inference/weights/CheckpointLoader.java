@@ -3,7 +3,6 @@ package dev.sdbot.inference.weights;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /** Recognises what a path holds (diffusers folder or single-file checkpoint) and opens it. */
 public final class CheckpointLoader {
@@ -25,11 +24,7 @@ public final class CheckpointLoader {
             throw new CheckpointException("not a Stable Diffusion model folder: " + path
                     + " has neither model_index.json nor a unet/ folder" + (isEmpty(path) ? " (it is empty)" : ""));
         }
-        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".ckpt") || name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".bin")) {
-            throw new CheckpointException("pickle checkpoints are not supported (they can run code when loaded): "
-                    + path + "; convert it to .safetensors");
-        }
+        // pickled .ckpt/.pt files open through their safe conversion (SafetensorsFile -> PickledWeights)
         return SingleFileCheckpoint.open(path);
     }
 

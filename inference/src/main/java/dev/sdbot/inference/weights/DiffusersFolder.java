@@ -154,19 +154,20 @@ final class DiffusersFolder implements ModelFiles {
         return plan;
     }
 
-    /** {@code diffusion_pytorch_model.safetensors} / {@code model.safetensors}, or their fp16 variants. */
+    /**
+     * {@code diffusion_pytorch_model.safetensors} / {@code model.safetensors}, their fp16 variants, else the pickled
+     * {@code .bin} (read safely, see {@link PickledWeights}).
+     */
     private static Path weightsFile(Path dir, String component) {
         Path folder = dir.resolve(component);
         for (String name : new String[]{"diffusion_pytorch_model.safetensors", "model.safetensors",
-                "diffusion_pytorch_model.fp16.safetensors", "model.fp16.safetensors"}) {
+                "diffusion_pytorch_model.fp16.safetensors", "model.fp16.safetensors", "diffusion_pytorch_model.bin",
+                "pytorch_model.bin"}) {
             if (Files.isRegularFile(folder.resolve(name))) {
                 return folder.resolve(name);
             }
         }
-        boolean pickle = Files.isRegularFile(folder.resolve("diffusion_pytorch_model.bin"))
-                || Files.isRegularFile(folder.resolve("pytorch_model.bin"));
-        throw new CheckpointException("diffusers folder " + dir + " has no " + component + " weights"
-                + (pickle ? " in safetensors format (pickle .bin weights are not supported)" : ""));
+        throw new CheckpointException("diffusers folder " + dir + " has no " + component + " weights");
     }
 
     private static Path existing(Path dir, String relative) {

@@ -60,8 +60,14 @@ public final class SafetensorsFile implements AutoCloseable {
         this.metadata = metadata;
     }
 
-    /** Opens and validates the header; throws {@link CheckpointException} with the reason when it is unusable. */
+    /**
+     * Opens and validates the header; throws {@link CheckpointException} with the reason when it is unusable. Pickled
+     * weights ({@code .ckpt .pt .pth .bin}) are opened through their safe conversion ({@link PickledWeights}).
+     */
     public static SafetensorsFile open(Path path) {
+        if (PickledWeights.isPickled(path) && Files.isRegularFile(path)) {
+            return open(PickledWeights.cached(path));
+        }
         FileChannel channel;
         try {
             channel = FileChannel.open(path, StandardOpenOption.READ);
@@ -147,7 +153,7 @@ public final class SafetensorsFile implements AutoCloseable {
         return new TensorInfo(dtype, shape, begin, end);
     }
 
-    private static int elementSize(String dtype, String name, Path path) {
+    static int elementSize(String dtype, String name, Path path) {
         return switch (dtype) {
             case "F64", "I64", "U64" -> 8;
             case "F32", "I32", "U32" -> 4;

@@ -34,10 +34,8 @@ public class BadCheckpointTest {
     @Test
     void folderWithoutWeights(@TempDir Path dir) throws IOException {
         Files.createDirectories(dir.resolve("unet"));
-        Files.writeString(dir.resolve("unet/diffusion_pytorch_model.bin"), "pickle");
         assertThatThrownBy(() -> CheckpointLoader.open(dir))
-                .isInstanceOf(CheckpointException.class).hasMessageContaining("no unet weights")
-                .hasMessageContaining("pickle");
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("no unet weights");
     }
 
     @Test
@@ -60,10 +58,10 @@ public class BadCheckpointTest {
     }
 
     @Test
-    void pickleCheckpointIsRefused(@TempDir Path dir) throws IOException {
+    void aCkptThatIsNotATorchArchiveIsRefused(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("model.ckpt"), "pickle");
         assertThatThrownBy(() -> CheckpointLoader.open(file))
-                .isInstanceOf(CheckpointException.class).hasMessageContaining("pickle");
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("not a torch zip archive");
     }
 
     @Test

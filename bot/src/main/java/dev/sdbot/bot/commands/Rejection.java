@@ -1,8 +1,0 @@
-package dev.sdbot.bot.commands;
-
-/** A request the bot refuses; the message is shown to the member alone. */
-public final class Rejection extends RuntimeException {
-    public Rejection(String message) {
-        super(message, null, false, false);
-    }
-}

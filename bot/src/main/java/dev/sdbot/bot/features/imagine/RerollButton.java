@@ -1,0 +1,29 @@
+package dev.sdbot.bot.features.imagine;
+
+import dev.sdbot.bot.discord.StaffAccess;
+import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.scheduler.JobResult;
+import dev.sdbot.scheduler.JobService;
+import dev.sdbot.scheduler.JobView;
+
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/** 🔁 Reroll: the same parameters with a new seed. */
+public final class RerollButton extends ResubmitButton {
+    public RerollButton(JobService jobs, StaffAccess access, GuildLimits limits, SubmitChecks submitChecks, JobSubmitter submitter,
+                        Executor work) {
+        super(jobs, access, limits, submitChecks, submitter, work);
+    }
+
+    @Override
+    public String action() {
+        return "reroll";
+    }
+
+    @Override
+    GenerationRequest derive(JobView job, List<JobResult> images) {
+        GenerationRequest r = job.request();
+        return copy(r, null, r.initImage(), r.strength(), r.width(), r.height(), r.count());
+    }
+}

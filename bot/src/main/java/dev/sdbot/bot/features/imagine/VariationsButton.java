@@ -1,0 +1,31 @@
+package dev.sdbot.bot.features.imagine;
+
+import dev.sdbot.bot.discord.StaffAccess;
+import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.scheduler.JobResult;
+import dev.sdbot.scheduler.JobService;
+import dev.sdbot.scheduler.JobView;
+
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/** 🎨 Variations: img2img from the (first) result with a new seed. */
+public final class VariationsButton extends ResubmitButton {
+    static final double STRENGTH = 0.6;
+
+    public VariationsButton(JobService jobs, StaffAccess access, GuildLimits limits, SubmitChecks submitChecks, JobSubmitter submitter,
+                        Executor work) {
+        super(jobs, access, limits, submitChecks, submitter, work);
+    }
+
+    @Override
+    public String action() {
+        return "variations";
+    }
+
+    @Override
+    GenerationRequest derive(JobView job, List<JobResult> images) {
+        GenerationRequest r = job.request();
+        return copy(r, null, images.get(0).png(), STRENGTH, r.width(), r.height(), r.count());
+    }
+}

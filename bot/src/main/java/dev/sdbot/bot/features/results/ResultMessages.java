@@ -1,0 +1,104 @@
+package dev.sdbot.bot.features.results;
+
+import dev.sdbot.bot.discord.JobButtonId;
+import dev.sdbot.bot.discord.PngImages;
+import dev.sdbot.bot.discord.Texts;
+import dev.sdbot.bot.features.nsfw.ImageObscurer;
+import dev.sdbot.bot.features.nsfw.NsfwPolicy;
+import dev.sdbot.bot.features.nsfw.ShownImage;
+import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.scheduler.JobResult;
+import dev.sdbot.scheduler.JobView;
+import net.dv8tion.jda.api.EmbedBuilder;
+import net.dv8tion.jda.api.components.actionrow.ActionRow;
+import net.dv8tion.jda.api.components.buttons.Button;
+import net.dv8tion.jda.api.entities.MessageEmbed;
+import net.dv8tion.jda.api.entities.emoji.Emoji;
+import net.dv8tion.jda.api.utils.FileUpload;
+import net.dv8tion.jda.api.utils.messages.MessageCreateBuilder;
+import net.dv8tion.jda.api.utils.messages.MessageCreateData;
+
+import java.awt.Color;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The result message of a job: one PNG attachment per shown image (shrunk to the upload limit if needed;
+ * behind a spoiler, or pixelated and behind a spoiler, as {@link NsfwPolicy} decided), an embed with the
+ * parameters, a note when images were withheld, and the four job buttons in one row.
+ */
+public final class ResultMessages {
+
+    /** @param withheld how many images of the job the NSFW policy blocked */
+    public MessageCreateData result(JobView job, List<ShownImage> shown, int withheld, long maxFileBytes) {
+        MessageCreateBuilder message = new MessageCreateBuilder();
+        String content = "<@" + job.origin().userId() + ">";
+        if (withheld > 0) {
+            content += " 🔞 " + withheld + (withheld == 1 ? " image was" : " images were") + " withheld by the NSFW policy.";
+        }
+        if (shown.stream().anyMatch(s -> s.treatment() == NsfwPolicy.Treatment.BLUR)) {
+            content += " 🔞 Images the safety checker did not pass are pixelated.";
+        }
+        message.setContent(content);
+        message.setAllowedMentions(List.of());
+        for (ShownImage s : shown) {
+            message.addFiles(file(job, s, maxFileBytes));
+        }
+        List<JobResult> images = shown.stream().map(ShownImage::image).toList();
+        boolean plain = shown.size() == 1 && shown.get(0).treatment() == NsfwPolicy.Treatment.POST;
+        message.setEmbeds(embed(job, images, plain));
+        message.setComponents(ActionRow.of(
+                Button.primary(new JobButtonId(job.id(), "reroll").customId(), "Reroll").withEmoji(Emoji.fromUnicode("🔁")),
+                Button.secondary(new JobButtonId(job.id(), "variations").customId(), "Variations").withEmoji(Emoji.fromUnicode("🎨")),
+                Button.secondary(new JobButtonId(job.id(), "upscale").customId(), "Upscale").withEmoji(Emoji.fromUnicode("⬆️")),
+                Button.danger(new JobButtonId(job.id(), "delete").customId(), "Delete").withEmoji(Emoji.fromUnicode("🗑️"))));
+        return message.build();
+    }
+
+    /** The original bytes for POST and SPOILER; for BLUR only a pixelated copy ever leaves the process. */
+    private static FileUpload file(JobView job, ShownImage s, long maxFileBytes) {
+        return switch (s.treatment()) {
+            case POST -> FileUpload.fromData(PngImages.fit(s.image().png(), maxFileBytes), fileName(job, s.image()));
+            case SPOILER -> FileUpload.fromData(PngImages.fit(s.image().png(), maxFileBytes), fileName(job, s.image()))
+                    .asSpoiler();
+            case BLUR -> FileUpload.fromData(PngImages.fit(ImageObscurer.pixelate(s.image().png(),
+                    ImageObscurer.RESULT_PIXELS), maxFileBytes), "sdbot-" + job.id() + "-" + s.image().index()
+                    + "-pixelated.png").asSpoiler();
+            case BLOCK -> throw new IllegalStateException("unreachable");
+        };
+    }
+
+    private static MessageEmbed embed(JobView job, List<JobResult> images, boolean showImage) {
+        GenerationRequest r = job.request();
+        EmbedBuilder embed = new EmbedBuilder()
+                .setColor(new Color(0x5865F2))
+                .setDescription(Texts.truncate(r.prompt(), MessageEmbed.DESCRIPTION_MAX_LENGTH));
+        if (!r.negativePrompt().isBlank()) {
+            embed.addField("Negative", Texts.truncate(r.negativePrompt(), MessageEmbed.VALUE_MAX_LENGTH), false);
+        }
+        embed.addField("Seed", images.stream().map(i -> Long.toString(i.seed())).collect(Collectors.joining(", ")), true)
+                .addField("Sampler", r.sampler().displayName(), true)
+                .addField("Steps", Integer.toString(r.steps()), true)
+                .addField("CFG", Double.toString(r.cfgScale()), true)
+                .addField("Model", Texts.truncate(r.model(), MessageEmbed.VALUE_MAX_LENGTH), true)
+                .addField("Size", r.outputWidth() + "x" + r.outputHeight(), true)
+                .addField("Time", String.format("%.1f s", images.isEmpty() ? 0 : images.get(0).gpuMillis() / 1000.0), true);
+        if (r.isImg2Img()) {
+            embed.addField(r.isInpainting() ? "Inpainting" : "img2img", "strength " + r.strength(), true);
+        }
+        embed.setFooter(footer(job.id()));
+        if (showImage) {
+            embed.setImage("attachment://" + fileName(job, images.get(0)));
+        }
+        return embed.build();
+    }
+
+    /** Names the job; also how an earlier post of it is recognised ({@link EarlierPost}). */
+    static String footer(long jobId) {
+        return "Job " + jobId;
+    }
+
+    static String fileName(JobView job, JobResult image) {
+        return "sdbot-" + job.id() + "-" + image.index() + ".png";
+    }
+}
