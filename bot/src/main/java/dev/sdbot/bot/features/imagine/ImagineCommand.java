@@ -69,6 +69,8 @@ public final class ImagineCommand implements SlashCommand {
                         size,
                         new OptionData(OptionType.INTEGER, "steps", "Denoising steps").setRequiredRange(1, 150),
                         new OptionData(OptionType.NUMBER, "cfg", "Guidance scale").setRequiredRange(1, 30),
+                        new OptionData(OptionType.INTEGER, "clip_skip", "CLIP layers to skip, as A1111 (2 for many "
+                                + "anime models)").setRequiredRange(1, 12),
                         sampler,
                         new OptionData(OptionType.INTEGER, "seed", "Seed (same seed, same picture)").setRequiredRange(0, Long.MAX_VALUE >> 11),
                         new OptionData(OptionType.STRING, "model", "Model", false, true),
@@ -156,7 +158,8 @@ public final class ImagineCommand implements SlashCommand {
                 event.getOption("seed", null, OptionMapping::getAsLong),
                 event.getOption("count", 1, OptionMapping::getAsInt), null,
                 event.getOption("strength", DEFAULT_STRENGTH, OptionMapping::getAsDouble),
-                null, 1, ImagineExtras.hires(event.getOption("hires", null, OptionMapping::getAsString)));
+                null, event.getOption("clip_skip", 1, OptionMapping::getAsInt),
+                ImagineExtras.hires(event.getOption("hires", null, OptionMapping::getAsString)));
         JobSubmitter.checkValid(request);
         Optional<String> overLimit = limits.problem(guildId, request, defaults.maxPixels());
         if (overLimit.isPresent()) {

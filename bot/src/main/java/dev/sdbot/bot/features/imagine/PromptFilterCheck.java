@@ -8,6 +8,7 @@ import dev.sdbot.bot.features.moderation.filter.GuildFilters;
 import dev.sdbot.bot.features.moderation.filter.PromptScreen;
 import dev.sdbot.bot.features.moderation.filter.Screening;
 import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.text.PromptSchedules;
 
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,6 +40,9 @@ public final class PromptFilterCheck implements SubmitCheck {
         refuseIfRefused(attempt, "prompt", prompt);
         Screening negative = PromptScreen.screen(rules, request.negativePrompt());
         refuseIfRefused(attempt, "negative prompt", negative);
+        int hiresSteps = request.hires() == null ? 0 : request.hires().steps(request.steps());
+        refuseIfABranchIsRefused(attempt, "prompt", rules, prompt.text(), request.steps(), hiresSteps);
+        refuseIfABranchIsRefused(attempt, "negative prompt", rules, negative.text(), request.steps(), hiresSteps);
 
         Set<FilterRuleRef> stripped = new LinkedHashSet<>(prompt.stripped());
         stripped.addAll(negative.stripped());
@@ -64,6 +68,26 @@ public final class PromptFilterCheck implements SubmitCheck {
         return new GenerationRequest(prompt.text(), negative.text(), request.model(), request.sampler(), request.steps(),
                 request.cfgScale(), request.width(), request.height(), request.seed(), request.count(),
                 request.initImage(), request.strength(), request.maskImage(), request.clipSkip(), request.hires());
+    }
+
+    /**
+     * Prompt editing ({@code [cat:nude:0.9]}, {@code nu[:de:0.5]}, {@code [a|b]}): the engine encodes each text of
+     * the schedule, not the prompt as written, so each must pass on its own. A branch is not stripped (the member's
+     * text has no such span): a STRIP match there refuses as a BLOCK would.
+     */
+    private void refuseIfABranchIsRefused(FilterAudit.Attempt attempt, String field, List<CompiledRule> rules,
+                                          String text, int steps, int hiresSteps) {
+        for (String branch : PromptSchedules.texts(text, steps, hiresSteps)) {
+            if (branch.equals(text)) {
+                continue;
+            }
+            Screening screening = PromptScreen.screen(rules, branch);
+            if (!screening.refused() && !screening.stripped().isEmpty()) {
+                screening = new Screening(screening.text(), screening.stripped().get(0), null, null,
+                        screening.stripped(), screening.warned());
+            }
+            refuseIfRefused(attempt, field, screening);
+        }
     }
 
     private void refuseIfRefused(FilterAudit.Attempt attempt, String field, Screening screening) {
