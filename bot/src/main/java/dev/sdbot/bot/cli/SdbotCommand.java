@@ -25,9 +25,11 @@ import java.util.concurrent.Callable;
                 MigrateCommand.class,
                 JobsCommand.class,
                 GenerateCommand.class,
+                UpscaleCommand.class,
                 SelftestCommand.class,
                 BenchCommand.class,
                 ModelsCommand.class,
+                ConsoleLinkCommand.class,
                 VersionCommand.class,
                 CommandLine.HelpCommand.class
         })

@@ -1,6 +1,7 @@
 package dev.sdbot.scheduler.store;
 
 import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.scheduler.ActiveJobs;
 import dev.sdbot.scheduler.CancelOutcome;
 import dev.sdbot.scheduler.JobState;
 import dev.sdbot.scheduler.JobSubmission;
@@ -110,6 +111,56 @@ public final class JobStore {
 
     public List<JobView> recent(int limit) {
         return query("SELECT " + JobRows.VIEW_COLUMNS + " FROM jobs ORDER BY id DESC LIMIT ?", limit);
+    }
+
+    /** The newest jobs of one guild, newest first. */
+    public List<JobView> recentInGuild(long guildId, int limit) {
+        return query("SELECT " + JobRows.VIEW_COLUMNS + " FROM jobs WHERE guild_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+                guildId, limit);
+    }
+
+    /**
+     * Jobs not finished with (QUEUED, ASSIGNED, RUNNING, SUCCEEDED and not yet posted) per state, of the given guilds
+     * or of all ({@code guilds == null}), and how long the oldest queued one has waited by the database's clock (null
+     * when none waits).
+     */
+    public ActiveJobs activeJobs(Collection<Long> guilds) {
+        return Sql.withConnection(dataSource, "active jobs per state", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT state, count(*),"
+                    + " extract(epoch FROM now() - min(created_at)) * 1000 FROM jobs"
+                    + " WHERE state IN ('QUEUED', 'ASSIGNED', 'RUNNING', 'SUCCEEDED')"
+                    + (guilds == null ? "" : " AND guild_id = ANY (?)") + " GROUP BY state")) {
+                if (guilds != null) {
+                    ps.setArray(1, c.createArrayOf("bigint", guilds.toArray()));
+                }
+                Map<JobState, Long> perState = new EnumMap<>(JobState.class);
+                Duration oldest = null;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        JobState state = JobState.valueOf(rs.getString(1));
+                        perState.put(state, rs.getLong(2));
+                        if (state == JobState.QUEUED) {
+                            oldest = Duration.ofMillis(Math.max(0, (long) rs.getDouble(3)));
+                        }
+                    }
+                }
+                return new ActiveJobs(perState, oldest);
+            }
+        });
+    }
+
+    /** The guilds that have jobs (the CLI's guild 0 aside). */
+    public java.util.SortedSet<Long> guildsWithJobs() {
+        return Sql.withConnection(dataSource, "guilds with jobs", c -> {
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT DISTINCT guild_id FROM jobs WHERE guild_id <> 0")) {
+                java.util.SortedSet<Long> guilds = new java.util.TreeSet<>();
+                while (rs.next()) {
+                    guilds.add(rs.getLong(1));
+                }
+                return guilds;
+            }
+        });
     }
 
     /** SUCCEEDED jobs of the given guilds, oldest first (jobs_unposted_guild_idx). */

@@ -5,7 +5,7 @@ import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.inference.api.InvalidRequestException;
 import dev.sdbot.inference.api.ModelFamily;
-import dev.sdbot.inference.safety.SafetyCheckerFolder;
+import dev.sdbot.inference.api.SafetyCheckerLocation;
 import dev.sdbot.scheduler.JobEvent;
 import dev.sdbot.scheduler.JobEventListener;
 import dev.sdbot.scheduler.JobLogContext;
@@ -109,8 +109,8 @@ public final class WorkerRuntime implements AutoCloseable {
         });
         if (!unchecked.isEmpty()) {
             log.warn("Worker {}: models without a safety checker: {}. Images of these models are UNCHECKED and are handled"
-                    + " like flagged ones unless a guild allows unchecked images; install a shared checker at"
-                    + " $SDBOT_MODELS/{} or set SDBOT_SAFETY_CHECKER", settings.workerId(), unchecked, SafetyCheckerFolder.SHARED_NAME);
+                    + " like flagged ones unless a guild allows unchecked images; {}", settings.workerId(), unchecked,
+                    SafetyCheckerLocation.HOW_TO_INSTALL);
         }
         events.addListener(listener);
         long every = settings.heartbeat().toMillis();
