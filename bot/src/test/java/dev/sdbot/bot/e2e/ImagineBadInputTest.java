@@ -111,6 +111,13 @@ class ImagineBadInputTest extends EndToEndTest {
                 .startsWith("⚠️ Prompt: malformed LoRA tag <lora:x:lots>");
     }
 
+    /** A1111's AND (composable diffusion) is not implemented: refused before queueing, not read as plain text. */
+    @Test
+    void andIsRefusedAsNotSupported() {
+        assertThat(refused(harness.imagine(guild.alice, guild.general, "prompt", "a cat AND a dog")))
+                .startsWith("⚠️ AND is not supported (A1111's composable diffusion)");
+    }
+
     @Test
     void aStrengthThatLeavesNoDenoisingStepIsRefused() {
         String text = refused(harness.imagine(guild.alice, guild.general, "prompt", "a boat", "steps", 4,

@@ -1,5 +1,6 @@
 package dev.sdbot.inference.api;
 
+import dev.sdbot.inference.text.ComposablePrompts;
 import dev.sdbot.inference.text.ParsedPrompt;
 
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ final class RequestProblems {
             }
         }
         syntax("prompt", () -> ParsedPrompt.of(r.prompt()));
+        syntax("prompt", () -> ComposablePrompts.refuseAnd(r.prompt()));
         syntax("negative prompt", () -> ParsedPrompt.attention(r.negativePrompt()));
     }
 

@@ -230,8 +230,12 @@ public final class DiffusionGenerator implements ImageGenerator {
             DiffusionModel model = lease.model();
             checkFits(request, model);
             StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model, vaeTiling);
-            Conditioning context = pipeline.encodePrompt(manager, loras.text(), request.negativePrompt(),
-                    request.cfgScale(), request.clipSkip());
+            int callsPerStep = Samplers.create(request.sampler(), model.scheduler(), request.steps()).modelCallsPerStep();
+            ConditioningSchedule context = ScheduledPrompts.firstPass(loras.text(), request.negativePrompt(),
+                    request.steps(), callsPerStep).encode(pipeline, manager, request.cfgScale(), request.clipSkip());
+            ConditioningSchedule hiresContext = request.hires() == null ? null : ScheduledPrompts.hiresPass(loras.text(),
+                    request.negativePrompt(), request.steps(), request.hires().steps(request.steps()), callsPerStep)
+                    .encode(pipeline, manager, request.cfgScale(), request.clipSkip());
             int[] batches = subBatches(request.count(), request.outputWidth(), request.outputHeight(), batchPixels);
             long seed = baseSeed;
             for (int b = 0; b < batches.length; b++) {
@@ -240,7 +244,7 @@ public final class DiffusionGenerator implements ImageGenerator {
                             seed, batches[b], batchManager,
                             new ProgressAdapter(listener, started, b, batches.length, model.tinyVae()));
                     if (request.hires() != null) {
-                        latents = HiresPass.run(pipeline, request, context, latents, seed, batchManager,
+                        latents = HiresPass.run(pipeline, request, hiresContext, latents, seed, batchManager,
                                 new ProgressAdapter(listener, started, b, batches.length, model.tinyVae()));
                     }
                     images.addAll(finish(checkerFor(model), request, ImageTensors.toImages(pipeline.decode(latents)), seed,
@@ -306,7 +310,7 @@ public final class DiffusionGenerator implements ImageGenerator {
     }
 
     /** Final latents (images, C, h, w) of images with seeds firstSeed, firstSeed + 1, ... denoised as one batch. */
-    static NDArray denoiseBatch(StableDiffusionPipeline pipeline, GenerationRequest request, Conditioning context,
+    static NDArray denoiseBatch(StableDiffusionPipeline pipeline, GenerationRequest request, ConditioningSchedule context,
                                 RgbImage init, GrayImage mask, long firstSeed, int images, NDManager manager,
                                 StepListener listener) throws GenerationException {
         DiffusionModel model = pipeline.model();

@@ -69,6 +69,8 @@ public final class ImagineCommand implements SlashCommand {
                         size,
                         new OptionData(OptionType.INTEGER, "steps", "Denoising steps").setRequiredRange(1, 150),
                         new OptionData(OptionType.NUMBER, "cfg", "Guidance scale").setRequiredRange(1, 30),
+                        new OptionData(OptionType.INTEGER, "clip_skip", "CLIP layers to skip, as A1111 (2 for many "
+                                + "anime models)").setRequiredRange(1, 12),
                         sampler,
                         new OptionData(OptionType.INTEGER, "seed", "Seed (same seed, same picture)").setRequiredRange(0, Long.MAX_VALUE >> 11),
                         new OptionData(OptionType.STRING, "model", "Model", false, true),
@@ -157,6 +159,7 @@ public final class ImagineCommand implements SlashCommand {
                 .seed(event.getOption("seed", null, OptionMapping::getAsLong))
                 .count(event.getOption("count", 1, OptionMapping::getAsInt))
                 .strength(event.getOption("strength", DEFAULT_STRENGTH, OptionMapping::getAsDouble))
+                .clipSkip(event.getOption("clip_skip", 1, OptionMapping::getAsInt))
                 .hires(ImagineExtras.hires(event.getOption("hires", null, OptionMapping::getAsString)))
                 .build();
         JobSubmitter.checkValid(request);

@@ -9,8 +9,10 @@ import dev.sdbot.bot.features.moderation.filter.EncodedPromptScreen;
 import dev.sdbot.bot.features.moderation.filter.Screening;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.text.ParsedPrompt;
+import dev.sdbot.inference.text.PromptSchedules;
 
 import java.util.LinkedHashSet;
+import java.util.function.Function;
 import java.util.List;
 import java.util.Set;
 
@@ -42,6 +44,10 @@ public final class PromptFilterCheck implements SubmitCheck {
         refuseIfRefused(attempt, "prompt", prompt);
         Screening negative = EncodedPromptScreen.typedAndEncoded(rules, request.negativePrompt(), ParsedPrompt::attention);
         refuseIfRefused(attempt, "negative prompt", negative);
+        int hiresSteps = request.hires() == null ? 0 : request.hires().steps(request.steps());
+        refuseIfABranchIsRefused(attempt, "prompt", rules, prompt.text(), request.steps(), hiresSteps, ParsedPrompt::of);
+        refuseIfABranchIsRefused(attempt, "negative prompt", rules, negative.text(), request.steps(), hiresSteps,
+                ParsedPrompt::attention);
 
         Set<FilterRuleRef> stripped = new LinkedHashSet<>(prompt.stripped());
         stripped.addAll(negative.stripped());
@@ -65,6 +71,27 @@ public final class PromptFilterCheck implements SubmitCheck {
             return request;
         }
         return request.toBuilder().prompt(prompt.text()).negativePrompt(negative.text()).build();
+    }
+
+    /**
+     * Prompt editing ({@code [cat:nude:0.9]}, {@code nu[:de:0.5]}, {@code [a|b]}): the engine encodes each text of
+     * the schedule, not the prompt as written, so each must pass on its own. A branch is not stripped (the member's
+     * text has no such span): a STRIP match there refuses as a BLOCK would.
+     */
+    private void refuseIfABranchIsRefused(FilterAudit.Attempt attempt, String field, List<CompiledRule> rules,
+                                          String text, int steps, int hiresSteps, Function<String, ParsedPrompt> parse) {
+        for (String branch : PromptSchedules.texts(text, steps, hiresSteps)) {
+            if (branch.equals(text)) {
+                continue;
+            }
+            // each branch as typed and as the engine encodes it (attention syntax can hide a word inside a branch)
+            Screening screening = EncodedPromptScreen.typedAndEncoded(rules, branch, parse);
+            if (!screening.refused() && !screening.stripped().isEmpty()) {
+                screening = new Screening(screening.text(), screening.stripped().get(0), null, null,
+                        screening.stripped(), screening.warned());
+            }
+            refuseIfRefused(attempt, field, screening);
+        }
     }
 
     private void refuseIfRefused(FilterAudit.Attempt attempt, String field, Screening screening) {
