@@ -44,7 +44,7 @@ final class JobsSubmitCommand implements Callable<Integer> {
     public Integer call() throws QuotaExceededException {
         Sampler parsedSampler = options.parsedSampler(); // before touching the database: bad input changes nothing
         try (SdbotRuntime runtime = jobs.openRuntime()) {
-            GenerationRequest request = options.request(model != null ? model : runtime.config().defaultModel(),
+            GenerationRequest request = options.request(model != null ? model : runtime.config().models().defaultModel(),
                     parsedSampler, images, null, 0.75, null, 1);
             List<Long> ids = runtime.jobs().submitCopies(
                     new JobSubmission(request, JobOrigin.cli(guild, user), roles, priority), count);
