@@ -1,5 +1,6 @@
 package dev.sdbot.bot;
 
+import dev.sdbot.bot.discord.GuildLanes;
 import dev.sdbot.bot.discord.AttachmentLimits;
 import dev.sdbot.bot.discord.DiscordConnection;
 import dev.sdbot.bot.discord.DiscordSettings;
@@ -155,7 +156,8 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
         MemberBlockStore memberBlocks = new MemberBlockStore(dataSource);
         // a blocked member's prompt is neither filtered nor logged: the block answers first
         SubmitChecks submitChecks = new SubmitChecks(List.of(new MemberBlockCheck(memberBlocks, clock),
-                new ImagineChannelCheck(guildSettings, clock), new PromptFilterCheck(filters, filterAudit),
+                new ImagineChannelCheck(guildSettings, clock),
+                new PromptFilterCheck(filters, filterAudit),
                 new NegativePrefixCheck(guildSettings, clock), new RunnableRequestCheck(jobs)));
         StaffAccess staffAccess = new StaffAccess(guildSettings, clock);
         List<StaffSubcommand> modSubcommands = List.of(
@@ -168,20 +170,21 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
                 new RecentLogSubcommand(moderationEvents),
                 new BlockSubcommand(memberBlocks, staffAccess, audit, clock), new UnblockSubcommand(memberBlocks, audit));
         AttachmentLimits uploadLimits = new AttachmentLimits();
-        List<StaffSubcommand> adminSubcommands = AdminSubcommands.all(jobs, new UsageReports(dataSource, clock),
+        List<StaffSubcommand> adminSubcommands = AdminSubcommands.all(jobs, new UsageReports(dataSource),
                 new QuotaRuleStore(sessions), guildSettings, limits, uploadLimits, audit, clock);
         InteractionAckMeter acks = new InteractionAckMeter(meters);
+        GuildLanes submits = new GuildLanes(work); // one guild's submits cannot delay another's
         InteractionRouter router = new InteractionRouter(
-                List.of(new ImagineCommand(jobs, limits, submitChecks, submitter, work),
+                List.of(new ImagineCommand(jobs, limits, submitChecks, submitter, submits),
                         new CancelCommand(jobs, staffAccess, work), new QueueCommand(jobs, work), new QuotaCommand(jobs, work),
                         new HelpCommand(jobs::uncheckedModels),
                         new StaffCommand("mod", "Moderation: prompt filters, NSFW policy, blocks, mod log",
                                 StaffRole.MODERATOR, modSubcommands, staffAccess, work),
                         new StaffCommand("admin", "Administration: usage, quotas, settings",
                                 StaffRole.ADMIN, adminSubcommands, staffAccess, work)),
-                List.of(new RerollButton(jobs, staffAccess, limits, submitChecks, submitter, work),
-                        new VariationsButton(jobs, staffAccess, limits, submitChecks, submitter, work),
-                        new UpscaleButton(jobs, staffAccess, limits, submitChecks, submitter, work), new DeleteButton(jobs, staffAccess, work),
+                List.of(new RerollButton(jobs, staffAccess, limits, submitChecks, submitter, submits),
+                        new VariationsButton(jobs, staffAccess, limits, submitChecks, submitter, submits),
+                        new UpscaleButton(jobs, staffAccess, limits, submitChecks, submitter, submits), new DeleteButton(jobs, staffAccess, work),
                         new ModLogDeleteButton(jobs, staffAccess, audit, work),
                         new ModLogBlockButton(jobs, staffAccess, memberBlocks, audit, clock, work)), acks);
         ImageAttachments.warmUp();
@@ -213,10 +216,6 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
         gate.close();
     }
 
-    /**
-     * Stops: refuses new interactions, lets the ones under way finish (up to {@link #FINISH_INTERACTIONS}), posts the
-     * results that have SUCCEEDED (up to {@link #FLUSH_POSTS}), then disconnects.
-     */
     @Override
     public boolean connected() {
         return connection.shards().stream().allMatch(shard -> shard.getStatus() == JDA.Status.CONNECTED);
@@ -229,6 +228,10 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
         return guilds;
     }
 
+    /**
+     * Stops: refuses new interactions, lets the ones under way finish (up to {@link #FINISH_INTERACTIONS}), posts the
+     * results that have SUCCEEDED (up to {@link #FLUSH_POSTS}), then disconnects.
+     */
     @Override
     public void close() {
         gate.close();

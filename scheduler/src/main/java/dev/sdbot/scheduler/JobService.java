@@ -7,7 +7,6 @@ import dev.sdbot.inference.text.PromptAttention;
 import dev.sdbot.scheduler.store.JobStore;
 import dev.sdbot.scheduler.store.ResultStore;
 import dev.sdbot.scheduler.store.Sql;
-import dev.sdbot.scheduler.store.UsageStore;
 import dev.sdbot.scheduler.store.WorkerStore;
 
 import javax.sql.DataSource;
@@ -45,7 +44,7 @@ public final class JobService {
         this.jobs = new JobStore(dataSource);
         this.results = new ResultStore(dataSource);
         this.workers = new WorkerStore(dataSource);
-        this.quotas = new QuotaService(new UsageStore(dataSource), jobs, clock);
+        this.quotas = new QuotaService(clock);
         this.settings = settings;
         this.clock = clock;
     }
@@ -76,7 +75,7 @@ public final class JobService {
             // locked, counted path below.
             long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong(1L << 32);
             Long id = Sql.withConnection(dataSource, "submit job", c -> jobs.insertUnlessQuotaRule(c, submission, seed,
-                    settings.maxAttempts(), clock.instant()));
+                    settings.maxAttempts()));
             if (id != null) {
                 return List.of(id);
             }
@@ -104,7 +103,7 @@ public final class JobService {
                     // seeds need not be secret; copies of a request with a seed get consecutive seeds
                     long seed = request.seed() != null ? request.seed() + (long) i * request.count()
                             : ThreadLocalRandom.current().nextLong(1L << 32);
-                    ids.add(jobs.insert(c, submission, seed, settings.maxAttempts(), clock.instant()));
+                    ids.add(jobs.insert(c, submission, seed, settings.maxAttempts()));
                 }
                 return ids;
             });

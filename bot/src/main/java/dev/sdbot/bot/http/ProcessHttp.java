@@ -6,7 +6,7 @@ import dev.sdbot.bot.features.console.AdminLinkFile;
 import dev.sdbot.bot.features.console.ConsoleSessions;
 import dev.sdbot.bot.runtime.DiscordStatus;
 import dev.sdbot.bot.runtime.SdbotRuntime;
-import dev.sdbot.db.Migrations;
+import dev.sdbot.db.MigrationStatus;
 import dev.sdbot.scheduler.JobReports;
 import dev.sdbot.scheduler.WorkerStatus;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -105,10 +105,7 @@ public final class ProcessHttp implements AutoCloseable {
         Readiness readiness = new Readiness()
                 .add("stopping", () -> stopping.get() ? "stopping (SIGTERM): no new work" : null)
                 .add("database", () -> databaseProblem(runtime))
-                .add("migrations", () -> {
-                    int pending = Migrations.pending(runtime.database().dataSource());
-                    return pending == 0 ? null : pending + " migration(s) not applied";
-                });
+                .add("migrations", new MigrationStatus(runtime.database().dataSource())::problem);
         if (roles.contains(Role.SCHEDULER)) {
             readiness.add("scheduler", () -> runtime.scheduler().isPresent() ? null : "scheduler node not running");
         }

@@ -1,11 +1,10 @@
 package dev.sdbot.bot.cli;
 
 import dev.sdbot.bot.http.HttpTestSupport;
+import dev.sdbot.testkit.process.SdbotProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.CookieManager;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,11 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,33 +43,10 @@ class HttpEndpointsProcessTest {
     void startServesHealthReadyMetricsAndTheConsoleLink() throws Exception {
         int port = HttpTestSupport.freePort();
         String base = "http://127.0.0.1:" + port;
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                SdbotCommand.class.getName(), "start", "--no-worker"));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().remove("DISCORD_TOKEN");
-        pb.environment().remove("DATABASE_URL");
-        pb.environment().putAll(environment(port));
-        Process node = pb.start();
-        StringBuilder output = new StringBuilder();
-        Thread pump = new Thread(() -> new BufferedReader(new InputStreamReader(node.getInputStream())).lines().forEach(l -> {
-            synchronized (output) {
-                output.append(l).append('\n');
-            }
-        }));
-        pump.setDaemon(true);
-        pump.start();
+        SdbotProcess node = SdbotProcess.sdbot("start", "--no-worker").environment(environment(port))
+                .startAndAwait(StartCommand.READY);
         try {
-            await().atMost(Duration.ofSeconds(90)).until(() -> {
-                synchronized (output) {
-                    return output.toString().contains(StartCommand.READY) || !node.isAlive();
-                }
-            });
-            String printed;
-            synchronized (output) {
-                printed = output.toString();
-            }
-            assertThat(node.isAlive()).as(printed).isTrue();
+            String printed = node.output();
             assertThat(printed).contains("HTTP on " + base + ": /health, /ready, /metrics, /console");
 
             assertThat(get(base + "/health").statusCode()).isEqualTo(200);
@@ -113,12 +86,10 @@ class HttpEndpointsProcessTest {
                     .followRedirects(HttpClient.Redirect.NORMAL).build();
             assertThat(get(operator, fresh.group(1)).body()).contains("Signed in as admin (one-time link)");
             assertThat(get(HttpClient.newHttpClient(), fresh.group(1)).statusCode()).as("it works once").isEqualTo(403);
-            synchronized (output) {
-                assertThat(output.toString()).doesNotContain(fresh.group(1).substring(fresh.group(1).indexOf("token=")));
-            }
+            assertThat(node.output()).doesNotContain(fresh.group(1).substring(fresh.group(1).indexOf("token=")));
         } finally {
-            node.destroy();
-            assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            node.terminate();
+            node.awaitExit(Duration.ofSeconds(60));
         }
     }
 

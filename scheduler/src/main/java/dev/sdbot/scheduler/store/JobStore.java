@@ -34,20 +34,20 @@ public final class JobStore {
     }
 
     /** Inserts a QUEUED job inside the caller's transaction. */
-    public long insert(Connection c, JobSubmission submission, long seed, int maxAttempts, Instant now) throws SQLException {
+    public long insert(Connection c, JobSubmission submission, long seed, int maxAttempts) throws SQLException {
         GenerationRequest r = submission.request();
         Object[] hires = JobRows.hiresValues(r);
         String sql = "INSERT INTO jobs (state, " + JobRows.REQUEST_COLUMNS + ", priority, max_attempts, progress_total,"
                 + " guild_id, channel_id, user_id, interaction_id, interaction_token, token_expires_at, created_at, updated_at)"
                 + " VALUES ('QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::double precision, ?, ?,"
-                + " ?::double precision, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " ?::double precision, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())"; // the database's clock, like every later stamp
         try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             Sql.bind(ps, r.prompt(), r.negativePrompt(), r.model(), r.sampler().id(), r.steps(), r.cfgScale(), r.width(),
                     r.height(), seed, r.count(), r.initImage(), r.strength(), r.maskImage(), r.clipSkip(),
                     hires[0], hires[1], hires[2], hires[3], submission.priority(), maxAttempts, r.steps() * r.count(),
                     submission.origin().guildId(), submission.origin().channelId(), submission.origin().userId(),
                     submission.origin().interactionId(), submission.origin().interactionToken(),
-                    submission.origin().tokenExpiresAt(), now, now);
+                    submission.origin().tokenExpiresAt());
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
@@ -61,7 +61,7 @@ public final class JobStore {
      * its requester (guild default, the user's own, or one of the given roles'); returns null then, and nothing
      * is inserted, so the caller takes the quota-checked path.
      */
-    public Long insertUnlessQuotaRule(Connection c, JobSubmission submission, long seed, int maxAttempts, Instant now)
+    public Long insertUnlessQuotaRule(Connection c, JobSubmission submission, long seed, int maxAttempts)
             throws SQLException {
         GenerationRequest r = submission.request();
         Object[] hires = JobRows.hiresValues(r);
@@ -69,7 +69,7 @@ public final class JobStore {
                 + " guild_id, channel_id, user_id, interaction_id, interaction_token, token_expires_at, created_at, updated_at)"
                 + " SELECT 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::bytea, ?, ?::bytea, ?, ?::double precision, ?, ?,"
                 + " ?::double precision, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?::timestamptz, ?::timestamptz, ?::timestamptz"
+                + " ?::timestamptz, now(), now()"
                 + " WHERE NOT EXISTS (SELECT 1 FROM quota_rules WHERE guild_id = ? AND (scope = 'GUILD_DEFAULT'"
                 + " OR (scope = 'USER' AND subject_id = ?) OR (scope = 'ROLE' AND subject_id = ANY (?))))"
                 + " RETURNING id";
@@ -79,7 +79,7 @@ public final class JobStore {
                     hires[0], hires[1], hires[2], hires[3], submission.priority(), maxAttempts, r.steps() * r.count(),
                     submission.origin().guildId(), submission.origin().channelId(), submission.origin().userId(),
                     submission.origin().interactionId(), submission.origin().interactionToken(),
-                    submission.origin().tokenExpiresAt(), now, now,
+                    submission.origin().tokenExpiresAt(),
                     submission.origin().guildId(), submission.origin().userId(),
                     c.createArrayOf("bigint", submission.roleIds().toArray()));
             try (ResultSet rs = ps.executeQuery()) {
@@ -197,6 +197,9 @@ public final class JobStore {
      *
      * @param guildId the guild the job must belong to (a job of another guild is NOT_FOUND), or null for any
      */
+    /** The error of a job its requester cancelled: the GPU time it used is billed to them (see AttemptStore). */
+    public static final String CANCELLED_BY_REQUESTER = "cancelled by the requester";
+
     public CancelOutcome cancel(long id, Long guildId, long requesterUserId, boolean isModerator, Instant now) {
         // Re-read and retry when the job moved on between the read and the guarded update.
         for (int tries = 0; tries < 10; tries++) {
@@ -211,7 +214,8 @@ public final class JobStore {
             if (!view.state().isActive()) {
                 return CancelOutcome.ALREADY_FINISHED;
             }
-            String reason = "cancelled by " + (view.origin().userId() == requesterUserId ? "the requester" : "moderator " + requesterUserId);
+            String reason = view.origin().userId() == requesterUserId ? CANCELLED_BY_REQUESTER
+                    : "cancelled by moderator " + requesterUserId;
             int updated = Sql.update(dataSource, "cancel job " + id,
                     "UPDATE jobs SET state = 'CANCELLED', error = ?, lease_expires_at = NULL, finished_at = ?, updated_at = ?"
                             + " WHERE id = ? AND state = ? AND attempt = ?",
@@ -284,30 +288,6 @@ public final class JobStore {
             }
             return counts;
         });
-    }
-
-    /** Images of a member's jobs that are queued or running (they count against the daily quota). */
-    public int pendingImages(Connection c, long guildId, long userId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(sum(image_count), 0) FROM jobs"
-                + " WHERE guild_id = ? AND user_id = ? AND state IN ('QUEUED', 'ASSIGNED', 'RUNNING')")) {
-            Sql.bind(ps, guildId, userId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
-    }
-
-    /** Jobs of a member in a guild that are queued, assigned or running. */
-    public int activeJobs(Connection c, long guildId, long userId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM jobs"
-                + " WHERE guild_id = ? AND user_id = ? AND state IN ('QUEUED', 'ASSIGNED', 'RUNNING')")) {
-            Sql.bind(ps, guildId, userId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
     }
 
     private List<JobView> query(String sql, Object... params) {

@@ -20,9 +20,18 @@ public final class UsageStore {
         this.dataSource = dataSource;
     }
 
-    /** Usage days are UTC days; quotas reset at UTC midnight. */
-    public static LocalDate usageDay(Instant now) {
-        return LocalDate.ofInstant(now, ZoneOffset.UTC);
+    /**
+     * Today as SQL: usage days are UTC days of the database's clock, so every process bills and counts on the same
+     * day whatever its host's clock says; quotas reset at UTC midnight.
+     */
+    public static final String TODAY = "(now() AT TIME ZONE 'UTC')::date";
+
+    /** Today, on the database's clock. */
+    public static LocalDate today(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + TODAY); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getObject(1, LocalDate.class);
+        }
     }
 
     /**
@@ -31,27 +40,32 @@ public final class UsageStore {
      * so this row is {@code billed = false} and the member's counters do not change.
      */
     public void recordUnbilled(Connection c, long jobId, int attempt, long guildId, long userId, String workerId,
-                               String outcome, long gpuMillis, Instant now) throws SQLException {
+                               String outcome, long gpuMillis) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO usage_ledger (job_id, attempt, guild_id, user_id, worker_id,"
-                + " outcome, images, gpu_ms, usage_day, recorded_at, billed) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, false)")) {
-            Sql.bind(ps, jobId, attempt, guildId, userId, workerId, outcome, gpuMillis, usageDay(now), now);
+                + " outcome, images, gpu_ms, usage_day, recorded_at, billed) VALUES (?, ?, ?, ?, ?, ?, 0, ?, " + TODAY + ", now(), false)")) {
+            Sql.bind(ps, jobId, attempt, guildId, userId, workerId, outcome, gpuMillis);
             ps.executeUpdate();
         }
     }
 
-    /** Today's images and GPU milliseconds of a member: {images, gpuMillis}. */
-    public long[] usedOn(Connection c, long guildId, long userId, LocalDate day) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT images, gpu_ms FROM usage_counters WHERE guild_id = ? AND user_id = ? AND usage_day = ?")) {
-            Sql.bind(ps, guildId, userId, day);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new long[] {rs.getInt(1), rs.getLong(2)} : new long[] {0, 0};
-            }
+    /**
+     * Records and bills the device time of an attempt its requester cancelled, in the caller's transaction: a ledger
+     * row {@code CANCELLED} with no image, and the GPU time added to the member's counter for the day.
+     */
+    public void recordBilledCancellation(Connection c, long jobId, int attempt, long guildId, long userId, String workerId,
+                                         long gpuMillis) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("WITH ledger AS (INSERT INTO usage_ledger (job_id, attempt, guild_id,"
+                + " user_id, worker_id, outcome, images, gpu_ms, usage_day, recorded_at, billed)"
+                + " VALUES (?, ?, ?, ?, ?, 'CANCELLED', 0, ?, " + TODAY + ", now(), true))"
+                + " INSERT INTO usage_counters (guild_id, user_id, usage_day, images, gpu_ms) VALUES (?, ?, " + TODAY + ", 0, ?)"
+                + " ON CONFLICT (guild_id, user_id, usage_day) DO UPDATE SET gpu_ms = usage_counters.gpu_ms + excluded.gpu_ms")) {
+            Sql.bind(ps, jobId, attempt, guildId, userId, workerId, gpuMillis, guildId, userId, gpuMillis);
+            ps.executeUpdate();
         }
     }
 
-    /** The daily reset: drops the counters of days before {@code today}. The ledger keeps the history. */
-    public int resetCountersBefore(LocalDate today) {
-        return Sql.update(dataSource, "reset usage counters", "DELETE FROM usage_counters WHERE usage_day < ?", today);
+    /** The daily reset: drops the counters of days before today (the database's). The ledger keeps the history. */
+    public int resetPastCounters() {
+        return Sql.update(dataSource, "reset usage counters", "DELETE FROM usage_counters WHERE usage_day < " + TODAY);
     }
 }

@@ -136,7 +136,7 @@ public final class WorkerStore {
      */
     public String heartbeat(String id, Set<String> loaded, List<Held> held, Duration lease) {
         // Jobs before the worker row: the same lock order as storing a result, so the two cannot deadlock.
-        return Sql.inTransaction(dataSource, "heartbeat of worker " + id, c -> {
+        return Sql.inHotTransaction(dataSource, "heartbeat of worker " + id, c -> {
             // Rows another transaction holds right now (a result being stored, a progress write, a cancel) are
             // skipped rather than waited for: they are about to change anyway, and the next heartbeat, well within
             // the lease, renews any that are still active. Waiting made heartbeats and result writes queue up

@@ -61,7 +61,7 @@ public final class AdminConsole {
         this.sessions = new ConsoleSessions(clock);
         this.access = new ConsoleAccessStore(runtime.database().dataSource());
         this.jobs = new JobReports(runtime.database().dataSource(), runtime.config().scheduling().workerTimeout());
-        this.usage = new UsageReports(runtime.database().dataSource(), clock);
+        this.usage = new UsageReports(runtime.database().dataSource());
         this.quotaRules = new QuotaRuleStore(runtime.database().sessionFactory());
         this.guildSettings = new GuildSettingsStore(runtime.database().sessionFactory());
     }

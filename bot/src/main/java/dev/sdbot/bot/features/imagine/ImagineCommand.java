@@ -3,6 +3,7 @@ package dev.sdbot.bot.features.imagine;
 import dev.sdbot.bot.discord.CheckThenDefer;
 import dev.sdbot.bot.discord.Rejection;
 import dev.sdbot.bot.discord.SlashCommand;
+import dev.sdbot.bot.discord.GuildLanes;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.scheduler.JobService;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executor;
 
 /**
  * {@code /imagine}: checks what it can from the interaction alone and answers errors at once; then,
@@ -44,10 +44,10 @@ public final class ImagineCommand implements SlashCommand {
     private final GuildLimits limits;
     private final SubmitChecks submitChecks;
     private final JobSubmitter submitter;
-    private final Executor work;
+    private final GuildLanes work;
 
     public ImagineCommand(JobService jobs, GuildLimits limits, SubmitChecks submitChecks, JobSubmitter submitter,
-                          Executor work) {
+                          GuildLanes work) {
         this.jobs = jobs;
         this.limits = limits;
         this.submitChecks = submitChecks;
@@ -103,7 +103,7 @@ public final class ImagineCommand implements SlashCommand {
             event.reply("⚠️ " + problem.get()).setEphemeral(true).queue();
             return;
         }
-        CheckThenDefer.run(event, work, "/imagine " + event.getId(), () -> check(event),
+        CheckThenDefer.run(event, work.of(event.getGuild().getIdLong()), "/imagine " + event.getId(), () -> check(event),
                 checked -> submitter.submit(event, checked));
     }
 

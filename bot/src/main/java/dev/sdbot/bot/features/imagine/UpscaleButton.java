@@ -8,7 +8,7 @@ import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
 
 import java.util.List;
-import java.util.concurrent.Executor;
+import dev.sdbot.bot.discord.GuildLanes;
 
 /**
  * ⬆ Upscale: the (first) result at twice the size. A text-to-image result is made again with the same seed and
@@ -19,7 +19,7 @@ public final class UpscaleButton extends ResubmitButton {
     static final double STRENGTH = 0.3;
 
     public UpscaleButton(JobService jobs, StaffAccess access, GuildLimits limits, SubmitChecks submitChecks, JobSubmitter submitter,
-                        Executor work) {
+                        GuildLanes work) {
         super(jobs, access, limits, submitChecks, submitter, work);
     }
 

@@ -7,14 +7,14 @@ import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
 
 import java.util.List;
-import java.util.concurrent.Executor;
+import dev.sdbot.bot.discord.GuildLanes;
 
 /** 🎨 Variations: img2img from the (first) result with a new seed. */
 public final class VariationsButton extends ResubmitButton {
     static final double STRENGTH = 0.6;
 
     public VariationsButton(JobService jobs, StaffAccess access, GuildLimits limits, SubmitChecks submitChecks, JobSubmitter submitter,
-                        Executor work) {
+                        GuildLanes work) {
         super(jobs, access, limits, submitChecks, submitter, work);
     }
 
