@@ -81,6 +81,10 @@ public final class ConfigLoader {
         JsonNode read;
         try {
             read = YAML.readTree(yamlFile.toFile());
+        } catch (JsonProcessingException e) {
+            // the parser's message quotes the offending line, which may hold a secret: only say where
+            throw new IllegalArgumentException(yamlFile + " is not valid YAML near line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr());
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + yamlFile + ": " + e.getMessage(), e);
         }

@@ -119,6 +119,9 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("SDBOT_HTTP_PORT", "eighty", "SDBOT_CONSOLE_CLIENT_SECRET", "s3cr3t"),
                 dir.resolve("missing.yaml")))
                 .hasMessageContaining("SDBOT_HTTP_PORT").hasMessageNotContaining("eighty").hasMessageNotContaining("s3cr3t");
+        Path broken = Files.writeString(dir.resolve("broken.yaml"), "discord:\n  token: \"hunter2-secret\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), broken))
+                .hasMessageContaining("broken.yaml is not valid YAML near line").hasMessageNotContaining("hunter2-secret");
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("DATABASE_URL", "mysql://u:pw@db/x?password=pw"), dir.resolve("missing.yaml")))
                 .hasMessageContaining("DATABASE_URL").hasMessageNotContaining("pw");
     }
