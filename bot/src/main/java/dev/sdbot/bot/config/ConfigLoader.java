@@ -101,13 +101,13 @@ public final class ConfigLoader {
         return grouped;
     }
 
-    /** Deep merge: objects key by key, anything else replaces. */
+    /** Deep merge: objects key by key, anything else replaces; an empty section ({@code worker:} alone) keeps all. */
     private static void merge(ObjectNode into, JsonNode from) {
         from.fields().forEachRemaining(field -> {
             JsonNode existing = into.get(field.getKey());
             if (existing instanceof ObjectNode target && field.getValue().isObject()) {
                 merge(target, field.getValue());
-            } else {
+            } else if (!(existing instanceof ObjectNode && field.getValue().isNull())) {
                 into.set(field.getKey(), field.getValue());
             }
         });

@@ -1,5 +1,8 @@
 package dev.sdbot.bot.config;
 
+import java.util.Arrays;
+import java.util.Optional;
+
 /**
  * The one table of sdbot's settings: each environment variable (the constant's name), its path in sdbot.yaml and
  * {@link SdbotConfig}, and the flat key that sdbot.yaml used before the settings were grouped (still read).
@@ -59,12 +62,12 @@ public enum Setting {
         return flatKey;
     }
 
-    public static java.util.Optional<Setting> atPath(String path) {
-        return java.util.Arrays.stream(values()).filter(s -> s.path.equals(path)).findFirst();
+    public static Optional<Setting> atPath(String path) {
+        return Arrays.stream(values()).filter(s -> s.path.equals(path)).findFirst();
     }
 
-    public static java.util.Optional<Setting> withFlatKey(String key) {
-        return java.util.Arrays.stream(values()).filter(s -> s.flatKey.equals(key)).findFirst();
+    public static Optional<Setting> withFlatKey(String key) {
+        return Arrays.stream(values()).filter(s -> s.flatKey.equals(key)).findFirst();
     }
 
     /** How error messages name it: variable, path, and the old key. */

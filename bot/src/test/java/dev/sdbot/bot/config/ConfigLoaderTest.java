@@ -108,6 +108,8 @@ class ConfigLoaderTest {
                 "worker: {slots: 3}\nhttp: {console: {clientId: c1}}\nmodels: {cacheGb: 2.5}\n");
         assertThat(ConfigLoader.load(Map.of(), grouped)).isEqualTo(ConfigLoader.load(Map.of(), flat));
         assertThat(ConfigLoader.load(Map.of(), flat).models().cacheGb()).isEqualTo(2.5);
+        Path emptySection = Files.writeString(dir.resolve("empty.yaml"), "worker:\n#  slots: 2\n");
+        assertThat(ConfigLoader.load(Map.of(), emptySection).worker().slots()).isEqualTo(1);
     }
 
     @Test
