@@ -16,6 +16,7 @@ import dev.sdbot.bot.features.help.HelpCommand;
 import dev.sdbot.bot.features.imagine.DeleteButton;
 import dev.sdbot.bot.features.imagine.GuildLimits;
 import dev.sdbot.bot.features.imagine.ImageAttachments;
+import dev.sdbot.bot.features.imagine.AllowedModelsCheck;
 import dev.sdbot.bot.features.imagine.ImagineChannelCheck;
 import dev.sdbot.bot.features.imagine.ImagineCommand;
 import dev.sdbot.bot.features.imagine.ImagineDefaults;
@@ -156,7 +157,7 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
         MemberBlockStore memberBlocks = new MemberBlockStore(dataSource);
         // a blocked member's prompt is neither filtered nor logged: the block answers first
         SubmitChecks submitChecks = new SubmitChecks(List.of(new MemberBlockCheck(memberBlocks, clock),
-                new ImagineChannelCheck(guildSettings, clock),
+                new ImagineChannelCheck(guildSettings, clock), new AllowedModelsCheck(guildSettings, clock),
                 new PromptFilterCheck(filters, filterAudit),
                 new NegativePrefixCheck(guildSettings, clock), new RunnableRequestCheck(jobs)));
         StaffAccess staffAccess = new StaffAccess(guildSettings, clock);

@@ -144,7 +144,7 @@ public final class SelfTest {
         }
         group("samplers", metadata.contains("sched.configs"), "no sched.configs",
                 () -> SamplerChecks.run(reference));
-        group("samplers (k-diffusion and UniPC references)", true, "", SamplerChecks::runBundled);
+        group("samplers (k-diffusion, UniPC, LCM, SGM Uniform and trailing references)", true, "", SamplerChecks::runBundled);
         group("upscalers (ESRGAN RRDBNet and SRVGGNetCompact references)", true, "", UpscalerChecks::runBundled);
         group("image conversion", keys.contains("txt2img.0.image"), "no txt2img.0.image",
                 () -> ImageChecks.run(dir, name));

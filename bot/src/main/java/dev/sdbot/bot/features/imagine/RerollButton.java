@@ -24,6 +24,6 @@ public final class RerollButton extends ResubmitButton {
     @Override
     GenerationRequest derive(JobView job, List<JobResult> images) {
         GenerationRequest r = job.request();
-        return copy(r, null, r.initImage(), r.strength(), r.width(), r.height(), r.count());
+        return r.withSeed(null);
     }
 }

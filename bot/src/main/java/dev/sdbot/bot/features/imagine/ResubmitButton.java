@@ -85,12 +85,4 @@ abstract class ResubmitButton implements ButtonHandler {
         return event.getUser().getIdLong() == job.origin().userId()
                 || access.moderates(event.getMember(), event.getGuildChannel());
     }
-
-    /** The request with another seed, start image, strength, size and count; a txt2img copy keeps its hires fix. */
-    static GenerationRequest copy(GenerationRequest r, Long seed, byte[] initImage, double strength, int width,
-                                  int height, int count) {
-        return new GenerationRequest(r.prompt(), r.negativePrompt(), r.model(), r.sampler(), r.steps(), r.cfgScale(),
-                width, height, seed, count, initImage, strength, initImage == r.initImage() ? r.maskImage() : null,
-                r.clipSkip(), initImage == null ? r.hires() : null);
-    }
 }

@@ -26,6 +26,6 @@ public final class VariationsButton extends ResubmitButton {
     @Override
     GenerationRequest derive(JobView job, List<JobResult> images) {
         GenerationRequest r = job.request();
-        return copy(r, null, images.get(0).png(), STRENGTH, r.width(), r.height(), r.count());
+        return r.toBuilder().seed(null).images(images.get(0).png(), null).strength(STRENGTH).hires(null).build();
     }
 }
