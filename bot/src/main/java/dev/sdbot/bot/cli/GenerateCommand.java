@@ -95,7 +95,7 @@ final class GenerateCommand implements Callable<Integer> {
         StepBar bar = new StepBar(err);
         try (DiffusionGenerator generator = DiffusionGenerator.forCheckpoint(name, checkpoint, parsedDevice,
                 parsedPrecision, DiffusionGenerator.DEFAULT_BATCH_PIXELS, sharedChecker)) {
-            generator.setVaeTiling(VaeTiling.above(root.config().vaeTileAbovePixels()));
+            generator.setVaeTiling(VaeTiling.above(root.config().engine().vaeTileAbovePixels()));
             result = generator.generate(request, bar);
         } catch (GenerationException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -129,7 +129,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (Files.exists(asPath)) {
             return asPath;
         }
-        Path modelsDir = root.config().modelsDir();
+        Path modelsDir = root.config().models().dir();
         Map<String, Path> models = new ModelDirectory(modelsDir).models();
         Path named = models.get(model);
         if (named == null) {
