@@ -80,19 +80,24 @@ final class RrdbNet implements UpscalerNet {
     }
 
     private static NDArray rrdb(Conv2d[][] rrdb, NDArray x) {
-        NDArray out = x;
-        for (Conv2d[] dense : rrdb) {
-            out = residualDense(dense, out);
+        try (Scope scope = Scope.of(x)) {
+            NDArray out = x;
+            for (Conv2d[] dense : rrdb) {
+                out = residualDense(dense, out);
+            }
+            return scope.keep(out.mul(RESIDUAL).add(x));
         }
-        return out.mul(RESIDUAL).add(x);
     }
 
+    /** One dense block in a scope of its own: its concatenations are freed as soon as it returns. */
     private static NDArray residualDense(Conv2d[] conv, NDArray x) {
-        NDList features = new NDList(x);
-        for (int i = 0; i < 4; i++) {
-            features.add(lrelu(conv[i].forward(NDArrays.concat(features, 1))));
+        try (Scope scope = Scope.of(x)) {
+            NDList features = new NDList(x);
+            for (int i = 0; i < 4; i++) {
+                features.add(lrelu(conv[i].forward(NDArrays.concat(features, 1))));
+            }
+            return scope.keep(conv[4].forward(NDArrays.concat(features, 1)).mul(RESIDUAL).add(x));
         }
-        return conv[4].forward(NDArrays.concat(features, 1)).mul(RESIDUAL).add(x);
     }
 
     private static NDArray lrelu(NDArray x) {
