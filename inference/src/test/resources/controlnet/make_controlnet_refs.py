@@ -16,7 +16,7 @@ as training would. Writes:
   (``control_model.*``: UNet names for the encoder, ``zero_convs.N.0``, ``middle_block_out.0``,
   ``input_hint_block.{0,2,..,14}``), the inverse of diffusers' ``convert_controlnet_checkpoint``;
 * ``controlnet-refs.safetensors``:
-  - ``cn.in.sample`` [2,4,8,8], ``cn.in.timestep`` (500), ``cn.in.context`` [2,77,32], ``cn.in.cond`` [2,3,64,64]
+  - ``cn.in.sample`` [2,4,16,16], ``cn.in.timestep`` (500), ``cn.in.context`` [2,77,32], ``cn.in.cond`` [2,3,128,128]
     in [0,1], ``cn.scale`` (0.7) → ``cn.down.<i>`` (12 residuals) and ``cn.mid``: ``ControlNetModel.forward``;
     ``cn.guess.down.<i>``, ``cn.guess.mid``: the same with ``guess_mode=True`` (logspace 0.1..1 scales);
   - ``unet.out``: ``UNet2DConditionModel`` of the fixture on the same inputs with
@@ -192,10 +192,10 @@ def main(ldm, diffusers_src, out_dir):
 
     refs = {}
     fixture = read_safetensors(f"{ldm}/mini-sd15-reference/reference.safetensors")
-    sample = torch.randn(2, 4, 8, 8)
+    sample = torch.randn(2, 4, 16, 16)
     timestep = torch.tensor(500)
     context = torch.randn(2, 77, 32)
-    cond = torch.rand(2, 3, 64, 64)
+    cond = torch.rand(2, 3, 128, 128)
     refs.update({"cn.in.sample": sample, "cn.in.timestep": timestep.float().reshape(1), "cn.in.context": context,
                  "cn.in.cond": cond, "cn.scale": torch.tensor([0.7])})
     with torch.no_grad():
