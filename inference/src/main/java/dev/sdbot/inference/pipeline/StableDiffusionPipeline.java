@@ -10,6 +10,7 @@ import dev.sdbot.inference.api.GenerationCancelledException;
 import dev.sdbot.inference.nn.Scope;
 import dev.sdbot.inference.sampling.DiffusionSampler;
 import dev.sdbot.inference.sampling.NoiseSource;
+import dev.sdbot.inference.unet.ControlResiduals;
 import dev.sdbot.inference.vae.LatentDistribution;
 import dev.sdbot.inference.vae.VaeTiling;
 
@@ -78,8 +79,14 @@ public final class StableDiffusionPipeline {
      */
     public NDArray txt2img(Conditioning context, double guidance, DiffusionSampler sampler, ImageNoise noise,
                            StepListener listener) throws GenerationCancelledException {
+        return txt2img(context, guidance, sampler, noise, listener, ControlGuide.NONE);
+    }
+
+    /** txt2img guided by ControlNets ({@link ControlGuide}), as diffusers' StableDiffusionControlNetPipeline. */
+    public NDArray txt2img(Conditioning context, double guidance, DiffusionSampler sampler, ImageNoise noise,
+                           StepListener listener, ControlGuide control) throws GenerationCancelledException {
         NDArray latents = noise.noise().mul(sampler.initNoiseSigma());
-        return denoise(loop(context, guidance, sampler, 0, noise, listener), latents, null);
+        return denoise(loop(context, guidance, sampler, 0, noise, listener, control), latents, null);
     }
 
     /**
@@ -151,9 +158,14 @@ public final class StableDiffusionPipeline {
 
     private static Loop loop(Conditioning context, double guidance, DiffusionSampler sampler, int start, ImageNoise noise,
                              StepListener listener) {
+        return loop(context, guidance, sampler, start, noise, listener, ControlGuide.NONE);
+    }
+
+    private static Loop loop(Conditioning context, double guidance, DiffusionSampler sampler, int start, ImageNoise noise,
+                             StepListener listener, ControlGuide control) {
         int images = (int) noise.noise().getShape().get(0);
         return new Loop(batchContext(context, guided(guidance), images), guidance, sampler, start, noise.stepNoise(),
-                listener);
+                listener, control);
     }
 
     /** [negative, prompt] → [negative x N, prompt x N], the order of the UNet batch [latents, latents]. */
@@ -172,7 +184,7 @@ public final class StableDiffusionPipeline {
     }
 
     private record Loop(Conditioning context, double guidance, DiffusionSampler sampler, int start, NoiseSource stepNoise,
-                        StepListener listener) {
+                        StepListener listener, ControlGuide control) {
         int total() {
             return sampler.timesteps().length - start;
         }
@@ -225,10 +237,12 @@ public final class StableDiffusionPipeline {
                 batch = NDArrays.concat(new NDList(batch, unetExtra), 1);
             }
             NDArray t = scope.manager().create(new float[] {(float) timestep});
+            ControlResiduals control = loop.control().isEmpty() ? null : loop.control().residuals(batch, t,
+                    loop.context().context(), index - loop.start(), loop.total(), guided);
             NDArray out = model.unet().config().textTimeConditioning()
                     ? model.unet().forward(batch, t, loop.context().context(), loop.context().pooled(),
-                    sizeIds(scope.manager(), latents, (int) batch.getShape().get(0)))
-                    : model.unet().forward(batch, t, loop.context().context());
+                    sizeIds(scope.manager(), latents, (int) batch.getShape().get(0)), control)
+                    : model.unet().forward(batch, t, loop.context().context(), null, null, control);
             if (!guided) {
                 return scope.keep(out);
             }

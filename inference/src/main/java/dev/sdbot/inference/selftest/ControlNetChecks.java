@@ -5,7 +5,15 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.sdbot.inference.api.GenerationCancelledException;
 import dev.sdbot.inference.controlnet.ControlNetLoader;
+import dev.sdbot.inference.pipeline.ControlGuide;
+import dev.sdbot.inference.pipeline.ModelLoader;
+import dev.sdbot.inference.pipeline.StableDiffusionPipeline;
+import dev.sdbot.inference.pipeline.StepListener;
+import dev.sdbot.inference.weights.SafetensorsFile;
 import dev.sdbot.inference.model.UNetConfig;
 import dev.sdbot.inference.unet.ControlNet;
 import dev.sdbot.inference.unet.ControlResiduals;
@@ -61,12 +69,37 @@ public final class ControlNetChecks {
                         Parity.reference(refs, "cn.in.context", manager), null, null, residuals);
                 results.add(CheckResult.of("unet.out with controlnet residuals",
                         Parity.relativeError(out, Parity.reference(refs, "unet.out", manager)), TOLERANCE));
+                results.add(txt2img(sd15Folder, fromFolder, refs, manager));
             }
             return results;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             deleteTree(dir);
+        }
+    }
+
+    /**
+     * txt2img case 0 of the mini-sd15 reference (DDIM, 8 steps) with the ControlNet at weight 0.8 until 75 % of
+     * the steps, against diffusers' StableDiffusionControlNetPipeline loop: latents within the pipelines' 1e-3.
+     */
+    private static CheckResult txt2img(Path sd15Folder, ControlNet net, Path refs, NDManager manager) {
+        Path reference = sd15Folder.resolveSibling("mini-sd15-reference/reference.safetensors");
+        try (SafetensorsFile ref = SafetensorsFile.open(reference); NDManager sub = manager.newSubManager()) {
+            StableDiffusionPipeline pipeline = new StableDiffusionPipeline(ModelLoader.load(sd15Folder, sub));
+            JsonObject c = JsonParser.parseString(ref.metadata().get("txt2img.cases")).getAsJsonArray().get(0)
+                    .getAsJsonObject();
+            NDArray image = Parity.reference(refs, "pipe.control.image_uint8", sub).toType(DataType.FLOAT32, false)
+                    .div(255f).transpose(2, 0, 1).expandDims(0);
+            ControlGuide control = new ControlGuide(List.of(new ControlGuide.Unit(net, image, 0.8f, 0, 0.75, false)));
+            NDArray latents = pipeline.txt2img(PipelineChecks.context(pipeline, sub, c), c.get("guidance").getAsDouble(),
+                    PipelineChecks.sampler(pipeline.model(), c), PipelineChecks.noise(ref, sub, "txt2img.0", false, false),
+                    StepListener.NONE, control);
+            return CheckResult.of("controlnet txt2img.0 latents (DDIM 8 steps, weight 0.8, end 0.75)",
+                    Parity.relativeError(latents, Parity.reference(refs, "pipe.latents", sub)),
+                    PipelineChecks.LATENT_TOLERANCE);
+        } catch (GenerationCancelledException e) {
+            throw new IllegalStateException("nothing cancels a check", e);
         }
     }
 

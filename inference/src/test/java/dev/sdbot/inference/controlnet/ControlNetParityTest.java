@@ -18,7 +18,7 @@ class ControlNetParityTest {
     void residualsAndTheUNetWithThemMatchDiffusers() {
         List<CheckResult> results = ControlNetChecks.runBundled(SD15);
         results.forEach(System.out::println);
-        assertThat(results).hasSize(4);
+        assertThat(results).hasSize(5);
         assertThat(results).allSatisfy(r -> assertThat(r.passed()).as(r.toString()).isTrue());
     }
 }
