@@ -9,18 +9,23 @@ FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 # dependency-cache layer: packaging the poms alone (no sources) fetches every dependency and plugin the real build
 # uses, so a change to the sources does not download them again
+# The bot and the modules it needs (-pl bot -am): the test kit (a test-scope dependency of the bot, built but never
+# copied into lib/) comes along; the loadtest module (the soak) only needs its pom to be there for the reactor.
 COPY pom.xml ./
 COPY inference/pom.xml inference/
 COPY db/pom.xml db/
 COPY scheduler/pom.xml scheduler/
+COPY testkit/pom.xml testkit/
 COPY bot/pom.xml bot/
-RUN mvn -B -q -DskipTests package && rm -rf inference/target db/target scheduler/target bot/target
+COPY loadtest/pom.xml loadtest/
+RUN mvn -B -q -DskipTests -pl bot -am package && rm -rf inference/target db/target scheduler/target testkit/target bot/target
 COPY migrations migrations
 COPY inference/src inference/src
 COPY db/src db/src
 COPY scheduler/src scheduler/src
+COPY testkit/src testkit/src
 COPY bot/src bot/src
-RUN mvn -B -q -DskipTests package
+RUN mvn -B -q -DskipTests -pl bot -am package
 
 # ---- worker: CUDA-capable (the runtime and driver libraries DJL looks for; the GPU comes from the NVIDIA Container
 # Toolkit). DJL fetches the CUDA libtorch (PYTORCH_FLAVOR) at first start into DJL_CACHE_DIR, a volume (README "GPU workers")

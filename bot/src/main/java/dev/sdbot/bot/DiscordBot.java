@@ -168,7 +168,7 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
                 new RecentLogSubcommand(moderationEvents),
                 new BlockSubcommand(memberBlocks, staffAccess, audit, clock), new UnblockSubcommand(memberBlocks, audit));
         AttachmentLimits uploadLimits = new AttachmentLimits();
-        List<StaffSubcommand> adminSubcommands = AdminSubcommands.all(jobs, new UsageReports(dataSource, clock),
+        List<StaffSubcommand> adminSubcommands = AdminSubcommands.all(jobs, new UsageReports(dataSource),
                 new QuotaRuleStore(sessions), guildSettings, limits, uploadLimits, audit, clock);
         InteractionAckMeter acks = new InteractionAckMeter(meters);
         InteractionRouter router = new InteractionRouter(
@@ -213,10 +213,6 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
         gate.close();
     }
 
-    /**
-     * Stops: refuses new interactions, lets the ones under way finish (up to {@link #FINISH_INTERACTIONS}), posts the
-     * results that have SUCCEEDED (up to {@link #FLUSH_POSTS}), then disconnects.
-     */
     @Override
     public boolean connected() {
         return connection.shards().stream().allMatch(shard -> shard.getStatus() == JDA.Status.CONNECTED);
@@ -229,6 +225,10 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
         return guilds;
     }
 
+    /**
+     * Stops: refuses new interactions, lets the ones under way finish (up to {@link #FINISH_INTERACTIONS}), posts the
+     * results that have SUCCEEDED (up to {@link #FLUSH_POSTS}), then disconnects.
+     */
     @Override
     public void close() {
         gate.close();

@@ -37,4 +37,13 @@ class PackageStructureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("dev.sdbot.bot", "dev.sdbot.bot.cli..", "dev.sdbot.bot.http..")
                 .check(MAIN);
     }
+
+    @Test
+    void featuresReadTheDatabaseThroughTheSchedulerAndTheStores() {
+        // /admin's usage and export read UsageReports, quotas QuotaRuleStore: no SQL of a feature's own.
+        // ConsoleQueries is the console's last own SQL, being moved behind the scheduler's reports.
+        noClasses().that().resideInAPackage("dev.sdbot.bot.features..").and().doNotHaveSimpleName("ConsoleQueries")
+                .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "jakarta.persistence..")
+                .check(MAIN);
+    }
 }

@@ -61,6 +61,7 @@ public final class Database implements AutoCloseable {
         config.setMinimumIdle(Math.min(2, poolSize));
         config.setConnectionTimeout(5_000);
         config.setPoolName("sdbot");
+        ConnectionTimeouts.apply(config);
         return new HikariDataSource(config);
     }
 

@@ -76,7 +76,7 @@ public final class JobService {
             // locked, counted path below.
             long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong(1L << 32);
             Long id = Sql.withConnection(dataSource, "submit job", c -> jobs.insertUnlessQuotaRule(c, submission, seed,
-                    settings.maxAttempts(), clock.instant()));
+                    settings.maxAttempts()));
             if (id != null) {
                 return List.of(id);
             }
@@ -104,7 +104,7 @@ public final class JobService {
                     // seeds need not be secret; copies of a request with a seed get consecutive seeds
                     long seed = request.seed() != null ? request.seed() + (long) i * request.count()
                             : ThreadLocalRandom.current().nextLong(1L << 32);
-                    ids.add(jobs.insert(c, submission, seed, settings.maxAttempts(), clock.instant()));
+                    ids.add(jobs.insert(c, submission, seed, settings.maxAttempts()));
                 }
                 return ids;
             });

@@ -52,8 +52,7 @@ public final class QuotaService {
     /** Usage and limits, read on the given connection (the submit transaction holds the member's lock). */
     QuotaStatus status(Connection c, long guildId, long userId, Collection<Long> roleIds) throws SQLException {
         Limits limits = limits(rules(c, guildId, userId, roleIds), userId, roleIds);
-        Instant now = clock.instant();
-        LocalDate today = UsageStore.usageDay(now);
+        LocalDate today = UsageStore.today(c); // the day the workers bill to
         Instant resetsAt = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         if (limits == Limits.UNLIMITED) {
             return new QuotaStatus(guildId, userId, 0, 0, null, 0, null, resetsAt, 0, 0, null); // nothing to count against

@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import javax.sql.DataSource;
-import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -35,19 +34,19 @@ public final class SchedulerNode implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** A node whose meters nobody reads (benchmarks, tests that don't look at them). */
-    public SchedulerNode(DataSource dataSource, SchedulerSettings settings, Clock clock, JobEvents events) {
-        this(dataSource, settings, clock, events, new SimpleMeterRegistry());
+    public SchedulerNode(DataSource dataSource, SchedulerSettings settings, JobEvents events) {
+        this(dataSource, settings, events, new SimpleMeterRegistry());
     }
 
     /** @param meters gets the dispatch latency timer and the queue depth gauges */
-    public SchedulerNode(DataSource dataSource, SchedulerSettings settings, Clock clock, JobEvents events, MeterRegistry meters) {
+    public SchedulerNode(DataSource dataSource, SchedulerSettings settings, JobEvents events, MeterRegistry meters) {
         QueueDepthGauges.register(meters, dataSource, QUEUE_DEPTH_MAX_AGE);
         this.dispatcher = new Dispatcher(dataSource, settings, meters);
         this.reaper = new LeaseReaper(dataSource, settings);
         this.leadership = new LeaderLease(dataSource, leaderLease(settings), this::wake);
         this.loop = new DispatchLoop(dispatcher, reaper, settings.dispatchInterval(), Integer.toHexString(System.identityHashCode(this)),
                 leadership::isLeader);
-        this.quartz = new ClusterScheduler(dataSource, settings, clock, reaper, dispatcher, leadership::isLeader);
+        this.quartz = new ClusterScheduler(dataSource, settings, reaper, dispatcher, leadership::isLeader);
         this.events = events;
         this.wakeOnChange = new JobEventListener() {
             @Override

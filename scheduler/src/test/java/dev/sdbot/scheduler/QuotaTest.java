@@ -49,7 +49,7 @@ class QuotaTest {
                 .isInstanceOf(QuotaExceededException.class)
                 .hasMessageContaining("Daily image quota exceeded")
                 .hasMessageContaining("2 queued of 3 images per day")
-                .hasMessageContaining("resets at 2026-03-05T00:00:00Z (in 12h 0m)");
+                .hasMessageContaining("resets at " + databaseTomorrow() + "T00:00:00Z"); // the database's day, not the bot's
         assertThat(db.queryLong("SELECT count(*) FROM jobs WHERE user_id = 1")).isEqualTo(2);
         jobs.submit(submission(1, List.of())); // exactly at the limit is fine
         assertThatThrownBy(() -> jobs.submit(submission(1, List.of()))).isInstanceOf(QuotaExceededException.class);
@@ -74,7 +74,8 @@ class QuotaTest {
         assertThat(both.imagesLimit()).isEqualTo(8);
         assertThat(both.gpuSecondsLimit()).as("role 500 sets no GPU limit: unlimited wins").isNull();
         assertThat(jobs.quotaStatus(GUILD, 9, List.of(501L)).imagesLimit()).isEqualTo(2);
-        assertThat(jobs.quotaStatus(GUILD, 3, List.of()).resetsAt()).isEqualTo(Instant.parse("2026-03-05T00:00:00Z"));
+        assertThat(jobs.quotaStatus(GUILD, 3, List.of()).resetsAt()).as("the database's midnight, not the bot's")
+                .isEqualTo(databaseTomorrow().atStartOfDay(java.time.ZoneOffset.UTC).toInstant());
 
         jobs.submitCopies(submission(3, List.of(500L, 501L)), 8);
         assertThatThrownBy(() -> jobs.submit(submission(3, List.of(500L, 501L)))).isInstanceOf(QuotaExceededException.class);
@@ -85,14 +86,16 @@ class QuotaTest {
         MutableClock clock = MutableClock.at(NOON);
         JobService jobs = new JobSystem(db, JobSystem.FAST, clock).jobs();
         rules.put(GUILD, QuotaScope.GUILD_DEFAULT, 0, null, 5, NOON);
-        db.update("INSERT INTO usage_counters (guild_id, user_id, usage_day, images, gpu_ms) VALUES (?, 1, ?, 3, 5000)",
-                GUILD, LocalDate.of(2026, 3, 4));
+        db.update("INSERT INTO usage_counters (guild_id, user_id, usage_day, images, gpu_ms)"
+                + " VALUES (?, 1, (now() AT TIME ZONE 'UTC')::date, 3, 5000)", GUILD);
 
         assertThatThrownBy(() -> jobs.submit(submission(1, List.of())))
                 .isInstanceOf(QuotaExceededException.class)
                 .hasMessageContaining("Daily GPU time quota exceeded: 5.0 used and about 0.0 queued or running of 5 GPU-seconds");
 
-        clock.advance(Duration.ofHours(12)); // next UTC day: yesterday's usage no longer counts
+        clock.advance(Duration.ofHours(12)); // the bot's clock says tomorrow: the database's day still counts
+        assertThat(jobs.quotaStatus(GUILD, 1, List.of()).gpuMillisUsed()).isEqualTo(5000);
+        db.update("UPDATE usage_counters SET usage_day = usage_day - 1"); // the database's next day: yesterday's no longer counts
         assertThat(jobs.quotaStatus(GUILD, 1, List.of()).gpuMillisUsed()).isZero();
         jobs.submit(submission(1, List.of()));
     }
@@ -125,10 +128,9 @@ class QuotaTest {
         long done = jobs.submit(new JobSubmission(JobSystem.request("history", 10), JobOrigin.cli(GUILD, 1), List.of(), 0));
         db.update("UPDATE jobs SET state = 'POSTED' WHERE id = ?", done);
         db.update("INSERT INTO usage_ledger (job_id, attempt, guild_id, user_id, worker_id, outcome, images, gpu_ms, usage_day,"
-                + " recorded_at) VALUES (?, 1, ?, 1, 'w', 'SUCCEEDED', 1, 1000, ?, ?)", done, GUILD, LocalDate.of(2026, 3, 4),
-                NOON.atOffset(java.time.ZoneOffset.UTC));
-        db.update("INSERT INTO usage_counters (guild_id, user_id, usage_day, images, gpu_ms) VALUES (?, 1, ?, 1, 1000)",
-                GUILD, LocalDate.of(2026, 3, 4));
+                + " recorded_at) VALUES (?, 1, ?, 1, 'w', 'SUCCEEDED', 1, 1000, (now() AT TIME ZONE 'UTC')::date, now())", done, GUILD);
+        db.update("INSERT INTO usage_counters (guild_id, user_id, usage_day, images, gpu_ms)"
+                + " VALUES (?, 1, (now() AT TIME ZONE 'UTC')::date, 1, 1000)", GUILD);
         rules.put(GUILD, QuotaScope.GUILD_DEFAULT, 0, null, 4, NOON);
 
         int accepted = 0;
@@ -181,5 +183,9 @@ class QuotaTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> system.jobs().results(ids.get(0)).get(0).png() == null);
             assertThat(system.jobs().results(ids.get(1)).get(0).png()).isNotNull();
         }
+    }
+
+    private LocalDate databaseTomorrow() {
+        return LocalDate.ofEpochDay(db.queryLong("SELECT (now() AT TIME ZONE 'UTC')::date + 1 - date '1970-01-01'"));
     }
 }

@@ -55,7 +55,7 @@ class ResultBatchTest {
         List<Finished> finished = claimed.stream().map(job -> new Finished(job, new GenerationResult(List.of(
                 new GeneratedImage(new byte[] {1, 2, (byte) job.id()}, 100 + job.id(), SafetyVerdict.CLEAN, new float[] {0.25f, -1.5f}),
                 new GeneratedImage(new byte[] {3}, 200 + job.id(), SafetyVerdict.FLAGGED, new float[0])), 40))).toList();
-        Set<Long> stored = attempts.succeed(finished, WORKER, Instant.now());
+        Set<Long> stored = attempts.succeed(finished, WORKER);
 
         assertThat(stored).containsExactlyInAnyOrder(first, second);
         assertThat(jobs.find(cancelled).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
@@ -81,7 +81,7 @@ class ResultBatchTest {
         assertThat(db.queryLong("SELECT gpu_ms FROM usage_counters WHERE guild_id = 5 AND user_id = 42")).isEqualTo(80);
         assertThat(db.queryLong("SELECT count(*) FROM usage_counters WHERE user_id = 43")).isZero();
 
-        assertThat(attempts.succeed(finished, WORKER, Instant.now())).as("a second write of the same results").isEmpty();
+        assertThat(attempts.succeed(finished, WORKER)).as("a second write of the same results").isEmpty();
         assertThat(db.queryLong("SELECT count(*) FROM job_results")).isEqualTo(4);
     }
 }

@@ -117,6 +117,7 @@ final class GenerateCommand implements Callable<Integer> {
         return switch (safety) {
             case CLEAN -> "safety check: clean";
             case FLAGGED -> "safety check: FLAGGED as NSFW";
+            case TEST_PATTERN -> "safety check: none needed, a test pattern (no model drew it)";
             case UNCHECKED -> "safety check: NOT CHECKED, the model has no safety checker; install one at "
                     + "$SDBOT_MODELS/" + SafetyCheckerFolder.SHARED_NAME + " or set SDBOT_SAFETY_CHECKER";
         };

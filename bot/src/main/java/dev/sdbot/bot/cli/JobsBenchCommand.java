@@ -86,7 +86,7 @@ final class JobsBenchCommand implements Callable<Integer> {
             }
             for (int i = 0; i < nodes; i++) {
                 HikariDataSource pool = pool(db, 4);
-                open.push(new SchedulerNode(pool, settings, Clock.systemUTC(), events(pool, "node" + i)).start());
+                open.push(new SchedulerNode(pool, settings, events(pool, "node" + i)).start());
             }
             for (int i = 0; i < workers; i++) {
                 HikariDataSource pool = pool(db, slots + 2);

@@ -9,8 +9,8 @@ import java.util.concurrent.Callable;
 @Command(name = "jobs", mixinStandardHelpOptions = true,
         description = "Operator commands for the job queue. They use the database of a running './sdbot start' with the same "
                 + "SDBOT_DATA_DIR, or start the embedded one.",
-        subcommands = {JobsSubmitCommand.class, JobsListCommand.class, JobsStatsCommand.class, JobsCancelCommand.class,
-                JobsReleaseWorkerCommand.class,
+        subcommands = {JobsSubmitCommand.class, JobsListCommand.class, JobsShowCommand.class, JobsStatsCommand.class,
+                JobsCancelCommand.class, JobsReleaseWorkerCommand.class,
                 JobsBenchCommand.class, JobsSoakCommand.class})
 final class JobsCommand implements Callable<Integer> {
     @ParentCommand

@@ -1,80 +1,29 @@
 package dev.sdbot.bot.cli;
 
-import dev.sdbot.bot.soak.Soak;
-import dev.sdbot.bot.soak.SoakPlan;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * The soak test with faults as a command (it runs longer than a CI test should; JobsSoakCommandTest runs a short one).
- * Exit code 1 when a job was lost, executed twice or posted twice.
+ * {@code jobs soak} in the shipped jar: the soak test runs test doubles (a fake Discord, test hooks) that the product
+ * does not carry, so it lives in the {@code loadtest} module and the launcher script runs it from a source checkout.
  */
-@Command(name = "soak", mixinStandardHelpOptions = true,
-        description = "Runs the job system with faults on a temporary database: a bot on a fake Discord, 2 scheduler nodes "
-                + "and 3 workers (test pattern) as child processes; workers SIGKILLed on a schedule, the leader scheduler "
-                + "SIGKILLed, the database restarted, one worker's clock off. Prints jobs, lost, duplicated, posted-twice, "
-                + "jobs/s and p99 wait; exits 1 when anything was lost, duplicated or posted twice.")
+@Command(name = "soak", description = "The soak test with faults: a source-checkout tool, run './sdbot jobs soak' in a "
+        + "clone of the repository (README \"Soak test with faults\").")
 final class JobsSoakCommand implements Callable<Integer> {
+    static final String ONLY_IN_A_CHECKOUT = "error: 'jobs soak' runs from a source checkout (it needs the loadtest "
+            + "module, which the shipped jar does not contain): run ./sdbot jobs soak in a clone of the repository";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
-
-    @Option(names = "--jobs", defaultValue = "10000", description = "Jobs to submit (${DEFAULT-VALUE}).")
-    int jobs;
-    @Option(names = "--rate", defaultValue = "20", description = "Commands per second; the soak lasts jobs/rate (${DEFAULT-VALUE}).")
-    double rate;
-    @Option(names = "--slots", defaultValue = "4", description = "Slots per worker (${DEFAULT-VALUE}).")
-    int slots;
-    @Option(names = "--steps", defaultValue = "4", description = "Steps per job (${DEFAULT-VALUE}).")
-    int steps;
-    @Option(names = "--step-ms", defaultValue = "50", description = "Time per step of the test-pattern generator (${DEFAULT-VALUE}).")
-    int stepMillis;
-    @Option(names = "--lease-seconds", defaultValue = "10", description = "Job lease (${DEFAULT-VALUE}).")
-    int leaseSeconds;
-    @Option(names = "--kill-worker-every", defaultValue = "30", description = "Seconds between worker SIGKILLs (${DEFAULT-VALUE}).")
-    int killWorkerEvery;
-    @Option(names = "--clock-skew", defaultValue = "60", description = "Seconds the third worker's clock is ahead (${DEFAULT-VALUE}).")
-    int clockSkew;
-    @Option(names = "--db-outage", defaultValue = "5", description = "Seconds the database is down (${DEFAULT-VALUE}).")
-    int databaseOutage;
-    @Option(names = "--drain-timeout", defaultValue = "600",
-            description = "Seconds to wait after the last command for every job to end (${DEFAULT-VALUE}).")
-    int drainTimeout;
-    @Option(names = "--keep", description = "Keep the soak's directory (database, process logs, completion log).")
-    boolean keep;
+    @CommandLine.Unmatched
+    List<String> options; // whatever the soak's options were: the answer is the same
 
     @Override
-    public Integer call() throws Exception {
-        SoakPlan plan = new SoakPlan(jobs, rate, slots, steps, stepMillis, Duration.ofSeconds(leaseSeconds),
-                Duration.ofSeconds(killWorkerEvery), Duration.ofSeconds(clockSkew), Duration.ofSeconds(databaseOutage),
-                Duration.ofSeconds(drainTimeout));
-        PrintWriter out = spec.commandLine().getOut();
-        Path dir = Files.createTempDirectory("sdbot-soak");
-        boolean passed = false;
-        try {
-            passed = new Soak(plan, dir, out).run();
-            return passed ? 0 : 1;
-        } finally {
-            if (keep || !passed) {
-                out.println("soak files kept in " + dir);
-            } else {
-                deleteTree(dir);
-            }
-            out.flush();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+    public Integer call() {
+        spec.commandLine().getErr().println(ONLY_IN_A_CHECKOUT);
+        return 1;
     }
 }

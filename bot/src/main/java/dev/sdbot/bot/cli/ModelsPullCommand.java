@@ -25,7 +25,8 @@ import java.util.concurrent.Callable;
         description = {"Downloads a .safetensors model (or LoRA) into SDBOT_MODELS, with progress, resume and SHA-256 check.",
                 "  sdbot models pull stable-diffusion-v1-5/stable-diffusion-v1-5 --file v1-5-pruned-emaonly.safetensors",
                 "  sdbot models pull https://example.com/models/my-model.safetensors",
-                "HF_TOKEN is sent for gated repositories; HF_ENDPOINT points at a Hub mirror."})
+                "HF_TOKEN is sent for gated repositories, only over https to HF_ENDPOINT's host (never across a redirect",
+                "to another host); HF_ENDPOINT points at a Hub mirror."})
 final class ModelsPullCommand implements Callable<Integer> {
     @ParentCommand
     ModelsCommand models;
@@ -57,9 +58,15 @@ final class ModelsPullCommand implements Callable<Integer> {
             throw new IllegalArgumentException(target + " already exists; remove it first (sdbot models remove)");
         }
         out.println("pulling " + from.url() + " -> " + target);
+        String token = models.root.environment("HF_TOKEN", null);
+        ModelDownloader downloader = new ModelDownloader(token, endpoint);
+        if (token != null && !token.isBlank() && !downloader.sendsTokenTo(from.url())) {
+            out.println("HF_TOKEN is not sent to " + from.url().getScheme() + "://" + from.url().getAuthority()
+                    + ": it goes only over https to the Hugging Face endpoint (HF_ENDPOINT, " + endpoint + ")");
+        }
         ModelDownloader.Downloaded done;
         try (BarProgress bar = new BarProgress(from.fileName())) {
-            done = new ModelDownloader(models.root.environment("HF_TOKEN", null)).download(from, target, sha256, bar);
+            done = downloader.download(from, target, sha256, bar);
         }
         Path placed = place(done.file(), dir);
         out.println((done.resumedFrom() > 0 ? "resumed at " + done.resumedFrom() + " bytes; " : "") + "sha256 " + done.sha256()

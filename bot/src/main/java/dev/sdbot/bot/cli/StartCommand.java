@@ -34,7 +34,7 @@ final class StartCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         // before the database: a bad generator setting (e.g. an unusable safety checker) fails at once
-        ImageGenerator generator = noWorker ? null : Generators.create(root.config());
+        ImageGenerator generator = noWorker ? null : root.generator();
         SdbotRuntime runtime = null;
         try {
             runtime = SdbotRuntime.open(root.config(), root.clock());

@@ -21,7 +21,7 @@ final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // before the database: a bad generator setting (e.g. an unusable safety checker) fails at once
-        ImageGenerator generator = Generators.create(root.config());
+        ImageGenerator generator = root.generator();
         try {
             return ServiceCommands.startAndRun(root, spec.commandLine().getOut(), ProcessHttp.Role.WORKER,
                     runtime -> runtime.startWorker(generator),

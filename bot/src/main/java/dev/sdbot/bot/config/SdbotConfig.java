@@ -110,11 +110,6 @@ public record SdbotConfig(
         return Duration.ofSeconds(shutdownGraceSeconds);
     }
 
-    /** The device the worker's engine runs on: the first of {@code workerDevices}. */
-    public String engineDevice() {
-        return engineDevices().get(0);
-    }
-
     /** Every device of {@code workerDevices} (comma-separated): the worker runs one engine on each. */
     public List<String> engineDevices() {
         String devices = workerDevices == null || workerDevices.isBlank() ? "cpu" : workerDevices;

@@ -2,10 +2,13 @@ package dev.sdbot.bot.http;
 
 import dev.sdbot.bot.config.HttpSettings;
 import dev.sdbot.bot.features.console.AdminConsole;
+import dev.sdbot.bot.features.console.AdminLinkFile;
 import dev.sdbot.bot.features.console.ConsoleSessions;
 import dev.sdbot.bot.runtime.DiscordStatus;
 import dev.sdbot.bot.runtime.SdbotRuntime;
-import dev.sdbot.db.Migrations;
+import dev.sdbot.db.MigrationStatus;
+import dev.sdbot.scheduler.JobReports;
+import dev.sdbot.scheduler.WorkerStatus;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -13,10 +16,10 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -47,7 +50,8 @@ public final class ProcessHttp implements AutoCloseable {
 
     /**
      * Starts the server when SDBOT_HTTP_PORT is set (else empty); with {@code console}, also the admin console, whose
-     * one-time admin link is printed to {@code out}. The server is closed with the runtime.
+     * one-time admin link goes to an owner-only file in the data directory ({@code out} says where, never the link).
+     * The server is closed with the runtime.
      */
     public static Optional<ProcessHttp> start(SdbotRuntime runtime, Set<Role> roles, boolean console, PrintWriter out) {
         HttpSettings settings = runtime.config().http();
@@ -59,12 +63,29 @@ public final class ProcessHttp implements AutoCloseable {
         String base = "http://" + hostForUrl(settings.bind()) + ":" + http.port();
         out.println("HTTP on " + base + ": /health, /ready, /metrics" + (console ? ", /console" : ""));
         if (http.console != null) {
-            String publicBase = settings.oauth().publicUrl() != null ? settings.oauth().publicUrl() : base;
-            out.println("Admin console, one-time link (single use, valid " + ConsoleSessions.ADMIN_LINK_VALIDITY.toMinutes()
-                    + " min, sees every guild): " + publicBase + http.console.newAdminLink());
+            out.println(writeAdminLink(runtime, consoleBase(settings), http.console));
         }
         out.flush();
         return Optional.of(http);
+    }
+
+    /** The console's address for links: SDBOT_CONSOLE_PUBLIC_URL, else this server's own. */
+    public static String consoleBase(HttpSettings settings) {
+        return settings.oauth().publicUrl() != null ? settings.oauth().publicUrl()
+                : "http://" + hostForUrl(settings.bind()) + ":" + settings.port();
+    }
+
+    /** Mints the start's admin link into its file; returns the line saying where it is (without the link). */
+    private static String writeAdminLink(SdbotRuntime runtime, String base, AdminConsole console) {
+        try {
+            Path file = AdminLinkFile.write(runtime.config().dataDir(), base + console.newAdminLink());
+            return "Admin console: a one-time admin link (single use, valid " + ConsoleSessions.ADMIN_LINK_VALIDITY.toMinutes()
+                    + " min, sees every guild) is in " + file.toAbsolutePath() + " (readable by its owner only);"
+                    + " './sdbot console-link' makes another.";
+        } catch (IOException | UnsupportedOperationException e) {
+            return "Admin console: no one-time admin link was written (" + e.getMessage() + "); './sdbot console-link'"
+                    + " makes one.";
+        }
     }
 
     /** The Discord connection once it is up: readiness and the console's guild list use it. */
@@ -84,15 +105,13 @@ public final class ProcessHttp implements AutoCloseable {
         Readiness readiness = new Readiness()
                 .add("stopping", () -> stopping.get() ? "stopping (SIGTERM): no new work" : null)
                 .add("database", () -> databaseProblem(runtime))
-                .add("migrations", () -> {
-                    int pending = Migrations.pending(runtime.database().dataSource());
-                    return pending == 0 ? null : pending + " migration(s) not applied";
-                });
+                .add("migrations", new MigrationStatus(runtime.database().dataSource())::problem);
         if (roles.contains(Role.SCHEDULER)) {
             readiness.add("scheduler", () -> runtime.scheduler().isPresent() ? null : "scheduler node not running");
         }
         if (roles.contains(Role.WORKER)) {
-            readiness.add("worker", () -> runtime.worker().isPresent() ? workerProblem(runtime, runtime.worker().get().id())
+            JobReports reports = new JobReports(runtime.database().dataSource(), runtime.config().scheduling().workerTimeout());
+            readiness.add("worker", () -> runtime.worker().isPresent() ? workerProblem(reports, runtime.worker().get().id())
                     : "worker not started");
         }
         if (roles.contains(Role.DISCORD)) {
@@ -113,25 +132,20 @@ public final class ProcessHttp implements AutoCloseable {
     }
 
     /** Registered means the database has this worker's row live: not stopped, not quarantined, heartbeat recent. */
-    private static String workerProblem(SdbotRuntime runtime, String workerId) {
-        try (Connection c = runtime.database().dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT stopped_at IS NULL, quarantine_reason,"
-                     + " heartbeat_at > now() - ? * interval '1 millisecond' FROM workers WHERE id = ?")) {
-            ps.setLong(1, runtime.config().scheduling().workerTimeout().toMillis());
-            ps.setString(2, workerId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return "worker " + workerId + " not registered";
-                }
-                if (!rs.getBoolean(1)) {
-                    return "worker " + workerId + " stopped";
-                }
-                if (rs.getString(2) != null) {
-                    return "worker " + workerId + " quarantined: " + rs.getString(2);
-                }
-                return rs.getBoolean(3) ? null : "worker " + workerId + " has not sent a heartbeat recently";
+    private static String workerProblem(JobReports reports, String workerId) {
+        try {
+            Optional<WorkerStatus> worker = reports.worker(workerId);
+            if (worker.isEmpty()) {
+                return "worker " + workerId + " not registered";
             }
-        } catch (SQLException e) {
+            if (worker.get().stopped()) {
+                return "worker " + workerId + " stopped";
+            }
+            if (worker.get().quarantineReason() != null) {
+                return "worker " + workerId + " quarantined: " + worker.get().quarantineReason();
+            }
+            return worker.get().recentHeartbeat() ? null : "worker " + workerId + " has not sent a heartbeat recently";
+        } catch (RuntimeException e) {
             return "cannot read worker " + workerId + ": " + e.getMessage();
         }
     }

@@ -3,6 +3,7 @@ package dev.sdbot.bot.models;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,7 +14,9 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -29,7 +32,8 @@ import java.util.regex.Pattern;
  * Downloads one file into place: to {@code <target>.part} first, resumed with an HTTP Range request when a
  * part is already there, verified against a SHA-256 (given, or published by the Hub as {@code X-Linked-Etag}),
  * then moved to the target in one step. A mismatch removes the part: nothing half-written stays under the
- * model's name.
+ * model's name. The Hub token goes only to the Hub ({@code HF_ENDPOINT}) over https: redirects are followed here,
+ * hop by hop, and a hop to another host (the Hub's CDN, a mirror's storage) or over plain http goes without it.
  */
 public final class ModelDownloader {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
@@ -48,26 +52,41 @@ public final class ModelDownloader {
         void advance(long bytes);
     }
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(Duration.ofSeconds(20))
-            .build();
+    private static final int MAX_REDIRECTS = 10;
+    private final HttpClient http;
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "download-watchdog");
         t.setDaemon(true);
         return t;
     });
     private final String bearerToken;
+    private final URI hub;
     private final Duration stallLimit;
 
-    /** @param bearerToken a Hub access token for gated repositories, or null; never printed */
-    public ModelDownloader(String bearerToken) {
-        this(bearerToken, STALL_LIMIT);
+    /**
+     * @param bearerToken a Hub access token for gated repositories, or null; never printed
+     * @param hub         the Hub's base URL (HF_ENDPOINT): the only origin the token is sent to, and only if https
+     */
+    public ModelDownloader(String bearerToken, URI hub) {
+        this(bearerToken, hub, HttpClient.newBuilder(), STALL_LIMIT);
     }
 
-    ModelDownloader(String bearerToken, Duration stallLimit) {
-        this.bearerToken = bearerToken;
+    ModelDownloader(String bearerToken, URI hub, HttpClient.Builder http, Duration stallLimit) {
+        this.bearerToken = bearerToken == null || bearerToken.isBlank() ? null : bearerToken;
+        this.hub = hub;
+        // redirects are followed by hand, so that each hop decides for itself whether the token goes along
+        this.http = http.followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(20)).build();
         this.stallLimit = stallLimit;
+    }
+
+    /** Whether a request to {@code url} carries the token: https, to the Hub's own host and port. */
+    public boolean sendsTokenTo(URI url) {
+        return bearerToken != null && "https".equalsIgnoreCase(hub.getScheme()) && "https".equalsIgnoreCase(url.getScheme())
+                && hub.getHost() != null && hub.getHost().equalsIgnoreCase(url.getHost()) && port(hub) == port(url);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     /**
@@ -79,14 +98,8 @@ public final class ModelDownloader {
             throws IOException, InterruptedException {
         Path part = target.resolveSibling(target.getFileName() + ".part");
         long have = Files.isRegularFile(part) ? Files.size(part) : 0;
-        HttpRequest.Builder request = HttpRequest.newBuilder(source.url()).timeout(Duration.ofMinutes(5)).GET();
-        if (bearerToken != null && !bearerToken.isBlank()) {
-            request.header("Authorization", "Bearer " + bearerToken);
-        }
-        if (have > 0) {
-            request.header("Range", "bytes=" + have + "-");
-        }
-        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        List<HttpResponse<?>> hops = new ArrayList<>();
+        HttpResponse<InputStream> response = follow(source, have, hops);
         int status = response.statusCode();
         if (status == 416 && have > 0) { // the part is already complete
             response.body().close();
@@ -97,7 +110,7 @@ public final class ModelDownloader {
         boolean append = status == 206;
         long resumedFrom = append ? have : 0;
         String published = expectedSha256 != null ? expectedSha256.toLowerCase(Locale.ROOT)
-                : publishedSha256(response).orElse(null);
+                : publishedSha256(hops).orElse(null);
         if (status != 416) {
             long total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
             progress.start(total < 0 ? -1 : total + resumedFrom, resumedFrom);
@@ -122,9 +135,46 @@ public final class ModelDownloader {
         return new Downloaded(target, Files.size(target), actual, published != null, resumedFrom);
     }
 
+    /**
+     * GETs the source, following up to {@link #MAX_REDIRECTS} redirects; each hop carries the token only when
+     * {@link #sendsTokenTo} says so, and a redirect from https to plain http is refused. {@code hops} receives every
+     * response, the last one (returned, body unread) included.
+     */
+    private HttpResponse<InputStream> follow(ModelSource source, long have, List<HttpResponse<?>> hops)
+            throws IOException, InterruptedException {
+        URI url = source.url();
+        for (int hop = 0; ; hop++) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(5)).GET();
+            if (sendsTokenTo(url)) {
+                request.header("Authorization", "Bearer " + bearerToken);
+            }
+            if (have > 0) {
+                request.header("Range", "bytes=" + have + "-");
+            }
+            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            hops.add(response);
+            int status = response.statusCode();
+            Optional<String> location = response.headers().firstValue("Location");
+            if (!(status == 301 || status == 302 || status == 303 || status == 307 || status == 308) || location.isEmpty()) {
+                return response;
+            }
+            response.body().close();
+            if (hop == MAX_REDIRECTS) {
+                throw new DownloadException("download of " + source.url() + " was redirected more than " + MAX_REDIRECTS + " times");
+            }
+            URI next = url.resolve(location.get());
+            if ("https".equalsIgnoreCase(url.getScheme()) && !"https".equalsIgnoreCase(next.getScheme())) {
+                throw new DownloadException("download of " + source.url() + " was redirected from https to "
+                        + next.getScheme() + "://" + next.getHost() + "; refused");
+            }
+            url = next;
+        }
+    }
+
     /** The Hub publishes an LFS file's SHA-256 as {@code X-Linked-Etag} (on the redirect) or {@code ETag}. */
-    private static Optional<String> publishedSha256(HttpResponse<?> response) {
-        for (HttpResponse<?> r = response; r != null; r = r.previousResponse().orElse(null)) {
+    private static Optional<String> publishedSha256(List<HttpResponse<?>> hops) {
+        for (int i = hops.size() - 1; i >= 0; i--) { // the file's own response first, then the redirects
+            HttpResponse<?> r = hops.get(i);
             for (String header : new String[] {"X-Linked-Etag", "ETag"}) {
                 Optional<String> value = r.headers().firstValue(header)
                         .map(v -> v.replace("W/", "").replace("\"", "").trim().toLowerCase(Locale.ROOT))

@@ -115,6 +115,6 @@ public final class Generators {
         log.info("image generator: test pattern, no real images ({})", why);
         // answers to the default model's name too, so a laptop setup without weights runs end to end
         return new TestPatternGenerator(new HashSet<>(List.of(TestPatternGenerator.MODEL, config.defaultModel())),
-                Duration.ofMillis(config.testPatternStepMillis()), TestHooks.patternLog());
+                Duration.ofMillis(config.testPatternStepMillis()));
     }
 }

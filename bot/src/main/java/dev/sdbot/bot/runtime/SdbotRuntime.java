@@ -60,7 +60,7 @@ public final class SdbotRuntime implements AutoCloseable {
     }
 
     public SdbotRuntime startScheduler() {
-        scheduler = new SchedulerNode(database.dataSource(), config.scheduling(), clock, events, meters).start();
+        scheduler = new SchedulerNode(database.dataSource(), config.scheduling(), events, meters).start();
         parts.push(scheduler);
         return this;
     }

@@ -1,9 +1,10 @@
 package dev.sdbot.bot.cli;
 
 import dev.sdbot.bot.discord.ShutdownGate;
-import dev.sdbot.bot.fake.FakeDiscord;
-import dev.sdbot.bot.fake.FakeGuild;
-import dev.sdbot.bot.fake.FakeInteraction;
+import dev.sdbot.testkit.fake.FakeDiscord;
+import dev.sdbot.testkit.fake.FakeGuild;
+import dev.sdbot.testkit.fake.FakeInteraction;
+import dev.sdbot.testkit.process.SdbotProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,18 +52,13 @@ class BotShutdownProcessTest {
         env.put("SDBOT_TEST_PATTERN_STEP_MS", "400");
         env.put("SDBOT_SHUTDOWN_GRACE_SECONDS", Integer.toString(GRACE_SECONDS));
         FakeGuild guild = discord.guild();
-        try (SdbotProcess bot = SdbotProcess.start(env, "Connected to Discord.", "start")) {
-            // the test pattern has no safety checker: its images are posted only where unchecked images are allowed
-            FakeInteraction settings = discord.slashCommand(guild.admin, guild.general, "admin settings",
-                    FakeDiscord.options("allow_unchecked", true));
-            await().atMost(Duration.ofSeconds(30)).until(() -> discord.ephemerals(settings).stream()
-                    .anyMatch(m -> !m.loading() && m.content().contains("Updated")));
+        try (SdbotProcess bot = SdbotProcess.sdbot("start").environment(env).startAndAwait("Connected to Discord.")) {
             // 10 steps of 400 ms: still running at SIGTERM, done well within the grace
             FakeInteraction imagine = discord.slashCommand(guild.alice, guild.general, "imagine",
                     FakeDiscord.options("prompt", "finishes while sdbot stops", "steps", 10, "size", "512x512"));
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
-                    SdbotProcess.queryLong(dataDir, "SELECT count(*) FROM jobs WHERE state = 'RUNNING'") == 1);
-            long jobId = SdbotProcess.queryLong(dataDir, "SELECT id FROM jobs");
+                    ProcessDatabase.queryLong(dataDir, "SELECT count(*) FROM jobs WHERE state = 'RUNNING'") == 1);
+            long jobId = ProcessDatabase.queryLong(dataDir, "SELECT id FROM jobs");
 
             bot.terminate();
             bot.awaitLine("Stopping sdbot", Duration.ofSeconds(5));

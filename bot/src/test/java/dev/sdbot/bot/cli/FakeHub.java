@@ -25,6 +25,8 @@ final class FakeHub implements AutoCloseable {
     private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     private final Map<String, Served> files = new ConcurrentHashMap<>();
     final List<String> ranges = new CopyOnWriteArrayList<>();
+    /** The Authorization header of each request ("" when there was none). */
+    final List<String> authorizations = new CopyOnWriteArrayList<>();
     /** Bytes the next response sends before the connection is cut (0 = all). */
     final AtomicInteger cutAfter = new AtomicInteger();
 
@@ -56,11 +58,16 @@ final class FakeHub implements AutoCloseable {
         BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.ISO_8859_1));
         String path = in.readLine().split(" ")[1];
         String range = null;
+        String authorization = "";
         for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
             if (line.toLowerCase().startsWith("range:")) {
                 range = line.substring(6).trim();
             }
+            if (line.toLowerCase().startsWith("authorization:")) {
+                authorization = line.substring(14).trim();
+            }
         }
+        authorizations.add(authorization);
         OutputStream out = client.getOutputStream();
         Served served = files.get(path);
         if (served == null) {

@@ -1,23 +1,21 @@
 package dev.sdbot.bot.cli;
 
 import dev.sdbot.bot.http.HttpTestSupport;
+import dev.sdbot.testkit.process.SdbotProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.CookieManager;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,7 +23,10 @@ import static dev.sdbot.bot.http.HttpTestSupport.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** {@code ./sdbot start --no-worker} with SDBOT_HTTP_PORT as a real process: health, readiness, metrics, console link. */
+/**
+ * {@code ./sdbot start --no-worker} with SDBOT_HTTP_PORT as a real process: health, readiness, metrics, the console
+ * link (in an owner-only file, never in the output) and {@code ./sdbot console-link} beside it.
+ */
 class HttpEndpointsProcessTest {
     @TempDir
     Path dataDir;
@@ -42,33 +43,10 @@ class HttpEndpointsProcessTest {
     void startServesHealthReadyMetricsAndTheConsoleLink() throws Exception {
         int port = HttpTestSupport.freePort();
         String base = "http://127.0.0.1:" + port;
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                SdbotCommand.class.getName(), "start", "--no-worker"));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().remove("DISCORD_TOKEN");
-        pb.environment().remove("DATABASE_URL");
-        pb.environment().putAll(environment(port));
-        Process node = pb.start();
-        StringBuilder output = new StringBuilder();
-        Thread pump = new Thread(() -> new BufferedReader(new InputStreamReader(node.getInputStream())).lines().forEach(l -> {
-            synchronized (output) {
-                output.append(l).append('\n');
-            }
-        }));
-        pump.setDaemon(true);
-        pump.start();
+        SdbotProcess node = SdbotProcess.sdbot("start", "--no-worker").environment(environment(port))
+                .startAndAwait(StartCommand.READY);
         try {
-            await().atMost(Duration.ofSeconds(90)).until(() -> {
-                synchronized (output) {
-                    return output.toString().contains(StartCommand.READY) || !node.isAlive();
-                }
-            });
-            String printed;
-            synchronized (output) {
-                printed = output.toString();
-            }
-            assertThat(node.isAlive()).as(printed).isTrue();
+            String printed = node.output();
             assertThat(printed).contains("HTTP on " + base + ": /health, /ready, /metrics, /console");
 
             assertThat(get(base + "/health").statusCode()).isEqualTo(200);
@@ -81,18 +59,37 @@ class HttpEndpointsProcessTest {
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("jvm_memory_used_bytes", "process_uptime_seconds");
 
-            Matcher link = Pattern.compile("one-time link .*?: (http\\S+)").matcher(printed);
-            assertThat(link.find()).as(printed).isTrue();
+            // the start's admin link: in an owner-only file of the data directory, never in the output (logs)
+            Matcher where = Pattern.compile("one-time admin link .* is in (\\S+) \\(readable by its owner only\\)").matcher(printed);
+            assertThat(where.find()).as(printed).isTrue();
+            Path file = Path.of(where.group(1));
+            assertThat(file).isEqualTo(dataDir.resolve("console-admin-link").toAbsolutePath());
+            assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            String link = Files.readString(file).trim();
+            assertThat(link).startsWith(base + "/console/admin?token=");
+            String token = link.substring(link.indexOf("token=") + 6);
+            assertThat(printed).doesNotContain(token).doesNotContain("token=");
             HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
                     .followRedirects(HttpClient.Redirect.NORMAL).build();
             assertThat(get(browser, base + "/console").statusCode()).isEqualTo(401);
-            HttpResponse<String> console = get(browser, link.group(1)); // follows the redirect with the session cookie
+            HttpResponse<String> console = get(browser, link); // follows the redirect with the session cookie
             assertThat(console.statusCode()).isEqualTo(200);
             assertThat(console.body()).contains("Signed in as admin (one-time link)", "Workers");
-            assertThat(get(HttpClient.newHttpClient(), link.group(1)).statusCode()).isEqualTo(403);
+            assertThat(get(HttpClient.newHttpClient(), link).statusCode()).isEqualTo(403);
+
+            // an operator with the database mints another from a second process
+            CliRunner.Result minted = new CliRunner(environment(port), dataDir.resolve("none.yaml")).run("console-link");
+            assertThat(minted.exitCode()).as(minted.err()).isZero();
+            Matcher fresh = Pattern.compile("(http://\\S+/console/admin\\?token=\\S+)").matcher(minted.out());
+            assertThat(fresh.find()).as(minted.out()).isTrue();
+            HttpClient operator = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                    .followRedirects(HttpClient.Redirect.NORMAL).build();
+            assertThat(get(operator, fresh.group(1)).body()).contains("Signed in as admin (one-time link)");
+            assertThat(get(HttpClient.newHttpClient(), fresh.group(1)).statusCode()).as("it works once").isEqualTo(403);
+            assertThat(node.output()).doesNotContain(fresh.group(1).substring(fresh.group(1).indexOf("token=")));
         } finally {
-            node.destroy();
-            assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            node.terminate();
+            node.awaitExit(Duration.ofSeconds(60));
         }
     }
 

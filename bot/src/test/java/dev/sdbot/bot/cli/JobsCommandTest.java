@@ -26,6 +26,13 @@ class JobsCommandTest {
                 "--width", "64", "--height", "64");
         assertThat(submitted.exitCode()).as(submitted.err()).isZero();
         assertThat(submitted.out().lines()).hasSize(3).allMatch(l -> l.matches("queued job \\d+"));
+        // no worker runs: the jobs are queued, and the operator is told they will wait
+        assertThat(submitted.err()).contains("warning: no live worker serves model 'test-pattern' (the default model, "
+                + "SDBOT_DEFAULT_MODEL); live workers serve: none", "wait in QUEUED");
+        CliRunner.Result waiting = cli.run("jobs", "submit", "--prompt", "waits forever", "--wait", "--model", "sd15");
+        assertThat(waiting.exitCode()).isEqualTo(1);
+        assertThat(waiting.err()).contains("no live worker serves model 'sd15'; live workers serve: none", "Nothing queued");
+        assertThat(waiting.out()).isEmpty();
 
         CliRunner.Result badSteps = cli.run("jobs", "submit", "--prompt", "x", "--steps", "0");
         assertThat(badSteps.exitCode()).isEqualTo(1);
@@ -48,7 +55,20 @@ class JobsCommandTest {
 
         CliRunner.Result stats = cli.run("jobs", "stats");
         assertThat(stats.exitCode()).isZero();
-        assertThat(stats.out().lines()).contains("QUEUED 3", "SUCCEEDED 0", "FAILED 0", "queue depth 3");
+        assertThat(stats.out().lines()).as("the --wait without a worker queued nothing")
+                .contains("QUEUED 3", "SUCCEEDED 0", "FAILED 0", "queue depth 3");
+
+        CliRunner.Result shown = cli.run("jobs", "show", "1");
+        assertThat(shown.exitCode()).as(shown.err()).isZero();
+        assertThat(shown.out()).contains("job 1 QUEUED", "prompt      a castle", "64x64");
+        CliRunner.Result noImages = cli.run("jobs", "show", "1", "--out", dataDir.resolve("out").toString());
+        assertThat(noImages.exitCode()).isEqualTo(1);
+        assertThat(noImages.err()).contains("job 1 has no stored images to write (state QUEUED)");
+        assertThat(dataDir.resolve("out")).doesNotExist();
+        CliRunner.Result unknown = cli.run("jobs", "show", "999");
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err()).contains("error: no job 999");
+        assertThat(cli.run("jobs", "show", "many").exitCode()).isEqualTo(2);
 
         CliRunner.Result list = cli.run("jobs", "list", "--user", "5");
         assertThat(list.exitCode()).isZero();
@@ -65,7 +85,7 @@ class JobsCommandTest {
     void helpAndVersionWorkWithoutADatabase() {
         CliRunner cli = new CliRunner(Map.of("SDBOT_DATA_DIR", dataDir.toString()), dataDir.resolve("none.yaml"));
         for (String[] args : new String[][] {{"--help"}, {"start", "--help"}, {"jobs", "submit", "--help"}, {"worker", "--help"},
-                {"scheduler", "--help"}, {"migrate", "--help"}, {"jobs", "bench", "--help"}}) {
+                {"scheduler", "--help"}, {"migrate", "--help"}, {"jobs", "bench", "--help"}, {"jobs", "show", "--help"}}) {
             CliRunner.Result r = cli.run(args);
             assertThat(r.exitCode()).isZero();
             assertThat(r.out()).contains("Usage: sdbot");
@@ -73,6 +93,15 @@ class JobsCommandTest {
         assertThat(cli.run("version").out()).startsWith("sdbot ");
         assertThat(cli.run().exitCode()).isEqualTo(2);
         assertThat(cli.run("frobnicate").exitCode()).isEqualTo(2);
+        assertThat(dataDir.resolve("postgres")).doesNotExist();
+    }
+
+    @Test
+    void theShippedJarsSoakSaysItIsASourceCheckoutTool() {
+        CliRunner cli = new CliRunner(Map.of("SDBOT_DATA_DIR", dataDir.toString()), dataDir.resolve("none.yaml"));
+        CliRunner.Result soak = cli.run("jobs", "soak", "--jobs", "300");
+        assertThat(soak.exitCode()).isEqualTo(1);
+        assertThat(soak.err().strip()).isEqualTo(JobsSoakCommand.ONLY_IN_A_CHECKOUT);
         assertThat(dataDir.resolve("postgres")).doesNotExist();
     }
 }

@@ -2,26 +2,22 @@ package dev.sdbot.bot.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sdbot.bot.fake.FakeDiscord;
-import dev.sdbot.bot.fake.FakeInteraction;
+import dev.sdbot.testkit.fake.FakeDiscord;
+import dev.sdbot.testkit.fake.FakeInteraction;
 import dev.sdbot.db.testing.EmbeddedPostgresExtension;
 import dev.sdbot.db.testing.TestDatabase;
 import dev.sdbot.scheduler.JobLogContext;
+import dev.sdbot.testkit.process.SdbotProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,49 +38,11 @@ class JsonLogProcessTest {
     @TempDir
     Path dataDir;
 
-    /** The child's output, one stream. */
-    private static final class Lines {
-        private final List<String> lines = new ArrayList<>();
-
-        Lines pump(InputStream stream) {
-            BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
-            Thread pump = new Thread(() -> {
-                try {
-                    reader.lines().forEach(this::add);
-                } catch (java.io.UncheckedIOException closed) {
-                    // the process was stopped and its stream closed: everything it wrote was read
-                }
-            });
-            pump.setDaemon(true);
-            pump.start();
-            return this;
-        }
-
-        private synchronized void add(String line) {
-            lines.add(line);
-        }
-
-        synchronized List<String> all() {
-            return List.copyOf(lines);
-        }
-
-        boolean contains(String text) {
-            return all().stream().anyMatch(l -> l.contains(text));
-        }
-    }
-
-    private Process launch(Map<String, String> env, String... args) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                // the production logging configuration, not the tests' logback-test.xml
-                "-Dlogback.configurationFile=logback.xml", SdbotCommand.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().keySet().removeIf(k -> k.startsWith("SDBOT_") || k.startsWith("DATABASE_") || k.equals("DISCORD_TOKEN"));
-        pb.environment().put("SDBOT_DATA_DIR", dataDir.toString());
-        pb.environment().put("SDBOT_CONFIG", dataDir.resolve("none.yaml").toString());
-        pb.environment().putAll(env);
-        return pb.start();
+    private SdbotProcess launch(Map<String, String> env, String... args) throws IOException {
+        // the production logging configuration, not the tests' logback-test.xml
+        return SdbotProcess.sdbot(args).jvmOptions("-Dlogback.configurationFile=logback.xml").separateStderr()
+                .environment("SDBOT_DATA_DIR", dataDir.toString())
+                .environment("SDBOT_CONFIG", dataDir.resolve("none.yaml").toString()).environment(env).start();
     }
 
     @Test
@@ -96,7 +54,7 @@ class JsonLogProcessTest {
         url += (url.contains("?") ? "&" : "?") + "password=" + PASSWORD; // some put it in the URL too
 
         try (FakeDiscord discord = FakeDiscord.start()) {
-            Process bot = launch(Map.ofEntries(
+            SdbotProcess bot = launch(Map.ofEntries(
                     Map.entry("SDBOT_LOG_FORMAT", "json"),
                     Map.entry("DISCORD_TOKEN", TOKEN),
                     Map.entry("DATABASE_URL", url),
@@ -111,30 +69,23 @@ class JsonLogProcessTest {
                     Map.entry("SDBOT_CONSOLE_CLIENT_ID", "1234567890"),
                     Map.entry("SDBOT_CONSOLE_CLIENT_SECRET", OAUTH_SECRET),
                     Map.entry("SDBOT_CONSOLE_PUBLIC_URL", "http://127.0.0.1")), "start");
-            Lines out = new Lines().pump(bot.getInputStream());
-            Lines err = new Lines().pump(bot.getErrorStream());
             try {
-                await().atMost(Duration.ofSeconds(120)).until(() -> out.contains("Connected to Discord") || !bot.isAlive());
-                assertThat(bot.isAlive()).as(String.join("\n", out.all()) + String.join("\n", err.all())).isTrue();
+                bot.awaitLine("Connected to Discord", SdbotProcess.READY_TIMEOUT);
 
-                // the test pattern has no safety checker: blurred images of it are posted, so its result is
-                FakeInteraction policy = discord.slashCommand(discord.guild().moderator, discord.guild().general, "mod nsfw set",
-                        FakeDiscord.options("policy", "blur"));
-                await().atMost(Duration.ofSeconds(30)).until(() -> discord.ephemerals(policy).stream()
-                        .anyMatch(m -> m.content().startsWith("✅")));
+                // the test pattern is posted as it is (no model drew it): its result reaches the channel
                 FakeInteraction imagine = discord.slashCommand(discord.guild().alice, discord.guild().general, "imagine",
                         FakeDiscord.options("prompt", "a logged lighthouse", "steps", 2));
                 await().atMost(Duration.ofSeconds(60)).until(() -> discord.original(imagine)
                         .filter(m -> !m.files().isEmpty() && !m.buttonIds().isEmpty()).isPresent());
                 long jobId = Long.parseLong(discord.original(imagine).orElseThrow().buttonIds().get(0).split(":")[1]);
-                await().atMost(Duration.ofSeconds(10)).until(() -> err.contains("job " + jobId + " posted"));
+                bot.awaitLine("job " + jobId + " posted", Duration.ofSeconds(10));
 
                 ObjectMapper json = new ObjectMapper();
                 List<JsonNode> events = new ArrayList<>();
-                for (String line : err.all()) {
+                for (String line : bot.stderr()) {
                     events.add(json.readTree(line)); // throws on a line that is not JSON
                 }
-                assertThat(out.all()).as("the launcher's own lines, not logback's").allMatch(l -> !l.contains("logback"));
+                assertThat(bot.stdout()).as("the launcher's own lines, not logback's").allMatch(l -> !l.contains("logback"));
                 assertThat(events).allSatisfy(e -> assertThat(e.isObject() && e.has("level") && e.has("formattedMessage"))
                         .as(e.toString()).isTrue());
                 List<JsonNode> jobLines = events.stream()
@@ -147,12 +98,12 @@ class JsonLogProcessTest {
                     assertThat(e.path("mdc").path(JobLogContext.WORKER).asText()).isEqualTo(WORKER);
                 });
             } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("sdbot wrote:\n" + String.join("\n", out.all()) + "\n" + String.join("\n", err.all()), e);
+                throw new AssertionError("sdbot wrote:\n" + bot.output(), e);
             } finally {
-                bot.destroy();
-                assertThat(bot.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                bot.terminate();
+                bot.awaitExit(Duration.ofSeconds(60));
             }
-            String everything = String.join("\n", out.all()) + "\n" + String.join("\n", err.all());
+            String everything = bot.output();
             assertThat(everything).contains("Admin console") // the console ran, with the secret
                     .doesNotContain(TOKEN).doesNotContain(PASSWORD).doesNotContain(OAUTH_SECRET);
         }
@@ -160,13 +111,9 @@ class JsonLogProcessTest {
 
     @Test
     void anUnknownLogFormatIsAStartErrorThatSaysWhichFormatsExist() throws Exception {
-        Process version = launch(Map.of("SDBOT_LOG_FORMAT", "xml"), "version");
-        Lines out = new Lines().pump(version.getInputStream());
-        Lines err = new Lines().pump(version.getErrorStream());
-        assertThat(version.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(version.exitValue()).isEqualTo(SdbotCommand.EXIT_BAD_ENVIRONMENT);
-        await().atMost(Duration.ofSeconds(5)).until(() -> err.contains("SDBOT_LOG_FORMAT"));
-        assertThat(err.all()).containsExactly("error: SDBOT_LOG_FORMAT must be 'text' or 'json', not 'xml'");
-        assertThat(out.all()).isEmpty();
+        SdbotProcess version = launch(Map.of("SDBOT_LOG_FORMAT", "xml"), "version");
+        assertThat(version.awaitExit(Duration.ofSeconds(60))).isEqualTo(SdbotCommand.EXIT_BAD_ENVIRONMENT);
+        assertThat(version.stderr()).containsExactly("error: SDBOT_LOG_FORMAT must be 'text' or 'json', not 'xml'");
+        assertThat(version.stdout()).isEmpty();
     }
 }

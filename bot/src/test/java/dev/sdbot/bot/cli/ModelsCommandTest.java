@@ -103,6 +103,18 @@ class ModelsCommandTest {
     }
 
     @Test
+    void theHubTokenIsNotSentOverPlainHttp() {
+        CliRunner cli = new CliRunner(Map.of("SDBOT_MODELS", dir.resolve("models").toString(), "HF_ENDPOINT", hub.endpoint(),
+                "HF_TOKEN", "hf_secret_token"), dir.resolve("none.yaml"));
+        CliRunner.Result pulled = cli.run("models", "pull", "owner/repo", "--file", "style.safetensors");
+        assertThat(pulled.exitCode()).as(pulled.err()).isZero();
+        assertThat(hub.authorizations).isNotEmpty().allMatch(String::isEmpty);
+        assertThat(pulled.out()).contains("HF_TOKEN is not sent to " + hub.endpoint() + ": it goes only over https")
+                .doesNotContain("hf_secret_token");
+        assertThat(pulled.err()).doesNotContain("hf_secret_token");
+    }
+
+    @Test
     void badInputIsAClearError() {
         assertThat(cli().run("models", "pull", "owner/repo", "--file", "model.ckpt").err()).contains("only .safetensors");
         assertThat(cli().run("models", "pull", "owner/repo").err()).contains("--file");

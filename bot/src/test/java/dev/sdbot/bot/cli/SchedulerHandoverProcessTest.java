@@ -1,5 +1,6 @@
 package dev.sdbot.bot.cli;
 
+import dev.sdbot.testkit.process.SdbotProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,10 +32,11 @@ class SchedulerHandoverProcessTest {
         env.put("SDBOT_DISPATCH_INTERVAL_MS", "10000"); // leader lease 50 s, renewed every 16.7 s
         env.put("SDBOT_WORKER_ID", "w");
         CliRunner cli = new CliRunner(env, dataDir.resolve("none.yaml"));
-        try (SdbotProcess worker = SdbotProcess.start(env, "sdbot worker w running", "worker");
-             SdbotProcess leader = SdbotProcess.start(env, NODE_READY, "scheduler")) {
+        try (SdbotProcess worker = SdbotProcess.sdbot("worker").environment(env)
+                .startAndAwait("sdbot worker w running");
+             SdbotProcess leader = SdbotProcess.sdbot("scheduler").environment(env).startAndAwait(NODE_READY)) {
             leader.awaitLine(LEADS, Duration.ofSeconds(30));
-            try (SdbotProcess standby = SdbotProcess.start(env, NODE_READY, "scheduler")) {
+            try (SdbotProcess standby = SdbotProcess.sdbot("scheduler").environment(env).startAndAwait(NODE_READY)) {
                 Thread.sleep(1000); // its first renewal (at start) found the lease taken
                 assertThat(standby.printed(LEADS)).as(standby.output()).isFalse();
 
@@ -49,7 +51,7 @@ class SchedulerHandoverProcessTest {
                 assertThat(cli.run("jobs", "submit", "--prompt", "after the handover", "--width", "64", "--height", "64",
                         "--steps", "2").exitCode()).isZero();
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
-                        SdbotProcess.queryLong(dataDir, "SELECT count(*) FROM jobs WHERE state = 'SUCCEEDED'") == 1);
+                        ProcessDatabase.queryLong(dataDir, "SELECT count(*) FROM jobs WHERE state = 'SUCCEEDED'") == 1);
             }
         }
     }

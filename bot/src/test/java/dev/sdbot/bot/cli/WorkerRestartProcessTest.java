@@ -1,17 +1,14 @@
 package dev.sdbot.bot.cli;
 
+import dev.sdbot.testkit.process.SdbotProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,40 +35,15 @@ class WorkerRestartProcessTest {
         return env;
     }
 
-    private Process launch(String readyLine, Map<String, String> extra, String... args) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                SdbotCommand.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().remove("DISCORD_TOKEN");
-        pb.environment().remove("DATABASE_URL");
-        pb.environment().putAll(environment());
-        pb.environment().putAll(extra);
-        Process process = pb.start();
-        StringBuilder output = new StringBuilder();
-        BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream()));
-        Thread pump = new Thread(() -> reader.lines().forEach(l -> {
-            synchronized (output) {
-                output.append(l).append('\n');
-            }
-        }));
-        pump.setDaemon(true);
-        pump.start();
-        await().atMost(Duration.ofSeconds(90)).until(() -> {
-            synchronized (output) {
-                return output.toString().contains(readyLine) || !process.isAlive();
-            }
-        });
-        assertThat(process.isAlive()).as(output.toString()).isTrue();
-        return process;
+    private SdbotProcess launch(String readyLine, Map<String, String> extra, String... args) throws IOException {
+        return SdbotProcess.sdbot(args).environment(environment()).environment(extra).startAndAwait(readyLine);
     }
 
     @Test
     void everyJobOfAWorkerKilledAndStartedAgainUnderTheSameIdSucceedsWithinTheLease() throws Exception {
         CliRunner cli = new CliRunner(environment(), dataDir.resolve("none.yaml"));
-        Process node = launch(StartCommand.READY, Map.of(), "start", "--no-worker");
-        Process worker = null;
+        SdbotProcess node = launch(StartCommand.READY, Map.of(), "start", "--no-worker");
+        SdbotProcess worker = null;
         try {
             worker = launch("sdbot worker gpu-0 running", Map.of(), "worker");
             assertThat(cli.run("jobs", "submit", "--prompt", "held by gpu-0", "--count", "2", "--width", "64", "--height", "64",
@@ -79,7 +51,7 @@ class WorkerRestartProcessTest {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> cli.run("jobs", "stats").out().lines().anyMatch("RUNNING 2"::equals));
 
-            worker.destroyForcibly().waitFor(); // SIGKILL
+            worker.kill();
             // the same worker restarted (a faster pattern, so the rerun itself takes a second)
             worker = launch("sdbot worker gpu-0 running", Map.of("SDBOT_TEST_PATTERN_STEP_MS", "20"), "worker");
             long restarted = System.nanoTime();
@@ -89,10 +61,10 @@ class WorkerRestartProcessTest {
                     .isLessThan(Duration.ofSeconds(LEASE_SECONDS + 5));
         } finally {
             if (worker != null) {
-                worker.destroyForcibly().waitFor();
+                worker.kill();
             }
-            node.destroy();
-            assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            node.terminate();
+            node.awaitExit(Duration.ofSeconds(60));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.sdbot.bot.cli;
 
 import dev.sdbot.bot.http.HttpTestSupport;
+import dev.sdbot.testkit.process.SdbotProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,18 +51,20 @@ class WorkerShutdownProcessTest {
     }
 
     private long job(String prompt) throws Exception {
-        return SdbotProcess.queryLong(dataDir, "SELECT id FROM jobs WHERE prompt = ?", prompt);
+        return ProcessDatabase.queryLong(dataDir, "SELECT id FROM jobs WHERE prompt = ?", prompt);
     }
 
     private long query(String sql, Object... params) throws Exception {
-        return SdbotProcess.queryLong(dataDir, sql, params);
+        return ProcessDatabase.queryLong(dataDir, sql, params);
     }
 
     @Test
     void aStoppedWorkerFinishesWhatFitsTheGraceHandsBackTheRestWithoutUsingAnAttemptAndExitsZero() throws Exception {
         CliRunner cli = new CliRunner(environment(), dataDir.resolve("none.yaml"));
-        try (SdbotProcess node = SdbotProcess.start(environment(), StartCommand.READY, "start", "--no-worker");
-             SdbotProcess worker = SdbotProcess.start(withHttp(environment()), "sdbot worker gpu-0 running", "worker")) {
+        try (SdbotProcess node = SdbotProcess.sdbot("start", "--no-worker").environment(environment())
+                .startAndAwait(StartCommand.READY);
+             SdbotProcess worker = SdbotProcess.sdbot("worker").environment(withHttp(environment()))
+                     .startAndAwait("sdbot worker gpu-0 running")) {
             // 25 steps (5 s) finish within the grace; 150 steps (30 s) cannot
             submit(cli, "short", 25);
             submit(cli, "long", 150);
@@ -98,7 +101,8 @@ class WorkerShutdownProcessTest {
             // the next worker runs both; the handed-back job succeeds at its first attempt
             Map<String, String> faster = environment();
             faster.put("SDBOT_TEST_PATTERN_STEP_MS", "5");
-            try (SdbotProcess next = SdbotProcess.start(faster, "sdbot worker gpu-0 running", "worker")) {
+            try (SdbotProcess next = SdbotProcess.sdbot("worker").environment(faster)
+                    .startAndAwait("sdbot worker gpu-0 running")) {
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
                         query("SELECT count(*) FROM jobs WHERE id IN (?, ?) AND state = 'SUCCEEDED' AND attempt = 1", longJob, afterJob) == 2);
                 next.terminate();

@@ -1,8 +1,8 @@
 package dev.sdbot.bot.discord;
 
-import dev.sdbot.bot.fake.FakeDiscord;
-import dev.sdbot.bot.fake.FakeInteraction;
-import dev.sdbot.bot.fake.FakeMessage;
+import dev.sdbot.testkit.fake.FakeDiscord;
+import dev.sdbot.testkit.fake.FakeInteraction;
+import dev.sdbot.testkit.fake.FakeMessage;
 import dev.sdbot.bot.features.help.HelpCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

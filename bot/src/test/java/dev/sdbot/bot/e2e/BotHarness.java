@@ -2,9 +2,9 @@ package dev.sdbot.bot.e2e;
 
 import dev.sdbot.bot.DiscordBot;
 import dev.sdbot.bot.discord.DiscordSettings;
-import dev.sdbot.bot.fake.FakeDiscord;
-import dev.sdbot.bot.fake.FakeInteraction;
-import dev.sdbot.bot.fake.FakeMessage;
+import dev.sdbot.testkit.fake.FakeDiscord;
+import dev.sdbot.testkit.fake.FakeInteraction;
+import dev.sdbot.testkit.fake.FakeMessage;
 import dev.sdbot.bot.features.imagine.ImagineDefaults;
 import dev.sdbot.db.testing.TestDatabase;
 import dev.sdbot.inference.api.ImageGenerator;
@@ -84,7 +84,7 @@ final class BotHarness implements AutoCloseable {
         bot = null;
     }
 
-    FakeInteraction imagine(dev.sdbot.bot.fake.FakeGuild.Member user, dev.sdbot.bot.fake.FakeGuild.Channel channel,
+    FakeInteraction imagine(dev.sdbot.testkit.fake.FakeGuild.Member user, dev.sdbot.testkit.fake.FakeGuild.Channel channel,
                             Object... options) {
         return discord.slashCommand(user, channel, "imagine", FakeDiscord.options(options));
     }

@@ -1,6 +1,6 @@
 package dev.sdbot.bot.e2e;
 
-import dev.sdbot.bot.fake.FakeGuild;
+import dev.sdbot.testkit.fake.FakeGuild;
 import dev.sdbot.db.testing.EmbeddedPostgresExtension;
 import dev.sdbot.db.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;

@@ -1,9 +1,9 @@
 package dev.sdbot.bot.e2e;
 
 import dev.sdbot.bot.discord.PngImages;
-import dev.sdbot.bot.fake.FakeInteraction;
-import dev.sdbot.bot.fake.FakeMessage;
-import dev.sdbot.bot.fake.RecordedCall;
+import dev.sdbot.testkit.fake.FakeInteraction;
+import dev.sdbot.testkit.fake.FakeMessage;
+import dev.sdbot.testkit.fake.RecordedCall;
 import dev.sdbot.scheduler.JobState;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

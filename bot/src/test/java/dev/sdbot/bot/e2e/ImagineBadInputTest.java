@@ -1,7 +1,7 @@
 package dev.sdbot.bot.e2e;
 
-import dev.sdbot.bot.fake.FakeDiscord;
-import dev.sdbot.bot.fake.FakeInteraction;
+import dev.sdbot.testkit.fake.FakeDiscord;
+import dev.sdbot.testkit.fake.FakeInteraction;
 import dev.sdbot.inference.image.ImageCodec;
 import dev.sdbot.inference.image.RgbImage;
 import dev.sdbot.scheduler.JobView;

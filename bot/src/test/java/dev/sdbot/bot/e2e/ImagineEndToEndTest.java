@@ -2,9 +2,9 @@ package dev.sdbot.bot.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sdbot.bot.discord.PngImages;
-import dev.sdbot.bot.fake.FakeInteraction;
-import dev.sdbot.bot.fake.FakeMessage;
-import dev.sdbot.bot.fake.RecordedCall;
+import dev.sdbot.testkit.fake.FakeInteraction;
+import dev.sdbot.testkit.fake.FakeMessage;
+import dev.sdbot.testkit.fake.RecordedCall;
 import dev.sdbot.db.entity.QuotaScope;
 import dev.sdbot.db.store.ChannelNsfwPolicyStore;
 import dev.sdbot.db.store.GenerationDefaultsStore;

@@ -1,8 +1,8 @@
 package dev.sdbot.bot.e2e;
 
-import dev.sdbot.bot.fake.FakeDiscord;
-import dev.sdbot.bot.fake.FakeInteraction;
-import dev.sdbot.bot.fake.RecordedCall;
+import dev.sdbot.testkit.fake.FakeDiscord;
+import dev.sdbot.testkit.fake.FakeInteraction;
+import dev.sdbot.testkit.fake.RecordedCall;
 import dev.sdbot.db.entity.FilterRule;
 import dev.sdbot.db.entity.QuotaScope;
 import dev.sdbot.db.store.FilterRuleStore;

@@ -1,10 +1,10 @@
 package dev.sdbot.bot.e2e;
 
-import dev.sdbot.bot.fake.FakeDiscord;
-import dev.sdbot.bot.fake.FakeGuild;
-import dev.sdbot.bot.fake.FakeInteraction;
-import dev.sdbot.bot.fake.FakeMessage;
-import dev.sdbot.bot.fake.RecordedCall;
+import dev.sdbot.testkit.fake.FakeDiscord;
+import dev.sdbot.testkit.fake.FakeGuild;
+import dev.sdbot.testkit.fake.FakeInteraction;
+import dev.sdbot.testkit.fake.FakeMessage;
+import dev.sdbot.testkit.fake.RecordedCall;
 import dev.sdbot.scheduler.JobResult;
 
 import javax.imageio.ImageIO;

@@ -1,9 +1,9 @@
 package dev.sdbot.bot.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sdbot.bot.fake.FakeInteraction;
-import dev.sdbot.bot.fake.FakeMessage;
-import dev.sdbot.bot.fake.RecordedCall;
+import dev.sdbot.testkit.fake.FakeInteraction;
+import dev.sdbot.testkit.fake.FakeMessage;
+import dev.sdbot.testkit.fake.RecordedCall;
 import dev.sdbot.db.store.GuildSettingsStore;
 import dev.sdbot.db.store.MemberBlockStore;
 import dev.sdbot.scheduler.JobOrigin;

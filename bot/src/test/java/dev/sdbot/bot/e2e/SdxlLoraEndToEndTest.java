@@ -1,8 +1,8 @@
 package dev.sdbot.bot.e2e;
 
-import dev.sdbot.bot.fake.FakeGuild;
-import dev.sdbot.bot.fake.FakeInteraction;
-import dev.sdbot.bot.fake.FakeMessage;
+import dev.sdbot.testkit.fake.FakeGuild;
+import dev.sdbot.testkit.fake.FakeInteraction;
+import dev.sdbot.testkit.fake.FakeMessage;
 import dev.sdbot.db.store.GenerationDefaultsStore;
 import dev.sdbot.db.testing.EmbeddedPostgresExtension;
 import dev.sdbot.db.testing.TestDatabase;

@@ -21,6 +21,12 @@ public final class GuildSettingsStore {
         return found != null ? found : new GuildSettings(guildId, now);
     }
 
+    /** The guilds that have settings of their own. */
+    public java.util.List<Long> guilds() {
+        return sessions.fromSession(session -> session.createSelectionQuery(
+                "select guildId from GuildSettings order by guildId", Long.class).getResultList());
+    }
+
     /**
      * Loads (or creates) the guild's settings, applies the change and saves, in one transaction on the locked row
      * (every column is written back, so concurrent changes of one guild must not interleave).

@@ -15,9 +15,6 @@ public final class MemberBlockStore {
     /** One block; {@code expiresAt} null means until a moderator unblocks. */
     public record MemberBlock(long guildId, long userId, long blockedBy, String reason, Instant expiresAt,
                               Instant createdAt) {
-        public boolean activeAt(Instant now) {
-            return expiresAt == null || now.isBefore(expiresAt);
-        }
     }
 
     private final DataSource dataSource;

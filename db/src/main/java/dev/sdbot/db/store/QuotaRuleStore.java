@@ -90,4 +90,10 @@ public final class QuotaRuleStore {
                         "from QuotaRule where guildId = :g order by scope, subjectId", QuotaRule.class)
                 .setParameter("g", guildId).getResultList());
     }
+
+    /** The guilds that have a quota rule. */
+    public List<Long> guilds() {
+        return sessions.fromSession(session -> session.createSelectionQuery(
+                "select distinct guildId from QuotaRule order by guildId", Long.class).getResultList());
+    }
 }

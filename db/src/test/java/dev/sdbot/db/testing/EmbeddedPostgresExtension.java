@@ -36,7 +36,7 @@ public final class EmbeddedPostgresExtension implements BeforeAllCallback, Param
         }
         Class<?> testClass = classContext.getRequiredTestClass();
         return classContext.getStore(NAMESPACE)
-                .computeIfAbsent(testClass, k -> new ClosingDatabase(TestPostgres.createDatabase()), ClosingDatabase.class)
+                .getOrComputeIfAbsent(testClass, k -> new ClosingDatabase(TestPostgres.createDatabase()), ClosingDatabase.class)
                 .database();
     }
 

@@ -2,10 +2,13 @@ package dev.sdbot.inference.api;
 
 /**
  * What the safety checker said of one image. {@link #UNCHECKED} means no checker saw it (the model has
- * none and no shared one is installed): it is never treated as clean.
+ * none and no shared one is installed): it is never treated as clean. {@link #TEST_PATTERN} is not a checker's
+ * verdict: no model made the image, the worker's built-in test pattern drew it (gradients and checks from the seed
+ * and a hash of the prompt, nothing a prompt or an input image can shape), so it is safe by construction. Only the
+ * test-pattern generator gives it; the engine never does, with or without a checker.
  */
 public enum SafetyVerdict {
-    CLEAN, FLAGGED, UNCHECKED;
+    CLEAN, FLAGGED, UNCHECKED, TEST_PATTERN;
 
     /** Whether an image with this verdict may be shown where only checked, clean images may be. */
     public boolean passed() {
@@ -38,13 +41,14 @@ public enum SafetyVerdict {
     }
 
     /**
-     * This stored verdict re-decided under a guild's threshold shift: an UNCHECKED image stays UNCHECKED; at shift 0
+     * This stored verdict re-decided under a guild's threshold shift: an UNCHECKED image stays UNCHECKED and a
+     * TEST_PATTERN one a TEST_PATTERN (no checker scored either); at shift 0
      * the checker's own verdict stands; otherwise a checked image is {@link #decide decided} from its stored concept
      * scores. Fails closed without scores: FLAGGED cannot be made more lenient, and CLEAN cannot be made stricter,
      * so it becomes UNCHECKED.
      */
     public SafetyVerdict withShift(float[] conceptScores, float shift) {
-        if (this == UNCHECKED || shift == 0) {
+        if (this == UNCHECKED || this == TEST_PATTERN || shift == 0) {
             return this;
         }
         if (conceptScores == null || conceptScores.length == 0) {

@@ -7,11 +7,6 @@ public final class Activations {
     private Activations() {
     }
 
-    public static NDArray silu(NDArray x) {
-        long t = OpProfile.start();
-        return OpProfile.end("activation", t, x.mul(x.getNDArrayInternal().sigmoid()));
-    }
-
     /** silu written over {@code x} itself: one temporary instead of two on the large UNet/VAE activations. */
     public static NDArray siluInPlace(NDArray x) {
         long t = OpProfile.start();

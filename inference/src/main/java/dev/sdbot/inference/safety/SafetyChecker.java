@@ -34,11 +34,10 @@ public final class SafetyChecker {
     private final float[] conceptThresholds;
     private final float[] specialCareThresholds;
     private final ClipImageProcessor processor;
-    private final float thresholdOffset;
 
     private SafetyChecker(ClipVisionModel vision, Linear visualProjection, NDArray conceptDirections,
                           NDArray specialCareDirections, float[] conceptThresholds, float[] specialCareThresholds,
-                          ClipImageProcessor processor, float thresholdOffset) {
+                          ClipImageProcessor processor) {
         this.vision = vision;
         this.visualProjection = visualProjection;
         this.conceptDirections = conceptDirections;
@@ -46,7 +45,6 @@ public final class SafetyChecker {
         this.conceptThresholds = conceptThresholds;
         this.specialCareThresholds = specialCareThresholds;
         this.processor = processor;
-        this.thresholdOffset = thresholdOffset;
     }
 
     /**
@@ -75,7 +73,7 @@ public final class SafetyChecker {
             throw new CheckpointException("safety checker embeddings and thresholds differ in count");
         }
         return new SafetyChecker(ClipVisionModel.load(w.sub("vision_model"), config.vision()), projection,
-                directions(concepts), directions(special), conceptThresholds, specialThresholds, processor, 0f);
+                directions(concepts), directions(special), conceptThresholds, specialThresholds, processor);
     }
 
     /** The feature extractor must crop to the size the checker's vision tower was trained on. */
@@ -84,19 +82,6 @@ public final class SafetyChecker {
             throw new CheckpointException("feature extractor crops " + processor.cropWidth() + "x" + processor.cropHeight()
                     + " but the safety checker expects " + config.vision().imageSize() + " pixels");
         }
-    }
-
-    /**
-     * A checker whose thresholds are all lowered by {@code offset} (positive = stricter, flags more
-     * images; negative = looser). 0 is diffusers' behaviour.
-     */
-    public SafetyChecker withThresholdOffset(float offset) {
-        return new SafetyChecker(vision, visualProjection, conceptDirections, specialCareDirections, conceptThresholds,
-                specialCareThresholds, processor, offset);
-    }
-
-    public float thresholdOffset() {
-        return thresholdOffset;
     }
 
     /** Checks decoded 8-bit images (the pipeline's {@code uint8} output). */
@@ -148,12 +133,12 @@ public final class SafetyChecker {
     public List<SafetyResult> classify(float[][] conceptCos, float[][] specialCos) {
         List<SafetyResult> results = new ArrayList<>(conceptCos.length);
         for (int i = 0; i < conceptCos.length; i++) {
-            float adjustment = thresholdOffset;
+            float adjustment = 0;
             float[] special = new float[specialCareThresholds.length];
             for (int j = 0; j < special.length; j++) {
                 special[j] = score(specialCos[i][j], specialCareThresholds[j], adjustment);
                 if (special[j] > 0) {
-                    adjustment = thresholdOffset + SPECIAL_CARE_ADJUSTMENT;
+                    adjustment = SPECIAL_CARE_ADJUSTMENT;
                 }
             }
             float[] concepts = new float[conceptThresholds.length];

@@ -1,6 +1,7 @@
 package dev.sdbot.inference.safety;
 
 import ai.djl.ndarray.NDManager;
+import dev.sdbot.inference.api.SafetyCheckerLocation;
 import dev.sdbot.inference.clip.ClipImageProcessor;
 import dev.sdbot.inference.weights.CheckpointException;
 import dev.sdbot.inference.weights.SafetensorsFile;
@@ -23,8 +24,8 @@ import java.util.Set;
  * @param preprocessorConfig the feature extractor's {@code preprocessor_config.json}, or null
  */
 public record SafetyCheckerFolder(Path checkerDir, Path weightsFile, Path preprocessorConfig) {
-    /** The shared checker's folder name inside the models directory. */
-    public static final String SHARED_NAME = "safety-checker";
+    /** The shared checker's folder name inside the models directory ({@link SafetyCheckerLocation}). */
+    public static final String SHARED_NAME = SafetyCheckerLocation.SHARED_FOLDER;
     private static final List<String> REQUIRED_TENSORS = List.of("visual_projection.weight", "concept_embeds",
             "concept_embeds_weights", "special_care_embeds", "special_care_embeds_weights");
 
@@ -65,7 +66,7 @@ public record SafetyCheckerFolder(Path checkerDir, Path weightsFile, Path prepro
 
     /** {@code <modelsDir>/safety-checker} validated, when that folder exists. */
     public static Optional<SafetyCheckerFolder> shared(Path modelsDir) {
-        Path dir = modelsDir.resolve(SHARED_NAME);
+        Path dir = SafetyCheckerLocation.sharedIn(modelsDir);
         return Files.exists(dir) ? Optional.of(open(dir)) : Optional.empty();
     }
 

@@ -70,14 +70,6 @@ class SafetyVerdictTest {
                 assertThat(results.get(i).conceptScores()).as("stored scores are the reference's").isEqualTo(scores);
                 assertThat(results.get(i).nsfw()).isEqualTo(expected == SafetyVerdict.FLAGGED);
             }
-            for (float shift : new float[]{-0.01f, 0.2f}) {
-                List<SafetyResult> moved = checker.withThresholdOffset(shift).check(
-                        ref.load("safety.in.pixel_values", m, DataType.FLOAT32));
-                for (int i = 0; i < results.size(); i++) {
-                    assertThat(SafetyVerdict.decide(results.get(i).conceptScores(), shift) == SafetyVerdict.FLAGGED)
-                            .as("image " + i + " at shift " + shift).isEqualTo(moved.get(i).nsfw());
-                }
-            }
         }
     }
 }

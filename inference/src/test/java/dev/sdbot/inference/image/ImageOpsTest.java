@@ -101,35 +101,6 @@ class ImageOpsTest {
     }
 
     @Test
-    void gridUsesA1111Layout() {
-        RgbImage a = solid(4, 2, 255, 0, 0);
-        assertThat(ImageGrid.compose(List.of(a)).width()).isEqualTo(4);
-        RgbImage two = ImageGrid.compose(List.of(a, a));
-        assertThat(List.of(two.width(), two.height())).containsExactly(8, 2);
-        RgbImage three = ImageGrid.compose(List.of(a, a, a));
-        assertThat(List.of(three.width(), three.height())).containsExactly(8, 4);
-        assertThat(three.sample(5, 3, 0)).isZero(); // empty fourth cell
-        RgbImage four = ImageGrid.compose(List.of(a, a, a, a));
-        assertThat(four.sample(7, 3, 0)).isEqualTo(255);
-    }
-
-    @Test
-    void blurKeepsFlatAreasAndHidesDetail() {
-        RgbImage flat = solid(30, 20, 40, 80, 120);
-        assertThat(ImageEffects.blur(flat, 3).pixels()).isEqualTo(flat.pixels());
-        byte[] px = new byte[64 * 64 * 3];
-        for (int i = 0; i < 64 * 64; i++) {
-            byte v = (byte) (((i % 64) + (i / 64)) % 2 == 0 ? 255 : 0);
-            px[3 * i] = v;
-            px[3 * i + 1] = v;
-            px[3 * i + 2] = v;
-        }
-        RgbImage blurred = ImageEffects.obscure(new RgbImage(64, 64, px));
-        assertThat(blurred.sample(32, 32, 0)).isBetween(118, 138);
-        assertThatThrownBy(() -> ImageEffects.blur(flat, 0)).hasMessageContaining("radius");
-    }
-
-    @Test
     void latentPreviewIsSmallRgb() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
             float[] latent = new float[2 * 4 * 8 * 6];

@@ -9,9 +9,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs dispatch passes on a thread of its own as soon as something is worth dispatching (a job
  * queued, a slot freed, a worker registered), instead of waiting for the next Quartz firing.
- * Wake-ups that arrive during a pass coalesce into one more pass. Without wake-ups it still reaps
- * expired leases and passes every interval, so neither waits on Quartz recovering its trigger
- * after a node restart (the Quartz job does the same work cluster-wide). Only the elected node
+ * Wake-ups that arrive during a pass coalesce into one more pass. It reaps expired leases every
+ * interval, however busy (steady traffic wakes it more often than that), and passes at least every
+ * interval, so neither waits on the Quartz job landing on this node (it does the same work
+ * cluster-wide). Only the elected node
  * ({@link LeaderLease}) runs passes; a standby's loop waits.
  */
 public final class DispatchLoop implements AutoCloseable {
@@ -27,6 +28,7 @@ public final class DispatchLoop implements AutoCloseable {
     private final Semaphore wakeups = new Semaphore(0);
     private final Thread thread;
     private volatile boolean running = true;
+    private long lastReapNanos = System.nanoTime() - Long.MAX_VALUE / 2; // reap on the first pass
 
     public DispatchLoop(Dispatcher dispatcher, LeaseReaper reaper, java.time.Duration interval, String name,
                         java.util.function.BooleanSupplier leading) {
@@ -51,12 +53,13 @@ public final class DispatchLoop implements AutoCloseable {
     private void run() {
         while (running) {
             try {
-                boolean idle = !wakeups.tryAcquire(intervalMillis, TimeUnit.MILLISECONDS);
+                wakeups.tryAcquire(intervalMillis, TimeUnit.MILLISECONDS);
                 wakeups.drainPermits();
                 if (!leading.getAsBoolean()) {
                     continue;
                 }
-                if (idle) {
+                if (System.nanoTime() - lastReapNanos >= intervalMillis * 1_000_000) {
+                    lastReapNanos = System.nanoTime();
                     reaper.reap();
                 }
                 passes.incrementAndGet();

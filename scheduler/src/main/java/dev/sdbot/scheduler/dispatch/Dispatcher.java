@@ -74,7 +74,7 @@ public final class Dispatcher {
 
     public Pass dispatchOnce() {
         List<Assignment> assigned = new ArrayList<>();
-        Pass pass = Sql.inTransaction(dataSource, "dispatch", c -> {
+        Pass pass = Sql.inHotTransaction(dataSource, "dispatch", c -> {
             assigned.clear();
             if (!tryLock(c)) {
                 return new Pass(false, 0, 0);

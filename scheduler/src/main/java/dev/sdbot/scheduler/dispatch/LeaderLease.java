@@ -66,7 +66,7 @@ public final class LeaderLease implements AutoCloseable {
     private void renew() {
         long asked = System.nanoTime();
         try {
-            boolean held = Sql.withConnection(dataSource, "leader lease", c -> {
+            boolean held = Sql.inHotTransaction(dataSource, "leader lease", c -> {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO scheduler_leader (id, node, lease_expires_at)"
                         + " VALUES (1, ?, now() + ? * interval '1 millisecond') ON CONFLICT (id) DO UPDATE"
                         + " SET node = excluded.node, lease_expires_at = excluded.lease_expires_at"

@@ -32,8 +32,8 @@ public final class LeaseReaper {
 
     /** Returns how many jobs were taken back. */
     public int reap() {
-        return Sql.inTransaction(dataSource, "reap expired leases", c -> {
-            var taken = TakeBack.expired(c, settings.maxRunTime());
+        return Sql.inHotTransaction(dataSource, "reap expired leases", c -> {
+            var taken = TakeBack.expired(c, settings.lease(), settings.maxRunTime());
             for (TakeBack.Taken job : taken) {
                 try (var context = JobLogContext.open(job.id(), job.guildId(), job.workerId())) {
                     log.warn("Job {} taken back from worker {} ({}); now {}", job.id(), job.workerId(),

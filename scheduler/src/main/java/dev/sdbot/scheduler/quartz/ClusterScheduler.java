@@ -22,7 +22,6 @@ import org.quartz.simpl.PropertySettingJobFactory;
 import org.quartz.utils.DBConnectionManager;
 
 import javax.sql.DataSource;
-import java.time.Clock;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TimeZone;
@@ -42,7 +41,7 @@ public final class ClusterScheduler implements AutoCloseable {
 
     private final Scheduler scheduler;
 
-    public ClusterScheduler(DataSource dataSource, SchedulerSettings settings, Clock clock,
+    public ClusterScheduler(DataSource dataSource, SchedulerSettings settings,
                             LeaseReaper reaper, Dispatcher dispatcher, java.util.function.BooleanSupplier leading) {
         // Quartz looks data sources up by name in a JVM-wide registry; unique names let several nodes share a JVM (tests).
         String dataSourceName = "sdbot-" + UUID.randomUUID();
@@ -73,8 +72,8 @@ public final class ClusterScheduler implements AutoCloseable {
             ResultStore results = new ResultStore(dataSource);
             Map<Class<? extends Job>, Supplier<Job>> jobs = Map.of(
                     MaintenanceJobs.DispatchJob.class, () -> new MaintenanceJobs.DispatchJob(reaper, dispatcher, leading),
-                    MaintenanceJobs.QuotaResetJob.class, () -> new MaintenanceJobs.QuotaResetJob(usage, clock),
-                    MaintenanceJobs.RetentionJob.class, () -> new MaintenanceJobs.RetentionJob(results, settings.resultRetention(), clock));
+                    MaintenanceJobs.QuotaResetJob.class, () -> new MaintenanceJobs.QuotaResetJob(usage),
+                    MaintenanceJobs.RetentionJob.class, () -> new MaintenanceJobs.RetentionJob(results, settings.resultRetention()));
             PropertySettingJobFactory fallback = new PropertySettingJobFactory();
             scheduler.setJobFactory((bundle, sched) -> {
                 Supplier<Job> job = jobs.get(bundle.getJobDetail().getJobClass());

@@ -11,7 +11,6 @@ import org.quartz.JobExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.time.Duration;
 
 /** The Quartz jobs. Each runs on one node of the cluster at a time. */
@@ -55,17 +54,15 @@ final class MaintenanceJobs {
     @DisallowConcurrentExecution
     static final class QuotaResetJob implements Job {
         private final UsageStore usage;
-        private final Clock clock;
 
-        QuotaResetJob(UsageStore usage, Clock clock) {
+        QuotaResetJob(UsageStore usage) {
             this.usage = usage;
-            this.clock = clock;
         }
 
         @Override
         public void execute(JobExecutionContext context) throws JobExecutionException {
             try {
-                int removed = usage.resetCountersBefore(UsageStore.usageDay(clock.instant()));
+                int removed = usage.resetPastCounters();
                 log.info("Daily quota reset: removed {} usage counter(s) of past days", removed);
             } catch (RuntimeException e) {
                 throw new JobExecutionException(e);
@@ -78,19 +75,17 @@ final class MaintenanceJobs {
     static final class RetentionJob implements Job {
         private final ResultStore results;
         private final Duration retention;
-        private final Clock clock;
 
-        RetentionJob(ResultStore results, Duration retention, Clock clock) {
+        RetentionJob(ResultStore results, Duration retention) {
             this.results = results;
             this.retention = retention;
-            this.clock = clock;
         }
 
         @Override
         public void execute(JobExecutionContext context) throws JobExecutionException {
             try {
-                int purged = results.purgeImagesBefore(clock.instant().minus(retention), clock.instant());
-                int jobs = results.purgeJobImagesBefore(clock.instant().minus(retention), clock.instant());
+                int purged = results.purgeImagesOlderThan(retention);
+                int jobs = results.purgeJobImagesOlderThan(retention);
                 if (purged + jobs > 0) {
                     log.info("Retention: purged {} result image(s) and the images of {} job(s) older than {}", purged, jobs, retention);
                 }

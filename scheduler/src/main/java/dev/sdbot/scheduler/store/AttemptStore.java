@@ -35,7 +35,7 @@ public final class AttemptStore {
      * statement (one round trip, whatever the number of jobs). Each row is still guarded by state, attempt and worker.
      */
     public List<ClaimedJob> claim(String workerId, int limit, Duration lease) {
-        return Sql.withConnection(dataSource, "claim jobs for " + workerId, c -> {
+        return Sql.inHotTransaction(dataSource, "claim jobs for " + workerId, c -> {
             List<ClaimedJob> claimed = new ArrayList<>();
             // on the database's clock: the maximum run time and the lease are measured from here
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs j SET state = 'RUNNING',"
@@ -60,11 +60,11 @@ public final class AttemptStore {
     }
 
     /** Records progress; false when the job is no longer this attempt's to run (cancelled or lease lost). */
-    public boolean progress(ClaimedJob job, int step, int total, byte[] previewPng, Instant now) {
+    public boolean progress(ClaimedJob job, int step, int total, byte[] previewPng) {
         return Sql.update(dataSource, "progress of job " + job.id(),
-                "UPDATE jobs SET progress_step = ?, progress_total = ?, preview_png = COALESCE(?, preview_png), updated_at = ?"
+                "UPDATE jobs SET progress_step = ?, progress_total = ?, preview_png = COALESCE(?, preview_png), updated_at = now()"
                         + " WHERE id = ? AND state = 'RUNNING' AND attempt = ?",
-                step, total, previewPng, now, job.id(), job.attempt()) == 1;
+                step, total, previewPng, job.id(), job.attempt()) == 1;
     }
 
     /** A job the generator finished, with what it made. */
@@ -78,23 +78,24 @@ public final class AttemptStore {
     /**
      * RUNNING → SUCCEEDED for several of the worker's jobs at once, each with its images, usage and the worker's
      * count, atomically, in one statement: the guarded update, and the rows that depend on it only for the jobs it
-     * changed. Returns the ids stored; a job missing from it was fenced off (cancelled or lease lost).
+     * changed. Returns the ids stored; a job missing from it was fenced off (cancelled or lease lost). Stamped, and
+     * billed to the day, on the database's clock (the day the quota counts), never the worker's.
      */
-    public Set<Long> succeed(List<Finished> finished, String workerId, Instant now) {
+    public Set<Long> succeed(List<Finished> finished, String workerId) {
         String sql = "WITH input AS (SELECT * FROM unnest(?::bigint[], ?::int[], ?::int[], ?::bigint[]) AS i (id, attempt, images, gpu_ms)),"
                 + " done AS (UPDATE jobs j SET state = 'SUCCEEDED', progress_step = j.progress_total, lease_expires_at = NULL,"
-                + "   error = NULL, finished_at = ?, updated_at = ? FROM input i"
+                + "   error = NULL, finished_at = now(), updated_at = now() FROM input i"
                 + "   WHERE j.id = i.id AND j.state = 'RUNNING' AND j.attempt = i.attempt AND j.worker_id = ?"
                 + "   RETURNING j.id, j.attempt, j.guild_id, j.user_id, i.images, i.gpu_ms),"
                 + " images AS (INSERT INTO job_results (job_id, image_index, attempt, png, seed, safety, nsfw_scores, gpu_ms, created_at)"
-                + "   SELECT d.id, v.idx, d.attempt, v.png, v.seed, v.safety, v.scores::real[], d.gpu_ms, ? FROM done d"
+                + "   SELECT d.id, v.idx, d.attempt, v.png, v.seed, v.safety, v.scores::real[], d.gpu_ms, now() FROM done d"
                 + "   JOIN unnest(?::bigint[], ?::int[], ?::bytea[], ?::bigint[], ?::text[], ?::text[])"
                 + "     AS v (job_id, idx, png, seed, safety, scores) ON v.job_id = d.id),"
                 + " ledger AS (INSERT INTO usage_ledger (job_id, attempt, guild_id, user_id, worker_id, outcome, images, gpu_ms,"
-                + "   usage_day, recorded_at) SELECT id, attempt, guild_id, user_id, ?, 'SUCCEEDED', images, gpu_ms, ?, ? FROM done),"
+                + "   usage_day, recorded_at) SELECT id, attempt, guild_id, user_id, ?, 'SUCCEEDED', images, gpu_ms, " + UsageStore.TODAY + ", now() FROM done),"
                 // one row per member, in key order, so that two workers' writes cannot deadlock on the counters
                 + " counters AS (INSERT INTO usage_counters (guild_id, user_id, usage_day, images, gpu_ms)"
-                + "   SELECT guild_id, user_id, ?, sum(images), sum(gpu_ms) FROM done GROUP BY guild_id, user_id ORDER BY guild_id, user_id"
+                + "   SELECT guild_id, user_id, " + UsageStore.TODAY + ", sum(images), sum(gpu_ms) FROM done GROUP BY guild_id, user_id ORDER BY guild_id, user_id"
                 + "   ON CONFLICT (guild_id, user_id, usage_day)"
                 + "   DO UPDATE SET images = usage_counters.images + excluded.images, gpu_ms = usage_counters.gpu_ms + excluded.gpu_ms),"
                 // matches (and locks) the worker row only after failures, so successes do not queue up on it
@@ -128,15 +129,14 @@ public final class AttemptStore {
                     scores.add(arrayLiteral(image.nsfwScores()));
                 }
             }
-            LocalDate day = UsageStore.usageDay(now);
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Sql.bind(ps, c.createArrayOf("bigint", jobIds.toArray()), c.createArrayOf("integer", jobAttempts.toArray()),
                         c.createArrayOf("integer", imageCounts.toArray()), c.createArrayOf("bigint", gpuMillis.toArray()),
-                        now, now, workerId, now,
+                        workerId,
                         c.createArrayOf("bigint", imageJobs.toArray()), c.createArrayOf("integer", indexes.toArray()),
                         c.createArrayOf("bytea", pngs.toArray(new byte[0][])), c.createArrayOf("bigint", seeds.toArray()),
                         c.createArrayOf("text", safety.toArray()), c.createArrayOf("text", scores.toArray()),
-                        workerId, day, now, day, workerId);
+                        workerId, workerId);
                 Set<Long> stored = new HashSet<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -164,16 +164,16 @@ public final class AttemptStore {
      * @param countAgainstWorker false for bad requests, which say nothing about the worker's health
      */
     public JobState fail(ClaimedJob job, String workerId, String error, boolean permanent, boolean countAgainstWorker,
-                         long gpuMillis, int quarantineAfter, Instant now) {
+                         long gpuMillis, int quarantineAfter) {
         return Sql.inTransaction(dataSource, "record failure of job " + job.id(), c -> {
             JobState state;
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET"
                     + " state = CASE WHEN ? OR attempt >= max_attempts THEN 'FAILED' ELSE 'QUEUED' END,"
                     + " error = ?, lease_expires_at = NULL, progress_step = 0, preview_png = NULL,"
-                    + " finished_at = CASE WHEN ? OR attempt >= max_attempts THEN ?::timestamptz END, updated_at = ?"
+                    + " finished_at = CASE WHEN ? OR attempt >= max_attempts THEN now() END, updated_at = now()"
                     + " WHERE id = ? AND state = 'RUNNING' AND attempt = ? AND worker_id = ? RETURNING state")) {
                 String reason = "attempt " + job.attempt() + " on worker " + workerId + " failed: " + error;
-                Sql.bind(ps, permanent, reason, permanent, now, now, job.id(), job.attempt(), workerId);
+                Sql.bind(ps, permanent, reason, permanent, job.id(), job.attempt(), workerId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return null;
@@ -182,7 +182,7 @@ public final class AttemptStore {
                 }
             }
             usage.recordUnbilled(c, job.id(), job.attempt(), job.guildId(), job.userId(), workerId,
-                    state == JobState.FAILED ? "FAILED" : "RETRY", gpuMillis, now);
+                    state == JobState.FAILED ? "FAILED" : "RETRY", gpuMillis);
             if (countAgainstWorker) {
                 workers.recordFailure(c, workerId, error, quarantineAfter);
             }
@@ -191,7 +191,7 @@ public final class AttemptStore {
     }
 
     /** Records the device time a cancelled attempt used, only when it really was this attempt that got cancelled. */
-    public boolean recordCancelled(ClaimedJob job, String workerId, long gpuMillis, Instant now) {
+    public boolean recordCancelled(ClaimedJob job, String workerId, long gpuMillis) {
         return Sql.inTransaction(dataSource, "record cancellation of job " + job.id(), c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT 1 FROM jobs WHERE id = ? AND state = 'CANCELLED' AND attempt = ? AND worker_id = ?")) {
@@ -202,7 +202,7 @@ public final class AttemptStore {
                     }
                 }
             }
-            usage.recordUnbilled(c, job.id(), job.attempt(), job.guildId(), job.userId(), workerId, "CANCELLED", gpuMillis, now);
+            usage.recordUnbilled(c, job.id(), job.attempt(), job.guildId(), job.userId(), workerId, "CANCELLED", gpuMillis);
             return true;
         });
     }
@@ -213,22 +213,22 @@ public final class AttemptStore {
      * none of its attempts), and nothing billed or written to the ledger (no image came of it). False when the job
      * is no longer this attempt's.
      */
-    public boolean releaseRunning(ClaimedJob job, String workerId, Instant now) {
+    public boolean releaseRunning(ClaimedJob job, String workerId) {
         return Sql.update(dataSource, "release job " + job.id(),
                 "UPDATE jobs SET state = 'QUEUED', attempt = attempt - 1, worker_id = NULL, lease_expires_at = NULL,"
-                        + " progress_step = 0, preview_png = NULL, error = ?, updated_at = ?"
+                        + " progress_step = 0, preview_png = NULL, error = ?, updated_at = now()"
                         + " WHERE id = ? AND state = 'RUNNING' AND attempt = ? AND worker_id = ?",
-                "worker " + workerId + " stopped during the attempt; queued again", now, job.id(), job.attempt(), workerId) == 1;
+                "worker " + workerId + " stopped during the attempt; queued again", job.id(), job.attempt(), workerId) == 1;
     }
 
     /**
      * On a clean shutdown, hands the jobs the worker has not started back to the queue, taking back the attempt the
      * assignment gave them (nothing ran; nobody holds that attempt: a claim re-reads it under the row lock).
      */
-    public int releaseAssigned(String workerId, Instant now) {
+    public int releaseAssigned(String workerId) {
         return Sql.update(dataSource, "release jobs of " + workerId,
-                "UPDATE jobs SET state = 'QUEUED', attempt = attempt - 1, worker_id = NULL, lease_expires_at = NULL, updated_at = ?"
-                        + " WHERE worker_id = ? AND state = 'ASSIGNED'", now, workerId);
+                "UPDATE jobs SET state = 'QUEUED', attempt = attempt - 1, worker_id = NULL, lease_expires_at = NULL, updated_at = now()"
+                        + " WHERE worker_id = ? AND state = 'ASSIGNED'", workerId);
     }
 
     private static String prefixed(String columns) {

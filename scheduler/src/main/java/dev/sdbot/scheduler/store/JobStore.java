@@ -1,6 +1,7 @@
 package dev.sdbot.scheduler.store;
 
 import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.scheduler.ActiveJobs;
 import dev.sdbot.scheduler.CancelOutcome;
 import dev.sdbot.scheduler.JobState;
 import dev.sdbot.scheduler.JobSubmission;
@@ -33,20 +34,20 @@ public final class JobStore {
     }
 
     /** Inserts a QUEUED job inside the caller's transaction. */
-    public long insert(Connection c, JobSubmission submission, long seed, int maxAttempts, Instant now) throws SQLException {
+    public long insert(Connection c, JobSubmission submission, long seed, int maxAttempts) throws SQLException {
         GenerationRequest r = submission.request();
         Object[] hires = JobRows.hiresValues(r);
         String sql = "INSERT INTO jobs (state, " + JobRows.REQUEST_COLUMNS + ", priority, max_attempts, progress_total,"
                 + " guild_id, channel_id, user_id, interaction_id, interaction_token, token_expires_at, created_at, updated_at)"
                 + " VALUES ('QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::double precision, ?, ?,"
-                + " ?::double precision, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " ?::double precision, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())"; // the database's clock, like every later stamp
         try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             Sql.bind(ps, r.prompt(), r.negativePrompt(), r.model(), r.sampler().id(), r.steps(), r.cfgScale(), r.width(),
                     r.height(), seed, r.count(), r.initImage(), r.strength(), r.maskImage(), r.clipSkip(),
                     hires[0], hires[1], hires[2], hires[3], submission.priority(), maxAttempts, r.steps() * r.count(),
                     submission.origin().guildId(), submission.origin().channelId(), submission.origin().userId(),
                     submission.origin().interactionId(), submission.origin().interactionToken(),
-                    submission.origin().tokenExpiresAt(), now, now);
+                    submission.origin().tokenExpiresAt());
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
@@ -60,7 +61,7 @@ public final class JobStore {
      * its requester (guild default, the user's own, or one of the given roles'); returns null then, and nothing
      * is inserted, so the caller takes the quota-checked path.
      */
-    public Long insertUnlessQuotaRule(Connection c, JobSubmission submission, long seed, int maxAttempts, Instant now)
+    public Long insertUnlessQuotaRule(Connection c, JobSubmission submission, long seed, int maxAttempts)
             throws SQLException {
         GenerationRequest r = submission.request();
         Object[] hires = JobRows.hiresValues(r);
@@ -68,7 +69,7 @@ public final class JobStore {
                 + " guild_id, channel_id, user_id, interaction_id, interaction_token, token_expires_at, created_at, updated_at)"
                 + " SELECT 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::bytea, ?, ?::bytea, ?, ?::double precision, ?, ?,"
                 + " ?::double precision, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?::timestamptz, ?::timestamptz, ?::timestamptz"
+                + " ?::timestamptz, now(), now()"
                 + " WHERE NOT EXISTS (SELECT 1 FROM quota_rules WHERE guild_id = ? AND (scope = 'GUILD_DEFAULT'"
                 + " OR (scope = 'USER' AND subject_id = ?) OR (scope = 'ROLE' AND subject_id = ANY (?))))"
                 + " RETURNING id";
@@ -78,7 +79,7 @@ public final class JobStore {
                     hires[0], hires[1], hires[2], hires[3], submission.priority(), maxAttempts, r.steps() * r.count(),
                     submission.origin().guildId(), submission.origin().channelId(), submission.origin().userId(),
                     submission.origin().interactionId(), submission.origin().interactionToken(),
-                    submission.origin().tokenExpiresAt(), now, now,
+                    submission.origin().tokenExpiresAt(),
                     submission.origin().guildId(), submission.origin().userId(),
                     c.createArrayOf("bigint", submission.roleIds().toArray()));
             try (ResultSet rs = ps.executeQuery()) {
@@ -110,6 +111,56 @@ public final class JobStore {
 
     public List<JobView> recent(int limit) {
         return query("SELECT " + JobRows.VIEW_COLUMNS + " FROM jobs ORDER BY id DESC LIMIT ?", limit);
+    }
+
+    /** The newest jobs of one guild, newest first. */
+    public List<JobView> recentInGuild(long guildId, int limit) {
+        return query("SELECT " + JobRows.VIEW_COLUMNS + " FROM jobs WHERE guild_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+                guildId, limit);
+    }
+
+    /**
+     * Jobs not finished with (QUEUED, ASSIGNED, RUNNING, SUCCEEDED and not yet posted) per state, of the given guilds
+     * or of all ({@code guilds == null}), and how long the oldest queued one has waited by the database's clock (null
+     * when none waits).
+     */
+    public ActiveJobs activeJobs(Collection<Long> guilds) {
+        return Sql.withConnection(dataSource, "active jobs per state", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT state, count(*),"
+                    + " extract(epoch FROM now() - min(created_at)) * 1000 FROM jobs"
+                    + " WHERE state IN ('QUEUED', 'ASSIGNED', 'RUNNING', 'SUCCEEDED')"
+                    + (guilds == null ? "" : " AND guild_id = ANY (?)") + " GROUP BY state")) {
+                if (guilds != null) {
+                    ps.setArray(1, c.createArrayOf("bigint", guilds.toArray()));
+                }
+                Map<JobState, Long> perState = new EnumMap<>(JobState.class);
+                Duration oldest = null;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        JobState state = JobState.valueOf(rs.getString(1));
+                        perState.put(state, rs.getLong(2));
+                        if (state == JobState.QUEUED) {
+                            oldest = Duration.ofMillis(Math.max(0, (long) rs.getDouble(3)));
+                        }
+                    }
+                }
+                return new ActiveJobs(perState, oldest);
+            }
+        });
+    }
+
+    /** The guilds that have jobs (the CLI's guild 0 aside). */
+    public java.util.SortedSet<Long> guildsWithJobs() {
+        return Sql.withConnection(dataSource, "guilds with jobs", c -> {
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT DISTINCT guild_id FROM jobs WHERE guild_id <> 0")) {
+                java.util.SortedSet<Long> guilds = new java.util.TreeSet<>();
+                while (rs.next()) {
+                    guilds.add(rs.getLong(1));
+                }
+                return guilds;
+            }
+        });
     }
 
     /** SUCCEEDED jobs of the given guilds, oldest first (jobs_unposted_guild_idx). */

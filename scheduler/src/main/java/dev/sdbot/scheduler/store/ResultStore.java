@@ -8,6 +8,7 @@ import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,22 +38,29 @@ public final class ResultStore {
         });
     }
 
-    /** Retention: drops the PNG bytes of results created before {@code cutoff}; the rows stay for accounting. */
-    public int purgeImagesBefore(Instant cutoff, Instant now) {
-        return Sql.update(dataSource, "purge old result images",
-                "UPDATE job_results SET png = NULL, purged_at = ? WHERE png IS NOT NULL AND created_at < ?", now, cutoff);
+    /**
+     * Retention: drops the PNG bytes of results created more than {@code retention} ago (the database's clock, the
+     * one that stamped them); the rows stay for accounting.
+     */
+    public int purgeImagesOlderThan(Duration retention) {
+        return Sql.update(dataSource, "purge old result images", "UPDATE job_results SET png = NULL, purged_at = now()"
+                + " WHERE png IS NOT NULL AND created_at < now() - ? * interval '1 millisecond'", retention.toMillis());
     }
 
     /**
      * Retention: drops the images a job row carries (the last progress preview, the img2img init image and the
-     * inpainting mask) of jobs that ended before {@code cutoff}; the rows stay for accounting.
+     * inpainting mask) of jobs that ended more than {@code retention} ago (the database's clock); the rows stay for
+     * accounting.
      */
-    public int purgeJobImagesBefore(Instant cutoff, Instant now) {
-        return Sql.update(dataSource, "purge old job images",
-                "UPDATE jobs SET preview_png = NULL, init_image = NULL, mask_image = NULL, updated_at = ?"
-                        + " WHERE state IN ('POSTED', 'CANCELLED', 'FAILED', 'BLOCKED', 'SUCCEEDED') AND finished_at < ?"
-                        + " AND (preview_png IS NOT NULL OR init_image IS NOT NULL OR mask_image IS NOT NULL)", now, cutoff);
+    public int purgeJobImagesOlderThan(Duration retention) {
+        return Sql.update(dataSource, "purge old job images", PURGE_JOB_IMAGES, retention.toMillis());
     }
+
+    /** The statement of {@link #purgeJobImagesOlderThan} (its plan is checked on a large table); bind the retention in ms. */
+    public static final String PURGE_JOB_IMAGES = "UPDATE jobs SET preview_png = NULL, init_image = NULL, mask_image = NULL,"
+            + " updated_at = now() WHERE state IN ('POSTED', 'CANCELLED', 'FAILED', 'BLOCKED', 'SUCCEEDED')"
+            + " AND finished_at < now() - ? * interval '1 millisecond'"
+            + " AND (preview_png IS NOT NULL OR init_image IS NOT NULL OR mask_image IS NOT NULL)"; // jobs_images_retention_idx
 
     private static float[] floats(Array array) throws SQLException {
         Object[] values = (Object[]) array.getArray();

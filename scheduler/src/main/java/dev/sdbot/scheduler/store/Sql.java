@@ -5,12 +5,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 /** Small JDBC helpers: transactions and timestamp conversion. */
 public final class Sql {
+    /** Longest a hot-path statement may run (a dispatch pass over a deep queue takes milliseconds). */
+    public static final Duration HOT_STATEMENT_TIMEOUT = Duration.ofSeconds(10);
+    /** Longest a hot-path transaction may wait on its client between statements. */
+    public static final Duration HOT_IDLE_TIMEOUT = Duration.ofSeconds(5);
+
     private Sql() {
     }
 
@@ -33,6 +39,22 @@ public final class Sql {
         } catch (SQLException e) {
             throw new DataAccessException(what, e);
         }
+    }
+
+    /**
+     * A hot-path transaction (claim, heartbeat, dispatch, reaping, the leader lease) under tight limits: a statement
+     * that runs past {@link #HOT_STATEMENT_TIMEOUT} (stuck on a lock) fails, and the server ends the transaction
+     * when its client goes quiet for {@link #HOT_IDLE_TIMEOUT} mid-way (frozen or cut off), so its locks go with it.
+     */
+    public static <T> T inHotTransaction(DataSource dataSource, String what, Work<T> work) {
+        return inTransaction(dataSource, what, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT set_config('statement_timeout', ?, true),"
+                    + " set_config('idle_in_transaction_session_timeout', ?, true)")) {
+                bind(ps, HOT_STATEMENT_TIMEOUT.toMillis() + "ms", HOT_IDLE_TIMEOUT.toMillis() + "ms");
+                ps.executeQuery().close();
+            }
+            return work.apply(c);
+        });
     }
 
     public static <T> T withConnection(DataSource dataSource, String what, Work<T> work) {

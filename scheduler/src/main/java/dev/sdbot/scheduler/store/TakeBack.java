@@ -19,19 +19,27 @@ public final class TakeBack {
     public record Taken(long id, long guildId, String state, String workerId, boolean overran) {
     }
 
+    /** Which jobs the reaper takes back (its plan is checked on a large table); bind the lease, then the maximum run time, in ms. */
+    public static final String EXPIRED = "state IN ('ASSIGNED', 'RUNNING') AND ((lease_expires_at < now()"
+            + "   AND pg_postmaster_start_time() < now() - 2 * ? * interval '1 millisecond')"
+            + " OR (state = 'RUNNING' AND started_at < now() - ? * interval '1 millisecond'))";
+
     private TakeBack() {
     }
 
     /**
      * Jobs whose lease ran out (the worker died, hung without heartbeat, or was cut off from the database), and
-     * running jobs older than {@code maxRunTime} (a hung generator on a worker that still heartbeats).
+     * running jobs older than {@code maxRunTime} (a hung generator on a worker that still heartbeats). No lease
+     * runs out within two leases of the server starting: leases that lapsed while it was down say nothing about the
+     * workers, which get that long to reconnect (pools back off), heartbeat and store the results they kept before
+     * anything is taken back, so a database outage uses up no attempt.
      */
-    public static List<Taken> expired(Connection c, java.time.Duration maxRunTime) throws SQLException {
-        return run(c, "state IN ('ASSIGNED', 'RUNNING') AND (lease_expires_at < now()"
-                        + " OR (state = 'RUNNING' AND started_at < now() - ? * interval '1 millisecond'))",
+    public static List<Taken> expired(Connection c, java.time.Duration lease, java.time.Duration maxRunTime) throws SQLException {
+        return run(c, EXPIRED,
                 "CASE WHEN lease_expires_at < now() THEN 'lease expired on worker ' || worker_id"
                         + " ELSE 'ran longer than the maximum run time of ' || ? || ' s on worker ' || worker_id END",
-                "lease_expires_at >= now()", maxRunTime.toSeconds(), maxRunTime.toMillis()); // in the order of the SQL
+                "lease_expires_at >= now()", // in the order of the SQL: reason, overran, selection
+                maxRunTime.toSeconds(), lease.toMillis(), maxRunTime.toMillis());
     }
 
     /** The running jobs of a worker id that a new process of that id registers under: its earlier life died with them. */

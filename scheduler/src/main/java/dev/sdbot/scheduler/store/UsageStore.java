@@ -20,9 +20,18 @@ public final class UsageStore {
         this.dataSource = dataSource;
     }
 
-    /** Usage days are UTC days; quotas reset at UTC midnight. */
-    public static LocalDate usageDay(Instant now) {
-        return LocalDate.ofInstant(now, ZoneOffset.UTC);
+    /**
+     * Today as SQL: usage days are UTC days of the database's clock, so every process bills and counts on the same
+     * day whatever its host's clock says; quotas reset at UTC midnight.
+     */
+    public static final String TODAY = "(now() AT TIME ZONE 'UTC')::date";
+
+    /** Today, on the database's clock. */
+    public static LocalDate today(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + TODAY); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getObject(1, LocalDate.class);
+        }
     }
 
     /**
@@ -31,10 +40,10 @@ public final class UsageStore {
      * so this row is {@code billed = false} and the member's counters do not change.
      */
     public void recordUnbilled(Connection c, long jobId, int attempt, long guildId, long userId, String workerId,
-                               String outcome, long gpuMillis, Instant now) throws SQLException {
+                               String outcome, long gpuMillis) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO usage_ledger (job_id, attempt, guild_id, user_id, worker_id,"
-                + " outcome, images, gpu_ms, usage_day, recorded_at, billed) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, false)")) {
-            Sql.bind(ps, jobId, attempt, guildId, userId, workerId, outcome, gpuMillis, usageDay(now), now);
+                + " outcome, images, gpu_ms, usage_day, recorded_at, billed) VALUES (?, ?, ?, ?, ?, ?, 0, ?, " + TODAY + ", now(), false)")) {
+            Sql.bind(ps, jobId, attempt, guildId, userId, workerId, outcome, gpuMillis);
             ps.executeUpdate();
         }
     }
@@ -50,8 +59,8 @@ public final class UsageStore {
         }
     }
 
-    /** The daily reset: drops the counters of days before {@code today}. The ledger keeps the history. */
-    public int resetCountersBefore(LocalDate today) {
-        return Sql.update(dataSource, "reset usage counters", "DELETE FROM usage_counters WHERE usage_day < ?", today);
+    /** The daily reset: drops the counters of days before today (the database's). The ledger keeps the history. */
+    public int resetPastCounters() {
+        return Sql.update(dataSource, "reset usage counters", "DELETE FROM usage_counters WHERE usage_day < " + TODAY);
     }
 }

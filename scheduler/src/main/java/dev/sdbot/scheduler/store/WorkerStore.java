@@ -1,6 +1,7 @@
 package dev.sdbot.scheduler.store;
 
 import dev.sdbot.scheduler.JobStats.WorkerStats;
+import dev.sdbot.scheduler.WorkerStatus;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -8,10 +9,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -135,7 +136,7 @@ public final class WorkerStore {
      */
     public String heartbeat(String id, Set<String> loaded, List<Held> held, Duration lease) {
         // Jobs before the worker row: the same lock order as storing a result, so the two cannot deadlock.
-        return Sql.inTransaction(dataSource, "heartbeat of worker " + id, c -> {
+        return Sql.inHotTransaction(dataSource, "heartbeat of worker " + id, c -> {
             // Rows another transaction holds right now (a result being stored, a progress write, a cancel) are
             // skipped rather than waited for: they are about to change anyway, and the next heartbeat, well within
             // the lease, renews any that are still active. Waiting made heartbeats and result writes queue up
@@ -207,10 +208,28 @@ public final class WorkerStore {
         }
     }
 
+    /** One worker's state, if it ever registered (no counters: one row read by its key). */
+    public Optional<WorkerStatus> status(String id, Duration timeout) {
+        return Sql.withConnection(dataSource, "status of worker " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT stopped_at IS NOT NULL, quarantine_reason,"
+                    + " heartbeat_at > now() - ? * interval '1 millisecond' FROM workers WHERE id = ?")) {
+                Sql.bind(ps, timeout.toMillis(), id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new WorkerStatus(id, rs.getBoolean(1), rs.getString(2), rs.getBoolean(3)))
+                            : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Every worker, by id, with its counters. */
     public List<WorkerStats> stats(Duration timeout) {
         return Sql.withConnection(dataSource, "worker stats", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT w.id, w.host, w.slots, w.heartbeat_at, w.quarantine_reason,"
                     + " w.stopped_at IS NULL AND w.heartbeat_at > now() - ? * interval '1 millisecond' AS live,"
+                    + " w.models, w.unchecked_models,"
+                    + " ARRAY(SELECT f.key FROM jsonb_each_text(w.model_families) f ORDER BY f.key) AS family_models,"
+                    + " ARRAY(SELECT f.value FROM jsonb_each_text(w.model_families) f ORDER BY f.key) AS family_ids,"
                     + " (SELECT count(*) FROM jobs j WHERE j.worker_id = w.id AND j.state IN ('ASSIGNED', 'RUNNING')) AS busy,"
                     + " (SELECT count(*) FILTER (WHERE l.outcome = 'SUCCEEDED') FROM usage_ledger l WHERE l.worker_id = w.id) AS succeeded,"
                     + " (SELECT count(*) FILTER (WHERE l.outcome IN ('FAILED', 'RETRY')) FROM usage_ledger l WHERE l.worker_id = w.id) AS failed,"
@@ -220,11 +239,17 @@ public final class WorkerStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     List<WorkerStats> stats = new ArrayList<>();
                     while (rs.next()) {
-                        Instant heartbeat = Sql.instant(rs, "heartbeat_at");
-                        boolean live = rs.getBoolean("live");
+                        String[] familyModels = (String[]) rs.getArray("family_models").getArray();
+                        String[] familyIds = (String[]) rs.getArray("family_ids").getArray();
+                        Map<String, String> families = new TreeMap<>();
+                        for (int i = 0; i < familyIds.length; i++) {
+                            families.put(familyModels[i], familyIds[i]);
+                        }
                         stats.add(new WorkerStats(rs.getString("id"), rs.getString("host"), rs.getInt("slots"),
                                 rs.getInt("busy"), rs.getLong("succeeded"), rs.getLong("failed"),
-                                rs.getLong("last_minute"), heartbeat, live, rs.getString("quarantine_reason")));
+                                rs.getLong("last_minute"), Sql.instant(rs, "heartbeat_at"), rs.getBoolean("live"),
+                                rs.getString("quarantine_reason"), sorted(rs.getArray("models")),
+                                families, sorted(rs.getArray("unchecked_models"))));
                     }
                     return stats;
                 }
@@ -234,5 +259,9 @@ public final class WorkerStore {
 
     private static Set<String> strings(java.sql.Array array) throws SQLException {
         return Set.of((String[]) array.getArray());
+    }
+
+    private static List<String> sorted(java.sql.Array array) throws SQLException {
+        return array == null ? List.of() : java.util.Arrays.stream((String[]) array.getArray()).sorted().toList();
     }
 }

@@ -8,9 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,11 +25,10 @@ public final class UsageReports {
     private static final String MEMBER = " AND (?::bigint IS NULL OR l.user_id = ?)";
 
     private final DataSource dataSource;
-    private final Clock clock;
 
-    public UsageReports(DataSource dataSource, Clock clock) {
+    /** Days are the database's (the days usage was billed to). */
+    public UsageReports(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.clock = clock;
     }
 
     /**
@@ -40,10 +37,9 @@ public final class UsageReports {
      */
     public UsageReport report(long guildId, Long userId, int days) {
         checkDays(days);
-        Instant now = clock.instant();
-        LocalDate today = UsageStore.usageDay(now);
-        LocalDate from = today.minusDays(days - 1);
         return Sql.withConnection(dataSource, "usage report", c -> {
+            LocalDate today = UsageStore.today(c);
+            LocalDate from = today.minusDays(days - 1);
             UsageReport.Totals[] totals = totals(c, guildId, userId, today, from);
             return new UsageReport(guildId, userId, days, today, totals[0], totals[1], totals[2],
                     daily(c, guildId, userId, from, today), topMembers(c, guildId, userId, from),
@@ -55,8 +51,8 @@ public final class UsageReports {
     /** The guild's ledger rows of the last {@code days} usage days, oldest first. */
     public List<LedgerEntry> ledger(long guildId, int days) {
         checkDays(days);
-        LocalDate from = UsageStore.usageDay(clock.instant()).minusDays(days - 1);
         return Sql.withConnection(dataSource, "usage ledger export", c -> {
+            LocalDate from = UsageStore.today(c).minusDays(days - 1);
             try (PreparedStatement ps = c.prepareStatement("SELECT l.recorded_at, l.usage_day, l.job_id, l.attempt, l.user_id,"
                     + " l.worker_id, j.model, l.outcome, l.images, l.gpu_ms FROM usage_ledger l JOIN jobs j ON j.id = l.job_id"
                     + " WHERE l.guild_id = ? AND l.usage_day >= ? ORDER BY l.recorded_at, l.id")) {

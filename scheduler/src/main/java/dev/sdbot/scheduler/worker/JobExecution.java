@@ -61,7 +61,7 @@ final class JobExecution implements ProgressListener {
         }
         lastWrite = now;
         try {
-            if (!attempts.progress(job, progress.step(), progress.totalSteps(), progress.previewPng(), now)) {
+            if (!attempts.progress(job, progress.step(), progress.totalSteps(), progress.previewPng())) {
                 log.info("Job {} attempt {} is no longer ours (cancelled or lease lost); stopping", job.id(), job.attempt());
                 cancelled = true;
             }

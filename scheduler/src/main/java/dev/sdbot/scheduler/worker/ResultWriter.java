@@ -5,7 +5,6 @@ import dev.sdbot.scheduler.store.AttemptStore;
 import dev.sdbot.scheduler.store.AttemptStore.Finished;
 import dev.sdbot.scheduler.store.ClaimedJob;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -16,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Stores a worker's finished jobs, all the results that are waiting in one statement (group commit): when
  * several slots finish together, they share one round trip, one commit and one NOTIFY signal instead of
- * queueing up for one each. A lone result is written at once.
+ * queueing up for one each. A lone result is written at once. While the database is down the results are kept
+ * and retried until it answers (only a shutdown abandons them): the attempt is not the worker's to give up.
  */
 final class ResultWriter implements AutoCloseable {
     private static final int MAX_JOBS_PER_WRITE = 32;
@@ -27,16 +27,16 @@ final class ResultWriter implements AutoCloseable {
 
     private final AttemptStore attempts;
     private final String workerId;
-    private final Clock clock;
     private final DatabaseRetry retry;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean open = true; // guarded by queue for writes
+    /** Set when a stopping worker can wait no longer for the database. */
+    private volatile boolean abandoned;
 
-    ResultWriter(AttemptStore attempts, String workerId, Clock clock, DatabaseRetry retry) {
+    ResultWriter(AttemptStore attempts, String workerId, DatabaseRetry retry) {
         this.attempts = attempts;
         this.workerId = workerId;
-        this.clock = clock;
         this.retry = retry;
         this.thread = new Thread(this::run, "sdbot-results-" + workerId);
         this.thread.setDaemon(true);
@@ -92,8 +92,8 @@ final class ResultWriter implements AutoCloseable {
     private void write(List<Pending> batch) {
         try {
             List<Finished> finished = batch.stream().map(Pending::finished).toList();
-            Set<Long> stored = retry.run("store results of " + batch.size() + " job(s)",
-                    () -> attempts.succeed(finished, workerId, clock.instant()));
+            Set<Long> stored = retry.untilAnswered("store results of " + batch.size() + " job(s)",
+                    () -> attempts.succeed(finished, workerId), () -> abandoned);
             batch.forEach(p -> p.stored().complete(stored.contains(p.finished().job().id())));
         } catch (RuntimeException e) {
             batch.forEach(p -> p.stored().completeExceptionally(e));
@@ -108,6 +108,8 @@ final class ResultWriter implements AutoCloseable {
         }
         try {
             thread.join(30_000);
+            abandoned = true;
+            thread.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -12,12 +12,8 @@ import dev.sdbot.inference.api.Progress;
 import dev.sdbot.inference.api.ProgressListener;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,25 +25,16 @@ import java.util.zip.Deflater;
  * A deterministic stand-in for the diffusion engine: renders a PNG test pattern from the seed,
  * the size and a hash of the prompt, with per-step progress, an optional delay per step and
  * cancellation between steps. Lets the job system run and be tested without model weights.
- *
- * <p>With a completion log (a test hook for the soak test) every finished generation appends a line
- * {@code <seed> <pid> <epoch millis>}, so executions that ran to completion can be counted per job across processes.
  */
 public final class TestPatternGenerator implements ImageGenerator {
     public static final String MODEL = "test-pattern";
 
     private final Set<String> models;
     private final Duration stepDelay;
-    private final Path completionLog; // null: none
 
     public TestPatternGenerator(Set<String> models, Duration stepDelay) {
-        this(models, stepDelay, null);
-    }
-
-    public TestPatternGenerator(Set<String> models, Duration stepDelay, Path completionLog) {
         this.models = Set.copyOf(models);
         this.stepDelay = stepDelay;
-        this.completionLog = completionLog;
     }
 
     public TestPatternGenerator() {
@@ -72,23 +59,10 @@ public final class TestPatternGenerator implements ImageGenerator {
                 listener.onProgress(new Progress(i * request.steps() + step, total,
                         Duration.ofNanos(System.nanoTime() - started), null));
             }
-            images.add(new GeneratedImage(render(request, seed + i), seed + i, SafetyVerdict.UNCHECKED, new float[0]));
+            // drawn from the seed and a hash of the prompt, never from an input image: safe by construction
+            images.add(new GeneratedImage(render(request, seed + i), seed + i, SafetyVerdict.TEST_PATTERN, new float[0]));
         }
-        logCompletion(seed);
         return new GenerationResult(images, Duration.ofNanos(System.nanoTime() - started).toMillis());
-    }
-
-    /** One short line per write with O_APPEND: lines from concurrent slots and processes do not interleave. */
-    private void logCompletion(long seed) throws GenerationException {
-        if (completionLog == null) {
-            return;
-        }
-        String line = seed + " " + ProcessHandle.current().pid() + " " + System.currentTimeMillis() + "\n";
-        try {
-            Files.writeString(completionLog, line, StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new GenerationException("cannot write the completion log " + completionLog + ": " + e.getMessage(), e);
-        }
     }
 
     private void pause() throws GenerationException {
@@ -190,5 +164,11 @@ public final class TestPatternGenerator implements ImageGenerator {
     @Override
     public Set<String> loadedModels() {
         return models;
+    }
+
+    /** None: its images are {@link SafetyVerdict#TEST_PATTERN}s, not unchecked images of a model. */
+    @Override
+    public Set<String> uncheckedModels() {
+        return Set.of();
     }
 }

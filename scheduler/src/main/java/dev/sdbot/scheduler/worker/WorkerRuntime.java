@@ -5,7 +5,7 @@ import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.inference.api.InvalidRequestException;
 import dev.sdbot.inference.api.ModelFamily;
-import dev.sdbot.inference.safety.SafetyCheckerFolder;
+import dev.sdbot.inference.api.SafetyCheckerLocation;
 import dev.sdbot.scheduler.JobEvent;
 import dev.sdbot.scheduler.JobEventListener;
 import dev.sdbot.scheduler.JobLogContext;
@@ -52,6 +52,7 @@ public final class WorkerRuntime implements AutoCloseable {
     private final SchedulerSettings scheduling;
     private final Clock clock;
     private final JobEvents events;
+    private final DataSource dataSource;
     private final WorkerStore workers;
     private final AttemptStore attempts;
     private final DatabaseRetry retry;
@@ -64,6 +65,7 @@ public final class WorkerRuntime implements AutoCloseable {
     private final Thread pickup;
     private final JobEventListener listener = new Listener();
     private volatile boolean active = true;
+    private volatile WorkerIdLock idLock;
     private volatile String quarantine;
     /** True when jobs assigned to this worker may be waiting for a slot to free up here. */
     private volatile boolean assignedMayWait = true;
@@ -82,10 +84,11 @@ public final class WorkerRuntime implements AutoCloseable {
         this.scheduling = scheduling;
         this.clock = clock;
         this.events = events;
+        this.dataSource = dataSource;
         this.workers = new WorkerStore(dataSource);
         this.attempts = new AttemptStore(dataSource);
         this.retry = new DatabaseRetry(scheduling.lease());
-        this.results = new ResultWriter(attempts, settings.workerId(), clock, retry);
+        this.results = new ResultWriter(attempts, settings.workerId(), retry);
         this.executor = Executors.newFixedThreadPool(settings.slots(), daemon("sdbot-job-" + settings.workerId()));
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("sdbot-heartbeat-" + settings.workerId()));
         this.pickup = new Thread(this::pickupLoop, "sdbot-pickup-" + settings.workerId());
@@ -94,6 +97,9 @@ public final class WorkerRuntime implements AutoCloseable {
     }
 
     public WorkerRuntime start() {
+        // before taking anything back under this id: no other live process may be running under it
+        idLock = retry.run("claim worker id", () -> WorkerIdLock.claim(dataSource, settings.workerId(),
+                scheduling.workerTimeout()));
         Set<String> unchecked = new TreeSet<>(generator.uncheckedModels());
         var takenBack = retry.run("register", () -> workers.register(settings.workerId(), hostName(), settings.devices(),
                 generator.availableModels(), generator.loadedModels(), unchecked, settings.slots(), settings.pixelBudget()));
@@ -109,8 +115,8 @@ public final class WorkerRuntime implements AutoCloseable {
         });
         if (!unchecked.isEmpty()) {
             log.warn("Worker {}: models without a safety checker: {}. Images of these models are UNCHECKED and are handled"
-                    + " like flagged ones unless a guild allows unchecked images; install a shared checker at"
-                    + " $SDBOT_MODELS/{} or set SDBOT_SAFETY_CHECKER", settings.workerId(), unchecked, SafetyCheckerFolder.SHARED_NAME);
+                    + " like flagged ones unless a guild allows unchecked images; {}", settings.workerId(), unchecked,
+                    SafetyCheckerLocation.HOW_TO_INSTALL);
         }
         events.addListener(listener);
         long every = settings.heartbeat().toMillis();
@@ -200,7 +206,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 if (execution.released()) {
                     outcome = Outcome.RELEASED;
                     boolean queued = retry.run("release job " + job.id(),
-                            () -> attempts.releaseRunning(job, settings.workerId(), clock.instant()));
+                            () -> attempts.releaseRunning(job, settings.workerId()));
                     log.info("Job {} attempt {} {}", job.id(), job.attempt(), queued
                             ? "handed back to the queue: the worker is stopping" : "was no longer ours when the worker stopped");
                     return;
@@ -208,7 +214,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 outcome = Outcome.CANCELLED;
                 long gpuMillis = elapsedMillis(started);
                 retry.run("record cancellation of job " + job.id(),
-                        () -> attempts.recordCancelled(job, settings.workerId(), gpuMillis, clock.instant()));
+                        () -> attempts.recordCancelled(job, settings.workerId(), gpuMillis));
                 log.info("Job {} stopped: {}", job.id(), e.getMessage());
             } catch (InvalidRequestException e) {
                 generated = System.nanoTime();
@@ -216,7 +222,8 @@ public final class WorkerRuntime implements AutoCloseable {
             } catch (Exception | Error e) { // a generator crash must not kill the worker, nor loop forever
                 generated = generated == started ? System.nanoTime() : generated; // the generator's crash, or the store's after it
                 log.warn("Job {} attempt {} failed on worker {}", job.id(), job.attempt(), settings.workerId(), e);
-                fail(job, e.toString(), false, true, started);
+                // an unreachable database says nothing about this worker's generator
+                fail(job, e.toString(), false, !(e instanceof DataAccessException), started);
             } finally {
                 running.remove(job.id());
                 meters.jobEnded(job.request().model(), outcome, Duration.ofNanos(System.nanoTime() - started),
@@ -231,7 +238,7 @@ public final class WorkerRuntime implements AutoCloseable {
     private void fail(ClaimedJob job, String error, boolean permanent, boolean countAgainstWorker, long started) {
         long gpuMillis = elapsedMillis(started);
         JobState state = retry.run("record failure of job " + job.id(), () -> attempts.fail(job,
-                settings.workerId(), error, permanent, countAgainstWorker, gpuMillis, scheduling.quarantineAfter(), clock.instant()));
+                settings.workerId(), error, permanent, countAgainstWorker, gpuMillis, scheduling.quarantineAfter()));
         log.info("Job {} attempt {} failed ({}); now {}", job.id(), job.attempt(), error, state == null ? "not ours any more" : state);
     }
 
@@ -268,6 +275,11 @@ public final class WorkerRuntime implements AutoCloseable {
             return;
         }
         active = false;
+        if (idLock == null) { // never started: the id, and whatever runs under it, belong to another process
+            executor.shutdownNow();
+            heartbeats.shutdownNow();
+            return;
+        }
         events.removeListener(listener);
         pickup.interrupt();
         try {
@@ -290,13 +302,14 @@ public final class WorkerRuntime implements AutoCloseable {
         results.close();
         heartbeats.shutdownNow();
         signOff(); // again: a dispatch pass that read this worker as live just before may have assigned one more
+        idLock.close();
         log.info("Worker {} stopped", settings.workerId());
     }
 
     private void signOff() {
         try {
             workers.markStopped(settings.workerId());
-            attempts.releaseAssigned(settings.workerId(), clock.instant());
+            attempts.releaseAssigned(settings.workerId());
         } catch (DataAccessException e) {
             log.warn("Worker {} could not sign off cleanly ({}); its leases will expire", settings.workerId(), e.getMessage());
         }

@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * One worker process's capacity and timing.
  *
- * @param workerId    stable id (host + pid by default)
+ * @param workerId    stable id (the host name by default: a container's id under Docker, so each replica of
+ *                    {@code docker compose up --scale worker=N} has its own and keeps it across restarts)
  * @param devices     description of the devices it runs on ("cpu", "cuda:0")
  * @param slots       jobs it runs at the same time
  * @param pixelBudget largest width × height × images of a job it accepts
@@ -29,6 +30,11 @@ public record WorkerSettings(String workerId, String devices, int slots, long pi
         }
     }
 
+    /**
+     * The host name, stable across restarts, so a restarted worker takes back what its earlier life left running.
+     * Two worker processes on one host need ids of their own: the second one to start under the same id is refused
+     * (see {@code WorkerIdLock}) rather than taking over the first one's jobs.
+     */
     public static String defaultWorkerId() {
         String host = System.getenv().getOrDefault("HOSTNAME", "localhost");
         try {
@@ -36,7 +42,7 @@ public record WorkerSettings(String workerId, String devices, int slots, long pi
         } catch (java.io.IOException ignored) {
             // keep HOSTNAME
         }
-        return host + "-" + ProcessHandle.current().pid();
+        return host;
     }
 
     public static WorkerSettings defaults() {

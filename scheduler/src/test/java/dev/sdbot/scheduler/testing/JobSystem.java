@@ -75,7 +75,7 @@ public final class JobSystem implements AutoCloseable {
 
     public SchedulerNode startNode() {
         DataSource pool = db.newPool(4);
-        SchedulerNode node = new SchedulerNode(pool, settings, clock, events("node"), meters);
+        SchedulerNode node = new SchedulerNode(pool, settings, events("node"), meters);
         started.push(node);
         return node.start();
     }

@@ -52,7 +52,7 @@ class UsageReportsTest {
                     + " usage_day, recorded_at) VALUES (?, 1, ?, 2, NULL, 'FAILED', 0, 777, current_date - 10,"
                     + " now() - interval '10 days')", ids.get(0), GUILD_A);
 
-            UsageReports reports = new UsageReports(db.dataSource(), Clock.systemUTC());
+            UsageReports reports = new UsageReports(db.dataSource());
             UsageReport a = reports.report(GUILD_A, null, 30);
             assertThat(a.windowTotals().images()).isEqualTo(6).isEqualTo(sum(db, "images", GUILD_A, 30));
             assertThat(a.windowTotals().gpuMillis()).isEqualTo(sum(db, "gpu_ms", GUILD_A, 30));

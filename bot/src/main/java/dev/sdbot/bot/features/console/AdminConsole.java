@@ -4,7 +4,10 @@ import dev.sdbot.bot.config.HttpSettings;
 import dev.sdbot.bot.features.admin.UsageChart;
 import dev.sdbot.bot.runtime.DiscordStatus;
 import dev.sdbot.bot.runtime.SdbotRuntime;
+import dev.sdbot.db.store.ConsoleAccessStore;
+import dev.sdbot.db.store.GuildSettingsStore;
 import dev.sdbot.db.store.QuotaRuleStore;
+import dev.sdbot.scheduler.JobReports;
 import dev.sdbot.scheduler.usage.UsageReports;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -13,16 +16,22 @@ import io.javalin.http.SameSite;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * The read-only admin console: queue, workers, and per guild the recent jobs, a usage chart and the quota rules. Only
- * GET routes. A viewer logs in with Discord (and then sees the guilds where they have Manage Server and the bot is)
- * or with the one-time admin link printed at start (every guild).
+ * The read-only admin console: queue, workers, and per guild the recent jobs, a usage chart and the quota rules. GET
+ * routes, and one POST: logout, which carries the session's CSRF token. A viewer logs in with Discord (and then sees
+ * the guilds where they have Manage Server and the bot is, re-checked with Discord every few minutes) or with a
+ * one-time admin link (every guild). An operator can end every session at once (the revocation generation).
  */
 public final class AdminConsole {
     private static final Logger LOG = LoggerFactory.getLogger(AdminConsole.class);
@@ -31,31 +40,40 @@ public final class AdminConsole {
     static final int RECENT_JOBS = 50;
     static final int CHART_DAYS = 30;
     private static final String CSP = "default-src 'none'; script-src 'self'; img-src 'self'; style-src 'unsafe-inline';"
-            + " base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+            + " base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-    private final SdbotRuntime runtime;
+    private final Clock clock;
     private final HttpSettings.OAuth oauthSettings;
     private final DiscordOAuth oauth;
     private final Supplier<DiscordStatus> discord;
     private final ConsoleSessions sessions;
-    private final ConsoleQueries queries;
+    private final ConsoleAccessStore access;
+    private final JobReports jobs;
     private final UsageReports usage;
     private final QuotaRuleStore quotaRules;
+    private final GuildSettingsStore guildSettings;
 
     public AdminConsole(SdbotRuntime runtime, HttpSettings.OAuth oauthSettings, Supplier<DiscordStatus> discord) {
-        this.runtime = runtime;
+        this.clock = runtime.clock();
         this.oauthSettings = oauthSettings;
         this.oauth = new DiscordOAuth(oauthSettings);
         this.discord = discord;
-        this.sessions = new ConsoleSessions(runtime.clock());
-        this.queries = new ConsoleQueries(runtime.database().dataSource());
-        this.usage = new UsageReports(runtime.database().dataSource(), runtime.clock());
+        this.sessions = new ConsoleSessions(clock);
+        this.access = new ConsoleAccessStore(runtime.database().dataSource());
+        this.jobs = new JobReports(runtime.database().dataSource(), runtime.config().scheduling().workerTimeout());
+        this.usage = new UsageReports(runtime.database().dataSource());
         this.quotaRules = new QuotaRuleStore(runtime.database().sessionFactory());
+        this.guildSettings = new GuildSettingsStore(runtime.database().sessionFactory());
     }
 
-    /** A new one-time admin link (path and query, to append to the server's base URL). */
+    /** A new one-time admin link (path and query, to append to the console's base URL). */
     public String newAdminLink() {
-        return "/console/admin?token=" + sessions.newAdminToken();
+        return newAdminLink(access, clock.instant());
+    }
+
+    /** Mints a one-time admin link in the database, for whichever process serves the console. */
+    public static String newAdminLink(ConsoleAccessStore links, Instant now) {
+        return "/console/admin?token=" + links.mint(now, now.plus(ConsoleSessions.ADMIN_LINK_VALIDITY));
     }
 
     public void addRoutes(RoutesConfig routes) {
@@ -63,6 +81,7 @@ public final class AdminConsole {
         routes.get("/console/admin", this::adminLink);
         routes.get("/console/login", this::login);
         routes.get("/console/oauth/callback", this::callback);
+        routes.post("/console/logout", this::logout);
         routes.get("/console", ctx -> {
             Optional<ConsoleSessions.Viewer> viewer = viewer(ctx);
             if (viewer.isPresent()) {
@@ -80,13 +99,14 @@ public final class AdminConsole {
 
     private void adminLink(Context ctx) {
         secureHeaders(ctx);
-        if (!sessions.redeemAdminToken(ctx.queryParam("token"))) {
+        if (!access.redeem(ctx.queryParam("token"), clock.instant())) {
             refuse(ctx, 403, "Link refused", "This admin link is unknown, expired or already used: each link works once."
-                    + " Restart sdbot for a new one, or log in with Discord.");
+                    + " Run ./sdbot console-link for a new one, or log in with Discord.");
             return;
         }
         LOG.info("Admin console: one-time admin link used from {}", ctx.ip());
-        startSession(ctx, new ConsoleSessions.Viewer("admin (one-time link)", true, Map.of()));
+        ctx.cookie(cookie(SESSION_COOKIE, sessions.openAdmin("admin (one-time link)", access.sessionGeneration()),
+                sessionSeconds()));
         String next = ctx.queryParam("next");
         // only a path of this console: never an open redirect
         ctx.redirect(next != null && next.matches("/console(/[A-Za-z0-9/._-]*)?") ? next : "/console");
@@ -98,9 +118,15 @@ public final class AdminConsole {
             refuse(ctx, 503, "Discord login unavailable", oauthSettings.missing());
             return;
         }
-        String state = sessions.newOAuthState();
-        ctx.cookie(cookie(STATE_COOKIE, state, (int) ConsoleSessions.OAUTH_STATE_VALIDITY.toSeconds()));
-        ctx.redirect(oauth.authorizeUrl(state));
+        Optional<String> state = sessions.newOAuthState();
+        if (state.isEmpty()) { // anyone can start a login: a flood of them must not grow memory without bound
+            ctx.header("Retry-After", Long.toString(ConsoleSessions.OAUTH_STATE_VALIDITY.toSeconds()));
+            refuse(ctx, 503, "Too many logins in progress", "Too many Discord logins were started and not finished;"
+                    + " try again in a few minutes.");
+            return;
+        }
+        ctx.cookie(cookie(STATE_COOKIE, state.get(), (int) ConsoleSessions.OAUTH_STATE_VALIDITY.toSeconds()));
+        ctx.redirect(oauth.authorizeUrl(state.get()));
     }
 
     private void callback(Context ctx) {
@@ -129,27 +155,47 @@ public final class AdminConsole {
             refuse(ctx, 502, "Login failed", "Discord login failed: " + e.getMessage());
             return;
         }
-        Map<Long, String> botGuilds = botGuilds();
-        Map<Long, String> visible = new TreeMap<>();
-        login.guilds().stream().filter(DiscordOAuth.UserGuild::canManage).filter(g -> botGuilds.containsKey(g.id()))
-                .forEach(g -> visible.put(g.id(), g.name()));
-        LOG.info("Admin console: {} logged in with Discord, sees {} guild(s)", login.userName(), visible.size());
-        startSession(ctx, new ConsoleSessions.Viewer(login.userName(), false, visible));
+        Map<Long, String> managed = managed(login.guilds());
+        LOG.info("Admin console: {} logged in with Discord, manages {} guild(s)", login.userName(), managed.size());
+        ctx.cookie(cookie(SESSION_COOKIE, sessions.openDiscord(login.userName(), login.accessToken(), managed,
+                access.sessionGeneration()),
+                sessionSeconds()));
         ctx.redirect("/console");
     }
 
-    private void overview(Context ctx, ConsoleSessions.Viewer viewer) throws Exception {
-        Map<Long, String> guilds = visibleGuilds(viewer);
-        ctx.html(ConsolePages.overview(viewer, queries.queue(viewer.allGuilds() ? null : guilds.keySet()),
-                queries.workers(runtime.config().scheduling().workerTimeout()), guilds));
+    private void logout(Context ctx) {
+        secureHeaders(ctx);
+        String id = ctx.cookie(SESSION_COOKIE);
+        Optional<ConsoleSessions.Session> session = sessions.find(id);
+        if (session.isEmpty()) {
+            refuse(ctx, 401, "Not logged in", "There is no session to log out of.");
+            return;
+        }
+        String csrf = ctx.formParam("csrf");
+        // the session's own token, from its own page: another site cannot post a logout (or anything) for it
+        if (csrf == null || !MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8),
+                session.get().csrf.getBytes(StandardCharsets.UTF_8))) {
+            refuse(ctx, 403, "Logout refused", "The form's token does not match this session; log out from a console page.");
+            return;
+        }
+        sessions.close(id);
+        ctx.removeCookie(SESSION_COOKIE, "/console");
+        LOG.info("Admin console: {} logged out", session.get().who);
+        refuse(ctx, 200, "Logged out", "You are logged out of the sdbot console.");
     }
 
-    private void guildPage(Context ctx, ConsoleSessions.Viewer viewer) throws Exception {
+    private void overview(Context ctx, ConsoleSessions.Viewer viewer) {
+        Map<Long, String> guilds = visibleGuilds(viewer);
+        ctx.html(ConsolePages.overview(viewer, jobs.activeJobs(viewer.allGuilds() ? null : guilds.keySet()),
+                jobs.workers(), guilds));
+    }
+
+    private void guildPage(Context ctx, ConsoleSessions.Viewer viewer) {
         Optional<Long> guild = guild(ctx, viewer);
         if (guild.isPresent()) {
             long id = guild.get();
             ctx.html(ConsolePages.guild(viewer, id, visibleGuilds(viewer).getOrDefault(id, "guild " + id),
-                    queries.recentJobs(id, RECENT_JOBS), quotaRules.ofGuild(id), CHART_DAYS));
+                    jobs.recentJobs(id, RECENT_JOBS), quotaRules.ofGuild(id), CHART_DAYS));
         }
     }
 
@@ -173,22 +219,69 @@ public final class AdminConsole {
         return Optional.of(id);
     }
 
-    /** The viewer of a valid session; otherwise answers 401 with the way in, and returns empty. */
+    /**
+     * The viewer of a valid session, with a Discord login's rights re-read from Discord when they are older than
+     * {@link ConsoleSessions#GUILD_RECHECK}; otherwise answers 401 with the way in, and returns empty. Rights that
+     * cannot be re-read end the session (fails closed).
+     */
     private Optional<ConsoleSessions.Viewer> viewer(Context ctx) {
         secureHeaders(ctx);
-        Optional<ConsoleSessions.Viewer> viewer = sessions.find(ctx.cookie(SESSION_COOKIE));
-        if (viewer.isEmpty()) {
+        String id = ctx.cookie(SESSION_COOKIE);
+        Optional<ConsoleSessions.Session> found = sessions.find(id);
+        if (found.isEmpty()) {
             refuse(ctx, 401, "Login required", "The sdbot console needs a login.");
+            return Optional.empty();
         }
-        return viewer;
+        ConsoleSessions.Session session = found.get();
+        if (session.generation < access.sessionGeneration()) { // ./sdbot console-link --revoke-sessions
+            sessions.close(id);
+            refuse(ctx, 401, "Login required", "An operator ended every console session; log in again.");
+            return Optional.empty();
+        }
+        if (sessions.needsRecheck(session)) {
+            try {
+                sessions.rechecked(session, managed(oauth.guilds(session.discordToken)));
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                sessions.close(id);
+                LOG.warn("Admin console: the guild rights of {} could not be re-checked, session ended: {}", session.who,
+                        e.getMessage());
+                refuse(ctx, 401, "Login required", "Your rights could not be re-checked with Discord (" + e.getMessage()
+                        + "); log in again.");
+                return Optional.empty();
+            }
+        }
+        if (session.allGuilds) {
+            return Optional.of(new ConsoleSessions.Viewer(session.who, true, Map.of(), session.csrf));
+        }
+        // the bot's guilds now: a guild the bot has left disappears at once
+        Map<Long, String> botGuilds = botGuilds();
+        Map<Long, String> visible = new TreeMap<>();
+        session.managed().forEach((guild, name) -> {
+            if (botGuilds.containsKey(guild)) {
+                visible.put(guild, name);
+            }
+        });
+        return Optional.of(new ConsoleSessions.Viewer(session.who, false, visible, session.csrf));
     }
 
-    private Map<Long, String> visibleGuilds(ConsoleSessions.Viewer viewer) throws Exception {
+    /** The guilds where the user has Manage Server (or is an administrator), id → name. */
+    private static Map<Long, String> managed(List<DiscordOAuth.UserGuild> guilds) {
+        Map<Long, String> managed = new TreeMap<>();
+        guilds.stream().filter(DiscordOAuth.UserGuild::canManage).forEach(g -> managed.put(g.id(), g.name()));
+        return managed;
+    }
+
+    private Map<Long, String> visibleGuilds(ConsoleSessions.Viewer viewer) {
         if (!viewer.allGuilds()) {
             return viewer.guilds();
         }
         Map<Long, String> all = new TreeMap<>();
-        queries.knownGuilds().forEach(id -> all.put(id, "guild " + id));
+        jobs.guildsWithJobs().forEach(id -> all.put(id, "guild " + id));
+        quotaRules.guilds().forEach(id -> all.put(id, "guild " + id));
+        guildSettings.guilds().forEach(id -> all.put(id, "guild " + id));
         all.putAll(botGuilds());
         return all;
     }
@@ -199,8 +292,8 @@ public final class AdminConsole {
         return status == null ? Map.of() : new LinkedHashMap<>(status.guilds());
     }
 
-    private void startSession(Context ctx, ConsoleSessions.Viewer viewer) {
-        ctx.cookie(cookie(SESSION_COOKIE, sessions.open(viewer), (int) ConsoleSessions.SESSION_VALIDITY.toSeconds()));
+    private static int sessionSeconds() {
+        return (int) ConsoleSessions.SESSION_VALIDITY.toSeconds();
     }
 
     private Cookie cookie(String name, String value, int maxAgeSeconds) {

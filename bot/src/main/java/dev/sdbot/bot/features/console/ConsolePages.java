@@ -1,6 +1,9 @@
 package dev.sdbot.bot.features.console;
 
 import dev.sdbot.db.entity.QuotaRule;
+import dev.sdbot.scheduler.ActiveJobs;
+import dev.sdbot.scheduler.JobStats.WorkerStats;
+import dev.sdbot.scheduler.JobView;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -35,20 +38,21 @@ final class ConsolePages {
     private ConsolePages() {
     }
 
-    static String overview(ConsoleSessions.Viewer viewer, ConsoleQueries.Queue queue, List<ConsoleQueries.Worker> workers,
+    static String overview(ConsoleSessions.Viewer viewer, ActiveJobs queue, List<WorkerStats> workers,
                            Map<Long, String> guilds) {
         StringBuilder b = new StringBuilder();
         b.append("<h2>Queue").append(viewer.allGuilds() ? " (all guilds)" : " (your guilds)").append("</h2>");
         b.append(table(List.of("State", "Jobs"), queue.perState().entrySet().stream()
-                .map(e -> List.of(esc(e.getKey()), String.valueOf(e.getValue()))).toList()));
+                .map(e -> List.of(esc(e.getKey().name()), String.valueOf(e.getValue()))).toList()));
         b.append("<p id=\"oldest-wait\">Oldest queued job has waited: ")
-                .append(queue.oldestWait() == null ? "none queued" : duration(queue.oldestWait())).append("</p>");
+                .append(queue.oldestQueuedWait() == null ? "none queued" : duration(queue.oldestQueuedWait())).append("</p>");
         b.append("<h2>Workers</h2>");
         b.append(table(List.of("Worker", "Host", "Slots", "Busy", "Last seen", "State", "Models", "Families", "Unchecked models"),
                 workers.stream().map(w -> List.of(esc(w.id()), esc(w.host()), String.valueOf(w.slots()), String.valueOf(w.busy()),
-                        time(w.lastSeen()), w.quarantineReason() != null ? "quarantined: " + esc(w.quarantineReason())
+                        time(w.heartbeatAt()), w.quarantineReason() != null ? "quarantined: " + esc(w.quarantineReason())
                                 : w.live() ? "live" : "not live",
-                        esc(String.join(", ", w.models())), esc(join(w.families())), esc(String.join(", ", w.unchecked())))).toList()));
+                        esc(String.join(", ", w.models())), esc(join(w.modelFamilies())),
+                        esc(String.join(", ", w.uncheckedModels())))).toList()));
         b.append("<h2>Guilds</h2>");
         if (guilds.isEmpty()) {
             b.append("<p>No guild to show: you need Manage Server in a guild the bot is in.</p>");
@@ -61,7 +65,7 @@ final class ConsolePages {
         return page("sdbot console", viewer, b.toString());
     }
 
-    static String guild(ConsoleSessions.Viewer viewer, long guildId, String name, List<ConsoleQueries.Job> jobs,
+    static String guild(ConsoleSessions.Viewer viewer, long guildId, String name, List<JobView> jobs,
                         List<QuotaRule> rules, int chartDays) {
         StringBuilder b = new StringBuilder("<p><a href=\"/console\">&larr; overview</a></p>");
         b.append("<h2>Usage, last ").append(chartDays).append(" days</h2>");
@@ -74,21 +78,25 @@ final class ConsolePages {
                         limit(r.getConcurrentJobs()), time(r.getUpdatedAt()))).toList()));
         b.append("<h2>Recent jobs</h2>");
         b.append(table(List.of("Job", "State", "Member", "Model", "Prompt", "Created", "Finished", "Worker", "Error"),
-                jobs.stream().map(j -> List.of(String.valueOf(j.id()), esc(j.state()), String.valueOf(j.userId()), esc(j.model()),
-                        esc(shorten(j.prompt())), time(j.createdAt()), time(j.finishedAt()), esc(j.workerId()), esc(j.error()))).toList()));
+                jobs.stream().map(j -> List.of(String.valueOf(j.id()), esc(j.state().name()), String.valueOf(j.origin().userId()),
+                        esc(j.request().model()), esc(shorten(j.request().prompt())), time(j.createdAt()), time(j.finishedAt()),
+                        esc(j.workerId()), esc(j.error()))).toList()));
         return page(name + " · sdbot console", viewer, b.toString());
     }
 
     /** The 401/403/400 pages: say what happened and how to get in. */
     static String refusal(String title, String message, String oauthMissing) {
         String login = oauthMissing == null ? "<p><a id=\"login\" href=\"/console/login\">Log in with Discord</a></p>"
-                : "<p>" + esc(oauthMissing) + ". Locally, use the one-time admin link printed when sdbot started.</p>";
+                : "<p>" + esc(oauthMissing) + ". Or use a one-time admin link: the file named when sdbot started, or"
+                + " <code>./sdbot console-link</code>.</p>";
         return document(title, "<h1>" + esc(title) + "</h1><p id=\"refused\">" + esc(message) + "</p>" + login);
     }
 
     private static String page(String title, ConsoleSessions.Viewer viewer, String body) {
         return document(title, "<h1>" + esc(title) + "</h1><p class=\"who\">Signed in as " + esc(viewer.who())
-                + " · read-only</p>" + body + "<script src=\"/console/console.js\"></script>");
+                + " · read-only</p><form id=\"logout\" method=\"post\" action=\"/console/logout\">"
+                + "<input type=\"hidden\" name=\"csrf\" value=\"" + esc(viewer.csrf()) + "\"><button type=\"submit\">Log out</button>"
+                + "</form>" + body + "<script src=\"/console/console.js\"></script>");
     }
 
     private static String document(String title, String body) {

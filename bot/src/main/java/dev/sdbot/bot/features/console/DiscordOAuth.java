@@ -35,7 +35,12 @@ public final class DiscordOAuth {
         }
     }
 
-    public record Login(String userName, List<UserGuild> guilds) {
+    /** A finished login; {@code accessToken} lets the console re-read the user's guilds, and is never printed. */
+    public record Login(String userName, String accessToken, List<UserGuild> guilds) {
+        @Override
+        public String toString() {
+            return "Login[" + userName + ", " + guilds.size() + " guilds]";
+        }
     }
 
     private final HttpSettings.OAuth settings;
@@ -70,14 +75,18 @@ public final class DiscordOAuth {
             throw new IOException("Discord's token response had no access token");
         }
         JsonNode user = get("/users/@me", accessToken);
-        JsonNode guilds = get("/users/@me/guilds", accessToken);
+        return new Login(user.path("username").asText("?"), accessToken, guilds(accessToken));
+    }
+
+    /** The user's guilds with their permissions now; an IOException when Discord refuses the token (revoked). */
+    List<UserGuild> guilds(String accessToken) throws IOException, InterruptedException {
         List<UserGuild> list = new ArrayList<>();
-        for (JsonNode g : guilds) {
+        for (JsonNode g : get("/users/@me/guilds", accessToken)) {
             // permissions is a string (a 53-bit-safe decimal) in API v8+
             list.add(new UserGuild(Long.parseLong(g.path("id").asText()), g.path("name").asText(""),
                     Long.parseLong(g.path("permissions").asText("0"))));
         }
-        return new Login(user.path("username").asText("?"), list);
+        return list;
     }
 
     private JsonNode get(String path, String accessToken) throws IOException, InterruptedException {

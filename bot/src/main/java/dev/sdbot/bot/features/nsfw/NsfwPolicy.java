@@ -6,8 +6,8 @@ import java.util.Locale;
 
 /**
  * The one place that decides how an image is shown, image by image. An image "passes" when the checker
- * found it clean (after the guild's threshold shift), or when no checker saw it and the guild allows
- * unchecked images. A passed image is posted normally. One that did not pass follows the channel's policy:
+ * found it clean (after the guild's threshold shift), when it is the worker's test pattern (no model drew it), or
+ * when no checker saw it and the guild allows unchecked images. A passed image is posted normally. One that did not pass follows the channel's policy:
  * <ul>
  *   <li>BLOCK: not posted.</li>
  *   <li>BLUR: posted pixelated beyond recognition, behind a spoiler; never the original bytes.</li>
@@ -67,7 +67,9 @@ public final class NsfwPolicy {
 
     public Decision decide(SafetyVerdict stored, float[] conceptScores, ChannelRules rules) {
         SafetyVerdict verdict = stored.withShift(conceptScores, rules.thresholdShift());
-        boolean passed = verdict == SafetyVerdict.CLEAN || (verdict == SafetyVerdict.UNCHECKED && rules.allowUnchecked());
+        // a test pattern is safe by construction (no model drew it): the quick start without a model posts it
+        boolean passed = verdict == SafetyVerdict.CLEAN || verdict == SafetyVerdict.TEST_PATTERN
+                || (verdict == SafetyVerdict.UNCHECKED && rules.allowUnchecked());
         return new Decision(verdict, passed, passed ? Treatment.POST : rules.notPassedTreatment());
     }
 }

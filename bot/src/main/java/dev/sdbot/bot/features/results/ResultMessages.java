@@ -7,6 +7,7 @@ import dev.sdbot.bot.features.nsfw.ImageObscurer;
 import dev.sdbot.bot.features.nsfw.NsfwPolicy;
 import dev.sdbot.bot.features.nsfw.ShownImage;
 import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.SafetyVerdict;
 import dev.sdbot.scheduler.JobResult;
 import dev.sdbot.scheduler.JobView;
 import net.dv8tion.jda.api.EmbedBuilder;
@@ -28,6 +29,10 @@ import java.util.stream.Collectors;
  * parameters, a note when images were withheld, and the four job buttons in one row.
  */
 public final class ResultMessages {
+    /** Under a result of the worker's test pattern: what it is, and how to get real images. */
+    static final String TEST_PATTERN_NOTE = "🧪 This is a test pattern, not a generated image: the worker has no model. "
+            + "To generate images, add one (`./sdbot models pull <owner/repo> --file <file.safetensors>`, "
+            + "README \"Models\") and restart the worker.";
 
     /** @param withheld how many images of the job the NSFW policy blocked */
     public MessageCreateData result(JobView job, List<ShownImage> shown, int withheld, long maxFileBytes) {
@@ -38,6 +43,9 @@ public final class ResultMessages {
         }
         if (shown.stream().anyMatch(s -> s.treatment() == NsfwPolicy.Treatment.BLUR)) {
             content += " 🔞 Images the safety checker did not pass are pixelated.";
+        }
+        if (shown.stream().anyMatch(s -> s.image().safety() == SafetyVerdict.TEST_PATTERN)) {
+            content += "\n" + TEST_PATTERN_NOTE;
         }
         message.setContent(content);
         message.setAllowedMentions(List.of());

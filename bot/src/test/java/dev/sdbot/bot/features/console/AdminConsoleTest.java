@@ -1,9 +1,11 @@
 package dev.sdbot.bot.features.console;
 
+import dev.sdbot.bot.cli.SdbotCommand;
 import dev.sdbot.bot.http.ProcessHttp;
 import dev.sdbot.bot.runtime.SdbotRuntime;
 import dev.sdbot.db.testing.EmbeddedPostgresExtension;
 import dev.sdbot.db.testing.TestDatabase;
+import dev.sdbot.scheduler.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +22,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,17 +49,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(EmbeddedPostgresExtension.class)
 class AdminConsoleTest {
     private static final String SECRET = "oauth-client-secret-value";
-    private static final Pattern ADMIN_LINK = Pattern.compile("one-time link .*?: (http\\S+)");
+    private static final Pattern LINK_FILE = Pattern.compile("one-time admin link .* is in (\\S+) \\(readable by its owner only\\)");
 
     @TempDir
     Path dir;
+    private final MutableClock clock = MutableClock.at(Instant.now());
     private FakeDiscordOAuth discord;
     private SdbotRuntime runtime;
+    private TestDatabase db;
     private String base;
     private String adminLink;
 
     @BeforeEach
     void start(TestDatabase db) throws Exception {
+        this.db = db;
         ConsoleFixture.seed(db);
         discord = new FakeDiscordOAuth("client-1", SECRET, "ada", List.of(
                 new FakeDiscordOAuth.Guild(MANAGED, INJECTED_NAME, 0x20),
@@ -66,14 +73,15 @@ class AdminConsoleTest {
         base = "http://127.0.0.1:" + port;
         runtime = SdbotRuntime.open(config(db, port, dir, Map.of("SDBOT_CONSOLE_CLIENT_ID", "client-1",
                 "SDBOT_CONSOLE_CLIENT_SECRET", SECRET, "SDBOT_CONSOLE_PUBLIC_URL", base,
-                "SDBOT_CONSOLE_OAUTH_URL", discord.apiUrl())), Clock.systemUTC());
+                "SDBOT_CONSOLE_OAUTH_URL", discord.apiUrl())), clock);
         StringWriter out = new StringWriter();
         ProcessHttp http = ProcessHttp.start(runtime, Set.of(), true, new PrintWriter(out)).orElseThrow();
         http.discordStarted(ConsoleFixture.bot());
-        Matcher link = ADMIN_LINK.matcher(out.toString());
-        assertThat(link.find()).as(out.toString()).isTrue();
-        adminLink = link.group(1);
-        assertThat(out.toString()).doesNotContain(SECRET);
+        Matcher file = LINK_FILE.matcher(out.toString());
+        assertThat(file.find()).as(out.toString()).isTrue();
+        adminLink = Files.readString(Path.of(file.group(1))).trim();
+        assertThat(adminLink).startsWith(base + "/console/admin?token=");
+        assertThat(out.toString()).doesNotContain(SECRET, "token=");
         assertThat(runtime.config().toString()).doesNotContain(SECRET);
     }
 
@@ -199,5 +207,148 @@ class AdminConsoleTest {
                 assertThat(status).as(method + " " + path).isIn(404, 405);
             }
         }
+    }
+
+    private static HttpResponse<String> post(HttpClient browser, String url, String form) throws Exception {
+        return browser.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String csrf(String page) {
+        Matcher m = Pattern.compile("name=\"csrf\" value=\"([A-Za-z0-9_-]+)\"").matcher(page);
+        assertThat(m.find()).as("a logout form with the session's token in:\n" + page).isTrue();
+        return m.group(1);
+    }
+
+    /** Logs in through the fake Discord; returns the browser holding the session. */
+    private HttpClient discordLogin() {
+        HttpClient browser = browser();
+        String callback = location(get(browser, location(get(browser, base + "/console/login"))));
+        assertThat(get(browser, callback).statusCode()).isEqualTo(302);
+        return browser;
+    }
+
+    @Test
+    void unfinishedLoginsAreBoundedAndExpire() {
+        HttpClient client = HttpClient.newHttpClient(); // no cookies: each GET starts another login
+        for (int i = 0; i < 1000; i++) {
+            assertThat(get(client, base + "/console/login").statusCode()).as("login " + i).isEqualTo(302);
+        }
+        HttpResponse<String> refused = get(client, base + "/console/login");
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.body()).contains("Too many Discord logins were started and not finished");
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+
+        clock.advance(Duration.ofMinutes(10));
+        HttpClient browser = browser();
+        HttpResponse<String> login = get(browser, base + "/console/login");
+        assertThat(login.statusCode()).as("the expired ones were dropped").isEqualTo(302);
+        String callback = location(get(browser, location(login)));
+        assertThat(get(browser, callback).statusCode()).isEqualTo(302);
+        assertThat(get(browser, base + "/console").body()).contains("Signed in as ada");
+    }
+
+    @Test
+    void logoutNeedsTheSessionsOwnTokenAndEndsTheSession() throws Exception {
+        HttpClient browser = browser();
+        get(browser, adminLink);
+        HttpResponse<String> page = get(browser, base + "/console");
+        assertThat(page.body()).contains("<form id=\"logout\" method=\"post\" action=\"/console/logout\">");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
+                csp -> assertThat(csp).contains("form-action 'self'"));
+        String token = csrf(page.body());
+
+        HttpClient other = discordLogin();
+        String otherToken = csrf(get(other, base + "/console").body());
+        for (String form : List.of("", "csrf=", "csrf=forged", "csrf=" + otherToken)) {
+            HttpResponse<String> refused = post(browser, base + "/console/logout", form);
+            assertThat(refused.statusCode()).as(form).isEqualTo(403);
+            assertThat(refused.body()).contains("Logout refused");
+            assertThat(get(browser, base + "/console").statusCode()).as("still logged in after " + form).isEqualTo(200);
+        }
+
+        HttpResponse<String> out = post(browser, base + "/console/logout", "csrf=" + token);
+        assertThat(out.statusCode()).isEqualTo(200);
+        assertThat(out.body()).contains("You are logged out");
+        assertThat(out.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("sdbot_console=;") || c.contains("Max-Age=0"));
+        assertThat(get(browser, base + "/console").statusCode()).isEqualTo(401);
+        assertThat(get(other, base + "/console").statusCode()).as("the other session is untouched").isEqualTo(200);
+    }
+
+    @Test
+    void aLostManageServerRightEndsTheGuildsViewWithinFiveMinutes() {
+        HttpClient browser = discordLogin();
+        assertThat(get(browser, base + "/console/guild/" + MANAGED).statusCode()).isEqualTo(200);
+        int reads = discord.guildReads.get();
+
+        discord.setGuilds(List.of(new FakeDiscordOAuth.Guild(MANAGED, INJECTED_NAME, 0x400),
+                new FakeDiscordOAuth.Guild(ADMINISTERED, "Birds", 0x8)));
+        clock.advance(Duration.ofMinutes(4));
+        assertThat(get(browser, base + "/console/guild/" + MANAGED).statusCode()).as("rights are cached a few minutes")
+                .isEqualTo(200);
+        assertThat(discord.guildReads.get()).isEqualTo(reads);
+
+        clock.advance(Duration.ofMinutes(1));
+        HttpResponse<String> refused = get(browser, base + "/console/guild/" + MANAGED);
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).doesNotContain("a quiet harbour");
+        assertThat(get(browser, base + "/console/guild/" + MANAGED + "/usage.png").statusCode()).isEqualTo(403);
+        assertThat(get(browser, base + "/console").body()).doesNotContain("/console/guild/" + MANAGED + "\"")
+                .contains("/console/guild/" + ADMINISTERED + "\"");
+
+        discord.revokeTokens(); // the user removed the app's access in Discord
+        clock.advance(Duration.ofMinutes(5));
+        HttpResponse<String> ended = get(browser, base + "/console/guild/" + ADMINISTERED);
+        assertThat(ended.statusCode()).isEqualTo(401);
+        assertThat(ended.body()).contains("could not be re-checked with Discord");
+        assertThat(get(browser, base + "/console").statusCode()).as("the session is gone").isEqualTo(401);
+    }
+
+    @Test
+    void theStartLinkIsInAnOwnerOnlyFileAndExpires() throws Exception {
+        Path file = dir.resolve("console-admin-link");
+        assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        clock.advance(ConsoleSessions.ADMIN_LINK_VALIDITY);
+        HttpResponse<String> late = get(browser(), adminLink);
+        assertThat(late.statusCode()).isEqualTo(403);
+        assertThat(late.body()).contains("./sdbot console-link");
+    }
+
+    /** {@code ./sdbot console-link ARGS} as an operator beside the running console; returns the link it printed. */
+    private String consoleLink(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cli = SdbotCommand.commandLine(new SdbotCommand(Map.of("DATABASE_URL", db.jdbcUrl(), "DATABASE_USER", db.user(),
+                "SDBOT_DATA_DIR", dir.toString(), "SDBOT_CONSOLE_PUBLIC_URL", base), dir.resolve("none.yaml")));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        String[] command = new String[args.length + 1];
+        command[0] = "console-link";
+        System.arraycopy(args, 0, command, 1, args.length);
+        assertThat(cli.execute(command)).as(err.toString()).isZero();
+        Matcher link = Pattern.compile("(" + Pattern.quote(base) + "/console/admin\\?token=\\S+)").matcher(out.toString());
+        assertThat(link.find()).as(out.toString()).isTrue();
+        return link.group(1);
+    }
+
+    @Test
+    void consoleLinkRevokeSessionsEndsEverySessionAndEveryUnusedLink() {
+        HttpClient admin = browser();
+        get(admin, adminLink);
+        HttpClient ada = discordLogin();
+        String unused = consoleLink();
+        assertThat(get(admin, base + "/console").statusCode()).isEqualTo(200);
+
+        String fresh = consoleLink("--revoke-sessions");
+        for (HttpClient browser : List.of(admin, ada)) {
+            HttpResponse<String> ended = get(browser, base + "/console");
+            assertThat(ended.statusCode()).isEqualTo(401);
+            assertThat(ended.body()).contains("An operator ended every console session");
+        }
+        assertThat(get(browser(), unused).statusCode()).as("a link minted before the revocation").isEqualTo(403);
+        HttpClient operator = browser();
+        assertThat(get(operator, fresh).statusCode()).isEqualTo(302);
+        assertThat(get(operator, base + "/console").body()).contains("Signed in as admin (one-time link)");
     }
 }

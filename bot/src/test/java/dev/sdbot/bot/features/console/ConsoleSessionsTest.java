@@ -9,45 +9,58 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Admin links and OAuth states work once and expire; sessions expire. */
+/** OAuth states work once, expire and are bounded; sessions expire, end on close, and say when to re-check rights. */
 class ConsoleSessionsTest {
     private final MutableClock clock = MutableClock.at(Instant.parse("2026-01-01T00:00:00Z"));
     private final ConsoleSessions sessions = new ConsoleSessions(clock);
 
     @Test
-    void anAdminTokenWorksOnceAndNotAfterItExpires() {
-        String token = sessions.newAdminToken();
-        assertThat(token).hasSizeGreaterThanOrEqualTo(43); // 32 random bytes
-        assertThat(sessions.redeemAdminToken("guessed")).isFalse();
-        assertThat(sessions.redeemAdminToken(null)).isFalse();
-        assertThat(sessions.redeemAdminToken(token)).isTrue();
-        assertThat(sessions.redeemAdminToken(token)).isFalse();
-
-        String late = sessions.newAdminToken();
-        clock.advance(ConsoleSessions.ADMIN_LINK_VALIDITY);
-        assertThat(sessions.redeemAdminToken(late)).isFalse();
-    }
-
-    @Test
     void anOAuthStateWorksOnceWithinItsValidity() {
-        String state = sessions.newOAuthState();
+        String state = sessions.newOAuthState().orElseThrow();
         assertThat(sessions.redeemOAuthState(state)).isTrue();
         assertThat(sessions.redeemOAuthState(state)).isFalse();
-        String late = sessions.newOAuthState();
+        String late = sessions.newOAuthState().orElseThrow();
         clock.advance(ConsoleSessions.OAUTH_STATE_VALIDITY.plusSeconds(1));
         assertThat(sessions.redeemOAuthState(late)).isFalse();
     }
 
     @Test
-    void aSessionSeesItsGuildsUntilItExpires() {
-        String id = sessions.open(new ConsoleSessions.Viewer("ada", false, Map.of(1L, "one")));
-        ConsoleSessions.Viewer viewer = sessions.find(id).orElseThrow();
-        assertThat(viewer.sees(1)).isTrue();
-        assertThat(viewer.sees(2)).isFalse();
+    void pendingStatesAreBoundedUntilTheyExpire() {
+        for (int i = 0; i < ConsoleSessions.MAX_PENDING_LOGINS; i++) {
+            assertThat(sessions.newOAuthState()).isPresent();
+        }
+        assertThat(sessions.newOAuthState()).isEmpty();
+        clock.advance(ConsoleSessions.OAUTH_STATE_VALIDITY);
+        assertThat(sessions.newOAuthState()).as("the expired ones are purged").isPresent();
+    }
+
+    @Test
+    void aSessionLastsUntilItExpiresOrIsClosed() {
+        String id = sessions.openDiscord("ada", "access", Map.of(1L, "one"), 0);
+        ConsoleSessions.Session session = sessions.find(id).orElseThrow();
+        assertThat(session.managed()).containsOnlyKeys(1L);
+        assertThat(session.toString()).doesNotContain("access");
         assertThat(sessions.find("forged")).isEmpty();
         clock.advance(ConsoleSessions.SESSION_VALIDITY.minus(Duration.ofSeconds(1)));
         assertThat(sessions.find(id)).isPresent();
         clock.advance(Duration.ofSeconds(1));
         assertThat(sessions.find(id)).isEmpty();
+
+        String other = sessions.openAdmin("admin", 0);
+        sessions.close(other);
+        assertThat(sessions.find(other)).isEmpty();
+    }
+
+    @Test
+    void aDiscordSessionAsksForARecheckEveryFewMinutes() {
+        ConsoleSessions.Session discord = sessions.find(sessions.openDiscord("ada", "access", Map.of(1L, "one"), 0)).orElseThrow();
+        ConsoleSessions.Session admin = sessions.find(sessions.openAdmin("admin", 0)).orElseThrow();
+        assertThat(sessions.needsRecheck(discord)).isFalse();
+        clock.advance(ConsoleSessions.GUILD_RECHECK);
+        assertThat(sessions.needsRecheck(discord)).isTrue();
+        assertThat(sessions.needsRecheck(admin)).as("the admin link has no Discord rights to re-check").isFalse();
+        sessions.rechecked(discord, Map.of());
+        assertThat(sessions.needsRecheck(discord)).isFalse();
+        assertThat(discord.managed()).isEmpty();
     }
 }

@@ -1,7 +1,7 @@
 package dev.sdbot.bot.features.console;
 
 import dev.sdbot.bot.JdaDiscordStarter;
-import dev.sdbot.bot.fake.FakeDiscord;
+import dev.sdbot.testkit.fake.FakeDiscord;
 import dev.sdbot.bot.http.ProcessHttp;
 import dev.sdbot.bot.runtime.SdbotRuntime;
 import dev.sdbot.db.testing.EmbeddedPostgresExtension;

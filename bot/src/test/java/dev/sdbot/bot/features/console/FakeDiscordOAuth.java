@@ -31,17 +31,34 @@ final class FakeDiscordOAuth implements AutoCloseable {
     private final String clientSecret;
     private final Map<String, String> codes = new ConcurrentHashMap<>(); // code → redirect_uri it was issued for
     private final Map<String, Boolean> tokens = new ConcurrentHashMap<>();
+    private volatile List<Guild> guilds;
+    /** How many times the user's guilds were read. */
+    final java.util.concurrent.atomic.AtomicInteger guildReads = new java.util.concurrent.atomic.AtomicInteger();
 
     FakeDiscordOAuth(String clientId, String clientSecret, String userName, List<Guild> guilds) throws IOException {
         this.clientId = clientId;
         this.clientSecret = clientSecret;
+        this.guilds = List.copyOf(guilds);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/api/oauth2/authorize", this::authorize);
         server.createContext("/api/oauth2/token", this::token);
-        server.createContext("/api/users/@me/guilds", ex -> user(ex, guilds.stream().map(g -> Map.of("id", Long.toString(g.id()),
-                "name", g.name(), "permissions", Long.toString(g.permissions()))).toList()));
+        server.createContext("/api/users/@me/guilds", ex -> {
+            guildReads.incrementAndGet();
+            user(ex, this.guilds.stream().map(g -> Map.of("id", Long.toString(g.id()), "name", g.name(),
+                    "permissions", Long.toString(g.permissions()))).toList());
+        });
         server.createContext("/api/users/@me", ex -> user(ex, Map.of("id", "42", "username", userName)));
         server.start();
+    }
+
+    /** The user's guilds and rights from now on (a role taken away, a guild left). */
+    void setGuilds(List<Guild> guilds) {
+        this.guilds = List.copyOf(guilds);
+    }
+
+    /** Every access token issued so far stops working (the user de-authorized the app). */
+    void revokeTokens() {
+        tokens.clear();
     }
 
     /** The API base the console is configured with. */

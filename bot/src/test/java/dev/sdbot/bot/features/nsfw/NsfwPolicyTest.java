@@ -58,6 +58,10 @@ class NsfwPolicyTest {
             "UNCHECKED, -,          ALLOW,   true,  false,  -1,    UNCHECKED, false, POST",
             "UNCHECKED, -,          BLOCK,   false, true,   0,     UNCHECKED, true,  POST",
             "UNCHECKED, -,          BLOCK,   false, true,   1,     UNCHECKED, true,  POST",
+            // the worker's test pattern (no model drew it) is posted under every policy and shift
+            "TEST_PATTERN, -,       BLOCK,   false, false,  0,     TEST_PATTERN, true, POST",
+            "TEST_PATTERN, -,       BLUR,    false, false,  1,     TEST_PATTERN, true, POST",
+            "TEST_PATTERN, -,       ALLOW,   false, false,  -1,    TEST_PATTERN, true, POST",
     })
     void decidesEachImage(SafetyVerdict stored, String scores, Policy channelPolicy, boolean ageRestricted,
                           boolean allowUnchecked, float shift, SafetyVerdict verdict, boolean passed, Treatment treatment) {

@@ -1,0 +1,120 @@
+package dev.sdbot.loadtest;
+
+import dev.sdbot.testkit.fake.FakeDiscord;
+import dev.sdbot.testkit.fake.FakeGuild;
+import dev.sdbot.testkit.fake.FakeInteraction;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Members of both fake guilds typing {@code /imagine} in two channels each, at the plan's rate; job {@code i} has seed
+ * {@code i}. A command the bot does not acknowledge (its process was down) or refuses (the database was down) is typed
+ * again, as a member would, after
+ * {@link #RETRY_AFTER}, with seed {@code i + k * jobs} for the k-th retry, so that every job has a seed of its own
+ * (the generators' completion log is counted per seed).
+ */
+final class SoakSubmitter {
+    static final Duration RETRY_AFTER = Duration.ofSeconds(10);
+    private static final int MAX_TRIES = 30;
+
+    /** One job the soak asked for, and every interaction it took. */
+    static final class Submission {
+        final int seed;
+        final List<FakeInteraction> interactions = new CopyOnWriteArrayList<>();
+        volatile long lastSentNanos;
+
+        Submission(int seed) {
+            this.seed = seed;
+        }
+
+        boolean acknowledged() {
+            return interactions.stream().anyMatch(FakeInteraction::acknowledged);
+        }
+
+        /** Not acknowledged, or refused (an error such as "the database is unreachable" is ephemeral). */
+        boolean unsettled(FakeDiscord discord) {
+            if (interactions.isEmpty()) {
+                return true;
+            }
+            FakeInteraction last = interactions.get(interactions.size() - 1);
+            return !last.acknowledged() || !discord.ephemerals(last).isEmpty();
+        }
+    }
+
+    private final SoakPlan plan;
+    private final FakeDiscord discord;
+    private record Seat(FakeGuild.Member member, FakeGuild.Channel channel) {
+    }
+
+    private final List<Seat> seats = new ArrayList<>();
+    final List<Submission> submissions = new CopyOnWriteArrayList<>();
+
+    SoakSubmitter(SoakPlan plan, FakeDiscord discord) {
+        this.plan = plan;
+        this.discord = discord;
+        for (FakeGuild guild : discord.guilds()) {
+            for (FakeGuild.Member member : List.of(guild.alice, guild.bob, guild.moderator, guild.admin)) {
+                seats.add(new Seat(member, guild.general));
+                seats.add(new Seat(member, guild.ageRestricted));
+            }
+        }
+    }
+
+    /** Submits every job at the plan's pace, retrying unacknowledged and refused ones meanwhile. */
+    void run() throws InterruptedException {
+        long intervalNanos = (long) (1e9 / plan.rate());
+        long next = System.nanoTime();
+        for (int i = 0; i < plan.jobs(); i++) {
+            Submission s = new Submission(i);
+            submissions.add(s);
+            send(s, i);
+            next += intervalNanos;
+            if (i % 20 == 0) {
+                retryUnsettled();
+            }
+            long sleep = next - System.nanoTime();
+            if (sleep > 0) {
+                Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+            }
+        }
+    }
+
+    /** Retries until every submission was acknowledged and not refused, or the timeout. */
+    void settle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && submissions.stream().anyMatch(s -> s.unsettled(discord))) {
+            retryUnsettled();
+            Thread.sleep(500);
+        }
+    }
+
+    long retries() {
+        return submissions.stream().mapToLong(s -> Math.max(0, s.interactions.size() - 1)).sum();
+    }
+
+    private void retryUnsettled() {
+        long now = System.nanoTime();
+        for (Submission s : submissions) {
+            if (now - s.lastSentNanos > RETRY_AFTER.toNanos() && s.interactions.size() < MAX_TRIES && s.unsettled(discord)) {
+                send(s, s.seed + s.interactions.size());
+            }
+        }
+    }
+
+    private void send(Submission s, int variant) {
+        Seat seat = seats.get(variant % seats.size());
+        s.lastSentNanos = System.nanoTime();
+        try {
+            long seed = s.seed + (long) s.interactions.size() * plan.jobs();
+            s.interactions.add(discord.slashCommand(seat.member(), seat.channel(), "imagine", FakeDiscord.options(
+                    "prompt", "soak job " + s.seed, "seed", seed, "steps", (long) plan.steps(), "size", "64x64")));
+        } catch (IllegalStateException e) { // no gateway session yet: retried like an unacknowledged one
+            if (s.interactions.isEmpty()) {
+                s.lastSentNanos = 0;
+            }
+        }
+    }
+}
