@@ -5,14 +5,15 @@ import java.util.Deque;
 
 /**
  * OpenCV's {@code cv2.Canny(image, low, high)} as A1111's ControlNet "canny" preprocessor calls it on the RGB image:
- * 3x3 Sobel per channel (border BORDER_REFLECT_101), at each pixel the channel with
+ * 3x3 Sobel per channel (border replicated, as OpenCV's Canny), at each pixel the channel with
  * the largest L1 magnitude {@code |dx| + |dy|}, non-maximum suppression along the gradient's 45° sector, then
  * hysteresis: edges above {@code high}, and pixels above {@code low} connected to them (8-neighbourhood).
  * White edges on black, as an RGB image (the extension's {@code HWC3}).
  */
 public final class Canny {
-    private static final double TAN_22_5 = Math.tan(Math.toRadians(22.5));
-    private static final double TAN_67_5 = Math.tan(Math.toRadians(67.5));
+    /** OpenCV's fixed-point sector test: tan(22.5°) in 15-bit fixed point. */
+    private static final int SHIFT = 15;
+    private static final long TG22 = (long) (0.4142135623730950488016887242097 * (1 << SHIFT) + 0.5);
 
     private Canny() {
     }
@@ -85,12 +86,14 @@ public final class Canny {
     /** OpenCV's sectors: horizontal, vertical, or one of the diagonals; strictly greater on one side as OpenCV. */
     private static boolean isLocalMax(int[] mag, int gx, int gy, int x, int y, int w, int h) {
         int m = mag[y * w + x];
-        double ax = Math.abs(gx);
-        double ay = Math.abs(gy);
-        if (ay <= ax * TAN_22_5) {
+        long ax = Math.abs(gx);
+        long ay = (long) Math.abs(gy) << SHIFT;
+        long tg22x = ax * TG22;
+        long tg67x = tg22x + (ax << (SHIFT + 1));
+        if (ay < tg22x) {
             return m > at(mag, x - 1, y, w, h) && m >= at(mag, x + 1, y, w, h);
         }
-        if (ay > ax * TAN_67_5) {
+        if (ay > tg67x) {
             return m > at(mag, x, y - 1, w, h) && m >= at(mag, x, y + 1, w, h);
         }
         int s = (gx ^ gy) < 0 ? -1 : 1;
@@ -101,12 +104,8 @@ public final class Canny {
         return x < 0 || y < 0 || x >= w || y >= h ? 0 : mag[y * w + x];
     }
 
-    /** BORDER_REFLECT_101: -1 → 1, w → w - 2. */
+    /** BORDER_REPLICATE. */
     private static int px(RgbImage image, int x, int y, int c) {
-        int w = image.width();
-        int h = image.height();
-        x = x < 0 ? Math.min(1, w - 1) : x >= w ? Math.max(w - 2, 0) : x;
-        y = y < 0 ? Math.min(1, h - 1) : y >= h ? Math.max(h - 2, 0) : y;
-        return image.sample(x, y, c);
+        return image.sample(Math.max(0, Math.min(image.width() - 1, x)), Math.max(0, Math.min(image.height() - 1, y)), c);
     }
 }
