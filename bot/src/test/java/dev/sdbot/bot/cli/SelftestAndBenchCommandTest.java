@@ -24,7 +24,7 @@ class SelftestAndBenchCommandTest {
         CliRunner.Result r = cli().run("selftest", "--fixtures", Fixtures.LDM.toString(), "--model", "mini-sd21v");
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).containsPattern("PASS  unet\\.out \\(folder\\)  rel=\\S+ tol=1e-04")
-                .contains("PASS  unet.out (single file)").contains("SKIP  inpaint9").contains("SKIP  lora")
+                .contains("PASS  unet.out (single file)").contains("SKIP  inpaint9").contains("SKIP  lora").contains("SKIP  controlnet")
                 .contains("PASS  prompt syntax: 31/31 A1111 cases parsed exactly")
                 .contains("PASS  long prompt: chunk 2 of 2 = its 25 tokens encoded alone")
                 .contains("PASS  sampler dpmpp_sde_karras (DPM++ SDE Karras").contains("PASS  sampler unipc (UniPC")
