@@ -18,6 +18,14 @@ The algorithms are written out here in float64 numpy from these sources:
 * diffusers 0.21.4 ``schedulers/scheduling_unipc_multistep.py``: UniPCMultistepScheduler with its defaults
   (solver_type bh2, solver_order 2, predict_x0, lower_order_final, no disabled corrector), linspace spacing.
 
+Few-step samplers (4 steps; SGM Uniform 8):
+
+* A1111 ``modules/sd_schedulers.py`` sgm_uniform (the "SGM Uniform" schedule type) under k-diffusion's Euler and
+  Euler a; A1111 ``modules/sd_samplers_lcm.py`` (LCMCompVisDenoiser + sample_lcm) for "LCM".
+* diffusers LCMScheduler (arrived in 0.22; checked against the sources of diffusers main 58eb52c, 0.40.0.dev0):
+  ``lcm_diffusers``; diffusers Euler(Ancestral)DiscreteScheduler with ``timestep_spacing: trailing`` (SD-Turbo's
+  config): ``euler_trailing``, ``euler_a_trailing``. diffusers' Euler a draws noise at every step, the last too.
+
 Everything is driven as the fixture README describes: the fake model
 ``eps(x, t) = 0.3 x + 0.05 cos(t / 150) + 0.01 tanh(3 x)`` is applied to the model input (k-diffusion: x * c_in
 with t = sigma_to_t(sigma); UniPC: x at the integer timestep); for v-prediction cases its output is read as v.
@@ -35,7 +43,12 @@ timestep_spacing: UniPC's default linspace applies).
 
 With --check-k-diffusion / --check-diffusers the same cases are also run through the real k-diffusion sampling
 functions (torch, float64, noise replayed from the same queue; final sample within 1e-9) and diffusers' UniPC
-class (float32; within 1e-5), given checkouts of k-diffusion ab527a9 and diffusers v0.21.4. Last run (Debian 12:
+class (float32; within 1e-5), given checkouts of k-diffusion ab527a9 and diffusers v0.21.4; with
+--check-new-diffusers DIFFUSERS_MAIN_CHECKOUT the LCM and trailing cases through that diffusers' own scheduler classes
+(only ``src/diffusers/schedulers/scheduling_{lcm,euler_discrete,euler_ancestral_discrete}.py`` are read; float32,
+within 1e-5; noise replayed through randn_tensor). Few-step run (Debian 12, python3-torch 1.13, no scipy: a 4-point
+Gauss-Legendre quad stands in, exact for LMS): k-diffusion SGM Uniform cases 0.0, schedule 4.5e-8; diffusers main
+LCMScheduler 1.1e-7, Euler/Euler a trailing 6.9e-8 / 9.0e-8, timesteps identical. Last run (Debian 12:
 python3 3.11, numpy 1.24, python3-torch 1.13): k-diffusion agreed to 6e-16, UniPC to 1.3e-7, and k-diffusion's own
 float32 get_sigmas / get_sigmas_karras to 7e-7. The committed file is byte-identical when regenerated there; other
 numpy/libm versions may differ in the last bit of a float64 schedule value.
@@ -331,11 +344,21 @@ K_SAMPLERS = {
 }
 
 
+def sgm_uniform_sigmas(model, n):
+    """A1111's sd_schedulers.sgm_uniform: t = linspace(t(sigma_max), t(sigma_min), n + 1)[:-1], then a 0."""
+    start = model.sigma_to_t(model.sigmas[-1])
+    end = model.sigma_to_t(model.sigmas[0])
+    return np.append([model.t_to_sigma(v) for v in np.linspace(start, end, n + 1)[:-1]], 0.0)
+
+
 def a1111_sigmas(model, base, karras, steps):
-    """KDiffusionSampler.get_sigmas for this sampler."""
+    """KDiffusionSampler.get_sigmas for this sampler (karras: False = the model's uniform schedule, True =
+    Karras, "sgm_uniform" = the SGM Uniform schedule type)."""
     discard = base == "dpm2"
     n = steps + 1 if discard else steps
-    if karras:
+    if karras == "sgm_uniform":
+        sigmas = sgm_uniform_sigmas(model, n)
+    elif karras:
         sigmas = karras_sigmas(n, model.sigmas[0], model.sigmas[-1])
     else:
         sigmas = model.get_sigmas(n)
@@ -467,6 +490,150 @@ def run_unipc_case(alphas, noise0, prediction, steps):
     }
 
 
+# ---------------------------------------------------------------- few-step samplers
+
+class LcmA1111Denoiser(Denoiser):
+    """A1111's LCMCompVisDenoiser (modules/sd_samplers_lcm.py): the 50 distilled noise levels 19, 39, ..., 999,
+    timesteps quantized to the nearest of them, LCM's boundary condition on the denoised estimate."""
+
+    def __init__(self, alphas_cumprod, original_steps=50):
+        super().__init__(alphas_cumprod, "epsilon")
+        train = len(alphas_cumprod)
+        self.skip = train // original_steps
+        valid = np.array([alphas_cumprod[train - 1 - (original_steps - 1 - i) * self.skip] for i in range(original_steps)])
+        self.sigmas = np.sqrt((1 - valid) / valid).astype(np.float32).astype(np.float64)
+        self.log_sigmas = np.log(self.sigmas)
+
+    def sigma_to_t(self, sigma):
+        return int(np.abs(math.log(sigma) - self.log_sigmas).argmin()) * self.skip + (self.skip - 1)
+
+    def t_to_sigma(self, t):
+        t = min(max((t - (self.skip - 1)) / self.skip, 0), len(self.sigmas) - 1)
+        return super().t_to_sigma(t)
+
+    def get_sigmas(self, n):
+        t = np.linspace(self.sigma_to_t(self.sigmas[-1]), self.sigma_to_t(self.sigmas[0]), n)
+        return np.append([self.t_to_sigma(v) for v in t], 0.0)
+
+    def __call__(self, x, sigma):
+        t = self.sigma_to_t(sigma)
+        self.calls.append((sigma, t))
+        c_in = 1 / math.sqrt(sigma ** 2 + 1)
+        denoised = x - sigma * fake_model(x * c_in, t)
+        scaled = t * 10.0
+        c_skip = 0.25 / (scaled ** 2 + 0.25)
+        c_out = scaled / (scaled ** 2 + 0.25) ** 0.5
+        return c_out * denoised + c_skip * x
+
+
+def sample_lcm(model, x, sigmas, traj, noise):
+    for i in range(len(sigmas) - 1):
+        x = model(x, sigmas[i])
+        if sigmas[i + 1] > 0:
+            x = x + sigmas[i + 1] * noise(sigmas[i], sigmas[i + 1])
+        traj.append(x)
+    return x
+
+
+def run_lcm_a1111_case(alphas, noise0, steps):
+    model = LcmA1111Denoiser(alphas)
+    sigmas = model.get_sigmas(steps)
+    x = noise0 * sigmas[0]
+    traj = []
+    noise = Noise(noise0.shape)
+    sample_lcm(model, x, sigmas, traj, noise)
+    return {
+        "timesteps": np.array([float(t) for _, t in model.calls]),
+        "call_sigmas": np.array([s for s, _ in model.calls]),
+        "sigmas": sigmas,
+        "init_noise_sigma": np.array([sigmas[0]]),
+        "x0": x,
+        "trajectory": np.stack(traj),
+        "step_noise": np.stack(noise.drawn),
+    }
+
+
+def lcm_diffusers_timesteps(steps, train=1000, original_steps=50):
+    """diffusers LCMScheduler.set_timesteps(steps) (strength 1)."""
+    k = train // original_steps
+    origin = (np.arange(1, original_steps + 1) * k - 1)[::-1]
+    indices = np.floor(np.linspace(0, len(origin), num=steps, endpoint=False)).astype(np.int64)
+    return origin[indices]
+
+
+def run_lcm_diffusers_case(alphas, noise0, prediction, steps):
+    """diffusers LCMScheduler.step (defaults: timestep_scaling 10, no clipping), as float64."""
+    a = alphas.astype(np.float32).astype(np.float64)
+    timesteps = lcm_diffusers_timesteps(steps)
+    x = noise0 * 1.0
+    x_start = x
+    traj = []
+    noise = Noise(noise0.shape)
+    for i, t in enumerate(timesteps):
+        out = fake_model(x, float(t))
+        alpha, beta = a[t], 1 - a[t]
+        if prediction == "epsilon":
+            x0 = (x - math.sqrt(beta) * out) / math.sqrt(alpha)
+        else:
+            x0 = math.sqrt(alpha) * x - math.sqrt(beta) * out
+        scaled = float(t) * 10.0
+        c_skip = 0.25 / (scaled ** 2 + 0.25)
+        c_out = scaled / (scaled ** 2 + 0.25) ** 0.5
+        denoised = c_out * x0 + c_skip * x
+        if i == len(timesteps) - 1:
+            x = denoised
+        else:
+            prev = a[timesteps[i + 1]]
+            x = math.sqrt(prev) * denoised + math.sqrt(1 - prev) * noise()
+        traj.append(x)
+    return {
+        "timesteps": timesteps.astype(np.float64),
+        "init_noise_sigma": np.array([1.0]),
+        "x0": x_start,
+        "trajectory": np.stack(traj),
+        "step_noise": np.stack(noise.drawn),
+    }
+
+
+def run_diffusers_euler_case(alphas, noise0, ancestral, prediction, steps, train=1000):
+    """diffusers Euler(Ancestral)DiscreteScheduler with timestep_spacing "trailing": float32 timesteps
+    round(arange(train, 0, -train / steps)) - 1, float32 sigmas interpolated there, start noise sigma_max, the
+    model called at the timestep on x / sqrt(sigma^2 + 1); Euler a draws noise at every step (the last one too)."""
+    training = np.sqrt((1 - alphas) / alphas).astype(np.float32)
+    timesteps = (np.arange(train, 0, -train / steps).round() - 1).astype(np.float32).astype(np.float64)
+    sigmas = np.append(np.interp(timesteps, np.arange(train), training).astype(np.float32), 0.0).astype(np.float64)
+    x = noise0 * sigmas.max()
+    x_start = x
+    traj = []
+    noise = Noise(noise0.shape)
+    for i, t in enumerate(timesteps):
+        s = sigmas[i]
+        out = fake_model(x / math.sqrt(s ** 2 + 1), t)
+        if prediction == "epsilon":
+            x0 = x - s * out
+        else:
+            x0 = out * (-s / math.sqrt(s ** 2 + 1)) + x / (s ** 2 + 1)
+        d = (x - x0) / s
+        if ancestral:
+            to = sigmas[i + 1]
+            up = math.sqrt(to ** 2 * (s ** 2 - to ** 2) / s ** 2)
+            down = math.sqrt(to ** 2 - up ** 2)
+            x = x + d * (down - s) + noise() * up
+        else:
+            x = x + d * (sigmas[i + 1] - s)
+        traj.append(x)
+    return {
+        "timesteps": timesteps,
+        "sigmas": sigmas,
+        "init_noise_sigma": np.array([sigmas.max()]),
+        "x0": x_start,
+        "trajectory": np.stack(traj),
+        "step_noise": np.stack(noise.drawn) if noise.drawn else None,
+    }
+
+
+FEW_STEP_BASES = ("lcm_a1111", "lcm_diffusers", "euler_diffusers", "euler_a_diffusers")
+
 # ---------------------------------------------------------------- cases
 
 CASES = [
@@ -487,13 +654,31 @@ CASES = [
     ("heun_v", "heun", "heun", False, "v_prediction"),
     ("unipc", "unipc", "unipc", False, "epsilon"),
     ("unipc_v", "unipc", "unipc", False, "v_prediction"),
+    ("euler_sgm_uniform", "euler_sgm_uniform", "euler", "sgm_uniform", "epsilon"),
+    ("euler_a_sgm_uniform", "euler_a_sgm_uniform", "euler_a", "sgm_uniform", "epsilon"),
+    ("euler_a_sgm_uniform_v", "euler_a_sgm_uniform", "euler_a", "sgm_uniform", "v_prediction"),
+    ("lcm", "lcm", "lcm_a1111", False, "epsilon"),
+    ("lcm_diffusers", "lcm_diffusers", "lcm_diffusers", False, "epsilon"),
+    ("lcm_diffusers_v", "lcm_diffusers", "lcm_diffusers", False, "v_prediction"),
+    # diffusers' EulerDiscreteScheduler / EulerAncestralDiscreteScheduler on a scheduler config with
+    # timestep_spacing "trailing" (SD-Turbo's): sdbot's "Euler" / "Euler a" follow the model's config
+    ("euler_trailing", "euler", "euler_diffusers", "trailing", "epsilon"),
+    ("euler_a_trailing", "euler_a", "euler_a_diffusers", "trailing", "epsilon"),
 ]
+
+FEW_STEPS = 4  # LCM and trailing cases: few-step models run 1-8 steps
 
 
 def make_all(alphas, noise0, steps=STEPS):
     out = {}
     for name, _, base, karras, prediction in CASES:
-        if base == "unipc":
+        if base == "lcm_a1111":
+            out[name] = run_lcm_a1111_case(alphas, noise0, FEW_STEPS)
+        elif base == "lcm_diffusers":
+            out[name] = run_lcm_diffusers_case(alphas, noise0, prediction, FEW_STEPS)
+        elif base in ("euler_diffusers", "euler_a_diffusers"):
+            out[name] = run_diffusers_euler_case(alphas, noise0, base == "euler_a_diffusers", prediction, FEW_STEPS)
+        elif base == "unipc":
             out[name] = run_unipc_case(alphas, noise0, prediction, steps)
         else:
             out[name] = run_k_case(alphas, noise0, base, karras, prediction, steps)
@@ -515,6 +700,18 @@ def check_against_k_diffusion(path, alphas, noise0, results):
     utils.append_dims = lambda x, n: x[(...,) + (None,) * (n - x.ndim)]
     sys.modules["k_diffusion.utils"] = utils
     package.utils = utils
+    try:
+        import scipy.integrate  # noqa: F401 (LMS integrates with quad)
+    except ImportError:  # a 4-point Gauss-Legendre rule is exact for LMS's polynomials of degree <= 3
+        scipy = types.ModuleType("scipy")
+        scipy.integrate = types.ModuleType("scipy.integrate")
+
+        def quad(f, a, b, epsrel=None):
+            nodes, weights = np.polynomial.legendre.leggauss(4)
+            return sum(w * f((b - a) / 2 * x + (a + b) / 2) for x, w in zip(nodes, weights)) * (b - a) / 2, 0.0
+        scipy.integrate.quad = quad
+        sys.modules["scipy"] = scipy
+        sys.modules["scipy.integrate"] = scipy.integrate
     for stub in ("torchdiffeq", "torchsde", "tqdm", "tqdm.auto"):  # imported by sampling.py, unused here
         m = types.ModuleType(stub)
         m.odeint = m.BrownianTree = None
@@ -533,7 +730,7 @@ def check_against_k_diffusion(path, alphas, noise0, results):
 
     worst = 0.0
     for name, _, base, karras, prediction in CASES:
-        if base == "unipc":
+        if base not in K_SAMPLERS:
             continue
         wrapper = (external.CompVisVDenoiser if prediction == "v_prediction" else external.CompVisDenoiser)(Inner())
         wrapper.sigmas = torch.tensor(Denoiser(alphas, prediction).sigmas)
@@ -556,7 +753,11 @@ def check_against_k_diffusion(path, alphas, noise0, results):
         # the schedule itself: the real get_sigmas / get_sigmas_karras (their float32 linspace)
         ref_sigmas = results[name]["sigmas"]
         steps = STEPS + 1 if base == "dpm2" else STEPS
-        if karras:
+        if karras == "sgm_uniform":  # A1111's sd_schedulers.sgm_uniform on the real wrapper, float32 as there
+            start = wrapper.sigma_to_t(wrapper.sigmas[-1].float())
+            end = wrapper.sigma_to_t(wrapper.sigmas[0].float())
+            real = torch.tensor([float(wrapper.t_to_sigma(t)) for t in torch.linspace(start, end, steps + 1)[:-1]] + [0.0])
+        elif karras:
             real = sampling.get_sigmas_karras(steps, float(wrapper.sigmas[0]), float(wrapper.sigmas[-1]))
         else:
             real = wrapper.get_sigmas(steps)
@@ -617,6 +818,71 @@ def check_against_diffusers(path, alphas, noise0, results):
     return worst
 
 
+def load_new_diffusers_scheduler(path, module, cls, noise_queue):
+    """One scheduler class of a newer diffusers checkout (LCMScheduler arrived in 0.22), its package imports replaced
+    by minimal stand-ins and randn_tensor by the case's noise queue."""
+    import inspect
+    import logging
+    import torch
+    src = open(f"{path}/src/diffusers/schedulers/{module}.py").read()
+    src = "\n".join(line for line in src.splitlines() if not line.startswith("from ."))
+
+    class Config(dict):
+        __getattr__ = dict.__getitem__
+
+    def register_to_config(init):
+        def wrapped(self, **kw):
+            params = {k: v.default for k, v in inspect.signature(init).parameters.items() if k != "self"}
+            params.update(kw)
+            self.config = Config(params)
+            self.register_to_config = lambda **more: self.config.update(more)
+            init(self, **params)
+        return wrapped
+
+    def randn_tensor(shape, generator=None, device=None, dtype=None, **_):
+        return torch.from_numpy(noise_queue.pop(0).astype(np.float32)).reshape(shape).to(dtype)
+
+    logging_stub = type("logging", (), {"get_logger": staticmethod(logging.getLogger)})
+    ns = {"ConfigMixin": type("ConfigMixin", (), {}), "SchedulerMixin": type("SchedulerMixin", (), {}),
+          "register_to_config": register_to_config, "KarrasDiffusionSchedulers": [], "BaseOutput": object,
+          "logging": logging_stub, "randn_tensor": randn_tensor, "is_scipy_available": lambda: False,
+          "__name__": module}
+    exec(compile(src, f"{module}.py", "exec"), ns)
+    return ns[cls]
+
+
+def check_against_new_diffusers(path, results):
+    """LCMScheduler and Euler(Ancestral)DiscreteScheduler (trailing) of a newer diffusers, in float32."""
+    import torch
+    classes = {"lcm_diffusers": ("scheduling_lcm", "LCMScheduler"),
+               "euler_diffusers": ("scheduling_euler_discrete", "EulerDiscreteScheduler"),
+               "euler_a_diffusers": ("scheduling_euler_ancestral_discrete", "EulerAncestralDiscreteScheduler")}
+    worst = 0.0
+    for name, _, base, karras, prediction in CASES:
+        if base not in classes:
+            continue
+        r = results[name]
+        queue = list(r["step_noise"]) if r["step_noise"] is not None else []
+        cls = load_new_diffusers_scheduler(path, *classes[base], queue)
+        kwargs = {"timestep_spacing": "trailing"} if karras == "trailing" else {}
+        s = cls(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", prediction_type=prediction,
+                steps_offset=1, **kwargs)
+        s.set_timesteps(FEW_STEPS)
+        t_err = float(np.max(np.abs(s.timesteps.double().numpy() - r["timesteps"])))
+        x = torch.from_numpy(r["x0"].astype(np.float32))
+        for t in s.timesteps:
+            model_input = s.scale_model_input(x, t)
+            out = torch.from_numpy(fake_model(model_input.numpy().astype(np.float64), float(t)).astype(np.float32))
+            x = s.step(out, t, x).prev_sample
+        expected = r["trajectory"][-1]
+        err = float(np.linalg.norm(x.double().numpy() - expected) / np.linalg.norm(expected))
+        print(f"diffusers {cls.__name__} {name} (float32): final rel {err:.2e}, timesteps max diff {t_err}, "
+              f"noise left {len(queue)}")
+        assert t_err == 0 and not queue, name
+        worst = max(worst, err)
+    return worst
+
+
 def main(argv):
     fixture, out = argv[0], argv[1]
     ref = read_safetensors(fixture)
@@ -628,7 +894,10 @@ def main(argv):
     for name, sampler_id, base, karras, prediction in CASES:
         config = {"num_train_timesteps": 1000, "beta_start": 0.00085, "beta_end": 0.012,
                   "beta_schedule": "scaled_linear", "prediction_type": prediction, "steps_offset": 1}
-        cases[name] = {"sampler": sampler_id, "steps": STEPS, "config": config}
+        if karras == "trailing":
+            config["timestep_spacing"] = "trailing"
+        steps = FEW_STEPS if base in FEW_STEP_BASES else STEPS
+        cases[name] = {"sampler": sampler_id, "steps": steps, "config": config}
         for key, value in results[name].items():
             if value is not None:
                 tensors[f"ref.{name}.{key}"] = value
@@ -637,6 +906,9 @@ def main(argv):
     if "--check-k-diffusion" in argv:
         worst = check_against_k_diffusion(argv[argv.index("--check-k-diffusion") + 1], alphas, noise0, results)
         assert worst < 1e-9, worst
+    if "--check-new-diffusers" in argv:
+        worst = check_against_new_diffusers(argv[argv.index("--check-new-diffusers") + 1], results)
+        assert worst < 1e-5, worst
     if "--check-diffusers" in argv:
         worst = check_against_diffusers(argv[argv.index("--check-diffusers") + 1], alphas, noise0, results)
         assert worst < 1e-5, worst  # diffusers' scheduler runs in float32

@@ -1,5 +1,6 @@
 package dev.sdbot.bot;
 
+import dev.sdbot.bot.discord.GuildLanes;
 import dev.sdbot.bot.discord.AttachmentLimits;
 import dev.sdbot.bot.discord.DiscordConnection;
 import dev.sdbot.bot.discord.DiscordSettings;
@@ -15,6 +16,7 @@ import dev.sdbot.bot.features.help.HelpCommand;
 import dev.sdbot.bot.features.imagine.DeleteButton;
 import dev.sdbot.bot.features.imagine.GuildLimits;
 import dev.sdbot.bot.features.imagine.ImageAttachments;
+import dev.sdbot.bot.features.imagine.AllowedModelsCheck;
 import dev.sdbot.bot.features.imagine.ImagineChannelCheck;
 import dev.sdbot.bot.features.imagine.ImagineCommand;
 import dev.sdbot.bot.features.imagine.ImagineDefaults;
@@ -155,7 +157,8 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
         MemberBlockStore memberBlocks = new MemberBlockStore(dataSource);
         // a blocked member's prompt is neither filtered nor logged: the block answers first
         SubmitChecks submitChecks = new SubmitChecks(List.of(new MemberBlockCheck(memberBlocks, clock),
-                new ImagineChannelCheck(guildSettings, clock), new PromptFilterCheck(filters, filterAudit),
+                new ImagineChannelCheck(guildSettings, clock), new AllowedModelsCheck(guildSettings, clock),
+                new PromptFilterCheck(filters, filterAudit),
                 new NegativePrefixCheck(guildSettings, clock), new RunnableRequestCheck(jobs)));
         StaffAccess staffAccess = new StaffAccess(guildSettings, clock);
         List<StaffSubcommand> modSubcommands = List.of(
@@ -171,17 +174,18 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
         List<StaffSubcommand> adminSubcommands = AdminSubcommands.all(jobs, new UsageReports(dataSource),
                 new QuotaRuleStore(sessions), guildSettings, limits, uploadLimits, audit, clock);
         InteractionAckMeter acks = new InteractionAckMeter(meters);
+        GuildLanes submits = new GuildLanes(work); // one guild's submits cannot delay another's
         InteractionRouter router = new InteractionRouter(
-                List.of(new ImagineCommand(jobs, limits, submitChecks, submitter, work),
+                List.of(new ImagineCommand(jobs, limits, submitChecks, submitter, submits),
                         new CancelCommand(jobs, staffAccess, work), new QueueCommand(jobs, work), new QuotaCommand(jobs, work),
                         new HelpCommand(jobs::uncheckedModels),
                         new StaffCommand("mod", "Moderation: prompt filters, NSFW policy, blocks, mod log",
                                 StaffRole.MODERATOR, modSubcommands, staffAccess, work),
                         new StaffCommand("admin", "Administration: usage, quotas, settings",
                                 StaffRole.ADMIN, adminSubcommands, staffAccess, work)),
-                List.of(new RerollButton(jobs, staffAccess, limits, submitChecks, submitter, work),
-                        new VariationsButton(jobs, staffAccess, limits, submitChecks, submitter, work),
-                        new UpscaleButton(jobs, staffAccess, limits, submitChecks, submitter, work), new DeleteButton(jobs, staffAccess, work),
+                List.of(new RerollButton(jobs, staffAccess, limits, submitChecks, submitter, submits),
+                        new VariationsButton(jobs, staffAccess, limits, submitChecks, submitter, submits),
+                        new UpscaleButton(jobs, staffAccess, limits, submitChecks, submitter, submits), new DeleteButton(jobs, staffAccess, work),
                         new ModLogDeleteButton(jobs, staffAccess, audit, work),
                         new ModLogBlockButton(jobs, staffAccess, memberBlocks, audit, clock, work)), acks);
         ImageAttachments.warmUp();

@@ -4,28 +4,19 @@ import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.InvalidRequestException;
 import dev.sdbot.inference.image.ImageCodec;
 import dev.sdbot.inference.image.Masks;
-import dev.sdbot.inference.pipeline.StableDiffusionPipeline;
 
 /**
- * The engine's rules for img2img and inpainting inputs, checked before a job is queued: the images are
- * readable, within the engine's pixel limit (from their headers alone, nothing is decoded), the mask fits the
- * image, and the strength leaves at least one denoising step.
+ * The engine's rules for img2img and inpainting input bytes, checked before a job is queued (after the request's
+ * {@link GenerationRequest#problems()}): the images are readable, within the engine's pixel limit (from their headers
+ * alone, nothing is decoded) and the mask fits the image.
  */
 final class InputImages {
     private InputImages() {
     }
 
     static void validate(GenerationRequest r) {
-        if (r.maskImage() != null && r.initImage() == null) {
-            throw new IllegalArgumentException("a mask needs an image to paint into");
-        }
         if (r.initImage() == null) {
             return;
-        }
-        if (StableDiffusionPipeline.startIndex(r.steps(), r.strength()) >= r.steps()) {
-            throw new IllegalArgumentException("strength " + r.strength() + " with " + r.steps()
-                    + " steps leaves no denoising step; raise the strength (at least " + minimumStrength(r.steps())
-                    + " at " + r.steps() + " steps) or the steps");
         }
         ImageCodec.ImageInfo image = header("image", r.initImage());
         if (r.maskImage() != null) {
@@ -47,10 +38,5 @@ final class InputImages {
         } catch (InvalidRequestException e) {
             throw new IllegalArgumentException(which + ": " + e.getMessage(), e);
         }
-    }
-
-    /** The smallest strength (two decimals) that leaves one denoising step at this many steps. */
-    static String minimumStrength(int steps) {
-        return String.format(java.util.Locale.ROOT, "%.2f", Math.ceil(100.0 / steps) / 100);
     }
 }

@@ -1,13 +1,10 @@
 package dev.sdbot.scheduler;
 
 import dev.sdbot.inference.api.GenerationRequest;
-import dev.sdbot.inference.api.HiresFix;
 import dev.sdbot.inference.api.ModelFamily;
-import dev.sdbot.inference.text.PromptAttention;
 import dev.sdbot.scheduler.store.JobStore;
 import dev.sdbot.scheduler.store.ResultStore;
 import dev.sdbot.scheduler.store.Sql;
-import dev.sdbot.scheduler.store.UsageStore;
 import dev.sdbot.scheduler.store.WorkerStore;
 
 import javax.sql.DataSource;
@@ -30,8 +27,6 @@ import java.util.stream.Collectors;
  * look up, and the result poster's transitions. Safe to use from many threads and processes.
  */
 public final class JobService {
-    private static final int MAX_PROMPT_LENGTH = 2000;
-
     private final DataSource dataSource;
     private final JobStore jobs;
     private final ResultStore results;
@@ -45,7 +40,7 @@ public final class JobService {
         this.jobs = new JobStore(dataSource);
         this.results = new ResultStore(dataSource);
         this.workers = new WorkerStore(dataSource);
-        this.quotas = new QuotaService(new UsageStore(dataSource), jobs, clock);
+        this.quotas = new QuotaService(clock);
         this.settings = settings;
         this.clock = clock;
     }
@@ -124,49 +119,15 @@ public final class JobService {
     }
 
     /**
-     * The rules every request must meet before it is queued (the engine's bounds, read from its own classes);
-     * front ends call it before they acknowledge, so a bad request is refused privately.
+     * The rules every request must meet before it is queued: its {@link GenerationRequest#problems()}, then its
+     * images' headers; front ends call it before they acknowledge, so a bad request is refused privately.
      *
-     * @throws IllegalArgumentException with a sentence saying what is wrong
+     * @throws IllegalArgumentException with the problems, each a sentence saying what is wrong
      */
     public static void validate(GenerationRequest r) {
-        if (r.prompt().codePoints().noneMatch(Character::isLetterOrDigit)) {
-            throw new IllegalArgumentException(r.prompt().isBlank() ? "the prompt is empty"
-                    : "the prompt has no words, only punctuation or symbols");
-        }
-        if (r.prompt().length() > MAX_PROMPT_LENGTH) {
-            throw new IllegalArgumentException("prompt is " + r.prompt().length() + " characters, at most " + MAX_PROMPT_LENGTH + " allowed");
-        }
-        PromptAttention.parse(r.prompt()); // a malformed weight, e.g. (cat:1.2.3), is refused before queueing
-        PromptAttention.parse(r.negativePrompt());
-        if (r.model() == null || r.model().isBlank()) {
-            throw new IllegalArgumentException("model must be named");
-        }
-        if (r.steps() < 1 || r.steps() > GenerationRequest.MAX_STEPS) {
-            throw new IllegalArgumentException("steps must be between 1 and " + GenerationRequest.MAX_STEPS + ", got " + r.steps());
-        }
-        if (!(r.cfgScale() >= GenerationRequest.MIN_CFG && r.cfgScale() <= GenerationRequest.MAX_CFG)) { // NaN fails too
-            throw new IllegalArgumentException("CFG scale must be between 1 and 30, got " + r.cfgScale());
-        }
-        for (int size : new int[] {r.width(), r.height()}) {
-            if (size < 8 || size > GenerationRequest.MAX_SIDE || size % 8 != 0) {
-                throw new IllegalArgumentException("width and height must be multiples of 8 between 8 and "
-                        + GenerationRequest.MAX_SIDE + ", got "
-                        + r.width() + "x" + r.height());
-            }
-        }
-        if (r.count() < 1 || r.count() > GenerationRequest.MAX_COUNT) {
-            throw new IllegalArgumentException("images per request must be between 1 and " + GenerationRequest.MAX_COUNT + ", got " + r.count());
-        }
-        if (r.strength() < 0 || r.strength() > 1) {
-            throw new IllegalArgumentException("strength must be between 0 and 1, got " + r.strength());
-        }
-        if (r.clipSkip() < 1 || r.clipSkip() > 12) {
-            throw new IllegalArgumentException("clip skip must be between 1 and 12, got " + r.clipSkip());
-        }
-        String hires = HiresFix.problem(r);
-        if (hires != null) {
-            throw new IllegalArgumentException(hires);
+        List<String> problems = r.problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
         }
         InputImages.validate(r);
     }

@@ -3,7 +3,6 @@ package dev.sdbot.scheduler;
 import dev.sdbot.db.entity.QuotaScope;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.scheduler.store.GpuTimeEstimates;
-import dev.sdbot.scheduler.store.JobStore;
 import dev.sdbot.scheduler.store.Sql;
 import dev.sdbot.scheduler.store.UsageStore;
 
@@ -26,19 +25,16 @@ import java.util.Objects;
  * Quotas: images per day, GPU-seconds per day and jobs at once, from the most specific rule that exists
  * (the user's own, else the most generous of their roles', else the guild default; none = unlimited).
  * Queued and running work counts as used, so a burst of submits cannot overshoot: images by their number,
- * GPU time by an estimate ({@link GpuTimeEstimates}) until the ledger has the real figure.
+ * GPU time by an estimate ({@link GpuTimeEstimates}) until the ledger has the real figure; used, pending and
+ * in-flight are read in one statement, so a job finishing meanwhile is counted exactly once.
  * Rules are managed with {@link dev.sdbot.db.store.QuotaRuleStore}; the submit path reads them with
  * one plain query inside its own transaction.
  */
 public final class QuotaService {
-    private final UsageStore usage;
-    private final JobStore jobs;
     private final GpuTimeEstimates estimates = new GpuTimeEstimates();
     private final Clock clock;
 
-    public QuotaService(UsageStore usage, JobStore jobs, Clock clock) {
-        this.usage = usage;
-        this.jobs = jobs;
+    public QuotaService(Clock clock) {
         this.clock = clock;
     }
 
@@ -57,12 +53,10 @@ public final class QuotaService {
         if (limits == Limits.UNLIMITED) {
             return new QuotaStatus(guildId, userId, 0, 0, null, 0, null, resetsAt, 0, 0, null); // nothing to count against
         }
-        long[] used = usage.usedOn(c, guildId, userId, today);
-        int pending = jobs.pendingImages(c, guildId, userId);
-        long inFlight = limits.gpuSeconds() == null ? 0 : estimates.inFlightMillis(c, guildId, userId);
-        int activeJobs = limits.concurrentJobs() == null ? 0 : jobs.activeJobs(c, guildId, userId);
-        return new QuotaStatus(guildId, userId, (int) used[0], pending, limits.images(), used[1], limits.gpuSeconds(),
-                resetsAt, inFlight, activeJobs, limits.concurrentJobs());
+        GpuTimeEstimates.Usage used = estimates.usage(c, guildId, userId, today);
+        return new QuotaStatus(guildId, userId, used.imagesUsed(), used.imagesPending(), limits.images(),
+                used.gpuMillisUsed(), limits.gpuSeconds(), resetsAt, used.gpuMillisInFlight(), used.activeJobs(),
+                limits.concurrentJobs());
     }
 
     /** The estimated GPU milliseconds of a request, where the member's status has a GPU-seconds limit (else 0). */

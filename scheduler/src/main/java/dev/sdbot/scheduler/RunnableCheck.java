@@ -3,8 +3,6 @@ package dev.sdbot.scheduler;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.lora.LoraArchitecture;
-import dev.sdbot.inference.lora.LoraPrompt;
-import dev.sdbot.inference.lora.LoraTag;
 
 import java.util.Map;
 import java.util.Set;
@@ -20,10 +18,9 @@ final class RunnableCheck {
 
     /** @throws IllegalArgumentException saying what to change */
     static void check(GenerationRequest r, Set<String> loras, long largestPixelBudget) {
-        LoraPrompt prompt = LoraPrompt.parse(r.prompt()); // a malformed tag is an IllegalArgumentException naming it
-        for (LoraTag tag : prompt.loras()) {
-            if (!loras.contains(tag.name())) {
-                throw new IllegalArgumentException("unknown LoRA '" + tag.name() + "'; available: "
+        for (String name : r.loraNames()) { // a malformed tag: IllegalArgumentException naming it
+            if (!loras.contains(name)) {
+                throw new IllegalArgumentException("unknown LoRA '" + name + "'; available: "
                         + (loras.isEmpty() ? "none" : String.join(", ", loras)));
             }
         }
@@ -45,10 +42,10 @@ final class RunnableCheck {
         if (modelFamily == null) {
             return;
         }
-        for (LoraTag tag : LoraPrompt.parse(r.prompt()).loras()) {
-            ModelFamily lora = loraFamilies.get(tag.name());
+        for (String name : r.loraNames()) {
+            ModelFamily lora = loraFamilies.get(name);
             if (lora != null && !LoraArchitecture.fits(lora, modelFamily)) {
-                throw new IllegalArgumentException("LoRA `" + tag.name() + "` is for " + LoraArchitecture.describe(lora)
+                throw new IllegalArgumentException("LoRA `" + name + "` is for " + LoraArchitecture.describe(lora)
                         + " models; `" + r.model() + "` is an " + modelFamily.label() + " model");
             }
         }

@@ -25,15 +25,12 @@ class EngineApiOnlyTest {
 
     /**
      * Reach-ins not behind the api yet, as "file -> engine package": the checks before queueing read image headers
-     * (ImageCodec, Masks), the img2img start step and LoRA tags; issue 16's single request check replaces them.
+     * (ImageCodec, Masks) and a LoRA's architecture; the request's own rules are GenerationRequest.problems().
      * Shrink this list, never grow it.
      */
     private static final Set<String> NOT_YET_BEHIND_THE_API = Set.of(
             "InputImages -> dev.sdbot.inference.image",
-            "InputImages -> dev.sdbot.inference.pipeline",
-            "RunnableCheck -> dev.sdbot.inference.lora",
-            "RunnableCheck -> dev.sdbot.inference.text",
-            "JobService -> dev.sdbot.inference.text");
+            "RunnableCheck -> dev.sdbot.inference.lora");
 
     @Test
     void schedulerMainCodeUsesOnlyTheEngineApi() throws IOException {

@@ -43,6 +43,16 @@ class RequestValidationTest {
     }
 
     @Test
+    void andIsRefusedInThePromptOnly() {
+        assertThatThrownBy(() -> JobService.validate(request("a cat AND a dog", 4, null, 0.75, null)))
+                .hasMessageStartingWith("AND is not supported");
+        assertThatCode(() -> JobService.validate(request("a cat and a dog, ANDROID", 4, null, 0.75, null)))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> JobService.validate(new GenerationRequest("a cat", "ugly AND blurry", "m", Sampler.EULER_A,
+                4, 7, 64, 64, null, 1, null, 0.75, null, 1))).doesNotThrowAnyException();
+    }
+
+    @Test
     void strengthMustLeaveADenoisingStepByTheEnginesRule() {
         byte[] image = png(64, 64);
         // the engine starts at steps - (int) (steps * strength): 4 steps need strength >= 0.25

@@ -5,6 +5,7 @@ import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.inference.bench.EngineBenchmark;
 import dev.sdbot.inference.bench.LeakCheck;
+import dev.sdbot.inference.bench.TimeToImage;
 import ai.djl.ndarray.types.DataType;
 import dev.sdbot.inference.pipeline.Devices;
 import dev.sdbot.inference.pipeline.Precision;
@@ -51,6 +52,12 @@ final class BenchCommand implements Callable<Integer> {
     String precision;
     @Option(names = "--threads", description = "libtorch intra-op threads (default: libtorch's, i.e. OMP_NUM_THREADS or the cores).")
     Integer threads;
+    @Option(names = "--time-to-image", description = "Time one image end to end on the full-size SD 1.5 architecture"
+            + " (random weights; 512x512 unless --width/--height are given) for the rows of --rows: (a) DPM++ 2M, 25 steps,"
+            + " CFG 7, full VAE; (b) LCM, 4 steps, CFG 1, TAESD; (c) Euler a SGM Uniform, 1 step, CFG 1, TAESD.")
+    boolean timeToImage;
+    @Option(names = "--rows", defaultValue = "a,b,c", split = ",", description = "Rows of --time-to-image (${DEFAULT-VALUE}).")
+    List<String> rows;
     @Option(names = "--leak-check", description = "Run --generations small generations of --model and report resident memory growth.")
     boolean leakCheck;
     @Option(names = "--model", description = "Checkpoint for --leak-check (file or diffusers folder).")
@@ -72,6 +79,9 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (leakCheck) {
             return leakCheck(out, parsedDevice);
+        }
+        if (timeToImage) {
+            return timeToImage(out);
         }
         double load = loadAverage();
         EngineBenchmark.Result r = EngineBenchmark.run(arch, width, height, steps, batch, parsedDevice, computeType, line -> {
@@ -110,10 +120,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         try (DiffusionGenerator generator = DiffusionGenerator.forCheckpoint("model", model, parsedDevice,
                 Precision.parse(precision), DiffusionGenerator.DEFAULT_BATCH_PIXELS, Optional.empty())) {
-            GenerationRequest good = new GenerationRequest("a small test", "", "model", Sampler.EULER_A, 2, 5, width,
-                    height, 1L, 1, null, 0.75, null, 1);
-            GenerationRequest badInit = new GenerationRequest("x", "", "model", Sampler.DDIM, 2, 5, width, height, 1L,
-                    1, new byte[]{1, 2, 3}, 0.5, null, 1);
+            GenerationRequest good = GenerationRequest.builder("a small test", "model").steps(2).cfgScale(5)
+                    .size(width, height).seed(1L).build();
+            GenerationRequest badInit = good.toBuilder().prompt("x").sampler(Sampler.DDIM).images(new byte[]{1, 2, 3}, null)
+                    .strength(0.5).build();
             LeakCheck.Result r = LeakCheck.run(generator, good, List.of(badInit), 5, generations, i -> {
                 if (i % 10 == 0) {
                     out.printf(Locale.ROOT, "  %d/%d%n", i, generations);
@@ -126,6 +136,28 @@ final class BenchCommand implements Callable<Integer> {
                     r.growthBytes() / 1048576.0);
             out.flush();
         }
+        return 0;
+    }
+
+    private int timeToImage(PrintWriter out) {
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        int w = parsed.hasMatchedOption("--width") ? width : 512;
+        int h = parsed.hasMatchedOption("--height") ? height : 512;
+        List<TimeToImage.Row> selected = TimeToImage.ROWS.stream().filter(r -> rows.contains(r.label())).toList();
+        if (selected.isEmpty()) {
+            throw new IllegalArgumentException("--rows must name some of a, b, c; got " + rows);
+        }
+        out.printf(Locale.ROOT, "SD 1.5 full size (random weights), %dx%d, %d libtorch thread(s), load average %.2f at"
+                + " start%n", w, h, ai.djl.pytorch.jni.JniUtils.getNumThreads(), loadAverage());
+        out.flush();
+        TimeToImage.run(selected, w, h, t -> {
+            out.println(t.line(w, h));
+            out.flush();
+        }, line -> {
+            out.println("  " + line);
+            out.flush();
+        });
+        out.printf(Locale.ROOT, "load average %.2f at the end%n", loadAverage());
         return 0;
     }
 

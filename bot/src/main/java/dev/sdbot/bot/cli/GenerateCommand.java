@@ -9,7 +9,7 @@ import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.inference.api.Progress;
 import dev.sdbot.inference.api.ProgressListener;
-import dev.sdbot.inference.api.Sampler;
+import dev.sdbot.inference.model.ModelDefaults;
 import dev.sdbot.inference.pipeline.Devices;
 import dev.sdbot.inference.pipeline.DiffusionGenerator;
 import dev.sdbot.inference.pipeline.ModelDirectory;
@@ -65,8 +65,8 @@ final class GenerateCommand implements Callable<Integer> {
     Path mask;
     @Option(names = "--count", defaultValue = "1", description = "Images, 1-4 (${DEFAULT-VALUE}).")
     int count;
-    @Option(names = "--clip-skip", defaultValue = "1", description = "CLIP layers to skip from the end (${DEFAULT-VALUE}).")
-    int clipSkip;
+    @Option(names = "--clip-skip", description = "CLIP layers to skip from the end (the model's default, else 1).")
+    Integer clipSkip;
     @Option(names = "--out", defaultValue = "outputs", description = "Output directory (${DEFAULT-VALUE}).")
     Path out;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda:N (${DEFAULT-VALUE}).")
@@ -78,7 +78,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // Everything that can be checked without the model is checked first: a bad option costs nothing.
-        Sampler parsedSampler = options.parsedSampler();
+        options.parsedSampler();
         Device parsedDevice = Devices.parse(device);
         Precision parsedPrecision = Precision.parse(precision);
         parsedPrecision.computeType(parsedDevice); // refuses what cannot run here before any weight is read
@@ -92,8 +92,8 @@ final class GenerateCommand implements Callable<Integer> {
         checkOutputDirectory();
         Optional<SafetyCheckerFolder> sharedChecker = Generators.sharedSafetyChecker(root.config());
         String name = modelName(checkpoint);
-        GenerationRequest request = options.request(name, parsedSampler, count, initBytes, strength, maskBytes,
-                clipSkip);
+        GenerationRequest request = options.request(name, ModelDefaults.read(checkpoint), count, initBytes, strength,
+                maskBytes, clipSkip);
         PrintWriter err = spec.commandLine().getErr();
         GenerationResult result;
         StepBar bar = new StepBar(err);

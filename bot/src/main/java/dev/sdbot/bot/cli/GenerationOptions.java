@@ -4,31 +4,41 @@ import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.HiresFix;
 import dev.sdbot.inference.api.HiresUpscaler;
 import dev.sdbot.inference.api.Sampler;
+import dev.sdbot.inference.model.ModelDefaults;
 import picocli.CommandLine.Option;
 
+import java.util.List;
+
 /**
- * The generation options that {@code generate} and {@code jobs submit} share (a picocli mixin). They are only
- * parsed here; the rules (ranges, multiples of 8...) are checked where the request is used: by the engine for
- * {@code generate}, by the job service for {@code jobs submit}.
+ * The generation options that {@code generate} and {@code jobs submit} share (a picocli mixin), made into a request
+ * checked by {@link GenerationRequest#problems()}, the rules the bot, the job service and the engine apply too.
+ * Sampler, steps, CFG and size left out take the model's own defaults ({@link ModelDefaults}, {@code generate} only)
+ * and then the built-in ones.
  */
 final class GenerationOptions {
     @Option(names = "--prompt", required = true, description = "Prompt.")
     String prompt;
     @Option(names = "--negative", defaultValue = "", description = "Negative prompt.")
     String negative;
-    @Option(names = "--sampler", defaultValue = "euler_a", completionCandidates = SamplerIds.class,
-            description = "Sampler id or A1111 name (${DEFAULT-VALUE}): ${COMPLETION-CANDIDATES}.")
+    static final Sampler DEFAULT_SAMPLER = Sampler.EULER_A;
+    static final int DEFAULT_STEPS = 20;
+    static final double DEFAULT_CFG = 7.0;
+    static final int DEFAULT_SIDE = 512;
+
+    @Option(names = "--sampler", completionCandidates = SamplerIds.class,
+            description = "Sampler id or A1111 name (the model's default, else euler_a): ${COMPLETION-CANDIDATES}.")
     String sampler;
-    @Option(names = "--steps", defaultValue = "20", description = "Denoising steps, 1-150 (${DEFAULT-VALUE}).")
-    int steps;
-    @Option(names = "--cfg", defaultValue = "7.0", description = "Guidance scale, 1-30 (${DEFAULT-VALUE}).")
-    double cfg;
+    @Option(names = "--steps", description = "Denoising steps, 1-150 (the model's default, else 20).")
+    Integer steps;
+    @Option(names = "--cfg", description = "Guidance scale, 1-30 (the model's default, else 7); 1 skips the"
+            + " unconditional pass (few-step models).")
+    Double cfg;
     @Option(names = "--seed", description = "Seed of the first image (random when omitted); image i uses seed + i.")
     Long seed;
-    @Option(names = "--width", defaultValue = "512", description = "Width, a multiple of 8 (${DEFAULT-VALUE}).")
-    int width;
-    @Option(names = "--height", defaultValue = "512", description = "Height, a multiple of 8 (${DEFAULT-VALUE}).")
-    int height;
+    @Option(names = "--width", description = "Width, a multiple of 8 (the model's default, else 512).")
+    Integer width;
+    @Option(names = "--height", description = "Height, a multiple of 8 (the model's default, else 512).")
+    Integer height;
 
     @Option(names = "--hires-scale", description = "Hires fix: generate at --width x --height, enlarge by this factor"
             + " (above 1, at most 4) and refine (A1111's hires fix). Off when omitted.")
@@ -56,14 +66,34 @@ final class GenerationOptions {
         }
     }
 
-    /** The sampler id, parsed (an unknown one is an IllegalArgumentException naming it). */
+    /** The sampler asked for, parsed (an unknown one is an IllegalArgumentException naming it), or null. */
     Sampler parsedSampler() {
-        return Sampler.fromId(sampler);
+        return sampler == null ? null : Sampler.fromId(sampler);
     }
 
-    GenerationRequest request(String model, Sampler parsedSampler, int images, byte[] initImage, double strength,
-                              byte[] maskImage, int clipSkip) {
-        return new GenerationRequest(prompt, negative, model, parsedSampler, steps, cfg, width, height, seed, images,
-                initImage, strength, maskImage, clipSkip, hires());
+    /**
+     * The request: each option left out takes {@code defaults}' value, then the built-in default; refused (an
+     * IllegalArgumentException listing its {@link GenerationRequest#problems()}) before any model or database is
+     * touched.
+     *
+     * @param clipSkip the --clip-skip given, or null
+     */
+    GenerationRequest request(String model, ModelDefaults defaults, int images, byte[] initImage, double strength,
+                              byte[] maskImage, Integer clipSkip) {
+        GenerationRequest request = GenerationRequest.builder(prompt, model).negativePrompt(negative)
+                .sampler(first(parsedSampler(), defaults.sampler(), DEFAULT_SAMPLER))
+                .steps(first(steps, defaults.steps(), DEFAULT_STEPS)).cfgScale(first(cfg, defaults.cfg(), DEFAULT_CFG))
+                .size(first(width, defaults.width(), DEFAULT_SIDE), first(height, defaults.height(), DEFAULT_SIDE))
+                .seed(seed).count(images).images(initImage, maskImage).strength(strength)
+                .clipSkip(first(clipSkip, defaults.clipSkip(), 1)).hires(hires()).build();
+        List<String> problems = request.problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return request;
+    }
+
+    private static <T> T first(T given, T modelDefault, T builtIn) {
+        return given != null ? given : modelDefault != null ? modelDefault : builtIn;
     }
 }

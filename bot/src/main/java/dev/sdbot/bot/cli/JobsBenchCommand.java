@@ -158,8 +158,8 @@ final class JobsBenchCommand implements Callable<Integer> {
     }
 
     private static GenerationRequest request(int i) {
-        GenerationRequest r = GenerationRequest.txt2img("bench " + i, TestPatternGenerator.MODEL, 64, 64, (long) i);
-        return new GenerationRequest(r.prompt(), "", r.model(), r.sampler(), 1, r.cfgScale(), 64, 64, r.seed(), 1, null, 0.75, null, 1);
+        return GenerationRequest.builder("bench " + i, TestPatternGenerator.MODEL).steps(1).size(64, 64).seed((long) i)
+                .build();
     }
 
     /** Submits {@code count} jobs from several threads at once and waits for all to succeed; returns the seconds taken. */

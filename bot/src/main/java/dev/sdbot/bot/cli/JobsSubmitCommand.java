@@ -2,7 +2,7 @@ package dev.sdbot.bot.cli;
 
 import dev.sdbot.bot.runtime.SdbotRuntime;
 import dev.sdbot.inference.api.GenerationRequest;
-import dev.sdbot.inference.api.Sampler;
+import dev.sdbot.inference.model.ModelDefaults;
 import dev.sdbot.scheduler.JobOrigin;
 import dev.sdbot.scheduler.JobState;
 import dev.sdbot.scheduler.JobSubmission;
@@ -51,10 +51,10 @@ final class JobsSubmitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws QuotaExceededException {
-        Sampler parsedSampler = options.parsedSampler(); // before touching the database: bad input changes nothing
+        options.parsedSampler(); // before touching the database: bad input changes nothing
         try (SdbotRuntime runtime = jobs.openRuntime()) {
             String modelName = model != null ? model : runtime.config().defaultModel();
-            GenerationRequest request = options.request(modelName, parsedSampler, images, null, 0.75, null, 1);
+            GenerationRequest request = options.request(modelName, ModelDefaults.NONE, images, null, 0.75, null, 1);
             checkServed(modelName, runtime.jobs().availableModels());
             List<Long> ids = runtime.jobs().submitCopies(
                     new JobSubmission(request, JobOrigin.cli(guild, user), roles, priority), count);

@@ -32,6 +32,7 @@ import java.util.function.UnaryOperator;
                 UpscaleCommand.class,
                 SelftestCommand.class,
                 BenchCommand.class,
+                FilterBenchCommand.class,
                 ModelsCommand.class,
                 ConsoleLinkCommand.class,
                 VersionCommand.class,

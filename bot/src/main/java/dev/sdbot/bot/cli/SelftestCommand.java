@@ -4,6 +4,7 @@ import dev.sdbot.inference.pipeline.Devices;
 import dev.sdbot.inference.pipeline.Precision;
 import dev.sdbot.inference.selftest.CheckResult;
 import dev.sdbot.inference.selftest.PromptChecks;
+import dev.sdbot.inference.selftest.ScheduleChecks;
 import dev.sdbot.inference.selftest.SelfTest;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,6 +31,9 @@ final class SelftestCommand implements Callable<Integer> {
     String model;
     @Option(names = "--prompt-cases", description = "A1111 prompt-syntax cases (JSON; default FIXTURES/../prompt-syntax/a1111-attention.json).")
     Path promptCases;
+    @Option(names = "--schedule-cases", description = "A1111 prompt-editing cases (JSON list of {prompt, steps, schedule});"
+            + " one PASS/FAIL line per case.")
+    Path scheduleCases;
     @Option(names = "--device", defaultValue = "cpu",
             description = "cpu or cuda:N (${DEFAULT-VALUE}): where the half-precision parity checks run.")
     String device;
@@ -82,6 +86,12 @@ final class SelftestCommand implements Callable<Integer> {
         } else {
             out.println("SKIP  prompt syntax: " + cases + " does not exist");
             skipped++;
+        }
+        if (scheduleCases != null) {
+            if (!Files.isRegularFile(scheduleCases)) {
+                throw new IllegalArgumentException("--schedule-cases " + scheduleCases + " is not a file");
+            }
+            results.addAll(ScheduleChecks.cases(scheduleCases));
         }
         Path folder = fixtures.resolve(model);
         if (Files.isDirectory(folder)) {

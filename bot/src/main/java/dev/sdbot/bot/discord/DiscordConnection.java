@@ -2,6 +2,7 @@ package dev.sdbot.bot.discord;
 
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.JDABuilder;
+import net.dv8tion.jda.api.utils.cache.CacheFlag;
 import net.dv8tion.jda.api.entities.Guild;
 import net.dv8tion.jda.api.requests.GatewayIntent;
 import net.dv8tion.jda.api.requests.RestConfig;
@@ -37,6 +38,12 @@ public final class DiscordConnection implements AutoCloseable {
         return connect(settings, chain -> chain.proceed(chain.request()), listeners);
     }
 
+    /**
+     * Member-specific channel overwrites: without them JDA ignores a member's own allow or deny in a channel, and the
+     * bot's server-side checks (Manage Messages in a job's channel) would read the wrong rights.
+     */
+    private static final CacheFlag PERMISSION_CACHE = CacheFlag.MEMBER_OVERRIDES;
+
     /** As {@link #connect(DiscordSettings, Object...)}, with an interceptor on JDA's HTTP calls (to measure them). */
     public static DiscordConnection connect(DiscordSettings settings, Interceptor http, Object... listeners)
             throws InterruptedException {
@@ -45,6 +52,7 @@ public final class DiscordConnection implements AutoCloseable {
         OkHttpClient.Builder httpClient = IOUtil.newHttpClientBuilder().addInterceptor(http);
         if (settings.shards() == 0) {
             JDABuilder builder = JDABuilder.createLight(settings.token(), INTENTS)
+                    .enableCache(PERMISSION_CACHE)
                     .setHttpClientBuilder(httpClient)
                     .setRestConfig(rest)
                     .setRawEventsEnabled(true)
@@ -55,6 +63,7 @@ public final class DiscordConnection implements AutoCloseable {
             return new DiscordConnection(builder.build().awaitReady(), null);
         }
         DefaultShardManagerBuilder builder = DefaultShardManagerBuilder.createLight(settings.token(), INTENTS)
+                .enableCache(PERMISSION_CACHE)
                 .setHttpClientBuilder(httpClient)
                 .setRestConfig(rest)
                 .setShardsTotal(settings.shards())

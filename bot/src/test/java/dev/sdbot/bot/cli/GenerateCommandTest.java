@@ -21,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code sdbot generate} in-process on the mini-sd15 fixture: success and every kind of bad input. */
 class GenerateCommandTest {
     private static final Path MODEL = Fixtures.LDM.resolve("mini-sd15");
+    /** make_taesd_ref.py's mini tiny VAE, in the engine's test resources. */
+    private static final Path TAESD = Path.of("../inference/src/test/resources/taesd/mini-taesd");
 
     @TempDir
     Path dir;
@@ -85,6 +87,61 @@ class GenerateCommandTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(GenerationParameters.fromPng(Files.readAllBytes(out.resolve("5.png"))).toInfotext())
                 .contains("Sampler: DPM++ SDE Karras,");
+    }
+
+    @Test
+    void fewStepSamplersRunAtCfgOneAndNameThemselvesAsA1111Does() throws IOException {
+        Path out = dir.resolve("out");
+        CliRunner.Result lcm = cli().run(args(out, MODEL.toString(), "--seed", "5", "--sampler", "LCM", "--steps", "4",
+                "--cfg", "1"));
+        assertThat(lcm.exitCode()).as(lcm.err()).isZero();
+        assertThat(GenerationParameters.fromPng(Files.readAllBytes(out.resolve("5.png"))).toInfotext())
+                .contains("Steps: 4, Sampler: LCM, CFG scale: 1,");
+        CliRunner.Result turbo = cli().run(args(out, MODEL.toString(), "--seed", "6", "--sampler", "euler_a_sgm_uniform",
+                "--steps", "1", "--cfg", "1"));
+        assertThat(turbo.exitCode()).as(turbo.err()).isZero();
+        assertThat(GenerationParameters.fromPng(Files.readAllBytes(out.resolve("6.png"))).toInfotext())
+                .contains("Steps: 1, Sampler: Euler a SGM Uniform, CFG scale: 1,");
+        expectError(args(out, MODEL.toString(), "--sampler", "lcm_diffusers", "--steps", "60"),
+                "LCM (diffusers) runs at most 50 steps, got 60");
+    }
+
+    @Test
+    void aModelsSidecarDefaultsApplyWhereOptionsAreLeftOutAndItsTinyVaeDecodes() throws Exception {
+        Path models = Files.createDirectories(dir.resolve("models"));
+        Files.createSymbolicLink(models.resolve("mini-sd15"), MODEL.toAbsolutePath());
+        Files.createSymbolicLink(models.resolve("taesd"), TAESD.toAbsolutePath());
+        Path sidecar = models.resolve("mini-sd15.yaml");
+        String defaults = "sdbot:\n  sampler: LCM\n  steps: 3\n  cfg: 1\n  clip_skip: 2\n  width: 64\n  height: 64\n";
+        Files.writeString(sidecar, defaults + "  vae: taesd\n");
+        Path out = dir.resolve("out");
+        CliRunner.Result r = cli().run("generate", "--model", "mini-sd15", "--prompt", "a red fox", "--seed", "9",
+                "--out", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        byte[] tiny = Files.readAllBytes(out.resolve("9.png"));
+        assertThat(GenerationParameters.fromPng(tiny).toInfotext())
+                .contains("Steps: 3, Sampler: LCM, CFG scale: 1, Seed: 9, Size: 64x64,").contains("Clip skip: 2");
+
+        CliRunner.Result given = cli().run("generate", "--model", "mini-sd15", "--prompt", "a red fox", "--seed", "10",
+                "--steps", "2", "--sampler", "ddim", "--cfg", "5", "--clip-skip", "1", "--out", out.toString());
+        assertThat(given.exitCode()).as(given.err()).isZero();
+        assertThat(GenerationParameters.fromPng(Files.readAllBytes(out.resolve("10.png"))).toInfotext())
+                .contains("Steps: 2, Sampler: DDIM, CFG scale: 5, Seed: 10, Size: 64x64,").doesNotContain("Clip skip");
+
+        // the same generation decoded by the model's own VAE is another picture: the tiny VAE made the first
+        Files.writeString(sidecar, defaults + "  vae: full\n");
+        Path full = dir.resolve("full");
+        assertThat(cli().run("generate", "--model", "mini-sd15", "--prompt", "a red fox", "--seed", "9", "--out",
+                full.toString()).exitCode()).isZero();
+        assertThat(ImageCodec.decode(Files.readAllBytes(full.resolve("9.png"))).pixels())
+                .isNotEqualTo(ImageCodec.decode(tiny).pixels());
+
+        Files.writeString(sidecar, "sdbot:\n  sampler: lcm\n  steps: 80\n");
+        expectError(new String[] {"generate", "--model", "mini-sd15", "--prompt", "x", "--out", out.toString()},
+                "mini-sd15.yaml: steps must be a whole number between 1 and 50, got 80");
+        Files.writeString(sidecar, "sdbot:\n  stepz: 4\n");
+        expectError(new String[] {"generate", "--model", "mini-sd15", "--prompt", "x", "--out", out.toString()},
+                "unknown key 'stepz'");
     }
 
     @Test
@@ -157,13 +214,16 @@ class GenerateCommandTest {
         expectError(args(out, garbage.toString()), "cannot be loaded");
         expectError(args(out, truncated.toString()), "cannot be loaded");
         expectError(args(out, lora.toString()), "unknown architecture");
-        expectError(args(out, MODEL.toString(), "--width", "65"), "width must be a multiple of 8");
+        expectError(args(out, MODEL.toString(), "--width", "65"), "width and height must be multiples of 8");
         expectError(args(out, MODEL.toString(), "--steps", "0"), "steps must be between 1 and 150");
-        expectError(args(out, MODEL.toString(), "--cfg", "31"), "cfg scale must be between 1 and 30");
+        expectError(args(out, MODEL.toString(), "--cfg", "31"), "CFG scale must be between 1 and 30");
         expectError(args(out, MODEL.toString(), "--init", text.toString()), "image");
         expectError(args(out, MODEL.toString(), "--init", dir.resolve("nope.png").toString()), "no such file");
         expectError(args(out, MODEL.toString(), "--init", init.toString(), "--mask", smallMask.toString()), "does not match the init image");
         expectError(args(out, MODEL.toString(), "--sampler", "warp"), "unknown sampler");
+        expectError(args(out, MODEL.toString(), "--clip-skip", "13"), "clip skip must be between 1 and 12, got 13");
+        expectError(args(out, MODEL.toString(), "--count", "5"), "images per request must be between 1 and 4, got 5");
+        expectError(args(out, MODEL.toString(), "--negative", "(fog:1.2.3)"), "negative prompt: '1.2.3' is not a number");
         expectError(args(out, MODEL.toString(), "--device", "cuda:0"),
                 "device cuda:0 asks for CUDA but this machine has no NVIDIA driver");
         expectError(args(out, MODEL.toString(), "--precision", "fp16"), "precision fp16 is not offered on the CPU");

@@ -37,6 +37,22 @@ class JobsCommandTest {
         CliRunner.Result badSteps = cli.run("jobs", "submit", "--prompt", "x", "--steps", "0");
         assertThat(badSteps.exitCode()).isEqualTo(1);
         assertThat(badSteps.err()).contains("steps must be between 1 and 150, got 0");
+        for (String[] bad : new String[][] {
+                {"CFG scale must be between 1 and 30, got 31.0", "--prompt", "x", "--cfg", "31"},
+                {"width and height must be multiples of 8", "--prompt", "x", "--width", "65"},
+                {"images per request must be between 1 and 4, got 5", "--prompt", "x", "--images", "5"},
+                {"prompt: '1.2.3' is not a number", "--prompt", "a (x:1.2.3)"},
+                {"negative prompt: '1..2' is not a number", "--prompt", "x", "--negative", "(y:1..2)"},
+                {"prompt: malformed LoRA tag", "--prompt", "x <lora:y:lots>"},
+                {"hires scale must be above 1 and at most 4", "--prompt", "x", "--hires-scale", "5"}}) {
+            String[] args = new String[bad.length + 1];
+            args[0] = "jobs";
+            args[1] = "submit";
+            System.arraycopy(bad, 1, args, 2, bad.length - 1);
+            CliRunner.Result r = cli.run(args);
+            assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(1);
+            assertThat(r.err()).as(String.join(" ", args)).contains(bad[0]);
+        }
         CliRunner.Result badSampler = cli.run("jobs", "submit", "--prompt", "x", "--sampler", "warp");
         assertThat(badSampler.exitCode()).isEqualTo(1);
         assertThat(badSampler.err()).contains("unknown sampler 'warp'");

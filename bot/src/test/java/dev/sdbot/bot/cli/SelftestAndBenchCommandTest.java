@@ -12,6 +12,9 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SelftestAndBenchCommandTest {
+    /** The committed cases made from A1111's own parser (inference/src/test/resources/prompt-schedules). */
+    static final Path SCHEDULE_CASES = Path.of("../inference/src/test/resources/prompt-schedules/a1111-schedules.json");
+
     @TempDir
     Path dir;
 
@@ -21,8 +24,11 @@ class SelftestAndBenchCommandTest {
 
     @Test
     void selftestPrintsEveryCheckAndSkipsWhatTheFixtureLacks() {
-        CliRunner.Result r = cli().run("selftest", "--fixtures", Fixtures.LDM.toString(), "--model", "mini-sd21v");
+        CliRunner.Result r = cli().run("selftest", "--fixtures", Fixtures.LDM.toString(), "--model", "mini-sd21v",
+                "--schedule-cases", SCHEDULE_CASES.toString());
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).containsPattern("PASS  schedule case 1/(\\d+): \"test\" at 1 steps")
+                .contains("PASS  schedule case 1000/").doesNotContain("FAIL  schedule case");
         assertThat(r.out()).containsPattern("PASS  unet\\.out \\(folder\\)  rel=\\S+ tol=1e-04")
                 .contains("PASS  unet.out (single file)").contains("SKIP  inpaint9").contains("SKIP  lora").contains("SKIP  controlnet")
                 .contains("PASS  prompt syntax: 31/31 A1111 cases parsed exactly")
@@ -36,12 +42,17 @@ class SelftestAndBenchCommandTest {
 
     @Test
     void promptCasesComeFromTheGivenFileAndAWrongOneFails() throws IOException {
+        Path schedules = dir.resolve("schedules.json");
+        Files.writeString(schedules, "[{\"prompt\": \"[a:b:1]\", \"steps\": 2, \"schedule\": [[1, \"a\"], [2, \"b\"]]},"
+                + " {\"prompt\": \"[a|b]\", \"steps\": 1, \"schedule\": [[1, \"b\"]]}]");
         Path cases = dir.resolve("cases.json");
         Files.writeString(cases, "[{\"prompt\": \"(a:1.5)\", \"parsed\": [[\"a\", 1.5]]},"
                 + " {\"prompt\": \"[b]\", \"parsed\": [[\"b\", 1.1]]}]");
         CliRunner.Result r = cli().run("selftest", "--fixtures", Fixtures.LDM.toString(), "--model", "mini-sd21v",
-                "--prompt-cases", cases.toString());
+                "--prompt-cases", cases.toString(), "--schedule-cases", schedules.toString());
         assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("PASS  schedule case 1/2: \"[a:b:1]\" at 2 steps")
+                .contains("FAIL  schedule case 2/2: \"[a|b]\" at 1 steps gave [[1,\"a\"]], A1111 [[1,\"b\"]]");
         assertThat(r.out()).contains("FAIL  prompt syntax: 1/2 A1111 cases parsed exactly, first wrong: [b]");
         CliRunner.Result missing = cli().run("selftest", "--fixtures", Fixtures.LDM.toString(), "--model", "mini-sd21v",
                 "--prompt-cases", dir.resolve("none.json").toString());

@@ -56,6 +56,50 @@ class CommandsEndToEndTest extends EndToEndTest {
     }
 
     @Test
+    void aJobItsRequesterCancelsWhileRunningIsBilledForTheGpuTimeItUsed() {
+        harness.imagine(guild.alice, guild.general, "prompt", "billed cancel", "steps", 30);
+        await().atMost(Duration.ofSeconds(30)).until(() -> db.queryLong(
+                "SELECT count(*) FROM jobs WHERE prompt = 'billed cancel' AND state = 'RUNNING' AND progress_step >= 2") == 1);
+        long jobId = db.queryLong("SELECT id FROM jobs WHERE prompt = 'billed cancel'");
+        long gpuBefore = db.queryLong("SELECT COALESCE(sum(gpu_ms), 0) FROM usage_counters WHERE guild_id = ? AND user_id = ?",
+                guild.id, guild.alice.userId());
+
+        FakeInteraction cancel = harness.discord.slashCommand(guild.alice, guild.general, "cancel", FakeDiscord.options("job", jobId));
+        assertThat(harness.awaitEphemeral(cancel)).contains("cancelled");
+        await().atMost(Duration.ofSeconds(30)).until(() -> db.queryLong(
+                "SELECT count(*) FROM usage_ledger WHERE job_id = ? AND outcome = 'CANCELLED'", jobId) == 1);
+
+        // failed before: the ledger kept the attempt's GPU time unbilled and the member's counter did not move
+        long used = db.queryLong("SELECT gpu_ms FROM usage_ledger WHERE job_id = ? AND outcome = 'CANCELLED' AND billed", jobId);
+        assertThat(used).as("at least the two steps it ran").isGreaterThanOrEqualTo(2 * 500);
+        assertThat(db.queryLong("SELECT COALESCE(sum(gpu_ms), 0) FROM usage_counters WHERE guild_id = ? AND user_id = ?",
+                guild.id, guild.alice.userId())).isEqualTo(gpuBefore + used);
+    }
+
+    @Test
+    void manageMessagesWhereCancelIsTypedDoesNotReachJobsOfOtherChannels() {
+        harness.imagine(guild.bob, guild.general, "prompt", "carol general", "steps", 20);
+        harness.imagine(guild.bob, guild.ageRestricted, "prompt", "carol after dark", "steps", 20);
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.queryLong("SELECT count(*) FROM jobs WHERE prompt LIKE 'carol %'") == 2);
+        long inGeneral = db.queryLong("SELECT id FROM jobs WHERE prompt = 'carol general'");
+        long inAfterDark = db.queryLong("SELECT id FROM jobs WHERE prompt = 'carol after dark'");
+
+        // failed before: Manage Messages in #after-dark, where carol typed /cancel, let her cancel any job of the guild
+        FakeInteraction elsewhere = harness.discord.slashCommand(guild.carol, guild.ageRestricted, "cancel",
+                FakeDiscord.options("job", inGeneral));
+        assertThat(harness.awaitEphemeral(elsewhere)).contains("not yours");
+        assertThat(harness.state(inGeneral)).isNotEqualTo(JobState.CANCELLED);
+
+        FakeInteraction ownChannel = harness.discord.slashCommand(guild.carol, guild.general, "cancel",
+                FakeDiscord.options("job", inAfterDark));
+        assertThat(harness.awaitEphemeral(ownChannel)).as("she manages messages in the job's channel").contains("cancelled");
+        FakeInteraction moderator = harness.discord.slashCommand(guild.moderator, guild.ageRestricted, "cancel",
+                FakeDiscord.options("job", inGeneral));
+        assertThat(harness.awaitEphemeral(moderator)).as("a guild moderator cancels anywhere").contains("cancelled");
+        assertThat(harness.state(inGeneral)).isEqualTo(JobState.CANCELLED);
+    }
+
+    @Test
     void quotaShowsUseAndLimits() {
         new QuotaRuleStore(db.sessionFactory()).put(guild.id, QuotaScope.GUILD_DEFAULT, 0, 50, 600, Instant.now());
         String quota = harness.awaitEphemeral(harness.discord.slashCommand(guild.alice, guild.general, "quota", FakeDiscord.options()));

@@ -88,6 +88,36 @@ class ImagineBadInputTest extends EndToEndTest {
                 .isEqualTo("⚠️ The prompt has no words, only punctuation or symbols.");
     }
 
+    /** Each rule of {@code GenerationRequest.problems()} that a member can break through /imagine's options. */
+    @Test
+    void eachRuleOfTheRequestIsRefusedWithItsSentence() {
+        assertThat(refused(harness.imagine(guild.alice, guild.general, "prompt", "a boat", "steps", 0)))
+                .isEqualTo("⚠️ Steps must be between 1 and 150, got 0.");
+        assertThat(refused(harness.imagine(guild.alice, guild.general, "prompt", "a boat", "steps", 151)))
+                .isEqualTo("⚠️ Steps must be between 1 and 150, got 151.");
+        assertThat(refused(harness.imagine(guild.alice, guild.general, "prompt", "a boat", "cfg", 0.5)))
+                .isEqualTo("⚠️ CFG scale must be between 1 and 30, got 0.5.");
+        assertThat(refused(harness.imagine(guild.alice, guild.general, "prompt", "a boat", "cfg", 31.0)))
+                .isEqualTo("⚠️ CFG scale must be between 1 and 30, got 31.0.");
+        assertThat(refused(harness.imagine(guild.alice, guild.general, "prompt", "a boat", "count", 5)))
+                .isEqualTo("⚠️ Images per request must be between 1 and 4, got 5.");
+        assertThat(refused(harness.imagine(guild.alice, guild.general, "prompt", "a boat", "strength", 1.5)))
+                .isEqualTo("⚠️ Strength must be between 0 and 1, got 1.5.");
+        assertThat(refused(harness.imagine(guild.alice, guild.general, "prompt", "a (boat:1.2.3)")))
+                .startsWith("⚠️ Prompt: '1.2.3' is not a number");
+        assertThat(refused(harness.imagine(guild.alice, guild.general, "prompt", "a boat", "negative", "(fog:1..2)")))
+                .startsWith("⚠️ Negative prompt: '1..2' is not a number");
+        assertThat(refused(harness.imagine(guild.alice, guild.general, "prompt", "a boat <lora:x:lots>")))
+                .startsWith("⚠️ Prompt: malformed LoRA tag <lora:x:lots>");
+    }
+
+    /** A1111's AND (composable diffusion) is not implemented: refused before queueing, not read as plain text. */
+    @Test
+    void andIsRefusedAsNotSupported() {
+        assertThat(refused(harness.imagine(guild.alice, guild.general, "prompt", "a cat AND a dog")))
+                .startsWith("⚠️ AND is not supported (A1111's composable diffusion)");
+    }
+
     @Test
     void aStrengthThatLeavesNoDenoisingStepIsRefused() {
         String text = refused(harness.imagine(guild.alice, guild.general, "prompt", "a boat", "steps", 4,

@@ -120,6 +120,27 @@ class LoraHiresEndToEndTest {
         assertThat(ImageCodec.decode(upscaled.files().get(0).bytes()).width()).isEqualTo(128);
     }
 
+    /**
+     * A prompt as shared from A1111 (prompt editing and alternation in prompt and negative prompt, clip skip 2, hires)
+     * in one /imagine: it runs, and the infotext keeps the prompt as written with A1111's fields.
+     */
+    @Test
+    void aSharedA1111PromptWithEditingClipSkipAndHires() throws Exception {
+        FakeGuild guild = harness.discord.guild();
+        String prompt = "a [fox:wolf:0.5] in the snow, [red|blue] scarf";
+        FakeMessage shared = result(harness.imagine(guild.alice, guild.ageRestricted, "prompt", prompt,
+                "negative", "[blurry::0.5]", "model", "mini-sd15", "steps", 2, "seed", 9, "clip_skip", 2,
+                "hires", "2"));
+        GenerationRequest r = harness.jobs().find(harness.jobIdOf(shared)).orElseThrow().request();
+        assertThat(r.clipSkip()).isEqualTo(2);
+        GenerationParameters p = GenerationParameters.fromPng(shared.files().get(0).bytes());
+        assertThat(p.prompt()).isEqualTo(prompt);
+        assertThat(p.negativePrompt()).isEqualTo("[blurry::0.5]");
+        assertThat(p.clipSkip()).isEqualTo(2);
+        assertThat(p.hiresScale()).isEqualTo(2.0);
+        assertThat(ImageCodec.decode(shared.files().get(0).bytes()).width()).isEqualTo(128);
+    }
+
     /** The engine, with no model family announced (sizes are then not held to a family's). */
     private record FamilyUnknown(DiffusionGenerator engine) implements ImageGenerator {
         @Override

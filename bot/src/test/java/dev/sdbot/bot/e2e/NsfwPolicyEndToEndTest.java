@@ -1,6 +1,7 @@
 package dev.sdbot.bot.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sdbot.testkit.fake.FakeGuild;
 import dev.sdbot.testkit.fake.FakeInteraction;
 import dev.sdbot.testkit.fake.FakeMessage;
 import dev.sdbot.testkit.fake.RecordedCall;
@@ -200,6 +201,79 @@ class NsfwPolicyEndToEndTest extends EndToEndTest {
         assertThat(db.queryLong("SELECT count(*) FROM channel_nsfw_policies WHERE guild_id = ?", guild.id)).isEqualTo(1);
         assertThat(db.queryLong("SELECT count(*) FROM moderation_events WHERE guild_id = ? AND kind = 'nsfw_policy'"
                 + " AND moderator_id = ?", guild.id, guild.moderator.userId())).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void aThreadOfAnAgeRestrictedChannelIsAgeRestrictedAndFollowsItsOverride() {
+        // failed before: the thread counted as an ordinary channel, so "allow" still pixelated the image there
+        assertThat(checks.staff(guild.moderator, "mod nsfw set", "policy", "allow")).startsWith("✅");
+        FakeMessage open = harness.awaitResult(harness.imagine(guild.alice, guild.ageRestrictedThread, "prompt", "nsfw dune"));
+        long openJob = harness.jobIdOf(open);
+        assertThat(open.files()).anySatisfy(f -> assertThat(f.bytes())
+                .isEqualTo(harness.jobs().results(openJob).get(0).png()));
+
+        // failed before: the override was looked up by the thread's own id, so the parent's "block" did not apply
+        assertThat(checks.staff(guild.moderator, "mod nsfw set", "policy", "block", "channel", guild.ageRestricted))
+                .startsWith("✅");
+        checks.awaitBlocked(harness.imagine(guild.alice, guild.ageRestrictedThread, "prompt", "nsfw dune again"));
+    }
+
+    @Test
+    void aForumTakesAnOverrideAndItsPostsFollowIt() {
+        // failed before: /mod nsfw set refused a forum channel ("not a text channel")
+        assertThat(checks.staff(guild.moderator, "mod nsfw set", "policy", "block", "channel", guild.forum))
+                .startsWith("✅");
+        assertThat(checks.staff(guild.moderator, "mod nsfw set", "policy", "blur")).startsWith("✅");
+        checks.awaitBlocked(harness.imagine(guild.alice, guild.forumPost, "prompt", "nsfw poster"));
+        // and the other way: a post of an ordinary forum is not age-restricted, so "allow" acts as block there
+        assertThat(checks.staff(guild.moderator, "mod nsfw set", "policy", "inherit", "channel", guild.forum))
+                .startsWith("✅");
+        assertThat(checks.staff(guild.moderator, "mod nsfw set", "policy", "allow")).startsWith("✅");
+        checks.awaitBlocked(harness.imagine(guild.alice, guild.forumPost, "prompt", "nsfw poster two"));
+    }
+
+    @Test
+    void theModLogMustBePrivateWhenSetAndWhenPosting() {
+        // failed before: an ordinary public channel was accepted, and originals were posted there behind a spoiler
+        assertThat(checks.staff(guild.moderator, "mod log channel", "channel", guild.general))
+                .contains("neither age-restricted nor hidden from @everyone").contains("Nothing was changed");
+        assertThat(db.queryLong("SELECT count(*) FROM guild_settings WHERE mod_log_channel_id IS NOT NULL")).isZero();
+        assertThat(checks.staff(guild.moderator, "mod log channel", "channel", guild.ageRestricted)).startsWith("✅");
+        assertThat(checks.staff(guild.moderator, "mod log channel", "channel", guild.modLog)).startsWith("✅");
+
+        harness.discord.exposeChannel(guild.modLog, true); // someone opens the channel to everyone afterwards
+        FakeMessage entry;
+        long jobId;
+        try {
+            checks.staff(guild.moderator, "mod nsfw set", "policy", "blur");
+            jobId = harness.jobIdOf(harness.awaitResult(harness.imagine(guild.alice, guild.general, "prompt", "nsfw lake")));
+            entry = checks.awaitModLogEntry(jobId);
+        } finally {
+            harness.discord.exposeChannel(guild.modLog, false);
+        }
+        assertThat(entry.embeds().get(0).path("description").asText()).contains("Images pixelated")
+                .contains("neither age-restricted nor hidden");
+        byte[] original = harness.jobs().results(jobId).get(0).png();
+        assertThat(entry.files()).singleElement().satisfies(f -> {
+            assertThat(f.bytes()).isNotEqualTo(original);
+            assertThat(NsfwChecks.distinctColours(f.bytes())).isLessThanOrEqualTo(NsfwChecks.MAX_RESULT_COLOURS);
+        });
+    }
+
+    @Test
+    void theModLogBlockButtonProtectsAdminsAndModeratorsLikeModBlock() {
+        assertThat(checks.staff(guild.moderator, "mod log channel", "channel", guild.modLog)).startsWith("✅");
+        checks.staff(guild.moderator, "mod nsfw set", "policy", "blur");
+        for (FakeGuild.Member protectedMember : List.of(guild.admin, guild.moderator)) {
+            long jobId = harness.jobIdOf(harness.awaitResult(harness.imagine(protectedMember, guild.general, "prompt",
+                    "nsfw tower")));
+            FakeMessage entry = checks.awaitModLogEntry(jobId);
+            // failed before: the button blocked whoever made the job, an admin included
+            FakeInteraction block = harness.discord.clickButton(guild.moderator, entry, "job:" + jobId + ":modblock");
+            assertThat(harness.awaitEphemeral(block)).containsAnyOf("is an admin of this server and can't be blocked",
+                    "can't block yourself");
+        }
+        assertThat(db.queryLong("SELECT count(*) FROM member_blocks")).isZero();
     }
 
     @Test

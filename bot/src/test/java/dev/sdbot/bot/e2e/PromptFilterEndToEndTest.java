@@ -84,6 +84,27 @@ class PromptFilterEndToEndTest extends EndToEndTest {
                 + "details->>'negative_prompt' = 'B4N4NA, blurry' AND details->>'field' = 'negative prompt'")).isEqualTo(1);
     }
 
+    /**
+     * Prompt editing: the engine encodes each text of the schedule, not the prompt as written, so each is screened;
+     * "a nu[:de:0.5] figure" reads "a nude figure" for the second half of the run and passed before.
+     */
+    @Test
+    void everyTextOfAPromptEditingScheduleIsScreened() {
+        addRule("nude", "block", false);
+        long jobsBefore = harness.jobCount();
+        assertThat(refusal(harness.imagine(guild.alice, guild.general, "prompt", "[cat:nude:0.9]")))
+                .contains("Your prompt was blocked by this server's filter");
+        assertThat(refusal(harness.imagine(guild.alice, guild.general, "prompt", "a nu[:de:0.5] figure")))
+                .contains("Your prompt was blocked by this server's filter");
+        assertThat(refusal(harness.imagine(guild.alice, guild.general, "prompt", "a cat", "negative", "[blurry|nu]de")))
+                .contains("Your negative prompt was blocked by this server's filter");
+        clearRules();
+        addRule("nude", "strip", false);
+        assertThat(refusal(harness.imagine(guild.alice, guild.general, "prompt", "a nu[:de:0.5] figure")))
+                .contains("Your prompt was blocked by this server's filter");
+        nothingQueuedSince(jobsBefore);
+    }
+
     @Test
     void stripRemovesTheWordsAndTheJobRuns() {
         long rule = addRule("banana", "strip", false);

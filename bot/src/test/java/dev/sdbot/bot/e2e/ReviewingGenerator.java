@@ -38,7 +38,7 @@ final class ReviewingGenerator implements ImageGenerator {
             @Override
             public void onProgress(Progress p) {
                 listener.onProgress(new Progress(p.step(), p.totalSteps(), p.elapsed(),
-                        listener.wantsPreview() ? previewPng : null));
+                        listener.wantsPreview(p.step(), p.totalSteps()) ? previewPng : null));
             }
 
             @Override

@@ -6,6 +6,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import java.time.Instant;
+import java.util.List;
 
 /** Per-guild policy. A guild without a row uses the defaults of this class. */
 @Entity
@@ -37,6 +38,12 @@ public class GuildSettings {
     private long[] imagineChannelIds = new long[0];
     @Column(name = "negative_prompt_prefix", nullable = false)
     private String negativePromptPrefix = "";
+    @Column(name = "allowed_models")
+    private String[] allowedModels;
+
+    @Column(name = "allowed_loras")
+    private String[] allowedLoras;
+
     @Column(name = "updated_at", nullable = false)
     private Instant updatedAt;
 
@@ -160,6 +167,28 @@ public class GuildSettings {
                     + MAX_NEGATIVE_PREFIX + " allowed");
         }
         this.negativePromptPrefix = prefix.strip();
+        this.updatedAt = now;
+    }
+
+    /** The models members may use, or null for any. */
+    public List<String> getAllowedModels() {
+        return allowedModels == null ? null : List.of(allowedModels);
+    }
+
+    /** The LoRAs members may use (empty = none), or null for any. */
+    public List<String> getAllowedLoras() {
+        return allowedLoras == null ? null : List.of(allowedLoras);
+    }
+
+    /** @param models null lifts the restriction */
+    public void setAllowedModels(List<String> models, Instant now) {
+        this.allowedModels = models == null ? null : models.toArray(String[]::new);
+        this.updatedAt = now;
+    }
+
+    /** @param loras null lifts the restriction, empty allows none */
+    public void setAllowedLoras(List<String> loras, Instant now) {
+        this.allowedLoras = loras == null ? null : loras.toArray(String[]::new);
         this.updatedAt = now;
     }
 

@@ -1,5 +1,8 @@
 package dev.sdbot.inference.api;
 
+import dev.sdbot.inference.text.ParsedPrompt;
+
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -38,12 +41,14 @@ public record GenerationRequest(
         byte[] maskImage,
         int clipSkip,
         HiresFix hires) {
-    /** Bounds of a valid request, checked by the engine and by the job service before queueing. */
+    /** Bounds of a valid request, see {@link #problems()}. */
     public static final int MAX_SIDE = 2048;
     public static final int MAX_STEPS = 150;
     public static final double MIN_CFG = 1;
     public static final double MAX_CFG = 30;
     public static final int MAX_COUNT = 4;
+    public static final int MAX_CLIP_SKIP = 12;
+    public static final int MAX_PROMPT_LENGTH = 2000;
 
     public GenerationRequest {
         Objects.requireNonNull(prompt, "prompt");
@@ -59,10 +64,49 @@ public record GenerationRequest(
                 maskImage, clipSkip, null);
     }
 
+    /** A builder holding this request's values: change what you need, keep the rest. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** A request of {@code prompt} on {@code model} with the usual defaults (Euler a, 20 steps, CFG 7, 512x512). */
+    public static Builder builder(String prompt, String model) {
+        return new Builder(txt2img(prompt, model, 512, 512, null));
+    }
+
+    public GenerationRequest withPrompt(String text) {
+        return toBuilder().prompt(text).build();
+    }
+
+    public GenerationRequest withNegativePrompt(String text) {
+        return toBuilder().negativePrompt(text).build();
+    }
+
+    public GenerationRequest withSeed(Long value) {
+        return toBuilder().seed(value).build();
+    }
+
     /** The same request with a hires fix (null for none). */
     public GenerationRequest withHires(HiresFix fix) {
-        return new GenerationRequest(prompt, negativePrompt, model, sampler, steps, cfgScale, width, height, seed, count,
-                initImage, strength, maskImage, clipSkip, fix);
+        return toBuilder().hires(fix).build();
+    }
+
+    /**
+     * The names of the prompt's {@code <lora:NAME:weight>} tags, in prompt order, as the engine reads them.
+     *
+     * @throws IllegalArgumentException for a malformed tag (a request that passed {@link #problems()} has none)
+     */
+    public List<String> loraNames() {
+        return ParsedPrompt.of(prompt).loraNames();
+    }
+
+    /**
+     * What is wrong with this request, one user-facing sentence per problem (empty when it is valid): the one set of
+     * rules the bot, the CLI, the job service and the engine all apply. Model-specific limits (installed models,
+     * a model's largest clip skip) are the engine's to add.
+     */
+    public List<String> problems() {
+        return RequestProblems.of(this);
     }
 
     /** Width of the images produced: the hires target when there is a hires fix. */
@@ -91,5 +135,115 @@ public record GenerationRequest(
     /** Pixels produced: the output size (hires target included) times the count. */
     public long pixels() {
         return (long) outputWidth() * outputHeight() * count;
+    }
+
+    /** Changes some values of a request and keeps all the others; {@link #build()} makes the new request. */
+    public static final class Builder {
+        private String prompt;
+        private String negativePrompt;
+        private String model;
+        private Sampler sampler;
+        private int steps;
+        private double cfgScale;
+        private int width;
+        private int height;
+        private Long seed;
+        private int count;
+        private byte[] initImage;
+        private double strength;
+        private byte[] maskImage;
+        private int clipSkip;
+        private HiresFix hires;
+
+        private Builder(GenerationRequest r) {
+            prompt = r.prompt;
+            negativePrompt = r.negativePrompt;
+            model = r.model;
+            sampler = r.sampler;
+            steps = r.steps;
+            cfgScale = r.cfgScale;
+            width = r.width;
+            height = r.height;
+            seed = r.seed;
+            count = r.count;
+            initImage = r.initImage;
+            strength = r.strength;
+            maskImage = r.maskImage;
+            clipSkip = r.clipSkip;
+            hires = r.hires;
+        }
+
+        public Builder prompt(String value) {
+            prompt = value;
+            return this;
+        }
+
+        public Builder negativePrompt(String value) {
+            negativePrompt = value;
+            return this;
+        }
+
+        public Builder model(String value) {
+            model = value;
+            return this;
+        }
+
+        public Builder sampler(Sampler value) {
+            sampler = value;
+            return this;
+        }
+
+        public Builder steps(int value) {
+            steps = value;
+            return this;
+        }
+
+        public Builder cfgScale(double value) {
+            cfgScale = value;
+            return this;
+        }
+
+        public Builder size(int w, int h) {
+            width = w;
+            height = h;
+            return this;
+        }
+
+        public Builder seed(Long value) {
+            seed = value;
+            return this;
+        }
+
+        public Builder count(int value) {
+            count = value;
+            return this;
+        }
+
+        /** Start image and mask for img2img/inpainting (both null for txt2img). */
+        public Builder images(byte[] init, byte[] mask) {
+            initImage = init;
+            maskImage = mask;
+            return this;
+        }
+
+        public Builder strength(double value) {
+            strength = value;
+            return this;
+        }
+
+        public Builder clipSkip(int value) {
+            clipSkip = value;
+            return this;
+        }
+
+        public Builder hires(HiresFix value) {
+            hires = value;
+            return this;
+        }
+
+        public GenerationRequest build() {
+            return new GenerationRequest(prompt, negativePrompt, model, sampler, steps, cfgScale, width, height, seed,
+                    count, initImage, strength, maskImage, clipSkip, hires);
+        }
     }
 }

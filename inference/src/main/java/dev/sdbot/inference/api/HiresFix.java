@@ -40,7 +40,7 @@ public record HiresFix(double scale, HiresUpscaler upscaler, int steps, double s
     /**
      * What is wrong with the request's hires fix, or null (also null without one): txt2img only, scale in (1, 4],
      * hires steps 0..150, strength in (0, 1] leaving at least one step, target sides within
-     * {@link GenerationRequest#MAX_SIDE}. Shared by the engine and the job service's checks before queueing.
+     * {@link GenerationRequest#MAX_SIDE}. Part of {@link GenerationRequest#problems()}.
      */
     public static String problem(GenerationRequest r) {
         HiresFix fix = r.hires();

@@ -15,8 +15,12 @@ public interface ProgressListener {
         return false;
     }
 
-    /** Whether the listener wants preview images (they cost a little time). */
-    default boolean wantsPreview() {
+    /**
+     * Whether the report of {@code step} out of {@code totalSteps} should carry a preview image. Asked before each
+     * report: a preview costs a latent projection and a PNG encode (and a device sync on a GPU), so a listener that
+     * will drop a report (throttled, or the last step, which comes with the result) says no and none is rendered.
+     */
+    default boolean wantsPreview(int step, int totalSteps) {
         return false;
     }
 }

@@ -17,6 +17,13 @@ import java.util.Locale;
  * is not what A1111 users get under that name. It is now k-diffusion's (A1111's) continuous-sigma sampler, and the
  * diffusers variant stays available, labelled as what it is: {@link #DPMPP_2M_KARRAS_DIFFUSERS}.
  *
+ * <p>Few-step models: "Euler SGM Uniform" and "Euler a SGM Uniform" are k-diffusion's Euler samplers on A1111's
+ * "SGM Uniform" schedule type (timesteps spaced as diffusers' "trailing": SD-Turbo, SDXL-Lightning, Hyper-SD); A1111
+ * reads the name back as sampler + schedule type, as it does "DPM++ 2M Karras". A model folder whose scheduler
+ * config says {@code timestep_spacing: trailing} also gets trailing spacing with the diffusers "Euler"/"Euler a".
+ * "LCM" is A1111's LCM sampler; "LCM (diffusers)" diffusers' LCMScheduler, whose timesteps differ (4 steps: 999,
+ * 759, 499, 259 where A1111 calls the model at 999, 679, 339, 19).
+ *
  * <p>UniPC is diffusers 0.21's UniPCMultistepScheduler with its defaults (bh2, order 2); A1111's UniPC uses
  * bh1, order 3, so the two give different pictures. SDE samplers take their noise from the seed's generator
  * one draw at a time, where A1111 uses a torchsde Brownian tree: the same seed is not the same picture as A1111.
@@ -41,7 +48,11 @@ public enum Sampler {
     LMS_KARRAS("lms_karras", "LMS Karras"),
     DPM2_KARRAS("dpm2_karras", "DPM2 Karras"),
     DPMPP_SDE_KARRAS("dpmpp_sde_karras", "DPM++ SDE Karras"),
-    DPMPP_2M_SDE_KARRAS("dpmpp_2m_sde_karras", "DPM++ 2M SDE Karras");
+    DPMPP_2M_SDE_KARRAS("dpmpp_2m_sde_karras", "DPM++ 2M SDE Karras"),
+    EULER_SGM_UNIFORM("euler_sgm_uniform", "Euler SGM Uniform"),
+    EULER_A_SGM_UNIFORM("euler_a_sgm_uniform", "Euler a SGM Uniform"),
+    LCM("lcm", "LCM"),
+    LCM_DIFFUSERS("lcm_diffusers", "LCM (diffusers)");
 
     private final String id;
     private final String displayName;
@@ -60,6 +71,17 @@ public enum Sampler {
     public String displayName() {
         return displayName;
     }
+
+    /**
+     * The most steps this sampler runs: LCM picks its timesteps from the 50 it was distilled on, every other sampler
+     * takes the request's limit.
+     */
+    public int maxSteps() {
+        return this == LCM || this == LCM_DIFFUSERS ? LCM_ORIGINAL_STEPS : GenerationRequest.MAX_STEPS;
+    }
+
+    /** The length of LCM's distillation schedule (diffusers' and A1111's {@code original_inference_steps}). */
+    public static final int LCM_ORIGINAL_STEPS = 50;
 
     public static Sampler fromId(String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);

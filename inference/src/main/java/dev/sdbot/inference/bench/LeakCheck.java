@@ -98,7 +98,6 @@ public final class LeakCheck {
 
     private static GenerationRequest withSeed(GenerationRequest r, long offset) {
         long seed = (r.seed() == null ? 0 : r.seed()) + offset * r.count();
-        return new GenerationRequest(r.prompt(), r.negativePrompt(), r.model(), r.sampler(), r.steps(), r.cfgScale(),
-                r.width(), r.height(), seed, r.count(), r.initImage(), r.strength(), r.maskImage(), r.clipSkip());
+        return r.withSeed(seed);
     }
 }

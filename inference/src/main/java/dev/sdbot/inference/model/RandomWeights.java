@@ -31,6 +31,37 @@ public final class RandomWeights {
         return fill(vaeShapes(c), manager, seed, "random VAE");
     }
 
+    /**
+     * TAESD's decoder (diffusers AutoencoderTiny defaults: 64 channels, decoder blocks 3, 3, 3, 1, latent 4) under
+     * diffusers names {@code decoder.layers.N}; parameter-free layers (ReLU, upsampling) hold an index but no weight.
+     */
+    public static Weights tinyVaeDecoder(NDManager manager, long seed) {
+        Map<String, Shape> s = new LinkedHashMap<>();
+        int width = 64;
+        int[] blocks = {3, 3, 3, 1};
+        int index = 0;
+        conv(s, "decoder.layers." + index++, 4, width, 3);
+        index++; // ReLU
+        for (int i = 0; i < blocks.length; i++) {
+            for (int b = 0; b < blocks[i]; b++) {
+                String p = "decoder.layers." + index++ + ".conv.";
+                for (int c : new int[] {0, 2, 4}) {
+                    conv(s, p + c, width, width, 3);
+                }
+            }
+            boolean last = i == blocks.length - 1;
+            if (!last) {
+                index++; // nearest 2x upsampling
+            }
+            String p = "decoder.layers." + index++;
+            conv(s, p, width, last ? 3 : width, 3);
+            if (!last) {
+                s.remove(p + ".bias");
+            }
+        }
+        return fill(s, manager, seed, "random tiny VAE decoder");
+    }
+
     /** A CLIP text encoder ({@code text_model.*}) for {@code c}. */
     public static Weights textEncoder(TextEncoderConfig c, NDManager manager, long seed) {
         return fill(textEncoderShapes(c), manager, seed, "random text encoder");

@@ -23,6 +23,7 @@ import dev.sdbot.inference.image.GrayImage;
 import dev.sdbot.inference.image.ImageCodec;
 import dev.sdbot.inference.image.ImageTensors;
 import dev.sdbot.inference.image.LatentPreview;
+import dev.sdbot.inference.vae.TinyVae;
 import dev.sdbot.inference.image.Masks;
 import dev.sdbot.inference.image.RgbImage;
 import dev.sdbot.inference.lora.LoraArchitecture;
@@ -226,7 +227,7 @@ public final class DiffusionGenerator implements ImageGenerator {
     public GenerationResult generate(GenerationRequest request, List<ControlNetUnit> controls, ProgressListener listener)
             throws GenerationException {
         long started = System.nanoTime();
-        RequestValidator.validate(request, availableModels());
+        checkValid(request);
         List<RgbImage> controlImages = ControlUnits.checkedImages(request, controls);
         PromptLoras loras = PromptLoras.of(request.prompt(), this.loras);
         InitImages initImages = InitImages.of(request);
@@ -240,18 +241,22 @@ public final class DiffusionGenerator implements ImageGenerator {
             String controlText = ControlUnits.infotext(controls,
                     controls.stream().map(c -> ControlUnits.legacyHash(c.weights())).toList());
             StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model, vaeTiling);
-            Conditioning context = pipeline.encodePrompt(manager, loras.text(), request.negativePrompt(),
-                    request.cfgScale(), request.clipSkip());
+            int callsPerStep = Samplers.create(request.sampler(), model.scheduler(), request.steps()).modelCallsPerStep();
+            ConditioningSchedule context = ScheduledPrompts.firstPass(loras.text(), request.negativePrompt(),
+                    request.steps(), callsPerStep).encode(pipeline, manager, request.cfgScale(), request.clipSkip());
+            ConditioningSchedule hiresContext = request.hires() == null ? null : ScheduledPrompts.hiresPass(loras.text(),
+                    request.negativePrompt(), request.steps(), request.hires().steps(request.steps()), callsPerStep)
+                    .encode(pipeline, manager, request.cfgScale(), request.clipSkip());
             int[] batches = subBatches(request.count(), request.outputWidth(), request.outputHeight(), batchPixels);
             long seed = baseSeed;
             for (int b = 0; b < batches.length; b++) {
                 try (NDManager batchManager = manager.newSubManager()) {
                     NDArray latents = denoiseBatch(pipeline, request, context, initImages.init(), initImages.mask(),
-                            seed, batches[b], batchManager, new ProgressAdapter(listener, started, b, batches.length),
-                            control);
+                            seed, batches[b], batchManager,
+                            new ProgressAdapter(listener, started, b, batches.length, model.tinyVae()), control);
                     if (request.hires() != null) {
-                        latents = HiresPass.run(pipeline, request, context, latents, seed, batchManager,
-                                new ProgressAdapter(listener, started, b, batches.length));
+                        latents = HiresPass.run(pipeline, request, hiresContext, latents, seed, batchManager,
+                                new ProgressAdapter(listener, started, b, batches.length, model.tinyVae()));
                     }
                     images.addAll(finish(checkerFor(model), request, ImageTensors.toImages(pipeline.decode(latents)), seed,
                             loras.hashes(), controlText));
@@ -280,6 +285,18 @@ public final class DiffusionGenerator implements ImageGenerator {
         return cache.acquire(loras.cacheKey(model), manager -> load(model, manager, loras.files()));
     }
 
+    /** The request's {@link GenerationRequest#problems()}, then whether this engine has its model. */
+    private void checkValid(GenerationRequest request) throws InvalidRequestException {
+        List<String> problems = request.problems();
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(String.join("; ", problems));
+        }
+        Set<String> models = availableModels();
+        if (!models.contains(request.model())) {
+            throw new InvalidRequestException("unknown model '" + request.model() + "'; available: " + models);
+        }
+    }
+
     private static void checkFits(GenerationRequest request, DiffusionModel model) throws InvalidRequestException {
         if (model.inpainting() && !request.isInpainting()) {
             throw new InvalidRequestException("model '" + request.model()
@@ -304,14 +321,14 @@ public final class DiffusionGenerator implements ImageGenerator {
     }
 
     /** Final latents (images, C, h, w) of images with seeds firstSeed, firstSeed + 1, ... denoised as one batch. */
-    static NDArray denoiseBatch(StableDiffusionPipeline pipeline, GenerationRequest request, Conditioning context,
+    static NDArray denoiseBatch(StableDiffusionPipeline pipeline, GenerationRequest request, ConditioningSchedule context,
                                 RgbImage init, GrayImage mask, long firstSeed, int images, NDManager manager,
                                 StepListener listener) throws GenerationException {
         return denoiseBatch(pipeline, request, context, init, mask, firstSeed, images, manager, listener,
                 ControlGuide.NONE);
     }
 
-    static NDArray denoiseBatch(StableDiffusionPipeline pipeline, GenerationRequest request, Conditioning context,
+    static NDArray denoiseBatch(StableDiffusionPipeline pipeline, GenerationRequest request, ConditioningSchedule context,
                                 RgbImage init, GrayImage mask, long firstSeed, int images, NDManager manager,
                                 StepListener listener, ControlGuide control) throws GenerationException {
         DiffusionModel model = pipeline.model();
@@ -400,19 +417,31 @@ public final class DiffusionGenerator implements ImageGenerator {
         private final long started;
         private final int batch;
         private final int count;
+        private final TinyVae tinyVae;
 
-        ProgressAdapter(ProgressListener listener, long started, int batch, int count) {
+        /** @param tinyVae renders the previews when the model has one, else they are A1111's cheap approximation */
+        ProgressAdapter(ProgressListener listener, long started, int batch, int count, TinyVae tinyVae) {
             this.listener = listener;
             this.started = started;
             this.batch = batch;
             this.count = count;
+            this.tinyVae = tinyVae;
+        }
+
+        private byte[] preview(NDArray latents) {
+            if (tinyVae == null) {
+                return LatentPreview.png(latents);
+            }
+            try (NDArray image = tinyVae.decode(latents.get("0:1"))) {
+                return ImageCodec.encodePng(ImageTensors.toImages(image).get(0));
+            }
         }
 
         @Override
         public void onStep(int done, int total, NDArray latents) throws GenerationCancelledException {
             int overall = batch * total + done;
             if (done > 0) {
-                byte[] preview = listener.wantsPreview() ? LatentPreview.png(latents) : null;
+                byte[] preview = listener.wantsPreview(overall, count * total) ? preview(latents) : null;
                 listener.onProgress(new Progress(overall, count * total,
                         Duration.ofNanos(System.nanoTime() - started), preview));
             }

@@ -26,7 +26,7 @@ final class HiresPass {
     private HiresPass() {
     }
 
-    static NDArray run(StableDiffusionPipeline pipeline, GenerationRequest request, Conditioning context, NDArray base,
+    static NDArray run(StableDiffusionPipeline pipeline, GenerationRequest request, ConditioningSchedule context, NDArray base,
                        long firstSeed, NDManager manager, StepListener listener) throws GenerationException {
         HiresFix fix = request.hires();
         DiffusionModel model = pipeline.model();

@@ -14,6 +14,10 @@ import dev.sdbot.inference.safety.SafetyChecker;
 import dev.sdbot.inference.safety.SafetyCheckerConfig;
 import dev.sdbot.inference.unet.UNet;
 import dev.sdbot.inference.vae.Vae;
+import dev.sdbot.inference.model.ModelDefaults;
+import dev.sdbot.inference.vae.TinyVae;
+import dev.sdbot.inference.vae.TinyVaeFiles;
+import dev.sdbot.inference.weights.SafetensorsWeights;
 import dev.sdbot.inference.weights.CheckpointException;
 import dev.sdbot.inference.weights.CheckpointLoader;
 import dev.sdbot.inference.weights.LoraMerger;
@@ -108,7 +112,20 @@ public final class ModelLoader {
             safety = SafetyChecker.load(counted(safetyWeights.get(), bytes),
                     SafetyCheckerConfig.fromJson(path.resolve("safety_checker/config.json")), processor);
         }
-        DiffusionModel model = new DiffusionModel(d.family(), unet, vae, text, d.scheduler(), safety);
+        ModelDefaults defaults;
+        try {
+            defaults = ModelDefaults.read(path);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(e.getMessage(), e);
+        }
+        TinyVae tiny = TinyVaeFiles.locate(path, d.family())
+                .map(file -> TinyVae.load(counted(SafetensorsWeights.loadAll(file, manager, vaeType), bytes)))
+                .orElse(null);
+        if (tiny == null && defaults.decodesWithTinyVae()) {
+            throw new CheckpointException(ModelDefaults.sidecar(path) + " asks for vae: taesd, but no tiny VAE is"
+                    + " installed in " + path.toAbsolutePath().resolveSibling(TinyVaeFiles.folderName(d.family())));
+        }
+        DiffusionModel model = new DiffusionModel(d.family(), unet, vae, text, d.scheduler(), safety, tiny, defaults);
         return new ModelCache.Loaded(model, bytes[0]);
     }
 

@@ -3,8 +3,8 @@ package dev.sdbot.inference.pipeline;
 import dev.sdbot.inference.api.InvalidRequestException;
 import dev.sdbot.inference.lora.LoraFile;
 import dev.sdbot.inference.lora.LoraLibrary;
-import dev.sdbot.inference.lora.LoraPrompt;
 import dev.sdbot.inference.lora.LoraTag;
+import dev.sdbot.inference.text.ParsedPrompt;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,9 +22,9 @@ record PromptLoras(String text, List<LoraFile> files) {
 
     /** @throws InvalidRequestException for malformed tags and unknown LoRA names (listing the available ones) */
     static PromptLoras of(String prompt, LoraLibrary library) throws InvalidRequestException {
-        LoraPrompt parsed;
+        ParsedPrompt parsed;
         try {
-            parsed = LoraPrompt.parse(prompt);
+            parsed = ParsedPrompt.of(prompt);
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException("prompt: " + e.getMessage());
         }

@@ -12,7 +12,14 @@ import dev.sdbot.inference.sampling.DiffusionSampler;
 import dev.sdbot.inference.sampling.NoiseSource;
 import dev.sdbot.inference.unet.ControlResiduals;
 import dev.sdbot.inference.vae.LatentDistribution;
+import dev.sdbot.inference.text.PromptSchedules;
 import dev.sdbot.inference.vae.VaeTiling;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 
 
 /**
@@ -58,19 +65,52 @@ public final class StableDiffusionPipeline {
      * Text conditioning: (2, L, D) = [negative, prompt] when guided, else (1, L, D) for the prompt; for SDXL with
      * the pooled embeddings in the same order. Prompts use A1111's attention syntax and any length
      * ({@link TextConditioner}): L is 77 per chunk, and the shorter of the two is padded with empty-prompt chunks
-     * so both have the same length.
+     * so both have the same length. The texts are taken as they are (no prompt editing: {@link #encodeSchedule}).
      *
      * @throws IllegalArgumentException for a malformed attention weight such as {@code (cat:1.2.3)}
      */
     public Conditioning encodePrompt(NDManager manager, String prompt, String negativePrompt, double guidance,
                                      int clipSkip) {
+        return encodeSchedule(manager, List.of(new PromptSchedules.Entry(1, prompt)),
+                List.of(new PromptSchedules.Entry(1, negativePrompt)), guidance, clipSkip).at(0);
+    }
+
+    /**
+     * {@link #encodePrompt} per segment of A1111's prompt-editing schedules of the prompt and the negative prompt
+     * (the negative one only when guided). Each distinct text is encoded once, all padded to the largest chunk
+     * count among them, as A1111 encodes a schedule's texts as one batch.
+     */
+    public ConditioningSchedule encodeSchedule(NDManager manager, List<PromptSchedules.Entry> prompt,
+                                               List<PromptSchedules.Entry> negativePrompt, double guidance,
+                                               int clipSkip) {
         TextConditioner text = model.text();
-        if (!guided(guidance)) {
-            return text.encode(manager, prompt, text.chunkCount(prompt), clipSkip);
+        boolean guided = guided(guidance);
+        TreeSet<Integer> ends = new TreeSet<>();
+        int chunks = 1;
+        for (PromptSchedules.Entry e : prompt) {
+            ends.add(e.endAtStep());
+            chunks = Math.max(chunks, text.chunkCount(e.text()));
         }
-        int chunks = Math.max(text.chunkCount(prompt), text.chunkCount(negativePrompt));
-        return text.unconditional(manager, negativePrompt, chunks, clipSkip)
-                .concat(text.encode(manager, prompt, chunks, clipSkip));
+        if (guided) {
+            for (PromptSchedules.Entry e : negativePrompt) {
+                ends.add(e.endAtStep());
+                chunks = Math.max(chunks, text.chunkCount(e.text()));
+            }
+        }
+        int padded = chunks;
+        Map<String, Conditioning> conditional = new HashMap<>();
+        Map<String, Conditioning> unconditional = new HashMap<>();
+        List<Conditioning> segments = new ArrayList<>(ends.size());
+        for (int end : ends) {
+            Conditioning c = conditional.computeIfAbsent(PromptSchedules.textAt(prompt, end),
+                    t -> text.encode(manager, t, padded, clipSkip));
+            if (guided) {
+                c = unconditional.computeIfAbsent(PromptSchedules.textAt(negativePrompt, end),
+                        t -> text.unconditional(manager, t, padded, clipSkip)).concat(c);
+            }
+            segments.add(c);
+        }
+        return ConditioningSchedule.of(ends.stream().mapToInt(Integer::intValue).toArray(), segments);
     }
 
     /**
@@ -79,11 +119,23 @@ public final class StableDiffusionPipeline {
      */
     public NDArray txt2img(Conditioning context, double guidance, DiffusionSampler sampler, ImageNoise noise,
                            StepListener listener) throws GenerationCancelledException {
+        return txt2img(ConditioningSchedule.constant(context), guidance, sampler, noise, listener);
+    }
+
+    /** txt2img of one conditioning guided by ControlNets. */
+    public NDArray txt2img(Conditioning context, double guidance, DiffusionSampler sampler, ImageNoise noise,
+                           StepListener listener, ControlGuide control) throws GenerationCancelledException {
+        return txt2img(ConditioningSchedule.constant(context), guidance, sampler, noise, listener, control);
+    }
+
+    /** {@link #txt2img} with the conditioning switched per model call. */
+    public NDArray txt2img(ConditioningSchedule context, double guidance, DiffusionSampler sampler, ImageNoise noise,
+                           StepListener listener) throws GenerationCancelledException {
         return txt2img(context, guidance, sampler, noise, listener, ControlGuide.NONE);
     }
 
     /** txt2img guided by ControlNets ({@link ControlGuide}), as diffusers' StableDiffusionControlNetPipeline. */
-    public NDArray txt2img(Conditioning context, double guidance, DiffusionSampler sampler, ImageNoise noise,
+    public NDArray txt2img(ConditioningSchedule context, double guidance, DiffusionSampler sampler, ImageNoise noise,
                            StepListener listener, ControlGuide control) throws GenerationCancelledException {
         NDArray latents = noise.noise().mul(sampler.initNoiseSigma());
         return denoise(loop(context, guidance, sampler, 0, noise, listener, control), latents, null);
@@ -95,6 +147,12 @@ public final class StableDiffusionPipeline {
      */
     public NDArray img2img(Conditioning context, double guidance, DiffusionSampler sampler, NDArray image, int start,
                            ImageNoise noise, StepListener listener) throws GenerationCancelledException {
+        return img2img(ConditioningSchedule.constant(context), guidance, sampler, image, start, noise, listener);
+    }
+
+    /** {@link #img2img} with the conditioning switched per model call (counted from the first call it runs). */
+    public NDArray img2img(ConditioningSchedule context, double guidance, DiffusionSampler sampler, NDArray image,
+                           int start, ImageNoise noise, StepListener listener) throws GenerationCancelledException {
         return refine(context, guidance, sampler, encode(image, noise.imageEncodeNoise()), start, noise, listener);
     }
 
@@ -102,7 +160,7 @@ public final class StableDiffusionPipeline {
      * img2img from latents (already scaled): noised to timestep {@code start}, then denoised; the second pass of a
      * hires fix with a latent upscaler.
      */
-    public NDArray refine(Conditioning context, double guidance, DiffusionSampler sampler, NDArray init, int start,
+    public NDArray refine(ConditioningSchedule context, double guidance, DiffusionSampler sampler, NDArray init, int start,
                           ImageNoise noise, StepListener listener) throws GenerationCancelledException {
         NDArray latents = sampler.addNoise(init, noise.noise(), start);
         return denoise(loop(context, guidance, sampler, start, noise, listener), latents, null);
@@ -118,6 +176,13 @@ public final class StableDiffusionPipeline {
      */
     public NDArray inpaint(Conditioning context, double guidance, DiffusionSampler sampler, NDArray image, NDArray mask,
                            int start, ImageNoise noise, StepListener listener) throws GenerationCancelledException {
+        return inpaint(ConditioningSchedule.constant(context), guidance, sampler, image, mask, start, noise, listener);
+    }
+
+    /** {@link #inpaint} with the conditioning switched per model call. */
+    public NDArray inpaint(ConditioningSchedule context, double guidance, DiffusionSampler sampler, NDArray image,
+                           NDArray mask, int start, ImageNoise noise, StepListener listener)
+            throws GenerationCancelledException {
         Shape latentShape = noise.noise().getShape();
         NDArray maskLatent = resizeNearest(mask, (int) latentShape.get(2), (int) latentShape.get(3));
         boolean fromNoise = start == 0;
@@ -138,6 +203,9 @@ public final class StableDiffusionPipeline {
 
     /** Latents (already multiplied by the scaling factor) to (N, 3, H, W) images in about [-1, 1]. */
     public NDArray decode(NDArray latents) {
+        if (model.defaults().decodesWithTinyVae()) {
+            return model.tinyVae().decode(latents);
+        }
         return vaeTiling.decode(model.vae(), latents.div(model.scalingFactor()));
     }
 
@@ -156,15 +224,16 @@ public final class StableDiffusionPipeline {
         return new Shape(batch.getShape().get(0), s.get(1), s.get(2), s.get(3));
     }
 
-    private static Loop loop(Conditioning context, double guidance, DiffusionSampler sampler, int start, ImageNoise noise,
+    private static Loop loop(ConditioningSchedule context, double guidance, DiffusionSampler sampler, int start, ImageNoise noise,
                              StepListener listener) {
         return loop(context, guidance, sampler, start, noise, listener, ControlGuide.NONE);
     }
 
-    private static Loop loop(Conditioning context, double guidance, DiffusionSampler sampler, int start, ImageNoise noise,
-                             StepListener listener, ControlGuide control) {
+    private static Loop loop(ConditioningSchedule context, double guidance, DiffusionSampler sampler, int start,
+                             ImageNoise noise, StepListener listener, ControlGuide control) {
         int images = (int) noise.noise().getShape().get(0);
-        return new Loop(batchContext(context, guided(guidance), images), guidance, sampler, start, noise.stepNoise(),
+        boolean guided = guided(guidance);
+        return new Loop(context.map(c -> batchContext(c, guided, images)), guidance, sampler, start, noise.stepNoise(),
                 listener, control);
     }
 
@@ -183,7 +252,7 @@ public final class StableDiffusionPipeline {
         return batch;
     }
 
-    private record Loop(Conditioning context, double guidance, DiffusionSampler sampler, int start, NoiseSource stepNoise,
+    private record Loop(ConditioningSchedule context, double guidance, DiffusionSampler sampler, int start, NoiseSource stepNoise,
                         StepListener listener, ControlGuide control) {
         int total() {
             return sampler.timesteps().length - start;
@@ -237,12 +306,13 @@ public final class StableDiffusionPipeline {
                 batch = NDArrays.concat(new NDList(batch, unetExtra), 1);
             }
             NDArray t = scope.manager().create(new float[] {(float) timestep});
+            Conditioning context = loop.context().at(index - loop.start());
             ControlResiduals control = loop.control().isEmpty() ? null : loop.control().residuals(batch, t,
-                    loop.context().context(), index - loop.start(), loop.total(), guided);
+                    context.context(), index - loop.start(), loop.total(), guided);
             NDArray out = model.unet().config().textTimeConditioning()
-                    ? model.unet().forward(batch, t, loop.context().context(), loop.context().pooled(),
+                    ? model.unet().forward(batch, t, context.context(), context.pooled(),
                     sizeIds(scope.manager(), latents, (int) batch.getShape().get(0)), control)
-                    : model.unet().forward(batch, t, loop.context().context(), null, null, control);
+                    : model.unet().forward(batch, t, context.context(), null, null, control);
             if (!guided) {
                 return scope.keep(out);
             }

@@ -45,6 +45,14 @@ public interface DiffusionSampler {
         return step;
     }
 
+    /**
+     * Model calls per step as A1111 counts them for prompt editing ({@code SamplerData.total_steps}): 2 for its
+     * "second order" samplers (Heun, DPM2, DPM++ SDE), so a schedule over N steps spans their 2N calls.
+     */
+    default int modelCallsPerStep() {
+        return 1;
+    }
+
     /** Whether {@link #step} draws fresh noise (ancestral and SDE samplers). */
     default boolean usesStepNoise() {
         return false;

@@ -38,6 +38,20 @@ public final class DiscreteSigmas {
     }
 
     /**
+     * A1111's "SGM Uniform" schedule ({@code sd_schedulers.sgm_uniform}): n sigmas at t = linspace(t(sigma_max),
+     * t(sigma_min), n + 1) without its last point, then a trailing 0. The timesteps are spaced as diffusers'
+     * "trailing" spacing (999, 749.25, ... for 4 steps), which few-step models (Turbo, Lightning) are trained on.
+     */
+    public double[] sgmUniform(int n) {
+        double[] t = Timesteps.numpyLinspace(sigmaToT(sigmas[sigmas.length - 1]), sigmaToT(sigmas[0]), n + 1);
+        double[] out = new double[n + 1];
+        for (int i = 0; i < n; i++) {
+            out[i] = tToSigma(t[i]);
+        }
+        return out;
+    }
+
+    /**
      * {@code get_sigmas_karras(n, sigma_min, sigma_max, rho=7)} with A1111's bounds, the smallest and largest
      * training sigma, then a trailing 0.
      */

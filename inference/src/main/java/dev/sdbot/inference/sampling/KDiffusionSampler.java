@@ -17,13 +17,23 @@ public abstract class KDiffusionSampler implements DiffusionSampler {
     private final double[] timesteps;
 
     KDiffusionSampler(DiscreteSigmas training, PredictionType prediction, double[] sigmas, double[] callSigmas) {
+        this(prediction, sigmas, callSigmas, continuousTimesteps(training, callSigmas));
+    }
+
+    /** A sampler whose model sees {@code timesteps} (one per call) rather than the continuous t of each sigma. */
+    KDiffusionSampler(PredictionType prediction, double[] sigmas, double[] callSigmas, double[] timesteps) {
         this.prediction = prediction;
         this.sigmas = sigmas;
         this.callSigmas = callSigmas;
-        this.timesteps = new double[callSigmas.length];
+        this.timesteps = timesteps;
+    }
+
+    private static double[] continuousTimesteps(DiscreteSigmas training, double[] callSigmas) {
+        double[] t = new double[callSigmas.length];
         for (int i = 0; i < callSigmas.length; i++) {
-            timesteps[i] = training.sigmaToT(callSigmas[i]);
+            t[i] = training.sigmaToT(callSigmas[i]);
         }
+        return t;
     }
 
     /** One call per step: the schedule without its trailing 0. */
@@ -62,13 +72,15 @@ public abstract class KDiffusionSampler implements DiffusionSampler {
 
     @Override
     public final NDArray step(NDArray modelOutput, int index, NDArray sample, NoiseSource noise) {
-        return advance(denoised(modelOutput, sample, callSigmas[index]), index, sample, noise);
+        return advance(denoised(modelOutput, sample, index), index, sample, noise);
     }
 
     /** The sample after call {@code index}, given that call's denoised estimate. */
     protected abstract NDArray advance(NDArray denoised, int index, NDArray sample, NoiseSource noise);
 
-    private NDArray denoised(NDArray modelOutput, NDArray sample, double sigma) {
+    /** The denoised estimate of call {@code index} (k-diffusion's CompVisDenoiser / CompVisVDenoiser). */
+    protected NDArray denoised(NDArray modelOutput, NDArray sample, int index) {
+        double sigma = callSigmas[index];
         if (prediction == PredictionType.EPSILON) {
             return sample.sub(modelOutput.mul((float) sigma));
         }

@@ -50,6 +50,10 @@ public final class Samplers {
             case EULER_A_KARRAS -> new KEulerAncestralSampler(k, prediction, KSchedules.sigmas(k, steps, true, false));
             case LMS_KARRAS -> new KLmsSampler(k, prediction, KSchedules.sigmas(k, steps, true, false));
             case DPMPP_2M_KARRAS -> new KDpmpp2mSampler(k, prediction, KSchedules.sigmas(k, steps, true, false));
+            case EULER_SGM_UNIFORM -> new KEulerSampler(k, prediction, k.sgmUniform(steps));
+            case EULER_A_SGM_UNIFORM -> new KEulerAncestralSampler(k, prediction, k.sgmUniform(steps));
+            case LCM -> KLcmSampler.create(schedule, prediction, steps);
+            case LCM_DIFFUSERS -> new LcmSampler(schedule, prediction, steps);
         };
     }
 

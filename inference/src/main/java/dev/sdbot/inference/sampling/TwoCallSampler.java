@@ -21,6 +21,11 @@ abstract class TwoCallSampler extends KDiffusionSampler {
     }
 
     @Override
+    public int modelCallsPerStep() {
+        return 2;
+    }
+
+    @Override
     public int callIndexOfStep(int step) {
         return calls.firstCallOf(step);
     }

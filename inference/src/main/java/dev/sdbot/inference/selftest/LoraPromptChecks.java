@@ -9,7 +9,6 @@ import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.inference.image.ImageCodec;
 import dev.sdbot.inference.lora.LoraFile;
 import dev.sdbot.inference.lora.LoraLibrary;
-import dev.sdbot.inference.lora.LoraPrompt;
 import dev.sdbot.inference.pipeline.DiffusionGenerator;
 import dev.sdbot.inference.pipeline.ClipConditioner;
 import dev.sdbot.inference.pipeline.DiffusionModel;
@@ -24,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import dev.sdbot.inference.text.ParsedPrompt;
 
 /**
  * The fixture LoRA asked for the way a user asks, {@code <lora:NAME-lora:scale>} in a prompt, from a models folder
@@ -57,7 +57,7 @@ public final class LoraPromptChecks {
         try (NDManager m = NDManager.newBaseManager();
              SafetensorsFile ref = SafetensorsFile.open(ldm.resolve(name + "-reference/reference.safetensors"))) {
             double scale = ref.load("lora.scale", m, DataType.FLOAT32).getFloat();
-            LoraPrompt prompt = LoraPrompt.parse("<lora:" + lora + ":" + (float) scale + "> a prompt");
+            ParsedPrompt prompt = ParsedPrompt.of("<lora:" + lora + ":" + (float) scale + "> a prompt");
             LoraLibrary library = LoraLibrary.inModels(models);
             List<LoraFile> files = prompt.loras().stream().map(t -> {
                 Path path = library.loras().get(t.name());
@@ -94,7 +94,7 @@ public final class LoraPromptChecks {
     }
 
     private static GenerationRequest request(String prompt, String model) {
-        return new GenerationRequest(prompt, "", model, Sampler.EULER, 2, 7, 64, 64, 3L, 1, null, 0.75, null, 1);
+        return GenerationRequest.builder(prompt, model).sampler(Sampler.EULER).steps(2).size(64, 64).seed(3L).build();
     }
 
     private static float[] pixels(DiffusionGenerator generator, String model) throws GenerationException {

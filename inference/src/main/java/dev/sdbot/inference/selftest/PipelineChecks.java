@@ -150,7 +150,7 @@ public final class PipelineChecks {
         UNet unet = UNet.load(SafetensorsWeights.loadAll(unetDir.resolve("diffusion_pytorch_model.safetensors"), manager,
                 DataType.FLOAT32), UNetConfig.fromJson(unetDir.resolve("config.json")));
         return new DiffusionModel(model.family(), unet, model.vae(), model.text(), model.scheduler(),
-                model.safetyChecker());
+                model.safetyChecker(), model.tinyVae(), model.defaults());
     }
 
     private static SafetensorsFile reference(Path ldm, String modelName) {

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.sdbot.inference.lora.LoraFile;
 import dev.sdbot.inference.lora.LoraLibrary;
-import dev.sdbot.inference.lora.LoraPrompt;
 import dev.sdbot.inference.lora.LoraTag;
 import dev.sdbot.inference.model.ModelDescription;
 import dev.sdbot.inference.pipeline.DiffusionModel;
@@ -25,6 +24,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import dev.sdbot.inference.text.ParsedPrompt;
 
 /**
  * An SDXL kohya LoRA ({@code NAME-lora.safetensors}: both text encoders, SGM-named UNet modules, LoCon convs) merged
@@ -120,7 +120,7 @@ public final class SdxlLoraChecks {
                  SafetensorsFile ref = SafetensorsFile.open(lora.reference());
                  SafetensorsFile inputs = SafetensorsFile.open(modelReference)) {
                 float scale = ref.load("lora.scale", m, DataType.FLOAT32).getFloat();
-                LoraTag tag = LoraPrompt.parse("<lora:" + loraName + ":" + scale + "> a prompt").loras().get(0);
+                LoraTag tag = ParsedPrompt.of("<lora:" + loraName + ":" + scale + "> a prompt").loras().get(0);
                 LoraLibrary library = LoraLibrary.inModels(models);
                 Path path = library.loras().get(loraName);
                 DiffusionModel loaded = ModelLoader.load(models.resolve(name), m,

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A prompt of any length as AUTOMATIC1111 feeds it to CLIP: parsed for attention ({@link PromptAttention}),
+ * A prompt of any length as AUTOMATIC1111 feeds it to CLIP: parsed for attention ({@link ParsedPrompt}),
  * tokenized span by span (each token keeps its span's weight), cut into chunks of 75 tokens, each wrapped in
  * BOS/EOS and padded to 77; {@code BREAK} starts a new chunk. When a chunk fills up and a comma lies within
  * {@link #COMMA_BACKTRACK} tokens of its end, the text after that comma moves to the next chunk (A1111's
@@ -45,7 +45,7 @@ public final class PromptChunks {
     /** The chunks of one prompt (at least one; the empty prompt is one chunk of BOS, EOS and padding). */
     public static List<Chunk> of(ClipTokenizer tokenizer, String prompt) {
         PromptChunks builder = new PromptChunks(tokenizer);
-        for (PromptAttention.Span span : PromptAttention.parse(prompt)) {
+        for (PromptAttention.Span span : ParsedPrompt.attention(prompt).spans()) {
             if (span.isBreak()) {
                 builder.nextChunk();
             } else {

@@ -63,13 +63,13 @@ class BatchGenerationTest {
         GenerationRequest request = request(sampler, strength);
         try (NDManager m = manager.newSubManager()) {
             Conditioning context = p.encodePrompt(m, request.prompt(), request.negativePrompt(), request.cfgScale(), 1);
-            NDArray batched = DiffusionGenerator.denoiseBatch(p, request, context, init, mask, SEED, IMAGES, m,
+            NDArray batched = DiffusionGenerator.denoiseBatch(p, request, ConditioningSchedule.constant(context), init, mask, SEED, IMAGES, m,
                     StepListener.NONE);
             assertThat(batched.getShape().get(0)).isEqualTo(IMAGES);
             assertThat(batched.get("0:1").sub(batched.get("1:2")).abs().max().getFloat()).isPositive(); // own seeds
             double worst = 0;
             for (int i = 0; i < IMAGES; i++) {
-                NDArray alone = DiffusionGenerator.denoiseBatch(p, request, context, init, mask, SEED + i, 1, m,
+                NDArray alone = DiffusionGenerator.denoiseBatch(p, request, ConditioningSchedule.constant(context), init, mask, SEED + i, 1, m,
                         StepListener.NONE);
                 NDArray item = batched.get(i + ":" + (i + 1));
                 double rel = item.sub(alone).norm().getFloat() / alone.norm().getFloat();

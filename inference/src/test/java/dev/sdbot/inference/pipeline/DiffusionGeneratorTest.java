@@ -60,7 +60,12 @@ class DiffusionGeneratorTest {
 
     private static GenerationRequest request(Sampler sampler, Long seed, int count, byte[] init, double strength,
                                              byte[] mask, String model) {
-        return new GenerationRequest("a red apple on a table", "blurry", model, sampler, 4, 7.0, 64, 64, seed, count,
+        return request(sampler, seed, count, init, strength, mask, model, 4);
+    }
+
+    private static GenerationRequest request(Sampler sampler, Long seed, int count, byte[] init, double strength,
+                                             byte[] mask, String model, int steps) {
+        return new GenerationRequest("a red apple on a table", "blurry", model, sampler, steps, 7.0, 64, 64, seed, count,
                 init, strength, mask, 1);
     }
 
@@ -145,7 +150,7 @@ class DiffusionGeneratorTest {
             }
 
             @Override
-            public boolean wantsPreview() {
+            public boolean wantsPreview(int step, int totalSteps) {
                 return true;
             }
         };
@@ -156,22 +161,44 @@ class DiffusionGeneratorTest {
     }
 
     @Test
+    void aPreviewIsRenderedOnlyForTheStepsTheListenerAsksFor() throws Exception {
+        List<Progress> progress = new ArrayList<>();
+        List<Integer> asked = new ArrayList<>();
+        ProgressListener onlyStepTwo = new ProgressListener() {
+            @Override
+            public void onProgress(Progress p) {
+                progress.add(p);
+            }
+
+            @Override
+            public boolean wantsPreview(int step, int totalSteps) {
+                asked.add(step);
+                return step == 2;
+            }
+        };
+        generator.generate(txt2img(Sampler.DDIM, 1L, 1), onlyStepTwo);
+        assertThat(asked).containsExactly(1, 2, 3, 4);
+        assertThat(progress).extracting(p -> p.previewPng() != null).containsExactly(false, true, false, false);
+    }
+
+    @Test
     void badRequestsAreRejectedWithReasons() {
         byte[] notAnImage = "not an image".getBytes();
         record Bad(GenerationRequest request, String message) {
         }
         GenerationRequest ok = txt2img(Sampler.DDIM, 1L, 1);
         List<Bad> bad = List.of(
-                new Bad(with(ok, 100, 64, 4, 7, 1), "width must be a multiple of 8"),
-                new Bad(with(ok, 64, 0, 4, 7, 1), "height must be a multiple of 8"),
+                new Bad(with(ok, 100, 64, 4, 7, 1), "width and height must be multiples of 8 between 8 and 2048, got 100x64"),
+                new Bad(with(ok, 64, 0, 4, 7, 1), "width and height must be multiples of 8 between 8 and 2048, got 64x0"),
                 new Bad(with(ok, 64, 64, 0, 7, 1), "steps must be between 1 and 150"),
                 new Bad(with(ok, 64, 64, 151, 7, 1), "steps must be between 1 and 150"),
-                new Bad(with(ok, 64, 64, 4, 0.5, 1), "cfg scale must be between 1 and 30"),
-                new Bad(with(ok, 64, 64, 4, 31, 1), "cfg scale must be between 1 and 30"),
-                new Bad(with(ok, 64, 64, 4, 7, 5), "count must be between 1 and 4"),
+                new Bad(with(ok, 64, 64, 4, 0.5, 1), "CFG scale must be between 1 and 30"),
+                new Bad(request(Sampler.LCM, 1L, 1, null, 0.5, null, MODEL, 51), "LCM runs at most 50 steps, got 51"),
+                new Bad(with(ok, 64, 64, 4, 31, 1), "CFG scale must be between 1 and 30"),
+                new Bad(with(ok, 64, 64, 4, 7, 5), "images per request must be between 1 and 4"),
                 new Bad(request(Sampler.DDIM, 1L, 1, null, 0.5, null, "nope"), "unknown model 'nope'"),
                 new Bad(request(Sampler.DDIM, 1L, 1, notAnImage, 0.5, null, MODEL), "image"),
-                new Bad(request(Sampler.DDIM, 1L, 1, null, 0.5, notAnImage, MODEL), "mask image needs an init image"),
+                new Bad(request(Sampler.DDIM, 1L, 1, null, 0.5, notAnImage, MODEL), "a mask needs an image to paint into"),
                 new Bad(request(Sampler.DDIM, 1L, 1, ImageCodec.encodePng(square(64, 0, 64)), 0.1, null, MODEL),
                         "leaves no denoising step"),
                 new Bad(request(Sampler.DDIM, 1L, 1, ImageCodec.encodePng(square(64, 0, 64)), 0.5,

@@ -12,14 +12,17 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The k-diffusion (A1111) samplers and UniPC against make_refs.py's references (bundled in the jar). */
+/**
+ * The k-diffusion (A1111) samplers, UniPC, the few-step samplers (LCM, SGM Uniform) and diffusers' Euler / Euler a
+ * on trailing spacing against make_refs.py's references (bundled in the jar).
+ */
 class KDiffusionParityTest {
 
     @Test
     void everyNewSamplerReproducesItsReference() {
         List<CheckResult> results = SamplerChecks.runBundled();
         results.forEach(System.out::println);
-        assertThat(results).hasSize(16);
+        assertThat(results).hasSize(24);
         assertThat(results).allMatch(CheckResult::passed);
     }
 
@@ -29,10 +32,21 @@ class KDiffusionParityTest {
                 "dpmpp_2m_karras_diffusers");
         Set<String> bundled = SamplerChecks.runBundled().stream()
                 .map(r -> r.name().split(" ")[1].replaceAll("_v$", ""))
+                .filter(name -> !name.endsWith("_trailing")) // fixture samplers on another spacing
                 .collect(Collectors.toSet());
         Set<String> all = Arrays.stream(Sampler.values()).map(Sampler::id).collect(Collectors.toSet());
         assertThat(bundled).doesNotContainAnyElementsOf(fixtureCases);
         assertThat(bundled).hasSize(all.size() - fixtureCases.size());
         assertThat(all).containsAll(bundled);
+    }
+
+    @Test
+    void fewStepSamplersMatchTheirReferences() {
+        List<CheckResult> results = SamplerChecks.runBundled();
+        for (String name : List.of("lcm", "lcm_diffusers", "lcm_diffusers_v", "euler_sgm_uniform",
+                "euler_a_sgm_uniform", "euler_a_sgm_uniform_v", "euler_trailing", "euler_a_trailing")) {
+            assertThat(results).filteredOn(r -> r.name().startsWith("sampler " + name + " ")).singleElement()
+                    .matches(CheckResult::passed, "within tolerance");
+        }
     }
 }

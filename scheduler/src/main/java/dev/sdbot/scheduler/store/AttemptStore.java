@@ -190,19 +190,29 @@ public final class AttemptStore {
         });
     }
 
-    /** Records the device time a cancelled attempt used, only when it really was this attempt that got cancelled. */
+    /**
+     * Records the device time a cancelled attempt used, only when it really was this attempt that got cancelled.
+     * Billed to the member when they cancelled it themselves (else running a large job, watching its previews and
+     * cancelling at the last step would cost nothing); not when a moderator or an operator did.
+     */
     public boolean recordCancelled(ClaimedJob job, String workerId, long gpuMillis) {
         return Sql.inTransaction(dataSource, "record cancellation of job " + job.id(), c -> {
+            String reason;
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT 1 FROM jobs WHERE id = ? AND state = 'CANCELLED' AND attempt = ? AND worker_id = ?")) {
+                    "SELECT error FROM jobs WHERE id = ? AND state = 'CANCELLED' AND attempt = ? AND worker_id = ?")) {
                 Sql.bind(ps, job.id(), job.attempt(), workerId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return false;
                     }
+                    reason = rs.getString(1);
                 }
             }
-            usage.recordUnbilled(c, job.id(), job.attempt(), job.guildId(), job.userId(), workerId, "CANCELLED", gpuMillis);
+            if (JobStore.CANCELLED_BY_REQUESTER.equals(reason)) {
+                usage.recordBilledCancellation(c, job.id(), job.attempt(), job.guildId(), job.userId(), workerId, gpuMillis);
+            } else {
+                usage.recordUnbilled(c, job.id(), job.attempt(), job.guildId(), job.userId(), workerId, "CANCELLED", gpuMillis);
+            }
             return true;
         });
     }

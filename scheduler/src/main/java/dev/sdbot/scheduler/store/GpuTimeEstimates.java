@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.LocalDate;
 
 /**
  * Estimates the GPU time of work not yet in the ledger (a request about to be queued, a member's queued and
@@ -31,16 +32,28 @@ public final class GpuTimeEstimates {
         return DEFAULT_MS_PER_MEGAPIXEL_STEP / 1_000_000;
     }
 
-    /** Estimated GPU milliseconds of the member's queued, assigned and running jobs in the guild. */
-    public long inFlightMillis(Connection c, long guildId, long userId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("WITH rates AS (" + RATES + ")"
-                + " SELECT COALESCE(sum(a.image_count::float8 * a.steps * a.width * a.height * COALESCE(r.rate, ?)), 0)"
-                + " FROM jobs a LEFT JOIN rates r ON r.model = a.model"
-                + " WHERE a.guild_id = ? AND a.user_id = ? AND a.state IN ('QUEUED', 'ASSIGNED', 'RUNNING')")) {
-            Sql.bind(ps, guildId, defaultRate(), guildId, userId);
+    /** A member's usage as the quota counts it, read at one instant. */
+    public record Usage(int imagesUsed, long gpuMillisUsed, int imagesPending, long gpuMillisInFlight, int activeJobs) {
+    }
+
+    /**
+     * Today's billed images and GPU time, and the member's queued, assigned and running jobs (their images, count and
+     * estimated GPU milliseconds), in one statement: one snapshot, so a job that finishes meanwhile is counted once
+     * (as used or as pending), never in neither.
+     */
+    public Usage usage(Connection c, long guildId, long userId, LocalDate day) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("WITH rates AS (" + RATES + "),"
+                + " active AS (SELECT a.image_count::float8 * a.steps * a.width * a.height * COALESCE(r.rate, ?) AS estimate,"
+                + "   a.image_count FROM jobs a LEFT JOIN rates r ON r.model = a.model"
+                + "   WHERE a.guild_id = ? AND a.user_id = ? AND a.state IN ('QUEUED', 'ASSIGNED', 'RUNNING')),"
+                + " used AS (SELECT images, gpu_ms FROM usage_counters WHERE guild_id = ? AND user_id = ? AND usage_day = ?)"
+                + " SELECT COALESCE((SELECT images FROM used), 0), COALESCE((SELECT gpu_ms FROM used), 0),"
+                + "   (SELECT COALESCE(sum(image_count), 0) FROM active), (SELECT COALESCE(sum(estimate), 0) FROM active),"
+                + "   (SELECT count(*) FROM active)")) {
+            Sql.bind(ps, guildId, defaultRate(), guildId, userId, guildId, userId, day);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return (long) Math.ceil(rs.getDouble(1));
+                return new Usage(rs.getInt(1), rs.getLong(2), rs.getInt(3), (long) Math.ceil(rs.getDouble(4)), rs.getInt(5));
             }
         }
     }

@@ -197,6 +197,9 @@ public final class JobStore {
      *
      * @param guildId the guild the job must belong to (a job of another guild is NOT_FOUND), or null for any
      */
+    /** The error of a job its requester cancelled: the GPU time it used is billed to them (see AttemptStore). */
+    public static final String CANCELLED_BY_REQUESTER = "cancelled by the requester";
+
     public CancelOutcome cancel(long id, Long guildId, long requesterUserId, boolean isModerator, Instant now) {
         // Re-read and retry when the job moved on between the read and the guarded update.
         for (int tries = 0; tries < 10; tries++) {
@@ -211,7 +214,8 @@ public final class JobStore {
             if (!view.state().isActive()) {
                 return CancelOutcome.ALREADY_FINISHED;
             }
-            String reason = "cancelled by " + (view.origin().userId() == requesterUserId ? "the requester" : "moderator " + requesterUserId);
+            String reason = view.origin().userId() == requesterUserId ? CANCELLED_BY_REQUESTER
+                    : "cancelled by moderator " + requesterUserId;
             int updated = Sql.update(dataSource, "cancel job " + id,
                     "UPDATE jobs SET state = 'CANCELLED', error = ?, lease_expires_at = NULL, finished_at = ?, updated_at = ?"
                             + " WHERE id = ? AND state = ? AND attempt = ?",
@@ -284,30 +288,6 @@ public final class JobStore {
             }
             return counts;
         });
-    }
-
-    /** Images of a member's jobs that are queued or running (they count against the daily quota). */
-    public int pendingImages(Connection c, long guildId, long userId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(sum(image_count), 0) FROM jobs"
-                + " WHERE guild_id = ? AND user_id = ? AND state IN ('QUEUED', 'ASSIGNED', 'RUNNING')")) {
-            Sql.bind(ps, guildId, userId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
-    }
-
-    /** Jobs of a member in a guild that are queued, assigned or running. */
-    public int activeJobs(Connection c, long guildId, long userId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM jobs"
-                + " WHERE guild_id = ? AND user_id = ? AND state IN ('QUEUED', 'ASSIGNED', 'RUNNING')")) {
-            Sql.bind(ps, guildId, userId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
     }
 
     private List<JobView> query(String sql, Object... params) {

@@ -48,14 +48,19 @@ public final class UsageStore {
         }
     }
 
-    /** Today's images and GPU milliseconds of a member: {images, gpuMillis}. */
-    public long[] usedOn(Connection c, long guildId, long userId, LocalDate day) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT images, gpu_ms FROM usage_counters WHERE guild_id = ? AND user_id = ? AND usage_day = ?")) {
-            Sql.bind(ps, guildId, userId, day);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new long[] {rs.getInt(1), rs.getLong(2)} : new long[] {0, 0};
-            }
+    /**
+     * Records and bills the device time of an attempt its requester cancelled, in the caller's transaction: a ledger
+     * row {@code CANCELLED} with no image, and the GPU time added to the member's counter for the day.
+     */
+    public void recordBilledCancellation(Connection c, long jobId, int attempt, long guildId, long userId, String workerId,
+                                         long gpuMillis) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("WITH ledger AS (INSERT INTO usage_ledger (job_id, attempt, guild_id,"
+                + " user_id, worker_id, outcome, images, gpu_ms, usage_day, recorded_at, billed)"
+                + " VALUES (?, ?, ?, ?, ?, 'CANCELLED', 0, ?, " + TODAY + ", now(), true))"
+                + " INSERT INTO usage_counters (guild_id, user_id, usage_day, images, gpu_ms) VALUES (?, ?, " + TODAY + ", 0, ?)"
+                + " ON CONFLICT (guild_id, user_id, usage_day) DO UPDATE SET gpu_ms = usage_counters.gpu_ms + excluded.gpu_ms")) {
+            Sql.bind(ps, jobId, attempt, guildId, userId, workerId, gpuMillis, guildId, userId, gpuMillis);
+            ps.executeUpdate();
         }
     }
 

@@ -55,9 +55,8 @@ final class JobExecution implements ProgressListener {
     @Override
     public void onProgress(Progress progress) {
         Instant now = clock.instant();
-        boolean last = progress.step() >= progress.totalSteps();
-        if (last || (lastWrite != null && Duration.between(lastWrite, now).compareTo(PROGRESS_INTERVAL) < 0)) {
-            return; // the final step is written together with the result
+        if (!due(progress.step(), progress.totalSteps(), now)) {
+            return;
         }
         lastWrite = now;
         try {
@@ -75,8 +74,15 @@ final class JobExecution implements ProgressListener {
         return cancelled;
     }
 
+    /** A preview only for a report that will be written: none within the interval, none for the last step. */
     @Override
-    public boolean wantsPreview() {
-        return true;
+    public boolean wantsPreview(int step, int totalSteps) {
+        return due(step, totalSteps, clock.instant());
+    }
+
+    /** Whether the report of {@code step} is written: the final step is written together with the result. */
+    private boolean due(int step, int totalSteps, Instant now) {
+        return step < totalSteps
+                && (lastWrite == null || Duration.between(lastWrite, now).compareTo(PROGRESS_INTERVAL) >= 0);
     }
 }

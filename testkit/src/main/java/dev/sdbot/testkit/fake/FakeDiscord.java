@@ -133,6 +133,16 @@ public final class FakeDiscord implements AutoCloseable {
     }
 
     /** Closes the gateway sockets; JDA reconnects and resumes, receiving the events it missed. */
+    /**
+     * A moderator made a hidden channel visible to @everyone ({@code exposed}) or hid it again: CHANNEL_UPDATE with
+     * its new overwrites.
+     */
+    public void exposeChannel(FakeGuild.Channel channel, boolean exposed) {
+        FakeGuild guild = guildOf(channel.id());
+        guild.expose(channel, exposed);
+        gateway.dispatch(guild.id, "CHANNEL_UPDATE", guild.channelStub(channel));
+    }
+
     public void dropGatewayConnections() {
         gateway.dropConnections();
     }

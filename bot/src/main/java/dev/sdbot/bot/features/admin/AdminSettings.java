@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +41,7 @@ import java.util.stream.LongStream;
  */
 public final class AdminSettings implements StaffSubcommand {
     static final int MAX_IMAGINE_CHANNELS = 25;
+    static final int MAX_NAME_LIST = 1000;
 
     private final GuildSettingsStore settings;
     private final GuildLimits limits;
@@ -89,7 +91,11 @@ public final class AdminSettings implements StaffSubcommand {
                         new OptionData(OptionType.BOOLEAN, "no_moderator_role", "Remove the moderator role"),
                         maxSize,
                         new OptionData(OptionType.INTEGER, "max_steps", "Most steps per request").setRequiredRange(1, GenerationRequest.MAX_STEPS),
-                        new OptionData(OptionType.INTEGER, "max_images", "Most images per request").setRequiredRange(1, GenerationRequest.MAX_COUNT));
+                        new OptionData(OptionType.INTEGER, "max_images", "Most images per request").setRequiredRange(1, GenerationRequest.MAX_COUNT),
+                        new OptionData(OptionType.STRING, "allowed_models", "Models members may use, comma-separated (\"all\" lifts it)")
+                                .setMaxLength(MAX_NAME_LIST),
+                        new OptionData(OptionType.STRING, "allowed_loras", "LoRAs members may use, comma-separated (\"all\", \"none\")")
+                                .setMaxLength(MAX_NAME_LIST));
     }
 
     @Override
@@ -148,6 +154,25 @@ public final class AdminSettings implements StaffSubcommand {
         s.setModeratorRoleId(moderatorRole(event, s.getModeratorRoleId()), now);
         s.setPreviewsEnabled(event.getOption("previews", s.isPreviewsEnabled(), OptionMapping::getAsBoolean), now);
         s.setAllowUnchecked(event.getOption("allow_unchecked", s.isAllowUnchecked(), OptionMapping::getAsBoolean), now);
+        s.setAllowedModels(event.getOption("allowed_models", s.getAllowedModels(), o -> names("allowed_models", o, false)), now);
+        s.setAllowedLoras(event.getOption("allowed_loras", s.getAllowedLoras(), o -> names("allowed_loras", o, true)), now);
+    }
+
+    /** A comma-separated list of file names: null for "all", empty for "none" (where allowed). */
+    private static List<String> names(String option, OptionMapping value, boolean noneAllowed) {
+        String text = value.getAsString().strip();
+        if (text.equalsIgnoreCase("all")) {
+            return null;
+        }
+        if (noneAllowed && text.equalsIgnoreCase("none")) {
+            return List.of();
+        }
+        List<String> names = Arrays.stream(text.split(",")).map(String::strip).filter(n -> !n.isEmpty()).distinct().toList();
+        if (names.isEmpty() || names.stream().anyMatch(n -> n.chars().anyMatch(c -> c == '<' || c == '>' || c == ':'))) {
+            throw new Rejection("⚠️ `" + option + "` takes names separated by commas (e.g. `sd15, sdxl`) or `all`"
+                    + (noneAllowed ? " or `none`" : "") + ". Nothing was changed.");
+        }
+        return names;
     }
 
     private String show(long guildId, Instant now) {

@@ -5,6 +5,7 @@ import dev.sdbot.db.entity.GuildSettings;
 import dev.sdbot.inference.api.GenerationRequest;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -24,6 +25,8 @@ final class SettingsView {
         long[] channels = s.getImagineChannelIds();
         text.append("• /imagine channels: ").append(channels.length == 0 ? "everywhere"
                 : Arrays.stream(channels).mapToObj(id -> "<#" + id + ">").collect(Collectors.joining(", "))).append('\n');
+        text.append("• Models allowed: ").append(names(s.getAllowedModels(), "any")).append('\n');
+        text.append("• LoRAs allowed: ").append(names(s.getAllowedLoras(), "any")).append('\n');
         text.append("• Progress previews: ").append(s.isPreviewsEnabled() ? "on" : "off").append('\n');
         text.append("• Unchecked images: ").append(s.isAllowUnchecked()
                 ? "allowed (handled like clean ones)" : "handled like flagged ones in ordinary channels").append('\n');
@@ -44,6 +47,13 @@ final class SettingsView {
     }
 
     /** A square of the same area, to make a pixel count readable. */
+    private static String names(List<String> names, String unset) {
+        if (names == null) {
+            return unset;
+        }
+        return names.isEmpty() ? "none" : names.stream().map(n -> "`" + n + "`").collect(Collectors.joining(", "));
+    }
+
     private static String side(long pixels) {
         long side = (long) Math.sqrt(pixels);
         return "about " + side + "x" + side;

@@ -3,6 +3,7 @@ package dev.sdbot.bot.features.imagine;
 import dev.sdbot.bot.discord.CheckThenDefer;
 import dev.sdbot.bot.discord.Rejection;
 import dev.sdbot.bot.discord.SlashCommand;
+import dev.sdbot.bot.discord.GuildLanes;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.scheduler.JobService;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executor;
 
 /**
  * {@code /imagine}: checks what it can from the interaction alone and answers errors at once; then,
@@ -44,10 +44,10 @@ public final class ImagineCommand implements SlashCommand {
     private final GuildLimits limits;
     private final SubmitChecks submitChecks;
     private final JobSubmitter submitter;
-    private final Executor work;
+    private final GuildLanes work;
 
     public ImagineCommand(JobService jobs, GuildLimits limits, SubmitChecks submitChecks, JobSubmitter submitter,
-                          Executor work) {
+                          GuildLanes work) {
         this.jobs = jobs;
         this.limits = limits;
         this.submitChecks = submitChecks;
@@ -69,6 +69,8 @@ public final class ImagineCommand implements SlashCommand {
                         size,
                         new OptionData(OptionType.INTEGER, "steps", "Denoising steps").setRequiredRange(1, 150),
                         new OptionData(OptionType.NUMBER, "cfg", "Guidance scale").setRequiredRange(1, 30),
+                        new OptionData(OptionType.INTEGER, "clip_skip", "CLIP layers to skip, as A1111 (2 for many "
+                                + "anime models)").setRequiredRange(1, 12),
                         sampler,
                         new OptionData(OptionType.INTEGER, "seed", "Seed (same seed, same picture)").setRequiredRange(0, Long.MAX_VALUE >> 11),
                         new OptionData(OptionType.STRING, "model", "Model", false, true),
@@ -103,7 +105,7 @@ public final class ImagineCommand implements SlashCommand {
             event.reply("⚠️ " + problem.get()).setEphemeral(true).queue();
             return;
         }
-        CheckThenDefer.run(event, work, "/imagine " + event.getId(), () -> check(event),
+        CheckThenDefer.run(event, work.of(event.getGuild().getIdLong()), "/imagine " + event.getId(), () -> check(event),
                 checked -> submitter.submit(event, checked));
     }
 
@@ -148,15 +150,18 @@ public final class ImagineCommand implements SlashCommand {
         }
         int[] size = ModelSizes.choose(model, jobs.modelFamilies().get(model),
                 event.getOption("size", null, OptionMapping::getAsString), defaults.width(), defaults.height());
-        GenerationRequest request = new GenerationRequest(prompt, negative, model,
-                event.getOption("sampler", defaults.sampler(), o -> Sampler.fromId(o.getAsString())),
-                event.getOption("steps", defaults.steps(), OptionMapping::getAsInt),
-                event.getOption("cfg", defaults.cfgScale(), OptionMapping::getAsDouble),
-                size[0], size[1],
-                event.getOption("seed", null, OptionMapping::getAsLong),
-                event.getOption("count", 1, OptionMapping::getAsInt), null,
-                event.getOption("strength", DEFAULT_STRENGTH, OptionMapping::getAsDouble),
-                null, 1, ImagineExtras.hires(event.getOption("hires", null, OptionMapping::getAsString)));
+        GenerationRequest request = GenerationRequest.builder(prompt, model)
+                .negativePrompt(negative)
+                .sampler(event.getOption("sampler", defaults.sampler(), o -> Sampler.fromId(o.getAsString())))
+                .steps(event.getOption("steps", defaults.steps(), OptionMapping::getAsInt))
+                .cfgScale(event.getOption("cfg", defaults.cfgScale(), OptionMapping::getAsDouble))
+                .size(size[0], size[1])
+                .seed(event.getOption("seed", null, OptionMapping::getAsLong))
+                .count(event.getOption("count", 1, OptionMapping::getAsInt))
+                .strength(event.getOption("strength", DEFAULT_STRENGTH, OptionMapping::getAsDouble))
+                .clipSkip(event.getOption("clip_skip", 1, OptionMapping::getAsInt))
+                .hires(ImagineExtras.hires(event.getOption("hires", null, OptionMapping::getAsString)))
+                .build();
         JobSubmitter.checkValid(request);
         Optional<String> overLimit = limits.problem(guildId, request, defaults.maxPixels());
         if (overLimit.isPresent()) {
@@ -176,9 +181,7 @@ public final class ImagineCommand implements SlashCommand {
             throw new Rejection("⚠️ " + e.getMessage());
         }
         GenerationRequest r = checked.request();
-        GenerationRequest withImages = new GenerationRequest(r.prompt(), r.negativePrompt(), r.model(), r.sampler(),
-                r.steps(), r.cfgScale(), r.width(), r.height(), r.seed(), r.count(), initImage, r.strength(), mask,
-                r.clipSkip(), null);
+        GenerationRequest withImages = r.toBuilder().images(initImage, mask).build();
         if (r.hires() != null) {
             throw new Rejection("⚠️ The hires fix works on text-to-image only: leave out `hires` or the `image`.");
         }

@@ -28,8 +28,6 @@ public final class NegativePrefixCheck implements SubmitCheck {
             return request;
         }
         String combined = negative.isEmpty() ? prefix : prefix + ", " + negative;
-        return new GenerationRequest(request.prompt(), combined, request.model(), request.sampler(), request.steps(),
-                request.cfgScale(), request.width(), request.height(), request.seed(), request.count(), request.initImage(),
-                request.strength(), request.maskImage(), request.clipSkip());
+        return request.withNegativePrompt(combined);
     }
 }

@@ -7,12 +7,12 @@ import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
 
 import java.util.List;
-import java.util.concurrent.Executor;
+import dev.sdbot.bot.discord.GuildLanes;
 
 /** 🔁 Reroll: the same parameters with a new seed. */
 public final class RerollButton extends ResubmitButton {
     public RerollButton(JobService jobs, StaffAccess access, GuildLimits limits, SubmitChecks submitChecks, JobSubmitter submitter,
-                        Executor work) {
+                        GuildLanes work) {
         super(jobs, access, limits, submitChecks, submitter, work);
     }
 
@@ -24,6 +24,6 @@ public final class RerollButton extends ResubmitButton {
     @Override
     GenerationRequest derive(JobView job, List<JobResult> images) {
         GenerationRequest r = job.request();
-        return copy(r, null, r.initImage(), r.strength(), r.width(), r.height(), r.count());
+        return r.withSeed(null);
     }
 }

@@ -13,7 +13,7 @@ import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executor;
+import dev.sdbot.bot.discord.GuildLanes;
 
 /**
  * A button that queues a new job derived from a finished one (reroll, variations, upscale). Checks the
@@ -30,10 +30,10 @@ abstract class ResubmitButton implements ButtonHandler {
     private final GuildLimits limits;
     private final JobSubmitter submitter;
     private final SubmitChecks submitChecks;
-    private final Executor work;
+    private final GuildLanes work;
 
     ResubmitButton(JobService jobs, StaffAccess access, GuildLimits limits, SubmitChecks submitChecks, JobSubmitter submitter,
-                   Executor work) {
+                   GuildLanes work) {
         this.jobs = jobs;
         this.access = access;
         this.limits = limits;
@@ -47,7 +47,7 @@ abstract class ResubmitButton implements ButtonHandler {
 
     @Override
     public void onButton(ButtonInteractionEvent event, JobButtonId id) {
-        CheckThenDefer.run(event, work, "button " + id.customId(), () -> check(event, id),
+        CheckThenDefer.run(event, work.of(event.getGuild().getIdLong()), "button " + id.customId(), () -> check(event, id),
                 request -> submitter.submit(event, request));
     }
 
@@ -84,13 +84,5 @@ abstract class ResubmitButton implements ButtonHandler {
     static boolean mayUse(ButtonInteractionEvent event, JobView job, StaffAccess access) {
         return event.getUser().getIdLong() == job.origin().userId()
                 || access.moderates(event.getMember(), event.getGuildChannel());
-    }
-
-    /** The request with another seed, start image, strength, size and count; a txt2img copy keeps its hires fix. */
-    static GenerationRequest copy(GenerationRequest r, Long seed, byte[] initImage, double strength, int width,
-                                  int height, int count) {
-        return new GenerationRequest(r.prompt(), r.negativePrompt(), r.model(), r.sampler(), r.steps(), r.cfgScale(),
-                width, height, seed, count, initImage, strength, initImage == r.initImage() ? r.maskImage() : null,
-                r.clipSkip(), initImage == null ? r.hires() : null);
     }
 }

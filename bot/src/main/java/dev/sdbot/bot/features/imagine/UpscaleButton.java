@@ -8,7 +8,7 @@ import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
 
 import java.util.List;
-import java.util.concurrent.Executor;
+import dev.sdbot.bot.discord.GuildLanes;
 
 /**
  * ⬆ Upscale: the (first) result at twice the size. A text-to-image result is made again with the same seed and
@@ -19,7 +19,7 @@ public final class UpscaleButton extends ResubmitButton {
     static final double STRENGTH = 0.3;
 
     public UpscaleButton(JobService jobs, StaffAccess access, GuildLimits limits, SubmitChecks submitChecks, JobSubmitter submitter,
-                        Executor work) {
+                        GuildLanes work) {
         super(jobs, access, limits, submitChecks, submitter, work);
     }
 
@@ -37,9 +37,9 @@ public final class UpscaleButton extends ResubmitButton {
     GenerationRequest derive(JobView job, List<JobResult> images) {
         GenerationRequest r = job.request();
         if (!r.isImg2Img() && r.hires() == null) {
-            return copy(r, images.get(0).seed(), null, r.strength(), r.width(), r.height(), 1)
-                    .withHires(HiresFix.upscaleButton(r.steps()));
+            return r.toBuilder().seed(images.get(0).seed()).count(1).hires(HiresFix.upscaleButton(r.steps())).build();
         }
-        return copy(r, images.get(0).seed(), images.get(0).png(), STRENGTH, r.width() * 2, r.height() * 2, 1);
+        return r.toBuilder().seed(images.get(0).seed()).count(1).images(images.get(0).png(), null).strength(STRENGTH)
+                .size(r.width() * 2, r.height() * 2).hires(null).build();
     }
 }

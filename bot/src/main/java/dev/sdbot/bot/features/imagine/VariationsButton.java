@@ -7,14 +7,14 @@ import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
 
 import java.util.List;
-import java.util.concurrent.Executor;
+import dev.sdbot.bot.discord.GuildLanes;
 
 /** 🎨 Variations: img2img from the (first) result with a new seed. */
 public final class VariationsButton extends ResubmitButton {
     static final double STRENGTH = 0.6;
 
     public VariationsButton(JobService jobs, StaffAccess access, GuildLimits limits, SubmitChecks submitChecks, JobSubmitter submitter,
-                        Executor work) {
+                        GuildLanes work) {
         super(jobs, access, limits, submitChecks, submitter, work);
     }
 
@@ -26,6 +26,6 @@ public final class VariationsButton extends ResubmitButton {
     @Override
     GenerationRequest derive(JobView job, List<JobResult> images) {
         GenerationRequest r = job.request();
-        return copy(r, null, images.get(0).png(), STRENGTH, r.width(), r.height(), r.count());
+        return r.toBuilder().seed(null).images(images.get(0).png(), null).strength(STRENGTH).hires(null).build();
     }
 }

@@ -2,7 +2,6 @@ package dev.sdbot.bot.features.moderation;
 
 import dev.sdbot.bot.discord.Rejection;
 import dev.sdbot.bot.discord.StaffAccess;
-import dev.sdbot.bot.discord.StaffRole;
 import dev.sdbot.bot.discord.StaffSubcommand;
 import dev.sdbot.db.store.MemberBlockStore;
 import net.dv8tion.jda.api.entities.Member;
@@ -20,21 +19,21 @@ import java.time.Instant;
 
 /**
  * {@code /mod block user:<user> [hours:<1..8760>] [reason:<text>]}: the member may not generate images in this
- * guild (/imagine and the result buttons) until the block expires or a moderator lifts it. Nobody can block
- * themselves, a bot or an admin, and only admins can block moderators.
+ * guild (/imagine and the result buttons) until the block expires or a moderator lifts it, within
+ * {@link BlockProtection}.
  */
 public final class BlockSubcommand implements StaffSubcommand {
     static final int MAX_HOURS = 24 * 365;
     static final int MAX_REASON = 300;
 
     private final MemberBlockStore blocks;
-    private final StaffAccess access;
+    private final BlockProtection protection;
     private final AuditTrail audit;
     private final Clock clock;
 
     public BlockSubcommand(MemberBlockStore blocks, StaffAccess access, AuditTrail audit, Clock clock) {
         this.blocks = blocks;
-        this.access = access;
+        this.protection = new BlockProtection(access);
         this.audit = audit;
         this.clock = clock;
     }
@@ -60,7 +59,7 @@ public final class BlockSubcommand implements StaffSubcommand {
             throw new Rejection("⚠️ Name the member to block with the `user` option.");
         }
         Member targetMember = event.getOption("user", null, OptionMapping::getAsMember);
-        refuseProtected(event.getMember(), target, targetMember);
+        protection.refuseProtected(event.getMember(), target, targetMember);
         Integer hours = event.getOption("hours", null, OptionMapping::getAsInt);
         if (hours != null && (hours < 1 || hours > MAX_HOURS)) {
             throw new Rejection("⚠️ `hours` must be between 1 and " + MAX_HOURS + " (a year); leave it out to block until unblocked.");
@@ -80,23 +79,5 @@ public final class BlockSubcommand implements StaffSubcommand {
                 expires == null ? "{\"expires_at\":null}" : "{\"expires_at\":\"" + expires + "\",\"hours\":" + hours + "}");
         return StaffSubcommand.text("⛔ " + target.getAsMention() + " may not generate images in this server "
                 + (expires == null ? "until you unblock them" : BlockTexts.until(expires)) + ". Reason: " + reason);
-    }
-
-    private void refuseProtected(Member moderator, User target, Member targetMember) {
-        if (target.getIdLong() == moderator.getIdLong()) {
-            throw new Rejection("⚠️ You can't block yourself.");
-        }
-        if (target.isBot() || target.isSystem()) {
-            throw new Rejection("⚠️ " + target.getAsMention() + " is a bot; only members can be blocked.");
-        }
-        if (targetMember == null) {
-            return; // not in this guild: no staff powers here
-        }
-        if (access.allows(targetMember, StaffRole.ADMIN) || targetMember.isOwner()) {
-            throw new Rejection("⚠️ " + target.getAsMention() + " is an admin of this server and can't be blocked.");
-        }
-        if (access.allows(targetMember, StaffRole.MODERATOR) && !access.allows(moderator, StaffRole.ADMIN)) {
-            throw new Rejection("⚠️ " + target.getAsMention() + " is a moderator; only an admin can block a moderator.");
-        }
     }
 }

@@ -24,6 +24,10 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class FilterRuleEditor {
     public static final int MAX_PATTERN_LENGTH = 200;
+    /** Rules a guild may have: each one runs on every submit (see {@link ScreeningBudget}). */
+    public static final int MAX_RULES_PER_GUILD = 100;
+    /** Words in a word/phrase rule: a longer phrase is no more useful and costs more per prompt. */
+    public static final int MAX_PHRASE_WORDS = 10;
 
     private final FilterRuleStore store;
     private final GuildSettingsStore guildSettings;
@@ -37,7 +41,7 @@ public final class FilterRuleEditor {
         this.clock = clock;
     }
 
-    /** @throws Rejection if the pattern is blank, too long, a duplicate, or an invalid regex */
+    /** @throws Rejection if the pattern is blank, too long, a duplicate, an invalid regex, or the guild has too many rules */
     public FilterRuleRef add(long guildId, long moderatorId, String pattern, RuleKind kind, FilterAction action) {
         String trimmed = pattern == null ? "" : pattern.strip();
         if (trimmed.isEmpty()) {
@@ -48,10 +52,16 @@ public final class FilterRuleEditor {
                     + MAX_PATTERN_LENGTH + " are allowed.");
         }
         validate(trimmed, kind);
-        Optional<FilterRule> duplicate = rules(guildId).stream().filter(r -> sameRule(r, trimmed, kind)).findFirst();
+        List<FilterRule> existing = rules(guildId);
+        Optional<FilterRule> duplicate = existing.stream().filter(r -> sameRule(r, trimmed, kind)).findFirst();
         if (duplicate.isPresent()) {
             throw new Rejection("⚠️ Rule #" + duplicate.get().getId() + " already filters `" + duplicate.get().getPattern()
                     + "`; remove it first to change its action.");
+        }
+        if (existing.size() >= MAX_RULES_PER_GUILD) {
+            throw new Rejection("⚠️ This server already has " + existing.size() + " filter rules, the most it may have ("
+                    + MAX_RULES_PER_GUILD + "): every rule runs on every prompt. Remove one first (`/mod filter list`), "
+                    + "or join words into one regex rule.");
         }
         FilterRule stored;
         try {
@@ -86,8 +96,13 @@ public final class FilterRuleEditor {
 
     private static void validate(String pattern, RuleKind kind) {
         if (kind == RuleKind.PHRASE) {
-            if (PromptText.of(pattern).words().isEmpty()) {
+            int words = PromptText.of(pattern).words().size();
+            if (words == 0) {
                 throw new Rejection("⚠️ A word rule needs at least one letter or digit; use `regex:true` for symbols.");
+            }
+            if (words > MAX_PHRASE_WORDS) {
+                throw new Rejection("⚠️ That phrase has " + words + " words; a word rule may have at most "
+                        + MAX_PHRASE_WORDS + ". Filter its most telling words instead.");
             }
             return;
         }

@@ -1,9 +1,10 @@
 package dev.sdbot.bot.features.moderation;
 
 import dev.sdbot.bot.discord.StaffSubcommand;
+import dev.sdbot.bot.features.moderation.filter.EncodedPromptScreen;
 import dev.sdbot.bot.features.moderation.filter.GuildFilters;
-import dev.sdbot.bot.features.moderation.filter.PromptScreen;
 import dev.sdbot.bot.features.moderation.filter.Screening;
+import dev.sdbot.inference.text.ParsedPrompt;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
 import net.dv8tion.jda.api.interactions.commands.OptionMapping;
 import net.dv8tion.jda.api.interactions.commands.OptionType;
@@ -31,8 +32,8 @@ public final class FilterTestCommand implements StaffSubcommand {
 
     @Override
     public MessageEditData run(SlashCommandInteractionEvent event) {
-        Screening screening = PromptScreen.screen(filters.rulesFor(event.getGuild().getIdLong()),
-                event.getOption("prompt", "", OptionMapping::getAsString));
+        Screening screening = EncodedPromptScreen.typedAndEncoded(filters.rulesFor(event.getGuild().getIdLong()),
+                event.getOption("prompt", "", OptionMapping::getAsString), ParsedPrompt::of);
         if (screening.blockedBy() != null) {
             return StaffSubcommand.text("🚫 Blocked by rule " + screening.blockedBy().describe() + ".");
         }

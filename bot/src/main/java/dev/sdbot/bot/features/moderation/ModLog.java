@@ -1,5 +1,9 @@
 package dev.sdbot.bot.features.moderation;
 
+import dev.sdbot.bot.features.nsfw.ImageObscurer;
+import net.dv8tion.jda.api.Permission;
+import net.dv8tion.jda.api.entities.channel.attribute.IAgeRestrictedChannel;
+import net.dv8tion.jda.api.entities.channel.middleman.GuildChannel;
 import dev.sdbot.bot.discord.DiscordConnection;
 import dev.sdbot.bot.discord.JobButtonId;
 import dev.sdbot.bot.discord.Texts;
@@ -23,7 +27,8 @@ import java.util.Optional;
 
 /**
  * Posts moderation events to the guild's mod-log channel ({@code guild_settings.mod_log_channel_id}), if
- * one is set: who, what, why, the given summary (prompt, scores...), images behind spoilers, and for events
+ * one is set: who, what, why, the given summary (prompt, scores...), images behind spoilers (pixelated in a channel
+ * that is not private, see {@link #whyNotPrivate}), and for events
  * about a job the buttons "Delete public message" and "Block user". Best effort: the event is already in
  * {@code moderation_events}; a channel the bot cannot post in is logged, never retried.
  */
@@ -51,12 +56,37 @@ public final class ModLog {
         this.discord = discord;
     }
 
-    /** @param summary markdown shown as the entry's text (null: the reason alone) */
+    /**
+     * Why members who are not staff can see the channel, or empty if they cannot: a mod log shows originals that
+     * failed the safety check, so it must be age-restricted or hidden from @everyone.
+     */
+    public static Optional<String> whyNotPrivate(GuildChannel channel) {
+        boolean ageRestricted = channel instanceof IAgeRestrictedChannel aged && aged.isNSFW();
+        if (ageRestricted || !channel.getGuild().getPublicRole().hasPermission(channel, Permission.VIEW_CHANNEL)) {
+            return Optional.empty();
+        }
+        return Optional.of("<#" + channel.getIdLong() + "> is neither age-restricted nor hidden from @everyone, so every"
+                + " member could see the flagged originals posted there");
+    }
+
+    /**
+     * Posts the entry; in a channel that is no longer private (it may have changed since {@code /mod log channel}),
+     * with the images pixelated only and a line saying why.
+     *
+     * @param summary markdown shown as the entry's text (null: the reason alone)
+     */
     public void post(ModerationEvent event, String summary, List<Image> images) {
         try {
             Optional<GuildMessageChannel> channel = channel(event.getGuildId());
             if (channel.isPresent()) {
-                channel.get().sendMessage(message(event, summary, images).build()).queue(null, failure ->
+                Optional<String> exposed = whyNotPrivate(channel.get());
+                List<Image> shown = exposed.isEmpty() ? images : images.stream()
+                        .map(i -> new Image(i.fileName(), ImageObscurer.pixelate(i.png(), ImageObscurer.RESULT_PIXELS)))
+                        .toList();
+                String text = exposed.isEmpty() || images.isEmpty() ? summary
+                        : (summary == null ? event.getReason() : summary) + "\n⚠️ Images pixelated: " + exposed.get()
+                        + ". Make it age-restricted or private to see originals here.";
+                channel.get().sendMessage(message(event, text, shown).build()).queue(null, failure ->
                         LOG.warn("could not post {} of guild {} to its mod log: {}", event.getKind(), event.getGuildId(),
                                 failure.toString()));
             }
@@ -85,7 +115,7 @@ public final class ModLog {
                 .addField("Member", "<@" + event.getUserId() + ">", true)
                 .addField("By", event.getModeratorId() == null ? "sdbot (automatic)" : "<@" + event.getModeratorId() + ">", true)
                 .setTimestamp(event.getCreatedAt());
-        if (summary != null) {
+        if (summary != null && !summary.equals(event.getReason())) {
             embed.addField("Reason", Texts.truncate(event.getReason(), MessageEmbed.VALUE_MAX_LENGTH), false);
         }
         if (event.getJobId() != null) {

@@ -11,10 +11,14 @@ import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
 import java.time.Clock;
 import java.util.concurrent.Executor;
 
-/** "Block user" of a mod-log entry: blocks the job's requester in its guild until unblocked (moderators only). */
+/**
+ * "Block user" of a mod-log entry: blocks the job's requester in its guild until unblocked (moderators only, within
+ * {@link BlockProtection} like /mod block).
+ */
 public final class ModLogBlockButton implements ButtonHandler {
     private final ModLogButtons buttons;
     private final MemberBlockStore blocks;
+    private final BlockProtection protection;
     private final AuditTrail audit;
     private final Clock clock;
 
@@ -22,6 +26,7 @@ public final class ModLogBlockButton implements ButtonHandler {
                              Executor work) {
         this.buttons = new ModLogButtons(jobs, access, work);
         this.blocks = blocks;
+        this.protection = new BlockProtection(access);
         this.audit = audit;
         this.clock = clock;
     }
@@ -40,6 +45,7 @@ public final class ModLogBlockButton implements ButtonHandler {
         long guildId = job.origin().guildId();
         long userId = job.origin().userId();
         long moderatorId = event.getUser().getIdLong();
+        protection.refuseProtected(event.getGuild(), event.getMember(), userId); // the same rule as /mod block
         String reason = "blocked from the mod log over job " + job.id();
         blocks.block(guildId, userId, moderatorId, reason, null, clock.instant());
         audit.record(guildId, job.id(), userId, moderatorId, "block", reason, "{}");

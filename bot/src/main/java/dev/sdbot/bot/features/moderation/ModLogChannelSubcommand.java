@@ -18,12 +18,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * {@code /mod log channel channel:<#channel>}: where flagged and unchecked results, blocked prompts,
- * automatic blocks and moderator actions are posted. The bot must be able to post there with images.
+ * automatic blocks and moderator actions are posted. The bot must be able to post there with images, and the
+ * channel must be private (age-restricted or hidden from @everyone: {@link ModLog#whyNotPrivate}).
  */
 public final class ModLogChannelSubcommand implements StaffSubcommand {
     static final Set<Permission> NEEDED = EnumSet.of(Permission.VIEW_CHANNEL, Permission.MESSAGE_SEND,
@@ -67,6 +69,11 @@ public final class ModLogChannelSubcommand implements StaffSubcommand {
             throw new Rejection("I can't use <#" + channel.getIdLong() + "> as the mod log: I'm missing "
                     + missing.stream().map(Permission::getName).collect(Collectors.joining(", "))
                     + " there. Nothing was changed.");
+        }
+        Optional<String> notPrivate = ModLog.whyNotPrivate(channel);
+        if (notPrivate.isPresent()) {
+            throw new Rejection("I won't use it as the mod log: " + notPrivate.get() + ". Make it age-restricted or deny View Channel to @everyone "
+                    + "(allowing the moderators), then try again. Nothing was changed.");
         }
         Instant now = clock.instant();
         guildSettings.update(guildId, now, s -> s.setModLogChannelId(channel.getIdLong(), now));

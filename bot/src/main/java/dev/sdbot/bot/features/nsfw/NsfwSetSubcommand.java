@@ -6,7 +6,8 @@ import dev.sdbot.bot.features.moderation.AuditTrail;
 import dev.sdbot.db.store.ChannelNsfwPolicyStore;
 import dev.sdbot.db.store.GuildSettingsStore;
 import net.dv8tion.jda.api.entities.channel.ChannelType;
-import net.dv8tion.jda.api.entities.channel.attribute.IAgeRestrictedChannel;
+import net.dv8tion.jda.api.entities.channel.concrete.ForumChannel;
+import net.dv8tion.jda.api.entities.channel.concrete.ThreadChannel;
 import net.dv8tion.jda.api.entities.channel.middleman.GuildChannel;
 import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
@@ -60,7 +61,7 @@ public final class NsfwSetSubcommand implements StaffSubcommand {
         return new SubcommandData("set", "Set the server's NSFW policy, a channel's override, or the checker's threshold")
                 .addOptions(policy,
                         new OptionData(OptionType.CHANNEL, "channel", "Override the policy for this channel only", false)
-                                .setChannelTypes(ChannelType.TEXT),
+                                .setChannelTypes(ChannelType.TEXT, ChannelType.FORUM),
                         new OptionData(OptionType.NUMBER, "threshold",
                                 "Shift of the checker's scores, whole server: above 0 stricter, below 0 more lenient", false)
                                 .setRequiredRange(-1.0, 1.0));
@@ -89,8 +90,10 @@ public final class NsfwSetSubcommand implements StaffSubcommand {
         if (policy == null && channel != null) {
             throw new Rejection("The threshold applies to the whole server; name a `policy` to override a channel.");
         }
-        if (channel != null && (!(channel instanceof GuildMessageChannel) || channel.getGuild().getIdLong() != guildId)) {
-            throw new Rejection("<#" + channel.getIdLong() + "> is not a text channel of this server.");
+        if (channel != null && (!(channel instanceof GuildMessageChannel || channel instanceof ForumChannel)
+                || channel instanceof ThreadChannel || channel.getGuild().getIdLong() != guildId)) {
+            throw new Rejection("<#" + channel.getIdLong() + "> is not a text or forum channel of this server (a thread "
+                    + "follows its channel's policy).");
         }
         if (threshold != null && !(threshold >= -1 && threshold <= 1)) {
             throw new Rejection("The threshold must be between -1 and 1 (0 is the checker's own).");
@@ -108,7 +111,7 @@ public final class NsfwSetSubcommand implements StaffSubcommand {
             } else {
                 channelPolicies.put(guildId, channel.getIdLong(), parsed.name(), moderatorId, now);
                 changes.add("policy of <#" + channel.getIdLong() + ">: **" + name(parsed) + "**"
-                        + effectNote(parsed, channel instanceof IAgeRestrictedChannel c && c.isNSFW()));
+                        + effectNote(parsed, NsfwChannels.ageRestricted(channel)));
             }
             details.put("channel_id", channel.getIdLong()).put("policy", parsed == null ? INHERIT : parsed.name());
         }

@@ -3,7 +3,6 @@ package dev.sdbot.bot.features.nsfw;
 import dev.sdbot.db.store.GuildSettingsStore;
 import dev.sdbot.scheduler.JobView;
 import net.dv8tion.jda.api.JDA;
-import net.dv8tion.jda.api.entities.channel.attribute.IAgeRestrictedChannel;
 import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
 import net.dv8tion.jda.api.utils.FileUpload;
 
@@ -36,8 +35,8 @@ public final class PreviewGuard {
             return null;
         }
         GuildMessageChannel channel = jda.getChannelById(GuildMessageChannel.class, job.origin().channelId());
-        boolean ageRestricted = channel instanceof IAgeRestrictedChannel c && c.isNSFW();
-        NsfwPolicy.Treatment treatment = rules.forChannel(job.origin().guildId(), job.origin().channelId(), ageRestricted)
+        NsfwPolicy.Treatment treatment = rules.forChannel(job.origin().guildId(),
+                        NsfwChannels.policyChannelId(channel, job.origin().channelId()), NsfwChannels.ageRestricted(channel))
                 .notPassedTreatment();
         return switch (treatment) {
             case POST -> FileUpload.fromData(preview, FILE_NAME);

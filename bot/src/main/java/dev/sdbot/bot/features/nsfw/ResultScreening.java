@@ -7,6 +7,7 @@ import dev.sdbot.scheduler.JobView;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.List;
+import net.dv8tion.jda.api.entities.channel.middleman.GuildChannel;
 
 /**
  * Applies the channel's NSFW rules to each image of a result before it is posted, and records the images
@@ -26,8 +27,9 @@ public final class ResultScreening {
     }
 
     /** The decisions for a result of the job's channel. */
-    public Screened screen(JobView job, List<JobResult> images, boolean ageRestricted) {
-        NsfwPolicy.ChannelRules channel = rules.forChannel(job.origin().guildId(), job.origin().channelId(), ageRestricted);
+    public Screened screen(JobView job, List<JobResult> images, GuildChannel postedIn) {
+        NsfwPolicy.ChannelRules channel = rules.forChannel(job.origin().guildId(),
+                NsfwChannels.policyChannelId(postedIn, job.origin().channelId()), NsfwChannels.ageRestricted(postedIn));
         return new Screened(job, channel, images.stream()
                 .map(i -> new NsfwResultAudit.Decided(i, policy.decide(i.safety(), i.nsfwScores(), channel))).toList());
     }

@@ -2,10 +2,13 @@ package dev.sdbot.bot.features.queue;
 
 import dev.sdbot.bot.discord.SlashCommand;
 import dev.sdbot.bot.discord.StaffAccess;
+import dev.sdbot.bot.discord.StaffRole;
 import dev.sdbot.scheduler.CancelOutcome;
 import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
 import net.dv8tion.jda.api.interactions.InteractionContextType;
+import net.dv8tion.jda.api.entities.Member;
+import net.dv8tion.jda.api.entities.channel.middleman.GuildChannel;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
 import net.dv8tion.jda.api.interactions.commands.OptionMapping;
 import net.dv8tion.jda.api.interactions.commands.OptionType;
@@ -53,14 +56,27 @@ public final class CancelCommand implements SlashCommand {
                 return "You have no queued or running job in this server.";
             }
         }
-        CancelOutcome outcome = jobs.cancelInGuild(guildId, jobId.get(), userId,
-                access.moderates(event.getMember(), event.getGuildChannel()));
+        CancelOutcome outcome = jobs.cancelInGuild(guildId, jobId.get(), userId, moderatesJob(event, jobId.get()));
         return switch (outcome) {
             case CANCELLED -> "🚫 Job " + jobId.get() + " cancelled.";
             case NOT_FOUND -> noSuchJob(jobId.get());
             case NOT_ALLOWED -> "Job " + jobId.get() + " is not yours to cancel.";
             case ALREADY_FINISHED -> "Job " + jobId.get() + " has already finished.";
         };
+    }
+
+    /**
+     * Whether the member may cancel other members' job {@code jobId}: a moderator of the guild, or one who manages
+     * messages in the job's own channel; never by rights in the channel where /cancel was typed.
+     */
+    private boolean moderatesJob(SlashCommandInteractionEvent event, long jobId) {
+        Member member = event.getMember();
+        if (access.allows(member, StaffRole.MODERATOR)) {
+            return true;
+        }
+        GuildChannel jobChannel = jobs.find(jobId).filter(j -> j.origin().guildId() == event.getGuild().getIdLong())
+                .map(j -> event.getGuild().getGuildChannelById(j.origin().channelId())).orElse(null);
+        return jobChannel != null && access.moderates(member, jobChannel);
     }
 
     /** The one answer for a job that does not exist and for a job of another guild. */

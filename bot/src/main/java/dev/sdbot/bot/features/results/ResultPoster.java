@@ -14,7 +14,6 @@ import dev.sdbot.scheduler.JobView;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import net.dv8tion.jda.api.entities.Guild;
-import net.dv8tion.jda.api.entities.channel.attribute.IAgeRestrictedChannel;
 import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
 import net.dv8tion.jda.api.exceptions.ErrorResponseException;
 import net.dv8tion.jda.api.exceptions.PermissionException;
@@ -203,8 +202,7 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
         }
         GuildMessageChannel channel = guild.get().getChannelById(GuildMessageChannel.class, job.origin().channelId());
         List<JobResult> images = jobs.results(job.id()).stream().filter(r -> r.attempt() == job.attempt()).toList();
-        boolean ageRestricted = channel instanceof IAgeRestrictedChannel c && c.isNSFW();
-        ResultScreening.Screened screened = screening.screen(job, images, ageRestricted);
+        ResultScreening.Screened screened = screening.screen(job, images, channel);
         progress.finish(job.id());
         List<ShownImage> shown = screened.shown();
         if (shown.isEmpty()) {

@@ -25,6 +25,10 @@ public final class GuildFilters {
         this.clock = clock;
     }
 
+    /**
+     * The guild's rules for one submit: they share one {@link ScreeningBudget}, started now, so everything the
+     * submit screens (prompt, negative prompt, every pass) fits in it together. Call once per submit.
+     */
     public List<CompiledRule> rulesFor(long guildId) {
         List<CompiledRule> rules = new ArrayList<>();
         for (FilterRule stored : store.ofGuild(guildId)) {
@@ -33,7 +37,13 @@ public final class GuildFilters {
         if (defaultsEnabled(guildId)) {
             rules.addAll(defaults.rules());
         }
-        return rules;
+        return forOneSubmit(rules);
+    }
+
+    /** The rules bound to one new budget. */
+    public static List<CompiledRule> forOneSubmit(List<CompiledRule> rules) {
+        ScreeningBudget budget = ScreeningBudget.start();
+        return rules.stream().map(r -> r.within(budget)).toList();
     }
 
     public boolean defaultsEnabled(long guildId) {
@@ -61,7 +71,7 @@ public final class GuildFilters {
                 }
 
                 @Override
-                public List<Span> find(PromptText text) {
+                public List<Span> find(PromptText text, ScreeningBudget budget) {
                     throw new RuleCheckFailedException("rule #" + rule.id() + " is not valid: " + e.getMessage());
                 }
             };

@@ -1,6 +1,9 @@
 package dev.sdbot.bot.features.moderation.filter;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -10,7 +13,8 @@ import java.util.regex.Pattern;
  * A word or phrase rule. Never a substring match: each word of the rule must equal a whole word of the
  * prompt, or a run of single characters ("b a n a n a", "b.a.n.a.n.a"), allowing leetspeak ("B4N4NA"),
  * stretched letters ("baaanana", but "as" is not "ass") and a plural ending; the words of a phrase must
- * follow one another, or appear written together ("bloodbath" for "blood bath").
+ * follow one another, or appear written together ("bloodbath" for "blood bath"). Matching takes time linear in
+ * the rule's words times the prompt's words (see {@link Search}) and stops when the submit's budget is spent.
  */
 public final class PhraseRule implements CompiledRule {
     /** Symbols read as the letter they stand for. '1' stands for i and l, see {@link #letterClass}. */
@@ -23,8 +27,10 @@ public final class PhraseRule implements CompiledRule {
     private final List<Pattern> words;
     /** The whole phrase written as one word. */
     private final Pattern together;
-    /** How many single characters a run may join (stretched letters included): bounds the work per prompt. */
+    /** How many single characters a run may join for the whole phrase written together (stretched letters included). */
     private final int longestRun;
+    /** The same for each word: a word's run is bounded by its own length, not the phrase's (less work per prompt). */
+    private final int[] longestWordRun;
 
     public PhraseRule(FilterRuleRef rule) {
         this.rule = rule;
@@ -33,12 +39,19 @@ public final class PhraseRule implements CompiledRule {
             throw new IllegalArgumentException("a word rule needs at least one letter or digit");
         }
         List<Pattern> compiled = new ArrayList<>();
+        Map<String, Pattern> same = new HashMap<>(); // one instance per distinct word: Search shares its work
         for (int i = 0; i < ruleWords.size(); i++) {
-            compiled.add(wordPattern(ruleWords.get(i), i == ruleWords.size() - 1));
+            Pattern word = wordPattern(ruleWords.get(i), i == ruleWords.size() - 1);
+            compiled.add(same.computeIfAbsent(word.pattern() + "/" + longestRun(ruleWords.get(i)), k -> word));
         }
         this.words = List.copyOf(compiled);
         this.together = wordPattern(String.join("", ruleWords), true);
-        this.longestRun = 3 * String.join("", ruleWords).length() + 8;
+        this.longestRun = longestRun(String.join("", ruleWords));
+        this.longestWordRun = ruleWords.stream().mapToInt(PhraseRule::longestRun).toArray();
+    }
+
+    private static int longestRun(String word) {
+        return 3 * word.length() + 8;
     }
 
     /** The rule's words as compared for duplicates: canonical, leetspeak read as letters. */
@@ -59,11 +72,14 @@ public final class PhraseRule implements CompiledRule {
     }
 
     @Override
-    public List<Span> find(PromptText text) {
+    public List<Span> find(PromptText text, ScreeningBudget budget) {
         List<PromptText.Word> prompt = text.words();
+        budget.checkNow(rule);
+        Search search = new Search(prompt, budget);
         List<Span> found = new ArrayList<>();
         for (int start = 0; start < prompt.size(); ) {
-            int end = Math.max(matchWords(prompt, 0, start), matchUnit(together, prompt, start));
+            budget.check(rule);
+            int end = Math.max(search.matchWords(0, start), matchUnit(together, prompt, start));
             if (end > start) {
                 found.add(new Span(prompt.get(start).sourceStart(), prompt.get(end - 1).sourceEnd()));
                 start = end;
@@ -74,21 +90,64 @@ public final class PhraseRule implements CompiledRule {
         return found;
     }
 
-    /** The end (exclusive) of the rule's words {@code from..} matched from prompt word {@code at}, or -1. */
-    private int matchWords(List<PromptText.Word> prompt, int from, int at) {
-        if (from == words.size()) {
-            return at;
+    /**
+     * The search for the rule's words in one prompt. Each word can end at several places (a run of single letters
+     * matches "a" at every length), so trying every combination is exponential in the number of words; but where
+     * word {@code from} starting at prompt word {@code at} leads depends on nothing else, so each pair is worked out
+     * once: at most words × prompt words steps, each checked against the budget.
+     */
+    private final class Search {
+        private static final int UNKNOWN = -2;
+        private final List<PromptText.Word> prompt;
+        private final ScreeningBudget budget;
+        /** The result of {@link #matchWords} for (from, at), or UNKNOWN. */
+        private final int[][] known;
+        /** {@link #unitEnds} of each distinct word pattern by prompt position, null until needed. */
+        private final Map<Pattern, List<Integer>[]> ends = new IdentityHashMap<>();
+
+        Search(List<PromptText.Word> prompt, ScreeningBudget budget) {
+            this.prompt = prompt;
+            this.budget = budget;
+            this.known = new int[words.size()][];
         }
-        if (words.size() == 1) {
-            return -1; // a single word is tried as "together"
-        }
-        for (int end : unitEnds(words.get(from), prompt, at, longestRun)) {
-            int matched = matchWords(prompt, from + 1, end);
-            if (matched >= 0) {
-                return matched;
+
+        /** The end (exclusive) of the rule's words {@code from..} matched from prompt word {@code at}, or -1. */
+        int matchWords(int from, int at) {
+            if (from == words.size()) {
+                return at;
             }
+            if (words.size() == 1) {
+                return -1; // a single word is tried as "together"
+            }
+            if (known[from] == null) {
+                known[from] = new int[prompt.size() + 1];
+                Arrays.fill(known[from], UNKNOWN);
+            }
+            if (known[from][at] != UNKNOWN) {
+                return known[from][at];
+            }
+            budget.check(rule);
+            int result = -1;
+            for (int end : ends(from, at)) {
+                int matched = matchWords(from + 1, end);
+                if (matched >= 0) {
+                    result = matched;
+                    break;
+                }
+            }
+            known[from][at] = result;
+            return result;
         }
-        return -1;
+
+        /** Where word {@code from} can end from {@code at}, worked out once for all words of the same pattern. */
+        @SuppressWarnings("unchecked")
+        private List<Integer> ends(int from, int at) {
+            List<Integer>[] byPosition = ends.computeIfAbsent(words.get(from), w -> new List[prompt.size() + 1]);
+            if (byPosition[at] == null) {
+                byPosition[at] = unitEnds(words.get(from), prompt, at, longestWordRun[from]);
+            }
+            return byPosition[at];
+        }
     }
 
     /**

@@ -10,7 +10,8 @@ import java.util.regex.PatternSyntaxException;
 /**
  * A regular-expression rule, case-insensitive, matched against the original prompt and its canonical form
  * (so accents, full-width letters and zero-width characters don't hide a match). Each match runs against a
- * deadline; one that runs out, or breaks, throws {@link RuleCheckFailedException}.
+ * deadline; one that runs out, or breaks, throws {@link RuleCheckFailedException}. Each text is checked only while
+ * the submit's {@link ScreeningBudget} lasts.
  */
 public final class RegexRule implements CompiledRule {
     /** How long one regex may take on one text. */
@@ -35,19 +36,20 @@ public final class RegexRule implements CompiledRule {
     }
 
     @Override
-    public List<Span> find(PromptText text) {
+    public List<Span> find(PromptText text, ScreeningBudget budget) {
         List<Span> found = new ArrayList<>();
-        for (Span match : matches(text.original())) {
+        for (Span match : matches(text.original(), budget)) {
             found.add(match);
         }
-        for (Span match : matches(text.canonical())) {
+        for (Span match : matches(text.canonical(), budget)) {
             found.add(new Span(text.sourceStart(match.start()), text.sourceEnd(match.end() - 1)));
         }
         return found;
     }
 
     /** The non-empty matches in {@code text}, positions in {@code text}. */
-    private List<Span> matches(String text) {
+    private List<Span> matches(String text, ScreeningBudget budget) {
+        budget.checkNow(rule);
         List<Span> found = new ArrayList<>();
         try {
             Matcher matcher = pattern.matcher(new DeadlineCharSequence(text, System.nanoTime() + TIME_LIMIT.toNanos()));

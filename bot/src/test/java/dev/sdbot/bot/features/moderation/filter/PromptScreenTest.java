@@ -121,17 +121,17 @@ class PromptScreenTest {
         DefaultWordList defaults = DefaultWordList.load();
         assertThat(defaults.size()).isBetween(30, 200);
         assertThat(PromptScreen.screen(defaults.rules(), "p 0 r n").blockedBy()).isNotNull();
-        assertThat(PromptScreen.screen(defaults.rules(), "a n00dle soup, essex countryside, a therapist, grapes")
-                .refused()).isFalse();
+        Screening innocent = PromptScreen.screen(defaults.rules(), "a n00dle soup, essex countryside, a therapist, grapes");
+        assertThat(innocent.refused()).as("%s %s %s", innocent.blockedBy(), innocent.failed(), innocent.failure()).isFalse();
     }
 
     @Test
     void longRunsOfSingleLettersStayCheap() {
         List<CompiledRule> rules = DefaultWordList.load().rules();
         for (String prompt : List.of("a ".repeat(750), "s ".repeat(750), "b a ".repeat(375), "1 ".repeat(750))) {
-            long start = System.nanoTime();
+            long start = ScreeningBudget.cpuNanos(); // processor time: a loaded test machine must not fail it
             PromptScreen.screen(rules, prompt);
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).as(prompt.substring(0, 4)).isLessThan(Duration.ofSeconds(1));
+            assertThat(Duration.ofNanos(ScreeningBudget.cpuNanos() - start)).as(prompt.substring(0, 4)).isLessThan(Duration.ofSeconds(1));
         }
     }
 }

@@ -1,0 +1,104 @@
+package dev.sdbot.inference.api;
+
+import dev.sdbot.inference.text.ComposablePrompts;
+import dev.sdbot.inference.text.ParsedPrompt;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The rules of {@link GenerationRequest#problems()}: one sentence per broken rule, saying what to change. The only
+ * place the request's bounds are checked; the bot, the CLI, the job service and the engine all call it.
+ */
+final class RequestProblems {
+    private final List<String> problems = new ArrayList<>();
+
+    private RequestProblems() {
+    }
+
+    static List<String> of(GenerationRequest r) {
+        RequestProblems p = new RequestProblems();
+        p.prompt(r);
+        p.numbers(r);
+        p.images(r);
+        String hires = HiresFix.problem(r);
+        if (hires != null) {
+            p.problems.add(hires);
+        }
+        return List.copyOf(p.problems);
+    }
+
+    private void prompt(GenerationRequest r) {
+        if (r.prompt().codePoints().noneMatch(Character::isLetterOrDigit)) {
+            problems.add(r.prompt().isBlank() ? "the prompt is empty" : "the prompt has no words, only punctuation or symbols");
+        }
+        for (String[] field : new String[][] {{"prompt", r.prompt()}, {"negative prompt", r.negativePrompt()}}) {
+            if (field[1].length() > GenerationRequest.MAX_PROMPT_LENGTH) {
+                problems.add("the " + field[0] + " is " + field[1].length() + " characters, at most "
+                        + GenerationRequest.MAX_PROMPT_LENGTH + " allowed");
+            }
+        }
+        syntax("prompt", () -> ParsedPrompt.of(r.prompt()));
+        syntax("prompt", () -> ComposablePrompts.refuseAnd(r.prompt()));
+        syntax("negative prompt", () -> ParsedPrompt.attention(r.negativePrompt()));
+    }
+
+    private void syntax(String field, Runnable parse) {
+        try {
+            parse.run();
+        } catch (IllegalArgumentException e) { // a malformed weight or LoRA tag, named in the message
+            problems.add(field + ": " + e.getMessage());
+        }
+    }
+
+    private void numbers(GenerationRequest r) {
+        if (r.model() == null || r.model().isBlank()) {
+            problems.add("the model must be named");
+        }
+        for (int side : new int[] {r.width(), r.height()}) {
+            if (side < 8 || side > GenerationRequest.MAX_SIDE || side % 8 != 0) {
+                problems.add("width and height must be multiples of 8 between 8 and " + GenerationRequest.MAX_SIDE
+                        + ", got " + r.width() + "x" + r.height());
+                break;
+            }
+        }
+        if (r.steps() < 1 || r.steps() > GenerationRequest.MAX_STEPS) {
+            problems.add("steps must be between 1 and " + GenerationRequest.MAX_STEPS + ", got " + r.steps());
+        }
+        int hiresSteps = r.hires() == null ? 0 : r.hires().steps();
+        if (Math.max(r.steps(), hiresSteps) > r.sampler().maxSteps()) {
+            // few-step samplers (LCM) are made for a handful of steps; A1111 caps them too
+            problems.add(r.sampler().displayName() + " runs at most " + r.sampler().maxSteps() + " steps, got "
+                    + Math.max(r.steps(), hiresSteps));
+        }
+        if (!(r.cfgScale() >= GenerationRequest.MIN_CFG && r.cfgScale() <= GenerationRequest.MAX_CFG)) { // NaN too
+            problems.add("CFG scale must be between " + (int) GenerationRequest.MIN_CFG + " and "
+                    + (int) GenerationRequest.MAX_CFG + ", got " + r.cfgScale());
+        }
+        if (r.count() < 1 || r.count() > GenerationRequest.MAX_COUNT) {
+            problems.add("images per request must be between 1 and " + GenerationRequest.MAX_COUNT + ", got " + r.count());
+        }
+        if (r.clipSkip() < 1 || r.clipSkip() > GenerationRequest.MAX_CLIP_SKIP) {
+            problems.add("clip skip must be between 1 and " + GenerationRequest.MAX_CLIP_SKIP + ", got " + r.clipSkip());
+        }
+    }
+
+    private void images(GenerationRequest r) {
+        if (r.maskImage() != null && r.initImage() == null) {
+            problems.add("a mask needs an image to paint into");
+        }
+        if (!(r.strength() >= 0 && r.strength() <= 1)) {
+            problems.add("strength must be between 0 and 1, got " + r.strength());
+        } else if (r.isImg2Img() && (int) (r.steps() * r.strength()) < 1) {
+            // diffusers' img2img runs int(steps * strength) steps
+            problems.add("strength " + r.strength() + " with " + r.steps()
+                    + " steps leaves no denoising step; raise the strength (at least " + minimumStrength(r.steps())
+                    + " at " + r.steps() + " steps) or the steps");
+        }
+    }
+
+    /** The smallest strength (two decimals) that leaves one denoising step at this many steps. */
+    private static String minimumStrength(int steps) {
+        return String.format(java.util.Locale.ROOT, "%.2f", Math.ceil(100.0 / Math.max(steps, 1)) / 100);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.sdbot.inference.pipeline;
+
+import ai.djl.ndarray.NDManager;
+import dev.sdbot.inference.text.PromptSchedules;
+
+import java.util.List;
+
+/**
+ * A request's prompt (LoRA tags removed) and negative prompt as A1111 schedules them for one pass. A1111 counts a
+ * schedule in model calls: its second-order samplers (two calls per step) schedule over twice the steps.
+ */
+record ScheduledPrompts(List<PromptSchedules.Entry> prompt, List<PromptSchedules.Entry> negative) {
+
+    /** txt2img, img2img and inpainting: {@code steps} steps. */
+    static ScheduledPrompts firstPass(String prompt, String negative, int steps, int callsPerStep) {
+        int total = steps * callsPerStep;
+        return new ScheduledPrompts(PromptSchedules.schedule(prompt, total), PromptSchedules.schedule(negative, total));
+    }
+
+    /** A hires fix's second pass of {@code hiresSteps} after {@code baseSteps}. */
+    static ScheduledPrompts hiresPass(String prompt, String negative, int baseSteps, int hiresSteps, int callsPerStep) {
+        int base = baseSteps * callsPerStep;
+        int total = hiresSteps * callsPerStep;
+        return new ScheduledPrompts(PromptSchedules.hiresSchedule(prompt, base, total),
+                PromptSchedules.hiresSchedule(negative, base, total));
+    }
+
+    ConditioningSchedule encode(StableDiffusionPipeline pipeline, NDManager manager, double guidance, int clipSkip) {
+        return pipeline.encodeSchedule(manager, prompt, negative, guidance, clipSkip);
+    }
+}
