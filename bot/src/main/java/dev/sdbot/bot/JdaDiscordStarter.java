@@ -13,10 +13,10 @@ public final class JdaDiscordStarter implements DiscordStarter {
     @Override
     public AutoCloseable start(SdbotRuntime runtime) throws Exception {
         SdbotConfig config = runtime.config();
-        DiscordSettings settings = new DiscordSettings(config.discordToken(), uri(config.discordApiUrl()),
-                uri(config.discordGatewayUrl()), config.shards() > 1 ? config.shards() : 0);
+        DiscordSettings settings = new DiscordSettings(config.discord().token(), uri(config.discord().apiUrl()),
+                uri(config.discord().gatewayUrl()), config.discord().shards() > 1 ? config.discord().shards() : 0);
         DiscordBot bot = DiscordBot.start(settings, runtime.jobs(), runtime.events(), runtime.database().dataSource(),
-                runtime.database().sessionFactory(), runtime.clock(), DiscordBot.Options.standard(config.defaultModel()),
+                runtime.database().sessionFactory(), runtime.clock(), DiscordBot.Options.standard(config.models().defaultModel()),
                 runtime.meters());
         runtime.onStopping(bot::stopAccepting); // refuse commands while the worker finishes its jobs
         return bot;

@@ -45,9 +45,10 @@ public record DatabaseSettings(String url, String user, String password, Path da
                 + ", password=" + (password == null ? "none" : "***") + ", dataDir=" + dataDir + ", maxPoolSize=" + maxPoolSize + "]";
     }
 
-    /** Drops query parameters, which may carry a password. */
+    /** Drops query parameters and user info ({@code user:password@}), which may carry a password. */
     static String redactUrl(String url) {
         int query = url.indexOf('?');
-        return query < 0 ? url : url.substring(0, query) + "?...";
+        String base = query < 0 ? url : url.substring(0, query) + "?...";
+        return base.replaceFirst("//[^/@]*@", "//***@");
     }
 }

@@ -2,7 +2,6 @@ package dev.sdbot.scheduler;
 
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.ModelFamily;
-import dev.sdbot.inference.lora.LoraArchitecture;
 
 import java.util.Map;
 import java.util.Set;
@@ -44,8 +43,8 @@ final class RunnableCheck {
         }
         for (String name : r.loraNames()) {
             ModelFamily lora = loraFamilies.get(name);
-            if (lora != null && !LoraArchitecture.fits(lora, modelFamily)) {
-                throw new IllegalArgumentException("LoRA `" + name + "` is for " + LoraArchitecture.describe(lora)
+            if (lora != null && !lora.loraFits(modelFamily)) {
+                throw new IllegalArgumentException("LoRA `" + name + "` is for " + lora.loraModels()
                         + " models; `" + r.model() + "` is an " + modelFamily.label() + " model");
             }
         }

@@ -32,7 +32,7 @@ final class ConsoleLinkCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (Database db = Database.connect(root.config().database())) {
+        try (Database db = Database.connect(root.config().database().settings())) {
             db.migrate(); // the links table comes with a migration: an older schema gets it here
             ConsoleAccessStore access = new ConsoleAccessStore(db.dataSource());
             if (revoke) {

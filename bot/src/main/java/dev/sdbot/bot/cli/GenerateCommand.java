@@ -88,7 +88,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (maskBytes != null && initBytes == null) {
             throw new IllegalArgumentException("--mask needs --init (the image to repaint)");
         }
-        List<ControlNetUnit> controls = controlOptions.units(root.config().modelsDir());
+        List<ControlNetUnit> controls = controlOptions.units(root.config().models().dir());
         checkOutputDirectory();
         Optional<SafetyCheckerFolder> sharedChecker = Generators.sharedSafetyChecker(root.config());
         String name = modelName(checkpoint);
@@ -99,7 +99,7 @@ final class GenerateCommand implements Callable<Integer> {
         StepBar bar = new StepBar(err);
         try (DiffusionGenerator generator = DiffusionGenerator.forCheckpoint(name, checkpoint, parsedDevice,
                 parsedPrecision, DiffusionGenerator.DEFAULT_BATCH_PIXELS, sharedChecker)) {
-            generator.setVaeTiling(VaeTiling.above(root.config().vaeTileAbovePixels()));
+            generator.setVaeTiling(VaeTiling.above(root.config().engine().vaeTileAbovePixels()));
             result = generator.generate(request, controls, bar);
         } catch (GenerationException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -133,7 +133,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (Files.exists(asPath)) {
             return asPath;
         }
-        Path modelsDir = root.config().modelsDir();
+        Path modelsDir = root.config().models().dir();
         Map<String, Path> models = new ModelDirectory(modelsDir).models();
         Path named = models.get(model);
         if (named == null) {

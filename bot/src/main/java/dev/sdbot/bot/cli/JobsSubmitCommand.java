@@ -53,7 +53,7 @@ final class JobsSubmitCommand implements Callable<Integer> {
     public Integer call() throws QuotaExceededException {
         options.parsedSampler(); // before touching the database: bad input changes nothing
         try (SdbotRuntime runtime = jobs.openRuntime()) {
-            String modelName = model != null ? model : runtime.config().defaultModel();
+            String modelName = model != null ? model : runtime.config().models().defaultModel();
             GenerationRequest request = options.request(modelName, ModelDefaults.NONE, images, null, 0.75, null, 1);
             checkServed(modelName, runtime.jobs().availableModels());
             List<Long> ids = runtime.jobs().submitCopies(

@@ -17,7 +17,7 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Database db = Database.connect(root.config().database())) {
+        try (Database db = Database.connect(root.config().database().settings())) {
             int applied = db.migrate();
             spec.commandLine().getOut().println("Applied " + applied + " migration(s) to " + db.describe() + "; the schema is up to date.");
         }

@@ -16,7 +16,7 @@ final class ModelsCommand implements Callable<Integer> {
     SdbotCommand root;
 
     Path modelsDir() {
-        return root.config().modelsDir();
+        return root.config().models().dir();
     }
 
     @Override

@@ -41,7 +41,7 @@ final class ServiceCommands {
      * plus a few seconds) and returns 0, which the launcher turns into the exit code.
      */
     static int runUntilStopped(SdbotRuntime runtime, PrintWriter out) {
-        Duration grace = runtime.config().shutdownGrace();
+        Duration grace = runtime.config().worker().shutdownGrace();
         StopSignals stop = StopSignals.install(grace.plus(CLOSE_MARGIN));
         try {
             stop.await();

@@ -66,14 +66,14 @@ final class StartCommand implements Callable<Integer> {
         if (!noWorker) {
             roles.add(ProcessHttp.Role.WORKER);
         }
-        if (root.config().hasDiscordToken()) {
+        if (root.config().discord().hasToken()) {
             roles.add(ProcessHttp.Role.DISCORD);
         }
         return roles;
     }
 
     private static void startDiscord(SdbotRuntime runtime, PrintWriter out, Optional<ProcessHttp> http) throws Exception {
-        if (!runtime.config().hasDiscordToken()) {
+        if (!runtime.config().discord().hasToken()) {
             out.println("Not connected to Discord: DISCORD_TOKEN is not set. Jobs can still be submitted with "
                     + "'./sdbot jobs submit --prompt ...'. To connect Discord, create a bot at "
                     + "https://discord.com/developers/applications, invite it with the applications.commands and bot scopes, "

@@ -50,7 +50,7 @@ final class UpscaleCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--tile must be 0 (no tiling) or at least 16 pixels, got " + tile);
         }
         Path file = Files.isRegularFile(Path.of(upscaler)) ? Path.of(upscaler)
-                : UpscalerLibrary.inModels(root.config().modelsDir()).resolve(upscaler);
+                : UpscalerLibrary.inModels(root.config().models().dir()).resolve(upscaler);
         if (!Files.isRegularFile(in)) {
             throw new IllegalArgumentException("no such image: " + in);
         }

@@ -1,13 +1,16 @@
 package dev.sdbot.bot.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 
 /**
  * The process's HTTP server: {@code port} 0 means none; {@code bind} is the address it listens on (loopback unless
- * told otherwise, the console and metrics are not for the open internet).
+ * told otherwise, the console and metrics are not for the open internet); {@code oauth} is the admin console's login
+ ({@code http.console:} in sdbot.yaml).
  */
-public record HttpSettings(int port, String bind, OAuth oauth) {
+public record HttpSettings(int port, String bind, @JsonProperty("console") OAuth oauth) {
 
     public HttpSettings {
         if (port < 0 || port > 65535) {
@@ -15,6 +18,7 @@ public record HttpSettings(int port, String bind, OAuth oauth) {
                     + port);
         }
         bind = bind == null || bind.isBlank() ? "127.0.0.1" : bind.trim();
+        oauth = oauth == null ? new OAuth(null, null, null, null) : oauth;
     }
 
     public boolean enabled() {
@@ -26,7 +30,7 @@ public record HttpSettings(int port, String bind, OAuth oauth) {
      * {@code apiUrl} is Discord's API base ({@code /oauth2/authorize}, {@code /oauth2/token},
      * {@code /users/@me/guilds} below it); tests point it at a local fake.
      */
-    public record OAuth(String clientId, String clientSecret, String publicUrl, String apiUrl) {
+    public record OAuth(String clientId, String clientSecret, String publicUrl, @JsonProperty("oauthUrl") String apiUrl) {
         public OAuth {
             apiUrl = stripSlash(apiUrl == null || apiUrl.isBlank() ? "https://discord.com/api" : apiUrl);
             publicUrl = publicUrl == null || publicUrl.isBlank() ? null : stripSlash(publicUrl);
@@ -44,7 +48,7 @@ public record HttpSettings(int port, String bind, OAuth oauth) {
                 return null;
             }
             return "Discord login is not configured: set SDBOT_CONSOLE_CLIENT_ID, SDBOT_CONSOLE_CLIENT_SECRET and"
-                    + " SDBOT_CONSOLE_PUBLIC_URL (consoleClientId, consoleClientSecret, consolePublicUrl in sdbot.yaml)";
+                    + " SDBOT_CONSOLE_PUBLIC_URL (http.console.clientId, clientSecret, publicUrl in sdbot.yaml)";
         }
 
         @Override

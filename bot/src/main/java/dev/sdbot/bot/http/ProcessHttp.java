@@ -78,7 +78,7 @@ public final class ProcessHttp implements AutoCloseable {
     /** Mints the start's admin link into its file; returns the line saying where it is (without the link). */
     private static String writeAdminLink(SdbotRuntime runtime, String base, AdminConsole console) {
         try {
-            Path file = AdminLinkFile.write(runtime.config().dataDir(), base + console.newAdminLink());
+            Path file = AdminLinkFile.write(runtime.config().database().dataDir(), base + console.newAdminLink());
             return "Admin console: a one-time admin link (single use, valid " + ConsoleSessions.ADMIN_LINK_VALIDITY.toMinutes()
                     + " min, sees every guild) is in " + file.toAbsolutePath() + " (readable by its owner only);"
                     + " './sdbot console-link' makes another.";

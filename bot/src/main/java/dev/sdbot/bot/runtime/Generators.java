@@ -38,18 +38,18 @@ public final class Generators {
     public static ImageGenerator create(SdbotConfig config) {
         Optional<SafetyCheckerFolder> checker = sharedSafetyChecker(config);
         List<Device> devices = devices(config);
-        return switch (config.generator()) {
+        return switch (config.engine().generator()) {
             case "diffusion" -> diffusion(config, devices, checker, "SDBOT_GENERATOR=diffusion");
             case "test-pattern" -> testPattern(config, "SDBOT_GENERATOR=test-pattern");
             case "auto" -> {
-                Set<String> models = new ModelDirectory(config.modelsDir()).models().keySet();
+                Set<String> models = new ModelDirectory(config.models().dir()).models().keySet();
                 yield models.isEmpty()
-                        ? testPattern(config, "SDBOT_GENERATOR=auto and no model in " + config.modelsDir().toAbsolutePath()
+                        ? testPattern(config, "SDBOT_GENERATOR=auto and no model in " + config.models().dir().toAbsolutePath()
                         + " (SDBOT_MODELS)")
                         : diffusion(config, devices, checker, "SDBOT_GENERATOR=auto and " + models.size() + " model(s) in "
-                        + config.modelsDir().toAbsolutePath() + ": " + models);
+                        + config.models().dir().toAbsolutePath() + ": " + models);
             }
-            default -> throw new IllegalArgumentException("unknown generator '" + config.generator()
+            default -> throw new IllegalArgumentException("unknown generator '" + config.engine().generator()
                     + "' (SDBOT_GENERATOR), available: auto, diffusion, test-pattern");
         };
     }
@@ -61,10 +61,10 @@ public final class Generators {
      * @throws IllegalArgumentException naming the setting when the folder is missing or unusable
      */
     public static Optional<SafetyCheckerFolder> sharedSafetyChecker(SdbotConfig config) {
-        Path configured = config.safetyChecker();
+        Path configured = config.models().safetyChecker();
         try {
             return configured != null ? Optional.of(SafetyCheckerFolder.open(configured))
-                    : SafetyCheckerFolder.shared(config.modelsDir());
+                    : SafetyCheckerFolder.shared(config.models().dir());
         } catch (CheckpointException e) {
             throw new IllegalArgumentException((configured != null ? "SDBOT_SAFETY_CHECKER (safetyChecker)"
                     : "the shared safety checker in SDBOT_MODELS") + " cannot be used: " + e.getMessage(), e);
@@ -78,7 +78,7 @@ public final class Generators {
      * @throws IllegalArgumentException naming SDBOT_WORKER_DEVICES or SDBOT_PRECISION and what is wrong
      */
     static List<Device> devices(SdbotConfig config) {
-        List<String> names = config.engineDevices();
+        List<String> names = config.worker().deviceList();
         List<Device> devices;
         try {
             LibtorchRoute.prepare(names);
@@ -91,7 +91,7 @@ public final class Generators {
         }
         for (Device device : devices) {
             try {
-                config.enginePrecision().computeType(device);
+                config.engine().parsedPrecision().computeType(device);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("SDBOT_PRECISION (precision) on " + device + ": " + e.getMessage(), e);
             }
@@ -101,20 +101,20 @@ public final class Generators {
 
     private static ImageGenerator diffusion(SdbotConfig config, List<Device> devices, Optional<SafetyCheckerFolder> checker,
                                             String why) {
-        Precision precision = config.enginePrecision();
+        Precision precision = config.engine().parsedPrecision();
         log.info("image generator: diffusion engine on {} in {} ({}), model cache {} GB per device, shared safety "
-                        + "checker: {}", devices, precision.label(), why, config.modelCacheGb(),
+                        + "checker: {}", devices, precision.label(), why, config.models().cacheGb(),
                 checker.map(c -> c.checkerDir().toAbsolutePath().toString()).orElse("none"));
-        List<DiffusionGenerator> engines = devices.stream().map(device -> new DiffusionGenerator(config.modelsDir(),
-                config.modelCacheGb(), device, precision, DiffusionGenerator.DEFAULT_BATCH_PIXELS, checker)).toList();
-        engines.forEach(engine -> engine.setVaeTiling(VaeTiling.above(config.vaeTileAbovePixels())));
+        List<DiffusionGenerator> engines = devices.stream().map(device -> new DiffusionGenerator(config.models().dir(),
+                config.models().cacheGb(), device, precision, DiffusionGenerator.DEFAULT_BATCH_PIXELS, checker)).toList();
+        engines.forEach(engine -> engine.setVaeTiling(VaeTiling.above(config.engine().vaeTileAbovePixels())));
         return engines.size() == 1 ? engines.get(0) : new DeviceEngines(engines);
     }
 
     private static ImageGenerator testPattern(SdbotConfig config, String why) {
         log.info("image generator: test pattern, no real images ({})", why);
         // answers to the default model's name too, so a laptop setup without weights runs end to end
-        return new TestPatternGenerator(new HashSet<>(List.of(TestPatternGenerator.MODEL, config.defaultModel())),
-                Duration.ofMillis(config.testPatternStepMillis()));
+        return new TestPatternGenerator(new HashSet<>(List.of(TestPatternGenerator.MODEL, config.models().defaultModel())),
+                Duration.ofMillis(config.engine().testPatternStepMillis()));
     }
 }

@@ -42,7 +42,7 @@ public final class SdbotRuntime implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         parts.push(meters::close);
-        this.database = Database.open(config.database());
+        this.database = Database.open(config.database().settings());
         parts.push(database);
         try {
             this.jobs = new JobService(database.dataSource(), config.scheduling(), clock);
@@ -67,9 +67,9 @@ public final class SdbotRuntime implements AutoCloseable {
 
     public SdbotRuntime startWorker(ImageGenerator generator) {
         parts.push(generator);
-        worker = new WorkerRuntime(database.dataSource(), generator, config.worker(), config.scheduling(), clock, events,
+        worker = new WorkerRuntime(database.dataSource(), generator, config.worker().settings(), config.scheduling(), clock, events,
                 meters).start();
-        parts.push(() -> worker.stop(config.shutdownGrace()));
+        parts.push(() -> worker.stop(config.worker().shutdownGrace()));
         if (scheduler != null) {
             scheduler.wake();
         }
@@ -127,7 +127,7 @@ public final class SdbotRuntime implements AutoCloseable {
             runQuietly(scheduler::close); // hands leadership over now, not after the worker's grace
         }
         if (worker != null) {
-            runQuietly(() -> worker.stop(config.shutdownGrace())); // before the bot closes, so it posts what finished
+            runQuietly(() -> worker.stop(config.worker().shutdownGrace())); // before the bot closes, so it posts what finished
         }
         RuntimeException failure = null;
         while (!parts.isEmpty()) {

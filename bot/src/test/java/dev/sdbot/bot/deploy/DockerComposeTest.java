@@ -47,7 +47,7 @@ class DockerComposeTest {
         env.fields().forEachRemaining(e -> variables.put(e.getKey(), e.getValue().asText()));
         variables.remove("<<"); // the merged anchor: DATABASE_URL and friends
         var config = ConfigLoader.load(variables, Path.of("absent.yaml"));
-        assertThat(config.engineDevices()).containsExactly("cuda:0");
-        assertThat(config.enginePrecision().label()).isEqualTo("auto");
+        assertThat(config.worker().deviceList()).containsExactly("cuda:0");
+        assertThat(config.engine().parsedPrecision().label()).isEqualTo("auto");
     }
 }

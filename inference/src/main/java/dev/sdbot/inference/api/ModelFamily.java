@@ -44,4 +44,17 @@ public enum ModelFamily {
     public static ModelFamily fromId(String id) {
         return valueOf(id.toUpperCase(Locale.ROOT));
     }
+
+    /**
+     * Whether a LoRA of this family (as the LoRA's tensor names tell it: SDXL, or SD1 for the layout SD 1.x and 2.x
+     * share) can be merged into a {@code model} model.
+     */
+    public boolean loraFits(ModelFamily model) {
+        return (this == SDXL) == (model == SDXL);
+    }
+
+    /** The models a LoRA of this family is for, in words. */
+    public String loraModels() {
+        return this == SDXL ? "SDXL" : "SD1/SD2";
+    }
 }

@@ -66,7 +66,8 @@ final class RequestProblems {
             problems.add("steps must be between 1 and " + GenerationRequest.MAX_STEPS + ", got " + r.steps());
         }
         int hiresSteps = r.hires() == null ? 0 : r.hires().steps();
-        if (Math.max(r.steps(), hiresSteps) > r.sampler().maxSteps()) {
+        if (r.sampler().maxSteps() < GenerationRequest.MAX_STEPS
+                && Math.max(r.steps(), hiresSteps) > r.sampler().maxSteps()) {
             // few-step samplers (LCM) are made for a handful of steps; A1111 caps them too
             problems.add(r.sampler().displayName() + " runs at most " + r.sampler().maxSteps() + " steps, got "
                     + Math.max(r.steps(), hiresSteps));

@@ -40,14 +40,4 @@ public final class LoraArchitecture {
             return Optional.empty(); // generating with it reports why it does not load
         }
     }
-
-    /** Whether a LoRA of family {@code lora} (as {@link #of} reports it) can be merged into a {@code model} model. */
-    public static boolean fits(ModelFamily lora, ModelFamily model) {
-        return (lora == ModelFamily.SDXL) == (model == ModelFamily.SDXL);
-    }
-
-    /** The models a LoRA of this family is for, in words. */
-    public static String describe(ModelFamily lora) {
-        return lora == ModelFamily.SDXL ? "SDXL" : "SD1/SD2";
-    }
 }

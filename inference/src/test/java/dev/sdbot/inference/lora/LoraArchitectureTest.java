@@ -43,11 +43,11 @@ class LoraArchitectureTest {
 
     @Test
     void anSdxlLoraFitsOnlySdxlModelsAndAnSd1LoraBothSd1AndSd2() {
-        assertThat(LoraArchitecture.fits(ModelFamily.SDXL, ModelFamily.SDXL)).isTrue();
-        assertThat(LoraArchitecture.fits(ModelFamily.SDXL, ModelFamily.SD1)).isFalse();
-        assertThat(LoraArchitecture.fits(ModelFamily.SDXL, ModelFamily.SD2)).isFalse();
-        assertThat(LoraArchitecture.fits(ModelFamily.SD1, ModelFamily.SD1)).isTrue();
-        assertThat(LoraArchitecture.fits(ModelFamily.SD1, ModelFamily.SD2)).isTrue();
-        assertThat(LoraArchitecture.fits(ModelFamily.SD1, ModelFamily.SDXL)).isFalse();
+        assertThat(ModelFamily.SDXL.loraFits(ModelFamily.SDXL)).isTrue();
+        assertThat(ModelFamily.SDXL.loraFits(ModelFamily.SD1)).isFalse();
+        assertThat(ModelFamily.SDXL.loraFits(ModelFamily.SD2)).isFalse();
+        assertThat(ModelFamily.SD1.loraFits(ModelFamily.SD1)).isTrue();
+        assertThat(ModelFamily.SD1.loraFits(ModelFamily.SD2)).isTrue();
+        assertThat(ModelFamily.SD1.loraFits(ModelFamily.SDXL)).isFalse();
     }
 }

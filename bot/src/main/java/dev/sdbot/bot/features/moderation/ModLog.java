@@ -1,6 +1,6 @@
 package dev.sdbot.bot.features.moderation;
 
-import dev.sdbot.bot.features.nsfw.ImageObscurer;
+import dev.sdbot.bot.discord.ImageObscurer;
 import net.dv8tion.jda.api.Permission;
 import net.dv8tion.jda.api.entities.channel.attribute.IAgeRestrictedChannel;
 import net.dv8tion.jda.api.entities.channel.middleman.GuildChannel;

@@ -1,5 +1,6 @@
 package dev.sdbot.bot.features.nsfw;
 
+import dev.sdbot.bot.discord.ImageObscurer;
 import dev.sdbot.db.store.GuildSettingsStore;
 import dev.sdbot.scheduler.JobView;
 import net.dv8tion.jda.api.JDA;

@@ -3,7 +3,7 @@ package dev.sdbot.bot.features.results;
 import dev.sdbot.bot.discord.JobButtonId;
 import dev.sdbot.bot.discord.PngImages;
 import dev.sdbot.bot.discord.Texts;
-import dev.sdbot.bot.features.nsfw.ImageObscurer;
+import dev.sdbot.bot.discord.ImageObscurer;
 import dev.sdbot.bot.features.nsfw.NsfwPolicy;
 import dev.sdbot.bot.features.nsfw.ShownImage;
 import dev.sdbot.inference.api.GenerationRequest;

@@ -1,4 +1,4 @@
-package dev.sdbot.bot.features.nsfw;
+package dev.sdbot.bot.discord;
 
 import javax.imageio.ImageIO;
 import java.awt.Graphics2D;

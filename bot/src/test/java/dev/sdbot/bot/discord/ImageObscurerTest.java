@@ -1,4 +1,4 @@
-package dev.sdbot.bot.features.nsfw;
+package dev.sdbot.bot.discord;
 
 import org.junit.jupiter.api.Test;
 
