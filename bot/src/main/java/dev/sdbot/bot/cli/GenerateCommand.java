@@ -4,6 +4,7 @@ import ai.djl.Device;
 import dev.sdbot.inference.api.GeneratedImage;
 import dev.sdbot.inference.api.SafetyVerdict;
 import dev.sdbot.inference.api.GenerationException;
+import dev.sdbot.inference.api.ControlNetUnit;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.inference.api.Progress;
@@ -54,6 +55,8 @@ final class GenerateCommand implements Callable<Integer> {
     String model;
     @Mixin
     GenerationOptions options;
+    @Mixin
+    ControlOptions controlOptions;
     @Option(names = "--init", description = "Init image (PNG/JPEG) for img2img.")
     Path init;
     @Option(names = "--strength", defaultValue = "0.75", description = "img2img strength (${DEFAULT-VALUE}).")
@@ -85,6 +88,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (maskBytes != null && initBytes == null) {
             throw new IllegalArgumentException("--mask needs --init (the image to repaint)");
         }
+        List<ControlNetUnit> controls = controlOptions.units(root.config().models().dir());
         checkOutputDirectory();
         Optional<SafetyCheckerFolder> sharedChecker = Generators.sharedSafetyChecker(root.config());
         String name = modelName(checkpoint);
@@ -96,7 +100,7 @@ final class GenerateCommand implements Callable<Integer> {
         try (DiffusionGenerator generator = DiffusionGenerator.forCheckpoint(name, checkpoint, parsedDevice,
                 parsedPrecision, DiffusionGenerator.DEFAULT_BATCH_PIXELS, sharedChecker)) {
             generator.setVaeTiling(VaeTiling.above(root.config().engine().vaeTileAbovePixels()));
-            result = generator.generate(request, bar);
+            result = generator.generate(request, controls, bar);
         } catch (GenerationException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         } finally {

@@ -30,7 +30,7 @@ class SelftestAndBenchCommandTest {
         assertThat(r.out()).containsPattern("PASS  schedule case 1/(\\d+): \"test\" at 1 steps")
                 .contains("PASS  schedule case 1000/").doesNotContain("FAIL  schedule case");
         assertThat(r.out()).containsPattern("PASS  unet\\.out \\(folder\\)  rel=\\S+ tol=1e-04")
-                .contains("PASS  unet.out (single file)").contains("SKIP  inpaint9").contains("SKIP  lora")
+                .contains("PASS  unet.out (single file)").contains("SKIP  inpaint9").contains("SKIP  lora").contains("SKIP  controlnet")
                 .contains("PASS  prompt syntax: 31/31 A1111 cases parsed exactly")
                 .contains("PASS  long prompt: chunk 2 of 2 = its 25 tokens encoded alone")
                 .contains("PASS  sampler dpmpp_sde_karras (DPM++ SDE Karras").contains("PASS  sampler unipc (UniPC")

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.sdbot.inference.api.GeneratedImage;
 import dev.sdbot.inference.api.GenerationCancelledException;
 import dev.sdbot.inference.api.GenerationException;
+import dev.sdbot.inference.api.ControlNetUnit;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.inference.api.ImageGenerator;
@@ -219,8 +220,15 @@ public final class DiffusionGenerator implements ImageGenerator {
 
     @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener listener) throws GenerationException {
+        return generate(request, List.of(), listener);
+    }
+
+    /** A txt2img request guided by ControlNets (none: the plain request). */
+    public GenerationResult generate(GenerationRequest request, List<ControlNetUnit> controls, ProgressListener listener)
+            throws GenerationException {
         long started = System.nanoTime();
         checkValid(request);
+        List<RgbImage> controlImages = ControlUnits.checkedImages(request, controls);
         PromptLoras loras = PromptLoras.of(request.prompt(), this.loras);
         InitImages initImages = InitImages.of(request);
         long baseSeed = request.seed() != null ? request.seed() : SeededNoise.randomSeed();
@@ -229,6 +237,9 @@ public final class DiffusionGenerator implements ImageGenerator {
              NDManager manager = NDManager.newBaseManager(device)) {
             DiffusionModel model = lease.model();
             checkFits(request, model);
+            ControlGuide control = ControlUnits.guide(request, controls, controlImages, model, computeType, manager);
+            String controlText = ControlUnits.infotext(controls,
+                    controls.stream().map(c -> ControlUnits.legacyHash(c.weights())).toList());
             StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model, vaeTiling);
             int callsPerStep = Samplers.create(request.sampler(), model.scheduler(), request.steps()).modelCallsPerStep();
             ConditioningSchedule context = ScheduledPrompts.firstPass(loras.text(), request.negativePrompt(),
@@ -242,13 +253,13 @@ public final class DiffusionGenerator implements ImageGenerator {
                 try (NDManager batchManager = manager.newSubManager()) {
                     NDArray latents = denoiseBatch(pipeline, request, context, initImages.init(), initImages.mask(),
                             seed, batches[b], batchManager,
-                            new ProgressAdapter(listener, started, b, batches.length, model.tinyVae()));
+                            new ProgressAdapter(listener, started, b, batches.length, model.tinyVae()), control);
                     if (request.hires() != null) {
                         latents = HiresPass.run(pipeline, request, hiresContext, latents, seed, batchManager,
                                 new ProgressAdapter(listener, started, b, batches.length, model.tinyVae()));
                     }
                     images.addAll(finish(checkerFor(model), request, ImageTensors.toImages(pipeline.decode(latents)), seed,
-                            loras.hashes()));
+                            loras.hashes(), controlText));
                 }
                 seed += batches[b];
             }
@@ -313,6 +324,13 @@ public final class DiffusionGenerator implements ImageGenerator {
     static NDArray denoiseBatch(StableDiffusionPipeline pipeline, GenerationRequest request, ConditioningSchedule context,
                                 RgbImage init, GrayImage mask, long firstSeed, int images, NDManager manager,
                                 StepListener listener) throws GenerationException {
+        return denoiseBatch(pipeline, request, context, init, mask, firstSeed, images, manager, listener,
+                ControlGuide.NONE);
+    }
+
+    static NDArray denoiseBatch(StableDiffusionPipeline pipeline, GenerationRequest request, ConditioningSchedule context,
+                                RgbImage init, GrayImage mask, long firstSeed, int images, NDManager manager,
+                                StepListener listener, ControlGuide control) throws GenerationException {
         DiffusionModel model = pipeline.model();
         DiffusionSampler sampler = Samplers.create(request.sampler(), model.scheduler(), request.steps());
         int start = init == null ? 0
@@ -340,7 +358,7 @@ public final class DiffusionGenerator implements ImageGenerator {
             return pipeline.img2img(context, request.cfgScale(), sampler, ImageTensors.toTensor(init, manager),
                     start, noise, listener);
         }
-        return pipeline.txt2img(context, request.cfgScale(), sampler, noise, listener);
+        return pipeline.txt2img(context, request.cfgScale(), sampler, noise, listener, control);
     }
 
     /** The model's own checker, else the shared one, else null. */
@@ -356,14 +374,14 @@ public final class DiffusionGenerator implements ImageGenerator {
      * firstSeed, firstSeed + 1...).
      */
     private static List<GeneratedImage> finish(SafetyChecker checker, GenerationRequest request, List<RgbImage> rgbs,
-                                               long firstSeed, String loraHashes) {
+                                               long firstSeed, String loraHashes, String controlText) {
         List<SafetyResult> verdicts = checker == null ? null : checker.check(rgbs);
         List<GeneratedImage> images = new ArrayList<>(rgbs.size());
         for (int i = 0; i < rgbs.size(); i++) {
             long seed = firstSeed + i;
             float[] scores = verdicts == null ? new float[0] : verdicts.get(i).conceptScores();
             SafetyVerdict safety = verdicts == null ? SafetyVerdict.UNCHECKED : SafetyVerdict.decide(scores, 0);
-            String parameters = GenerationParameters.of(request, seed, loraHashes).toInfotext();
+            String parameters = GenerationParameters.of(request, seed, loraHashes).toInfotext() + controlText;
             byte[] png = ImageCodec.encodePng(rgbs.get(i), Map.of(GenerationParameters.PNG_KEY, parameters));
             images.add(new GeneratedImage(png, seed, safety, scores));
         }

@@ -10,6 +10,7 @@ import dev.sdbot.inference.api.GenerationCancelledException;
 import dev.sdbot.inference.nn.Scope;
 import dev.sdbot.inference.sampling.DiffusionSampler;
 import dev.sdbot.inference.sampling.NoiseSource;
+import dev.sdbot.inference.unet.ControlResiduals;
 import dev.sdbot.inference.vae.LatentDistribution;
 import dev.sdbot.inference.text.PromptSchedules;
 import dev.sdbot.inference.vae.VaeTiling;
@@ -121,11 +122,23 @@ public final class StableDiffusionPipeline {
         return txt2img(ConditioningSchedule.constant(context), guidance, sampler, noise, listener);
     }
 
+    /** txt2img of one conditioning guided by ControlNets. */
+    public NDArray txt2img(Conditioning context, double guidance, DiffusionSampler sampler, ImageNoise noise,
+                           StepListener listener, ControlGuide control) throws GenerationCancelledException {
+        return txt2img(ConditioningSchedule.constant(context), guidance, sampler, noise, listener, control);
+    }
+
     /** {@link #txt2img} with the conditioning switched per model call. */
     public NDArray txt2img(ConditioningSchedule context, double guidance, DiffusionSampler sampler, ImageNoise noise,
                            StepListener listener) throws GenerationCancelledException {
+        return txt2img(context, guidance, sampler, noise, listener, ControlGuide.NONE);
+    }
+
+    /** txt2img guided by ControlNets ({@link ControlGuide}), as diffusers' StableDiffusionControlNetPipeline. */
+    public NDArray txt2img(ConditioningSchedule context, double guidance, DiffusionSampler sampler, ImageNoise noise,
+                           StepListener listener, ControlGuide control) throws GenerationCancelledException {
         NDArray latents = noise.noise().mul(sampler.initNoiseSigma());
-        return denoise(loop(context, guidance, sampler, 0, noise, listener), latents, null);
+        return denoise(loop(context, guidance, sampler, 0, noise, listener, control), latents, null);
     }
 
     /**
@@ -213,10 +226,15 @@ public final class StableDiffusionPipeline {
 
     private static Loop loop(ConditioningSchedule context, double guidance, DiffusionSampler sampler, int start, ImageNoise noise,
                              StepListener listener) {
+        return loop(context, guidance, sampler, start, noise, listener, ControlGuide.NONE);
+    }
+
+    private static Loop loop(ConditioningSchedule context, double guidance, DiffusionSampler sampler, int start,
+                             ImageNoise noise, StepListener listener, ControlGuide control) {
         int images = (int) noise.noise().getShape().get(0);
         boolean guided = guided(guidance);
         return new Loop(context.map(c -> batchContext(c, guided, images)), guidance, sampler, start, noise.stepNoise(),
-                listener);
+                listener, control);
     }
 
     /** [negative, prompt] → [negative x N, prompt x N], the order of the UNet batch [latents, latents]. */
@@ -235,7 +253,7 @@ public final class StableDiffusionPipeline {
     }
 
     private record Loop(ConditioningSchedule context, double guidance, DiffusionSampler sampler, int start, NoiseSource stepNoise,
-                        StepListener listener) {
+                        StepListener listener, ControlGuide control) {
         int total() {
             return sampler.timesteps().length - start;
         }
@@ -289,10 +307,12 @@ public final class StableDiffusionPipeline {
             }
             NDArray t = scope.manager().create(new float[] {(float) timestep});
             Conditioning context = loop.context().at(index - loop.start());
+            ControlResiduals control = loop.control().isEmpty() ? null : loop.control().residuals(batch, t,
+                    context.context(), index - loop.start(), loop.total(), guided);
             NDArray out = model.unet().config().textTimeConditioning()
                     ? model.unet().forward(batch, t, context.context(), context.pooled(),
-                    sizeIds(scope.manager(), latents, (int) batch.getShape().get(0)))
-                    : model.unet().forward(batch, t, context.context());
+                    sizeIds(scope.manager(), latents, (int) batch.getShape().get(0)), control)
+                    : model.unet().forward(batch, t, context.context(), null, null, control);
             if (!guided) {
                 return scope.keep(out);
             }

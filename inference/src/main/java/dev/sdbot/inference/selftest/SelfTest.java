@@ -146,6 +146,9 @@ public final class SelfTest {
                 () -> SamplerChecks.run(reference));
         group("samplers (k-diffusion, UniPC, LCM, SGM Uniform and trailing references)", true, "", SamplerChecks::runBundled);
         group("upscalers (ESRGAN RRDBNet and SRVGGNetCompact references)", true, "", UpscalerChecks::runBundled);
+        group("controlnet (mini SD 1.x ControlNet references)", hasFolder && Files.isDirectory(folder.resolve("unet"))
+                        && name.equals("mini-sd15"), "needs the mini-sd15 folder the ControlNet was made from",
+                () -> ControlNetChecks.runBundled(folder));
         group("image conversion", keys.contains("txt2img.0.image"), "no txt2img.0.image",
                 () -> ImageChecks.run(dir, name));
         group("txt2img", hasFolder && metadata.contains("txt2img.cases"), "needs the folder and txt2img.cases",

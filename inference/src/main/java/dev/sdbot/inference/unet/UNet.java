@@ -107,6 +107,18 @@ public final class UNet {
      * @param sizeIds (B, 6) {@code time_ids}: {@code [orig_h, orig_w, crop_top, crop_left, target_h, target_w]}
      */
     public NDArray forward(NDArray sample, NDArray timesteps, NDArray context, NDArray pooled, NDArray sizeIds) {
+        return forward(sample, timesteps, context, pooled, sizeIds, null);
+    }
+
+    /**
+     * The forward with ControlNet residuals (diffusers' {@code down_block_additional_residuals} and
+     * {@code mid_block_additional_residual}): each is added to its skip connection after the down path, the last
+     * to the mid block's output.
+     *
+     * @param control null for none; for SD 1.x/2.x {@code pooled} and {@code sizeIds} are null
+     */
+    public NDArray forward(NDArray sample, NDArray timesteps, NDArray context, NDArray pooled, NDArray sizeIds,
+                           ControlResiduals control) {
         validate(sample, timesteps, context);
         long batch = sample.getShape().get(0);
         if (addEmbedding != null) {
@@ -134,13 +146,37 @@ public final class UNet {
                 outputs.forEach(skips::addLast);
                 h = outputs.get(outputs.size() - 1);
             }
+            if (control != null) {
+                skips = withResiduals(skips, control.down(), type);
+            }
             h = midBlock.forward(h, timeEmbSilu, context);
+            if (control != null) {
+                h = h.add(control.mid().toType(type, false));
+            }
             for (UpBlock block : upBlocks) {
                 h = block.forward(h, skips, timeEmbSilu, context);
             }
             NDArray out = convOut.forward(Activations.siluInPlace(normOut.forward(h)));
             return scope.keep(out.toType(callerType, false));
         }
+    }
+
+    private static Deque<NDArray> withResiduals(Deque<NDArray> skips, List<NDArray> residuals, DataType type) {
+        if (residuals.size() != skips.size()) {
+            throw new IllegalArgumentException("ControlNet gives " + residuals.size() + " residuals for the UNet's "
+                    + skips.size() + " skip connections: it was made for another UNet");
+        }
+        Deque<NDArray> sum = new ArrayDeque<>();
+        int i = 0;
+        for (NDArray skip : skips) {
+            NDArray r = residuals.get(i++);
+            if (!r.getShape().equals(skip.getShape())) {
+                throw new IllegalArgumentException("ControlNet residual " + r.getShape() + " does not fit the UNet's "
+                        + skip.getShape() + ": it was made for another UNet");
+            }
+            sum.addLast(skip.add(r.toType(type, false)));
+        }
+        return sum;
     }
 
     private void validateAdded(NDArray pooled, NDArray sizeIds, long batch) {

@@ -1,0 +1,76 @@
+package dev.sdbot.inference.controlnet;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.sdbot.inference.nn.Weights;
+import dev.sdbot.inference.unet.ControlNet;
+import dev.sdbot.inference.unet.ControlNetSpec;
+import dev.sdbot.inference.weights.CheckpointException;
+import dev.sdbot.inference.weights.ConfigJson;
+import dev.sdbot.inference.weights.ControlNetWeights;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Loads a ControlNet: a diffusers folder (its {@code config.json} gives the head counts and flags) or a single
+ * file (original / A1111 names), whose settings are those of the family its cross-attention width shows: SD 1.x
+ * (768: 8 heads everywhere, like any other width but SD 2.x's) or SD 2.x (1024: 64-wide heads, upcast attention).
+ */
+public final class ControlNetLoader {
+    private static final int SD2_CONTEXT = 1024;
+
+    private ControlNetLoader() {
+    }
+
+    public static ControlNet load(Path path, NDManager manager, DataType dtype) {
+        Weights w = ControlNetWeights.load(path, manager, dtype);
+        Path config = path.resolve("config.json");
+        ControlNetSpec spec = Files.isDirectory(path) && Files.isRegularFile(config)
+                ? fromJson(ConfigJson.read(config), w) : inferred(w);
+        return ControlNet.load(w, spec);
+    }
+
+    /** The family of a ControlNet's text context: 768 (SD 1.x), 1024 (SD 2.x), 2048 (SDXL). */
+    public static int crossAttentionDim(Weights w) {
+        String toK = w.keys().stream().filter(k -> k.endsWith("attn2.to_k.weight")).sorted().findFirst()
+                .orElseThrow(() -> new CheckpointException("ControlNet without cross-attention is not supported"));
+        return (int) w.get(toK).getShape().get(1);
+    }
+
+    static ControlNetSpec fromJson(ConfigJson c, Weights w) {
+        if (c.getString("addition_embed_type", null) != null || c.getString("class_embed_type", null) != null) {
+            throw new CheckpointException("SDXL (and other added-conditioning) ControlNets are not supported yet: "
+                    + c.source());
+        }
+        int levels = w.indices("down_blocks").size();
+        String headsKey = c.has("num_attention_heads")
+                ? "num_attention_heads" : "attention_head_dim";
+        List<Integer> heads = c.isArray(headsKey) ? c.getIntList(headsKey)
+                : Collections.nCopies(levels, c.getInt(headsKey, 8));
+        String order = c.getString("controlnet_conditioning_channel_order", "rgb");
+        if (!order.equals("rgb") && !order.equals("bgr")) {
+            throw c.invalid("controlnet_conditioning_channel_order", order);
+        }
+        return new ControlNetSpec(heads, crossAttentionDim(w), c.getInt("norm_num_groups", 32),
+                (float) c.getDouble("norm_eps", 1e-5), c.getBoolean("flip_sin_to_cos", true), c.getInt("freq_shift", 0),
+                c.getBoolean("upcast_attention", false), c.getBoolean("global_pool_conditions", false),
+                order.equals("bgr"));
+    }
+
+    static ControlNetSpec inferred(Weights w) {
+        int context = crossAttentionDim(w);
+        if (w.contains("add_embedding.linear_1.weight") || w.keys().stream().anyMatch(k -> k.startsWith("label_emb"))) {
+            throw new CheckpointException("SDXL ControlNets are not supported yet");
+        }
+        List<Integer> heads = new ArrayList<>();
+        for (int i : w.indices("down_blocks")) {
+            int channels = (int) w.get("down_blocks." + i + ".resnets.0.conv1.weight").getShape().get(0);
+            heads.add(context == SD2_CONTEXT ? channels / 64 : 8);
+        }
+        return new ControlNetSpec(heads, context, 32, 1e-5f, true, 0, context == SD2_CONTEXT, false, false);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.sdbot.inference.pipeline;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import dev.sdbot.inference.unet.ControlNet;
+import dev.sdbot.inference.unet.ControlResiduals;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ControlNets of one generation, applied as diffusers' {@code StableDiffusionControlNetPipeline} (v0.21.4):
+ * at every model call each net whose guidance window covers the call adds its residuals (several nets: summed, as
+ * {@code MultiControlNetModel}); the window is {@code controlnet_keep}: a call {@code i} of {@code n} is skipped
+ * when {@code i / n < start} or {@code (i + 1) / n > end} (A1111's "Starting/Ending Control Step").
+ */
+public final class ControlGuide {
+    public static final ControlGuide NONE = new ControlGuide(List.of());
+
+    /**
+     * One ControlNet with its conditioning image.
+     *
+     * @param image     (1, 3, H, W) in [0, 1] at the output size (diffusers' {@code prepare_image})
+     * @param weight    {@code controlnet_conditioning_scale}
+     * @param guessMode diffusers' {@code guess_mode}: the net sees only the prompt half of the guided batch (the
+     *                  negative half gets no residuals) and its residuals are scaled 0.1 .. 1 from shallow to deep
+     */
+    public record Unit(ControlNet net, NDArray image, float weight, double start, double end, boolean guessMode) {
+        public Unit {
+            if (!(start >= 0 && start <= end && end <= 1)) {
+                throw new IllegalArgumentException("control start/end must satisfy 0 <= start <= end <= 1, got "
+                        + start + " and " + end);
+            }
+        }
+    }
+
+    private final List<Unit> units;
+
+    public ControlGuide(List<Unit> units) {
+        this.units = List.copyOf(units);
+    }
+
+    public boolean isEmpty() {
+        return units.isEmpty();
+    }
+
+    /**
+     * The summed residuals for model call {@code call} of {@code calls}, or null when no net is active.
+     *
+     * @param batch   the UNet's input, [negative x N, prompt x N] when guided
+     * @param context the UNet's text context, in the same order
+     */
+    ControlResiduals residuals(NDArray batch, NDArray timestep, NDArray context, int call, int calls, boolean guided) {
+        ControlResiduals sum = null;
+        for (Unit unit : units) {
+            if ((double) call / calls < unit.start() || (double) (call + 1) / calls > unit.end()) {
+                continue;
+            }
+            ControlResiduals r = unit.guessMode() && guided ? promptHalfOnly(unit, batch, timestep, context)
+                    : unit.net().forward(batch, timestep, context, images(unit, batch.getShape().get(0)),
+                    unit.weight(), unit.guessMode());
+            sum = sum == null ? r : sum.plus(r);
+        }
+        return sum;
+    }
+
+    /** Guess mode with guidance: the net on the prompt half, zeros for the negative half. */
+    private static ControlResiduals promptHalfOnly(Unit unit, NDArray batch, NDArray timestep, NDArray context) {
+        long half = batch.getShape().get(0) / 2;
+        ControlResiduals r = unit.net().forward(batch.get("{}:", half), timestep, context.get("{}:", half),
+                images(unit, half), unit.weight(), true);
+        List<NDArray> down = new ArrayList<>();
+        for (NDArray d : r.down()) {
+            down.add(NDArrays.concat(new NDList(d.zerosLike(), d), 0));
+        }
+        return new ControlResiduals(down, NDArrays.concat(new NDList(r.mid().zerosLike(), r.mid()), 0));
+    }
+
+    private static NDArray images(Unit unit, long rows) {
+        Shape s = unit.image().getShape();
+        return unit.image().broadcast(new Shape(rows, s.get(1), s.get(2), s.get(3)));
+    }
+}
