@@ -39,7 +39,11 @@ final class RequestProblems {
             }
         }
         syntax("prompt", () -> ParsedPrompt.of(r.prompt()));
-        syntax("prompt", () -> ComposablePrompts.refuseAnd(r.prompt()));
+        try {
+            ComposablePrompts.refuseAnd(r.prompt());
+        } catch (IllegalArgumentException e) { // the message names the prompt and says what to write instead
+            problems.add(e.getMessage());
+        }
         syntax("negative prompt", () -> ParsedPrompt.attention(r.negativePrompt()));
     }
 
