@@ -1,5 +1,6 @@
 package dev.sdbot.bot.e2e;
 
+import dev.sdbot.bot.features.moderation.FilterRuleEditor;
 import dev.sdbot.testkit.fake.FakeDiscord;
 import dev.sdbot.testkit.fake.FakeGuild;
 import dev.sdbot.testkit.fake.FakeInteraction;
@@ -202,6 +203,21 @@ class PromptFilterEndToEndTest extends EndToEndTest {
         assertThat(events("FILTER_REMOVED", guild.moderator)).isEqualTo(1);
         assertThat(db.queryLong("SELECT count(*) FROM moderation_events WHERE kind = 'FILTER_REMOVED' AND moderator_id = ? "
                 + "AND details->>'pattern' = 'Blood Bath'", guild.moderator.userId())).isEqualTo(1);
+    }
+
+    /** The caps that keep one guild's rules from costing every submit unbounded work (issue 17 item 2). */
+    @Test
+    void filterAddRefusesAPhraseOfTooManyWordsAndARuleBeyondTheGuildsCap() {
+        String words = "a b c d e f g h i j k";
+        assertThat(filterReply(guild.moderator, "add", "pattern", words))
+                .contains("That phrase has 11 words; a word rule may have at most 10");
+        long cap = FilterRuleEditor.MAX_RULES_PER_GUILD;
+        db.update("INSERT INTO filter_rules (guild_id, kind, pattern, action, created_by, created_at) "
+                + "SELECT ?, 'PHRASE', 'word' || n, 'BLOCK', ?, now() FROM generate_series(1, ?) n",
+                guild.id, guild.moderator.userId(), cap);
+        assertThat(filterReply(guild.moderator, "add", "pattern", "one more"))
+                .contains("already has " + cap + " filter rules, the most it may have");
+        assertThat(db.queryLong("SELECT count(*) FROM filter_rules WHERE guild_id = ?", guild.id)).isEqualTo(cap);
     }
 
     @Test
