@@ -6,7 +6,7 @@
     mkdir -p /tmp/cn && git --git-dir /work/.mirror/huggingface+diffusers/repo archive v0.21.4 src/diffusers | tar -x -C /tmp/cn
     /tmp/cnenv/bin/python make_controlnet_refs.py ../../../../../../shared/fixtures/ldm /tmp/cn/src .
 
-(run from this folder). Last run: Debian 12, python 3.11, torch 1.13.0a0; regenerating gives byte-identical
+(run from this folder). The weight files store F16 (the weights are rounded to fp16 first). Last run: Debian 12, python 3.11, torch 1.13.0a0; regenerating gives byte-identical
 files. It prints how far the residuals move the UNet output (26 %) and the control the case-0 latents (13 %).
 The ControlNet is ``ControlNetModel.from_unet`` of the mini-sd15 fixture UNet (so its
 encoder copies the UNet's), with the zero-initialised convolutions (``controlnet_down_blocks``,
@@ -72,13 +72,16 @@ def stub_hub():
         module(n)
 
 
-def write_safetensors(path, tensors):
+def write_safetensors(path, tensors, half=False):
+    """half: floats as F16 (the weight files: their values are fp16-exact, see main, so nothing is lost)."""
     names = sorted(tensors)
     header, blobs, offset = {}, [], 0
     for name in names:
         t = tensors[name].detach().contiguous()
         if t.dtype == torch.uint8:
             raw, dtype = t.numpy().tobytes(), "U8"
+        elif half:
+            raw, dtype = t.half().numpy().tobytes(), "F16"
         else:
             raw, dtype = t.float().numpy().tobytes(), "F32"
         header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
@@ -177,10 +180,14 @@ def main(ldm, diffusers_src, out_dir):
         for name, p in cn.named_parameters():
             if name.startswith(("controlnet_down_blocks", "controlnet_mid_block", "controlnet_cond_embedding.conv_out")):
                 p.copy_(torch.randn_like(p) * 0.05)
+        # every weight made fp16-exact, so the weight files store F16 (half the size) and the references are
+        # computed with exactly the weights the files hold
+        for p in cn.parameters():
+            p.copy_(p.half().float())
     cn.eval()
     state = {k: v for k, v in cn.state_dict().items()}
     os.makedirs(f"{out_dir}/mini-cn", exist_ok=True)
-    write_safetensors(f"{out_dir}/mini-cn/diffusion_pytorch_model.safetensors", state)
+    write_safetensors(f"{out_dir}/mini-cn/diffusion_pytorch_model.safetensors", state, half=True)
     config = dict(cn.config)
     config = {k: (list(v) if isinstance(v, tuple) else v) for k, v in config.items() if not k.startswith("_")}
     config["_class_name"] = "ControlNetModel"
@@ -190,7 +197,7 @@ def main(ldm, diffusers_src, out_dir):
         f.write("\n")
     hint_blocks = len(cn.controlnet_cond_embedding.blocks)
     write_safetensors(f"{out_dir}/mini-cn-a1111.safetensors",
-                      a1111_state(state, unet_config["layers_per_block"], hint_blocks))
+                      a1111_state(state, unet_config["layers_per_block"], hint_blocks), half=True)
 
     refs = {}
     fixture = read_safetensors(f"{ldm}/mini-sd15-reference/reference.safetensors")
