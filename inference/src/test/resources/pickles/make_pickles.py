@@ -134,6 +134,11 @@ def read_safetensors(path):
     return out
 
 
-# The fixture LoRA as the community still shares many: a kohya state dict saved with torch.save.
+# A LoRA as the community still shares many, a kohya state dict saved with torch.save: a few modules of the fixture
+# LoRA (text encoder layer 0 and the UNet's mid block), with its safetensors twin, both small.
 fixtures = os.environ.get("SDBOT_FIXTURES", os.path.join(os.path.dirname(__file__), "../../../../../../shared/fixtures/ldm"))
-torch.save(read_safetensors(os.path.join(fixtures, "mini-sd15-lora.safetensors")), "mini-sd15-lora.pt")
+lora = read_safetensors(os.path.join(fixtures, "mini-sd15-lora.safetensors"))
+subset = collections.OrderedDict((k, v) for k, v in lora.items()
+                                 if k.startswith("lora_te_text_model_encoder_layers_0_") or "mid_block" in k)
+torch.save(subset, "subset-lora.pt")
+safetensors_twin("subset-lora.safetensors", subset, {})

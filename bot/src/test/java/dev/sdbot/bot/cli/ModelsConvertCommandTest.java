@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Pickled weights from the user's side: {@code sdbot models convert}, and a LoRA shared as a torch.save {@code .pt}
- * ({@code inference/src/test/resources/pickles/make_pickles.py}) used straight from {@code <models>/lora/}.
+ * (a few modules of the fixture LoRA, both files made by
+ * {@code inference/src/test/resources/pickles/make_pickles.py}) used straight from {@code <models>/lora/}.
  */
 class ModelsConvertCommandTest {
     @TempDir
@@ -65,8 +66,8 @@ class ModelsConvertCommandTest {
         Path models = Files.createDirectories(dir.resolve("models"));
         Path lora = Files.createDirectories(models.resolve("lora"));
         Files.createSymbolicLink(models.resolve("mini-sd15"), Fixtures.LDM.resolve("mini-sd15"));
-        Files.createSymbolicLink(lora.resolve("as-safetensors.safetensors"), Fixtures.LDM.resolve("mini-sd15-lora.safetensors"));
-        copyPickle("mini-sd15-lora.pt", lora.resolve("as-pickle.pt"));
+        copyPickle("subset-lora.safetensors", lora.resolve("as-safetensors.safetensors"));
+        copyPickle("subset-lora.pt", lora.resolve("as-pickle.pt"));
         byte[] fromSafetensors = generate(models, "<lora:as-safetensors:0.8> a red fox", "a");
         byte[] fromPickle = generate(models, "<lora:as-pickle:0.8> a red fox", "b");
         byte[] without = generate(models, "a red fox", "c");

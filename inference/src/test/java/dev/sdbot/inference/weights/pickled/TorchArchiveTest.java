@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Files made by {@code src/test/resources/pickles/make_pickles.py} with Debian's torch 1.13. */
 class TorchArchiveTest {
-    private static final Path MARKER = Path.of("/tmp/sdbot-pickle-test-executed");
+    /** What the malicious payloads would create (they name /tmp, the temporary folder on Linux). */
+    private static final Path MARKER = Path.of(System.getProperty("java.io.tmpdir"), "sdbot-pickle-test-executed");
 
     @TempDir
     Path dir;
