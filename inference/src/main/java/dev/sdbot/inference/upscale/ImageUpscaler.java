@@ -75,7 +75,7 @@ public final class ImageUpscaler {
         int outWidth = image.width() * s;
         byte[] out = new byte[outWidth * image.height() * s * 3];
         // x2/x1 RRDBNets pixel-unshuffle their input: tile edges and context must stay multiples of that fold
-        int fold = s == 4 ? 1 : 4 / s;
+        int fold = foldOf(net);
         int step = tile / fold * fold;
         int margin = (context + fold - 1) / fold * fold;
         for (int y = 0; y < image.height(); y += step) {
@@ -106,8 +106,9 @@ public final class ImageUpscaler {
         }
     }
 
+    /** How many input pixels an RRDBNet folds into one by pixel-unshuffle (x2: 2, x1: 4; 1 for the others). */
     private static int foldOf(UpscalerNet net) {
-        return net.scale() == 4 ? 1 : 4 / net.scale();
+        return net instanceof RrdbNet && net.scale() < 4 ? 4 / net.scale() : 1;
     }
 
     private static void paste(RgbImage from, int fromX, int fromY, int w, int h, byte[] out, int outWidth, int toX,
