@@ -28,6 +28,8 @@ import dev.sdbot.bot.features.imagine.RerollButton;
 import dev.sdbot.bot.features.imagine.RunnableRequestCheck;
 import dev.sdbot.bot.features.imagine.SubmitChecks;
 import dev.sdbot.bot.features.imagine.UpscaleButton;
+import dev.sdbot.bot.features.imagine.UpscaleImageCommand;
+import dev.sdbot.bot.features.imagine.Upscalers;
 import dev.sdbot.bot.features.imagine.VariationsButton;
 import dev.sdbot.bot.features.moderation.AuditTrail;
 import dev.sdbot.bot.features.moderation.BlockSubcommand;
@@ -102,10 +104,18 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
      * @param defaults         /imagine defaults where the guild and channel set none
      * @param progressInterval how often progress messages may be edited
      * @param sweepInterval    how often the result poster looks for unposted results it was not told about
+     * @param defaultUpscaler  the upscaler of the Upscale button and /upscale ({@code models.defaultUpscaler}), or null
+     *                         for the first one the workers publish
      */
-    public record Options(ImagineDefaults defaults, Duration progressInterval, Duration sweepInterval) {
-        public static Options standard(String defaultModel) {
-            return new Options(ImagineDefaults.standard(defaultModel), Duration.ofSeconds(2), Duration.ofSeconds(10));
+    public record Options(ImagineDefaults defaults, Duration progressInterval, Duration sweepInterval,
+                          String defaultUpscaler) {
+        public Options(ImagineDefaults defaults, Duration progressInterval, Duration sweepInterval) {
+            this(defaults, progressInterval, sweepInterval, null);
+        }
+
+        public static Options standard(String defaultModel, String defaultUpscaler) {
+            return new Options(ImagineDefaults.standard(defaultModel), Duration.ofSeconds(2), Duration.ofSeconds(10),
+                    defaultUpscaler);
         }
     }
 
@@ -174,9 +184,11 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
         List<StaffSubcommand> adminSubcommands = AdminSubcommands.all(jobs, new UsageReports(dataSource),
                 new QuotaRuleStore(sessions), guildSettings, limits, uploadLimits, audit, clock);
         InteractionAckMeter acks = new InteractionAckMeter(meters);
+        Upscalers upscalers = new Upscalers(jobs, options.defaultUpscaler());
         GuildLanes submits = new GuildLanes(work); // one guild's submits cannot delay another's
         InteractionRouter router = new InteractionRouter(
                 List.of(new ImagineCommand(jobs, limits, submitChecks, submitter, submits),
+                        new UpscaleImageCommand(upscalers, submitChecks, submitter, submits),
                         new CancelCommand(jobs, staffAccess, work), new QueueCommand(jobs, work), new QuotaCommand(jobs, work),
                         new HelpCommand(jobs::uncheckedModels),
                         new StaffCommand("mod", "Moderation: prompt filters, NSFW policy, blocks, mod log",
@@ -185,7 +197,8 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
                                 StaffRole.ADMIN, adminSubcommands, staffAccess, work)),
                 List.of(new RerollButton(jobs, staffAccess, limits, submitChecks, submitter, submits),
                         new VariationsButton(jobs, staffAccess, limits, submitChecks, submitter, submits),
-                        new UpscaleButton(jobs, staffAccess, limits, submitChecks, submitter, submits), new DeleteButton(jobs, staffAccess, work),
+                        new UpscaleButton(jobs, staffAccess, limits, submitChecks, submitter, submits, upscalers),
+                        new DeleteButton(jobs, staffAccess, work),
                         new ModLogDeleteButton(jobs, staffAccess, audit, work),
                         new ModLogBlockButton(jobs, staffAccess, memberBlocks, audit, clock, work)), acks);
         ImageAttachments.warmUp();

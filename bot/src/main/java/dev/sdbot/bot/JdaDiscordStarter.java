@@ -16,7 +16,8 @@ public final class JdaDiscordStarter implements DiscordStarter {
         DiscordSettings settings = new DiscordSettings(config.discord().token(), uri(config.discord().apiUrl()),
                 uri(config.discord().gatewayUrl()), config.discord().shards() > 1 ? config.discord().shards() : 0);
         DiscordBot bot = DiscordBot.start(settings, runtime.jobs(), runtime.events(), runtime.database().dataSource(),
-                runtime.database().sessionFactory(), runtime.clock(), DiscordBot.Options.standard(config.models().defaultModel()),
+                runtime.database().sessionFactory(), runtime.clock(), DiscordBot.Options.standard(config.models().defaultModel(),
+                        config.models().defaultUpscaler()),
                 runtime.meters());
         runtime.onStopping(bot::stopAccepting); // refuse commands while the worker finishes its jobs
         return bot;

@@ -63,6 +63,11 @@ final class CompletionLogging implements ImageGenerator {
     }
 
     @Override
+    public Map<String, Integer> upscalers() {
+        return generator.upscalers();
+    }
+
+    @Override
     public Set<String> availableLoras() {
         return generator.availableLoras();
     }

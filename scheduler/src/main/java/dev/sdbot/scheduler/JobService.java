@@ -273,7 +273,8 @@ public final class JobService {
 
     /**
      * Whether a live worker could run the request: its {@code <lora:...>} tags name LoRAs live workers publish, made
-     * for the model's family (where both families are known), and
+     * for the model's family (where both families are known), the upscaler it names (an upscale job's, a hires
+     * fix's) is one live workers publish, and
      * a hires fix's output fits the largest live worker's pixel budget. Run by {@link #submitCopies} and by front
      * ends before they acknowledge.
      *
@@ -281,7 +282,16 @@ public final class JobService {
      */
     public void checkRunnable(GenerationRequest request) {
         RunnableCheck.check(request, availableLoras(), largestPixelBudget());
+        RunnableCheck.checkUpscaler(request, upscalers());
         RunnableCheck.checkLoraFamilies(request, loraFamilies(), modelFamilies().get(request.model()));
+    }
+
+    /**
+     * The ESRGAN-family upscalers live workers offer (published at their start), name → the factor the network
+     * enlarges by, sorted by name: an upscale job or a hires fix's upscaler must name one.
+     */
+    public Map<String, Integer> upscalers() {
+        return workers.upscalers(settings.workerTimeout());
     }
 
     /** LoRAs that live workers offer (published at their start), sorted: {@code <lora:NAME>} must name one. */

@@ -1,6 +1,7 @@
 package dev.sdbot.scheduler;
 
 import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.HiresUpscaler;
 import dev.sdbot.inference.api.ModelFamily;
 
 import java.util.Map;
@@ -27,6 +28,21 @@ final class RunnableCheck {
             throw new IllegalArgumentException("hires fix to " + r.outputWidth() + "x" + r.outputHeight() + " x "
                     + r.count() + " image(s) is " + r.pixels() + " pixels, more than any worker takes ("
                     + largestPixelBudget + "); lower the hires scale, the size or the count");
+        }
+    }
+
+    /**
+     * Refuses an upscale job or a hires fix naming an upscaler no live worker publishes (none live = none known).
+     *
+     * @param upscalers name → factor over the live workers
+     */
+    static void checkUpscaler(GenerationRequest r, Map<String, Integer> upscalers) {
+        String name = r.isUpscale() ? r.upscaler()
+                : r.hires() != null && r.hires().upscaler().isModel() ? r.hires().upscaler().model() : null;
+        if (name != null && !upscalers.containsKey(name)) {
+            throw new IllegalArgumentException("unknown upscaler '" + name + "'; available: "
+                    + (upscalers.isEmpty() ? "none" : String.join(", ", upscalers.keySet()))
+                    + (r.isUpscale() ? "" : " (or " + HiresUpscaler.builtInIds() + ")"));
         }
     }
 

@@ -60,7 +60,8 @@ class HotQueryPlansTest {
         assertThat(plan("SELECT id FROM jobs WHERE " + TakeBack.EXPIRED, 60_000L, 3_600_000L)).as("the reaper")
                 .doesNotContain("Seq Scan on jobs");
         try (Connection c = db.dataSource().getConnection()) {
-            assertThat(plan(FairShare.DISPATCH_WINDOW, c.createArrayOf("text", new Object[] {"test-pattern"}), 1L << 22, 8, 48))
+            assertThat(plan(FairShare.DISPATCH_WINDOW, c.createArrayOf("text", new Object[] {"test-pattern"}),
+                    c.createArrayOf("text", new Object[] {"4x-sharp"}), 1L << 22, 8, 48))
                     .as("the dispatch window").doesNotContain("Seq Scan on jobs");
         }
     }

@@ -49,10 +49,11 @@ final class GenerationOptions {
             + " (${DEFAULT-VALUE}).")
     double hiresStrength;
     @Option(names = "--hires-upscaler", defaultValue = "latent", description = "Hires fix upscaler: latent,"
-            + " latent-bicubic, latent-nearest or lanczos (${DEFAULT-VALUE}).")
+            + " latent-bicubic, latent-nearest, lanczos, or the name of an ESRGAN-family upscaler in"
+            + " SDBOT_MODELS/upscalers (${DEFAULT-VALUE}).")
     String hiresUpscaler;
 
-    /** The hires fix asked for, or null (an unknown upscaler is an IllegalArgumentException naming it). */
+    /** The hires fix asked for, or null (the engine refuses an upscaler it does not have, listing those it has). */
     HiresFix hires() {
         HiresUpscaler upscaler = HiresUpscaler.fromId(hiresUpscaler);
         return hiresScale == null ? null : new HiresFix(hiresScale, upscaler, hiresSteps, hiresStrength);

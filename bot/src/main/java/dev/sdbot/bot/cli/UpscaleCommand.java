@@ -1,6 +1,7 @@
 package dev.sdbot.bot.cli;
 
 import ai.djl.ndarray.NDManager;
+import dev.sdbot.inference.bench.ProcessMemory;
 import dev.sdbot.inference.image.ImageCodec;
 import dev.sdbot.inference.image.RgbImage;
 import dev.sdbot.inference.upscale.ImageUpscaler;
@@ -14,9 +15,13 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** Enlarges one image locally with an ESRGAN-family upscaler, without database or Discord; prints time and size. */
+/**
+ * Enlarges one image locally with an ESRGAN-family upscaler, without database or Discord; prints time, size and the
+ * process's peak resident memory (the benchmark of tiled against whole-image runs: one run per process).
+ */
 @Command(name = "upscale", mixinStandardHelpOptions = true,
         description = "Enlarges an image with an ESRGAN / Real-ESRGAN / SRVGGNetCompact upscaler, tile by tile.")
 final class UpscaleCommand implements Callable<Integer> {
@@ -67,9 +72,10 @@ final class UpscaleCommand implements Callable<Integer> {
             Path partial = out.resolveSibling(out.getFileName() + ".partial");
             Files.write(partial, ImageCodec.encodePng(result));
             Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            spec.commandLine().getOut().printf("%s: %dx%d -> %dx%d with %s, tile %s, %.2f s%n", out, image.width(),
-                    image.height(), result.width(), result.height(), upscaler.describe(),
-                    tile == 0 ? "none" : tile + " px", seconds);
+            spec.commandLine().getOut().printf(Locale.ROOT, "%s: %dx%d -> %dx%d with %s, tile %s, %.2f s, peak memory"
+                    + " %.0f MiB (process VmHWM)%n", out, image.width(), image.height(), result.width(), result.height(),
+                    upscaler.describe(), tile == 0 ? "none" : tile + " px", seconds,
+                    ProcessMemory.peakResidentBytes() / 1048576.0);
         }
         return 0;
     }

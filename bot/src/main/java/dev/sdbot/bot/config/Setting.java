@@ -21,6 +21,7 @@ public enum Setting {
     SDBOT_SAFETY_CHECKER("models.safetyChecker", "safetyChecker"),
     SDBOT_DEFAULT_MODEL("models.defaultModel", "defaultModel"),
     SDBOT_MODEL_CACHE_GB("models.cacheGb", "modelCacheGb"),
+    SDBOT_DEFAULT_UPSCALER("models.defaultUpscaler", "defaultUpscaler"),
     SDBOT_GENERATOR("engine.generator", "generator"),
     SDBOT_PRECISION("engine.precision", "precision"),
     SDBOT_VAE_TILE_ABOVE_PIXELS("engine.vaeTileAbovePixels", "vaeTileAbovePixels"),

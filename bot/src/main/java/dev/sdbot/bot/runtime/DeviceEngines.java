@@ -64,6 +64,11 @@ final class DeviceEngines implements ImageGenerator {
     }
 
     @Override
+    public Map<String, Integer> upscalers() {
+        return engines.get(0).generator().upscalers();
+    }
+
+    @Override
     public Set<String> availableLoras() {
         return engines.get(0).generator().availableLoras();
     }

@@ -7,13 +7,14 @@ import dev.sdbot.inference.image.RgbImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code sdbot generate} with a {@code <lora:...>} tag and the {@code --hires-*} options. */
+/** {@code sdbot generate} with a {@code <lora:...>} tag and the {@code --hires-*} options (an ESRGAN upscaler too). */
 class GenerateLoraHiresCommandTest {
     @TempDir
     Path dir;
@@ -24,6 +25,9 @@ class GenerateLoraHiresCommandTest {
             Files.createSymbolicLink(models.resolve("mini-sd15"), Fixtures.LDM.resolve("mini-sd15"));
             Files.createSymbolicLink(Files.createDirectories(models.resolve("lora")).resolve("detail.safetensors"),
                     Fixtures.LDM.resolve("mini-sd15-lora.safetensors"));
+            try (InputStream in = getClass().getResourceAsStream("/upscalers/tiny-rrdb-x4.safetensors")) {
+                Files.copy(in, Files.createDirectories(models.resolve("upscalers")).resolve("sharp.safetensors"));
+            }
         }
         return new CliRunner(Map.of("SDBOT_MODELS", models.toString()), dir.resolve("none.yaml"));
     }
@@ -54,6 +58,17 @@ class GenerateLoraHiresCommandTest {
     }
 
     @Test
+    void hiresWithAnEsrganUpscalerByName() throws Exception {
+        CliRunner.Result r = cli().run(args("a red fox", "--hires-scale", "2", "--hires-steps", "1",
+                "--hires-upscaler", "sharp", "--height", "64"));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        byte[] png = Files.readAllBytes(dir.resolve("out/5.png"));
+        assertThat(ImageCodec.decode(png).width()).isEqualTo(128);
+        assertThat(GenerationParameters.fromPng(png).toInfotext()).endsWith("Hires upscale: 2, Hires steps: 1, "
+                + "Hires upscaler: sharp");
+    }
+
+    @Test
     void badLoraAndHiresInputsFailWithTheReason() throws Exception {
         CliRunner.Result unknown = cli().run(args("<lora:nope> a fox", "--height", "64"));
         assertThat(unknown.exitCode()).isNotZero();
@@ -62,7 +77,7 @@ class GenerateLoraHiresCommandTest {
         CliRunner.Result upscaler = cli().run(args("a fox", "--hires-scale", "2", "--hires-upscaler", "esrgan",
                 "--height", "64"));
         assertThat(upscaler.exitCode()).isNotZero();
-        assertThat(upscaler.err()).contains("unknown hires upscaler 'esrgan'");
+        assertThat(upscaler.err()).contains("unknown upscaler 'esrgan'; available: sharp");
 
         CliRunner.Result tooBig = cli().run(args("a fox", "--hires-scale", "4", "--height", "1024"));
         assertThat(tooBig.exitCode()).isNotZero();

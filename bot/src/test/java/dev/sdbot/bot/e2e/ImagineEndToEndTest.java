@@ -91,8 +91,11 @@ class ImagineEndToEndTest extends EndToEndTest {
         assertThat(varied.request().isImg2Img()).isTrue();
         assertThat(varied.request().initImage()).isEqualTo(original.files().get(0).bytes());
 
-        FakeMessage upscale = harness.awaitResult(harness.discord.clickButton(guild.moderator, original, "job:" + originalJob + ":upscale"));
+        FakeInteraction upscalePress = harness.discord.clickButton(guild.moderator, original, "job:" + originalJob + ":upscale");
+        FakeMessage upscale = harness.awaitResult(upscalePress);
         JobView upscaled = harness.jobs().find(harness.jobIdOf(upscale)).orElseThrow();
+        // no ESRGAN upscaler on the worker: the fallback, said as such to the presser
+        assertThat(harness.awaitEphemeral(upscalePress)).startsWith("ℹ️ No ESRGAN upscaler is installed");
         // a txt2img result is upscaled by a hires fix of the same request and seed
         assertThat(upscaled.request().outputWidth()).isEqualTo(128);
         assertThat(upscaled.request().isImg2Img()).isFalse();

@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sdbot.inference.image.RgbImage;
+
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,8 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * /imagine with a LoRA (tag or option, autocompleted from what the worker publishes), the hires option and the
- * Upscale button, with the real engine on the fixture (64 x 64, 2 steps). The worker announces no model family, as a
+ * /imagine with a LoRA (tag or option, autocompleted from what the worker publishes), the hires option (with an ESRGAN
+ * hires upscaler), the Upscale button and /upscale with the worker's ESRGAN upscaler (a tiny RRDBNet x4), with the real
+ * engine on the fixture (64 x 64, 2 steps). The worker announces no model family, as a
  * worker that cannot tell one does: an SD 1.x family would hold /imagine to 512 x 512 and up, far slower on a CPU.
  */
 @ExtendWith(EmbeddedPostgresExtension.class)
@@ -49,6 +53,9 @@ class LoraHiresEndToEndTest {
         Files.createSymbolicLink(models.resolve("mini-sd15"), Fixtures.LDM.resolve("mini-sd15").toAbsolutePath());
         Files.createSymbolicLink(Files.createDirectories(models.resolve("lora")).resolve("detail.safetensors"),
                 Fixtures.LDM.resolve("mini-sd15-lora.safetensors").toAbsolutePath());
+        try (InputStream in = LoraHiresEndToEndTest.class.getResourceAsStream("/upscalers/tiny-rrdb-x4.safetensors")) {
+            Files.copy(in, Files.createDirectories(models.resolve("upscalers")).resolve("sharp.safetensors"));
+        }
         generator = new DiffusionGenerator(models, 1);
         harness = new BotHarness(db, new FamilyUnknown(generator), 1);
         // the fixture's random safety checker flags some images: post them where the guild allows that
@@ -101,23 +108,88 @@ class LoraHiresEndToEndTest {
     }
 
     @Test
-    void hiresOptionAndTheUpscaleButtonRunAHiresFix() throws Exception {
+    void hiresOptionWithAnEsrganUpscalerAndTheUpscaleButtonEnlargingTheImageWithIt() throws Exception {
         FakeGuild guild = harness.discord.guild();
+        FakeInteraction typing = harness.discord.autocomplete(guild.alice, guild.ageRestricted, "imagine",
+                FakeDiscord.options("prompt", "x", "hires_upscaler", "sh"), "hires_upscaler");
+        await().atMost(Duration.ofSeconds(10)).until(typing::acknowledged);
+        assertThat(harness.discord.calls("POST", "interactions/" + typing.id() + "/.*").get(0).payload().path("data")
+                .path("choices").findValuesAsText("value")).containsExactly("sharp");
         FakeMessage hires = result(harness.imagine(guild.alice, guild.ageRestricted, "prompt", "a fox", "model", "mini-sd15",
-                "steps", 2, "seed", 9, "hires", "2"));
+                "steps", 2, "seed", 9, "hires", "2", "hires_upscaler", "sharp"));
         assertThat(ImageCodec.decode(hires.files().get(0).bytes()).width()).isEqualTo(128);
-        assertThat(GenerationParameters.fromPng(hires.files().get(0).bytes()).hiresScale()).isEqualTo(2.0);
+        GenerationParameters hp = GenerationParameters.fromPng(hires.files().get(0).bytes());
+        assertThat(hp.hiresScale()).isEqualTo(2.0);
+        assertThat(hp.hiresUpscaler()).isEqualTo("sharp");
+
+        long before = harness.jobCount();
+        assertThat(harness.awaitEphemeral(harness.imagine(guild.alice, guild.ageRestricted, "prompt", "a fox", "model",
+                "mini-sd15", "steps", 2, "hires", "2", "hires_upscaler", "nope")))
+                .isEqualTo("⚠️ Unknown upscaler 'nope'; available: sharp (or latent, latent-bicubic, latent-nearest, lanczos).");
+        assertThat(harness.awaitEphemeral(harness.imagine(guild.alice, guild.ageRestricted, "prompt", "a fox", "model",
+                "mini-sd15", "hires_upscaler", "sharp"))).contains("add `hires` too");
+        assertThat(harness.jobCount()).isEqualTo(before);
 
         FakeMessage plain = result(harness.imagine(guild.alice, guild.ageRestricted, "prompt", "a fox", "model", "mini-sd15",
                 "steps", 2, "seed", 9));
         long plainJob = harness.jobIdOf(plain);
+        FakeInteraction notYours = harness.discord.clickButton(guild.bob, plain, "job:" + plainJob + ":upscale");
+        assertThat(harness.awaitEphemeral(notYours)).startsWith("🙅 Not yours");
+        assertThat(harness.jobCount()).isEqualTo(before + 1);
+
         FakeMessage upscaled = result(harness.discord.clickButton(guild.alice, plain, "job:" + plainJob + ":upscale"));
         GenerationRequest r = harness.jobs().find(harness.jobIdOf(upscaled)).orElseThrow().request();
-        assertThat(r.hires()).isEqualTo(HiresFix.upscaleButton(2));
-        assertThat(r.hires().steps(r.steps())).as("2 steps at strength 0.4 would leave none").isEqualTo(3);
-        assertThat(r.isImg2Img()).isFalse();
+        assertThat(r.upscaler()).isEqualTo("sharp");
         assertThat(r.seed()).isEqualTo(9L);
-        assertThat(ImageCodec.decode(upscaled.files().get(0).bytes()).width()).isEqualTo(128);
+        byte[] png = upscaled.files().get(0).bytes();
+        assertThat(ImageCodec.decode(png).width()).isEqualTo(128);
+        assertThat(dev.sdbot.inference.image.PngText.read(png).get(GenerationParameters.PNG_KEY)).startsWith("a fox")
+                .endsWith("Postprocess upscaler: sharp, Postprocess upscale to: 128x128");
+        assertThat(upscaled.buttonIds()).containsExactly("job:" + harness.jobIdOf(upscaled) + ":delete");
+    }
+
+    /** /upscale: autocomplete, the result's size, and every bad input refused privately with nothing queued. */
+    @Test
+    void upscaleCommandEnlargesWithTheWorkersUpscalerAndRefusesBadInputPrivately() throws Exception {
+        FakeGuild guild = harness.discord.guild();
+        FakeInteraction typing = harness.discord.autocomplete(guild.alice, guild.ageRestricted, "upscale",
+                FakeDiscord.options("upscaler", "SH"), "upscaler");
+        await().atMost(Duration.ofSeconds(10)).until(typing::acknowledged);
+        com.fasterxml.jackson.databind.JsonNode choices = harness.discord.calls("POST", "interactions/" + typing.id()
+                + "/.*").get(0).payload().path("data").path("choices");
+        assertThat(choices.findValuesAsText("value")).containsExactly("sharp");
+        assertThat(choices.findValuesAsText("name")).containsExactly("sharp (4x)");
+
+        byte[] px = new byte[40 * 24 * 3];
+        new java.util.Random(5).nextBytes(px);
+        FakeDiscord.HostedFile small = harness.discord.hostAttachment("small.png", "image/png",
+                ImageCodec.encodePng(new RgbImage(40, 24, px)));
+        FakeMessage up = result(harness.discord.slashCommand(guild.alice, guild.ageRestricted, "upscale",
+                FakeDiscord.options("image", small, "upscaler", "sharp")));
+        RgbImage out = ImageCodec.decode(up.files().get(0).bytes());
+        assertThat(out.width()).as("the network's own 4x").isEqualTo(160);
+        assertThat(out.height()).isEqualTo(96);
+
+        long before = harness.jobCount();
+        FakeDiscord.HostedFile large = harness.discord.hostAttachment("large.png", "image/png",
+                ImageCodec.encodePng(new RgbImage(600, 520, new byte[600 * 520 * 3])));
+        FakeDiscord.HostedFile text = harness.discord.hostAttachment("notes.txt", "text/plain", "hello".getBytes());
+        FakeDiscord.HostedFile fake = harness.discord.hostAttachment("fake.png", "image/png", "not a png".getBytes());
+        assertThat(refusal("image", text)).contains("`notes.txt` is not an image");
+        assertThat(refusal("image", fake)).contains("is not an image I can read");
+        assertThat(refusal("image", large, "scale", 4)).startsWith("⚠️ The image is too large to upscale: 600x520 at 4x");
+        assertThat(refusal("image", small, "upscaler", "nope")).isEqualTo("⚠️ Unknown upscaler `nope`; available: sharp.");
+        assertThat(refusal("image", small, "scale", 1)).isEqualTo("⚠️ `sharp` is a 4x network: it gives 2x or 4x, not 1x.");
+        assertThat(harness.jobCount()).isEqualTo(before);
+    }
+
+    private String refusal(Object... options) {
+        FakeGuild guild = harness.discord.guild();
+        FakeInteraction i = harness.discord.slashCommand(guild.alice, guild.ageRestricted, "upscale",
+                FakeDiscord.options(options));
+        String text = harness.awaitEphemeral(i);
+        assertThat(i.ackType()).as("answered without a public placeholder").isEqualTo(4);
+        return text;
     }
 
     /**
@@ -166,6 +238,11 @@ class LoraHiresEndToEndTest {
         @Override
         public Set<String> availableLoras() {
             return engine.availableLoras();
+        }
+
+        @Override
+        public java.util.Map<String, Integer> upscalers() {
+            return engine.upscalers();
         }
     }
 }

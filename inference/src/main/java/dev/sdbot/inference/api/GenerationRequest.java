@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param maskImage      encoded mask image (white = repaint) for inpainting, or null
  * @param clipSkip       1 = last CLIP layer, 2 = penultimate, ...
  * @param hires          a hires fix of a txt2img request, or null
+ * @param upscaler       for an upscale job ({@link #upscale}): the ESRGAN-family upscaler that enlarges
+ *                       {@code initImage} to width x height, with no diffusion at all; null for every other request
  */
 public record GenerationRequest(
         String prompt,
@@ -40,7 +42,8 @@ public record GenerationRequest(
         double strength,
         byte[] maskImage,
         int clipSkip,
-        HiresFix hires) {
+        HiresFix hires,
+        String upscaler) {
     /** Bounds of a valid request, see {@link #problems()}. */
     public static final int MAX_SIDE = 2048;
     public static final int MAX_STEPS = 150;
@@ -54,6 +57,14 @@ public record GenerationRequest(
         Objects.requireNonNull(prompt, "prompt");
         negativePrompt = negativePrompt == null ? "" : negativePrompt;
         Objects.requireNonNull(sampler, "sampler");
+    }
+
+    /** A request that is no upscale job. */
+    public GenerationRequest(String prompt, String negativePrompt, String model, Sampler sampler, int steps,
+                             double cfgScale, int width, int height, Long seed, int count, byte[] initImage,
+                             double strength, byte[] maskImage, int clipSkip, HiresFix hires) {
+        this(prompt, negativePrompt, model, sampler, steps, cfgScale, width, height, seed, count, initImage, strength,
+                maskImage, clipSkip, hires, null);
     }
 
     /** A request without hires fix. */
@@ -118,6 +129,21 @@ public record GenerationRequest(
         return hires == null ? height : hires.height(height);
     }
 
+    /**
+     * An upscale job: {@code image} enlarged to {@code width} x {@code height} by the ESRGAN-family {@code upscaler}
+     * (as A1111's Extras tab), then safety-checked like every result. No prompt and one step (what quotas count).
+     *
+     * @param model the model of the image's own job when there is one (its safety checker may judge the result), or ""
+     */
+    public static GenerationRequest upscale(byte[] image, String upscaler, int width, int height, String model) {
+        return new GenerationRequest("", "", model, Sampler.EULER_A, 1, 7.0, width, height, null, 1, image, 0, null, 1,
+                null, upscaler);
+    }
+
+    public boolean isUpscale() {
+        return upscaler != null;
+    }
+
     /** A plain text-to-image request with the usual defaults. */
     public static GenerationRequest txt2img(String prompt, String model, int width, int height, Long seed) {
         return new GenerationRequest(prompt, "", model, Sampler.EULER_A, 20, 7.0, width, height, seed, 1,
@@ -154,6 +180,7 @@ public record GenerationRequest(
         private byte[] maskImage;
         private int clipSkip;
         private HiresFix hires;
+        private String upscaler;
 
         private Builder(GenerationRequest r) {
             prompt = r.prompt;
@@ -171,6 +198,7 @@ public record GenerationRequest(
             maskImage = r.maskImage;
             clipSkip = r.clipSkip;
             hires = r.hires;
+            upscaler = r.upscaler;
         }
 
         public Builder prompt(String value) {
@@ -241,9 +269,15 @@ public record GenerationRequest(
             return this;
         }
 
+        /** The upscaler of an upscale job; null makes it none. */
+        public Builder upscaler(String value) {
+            upscaler = value;
+            return this;
+        }
+
         public GenerationRequest build() {
             return new GenerationRequest(prompt, negativePrompt, model, sampler, steps, cfgScale, width, height, seed,
-                    count, initImage, strength, maskImage, clipSkip, hires);
+                    count, initImage, strength, maskImage, clipSkip, hires, upscaler);
         }
     }
 }

@@ -53,6 +53,14 @@ public interface ImageGenerator extends AutoCloseable {
         return Map.of();
     }
 
+    /**
+     * The ESRGAN-family upscalers this generator runs (upscale jobs, hires fix), each with the factor its network
+     * enlarges by (1, 2 or 4); none unless a generator says otherwise.
+     */
+    default Map<String, Integer> upscalers() {
+        return Map.of();
+    }
+
     @Override
     default void close() {
     }

@@ -18,6 +18,10 @@ final class RequestProblems {
 
     static List<String> of(GenerationRequest r) {
         RequestProblems p = new RequestProblems();
+        if (r.isUpscale()) {
+            p.upscale(r);
+            return List.copyOf(p.problems);
+        }
         p.prompt(r);
         p.numbers(r);
         p.images(r);
@@ -26,6 +30,31 @@ final class RequestProblems {
             p.problems.add(hires);
         }
         return List.copyOf(p.problems);
+    }
+
+    /** An upscale job runs no diffusion: only its image, its output size and its upscaler's name matter. */
+    private void upscale(GenerationRequest r) {
+        String name = r.upscaler().strip();
+        if (name.isEmpty() || name.length() > HiresUpscaler.MAX_NAME_LENGTH) {
+            problems.add("the upscaler must be named (at most " + HiresUpscaler.MAX_NAME_LENGTH + " characters)");
+        }
+        if (r.initImage() == null) {
+            problems.add("an upscale needs the image to enlarge");
+        }
+        if (r.maskImage() != null || r.hires() != null || r.count() != 1) {
+            problems.add("an upscale enlarges one image: no mask, hires fix or count");
+        }
+        sides(r);
+    }
+
+    private void sides(GenerationRequest r) {
+        for (int side : new int[] {r.width(), r.height()}) {
+            if (side < 8 || side > GenerationRequest.MAX_SIDE || side % 8 != 0) {
+                problems.add("width and height must be multiples of 8 between 8 and " + GenerationRequest.MAX_SIDE
+                        + ", got " + r.width() + "x" + r.height());
+                break;
+            }
+        }
     }
 
     private void prompt(GenerationRequest r) {
@@ -59,13 +88,7 @@ final class RequestProblems {
         if (r.model() == null || r.model().isBlank()) {
             problems.add("the model must be named");
         }
-        for (int side : new int[] {r.width(), r.height()}) {
-            if (side < 8 || side > GenerationRequest.MAX_SIDE || side % 8 != 0) {
-                problems.add("width and height must be multiples of 8 between 8 and " + GenerationRequest.MAX_SIDE
-                        + ", got " + r.width() + "x" + r.height());
-                break;
-            }
-        }
+        sides(r);
         if (r.steps() < 1 || r.steps() > GenerationRequest.MAX_STEPS) {
             problems.add("steps must be between 1 and " + GenerationRequest.MAX_STEPS + ", got " + r.steps());
         }

@@ -37,6 +37,8 @@ import dev.sdbot.inference.vae.VaeTiling;
 import dev.sdbot.inference.sampling.DiffusionSampler;
 import dev.sdbot.inference.sampling.Samplers;
 import dev.sdbot.inference.sampling.SeededNoise;
+import dev.sdbot.inference.upscale.ImageUpscaler;
+import dev.sdbot.inference.upscale.UpscalerLibrary;
 import dev.sdbot.inference.weights.CheckpointException;
 import dev.sdbot.inference.weights.ModelFiles;
 
@@ -65,6 +67,7 @@ import java.util.stream.Collectors;
 public final class DiffusionGenerator implements ImageGenerator {
     private final Supplier<Map<String, Path>> models;
     private final LoraLibrary loras;
+    private final UpscalerLibrary upscalers;
     private volatile VaeTiling vaeTiling = VaeTiling.DEFAULT;
     private final String source;
     private final Device device;
@@ -114,11 +117,11 @@ public final class DiffusionGenerator implements ImageGenerator {
      */
     public DiffusionGenerator(Path modelsDir, double cacheGigabytes, Device device, Precision precision, long batchPixels,
                               Optional<SafetyCheckerFolder> sharedChecker) {
-        this(new ModelDirectory(modelsDir)::models, LoraLibrary.inModels(modelsDir), modelsDir.toString(), cacheGigabytes,
-                device, precision.computeType(device), batchPixels, sharedChecker);
+        this(new ModelDirectory(modelsDir)::models, LoraLibrary.inModels(modelsDir), UpscalerLibrary.inModels(modelsDir),
+                modelsDir.toString(), cacheGigabytes, device, precision.computeType(device), batchPixels, sharedChecker);
     }
 
-    private DiffusionGenerator(Supplier<Map<String, Path>> models, LoraLibrary loras, String source,
+    private DiffusionGenerator(Supplier<Map<String, Path>> models, LoraLibrary loras, UpscalerLibrary upscalers, String source,
                                double cacheGigabytes, Device device, DataType computeType, long batchPixels,
                                Optional<SafetyCheckerFolder> sharedChecker) {
         if (batchPixels < 1) {
@@ -126,6 +129,7 @@ public final class DiffusionGenerator implements ImageGenerator {
         }
         this.models = models;
         this.loras = loras;
+        this.upscalers = upscalers;
         this.source = source;
         this.device = device;
         this.computeType = computeType;
@@ -152,7 +156,8 @@ public final class DiffusionGenerator implements ImageGenerator {
     public static DiffusionGenerator forCheckpoint(String name, Path checkpoint, Device device, Precision precision,
                                                    long batchPixels, Optional<SafetyCheckerFolder> sharedChecker) {
         Map<String, Path> one = Map.of(name, checkpoint);
-        return new DiffusionGenerator(() -> one, LoraLibrary.inModels(checkpoint.toAbsolutePath().getParent()),
+        Path folder = checkpoint.toAbsolutePath().getParent();
+        return new DiffusionGenerator(() -> one, LoraLibrary.inModels(folder), UpscalerLibrary.inModels(folder),
                 checkpoint.toString(), 1, device, precision.computeType(device), batchPixels, sharedChecker);
     }
 
@@ -173,6 +178,12 @@ public final class DiffusionGenerator implements ImageGenerator {
         Map<String, ModelFamily> families = new TreeMap<>();
         loras.loras().forEach((name, path) -> LoraArchitecture.of(path).ifPresent(f -> families.put(name, f)));
         return families;
+    }
+
+    /** The ESRGAN-family upscalers in {@code <models>/upscalers} whose architecture their header tells. */
+    @Override
+    public Map<String, Integer> upscalers() {
+        return upscalers.scales();
     }
 
     public Device device() {
@@ -228,6 +239,9 @@ public final class DiffusionGenerator implements ImageGenerator {
             throws GenerationException {
         long started = System.nanoTime();
         checkValid(request);
+        if (request.isUpscale()) {
+            return upscale(request, listener, started);
+        }
         List<RgbImage> controlImages = ControlUnits.checkedImages(request, controls);
         PromptLoras loras = PromptLoras.of(request.prompt(), this.loras);
         InitImages initImages = InitImages.of(request);
@@ -247,6 +261,8 @@ public final class DiffusionGenerator implements ImageGenerator {
             ConditioningSchedule hiresContext = request.hires() == null ? null : ScheduledPrompts.hiresPass(loras.text(),
                     request.negativePrompt(), request.steps(), request.hires().steps(request.steps()), callsPerStep)
                     .encode(pipeline, manager, request.cfgScale(), request.clipSkip());
+            ImageUpscaler hiresNet = request.hires() != null && request.hires().upscaler().isModel()
+                    ? ImageUpscaler.load(upscalers.resolve(request.hires().upscaler().model()), manager) : null;
             int[] batches = subBatches(request.count(), request.outputWidth(), request.outputHeight(), batchPixels);
             long seed = baseSeed;
             for (int b = 0; b < batches.length; b++) {
@@ -255,7 +271,7 @@ public final class DiffusionGenerator implements ImageGenerator {
                             seed, batches[b], batchManager,
                             new ProgressAdapter(listener, started, b, batches.length, model.tinyVae()), control);
                     if (request.hires() != null) {
-                        latents = HiresPass.run(pipeline, request, hiresContext, latents, seed, batchManager,
+                        latents = HiresPass.run(pipeline, request, hiresContext, latents, seed, batchManager, hiresNet,
                                 new ProgressAdapter(listener, started, b, batches.length, model.tinyVae()));
                     }
                     images.addAll(finish(checkerFor(model), request, ImageTensors.toImages(pipeline.decode(latents)), seed,
@@ -285,11 +301,52 @@ public final class DiffusionGenerator implements ImageGenerator {
         return cache.acquire(loras.cacheKey(model), manager -> load(model, manager, loras.files()));
     }
 
-    /** The request's {@link GenerationRequest#problems()}, then whether this engine has its model. */
+    /**
+     * An upscale job: the network on the image, then the shared safety checker, else the checker of the image's own
+     * model when this engine has it, else none (UNCHECKED).
+     */
+    private GenerationResult upscale(GenerationRequest request, ProgressListener listener, long started)
+            throws GenerationException {
+        try (NDManager manager = NDManager.newBaseManager(device)) {
+            Path file = upscalers.resolve(request.upscaler());
+            GeneratedImage image;
+            if (sharedChecker != null || !availableModels().contains(request.model())) {
+                image = UpscaleRun.run(request, file, sharedChecker == null ? null : sharedChecker.get(), manager,
+                        listener, started);
+            } else {
+                try (ModelCache.Lease lease = cache.acquire(request.model())) {
+                    image = UpscaleRun.run(request, file, lease.model().safetyChecker(), manager, listener, started);
+                }
+            }
+            return new GenerationResult(List.of(image), Duration.ofNanos(System.nanoTime() - started).toMillis());
+        } catch (CheckpointException e) {
+            throw new GenerationException("upscaler '" + request.upscaler() + "' cannot be loaded: " + e.getMessage(), e);
+        } catch (EngineException | IllegalStateException | IllegalArgumentException e) {
+            throw new GenerationException("upscale failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The request's {@link GenerationRequest#problems()}, then whether this engine has its model and the upscaler
+     * it names (an upscale job's or its hires fix's).
+     */
     private void checkValid(GenerationRequest request) throws InvalidRequestException {
         List<String> problems = request.problems();
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(String.join("; ", problems));
+        }
+        String upscaler = request.isUpscale() ? request.upscaler()
+                : request.hires() != null && request.hires().upscaler().isModel() ? request.hires().upscaler().model()
+                : null;
+        if (upscaler != null) {
+            try {
+                upscalers.resolve(upscaler);
+            } catch (IllegalArgumentException e) { // the message lists what there is
+                throw new InvalidRequestException(e.getMessage());
+            }
+        }
+        if (request.isUpscale()) {
+            return;
         }
         Set<String> models = availableModels();
         if (!models.contains(request.model())) {

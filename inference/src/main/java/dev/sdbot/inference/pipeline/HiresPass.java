@@ -12,6 +12,7 @@ import dev.sdbot.inference.image.Resampler;
 import dev.sdbot.inference.image.RgbImage;
 import dev.sdbot.inference.sampling.DiffusionSampler;
 import dev.sdbot.inference.sampling.Samplers;
+import dev.sdbot.inference.upscale.ImageUpscaler;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,8 @@ import java.util.List;
 /**
  * The second pass of A1111's hires fix: the first pass's latents enlarged to the target size (in latent space, or
  * decoded, Lanczos-resized as 8-bit images and encoded again, as A1111 does for image upscalers), then img2img at
- * the fix's strength and steps. Image i draws its noise from seed + i exactly as an img2img request of the target
+ * the fix's strength and steps. An ESRGAN-family upscaler ({@code net}) enlarges the decoded images in pixel space
+ * instead of Lanczos, as A1111 does for its ESRGAN models, before the VAE encodes them again. Image i draws its noise from seed + i exactly as an img2img request of the target
  * size does, so a Lanczos hires fix equals that img2img of the resized first-pass image.
  */
 final class HiresPass {
@@ -27,7 +29,8 @@ final class HiresPass {
     }
 
     static NDArray run(StableDiffusionPipeline pipeline, GenerationRequest request, ConditioningSchedule context, NDArray base,
-                       long firstSeed, NDManager manager, StepListener listener) throws GenerationException {
+                       long firstSeed, NDManager manager, ImageUpscaler net, StepListener listener)
+            throws GenerationException {
         HiresFix fix = request.hires();
         DiffusionModel model = pipeline.model();
         int steps = fix.steps(request.steps());
@@ -56,7 +59,8 @@ final class HiresPass {
         }
         List<RgbImage> resized = new ArrayList<>(images);
         for (RgbImage image : ImageTensors.toImages(pipeline.decode(base))) {
-            resized.add(Resampler.resize(image, width, height, Resampler.Filter.LANCZOS));
+            resized.add(net != null ? net.upscaleTo(image, width, height, manager)
+                    : Resampler.resize(image, width, height, Resampler.Filter.LANCZOS));
         }
         return pipeline.img2img(context, request.cfgScale(), sampler, ImageTensors.toTensor(resized, manager), start,
                 noise, listener);

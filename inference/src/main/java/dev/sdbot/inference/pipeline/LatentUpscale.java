@@ -12,11 +12,12 @@ final class LatentUpscale {
 
     /** @param latents (N, C, h, w) → (N, C, height, width) */
     static NDArray resize(NDArray latents, int height, int width, HiresUpscaler upscaler) {
-        Image.Interpolation mode = switch (upscaler) {
+        Image.Interpolation mode = switch (upscaler.method()) {
             case LATENT -> Image.Interpolation.BILINEAR;
             case LATENT_BICUBIC -> Image.Interpolation.BICUBIC;
             case LATENT_NEAREST -> Image.Interpolation.NEAREST;
-            case LANCZOS -> throw new IllegalArgumentException("Lanczos upscales the decoded image, not the latents");
+            case LANCZOS, MODEL -> throw new IllegalArgumentException(upscaler.displayName()
+                    + " upscales the decoded image, not the latents");
         };
         // NDImageUtils resizes channels-last arrays with libtorch's interpolate
         NDArray nhwc = latents.transpose(0, 2, 3, 1);

@@ -56,8 +56,12 @@ public final class ImageUpscaler {
 
     /** The image enlarged by {@code scale} (1..8; rounded to whole pixels). */
     public RgbImage upscale(RgbImage image, double scale, NDManager manager) {
-        int targetWidth = (int) Math.round(image.width() * scale);
-        int targetHeight = (int) Math.round(image.height() * scale);
+        return upscaleTo(image, (int) Math.round(image.width() * scale), (int) Math.round(image.height() * scale),
+                manager);
+    }
+
+    /** The image enlarged to exactly {@code targetWidth} x {@code targetHeight}, as A1111's {@code resize_image}. */
+    public RgbImage upscaleTo(RgbImage image, int targetWidth, int targetHeight, NDManager manager) {
         // run the network as often as needed (A1111 repeats an x2 net for x4), then fit exactly
         RgbImage enlarged = runTiled(image, manager);
         while (net.scale() > 1 && (enlarged.width() < targetWidth || enlarged.height() < targetHeight)) {

@@ -42,6 +42,13 @@ public final class UpscalerLibrary {
         return found;
     }
 
+    /** Name → the factor its network enlarges by, for the upscalers whose architecture the header tells. */
+    public Map<String, Integer> scales() {
+        Map<String, Integer> scales = new TreeMap<>();
+        upscalers().forEach((name, file) -> UpscalerWeights.scaleOf(file).ifPresent(s -> scales.put(name, s)));
+        return scales;
+    }
+
     /** The file of {@code name}; the message lists what there is. */
     public Path resolve(String name) {
         Map<String, Path> all = upscalers();

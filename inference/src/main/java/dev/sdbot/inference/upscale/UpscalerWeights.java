@@ -5,11 +5,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.sdbot.inference.nn.Weights;
 import dev.sdbot.inference.weights.CheckpointException;
+import dev.sdbot.inference.weights.SafetensorsFile;
 import dev.sdbot.inference.weights.SafetensorsWeights;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,6 +53,40 @@ public final class UpscalerWeights {
         }
         throw new CheckpointException("unsupported upscaler " + file + ": neither an ESRGAN/Real-ESRGAN RRDBNet nor an"
                 + " SRVGGNetCompact (SwinIR, DAT, HAT and other architectures are not supported)");
+    }
+
+    /**
+     * The factor the network of {@code file} enlarges by (1, 2 or 4), told from the shapes in its header alone (no
+     * weights read), or empty when the file is none of the supported architectures or cannot be read.
+     */
+    public static OptionalInt scaleOf(Path file) {
+        try (SafetensorsFile st = SafetensorsFile.open(file)) {
+            Map<String, long[]> shapes = new HashMap<>();
+            for (String key : st.keys()) {
+                shapes.put(unwrap(key), st.info(key).shape());
+            }
+            if (shapes.containsKey("conv_first.weight")) {
+                return switch ((int) shapes.get("conv_first.weight")[1]) {
+                    case 3 -> OptionalInt.of(4);
+                    case 12 -> OptionalInt.of(2);
+                    case 48 -> OptionalInt.of(1);
+                    default -> OptionalInt.empty();
+                };
+            }
+            if (shapes.containsKey("model.0.weight")) {
+                return OptionalInt.of(4); // the original ESRGAN layout RrdbNet reads is the x4 one
+            }
+            long[] last = null;
+            for (int i = 0; shapes.containsKey("body." + i + ".weight"); i++) {
+                long[] shape = shapes.get("body." + i + ".weight");
+                last = shape.length == 4 ? shape : last;
+            }
+            int scale = last == null ? 0 : (int) Math.round(Math.sqrt(last[0] / 3.0));
+            return last != null && scale * scale * 3 == last[0] ? OptionalInt.of(scale)
+                    : OptionalInt.empty();
+        } catch (RuntimeException e) {
+            return OptionalInt.empty(); // loading it says why
+        }
     }
 
     private static String unwrap(String key) {

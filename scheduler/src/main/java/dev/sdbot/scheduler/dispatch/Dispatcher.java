@@ -66,7 +66,8 @@ public final class Dispatcher {
     public record Pass(boolean lockTaken, int assigned, int slotsLeft) {
     }
 
-    private record Candidate(long id, int attempt, String model, long pixels) {
+    /** @param upscaler an upscale job's upscaler, null for any other job */
+    private record Candidate(long id, int attempt, String model, String upscaler, long pixels) {
     }
 
     private record Assignment(long id, long guildId, String workerId, long waitedMillis) {
@@ -134,24 +135,31 @@ public final class Dispatcher {
     private List<Candidate> candidates(Connection c, List<WorkerCapacity> available, int perMember, int limit)
             throws SQLException {
         Object[] models = available.stream().filter(w -> w.freeSlots() > 0).flatMap(w -> w.models().stream()).distinct().toArray();
+        Object[] upscalers = available.stream().filter(w -> w.freeSlots() > 0).flatMap(w -> w.upscalers().stream())
+                .distinct().toArray();
         long largestBudget = available.stream().filter(w -> w.freeSlots() > 0).mapToLong(WorkerCapacity::pixelBudget).max().orElse(0);
         try (PreparedStatement ps = c.prepareStatement(FairShare.DISPATCH_WINDOW)) {
-            Sql.bind(ps, c.createArrayOf("text", models), largestBudget,
+            Sql.bind(ps, c.createArrayOf("text", models), c.createArrayOf("text", upscalers), largestBudget,
                     perMember, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 List<Candidate> result = new ArrayList<>();
                 while (rs.next()) {
-                    result.add(new Candidate(rs.getLong("id"), rs.getInt("attempt"), rs.getString("model"), rs.getLong("pixels")));
+                    result.add(new Candidate(rs.getLong("id"), rs.getInt("attempt"), rs.getString("model"),
+                            rs.getString("upscaler"), rs.getLong("pixels")));
                 }
                 return result;
             }
         }
     }
 
-    /** A free slot on a worker that can run the job: model already loaded first, then the emptiest worker. */
+    /**
+     * A free slot on a worker that can run the job (has its model, or publishes an upscale job's upscaler): model
+     * already loaded first, then the emptiest worker.
+     */
     private static WorkerCapacity pick(Candidate job, List<WorkerCapacity> workers, Map<String, Integer> free) {
         return workers.stream()
-                .filter(w -> free.get(w.id()) > 0 && w.models().contains(job.model()) && w.pixelBudget() >= job.pixels())
+                .filter(w -> free.get(w.id()) > 0 && w.pixelBudget() >= job.pixels()
+                        && (job.upscaler() == null ? w.models().contains(job.model()) : w.upscalers().contains(job.upscaler())))
                 .min(Comparator.comparing((WorkerCapacity w) -> !w.loadedModels().contains(job.model()))
                         .thenComparing(w -> -free.get(w.id())))
                 .orElse(null);

@@ -21,9 +21,11 @@ public final class FairShare {
 
     /**
      * Pixels a job produces, hires target included: as {@code GenerationRequest.pixels()} (the scaled side rounded
-     * down to a multiple of 8).
+     * down to a multiple of 8). An upscale job counts none against a worker's pixel budget: its network runs tile by
+     * tile, in memory that does not grow with the image.
      */
-    static final String OUTPUT_PIXELS = "(CASE WHEN hires_scale IS NULL THEN width::bigint * height"
+    static final String OUTPUT_PIXELS = "(CASE WHEN upscaler IS NOT NULL THEN 0"
+            + " WHEN hires_scale IS NULL THEN width::bigint * height"
             + " ELSE (floor(width * hires_scale / 8) * 8)::bigint * (floor(height * hires_scale / 8) * 8)::bigint"
             + " END) * image_count";
 
@@ -42,20 +44,23 @@ public final class FairShare {
      * The head of the queue for one dispatch pass, read without touching the whole backlog: the members with
      * queued jobs are found by skipping through jobs_queued_member_idx one member at a time, and only each
      * member's first few jobs that a worker could run are read (a member's later jobs are in later rounds).
-     * Parameters: models (text[]), largest pixel budget, jobs per member, jobs in all.
+     * An upscale job is for the workers that publish its upscaler, any other job for those that have its model.
+     * Parameters: models (text[]), upscalers (text[]), largest pixel budget, jobs per member, jobs in all.
      */
     public static final String DISPATCH_WINDOW = "WITH RECURSIVE members (guild_id, user_id) AS ("
             + "   (SELECT guild_id, user_id FROM jobs WHERE state = 'QUEUED' ORDER BY guild_id, user_id LIMIT 1)"
             + "   UNION ALL"
             + "   SELECT n.guild_id, n.user_id FROM members m CROSS JOIN LATERAL (SELECT guild_id, user_id FROM jobs"
             + "     WHERE state = 'QUEUED' AND (guild_id, user_id) > (m.guild_id, m.user_id) ORDER BY guild_id, user_id LIMIT 1) n)"
-            + " SELECT q.id, q.attempt, q.model, q.pixels, q.created_at, " + FAIR_ROUND + ", " + MEMBER_TURN.formatted("m")
-            + " FROM members m CROSS JOIN LATERAL (SELECT id, attempt, model, pixels, created_at, priority,"
+            + " SELECT q.id, q.attempt, q.model, q.upscaler, q.pixels, q.created_at, " + FAIR_ROUND + ", "
+            + MEMBER_TURN.formatted("m")
+            + " FROM members m CROSS JOIN LATERAL (SELECT id, attempt, model, upscaler, pixels, created_at, priority,"
             + "   row_number() OVER (ORDER BY priority DESC, created_at, id) AS member_rank"
-            + "   FROM (SELECT id, attempt, model, " + OUTPUT_PIXELS + " AS pixels, created_at, priority FROM jobs"
+            + "   FROM (SELECT id, attempt, model, upscaler, " + OUTPUT_PIXELS + " AS pixels, created_at, priority FROM jobs"
             + "     WHERE state = 'QUEUED' AND guild_id = m.guild_id AND user_id = m.user_id"
             + "     ORDER BY priority DESC, created_at, id) member_jobs"
-            + "   WHERE model = ANY (?) AND pixels <= ? LIMIT ?) q"
+            + "   WHERE (CASE WHEN upscaler IS NULL THEN model = ANY (?) ELSE upscaler = ANY (?) END) AND pixels <= ?"
+            + "   LIMIT ?) q"
             + " LEFT JOIN " + ACTIVE_PER_MEMBER
             + " ON a.guild_id = m.guild_id AND a.user_id = m.user_id"
             + " ORDER BY " + ORDER_BY + " LIMIT ?";

@@ -27,7 +27,9 @@ public final class WorkerStore {
     }
 
     /** A worker as the dispatcher sees it. */
-    public record WorkerCapacity(String id, Set<String> models, Set<String> loadedModels, int slots, long pixelBudget, int busy) {
+    /** @param upscalers the upscalers it publishes: upscale jobs go to a worker that has theirs */
+    public record WorkerCapacity(String id, Set<String> models, Set<String> loadedModels, int slots, long pixelBudget, int busy,
+                                 Set<String> upscalers) {
         public int freeSlots() {
             return Math.max(0, slots - busy);
         }
@@ -90,6 +92,26 @@ public final class WorkerStore {
             }
             return null;
         });
+    }
+
+    /** The upscalers the worker offers (its generator's), name → the factor its network enlarges by. */
+    public void publishUpscalers(String id, Map<String, Integer> upscalers) {
+        Sql.withConnection(dataSource, "publish upscalers of worker " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE workers SET upscalers = jsonb_object(?::text[], ?::text[]) WHERE id = ?")) {
+                Sql.bind(ps, c.createArrayOf("text", upscalers.keySet().toArray()),
+                        c.createArrayOf("text", upscalers.values().stream().map(String::valueOf).toArray()), id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Upscaler name → its factor over the live workers, as {@link #modelFamilies}. */
+    public Map<String, Integer> upscalers(Duration timeout) {
+        Map<String, Integer> scales = new TreeMap<>();
+        families("upscalers", timeout).forEach((name, scale) -> scales.put(name, Integer.valueOf(scale)));
+        return scales;
     }
 
     /**
@@ -193,7 +215,8 @@ public final class WorkerStore {
     /** Workers that may take jobs: heartbeat within {@code timeout} of the database's clock, not stopped, not quarantined. */
     public List<WorkerCapacity> available(Connection c, Duration timeout) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT w.id, w.models, w.loaded_models, w.slots, w.pixel_budget,"
-                + " (SELECT count(*) FROM jobs j WHERE j.worker_id = w.id AND j.state IN ('ASSIGNED', 'RUNNING')) AS busy"
+                + " (SELECT count(*) FROM jobs j WHERE j.worker_id = w.id AND j.state IN ('ASSIGNED', 'RUNNING')) AS busy,"
+                + " ARRAY(SELECT jsonb_object_keys(w.upscalers)) AS upscalers"
                 + " FROM workers w WHERE w.stopped_at IS NULL AND w.quarantined_at IS NULL"
                 + " AND w.heartbeat_at > now() - ? * interval '1 millisecond'")) {
             Sql.bind(ps, timeout.toMillis());
@@ -201,7 +224,7 @@ public final class WorkerStore {
                 List<WorkerCapacity> workers = new ArrayList<>();
                 while (rs.next()) {
                     workers.add(new WorkerCapacity(rs.getString(1), strings(rs.getArray(2)), strings(rs.getArray(3)),
-                            rs.getInt(4), rs.getLong(5), rs.getInt(6)));
+                            rs.getInt(4), rs.getLong(5), rs.getInt(6), strings(rs.getArray(7))));
                 }
                 return workers;
             }

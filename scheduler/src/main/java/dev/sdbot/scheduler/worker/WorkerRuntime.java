@@ -111,6 +111,7 @@ public final class WorkerRuntime implements AutoCloseable {
         retry.run("record model families", () -> {
             workers.recordModelFamilies(settings.workerId(), familyIds(generator.modelFamilies()));
             workers.publishLoras(settings.workerId(), generator.availableLoras(), familyIds(generator.loraFamilies()));
+            workers.publishUpscalers(settings.workerId(), generator.upscalers());
             return null;
         });
         if (!unchecked.isEmpty()) {

@@ -28,7 +28,8 @@ public final class AllowedModelsCheck implements SubmitCheck {
     public GenerationRequest check(Submitter submitter, GenerationRequest request, List<String> notices) {
         GuildSettings s = settings.get(submitter.guildId(), clock.instant());
         List<String> models = s.getAllowedModels();
-        if (models != null && !models.contains(request.model())) {
+        // an upscale job runs no model (it names the one of its source image, if any, for the safety checker)
+        if (models != null && !request.isUpscale() && !models.contains(request.model())) {
             throw new Rejection("🚫 This server doesn't allow the model `" + request.model() + "`; allowed: "
                     + list(models) + ".");
         }

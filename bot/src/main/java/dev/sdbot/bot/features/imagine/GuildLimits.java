@@ -55,7 +55,8 @@ public final class GuildLimits {
 
     /** As {@link #problem(long, GenerationRequest)} with the pixel limit already known. */
     public Optional<String> problem(long guildId, GenerationRequest request, long maxPixels) {
-        if ((long) request.outputWidth() * request.outputHeight() > maxPixels) {
+        // the pixel limit bounds diffusion; an upscale job runs none (its size is bounded by the request's rules)
+        if (!request.isUpscale() && (long) request.outputWidth() * request.outputHeight() > maxPixels) {
             return Optional.of(request.outputWidth() + "x" + request.outputHeight()
                     + (request.hires() != null ? " (after the hires fix)" : "") + " is over this server's limit of "
                     + maxPixels + " pixels per image; pick a smaller size.");

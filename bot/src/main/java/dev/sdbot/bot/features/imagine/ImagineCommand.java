@@ -80,13 +80,18 @@ public final class ImagineCommand implements SlashCommand {
                         new OptionData(OptionType.ATTACHMENT, "mask", "Mask for inpainting (white = repaint)"),
                         new OptionData(OptionType.STRING, "lora", "LoRA to apply (same as <lora:name:1> in the prompt)",
                                 false, true),
-                        ImagineExtras.hiresOption());
+                        ImagineExtras.hiresOption(), ImagineExtras.hiresUpscalerOption());
     }
 
     @Override
     public void onAutoComplete(CommandAutoCompleteInteractionEvent event) {
         if (event.getFocusedOption().getName().equals("lora")) {
             event.replyChoices(ImagineExtras.loraChoices(jobs.availableLoras(), event.getFocusedOption().getValue())).queue();
+            return;
+        }
+        if (event.getFocusedOption().getName().equals("hires_upscaler")) {
+            event.replyChoices(ImagineExtras.hiresUpscalerChoices(jobs.upscalers().keySet(),
+                    event.getFocusedOption().getValue())).queue();
             return;
         }
         String typed = event.getFocusedOption().getValue().toLowerCase(Locale.ROOT);
@@ -109,13 +114,22 @@ public final class ImagineCommand implements SlashCommand {
                 checked -> submitter.submit(event, checked));
     }
 
-    /** Problems visible without the database or the network. */
-    private static Optional<String> immediateProblem(SlashCommandInteractionEvent event) {
+    /** Why the bot could not post a result in the event's channel (its permissions there), or empty. */
+    static Optional<String> postingProblem(SlashCommandInteractionEvent event) {
         GuildChannel channel = event.getGuildChannel();
         if (!event.getGuild().getSelfMember().hasPermission(channel, Permission.VIEW_CHANNEL, Permission.MESSAGE_SEND,
                 Permission.MESSAGE_ATTACH_FILES, Permission.MESSAGE_EMBED_LINKS)) {
             return Optional.of("I can't post images in " + channel.getAsMention()
                     + ": I need the View Channel, Send Messages, Attach Files and Embed Links permissions here.");
+        }
+        return Optional.empty();
+    }
+
+    /** Problems visible without the database or the network. */
+    private static Optional<String> immediateProblem(SlashCommandInteractionEvent event) {
+        Optional<String> posting = postingProblem(event);
+        if (posting.isPresent()) {
+            return posting;
         }
         for (String option : List.of("image", "mask")) {
             OptionMapping attachment = event.getOption(option);
@@ -160,7 +174,8 @@ public final class ImagineCommand implements SlashCommand {
                 .count(event.getOption("count", 1, OptionMapping::getAsInt))
                 .strength(event.getOption("strength", DEFAULT_STRENGTH, OptionMapping::getAsDouble))
                 .clipSkip(event.getOption("clip_skip", 1, OptionMapping::getAsInt))
-                .hires(ImagineExtras.hires(event.getOption("hires", null, OptionMapping::getAsString)))
+                .hires(ImagineExtras.hires(event.getOption("hires", null, OptionMapping::getAsString),
+                        event.getOption("hires_upscaler", null, OptionMapping::getAsString)))
                 .build();
         JobSubmitter.checkValid(request);
         Optional<String> overLimit = limits.problem(guildId, request, defaults.maxPixels());

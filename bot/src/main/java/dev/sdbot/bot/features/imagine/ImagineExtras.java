@@ -1,5 +1,6 @@
 package dev.sdbot.bot.features.imagine;
 
+import dev.sdbot.bot.discord.Rejection;
 import dev.sdbot.inference.api.HiresFix;
 import dev.sdbot.inference.api.HiresUpscaler;
 import net.dv8tion.jda.api.interactions.commands.Command;
@@ -9,8 +10,12 @@ import net.dv8tion.jda.api.interactions.commands.build.OptionData;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Stream;
 
-/** /imagine's {@code lora} and {@code hires} options: the LoRA becomes a prompt tag, hires a {@link HiresFix}. */
+/**
+ * /imagine's {@code lora}, {@code hires} and {@code hires_upscaler} options: the LoRA becomes a prompt tag, hires a
+ * {@link HiresFix} with A1111's "Hires upscaler" (a built-in, or an ESRGAN-family upscaler the workers publish).
+ */
 final class ImagineExtras {
     /** Hires scales offered; the fix runs A1111's default latent upscaler at strength 0.5 with the same steps. */
     static final List<String> HIRES_SCALES = List.of("1.5", "2");
@@ -25,15 +30,44 @@ final class ImagineExtras {
         return hires;
     }
 
-    /** The hires fix of a {@code hires} choice, or null without one. */
-    static HiresFix hires(String scale) {
+    static OptionData hiresUpscalerOption() {
+        return new OptionData(OptionType.STRING, "hires_upscaler", "Hires upscaler: Latent (default), Lanczos or an "
+                + "ESRGAN upscaler", false, true);
+    }
+
+    /**
+     * The hires fix of a {@code hires} choice with its upscaler (null: A1111's default, Latent), or null without one.
+     *
+     * @throws Rejection for an upscaler without {@code hires}
+     */
+    static HiresFix hires(String scale, String upscaler) {
         if (scale == null) {
+            if (upscaler != null) {
+                throw new Rejection("⚠️ `hires_upscaler` enlarges the hires fix's first pass: add `hires` too.");
+            }
             return null;
         }
         if (!HIRES_SCALES.contains(scale)) {
             throw new IllegalArgumentException("hires must be one of " + HIRES_SCALES + ", got " + scale);
         }
-        return new HiresFix(Double.parseDouble(scale), HiresUpscaler.LATENT, 0, HIRES_STRENGTH);
+        HiresUpscaler method;
+        try {
+            method = upscaler == null ? HiresUpscaler.LATENT : HiresUpscaler.fromId(upscaler);
+        } catch (IllegalArgumentException e) {
+            throw new Rejection("⚠️ " + e.getMessage() + ".");
+        }
+        return new HiresFix(Double.parseDouble(scale), method, 0, HIRES_STRENGTH);
+    }
+
+    /** Up to 25 of A1111's built-in hires upscalers and the published ESRGAN ones whose name contains what was typed. */
+    static List<Command.Choice> hiresUpscalerChoices(Set<String> published, String typed) {
+        String lower = typed.toLowerCase(Locale.ROOT);
+        return Stream.concat(
+                        Stream.of(HiresUpscaler.LATENT, HiresUpscaler.LATENT_BICUBIC,
+                                HiresUpscaler.LATENT_NEAREST, HiresUpscaler.LANCZOS).map(HiresUpscaler::displayName),
+                        published.stream())
+                .filter(n -> n.toLowerCase(Locale.ROOT).contains(lower)).limit(25)
+                .map(n -> new Command.Choice(n, n)).toList();
     }
 
     /** The prompt with {@code <lora:NAME:1>} appended for the {@code lora} option (checked like a typed tag). */

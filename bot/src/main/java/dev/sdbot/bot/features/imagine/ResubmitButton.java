@@ -11,6 +11,7 @@ import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
 import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import dev.sdbot.bot.discord.GuildLanes;
@@ -73,7 +74,14 @@ abstract class ResubmitButton implements ButtonHandler {
         }
         SubmitChecks.Checked checked = submitChecks.apply(JobSubmitter.submitter(event, true), request);
         submitter.checkQuota(event, checked.request());
-        return checked;
+        List<String> notices = new ArrayList<>(notices(request));
+        notices.addAll(checked.notices());
+        return new SubmitChecks.Checked(checked.request(), List.copyOf(notices));
+    }
+
+    /** What the member is told about the derived request once it is queued (ephemerally); none by default. */
+    List<String> notices(GenerationRequest derived) {
+        return List.of();
     }
 
     /** Leads the limit error, e.g. "Can't upscale: ". */

@@ -55,11 +55,17 @@ public final class ResultMessages {
         List<JobResult> images = shown.stream().map(ShownImage::image).toList();
         boolean plain = shown.size() == 1 && shown.get(0).treatment() == NsfwPolicy.Treatment.POST;
         message.setEmbeds(embed(job, images, plain));
+        Button delete = Button.danger(new JobButtonId(job.id(), "delete").customId(), "Delete")
+                .withEmoji(Emoji.fromUnicode("🗑️"));
+        if (job.request().isUpscale()) { // nothing to reroll or vary, and enlarging again rarely helps
+            message.setComponents(ActionRow.of(delete));
+            return message.build();
+        }
         message.setComponents(ActionRow.of(
                 Button.primary(new JobButtonId(job.id(), "reroll").customId(), "Reroll").withEmoji(Emoji.fromUnicode("🔁")),
                 Button.secondary(new JobButtonId(job.id(), "variations").customId(), "Variations").withEmoji(Emoji.fromUnicode("🎨")),
                 Button.secondary(new JobButtonId(job.id(), "upscale").customId(), "Upscale").withEmoji(Emoji.fromUnicode("⬆️")),
-                Button.danger(new JobButtonId(job.id(), "delete").customId(), "Delete").withEmoji(Emoji.fromUnicode("🗑️"))));
+                delete));
         return message.build();
     }
 
@@ -81,6 +87,16 @@ public final class ResultMessages {
         EmbedBuilder embed = new EmbedBuilder()
                 .setColor(new Color(0x5865F2))
                 .setDescription(Texts.truncate(r.prompt(), MessageEmbed.DESCRIPTION_MAX_LENGTH));
+        if (r.isUpscale()) {
+            embed.setDescription("Upscaled with " + Texts.truncate(r.upscaler(), 200))
+                    .addField("Size", r.width() + "x" + r.height(), true)
+                    .addField("Time", String.format("%.1f s", images.isEmpty() ? 0 : images.get(0).gpuMillis() / 1000.0), true)
+                    .setFooter(footer(job.id()));
+            if (showImage) {
+                embed.setImage("attachment://" + fileName(job, images.get(0)));
+            }
+            return embed.build();
+        }
         if (!r.negativePrompt().isBlank()) {
             embed.addField("Negative", Texts.truncate(r.negativePrompt(), MessageEmbed.VALUE_MAX_LENGTH), false);
         }
