@@ -59,12 +59,12 @@ class GenerateLoraHiresCommandTest {
 
     @Test
     void hiresWithAnEsrganUpscalerByName() throws Exception {
-        CliRunner.Result r = cli().run(args("a red fox", "--hires-scale", "2", "--hires-steps", "1",
+        CliRunner.Result r = cli().run(args("a red fox", "--hires-scale", "2", "--hires-steps", "2",
                 "--hires-upscaler", "sharp", "--height", "64"));
         assertThat(r.exitCode()).as(r.err()).isZero();
         byte[] png = Files.readAllBytes(dir.resolve("out/5.png"));
         assertThat(ImageCodec.decode(png).width()).isEqualTo(128);
-        assertThat(GenerationParameters.fromPng(png).toInfotext()).endsWith("Hires upscale: 2, Hires steps: 1, "
+        assertThat(GenerationParameters.fromPng(png).toInfotext()).endsWith("Hires upscale: 2, Hires steps: 2, "
                 + "Hires upscaler: sharp");
     }
 

@@ -102,7 +102,7 @@ class EsrganHiresFixTest {
 
         assertThatThrownBy(() -> generate(GenerationRequest.upscale(source, "nope", 128, 128, "")))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("unknown upscaler 'nope'; available: sharp");
-        assertThatThrownBy(() -> generate(base(1).withHires(new HiresFix(2, HiresUpscaler.fromId("nope"), 0, 0.5))))
+        assertThatThrownBy(() -> generate(base(2).withHires(new HiresFix(2, HiresUpscaler.fromId("nope"), 0, 0.5))))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("unknown upscaler 'nope'");
     }
 }

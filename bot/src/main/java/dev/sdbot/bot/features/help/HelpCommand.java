@@ -18,6 +18,7 @@ public final class HelpCommand implements SlashCommand {
             count (1–4), image + strength (img2img), mask (inpainting).
             Prompts take A1111's syntax: `(word:1.3)`, `[word]`, `BREAK`; long prompts are not cut.
             Results come with buttons: 🔁 Reroll, 🎨 Variations, ⬆ Upscale, 🗑 Delete (yours only).
+            `/upscale image:<attachment>` — enlarge an image 2x or 4x with an ESRGAN upscaler.
             `/queue` — your jobs and the queue depth · `/cancel [job]` — cancel a job · `/quota` — your use today.
             Moderators: `/mod filter|nsfw|log|block|unblock` · admins: `/admin usage|export|quota|settings`.""";
 
