@@ -6,6 +6,7 @@ import java.lang.reflect.RecordComponent;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The builder and withers change one value and keep every other; {@link GenerationRequest#problems()} per rule. */
 class GenerationRequestTest {
@@ -79,5 +80,32 @@ class GenerationRequestTest {
         assertThat(ok.withHires(new HiresFix(5, HiresUpscaler.LATENT, 0, 0.5)).problems())
                 .containsExactly("hires scale must be above 1 and at most 4, got 5.0");
         assertThat(ok.toBuilder().steps(0).count(9).build().problems()).as("every problem, not the first").hasSize(2);
+    }
+
+    /** An upscale job has no prompt or steps to check: its image, its size and its upscaler's name. */
+    @Test
+    void upscaleJobsAreCheckedForWhatTheyUse() {
+        assertThat(GenerationRequest.upscale(IMAGE, "4x-sharp", 128, 128, "").problems()).isEmpty();
+        assertThat(GenerationRequest.upscale(null, "4x-sharp", 128, 128, "").problems())
+                .containsExactly("an upscale needs the image to enlarge");
+        assertThat(GenerationRequest.upscale(IMAGE, " ", 128, 128, "").problems())
+                .containsExactly("the upscaler must be named (at most 100 characters)");
+        assertThat(GenerationRequest.upscale(IMAGE, "4x-sharp", 4096, 128, "").problems())
+                .containsExactly("width and height must be multiples of 8 between 8 and 2048, got 4096x128");
+        assertThat(GenerationRequest.upscale(IMAGE, "4x-sharp", 128, 128, "").toBuilder().count(2).build().problems())
+                .containsExactly("an upscale enlarges one image: no mask, hires fix or count");
+    }
+
+    /** A1111's built-in hires upscalers by id or name; any other name is an upscaler network's. */
+    @Test
+    void hiresUpscalersByNameOrNetwork() {
+        assertThat(HiresUpscaler.fromId("Latent (bicubic)")).isEqualTo(HiresUpscaler.LATENT_BICUBIC);
+        assertThat(HiresUpscaler.fromId("LANCZOS")).isEqualTo(HiresUpscaler.LANCZOS);
+        HiresUpscaler net = HiresUpscaler.fromId(" 4x-UltraSharp ");
+        assertThat(net.isModel()).isTrue();
+        assertThat(net.id()).isEqualTo("4x-UltraSharp");
+        assertThat(net.displayName()).isEqualTo("4x-UltraSharp");
+        assertThat(net.latent()).isFalse();
+        assertThatThrownBy(() -> HiresUpscaler.fromId("")).hasMessageContaining("latent, latent-bicubic, latent-nearest, lanczos");
     }
 }
