@@ -73,6 +73,16 @@ final class CompletionLogging implements ImageGenerator {
     }
 
     @Override
+    public Set<String> availableControlNets() {
+        return generator.availableControlNets();
+    }
+
+    @Override
+    public Map<String, ModelFamily> controlNetFamilies() {
+        return generator.controlNetFamilies();
+    }
+
+    @Override
     public void close() {
         generator.close();
     }

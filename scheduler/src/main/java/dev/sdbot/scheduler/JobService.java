@@ -273,7 +273,7 @@ public final class JobService {
 
     /**
      * Whether a live worker could run the request: its {@code <lora:...>} tags name LoRAs live workers publish, made
-     * for the model's family (where both families are known), and
+     * for the model's family (where both families are known), so do its ControlNet units, and
      * a hires fix's output fits the largest live worker's pixel budget. Run by {@link #submitCopies} and by front
      * ends before they acknowledge.
      *
@@ -281,7 +281,22 @@ public final class JobService {
      */
     public void checkRunnable(GenerationRequest request) {
         RunnableCheck.check(request, availableLoras(), largestPixelBudget());
-        RunnableCheck.checkLoraFamilies(request, loraFamilies(), modelFamilies().get(request.model()));
+        Map<String, ModelFamily> models = modelFamilies();
+        RunnableCheck.checkLoraFamilies(request, loraFamilies(), models.get(request.model()));
+        if (!request.controls().isEmpty()) {
+            RunnableCheck.checkControlNets(request, availableControlNets(), controlNetFamilies(),
+                    models.get(request.model()));
+        }
+    }
+
+    /** ControlNets that live workers offer (published at their start), sorted: a ControlNet unit must name one. */
+    public Set<String> availableControlNets() {
+        return liveWorkerStrings("SELECT DISTINCT unnest(controlnets) FROM workers");
+    }
+
+    /** The family each ControlNet of the live workers is for, as they announced it; unknown ones are absent. */
+    public Map<String, ModelFamily> controlNetFamilies() {
+        return parseFamilies(workers.controlNetFamilies(settings.workerTimeout()));
     }
 
     /** LoRAs that live workers offer (published at their start), sorted: {@code <lora:NAME>} must name one. */

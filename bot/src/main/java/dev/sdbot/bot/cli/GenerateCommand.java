@@ -4,7 +4,6 @@ import ai.djl.Device;
 import dev.sdbot.inference.api.GeneratedImage;
 import dev.sdbot.inference.api.SafetyVerdict;
 import dev.sdbot.inference.api.GenerationException;
-import dev.sdbot.inference.api.ControlNetUnit;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.inference.api.Progress;
@@ -21,6 +20,7 @@ import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,8 +55,8 @@ final class GenerateCommand implements Callable<Integer> {
     String model;
     @Mixin
     GenerationOptions options;
-    @Mixin
-    ControlOptions controlOptions;
+    @ArgGroup(exclusive = false, multiplicity = "0..*", heading = "ControlNet (repeat --control for several units):%n")
+    List<ControlOptions> controlOptions = new ArrayList<>();
     @Option(names = "--init", description = "Init image (PNG/JPEG) for img2img.")
     Path init;
     @Option(names = "--strength", defaultValue = "0.75", description = "img2img strength (${DEFAULT-VALUE}).")
@@ -88,19 +88,20 @@ final class GenerateCommand implements Callable<Integer> {
         if (maskBytes != null && initBytes == null) {
             throw new IllegalArgumentException("--mask needs --init (the image to repaint)");
         }
-        List<ControlNetUnit> controls = controlOptions.units(root.config().models().dir());
+        ControlOptions.ControlNets controls = ControlOptions.resolve(controlOptions, root.config().models().dir());
         checkOutputDirectory();
         Optional<SafetyCheckerFolder> sharedChecker = Generators.sharedSafetyChecker(root.config());
         String name = modelName(checkpoint);
         GenerationRequest request = options.request(name, ModelDefaults.read(checkpoint), count, initBytes, strength,
-                maskBytes, clipSkip);
+                maskBytes, clipSkip).withControls(controls.units());
         PrintWriter err = spec.commandLine().getErr();
         GenerationResult result;
         StepBar bar = new StepBar(err);
         try (DiffusionGenerator generator = DiffusionGenerator.forCheckpoint(name, checkpoint, parsedDevice,
                 parsedPrecision, DiffusionGenerator.DEFAULT_BATCH_PIXELS, sharedChecker)) {
             generator.setVaeTiling(VaeTiling.above(root.config().engine().vaeTileAbovePixels()));
-            result = generator.generate(request, controls, bar);
+            generator.setControlNets(controls::weights);
+            result = generator.generate(request, bar);
         } catch (GenerationException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         } finally {

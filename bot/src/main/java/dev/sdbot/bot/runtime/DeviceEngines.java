@@ -79,6 +79,16 @@ final class DeviceEngines implements ImageGenerator {
     }
 
     @Override
+    public Set<String> availableControlNets() {
+        return engines.get(0).generator().availableControlNets();
+    }
+
+    @Override
+    public Map<String, ModelFamily> controlNetFamilies() {
+        return engines.get(0).generator().controlNetFamilies();
+    }
+
+    @Override
     public void close() {
         engines.forEach(e -> e.generator().close());
     }

@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param maskImage      encoded mask image (white = repaint) for inpainting, or null
  * @param clipSkip       1 = last CLIP layer, 2 = penultimate, ...
  * @param hires          a hires fix of a txt2img request, or null
+ * @param controls       the ControlNet units guiding a txt2img request (A1111's units; none: empty)
  */
 public record GenerationRequest(
         String prompt,
@@ -40,7 +41,8 @@ public record GenerationRequest(
         double strength,
         byte[] maskImage,
         int clipSkip,
-        HiresFix hires) {
+        HiresFix hires,
+        List<ControlNetUnit> controls) {
     /** Bounds of a valid request, see {@link #problems()}. */
     public static final int MAX_SIDE = 2048;
     public static final int MAX_STEPS = 150;
@@ -49,11 +51,22 @@ public record GenerationRequest(
     public static final int MAX_COUNT = 4;
     public static final int MAX_CLIP_SKIP = 12;
     public static final int MAX_PROMPT_LENGTH = 2000;
+    /** ControlNet units per request (A1111's default "Multi-ControlNet: ControlNet unit number"). */
+    public static final int MAX_CONTROLS = 3;
 
     public GenerationRequest {
         Objects.requireNonNull(prompt, "prompt");
         negativePrompt = negativePrompt == null ? "" : negativePrompt;
         Objects.requireNonNull(sampler, "sampler");
+        controls = controls == null ? List.of() : List.copyOf(controls);
+    }
+
+    /** A request without ControlNets. */
+    public GenerationRequest(String prompt, String negativePrompt, String model, Sampler sampler, int steps,
+                             double cfgScale, int width, int height, Long seed, int count, byte[] initImage,
+                             double strength, byte[] maskImage, int clipSkip, HiresFix hires) {
+        this(prompt, negativePrompt, model, sampler, steps, cfgScale, width, height, seed, count, initImage, strength,
+                maskImage, clipSkip, hires, List.of());
     }
 
     /** A request without hires fix. */
@@ -62,6 +75,11 @@ public record GenerationRequest(
                              double strength, byte[] maskImage, int clipSkip) {
         this(prompt, negativePrompt, model, sampler, steps, cfgScale, width, height, seed, count, initImage, strength,
                 maskImage, clipSkip, null);
+    }
+
+    /** The same request guided by these ControlNet units (empty: none). */
+    public GenerationRequest withControls(List<ControlNetUnit> units) {
+        return toBuilder().controls(units).build();
     }
 
     /** A builder holding this request's values: change what you need, keep the rest. */
@@ -154,6 +172,7 @@ public record GenerationRequest(
         private byte[] maskImage;
         private int clipSkip;
         private HiresFix hires;
+        private List<ControlNetUnit> controls;
 
         private Builder(GenerationRequest r) {
             prompt = r.prompt;
@@ -171,6 +190,7 @@ public record GenerationRequest(
             maskImage = r.maskImage;
             clipSkip = r.clipSkip;
             hires = r.hires;
+            controls = r.controls;
         }
 
         public Builder prompt(String value) {
@@ -241,9 +261,15 @@ public record GenerationRequest(
             return this;
         }
 
+        /** ControlNet units (empty: none). */
+        public Builder controls(List<ControlNetUnit> value) {
+            controls = value;
+            return this;
+        }
+
         public GenerationRequest build() {
             return new GenerationRequest(prompt, negativePrompt, model, sampler, steps, cfgScale, width, height, seed,
-                    count, initImage, strength, maskImage, clipSkip, hires);
+                    count, initImage, strength, maskImage, clipSkip, hires, controls);
         }
     }
 }

@@ -53,6 +53,19 @@ public interface ImageGenerator extends AutoCloseable {
         return Map.of();
     }
 
+    /** Names of the ControlNets a request's {@link ControlNetUnit}s can name; none unless a generator says otherwise. */
+    default Set<String> availableControlNets() {
+        return Set.of();
+    }
+
+    /**
+     * The model family each of {@link #availableControlNets()} is for; one this generator cannot tell is left out
+     * (it is then not checked against the model's family before queueing).
+     */
+    default Map<String, ModelFamily> controlNetFamilies() {
+        return Map.of();
+    }
+
     @Override
     default void close() {
     }

@@ -25,6 +25,7 @@ final class RequestProblems {
         if (hires != null) {
             p.problems.add(hires);
         }
+        p.controls(r);
         return List.copyOf(p.problems);
     }
 
@@ -99,6 +100,25 @@ final class RequestProblems {
             problems.add("strength " + r.strength() + " with " + r.steps()
                     + " steps leaves no denoising step; raise the strength (at least " + minimumStrength(r.steps())
                     + " at " + r.steps() + " steps) or the steps");
+        }
+    }
+
+    private void controls(GenerationRequest r) {
+        if (r.controls().isEmpty()) {
+            return;
+        }
+        if (r.controls().size() > GenerationRequest.MAX_CONTROLS) {
+            problems.add("at most " + GenerationRequest.MAX_CONTROLS + " ControlNets per request, got "
+                    + r.controls().size());
+        }
+        if (r.isImg2Img() || r.hires() != null) {
+            problems.add("ControlNet works with txt2img only (no init image, no hires fix)");
+        }
+        for (int i = 0; i < r.controls().size(); i++) {
+            String problem = r.controls().get(i).problem();
+            if (problem != null) {
+                problems.add(r.controls().size() == 1 ? problem : "ControlNet " + i + ": " + problem);
+            }
         }
     }
 

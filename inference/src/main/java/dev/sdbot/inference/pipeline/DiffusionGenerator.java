@@ -18,6 +18,7 @@ import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.api.Progress;
 import dev.sdbot.inference.api.ProgressListener;
 import dev.sdbot.inference.api.SafetyVerdict;
+import dev.sdbot.inference.controlnet.ControlNetLibrary;
 import dev.sdbot.inference.image.GenerationParameters;
 import dev.sdbot.inference.image.GrayImage;
 import dev.sdbot.inference.image.ImageCodec;
@@ -66,6 +67,8 @@ public final class DiffusionGenerator implements ImageGenerator {
     private final Supplier<Map<String, Path>> models;
     private final LoraLibrary loras;
     private volatile VaeTiling vaeTiling = VaeTiling.DEFAULT;
+    /** ControlNet name → folder or file ({@link ControlNetLibrary}), rescanned per request. */
+    private volatile Supplier<Map<String, Path>> controlNets;
     private final String source;
     private final Device device;
     /** The UNet's and text encoder's dtype ({@link Precision#computeType}). */
@@ -116,6 +119,7 @@ public final class DiffusionGenerator implements ImageGenerator {
                               Optional<SafetyCheckerFolder> sharedChecker) {
         this(new ModelDirectory(modelsDir)::models, LoraLibrary.inModels(modelsDir), modelsDir.toString(), cacheGigabytes,
                 device, precision.computeType(device), batchPixels, sharedChecker);
+        this.controlNets = ControlNetLibrary.inModels(modelsDir)::controlNets;
     }
 
     private DiffusionGenerator(Supplier<Map<String, Path>> models, LoraLibrary loras, String source,
@@ -126,6 +130,7 @@ public final class DiffusionGenerator implements ImageGenerator {
         }
         this.models = models;
         this.loras = loras;
+        this.controlNets = Map::of;
         this.source = source;
         this.device = device;
         this.computeType = computeType;
@@ -154,6 +159,25 @@ public final class DiffusionGenerator implements ImageGenerator {
         Map<String, Path> one = Map.of(name, checkpoint);
         return new DiffusionGenerator(() -> one, LoraLibrary.inModels(checkpoint.toAbsolutePath().getParent()),
                 checkpoint.toString(), 1, device, precision.computeType(device), batchPixels, sharedChecker);
+    }
+
+    /** Where the ControlNets of requests come from (by default {@code <modelsDir>/controlnet}; none for one checkpoint). */
+    public void setControlNets(Supplier<Map<String, Path>> source) {
+        this.controlNets = source;
+    }
+
+    /** Names of the ControlNets a request can use ({@code <models>/controlnet/NAME}). */
+    @Override
+    public Set<String> availableControlNets() {
+        return new TreeSet<>(controlNets.get().keySet());
+    }
+
+    /** Read from each ControlNet's config or header ({@link ControlNetLibrary#family}). */
+    @Override
+    public Map<String, ModelFamily> controlNetFamilies() {
+        Map<String, ModelFamily> families = new TreeMap<>();
+        controlNets.get().forEach((name, path) -> ControlNetLibrary.family(path).ifPresent(f -> families.put(name, f)));
+        return families;
     }
 
     /** When the VAE works in tiles (default {@link VaeTiling#DEFAULT}); applies to the requests that start later. */
@@ -220,15 +244,11 @@ public final class DiffusionGenerator implements ImageGenerator {
 
     @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener listener) throws GenerationException {
-        return generate(request, List.of(), listener);
-    }
-
-    /** A txt2img request guided by ControlNets (none: the plain request). */
-    public GenerationResult generate(GenerationRequest request, List<ControlNetUnit> controls, ProgressListener listener)
-            throws GenerationException {
         long started = System.nanoTime();
         checkValid(request);
-        List<RgbImage> controlImages = ControlUnits.checkedImages(request, controls);
+        List<ControlNetUnit> controls = request.controls();
+        List<Path> controlWeights = ControlUnits.weights(controls, controlNets.get());
+        List<RgbImage> controlImages = ControlUnits.images(controls);
         PromptLoras loras = PromptLoras.of(request.prompt(), this.loras);
         InitImages initImages = InitImages.of(request);
         long baseSeed = request.seed() != null ? request.seed() : SeededNoise.randomSeed();
@@ -237,9 +257,9 @@ public final class DiffusionGenerator implements ImageGenerator {
              NDManager manager = NDManager.newBaseManager(device)) {
             DiffusionModel model = lease.model();
             checkFits(request, model);
-            ControlGuide control = ControlUnits.guide(request, controls, controlImages, model, computeType, manager);
+            ControlGuide control = ControlUnits.guide(request, controlWeights, controlImages, model, computeType, manager);
             String controlText = ControlUnits.infotext(controls,
-                    controls.stream().map(c -> ControlUnits.legacyHash(c.weights())).toList());
+                    controlWeights.stream().map(ControlUnits::legacyHash).toList());
             StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model, vaeTiling);
             int callsPerStep = Samplers.create(request.sampler(), model.scheduler(), request.steps()).modelCallsPerStep();
             ConditioningSchedule context = ScheduledPrompts.firstPass(loras.text(), request.negativePrompt(),

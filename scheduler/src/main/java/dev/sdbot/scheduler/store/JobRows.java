@@ -15,7 +15,7 @@ import java.sql.SQLException;
 final class JobRows {
     static final String REQUEST_COLUMNS = "prompt, negative_prompt, model, sampler, steps, cfg_scale, width, height, seed,"
             + " image_count, init_image, strength, mask_image, clip_skip, hires_scale, hires_upscaler, hires_steps,"
-            + " hires_strength";
+            + " hires_strength, control_units, control_images";
     static final String VIEW_COLUMNS = "id, state, " + REQUEST_COLUMNS + ", priority, attempt, max_attempts, worker_id,"
             + " progress_step, progress_total, preview_png, error, guild_id, channel_id, user_id, interaction_id,"
             + " interaction_token, token_expires_at, posted_message_id, created_at, assigned_at, started_at,"
@@ -40,7 +40,8 @@ final class JobRows {
                 rs.getDouble("strength"),
                 rs.getBytes("mask_image"),
                 rs.getInt("clip_skip"),
-                hires(rs));
+                hires(rs),
+                ControlUnitRows.read(rs));
     }
 
     /** The job's hires fix, or null (hires_scale NULL). */

@@ -37,14 +37,15 @@ public final class JobStore {
     public long insert(Connection c, JobSubmission submission, long seed, int maxAttempts) throws SQLException {
         GenerationRequest r = submission.request();
         Object[] hires = JobRows.hiresValues(r);
+        Object[] controls = ControlUnitRows.values(c, r);
         String sql = "INSERT INTO jobs (state, " + JobRows.REQUEST_COLUMNS + ", priority, max_attempts, progress_total,"
                 + " guild_id, channel_id, user_id, interaction_id, interaction_token, token_expires_at, created_at, updated_at)"
                 + " VALUES ('QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::double precision, ?, ?,"
-                + " ?::double precision, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())"; // the database's clock, like every later stamp
+                + " ?::double precision, ?::jsonb, ?::bytea[], ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())"; // the database's clock, like every later stamp
         try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             Sql.bind(ps, r.prompt(), r.negativePrompt(), r.model(), r.sampler().id(), r.steps(), r.cfgScale(), r.width(),
                     r.height(), seed, r.count(), r.initImage(), r.strength(), r.maskImage(), r.clipSkip(),
-                    hires[0], hires[1], hires[2], hires[3], submission.priority(), maxAttempts, r.steps() * r.count(),
+                    hires[0], hires[1], hires[2], hires[3], controls[0], controls[1], submission.priority(), maxAttempts, r.steps() * r.count(),
                     submission.origin().guildId(), submission.origin().channelId(), submission.origin().userId(),
                     submission.origin().interactionId(), submission.origin().interactionToken(),
                     submission.origin().tokenExpiresAt());
@@ -65,10 +66,11 @@ public final class JobStore {
             throws SQLException {
         GenerationRequest r = submission.request();
         Object[] hires = JobRows.hiresValues(r);
+        Object[] controls = ControlUnitRows.values(c, r);
         String sql = "INSERT INTO jobs (state, " + JobRows.REQUEST_COLUMNS + ", priority, max_attempts, progress_total,"
                 + " guild_id, channel_id, user_id, interaction_id, interaction_token, token_expires_at, created_at, updated_at)"
                 + " SELECT 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::bytea, ?, ?::bytea, ?, ?::double precision, ?, ?,"
-                + " ?::double precision, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?::double precision, ?::jsonb, ?::bytea[], ?, ?, ?, ?, ?, ?, ?, ?,"
                 + " ?::timestamptz, now(), now()"
                 + " WHERE NOT EXISTS (SELECT 1 FROM quota_rules WHERE guild_id = ? AND (scope = 'GUILD_DEFAULT'"
                 + " OR (scope = 'USER' AND subject_id = ?) OR (scope = 'ROLE' AND subject_id = ANY (?))))"
@@ -76,7 +78,7 @@ public final class JobStore {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             Sql.bind(ps, r.prompt(), r.negativePrompt(), r.model(), r.sampler().id(), r.steps(), r.cfgScale(), r.width(),
                     r.height(), seed, r.count(), r.initImage(), r.strength(), r.maskImage(), r.clipSkip(),
-                    hires[0], hires[1], hires[2], hires[3], submission.priority(), maxAttempts, r.steps() * r.count(),
+                    hires[0], hires[1], hires[2], hires[3], controls[0], controls[1], submission.priority(), maxAttempts, r.steps() * r.count(),
                     submission.origin().guildId(), submission.origin().channelId(), submission.origin().userId(),
                     submission.origin().interactionId(), submission.origin().interactionToken(),
                     submission.origin().tokenExpiresAt(),

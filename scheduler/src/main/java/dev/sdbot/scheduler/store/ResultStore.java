@@ -48,8 +48,8 @@ public final class ResultStore {
     }
 
     /**
-     * Retention: drops the images a job row carries (the last progress preview, the img2img init image and the
-     * inpainting mask) of jobs that ended more than {@code retention} ago (the database's clock); the rows stay for
+     * Retention: drops the images a job row carries (the last progress preview, the img2img init image, the
+     * inpainting mask and the ControlNet units with their control images) of jobs that ended more than {@code retention} ago (the database's clock); the rows stay for
      * accounting.
      */
     public int purgeJobImagesOlderThan(Duration retention) {
@@ -58,9 +58,11 @@ public final class ResultStore {
 
     /** The statement of {@link #purgeJobImagesOlderThan} (its plan is checked on a large table); bind the retention in ms. */
     public static final String PURGE_JOB_IMAGES = "UPDATE jobs SET preview_png = NULL, init_image = NULL, mask_image = NULL,"
-            + " updated_at = now() WHERE state IN ('POSTED', 'CANCELLED', 'FAILED', 'BLOCKED', 'SUCCEEDED')"
+            + " control_images = NULL, control_units = '[]', updated_at = now()"
+            + " WHERE state IN ('POSTED', 'CANCELLED', 'FAILED', 'BLOCKED', 'SUCCEEDED')"
             + " AND finished_at < now() - ? * interval '1 millisecond'"
-            + " AND (preview_png IS NOT NULL OR init_image IS NOT NULL OR mask_image IS NOT NULL)"; // jobs_images_retention_idx
+            + " AND (preview_png IS NOT NULL OR init_image IS NOT NULL OR mask_image IS NOT NULL"
+            + " OR control_images IS NOT NULL)"; // jobs_images_retention_idx
 
     private static float[] floats(Array array) throws SQLException {
         Object[] values = (Object[]) array.getArray();

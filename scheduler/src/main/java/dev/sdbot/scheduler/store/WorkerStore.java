@@ -93,6 +93,28 @@ public final class WorkerStore {
     }
 
     /**
+     * The ControlNets the worker offers (its generator's), for validating and autocompleting {@code /imagine control},
+     * and the family id of those whose family it could tell.
+     */
+    public void publishControlNets(String id, Set<String> controlNets, Map<String, String> families) {
+        Sql.withConnection(dataSource, "publish ControlNets of worker " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE workers SET controlnets = ?,"
+                    + " controlnet_families = jsonb_object(?::text[], ?::text[]) WHERE id = ?")) {
+                Sql.bind(ps, c.createArrayOf("text", controlNets.toArray()),
+                        c.createArrayOf("text", families.keySet().toArray()),
+                        c.createArrayOf("text", families.values().toArray()), id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** ControlNet name → family id over the live workers, as {@link #modelFamilies}. */
+    public Map<String, String> controlNetFamilies(Duration timeout) {
+        return families("controlnet_families", timeout);
+    }
+
+    /**
      * Model name → family id over the workers that may take jobs (heartbeat within {@code timeout} of the
      * database's clock; the first worker's answer where two disagree).
      */
