@@ -56,7 +56,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     GenerationOptions options;
     @ArgGroup(exclusive = false, multiplicity = "0..*", heading = "ControlNet (repeat --control for several units):%n")
-    List<ControlOptions> controlOptions = new ArrayList<>();
+    List<ControlOptions> controlOptions; // null without --control: picocli instantiates groups it meets
     @Option(names = "--init", description = "Init image (PNG/JPEG) for img2img.")
     Path init;
     @Option(names = "--strength", defaultValue = "0.75", description = "img2img strength (${DEFAULT-VALUE}).")
@@ -88,7 +88,8 @@ final class GenerateCommand implements Callable<Integer> {
         if (maskBytes != null && initBytes == null) {
             throw new IllegalArgumentException("--mask needs --init (the image to repaint)");
         }
-        ControlOptions.ControlNets controls = ControlOptions.resolve(controlOptions, root.config().models().dir());
+        ControlOptions.ControlNets controls = ControlOptions.resolve(
+                controlOptions == null ? List.of() : controlOptions, root.config().models().dir());
         checkOutputDirectory();
         Optional<SafetyCheckerFolder> sharedChecker = Generators.sharedSafetyChecker(root.config());
         String name = modelName(checkpoint);
