@@ -1,6 +1,9 @@
 package dev.sdbot.bot.e2e;
 
+import dev.sdbot.testkit.fake.FakeDiscord;
 import dev.sdbot.testkit.fake.FakeGuild;
+import dev.sdbot.inference.image.ImageCodec;
+import dev.sdbot.inference.image.RgbImage;
 import dev.sdbot.db.store.GenerationDefaultsStore;
 import dev.sdbot.db.testing.EmbeddedPostgresExtension;
 import dev.sdbot.db.testing.TestDatabase;
@@ -20,12 +23,15 @@ import java.time.Instant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A LoRA made for another architecture than the model is refused privately before queueing: the worker publishes
- * each LoRA's family (read from its tensor names) and the bot compares it with the model's. The fixture LoRA is of
- * the SD 1.x layout; {@code xlstyle} is a header-only file with SDXL (lora_te1_) names.
+ * A LoRA or ControlNet made for another architecture than the model is refused privately before queueing: the
+ * worker publishes each LoRA's and ControlNet's family (read from tensor names and configs) and the bot compares it
+ * with the model's. The fixture LoRA is of the SD 1.x layout; {@code xlstyle} is a header-only file with SDXL
+ * (lora_te1_) names; {@code mini-cn} is the mini SD 1.x ControlNet of the inference test resources. Bad control
+ * images and unknown ControlNets are refused there too ({@link LoraHiresEndToEndTest} runs one to the result).
  */
 @ExtendWith(EmbeddedPostgresExtension.class)
 class LoraFamilyEndToEndTest {
+    private static final Path MINI_CN = Path.of("..", "inference", "src", "test", "resources", "controlnet", "mini-cn");
     @TempDir
     static Path models;
     private static TestDatabase db;
@@ -41,6 +47,10 @@ class LoraFamilyEndToEndTest {
         Files.createSymbolicLink(Files.createDirectories(models.resolve("lora")).resolve("detail.safetensors"),
                 Fixtures.LDM.resolve("mini-sd15-lora.safetensors").toAbsolutePath());
         TinyLoraFiles.writeSdxl(models.resolve("lora/xlstyle.safetensors"));
+        Path controlNet = Files.createDirectories(models.resolve("controlnet/mini-cn"));
+        for (String f : new String[] {"config.json", "diffusion_pytorch_model.safetensors"}) {
+            Files.copy(MINI_CN.resolve(f), controlNet.resolve(f));
+        }
         generator = new DiffusionGenerator(models, 1);
         harness = new BotHarness(db, generator, 1);
         guild = harness.discord.guild();
@@ -79,5 +89,45 @@ class LoraFamilyEndToEndTest {
                 "model", "mini-sd15", "lora", "xlstyle", "steps", 1));
         assertThat(text).isEqualTo("⚠️ LoRA `xlstyle` is for SDXL models; `mini-sd15` is an SD1 model.");
         assertThat(harness.jobCount()).isEqualTo(before);
+    }
+
+    @Test
+    void badControlNetRequestsAreRefusedBeforeQueueing() throws Exception {
+        long before = harness.jobCount();
+        assertThat(harness.awaitEphemeral(harness.imagine(guild.alice, guild.general, "prompt", "a fox",
+                "model", "mini-sdxl", "steps", 1, "control", "mini-cn", "control_image", circle("c1.png"))))
+                .isEqualTo("⚠️ ControlNet `mini-cn` is for SD1 models; `mini-sdxl` is an SDXL model.");
+        assertThat(harness.awaitEphemeral(harness.imagine(guild.alice, guild.general, "prompt", "a fox",
+                "model", "mini-sd15", "steps", 1, "control", "nope", "control_image", circle("c2.png"))))
+                .isEqualTo("⚠️ Unknown ControlNet 'nope'; available: mini-cn.");
+        FakeDiscord.HostedFile text = harness.discord.hostAttachment("notes.txt", "text/plain", "hello".getBytes());
+        assertThat(harness.awaitEphemeral(harness.imagine(guild.alice, guild.general, "prompt", "a fox",
+                "model", "mini-sd15", "control", "mini-cn", "control_image", text)))
+                .isEqualTo("⚠️ The control_image attachment `notes.txt` is not an image (PNG, JPEG or WebP).");
+        FakeDiscord.HostedFile fake = harness.discord.hostAttachment("fake.png", "image/png", "not a png".getBytes());
+        assertThat(harness.awaitEphemeral(harness.imagine(guild.alice, guild.general, "prompt", "a fox",
+                "model", "mini-sd15", "control", "mini-cn", "control_image", fake)))
+                .startsWith("⚠️ The control_image attachment is not an image I can read");
+        FakeDiscord.HostedFile huge = harness.discord.hostAttachment("huge.png", "image/png", new byte[16],
+                64L << 20);
+        assertThat(harness.awaitEphemeral(harness.imagine(guild.alice, guild.general, "prompt", "a fox",
+                "model", "mini-sd15", "control", "mini-cn", "control_image", huge)))
+                .isEqualTo("⚠️ The control_image attachment is 64.0 MiB; at most 10.0 MiB is accepted.");
+        assertThat(harness.awaitEphemeral(harness.imagine(guild.alice, guild.general, "prompt", "a fox",
+                "model", "mini-sd15", "control", "mini-cn")))
+                .isEqualTo("⚠️ `control` and `control_image` go together: pick a ControlNet and attach its image.");
+        assertThat(harness.jobCount()).isEqualTo(before);
+    }
+
+    private static FakeDiscord.HostedFile circle(String name) {
+        int w = 64;
+        byte[] rgb = new byte[w * w * 3];
+        for (int y = 0; y < w; y++) {
+            for (int x = 0; x < w; x++) {
+                boolean inside = (x - 32) * (x - 32) + (y - 32) * (y - 32) < 18 * 18;
+                java.util.Arrays.fill(rgb, (y * w + x) * 3, (y * w + x) * 3 + 3, inside ? (byte) 230 : (byte) 20);
+            }
+        }
+        return harness.discord.hostAttachment(name, "image/png", ImageCodec.encodePng(new RgbImage(w, w, rgb)));
     }
 }

@@ -16,6 +16,8 @@ import dev.sdbot.inference.api.ProgressListener;
 import dev.sdbot.inference.api.HiresFix;
 import dev.sdbot.inference.image.GenerationParameters;
 import dev.sdbot.inference.image.ImageCodec;
+import dev.sdbot.inference.image.PngText;
+import dev.sdbot.inference.image.RgbImage;
 import dev.sdbot.inference.pipeline.DiffusionGenerator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,19 +28,21 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * /imagine with a LoRA (tag or option, autocompleted from what the worker publishes), the hires option and the
- * Upscale button, with the real engine on the fixture (64 x 64, 2 steps). The worker announces no model family, as a
+ * /imagine with a LoRA (tag or option, autocompleted from what the worker publishes), the hires option, the
+ * Upscale button and a ControlNet ({@code control_image}, {@code control} autocompleted), with the real engine on the fixture (64 x 64, 2 steps). The worker announces no model family, as a
  * worker that cannot tell one does: an SD 1.x family would hold /imagine to 512 x 512 and up, far slower on a CPU.
  */
 @ExtendWith(EmbeddedPostgresExtension.class)
 class LoraHiresEndToEndTest {
     private static final Duration GENERATION = Duration.ofSeconds(240);
+    private static final Path MINI_CN = Path.of("..", "inference", "src", "test", "resources", "controlnet", "mini-cn");
     @TempDir
     static Path models;
     private static DiffusionGenerator generator;
@@ -49,6 +53,10 @@ class LoraHiresEndToEndTest {
         Files.createSymbolicLink(models.resolve("mini-sd15"), Fixtures.LDM.resolve("mini-sd15").toAbsolutePath());
         Files.createSymbolicLink(Files.createDirectories(models.resolve("lora")).resolve("detail.safetensors"),
                 Fixtures.LDM.resolve("mini-sd15-lora.safetensors").toAbsolutePath());
+        Path controlNet = Files.createDirectories(models.resolve("controlnet/mini-cn"));
+        for (String f : new String[] {"config.json", "diffusion_pytorch_model.safetensors"}) {
+            Files.copy(MINI_CN.resolve(f), controlNet.resolve(f));
+        }
         generator = new DiffusionGenerator(models, 1);
         harness = new BotHarness(db, new FamilyUnknown(generator), 1);
         // the fixture's random safety checker flags some images: post them where the guild allows that
@@ -141,6 +149,47 @@ class LoraHiresEndToEndTest {
         assertThat(ImageCodec.decode(shared.files().get(0).bytes()).width()).isEqualTo(128);
     }
 
+    @Test
+    void imagineWithAControlNetPostsTheResultWithItsInfotextAndTheControlImage() throws Exception {
+        FakeGuild guild = harness.discord.guild();
+        FakeInteraction typing = harness.discord.autocomplete(guild.alice, guild.ageRestricted, "imagine",
+                FakeDiscord.options("prompt", "x", "control", "mini"), "control");
+        await().atMost(Duration.ofSeconds(10)).until(typing::acknowledged);
+        RecordedCall callback = harness.discord.calls("POST", "interactions/" + typing.id() + "/.*").get(0);
+        assertThat(callback.payload().path("data").path("choices").findValuesAsText("value")).containsExactly("mini-cn");
+
+        FakeMessage result = result(harness.imagine(guild.alice, guild.ageRestricted, "prompt", "a fox",
+                "model", "mini-sd15", "steps", 1, "seed", 3, "control", "mini-cn", "control_image", circle(),
+                "preprocessor", "canny", "control_weight", 0.8, "control_end", 0.5, "control_mode", "controlnet"));
+        long id = harness.jobIdOf(result);
+        RecordedCall.UploadedFile png = result.files().stream()
+                .filter(f -> f.filename().equals("sdbot-" + id + "-0.png")).findFirst().orElseThrow();
+        assertThat(PngText.read(png.bytes()).get(GenerationParameters.PNG_KEY))
+                .contains("ControlNet 0: \"Module: canny, Model: mini-cn [")
+                .contains("Weight: 0.8, Resize Mode: Just Resize, Low Vram: False, Processor Res: 512, "
+                        + "Threshold A: 100, Threshold B: 200, Guidance Start: 0, Guidance End: 0.5, Pixel Perfect: "
+                        + "False, Control Mode: ControlNet is more important\"");
+        assertThat(result.embeds().get(0).path("fields").findValuesAsText("value"))
+                .contains("mini-cn (canny, weight 0.8, 0.0–0.5, ControlNet is more important)");
+        // shown in the clear here (the channel allows what the checker flags): the control image's thumbnail beside it
+        assertThat(result.files()).anySatisfy(f -> assertThat(f.filename()).isEqualTo("sdbot-" + id + "-control.png"));
+        assertThat(result.embeds().get(0).path("thumbnail").path("url").asText()).endsWith("sdbot-" + id + "-control.png");
+        assertThat(harness.jobs().find(id).orElseThrow().request().controls()).singleElement()
+                .satisfies(u -> assertThat(u.model()).isEqualTo("mini-cn"));
+    }
+
+    private static FakeDiscord.HostedFile circle() {
+        int w = 64;
+        byte[] rgb = new byte[w * w * 3];
+        for (int y = 0; y < w; y++) {
+            for (int x = 0; x < w; x++) {
+                boolean inside = (x - 32) * (x - 32) + (y - 32) * (y - 32) < 18 * 18;
+                Arrays.fill(rgb, (y * w + x) * 3, (y * w + x) * 3 + 3, inside ? (byte) 230 : (byte) 20);
+            }
+        }
+        return harness.discord.hostAttachment("circle.png", "image/png", ImageCodec.encodePng(new RgbImage(w, w, rgb)));
+    }
+
     /** The engine, with no model family announced (sizes are then not held to a family's). */
     private record FamilyUnknown(DiffusionGenerator engine) implements ImageGenerator {
         @Override
@@ -166,6 +215,11 @@ class LoraHiresEndToEndTest {
         @Override
         public Set<String> availableLoras() {
             return engine.availableLoras();
+        }
+
+        @Override
+        public Set<String> availableControlNets() {
+            return engine.availableControlNets();
         }
     }
 }

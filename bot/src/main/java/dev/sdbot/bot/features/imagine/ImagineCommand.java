@@ -80,13 +80,19 @@ public final class ImagineCommand implements SlashCommand {
                         new OptionData(OptionType.ATTACHMENT, "mask", "Mask for inpainting (white = repaint)"),
                         new OptionData(OptionType.STRING, "lora", "LoRA to apply (same as <lora:name:1> in the prompt)",
                                 false, true),
-                        ImagineExtras.hiresOption());
+                        ImagineExtras.hiresOption())
+                .addOptions(ImagineControl.options());
     }
 
     @Override
     public void onAutoComplete(CommandAutoCompleteInteractionEvent event) {
         if (event.getFocusedOption().getName().equals("lora")) {
             event.replyChoices(ImagineExtras.loraChoices(jobs.availableLoras(), event.getFocusedOption().getValue())).queue();
+            return;
+        }
+        if (event.getFocusedOption().getName().equals(ImagineControl.CONTROL)) {
+            event.replyChoices(ImagineControl.choices(jobs.availableControlNets(), event.getFocusedOption().getValue()))
+                    .queue();
             return;
         }
         String typed = event.getFocusedOption().getValue().toLowerCase(Locale.ROOT);
@@ -129,7 +135,7 @@ public final class ImagineCommand implements SlashCommand {
         if (event.getOption("mask") != null && event.getOption("image") == null) {
             return Optional.of("A mask needs an image to paint into: add the `image` option.");
         }
-        return Optional.empty();
+        return ImagineControl.immediateProblem(event);
     }
 
     /**
@@ -169,23 +175,29 @@ public final class ImagineCommand implements SlashCommand {
         }
         SubmitChecks.Checked checked = submitChecks.apply(JobSubmitter.submitter(event, false), request);
         submitter.checkQuota(event, checked.request());
-        if (event.getOption("image") == null) {
+        if (event.getOption("image") == null && !ImagineControl.requested(event)) {
             return checked;
         }
         byte[] initImage;
         byte[] mask;
+        byte[] controlImage;
         try {
             initImage = download(event, "image");
             mask = download(event, "mask");
+            controlImage = download(event, ImagineControl.IMAGE);
         } catch (ImageAttachments.RejectedAttachmentException e) {
             throw new Rejection("⚠️ " + e.getMessage());
         }
         GenerationRequest r = checked.request();
-        GenerationRequest withImages = r.toBuilder().images(initImage, mask).build();
-        if (r.hires() != null) {
+        GenerationRequest withImages = r.toBuilder().images(initImage, mask)
+                .controls(controlImage == null ? List.of() : List.of(ImagineControl.unit(event, controlImage))).build();
+        if (r.hires() != null && initImage != null) {
             throw new Rejection("⚠️ The hires fix works on text-to-image only: leave out `hires` or the `image`.");
         }
         JobSubmitter.checkValid(withImages);
+        if (controlImage != null) {
+            new RunnableRequestCheck(jobs).check(JobSubmitter.submitter(event, false), withImages, checked.notices());
+        }
         return new SubmitChecks.Checked(withImages, checked.notices());
     }
 
