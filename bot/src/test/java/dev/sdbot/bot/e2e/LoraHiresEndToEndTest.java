@@ -49,6 +49,9 @@ class LoraHiresEndToEndTest {
         Files.createSymbolicLink(models.resolve("mini-sd15"), Fixtures.LDM.resolve("mini-sd15").toAbsolutePath());
         Files.createSymbolicLink(Files.createDirectories(models.resolve("lora")).resolve("detail.safetensors"),
                 Fixtures.LDM.resolve("mini-sd15-lora.safetensors").toAbsolutePath());
+        // make_embeddings.py: mini-sd15's own token-embedding row of "red", as A1111 saves an embedding
+        Files.copy(Path.of("../inference/src/test/resources/embeddings/red.pt"),
+                Files.createDirectories(models.resolve("embeddings")).resolve("onered.pt"));
         generator = new DiffusionGenerator(models, 1);
         harness = new BotHarness(db, new FamilyUnknown(generator), 1);
         // the fixture's random safety checker flags some images: post them where the guild allows that
@@ -141,6 +144,28 @@ class LoraHiresEndToEndTest {
         assertThat(ImageCodec.decode(shared.files().get(0).bytes()).width()).isEqualTo(128);
     }
 
+    /**
+     * The shared prompt of issue 15 in one /imagine: an embedding in the negative prompt (its name written as in A1111),
+     * prompt editing, clip skip 2 and hires; the infotext is A1111's, field for field, ending with {@code TI hashes}.
+     */
+    @Test
+    void aSharedPromptWithAnEmbeddingInTheNegativeEditingClipSkipAndHires() throws Exception {
+        FakeGuild guild = harness.discord.guild();
+        FakeMessage shared = result(harness.imagine(guild.alice, guild.ageRestricted, "prompt", "a [cat:dog:0.5] in the snow",
+                "negative", "onered, blurry", "model", "mini-sd15", "steps", 2, "seed", 9, "clip_skip", 2, "hires", "2",
+                "sampler", "euler_a"));
+        byte[] png = shared.files().get(0).bytes();
+        String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(models.resolve("embeddings/onered.pt")))).substring(0, 12);
+        assertThat(dev.sdbot.inference.image.PngText.read(png).get(GenerationParameters.PNG_KEY)).isEqualTo("""
+                a [cat:dog:0.5] in the snow
+                Negative prompt: onered, blurry
+                Steps: 2, Sampler: Euler a, CFG scale: 7, Seed: 9, Size: 64x64, Model: mini-sd15, \
+                Denoising strength: 0.5, Clip skip: 2, Hires upscale: 2, Hires upscaler: Latent, \
+                TI hashes: "onered: %s"""".formatted(hash));
+        assertThat(ImageCodec.decode(png).width()).isEqualTo(128);
+    }
+
     /** The engine, with no model family announced (sizes are then not held to a family's). */
     private record FamilyUnknown(DiffusionGenerator engine) implements ImageGenerator {
         @Override
@@ -166,6 +191,11 @@ class LoraHiresEndToEndTest {
         @Override
         public Set<String> availableLoras() {
             return engine.availableLoras();
+        }
+
+        @Override
+        public Set<String> availableEmbeddings() {
+            return engine.availableEmbeddings();
         }
     }
 }
