@@ -162,7 +162,7 @@ class LoraHiresEndToEndTest {
                 Negative prompt: onered, blurry
                 Steps: 2, Sampler: Euler a, CFG scale: 7, Seed: 9, Size: 64x64, Model: mini-sd15, \
                 Denoising strength: 0.5, Clip skip: 2, Hires upscale: 2, Hires upscaler: Latent, \
-                TI hashes: "onered: %s"""".formatted(hash));
+                TI hashes: "onered: %s\"""".formatted(hash));
         assertThat(ImageCodec.decode(png).width()).isEqualTo(128);
     }
 
