@@ -111,6 +111,22 @@ class TextualInversionTest {
     }
 
     @Test
+    void tiHashesFollowA1111sEncoderCallsChunkByChunkAndOncePerEncoder() throws Exception {
+        PromptEmbeddings sd = PromptEmbeddings.resolve(library, sd15.text(), "m", Set.of("fruitpair cat", "onered dog"));
+        String fruit = shortHash("fruitpair.pt");
+        String red = shortHash("onered.pt");
+        assertThat(sd.tiHashes(sd15.text().tokenizer(), List.of(""), List.of("fruitpair cat", "onered dog"), 1))
+                .isEqualTo("fruitpair: " + fruit + ", onered: " + red);
+        assertThat(sd.tiHashes(sd15.text().tokenizer(), List.of("onered dog"), List.of("fruitpair cat, fruitpair"), 1))
+                .isEqualTo("fruitpair: " + fruit + ", onered: " + red);
+        PromptEmbeddings xl = PromptEmbeddings.resolve(library, sdxl.text(), "m", Set.of("xlfruit"));
+        String x = "xlfruit: " + xl.byName().get("xlfruit").shortHash();
+        // SDXL: clip_l's call, then clip_g's, each before what was written
+        assertThat(xl.tiHashes(sdxl.text().tokenizer(), List.of("xlfruit"), List.of("a cat"), 2)).isEqualTo(x + ", " + x);
+        assertThat(PromptEmbeddings.NONE.tiHashes(sd15.text().tokenizer(), List.of(""), List.of("a cat"), 1)).isNull();
+    }
+
+    @Test
     void anEmbeddingForAnotherTextEncoderIsRefusedNamingBothWidths() {
         try (DiffusionGenerator generator = DiffusionGenerator.forCheckpoint("mini-sd15", SD15, Device.cpu())) {
             generator.setEmbeddingsDir(dir.resolve("embeddings"));

@@ -117,4 +117,18 @@ class PromptChunksTest {
         assertThat(chunks.get(1).fixes()).containsExactly(new PromptChunks.Fix(1, "tenvec", 10));
         assertThat(chunks.get(1).ids()[11]).isEqualTo(SD15.eosId());
     }
+
+    @Test
+    void aCommaBacktrackMovesAnEmbeddingsPlaceholdersButLeavesItsFixBehindAsA1111Does() {
+        EmbeddingNames names = EmbeddingNames.of(SD15, java.util.Map.of("onered", 1));
+        String prompt = String.join(" ", java.util.Collections.nCopies(68, "cat")) + ", onered "
+                + String.join(" ", java.util.Collections.nCopies(6, "dog"));
+        List<PromptChunks.Chunk> chunks = PromptChunks.of(SD15, prompt, names);
+        assertThat(chunks).hasSize(2);
+        // A1111's tokenize_line relocates tokens and multipliers, not chunk.fixes: the vector lands on the padding
+        assertThat(chunks.get(0).fixes()).containsExactly(new PromptChunks.Fix(70, "onered", 1));
+        assertThat(chunks.get(0).ids()[70]).isEqualTo(SD15.eosId());
+        assertThat(chunks.get(1).fixes()).isEmpty();
+        assertThat(chunks.get(1).ids()[1]).isZero();
+    }
 }
