@@ -51,6 +51,7 @@ class LoraFamilyEndToEndTest {
         TinyLoraFiles.writeSdxl(models.resolve("lora/xlstyle.safetensors"));
         Path embeddings = Files.createDirectories(models.resolve("embeddings"));
         writeEmbedding(embeddings.resolve("sd1neg.safetensors"), Map.of("emb_params", new long[] {2, 768}));
+        writeEmbedding(embeddings.resolve("badneg.safetensors"), Map.of("emb_params", new long[] {1, 768}));
         writeEmbedding(embeddings.resolve("xlneg.safetensors"), Map.of("clip_l", new long[] {1, 768},
                 "clip_g", new long[] {1, 1280}));
         generator = new DiffusionGenerator(models, 1);
@@ -95,14 +96,30 @@ class LoraFamilyEndToEndTest {
         assertThat(option).isEqualTo("⚠️ Embedding `sd1neg` is for SD1 models; `mini-sdxl` is an SDXL model.");
         String unknown = harness.awaitEphemeral(harness.imagine(guild.bob, guild.general, "prompt", "a fox",
                 "model", "mini-sd15", "embedding", "nope", "steps", 1));
-        assertThat(unknown).isEqualTo("⚠️ Unknown embedding `nope`. Available: sd1neg, xlneg.");
+        assertThat(unknown).isEqualTo("⚠️ Unknown embedding `nope`. Available: badneg, sd1neg, xlneg.");
         assertThat(harness.jobCount()).isEqualTo(before);
 
         FakeInteraction typing = harness.discord.autocomplete(guild.alice, guild.general, "imagine",
-                FakeDiscord.options("prompt", "x", "model", "mini-sd15", "negative_embedding", "neg"), "negative_embedding");
+                FakeDiscord.options("prompt", "x", "model", "mini-sd15", "negative_embedding", ""), "negative_embedding");
         await().atMost(Duration.ofSeconds(10)).until(typing::acknowledged);
         RecordedCall callback = harness.discord.calls("POST", "interactions/" + typing.id() + "/.*").get(0);
-        assertThat(callback.payload().path("data").path("choices").findValuesAsText("value")).containsExactly("sd1neg");
+        assertThat(callback.payload().path("data").path("choices").findValuesAsText("value"))
+                .containsExactly("badneg", "sd1neg");
+    }
+
+    /** The prompt filter reads an embedding's name as the word it is, typed or chosen with the option. */
+    @Test
+    void aFilterRuleOnAnEmbeddingsNameBlocksItTypedOrChosen() {
+        assertThat(new NsfwChecks(harness).staff(guild.moderator, "mod filter add", "pattern", "badneg"))
+                .contains("Added rule");
+        long before = harness.jobCount();
+        String typed = harness.awaitEphemeral(harness.imagine(guild.alice, guild.general, "prompt", "a fox",
+                "negative", "(BadNeg:1.2)", "model", "mini-sd15", "steps", 1));
+        assertThat(typed).contains("blocked by this server's filter");
+        String chosen = harness.awaitEphemeral(harness.imagine(guild.alice, guild.general, "prompt", "a fox",
+                "model", "mini-sd15", "negative_embedding", "badneg", "steps", 1));
+        assertThat(chosen).contains("blocked by this server's filter");
+        assertThat(harness.jobCount()).isEqualTo(before);
     }
 
     /** A header-only-sized embedding of zeros: its shapes are what the family check reads. */
