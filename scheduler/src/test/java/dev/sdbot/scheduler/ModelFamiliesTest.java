@@ -44,6 +44,13 @@ class ModelFamiliesTest {
             }
 
             @Override
+            public Map<String, Integer> nativeSides() {
+                Map<String, Integer> sides = new java.util.TreeMap<>();
+                families.forEach((model, family) -> sides.put(model, family == ModelFamily.SDXL ? 1024 : 128));
+                return sides;
+            }
+
+            @Override
             public Set<String> loadedModels() {
                 return Set.of();
             }
@@ -58,9 +65,11 @@ class ModelFamiliesTest {
             system.startWorker("sd", 1, withFamilies(Map.of("small-sd", ModelFamily.SD1)));
             assertThat(system.jobs().modelFamilies())
                     .isEqualTo(Map.of("big-xl", ModelFamily.SDXL, "small-sd", ModelFamily.SD1));
+            assertThat(system.jobs().nativeSides()).isEqualTo(Map.of("big-xl", 1024, "small-sd", 128));
 
             xl.stop(Duration.ofSeconds(5));
             assertThat(system.jobs().modelFamilies()).isEqualTo(Map.of("small-sd", ModelFamily.SD1));
+            assertThat(system.jobs().nativeSides()).isEqualTo(Map.of("small-sd", 128));
         }
     }
 }
