@@ -127,6 +127,22 @@ class TextualInversionTest {
     }
 
     @Test
+    void anSdxlImageIsThatOfTheWordsAndEachEncoderCallWritesItsHashes() throws Exception {
+        try (DiffusionGenerator generator = DiffusionGenerator.forCheckpoint("mini-sdxl", SDXL, Device.cpu())) {
+            generator.setEmbeddingsDir(dir.resolve("embeddings"));
+            GenerationResult words = generator.generate(request("mini-sdxl", "red apple on a table", "red apple"),
+                    ProgressListener.NONE);
+            GenerationResult embedded = generator.generate(request("mini-sdxl", "xlfruit on a table", "xlfruit"),
+                    ProgressListener.NONE);
+            assertThat(ImageCodec.decode(embedded.images().get(0).png()).pixels())
+                    .isEqualTo(ImageCodec.decode(words.images().get(0).png()).pixels());
+            String x = "xlfruit: " + shortHash("xlfruit.safetensors");
+            assertThat(PngText.read(embedded.images().get(0).png()).get(GenerationParameters.PNG_KEY))
+                    .endsWith(", TI hashes: \"" + String.join(", ", java.util.Collections.nCopies(4, x)) + "\"");
+        }
+    }
+
+    @Test
     void anEmbeddingForAnotherTextEncoderIsRefusedNamingBothWidths() {
         try (DiffusionGenerator generator = DiffusionGenerator.forCheckpoint("mini-sd15", SD15, Device.cpu())) {
             generator.setEmbeddingsDir(dir.resolve("embeddings"));
@@ -168,7 +184,11 @@ class TextualInversionTest {
     }
 
     private static GenerationRequest request(String prompt, String negative) {
-        return GenerationRequest.builder(prompt, "mini-sd15").negativePrompt(negative).size(64, 64).steps(1).seed(7L)
+        return request("mini-sd15", prompt, negative);
+    }
+
+    private static GenerationRequest request(String model, String prompt, String negative) {
+        return GenerationRequest.builder(prompt, model).negativePrompt(negative).size(64, 64).steps(1).seed(7L)
                 .build();
     }
 
