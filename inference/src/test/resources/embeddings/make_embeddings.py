@@ -1,7 +1,8 @@
 """Writes A1111-format textual-inversion embeddings (torch.save of Embedding.save's dict, as A1111 writes them) whose
 vectors are rows of mini-sd15's own token-embedding table: `red-apple.pt` holds the rows of "red" and "apple" (2
 vectors), `red.pt` the row of "red" (1 vector). Used by TextualInversionTest: writing the embedding's name must give
-exactly the conditioning and image of those words. Run from this folder: python3 make_embeddings.py"""
+exactly the conditioning and image of those words. `red-concept.bin` is the row of "red" as diffusers' textual-inversion
+training saves learned_embeds.bin ({placeholder: 1-D tensor}). Run from this folder: python3 make_embeddings.py"""
 import json
 import struct
 import numpy as np
@@ -33,3 +34,4 @@ def save(words, file):
 
 save(["red", "apple"], "red-apple.pt")
 save(["red"], "red.pt")
+torch.save({"<red-concept>": table[vocab["red</w>"]].clone()}, "red-concept.bin")

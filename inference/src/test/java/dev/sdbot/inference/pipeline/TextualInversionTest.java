@@ -39,7 +39,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Textual-inversion embeddings made of the model's own token-embedding rows (of "red" and "apple") must give exactly
  * the conditioning and the image of those words, in every format A1111 reads: its own {@code string_to_param}
- * {@code .pt} (made by {@code embeddings/make_embeddings.py}), diffusers' single key, kohya's {@code emb_params}, SDXL's
+ * {@code .pt} and diffusers' {@code learned_embeds.bin} (made by {@code embeddings/make_embeddings.py}), diffusers' single
+ * key, kohya's {@code emb_params}, SDXL's
  * {@code clip_l} + {@code clip_g} (written here from the weights).
  */
 class TextualInversionTest {
@@ -59,6 +60,7 @@ class TextualInversionTest {
         Path embeddings = Files.createDirectories(dir.resolve("embeddings"));
         copy("red-apple.pt", embeddings.resolve("fruitpair.pt"));
         copy("red.pt", embeddings.resolve("onered.pt"));
+        copy("red-concept.bin", embeddings.resolve("binred.bin"));
         float[][] sd15Rows = rows(SD15.resolve("text_encoder/model.safetensors"));
         write(embeddings.resolve("dfruit.safetensors"), Map.of("<dfruit>", sd15Rows), false);
         write(embeddings.resolve("dred.safetensors"), Map.of("<dred>", new float[][] {sd15Rows[0]}), true);
@@ -79,7 +81,7 @@ class TextualInversionTest {
     @Test
     void anEmbeddingOfTheModelsOwnRowsConditionsExactlyAsTheWordsInEveryFormat() throws Exception {
         for (String[] pair : List.of(new String[] {"fruitpair", "onered"}, new String[] {"dfruit", "dred"},
-                new String[] {"kfruit", "onered"})) {
+                new String[] {"kfruit", "binred"})) {
             for (int clipSkip : new int[] {1, 2}) {
                 assertSameConditioning(sd15, "a " + pair[0] + " cat, " + pair[0], pair[1] + " blur",
                         "a red apple cat, red apple", "red blur", clipSkip);
