@@ -64,7 +64,10 @@ class TextualInversionTest {
         float[][] sd15Rows = rows(SD15.resolve("text_encoder/model.safetensors"));
         write(embeddings.resolve("dfruit.safetensors"), Map.of("<dfruit>", sd15Rows), false);
         write(embeddings.resolve("dred.safetensors"), Map.of("<dred>", new float[][] {sd15Rows[0]}), true);
-        write(embeddings.resolve("kfruit.safetensors"), Map.of("emb_params", sd15Rows), false);
+        // in a subfolder, as A1111 users sort them; an empty file is skipped as there
+        write(Files.createDirectories(embeddings.resolve("kohya")).resolve("kfruit.safetensors"),
+                Map.of("emb_params", sd15Rows), false);
+        Files.createFile(embeddings.resolve("empty.safetensors"));
         write(embeddings.resolve("xlfruit.safetensors"), Map.of("clip_l", rows(SDXL.resolve("text_encoder/model.safetensors")),
                 "clip_g", rows(SDXL.resolve("text_encoder_2/model.safetensors"))), false);
         library = new EmbeddingLibrary(embeddings);
@@ -98,7 +101,8 @@ class TextualInversionTest {
     void theImageIsThatOfTheWordsAndTheInfotextRecordsTheHashesAsA1111() throws Exception {
         try (DiffusionGenerator generator = DiffusionGenerator.forCheckpoint("mini-sd15", SD15, Device.cpu())) {
             generator.setEmbeddingsDir(dir.resolve("embeddings"));
-            assertThat(generator.availableEmbeddings()).contains("fruitpair", "dred", "xlfruit");
+            assertThat(generator.availableEmbeddings()).contains("fruitpair", "dred", "xlfruit", "kfruit")
+                    .doesNotContain("empty");
             assertThat(generator.embeddingFamilies()).doesNotContainKey("fruitpair"); // width 32: only the engine can tell
             GenerationResult words = generator.generate(request("a red apple cat", "red"), ProgressListener.NONE);
             GenerationResult embedded = generator.generate(request("a fruitpair cat", "onered"), ProgressListener.NONE);
