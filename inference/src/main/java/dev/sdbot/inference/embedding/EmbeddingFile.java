@@ -1,5 +1,6 @@
 package dev.sdbot.inference.embedding;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -32,7 +33,7 @@ public final class EmbeddingFile {
 
     /** @throws CheckpointException naming the file when it is none of the formats */
     public static Embedding read(Path file, String name, String shortHash) {
-        try (SafetensorsFile f = SafetensorsFile.open(file); NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+        try (SafetensorsFile f = SafetensorsFile.open(file); NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             Set<String> keys = f.keys();
             List<String> a1111 = keys.stream().filter(k -> k.startsWith(A1111_PREFIX)).toList();
             Map<String, float[][]> rows;
