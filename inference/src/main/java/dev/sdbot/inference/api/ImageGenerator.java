@@ -29,6 +29,14 @@ public interface ImageGenerator extends AutoCloseable {
         return Map.of();
     }
 
+    /**
+     * The models of {@link #availableModels()} that are inpainting models (a 9-channel UNet that sees the mask), told
+     * from their files; none unless a generator says otherwise.
+     */
+    default Set<String> inpaintingModels() {
+        return Set.of();
+    }
+
     /** Models currently loaded in memory (preferred by the dispatcher). */
     Set<String> loadedModels();
 
