@@ -6,6 +6,7 @@ import dev.sdbot.testkit.fake.FakeInteraction;
 import dev.sdbot.testkit.fake.FakeMessage;
 import dev.sdbot.testkit.fake.RecordedCall;
 import dev.sdbot.db.testing.EmbeddedPostgresExtension;
+import dev.sdbot.db.store.GuildSettingsStore;
 import dev.sdbot.db.testing.TestDatabase;
 import dev.sdbot.inference.Fixtures;
 import dev.sdbot.inference.api.GenerationException;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -152,7 +154,7 @@ class LoraHiresEndToEndTest {
      * Zoom out and Pan: the canvas grows (pans by half a side rounded up to 64, zoom 2x doubles it), the result's own
      * pixels come back exactly where the source sits, and the new area is filled by the model itself (masked
      * img2img) while no inpainting model of its family is live, by the inpainting model once the worker announces
-     * both as SD 1.x.
+     * both as SD 1.x, unless the server does not allow it.
      */
     @Test
     void zoomOutAndPanExtendTheCanvasAndKeepTheResultsPixels() throws Exception {
@@ -173,6 +175,7 @@ class LoraHiresEndToEndTest {
             assertKeeps(ImageCodec.decode(panned.files().get(0).bytes()), original, e.width(), e.height(), e.x(), e.y());
         }
 
+        GuildSettingsStore settings = new GuildSettingsStore(harness.db.sessionFactory());
         harness.db.update("UPDATE workers SET model_families = '{\"mini-sd15\": \"sd1\", \"mini-sd15-inpainting\": \"sd1\"}'");
         try {
             FakeMessage zoomed = result(harness.discord.clickButton(guild.alice, source, "job:" + sourceJob + ":zoom2"));
@@ -180,8 +183,15 @@ class LoraHiresEndToEndTest {
             assertThat(r.model()).isEqualTo("mini-sd15-inpainting");
             assertThat(GenerationParameters.fromPng(zoomed.files().get(0).bytes()).model()).isEqualTo("mini-sd15-inpainting");
             assertKeeps(ImageCodec.decode(zoomed.files().get(0).bytes()), original, 128, 128, 32, 32);
+
+            // an inpainting model the server does not allow is passed over
+            settings.update(guild.id, Instant.now(), s -> s.setAllowedModels(List.of("mini-sd15"), Instant.now()));
+            FakeMessage allowedOnly = result(harness.discord.clickButton(guild.alice, source, "job:" + sourceJob + ":zoom15"));
+            assertThat(harness.jobs().find(harness.jobIdOf(allowedOnly)).orElseThrow().request().model()).isEqualTo("mini-sd15");
+            assertKeeps(ImageCodec.decode(allowedOnly.files().get(0).bytes()), original, 128, 128, 32, 32);
         } finally {
             harness.db.update("UPDATE workers SET model_families = '{}'");
+            settings.update(guild.id, Instant.now(), s -> s.setAllowedModels(null, Instant.now()));
         }
     }
 
