@@ -58,6 +58,11 @@ final class CompletionLogging implements ImageGenerator {
     }
 
     @Override
+    public Map<String, Integer> nativeSides() {
+        return generator.nativeSides();
+    }
+
+    @Override
     public Set<String> loadedModels() {
         return generator.loadedModels();
     }

@@ -53,6 +53,13 @@ class ModelFamiliesTest {
             }
 
             @Override
+            public Map<String, Integer> nativeSides() {
+                Map<String, Integer> sides = new java.util.TreeMap<>();
+                families.forEach((model, family) -> sides.put(model, family == ModelFamily.SDXL ? 1024 : 128));
+                return sides;
+            }
+
+            @Override
             public Set<String> loadedModels() {
                 return Set.of();
             }
@@ -69,10 +76,13 @@ class ModelFamiliesTest {
             assertThat(system.jobs().modelFamilies()).isEqualTo(Map.of("big-xl", ModelFamily.SDXL,
                     "big-xl-inpainting", ModelFamily.SDXL, "small-sd", ModelFamily.SD1));
             assertThat(system.jobs().inpaintingModels()).containsExactly("big-xl-inpainting");
+            assertThat(system.jobs().nativeSides()).isEqualTo(Map.of("big-xl", 1024, "big-xl-inpainting", 1024,
+                    "small-sd", 128));
 
             xl.stop(Duration.ofSeconds(5));
             assertThat(system.jobs().modelFamilies()).isEqualTo(Map.of("small-sd", ModelFamily.SD1));
             assertThat(system.jobs().inpaintingModels()).isEmpty();
+            assertThat(system.jobs().nativeSides()).isEqualTo(Map.of("small-sd", 128));
         }
     }
 }

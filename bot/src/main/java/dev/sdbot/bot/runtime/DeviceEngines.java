@@ -79,6 +79,11 @@ final class DeviceEngines implements ImageGenerator {
     }
 
     @Override
+    public Map<String, Integer> nativeSides() {
+        return engines.get(0).generator().nativeSides();
+    }
+
+    @Override
     public Map<String, ModelFamily> loraFamilies() {
         return engines.get(0).generator().loraFamilies();
     }

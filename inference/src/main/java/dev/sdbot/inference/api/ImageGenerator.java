@@ -37,6 +37,14 @@ public interface ImageGenerator extends AutoCloseable {
         return Set.of();
     }
 
+    /**
+     * The side in pixels each available model was trained at (diffusers' default size), where the generator can tell;
+     * a front end defaults to it for a model trained off its family's sizes.
+     */
+    default Map<String, Integer> nativeSides() {
+        return Map.of();
+    }
+
     /** Models currently loaded in memory (preferred by the dispatcher). */
     Set<String> loadedModels();
 

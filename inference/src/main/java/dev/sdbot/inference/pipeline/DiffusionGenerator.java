@@ -219,6 +219,19 @@ public final class DiffusionGenerator implements ImageGenerator {
     }
 
     @Override
+    public Map<String, Integer> nativeSides() {
+        Map<String, Integer> sides = new TreeMap<>();
+        models.get().forEach((name, path) -> {
+            try {
+                sides.put(name, ModelInspector.inspect(path).nativeSide());
+            } catch (RuntimeException e) {
+                // as modelFamilies: generating with it reports why it does not load
+            }
+        });
+        return sides;
+    }
+
+    @Override
     public Set<String> loadedModels() {
         return cache.loaded().stream().filter(key -> !PromptLoras.isMergedKey(key))
                 .collect(Collectors.toCollection(TreeSet::new));
