@@ -48,6 +48,11 @@ final class CompletionLogging implements ImageGenerator {
     }
 
     @Override
+    public Set<String> inpaintingModels() {
+        return generator.inpaintingModels();
+    }
+
+    @Override
     public Map<String, ModelFamily> modelFamilies() {
         return generator.modelFamilies();
     }

@@ -69,6 +69,11 @@ final class DeviceEngines implements ImageGenerator {
     }
 
     @Override
+    public Set<String> inpaintingModels() {
+        return engines.get(0).generator().inpaintingModels();
+    }
+
+    @Override
     public Map<String, ModelFamily> modelFamilies() {
         return engines.get(0).generator().modelFamilies();
     }

@@ -76,6 +76,17 @@ public final class WorkerStore {
         });
     }
 
+    /** The worker's inpainting models (9-channel UNet), replacing what it announced before. */
+    public void recordInpaintingModels(String id, Set<String> models) {
+        Sql.withConnection(dataSource, "record inpainting models of worker " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE workers SET inpainting_models = ? WHERE id = ?")) {
+                Sql.bind(ps, c.createArrayOf("text", models.toArray()), id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     /** The side in pixels each of the worker's models was trained at, where its generator can tell. */
     public void recordNativeSides(String id, Map<String, Integer> sides) {
         Sql.withConnection(dataSource, "record native sizes of worker " + id, c -> {
