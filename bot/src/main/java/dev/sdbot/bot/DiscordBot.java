@@ -204,7 +204,7 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
 
     /** After a restart, keeps showing the progress of jobs that were waiting while the bot was down. */
     private static void resumeProgress(JobService jobs, DiscordConnection connection, ProgressReporter progress, Clock clock) {
-        for (JobView job : jobs.recentJobs(RESUMED_JOBS)) {
+        for (JobView job : jobs.activeJobsOnShards(connection.shardRange(), RESUMED_JOBS)) {
             if (job.state().isActive() && job.origin().tokenValidAt(clock.instant())) {
                 connection.guild(job.origin().guildId()).ifPresent(guild ->
                         progress.track(job.id(), InteractionHook.from(guild.getJDA(), job.origin().interactionToken())));

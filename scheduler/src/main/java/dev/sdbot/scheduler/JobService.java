@@ -178,6 +178,11 @@ public final class JobService {
         return jobs.jobsOf(guildId, userId, limit);
     }
 
+    /** Waiting and running jobs of the guilds on the given shards, newest first (a restarted bot shows their progress). */
+    public List<JobView> activeJobsOnShards(ShardRange shards, int limit) {
+        return jobs.activeOnShards(shards, limit);
+    }
+
     public List<JobView> recentJobs(int limit) {
         return jobs.recent(limit);
     }
@@ -207,18 +212,35 @@ public final class JobService {
         return Sql.withConnection(dataSource, "quota status", c -> quotas.status(c, guildId, userId, roleIds));
     }
 
-    /** SUCCEEDED jobs of the given guilds waiting for the bot to post them, oldest first. */
-    public List<JobView> findUnpostedSucceeded(Collection<Long> guildIds, int limit) {
-        return jobs.findUnpostedSucceeded(guildIds, limit);
+    /** SUCCEEDED jobs of the guilds on the given shards waiting for the bot to post them, oldest first. */
+    public List<JobView> findUnpostedSucceeded(ShardRange shards, int limit) {
+        return jobs.findUnpostedSucceeded(shards, limit);
     }
 
     /**
-     * Ends the results nobody will post: SUCCEEDED jobs of guilds other than {@code servedGuildIds} (the bot left
-     * them) that finished more than {@code grace} ago become FAILED with {@code reason}. CLI jobs (guild 0) end
-     * at SUCCEEDED and are left alone. Returns the ids failed.
+     * The guilds on {@code shards} other than {@code servedGuildIds} whose results finished more than {@code grace}
+     * ago: the bot may have left them (the caller confirms with Discord before {@link #failResultsOf}).
      */
-    public List<Long> failResultsOfOtherGuilds(Collection<Long> servedGuildIds, java.time.Duration grace, String reason) {
-        return jobs.failUnpostedOutside(servedGuildIds, grace, reason);
+    public List<Long> guildsWithStaleResults(ShardRange shards, Collection<Long> servedGuildIds, java.time.Duration grace) {
+        return jobs.guildsWithStaleResults(shards, servedGuildIds, grace);
+    }
+
+    /**
+     * Ends the results nobody will post: SUCCEEDED jobs of the given guilds (the bot left them) that finished more
+     * than {@code grace} ago become FAILED with {@code reason}. Returns the ids failed.
+     */
+    public List<Long> failResultsOf(Collection<Long> guildIds, java.time.Duration grace, String reason) {
+        return jobs.failUnpostedOf(guildIds, grace, reason);
+    }
+
+    /** The given jobs that exist, in one read. */
+    public List<JobView> findAll(Collection<Long> jobIds) {
+        return jobIds.isEmpty() ? List.of() : jobs.findAll(jobIds);
+    }
+
+    /** Dispatch positions (1-based) of those of the given jobs that are queued, in one query. */
+    public java.util.Map<Long, Integer> queuePositions(Collection<Long> jobIds) {
+        return jobIds.isEmpty() ? java.util.Map.of() : jobs.queuePositions(jobIds);
     }
 
     /** SUCCEEDED → POSTED; false if the job is not SUCCEEDED at that attempt (already posted, blocked...). */

@@ -34,8 +34,9 @@ public final class FakeDiscord implements AutoCloseable {
     }
 
     private final long botUserId = Snowflakes.next();
-    private final FakeGuild guild = new FakeGuild(botUserId);
-    private final FakeGuild otherGuild = new FakeGuild(botUserId, "Other Guild", guild.alice);
+    /** Shard 0 and shard 1 of 2, so that tests of bot processes with shard ranges can give each its own guild. */
+    private final FakeGuild guild = new FakeGuild(botUserId, Snowflakes.onShard(0, 2));
+    private final FakeGuild otherGuild = new FakeGuild(botUserId, Snowflakes.onShard(1, 2), "Other Guild", guild.alice);
     private final FakeGateway gateway = new FakeGateway(List.of(guild, otherGuild), botUserId);
     private final FakeRest rest;
     private final Map<Long, FakeInteraction> interactions = new ConcurrentHashMap<>();
@@ -141,6 +142,14 @@ public final class FakeDiscord implements AutoCloseable {
         FakeGuild guild = guildOf(channel.id());
         guild.expose(channel, exposed);
         gateway.dispatch(guild.id, "CHANNEL_UPDATE", guild.channelStub(channel));
+    }
+
+    /**
+     * Whether the gateway leaves the guild out of READY and GUILD_CREATE at the next IDENTIFY (the bot is still a
+     * member, as Get Guild says): a guild that is not yet in the bot's cache after a reconnect.
+     */
+    public void withholdFromGateway(FakeGuild guild, boolean withheld) {
+        guild.announced = !withheld;
     }
 
     public void dropGatewayConnections() {

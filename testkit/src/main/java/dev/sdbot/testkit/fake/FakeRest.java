@@ -30,6 +30,7 @@ final class FakeRest {
     private static final Pattern FOLLOW_UP = Pattern.compile("webhooks/(\\d+)/([^/]+)");
     private static final Pattern WEBHOOK_MESSAGE = Pattern.compile("webhooks/(\\d+)/([^/]+)/messages/(@original|\\d+)");
     private static final Pattern CHANNEL_MESSAGES = Pattern.compile("channels/(\\d+)/messages");
+    private static final Pattern GUILD = Pattern.compile("guilds/(\\d+)");
     private static final Pattern GUILD_MEMBER = Pattern.compile("guilds/(\\d+)/members/(\\d+)");
     private static final Pattern CHANNEL_MESSAGE = Pattern.compile("channels/(\\d+)/messages/(\\d+)");
     private static final Pattern COMMANDS = Pattern.compile("applications/\\d+(/guilds/\\d+)?/commands");
@@ -197,10 +198,20 @@ final class FakeRest {
         if ((m = CHANNEL_MESSAGE.matcher(path)).matches()) {
             return channelMessage(method, Long.parseLong(m.group(2)), payload, files);
         }
+        if (method.equals("GET") && (m = GUILD.matcher(path)).matches()) {
+            return guild(Long.parseLong(m.group(1)));
+        }
         if (method.equals("GET") && (m = GUILD_MEMBER.matcher(path)).matches()) {
             return guildMember(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
         }
         return Answer.error(404, 0, "404: Not Found");
+    }
+
+    /** Get Guild: the guild, or 10004 Unknown Guild for one the bot is not in. */
+    private Answer guild(long guildId) {
+        return discord.guilds().stream().filter(g -> g.id == guildId).findFirst()
+                .map(g -> Answer.json(200, g.guildCreate()))
+                .orElseGet(() -> Answer.error(404, 10004, "Unknown Guild"));
     }
 
     /** Get Guild Member: the member object, or 10007 Unknown Member. */
