@@ -40,7 +40,7 @@ public final class JobService {
         this.jobs = new JobStore(dataSource);
         this.results = new ResultStore(dataSource);
         this.workers = new WorkerStore(dataSource);
-        this.quotas = new QuotaService(clock);
+        this.quotas = new QuotaService();
         this.settings = settings;
         this.clock = clock;
     }
