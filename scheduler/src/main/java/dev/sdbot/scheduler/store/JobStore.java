@@ -164,13 +164,20 @@ public final class JobStore {
         });
     }
 
+    /** The posting sweep (bind the shard range's parameters, then the limit); its plan is checked on a large table. */
+    public static final String UNPOSTED_ON_SHARDS = "SELECT " + JobRows.VIEW_COLUMNS + " FROM jobs WHERE state = 'SUCCEEDED'"
+            + " AND guild_id <> 0 AND " + ShardRange.SQL + " ORDER BY finished_at, id LIMIT ?";
+
+    /** Dispatch positions of the given queued jobs (bind a bigint[]); its plan is checked on a large table. */
+    public static final String QUEUE_POSITIONS = "SELECT id, pos FROM (SELECT id, row_number() OVER (ORDER BY "
+            + FairShare.ORDER_BY + ") AS pos FROM (" + FairShare.RANKED_QUEUE + ") ranked) ordered WHERE id = ANY (?)";
+
     /**
      * SUCCEEDED jobs of the guilds on the given shards (the CLI's guild 0 aside), oldest first
      * (jobs_unposted_order_idx: only unposted results are read, the shard test filters them).
      */
     public List<JobView> findUnpostedSucceeded(ShardRange shards, int limit) {
-        return query("SELECT " + JobRows.VIEW_COLUMNS + " FROM jobs WHERE state = 'SUCCEEDED' AND guild_id <> 0 AND "
-                + ShardRange.SQL + " ORDER BY finished_at, id LIMIT ?", append(shards.sqlParameters(), limit));
+        return query(UNPOSTED_ON_SHARDS, append(shards.sqlParameters(), limit));
     }
 
     /** QUEUED, ASSIGNED and RUNNING jobs of the guilds on the given shards, newest first (jobs_guild_user_active_idx). */
@@ -306,8 +313,7 @@ public final class JobStore {
      */
     public Map<Long, Integer> queuePositions(Collection<Long> ids) {
         return Sql.withConnection(dataSource, "queue positions", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, pos FROM (SELECT id, row_number() OVER (ORDER BY "
-                    + FairShare.ORDER_BY + ") AS pos FROM (" + FairShare.RANKED_QUEUE + ") ranked) ordered WHERE id = ANY (?)")) {
+            try (PreparedStatement ps = c.prepareStatement(QUEUE_POSITIONS)) {
                 Sql.bind(ps, c.createArrayOf("bigint", ids.toArray()));
                 Map<Long, Integer> positions = new java.util.HashMap<>();
                 try (ResultSet rs = ps.executeQuery()) {
