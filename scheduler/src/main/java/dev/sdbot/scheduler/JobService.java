@@ -243,6 +243,18 @@ public final class JobService {
         return jobIds.isEmpty() ? java.util.Map.of() : jobs.queuePositions(jobIds);
     }
 
+    /**
+     * Records that a channel post of the job's result is about to be tried; returns the first and last time earlier
+     * ones were tried (Discord may have accepted one before a crash), if any.
+     */
+    public Optional<PostTries> recordChannelPostTry(long jobId) {
+        return jobs.recordChannelPostTry(jobId).map(t -> new PostTries(t[0], t[1]));
+    }
+
+    /** When channel posts of a result were tried before: the first and the last time. */
+    public record PostTries(java.time.Instant first, java.time.Instant last) {
+    }
+
     /** SUCCEEDED → POSTED; false if the job is not SUCCEEDED at that attempt (already posted, blocked...). */
     public boolean markPosted(long jobId, int attempt, long messageId) {
         return jobs.markPosted(jobId, attempt, messageId, clock.instant());

@@ -55,7 +55,8 @@ class PostingRecoveryTest extends EndToEndTest {
     }
 
     @Test
-    void aBotThatCrashedBeforeRecordingItsPostAndCameBackAfterDiscordForgotTheNoncePostsNoSecondCopy() throws Exception {
+    void aBotThatCrashedBeforeRecordingItsPostAndCameBackAfterDiscordForgotTheNonceToABusyChannelPostsNoSecondCopy()
+            throws Exception {
         FakeInteraction imagine = harness.imagine(guild.bob, guild.general, "prompt", "posted just before a crash", "steps", 4);
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 db.queryLong("SELECT count(*) FROM jobs WHERE prompt = 'posted just before a crash'") == 1);
@@ -69,9 +70,12 @@ class PostingRecoveryTest extends EndToEndTest {
         FakeMessage posted = resultsOf(jobId).get(0);
 
         // the crash: Discord accepted the post, the bot died before POSTED was committed, and came back after
-        // Discord had forgotten the nonce
+        // Discord had forgotten the nonce, to a busy channel: 150 messages since, the post is not on the last page
         harness.stopBot();
         db.update("UPDATE jobs SET state = 'SUCCEEDED', posted_message_id = NULL, posted_at = NULL WHERE id = ?", jobId);
+        for (int i = 0; i < 150; i++) {
+            harness.discord.memberMessage(guild.alice, guild.general, "chatter " + i);
+        }
         harness.discord.nonceMemory(Duration.ZERO);
         try {
             harness.startBot();

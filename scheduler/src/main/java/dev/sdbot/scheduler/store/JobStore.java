@@ -268,6 +268,26 @@ public final class JobStore {
         throw new IllegalStateException("job " + id + " kept changing state while cancelling");
     }
 
+    /**
+     * Records that a channel post of the job's result is about to be tried, and returns when earlier ones were tried
+     * (first, last; database clock), if any: Discord may have accepted one of them.
+     */
+    public Optional<Instant[]> recordChannelPostTry(long id) {
+        return Sql.withConnection(dataSource, "record a post of job " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs j SET post_first_tried_at = COALESCE(o.f, now()),"
+                    + " post_last_tried_at = now() FROM (SELECT id, post_first_tried_at AS f, post_last_tried_at AS l FROM jobs"
+                    + " WHERE id = ? FOR UPDATE) o WHERE j.id = o.id RETURNING o.f, o.l")) {
+                Sql.bind(ps, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getObject(1) == null) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new Instant[] {Sql.instant(rs, "f"), Sql.instant(rs, "l")});
+                }
+            }
+        });
+    }
+
     /** SUCCEEDED → POSTED for the attempt whose result was posted. */
     public boolean markPosted(long id, int attempt, long messageId, Instant now) {
         return Sql.update(dataSource, "mark job " + id + " posted",

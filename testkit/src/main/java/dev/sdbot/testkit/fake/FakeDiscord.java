@@ -383,7 +383,8 @@ public final class FakeDiscord implements AutoCloseable {
         rest.nonceMemory(memory);
     }
 
-    /** What GET channels/{id}/messages lists: the channel's non-ephemeral, undeleted messages, newest first. */
+    /** What GET channels/{id}/messages lists: the channel's non-ephemeral, undeleted messages, newest first (the
+     * REST side pages it with limit, before and after as Discord does). */
     List<FakeMessage> channelHistory(long channelId) {
         return messages.values().stream()
                 .filter(m -> m.channelId() == channelId && !m.ephemeral() && !m.deleted())
@@ -471,13 +472,23 @@ public final class FakeDiscord implements AutoCloseable {
     }
 
     FakeMessage createMessage(long channelId, boolean ephemeral, ObjectNode payload, List<RecordedCall.UploadedFile> files) {
+        return createMessage(guild.bot, channelId, ephemeral, payload, files);
+    }
+
+    /** A member's ordinary message: chatter that pushes older messages off the channel's last page of history. */
+    public FakeMessage memberMessage(FakeGuild.Member author, FakeGuild.Channel channel, String content) {
+        return createMessage(author, channel.id(), false, JSON.createObjectNode().put("content", content), List.of());
+    }
+
+    private FakeMessage createMessage(FakeGuild.Member author, long channelId, boolean ephemeral, ObjectNode payload,
+                                      List<RecordedCall.UploadedFile> files) {
         long id = Snowflakes.next();
         ObjectNode json = JSON.createObjectNode();
         json.put("id", Long.toString(id));
         json.put("type", 0);
         json.put("channel_id", Long.toString(channelId));
         json.put("guild_id", Long.toString(guildOf(channelId).id));
-        json.set("author", FakeGuild.user(guild.bot));
+        json.set("author", FakeGuild.user(author));
         json.put("timestamp", FakeRest.timestamp());
         json.putNull("edited_timestamp");
         json.put("tts", false);

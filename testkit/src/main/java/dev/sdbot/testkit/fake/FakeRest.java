@@ -302,13 +302,32 @@ final class FakeRest {
         return Answer.json(200, discord.createMessage(channelId, false, (ObjectNode) payload, files).json());
     }
 
-    /** GET channels/{id}/messages: the newest messages first, up to {@code limit} (default 50, at most 100). */
+    /**
+     * GET channels/{id}/messages: up to {@code limit} messages (default 50, at most 100), newest first: the newest ones,
+     * those just before {@code before}, or those just after {@code after} (the oldest of the newer ones), as Discord.
+     */
     private Answer channelHistory(long channelId, String query) {
-        Matcher limit = Pattern.compile("(?:^|&)limit=(\\d+)").matcher(query);
-        int count = limit.find() ? Math.min(100, Integer.parseInt(limit.group(1))) : 50;
-        ArrayNode page = JSON.createArrayNode();
-        discord.channelHistory(channelId).stream().limit(count).forEach(message -> page.add(message.json()));
-        return Answer.json(200, page);
+        int count = param(query, "limit").map(v -> Math.min(100, Integer.parseInt(v))).orElse(50);
+        List<FakeMessage> newestFirst = discord.channelHistory(channelId);
+        java.util.Optional<Long> after = param(query, "after").map(Long::parseLong);
+        java.util.Optional<Long> before = param(query, "before").map(Long::parseLong);
+        List<FakeMessage> page;
+        if (after.isPresent()) {
+            List<FakeMessage> newer = new ArrayList<>(newestFirst.stream().filter(m -> m.id() > after.get()).toList());
+            java.util.Collections.reverse(newer); // oldest first, to take the ones right after
+            page = new ArrayList<>(newer.stream().limit(count).toList());
+            java.util.Collections.reverse(page);
+        } else {
+            page = newestFirst.stream().filter(m -> before.isEmpty() || m.id() < before.get()).limit(count).toList();
+        }
+        ArrayNode json = JSON.createArrayNode();
+        page.forEach(message -> json.add(message.json()));
+        return Answer.json(200, json);
+    }
+
+    private static java.util.Optional<String> param(String query, String name) {
+        Matcher m = Pattern.compile("(?:^|&)" + name + "=(\\d+)").matcher(query);
+        return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
     }
 
     Answer checkSizes(List<RecordedCall.UploadedFile> files) {

@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * interaction token is valid the deferred reply is edited into the result (repeating an edit shows
  * no second message); after that the result is a channel message with a deterministic nonce and
  * enforce_nonce (a repeat within Discord's few minutes returns the first message), unless the
- * channel's recent messages already hold the bot's post of the job ({@link EarlierPost}). The message id is recorded by the guarded
+ * channel's history since an earlier try already holds the bot's post of the job ({@link EarlierPost}). The message id is recorded by the guarded
  * SUCCEEDED → POSTED update. Woken by job events, with a periodic sweep for anything missed
  * (restarts, lost notifications, failed posts). A result that cannot be delivered (Missing Permissions,
  * channel gone, or {@link #MAX_POST_ATTEMPTS} failures) ends FAILED with the reason instead of being
@@ -265,7 +265,7 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
         if (channel == null) {
             throw new IllegalStateException("channel " + job.origin().channelId() + " of job " + job.id() + " is gone");
         }
-        Optional<Long> earlier = EarlierPost.find(channel, job.id());
+        Optional<Long> earlier = jobs.recordChannelPostTry(job.id()).flatMap(tries -> EarlierPost.find(channel, job.id(), tries));
         if (earlier.isPresent()) {
             LOG.info("job {} was already posted as message {}; recording that one", job.id(), earlier.get());
             return earlier.get();
