@@ -65,6 +65,7 @@ import dev.sdbot.db.store.GuildSettingsStore;
 import dev.sdbot.db.store.MemberBlockStore;
 import dev.sdbot.db.store.ModerationEventStore;
 import dev.sdbot.db.store.QuotaRuleStore;
+import dev.sdbot.db.store.RelaxRuleStore;
 import dev.sdbot.scheduler.JobEvents;
 import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
@@ -172,7 +173,7 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
                 new BlockSubcommand(memberBlocks, staffAccess, audit, clock), new UnblockSubcommand(memberBlocks, audit));
         AttachmentLimits uploadLimits = new AttachmentLimits();
         List<StaffSubcommand> adminSubcommands = AdminSubcommands.all(jobs, new UsageReports(dataSource),
-                new QuotaRuleStore(sessions), guildSettings, limits, uploadLimits, audit, clock);
+                new QuotaRuleStore(sessions), guildSettings, limits, uploadLimits, audit, new RelaxRuleStore(dataSource), clock);
         InteractionAckMeter acks = new InteractionAckMeter(meters);
         GuildLanes submits = new GuildLanes(work); // one guild's submits cannot delay another's
         InteractionRouter router = new InteractionRouter(

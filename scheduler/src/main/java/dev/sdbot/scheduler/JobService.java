@@ -89,17 +89,21 @@ public final class JobService {
                     }
                     status = quotas.status(c, guild, user, submission.roleIds());
                 }
+                JobSubmission queued = submission;
                 try {
                     quotas.check(status, copies, request.count() * copies, quotas.estimateMillis(c, status, request) * copies);
                 } catch (QuotaExceededException e) {
-                    throw new QuotaRejection(e);
+                    if (!overDailyButRelaxed(c, e, guild, submission.roleIds())) {
+                        throw new QuotaRejection(e);
+                    }
+                    queued = submission.relaxed();
                 }
                 List<Long> ids = new ArrayList<>(copies);
                 for (int i = 0; i < copies; i++) {
                     // seeds need not be secret; copies of a request with a seed get consecutive seeds
                     long seed = request.seed() != null ? request.seed() + (long) i * request.count()
                             : ThreadLocalRandom.current().nextLong(1L << 32);
-                    ids.add(jobs.insert(c, submission, seed, settings.maxAttempts()));
+                    ids.add(jobs.insert(c, queued, seed, settings.maxAttempts()));
                 }
                 return ids;
             });
@@ -199,13 +203,26 @@ public final class JobService {
                 try {
                     quotas.check(status, 1, request.count(), quotas.estimateMillis(c, status, request));
                 } catch (QuotaExceededException e) {
-                    throw new QuotaRejection(e);
+                    if (!overDailyButRelaxed(c, e, guildId, roleIds)) {
+                        throw new QuotaRejection(e);
+                    }
                 }
                 return null;
             });
         } catch (QuotaRejection e) {
             throw e.exception;
         }
+    }
+
+    /** A daily limit (not the jobs-at-once one) that relax mode lets this member go over. */
+    private boolean overDailyButRelaxed(java.sql.Connection c, QuotaExceededException e, long guildId,
+                                        Collection<Long> roleIds) throws java.sql.SQLException {
+        return e.resetsAt().isPresent() && quotas.relaxCovers(c, guildId, roleIds);
+    }
+
+    /** Relaxed jobs of the guild waiting now (relax mode). */
+    public long relaxedWaiting(long guildId) {
+        return jobs.relaxedWaiting(guildId);
     }
 
     public QuotaStatus quotaStatus(long guildId, long userId, Collection<Long> roleIds) {

@@ -59,6 +59,21 @@ public final class QuotaService {
                 limits.concurrentJobs(), now);
     }
 
+    /**
+     * Whether relax mode lets the member go over a daily quota (an admin turned it on for the guild, role 0, or for
+     * one of the member's roles): their job is then queued at {@link JobSubmission#RELAX_PRIORITY} instead of refused.
+     */
+    boolean relaxCovers(Connection c, long guildId, Collection<Long> roleIds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM relax_rules WHERE guild_id = ?"
+                + " AND (role_id = 0 OR role_id = ANY (?)))")) {
+            Sql.bind(ps, guildId, c.createArrayOf("bigint", roleIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
     /** The estimated GPU milliseconds of a request, where the member's status has a GPU-seconds limit (else 0). */
     long estimateMillis(Connection c, QuotaStatus status, GenerationRequest request) throws SQLException {
         return status.gpuSecondsLimit() == null ? 0

@@ -352,6 +352,20 @@ public final class JobStore {
                 + " FROM jobs WHERE id = ANY (?)", c.createArrayOf("bigint", ids.toArray())));
     }
 
+    /** Queued relaxed jobs of a guild (jobs_guild_user_active_idx). */
+    public long relaxedWaiting(long guildId) {
+        return Sql.withConnection(dataSource, "relaxed jobs of guild " + guildId, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM jobs WHERE state = 'QUEUED' AND guild_id = ?"
+                    + " AND priority = ?")) {
+                Sql.bind(ps, guildId, dev.sdbot.scheduler.JobSubmission.RELAX_PRIORITY);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
     public long queueDepth() {
         return Sql.withConnection(dataSource, "queue depth", c -> {
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM jobs WHERE state = 'QUEUED'")) {

@@ -201,7 +201,8 @@ public final class ProgressReporter implements AutoCloseable {
 
     private String text(JobView job, int queuePosition) {
         return switch (job.state()) {
-            case QUEUED -> "⏳ Queued — position " + Math.max(1, queuePosition) + " · job " + job.id();
+            case QUEUED -> (job.relaxed() ? "⏳ Queued in relax mode (over your daily quota: runs when nothing else waits) — position "
+                    : "⏳ Queued — position ") + Math.max(1, queuePosition) + " · job " + job.id();
             case ASSIGNED -> "⚙️ Starting… · job " + job.id();
             case RUNNING -> running(job);
             case CANCELLED -> "🚫 Cancelled · job " + job.id();

@@ -36,3 +36,13 @@ CREATE INDEX member_turns_retention_idx ON member_turns (last_assigned_at);
 -- rows of jobs about to go the same way.
 CREATE INDEX usage_ledger_job_idx ON usage_ledger (job_id);
 CREATE INDEX moderation_events_job_idx ON moderation_events (job_id) WHERE job_id IS NOT NULL;
+
+-- Relax mode: where an admin turned it on (for the whole guild: role_id 0, or for members with a role), a member over
+-- a daily quota is not refused; their job is queued at the lowest priority and runs only when nothing else waits.
+CREATE TABLE relax_rules (
+    guild_id    bigint      NOT NULL,
+    role_id     bigint      NOT NULL,
+    created_by  bigint      NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (guild_id, role_id)
+);
