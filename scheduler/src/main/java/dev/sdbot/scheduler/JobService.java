@@ -305,6 +305,18 @@ public final class JobService {
         return parseFamilies(workers.modelFamilies(settings.workerTimeout()));
     }
 
+    /** The inpainting models (9-channel UNet) of the live workers, sorted; their families are in {@link #modelFamilies()}. */
+    public Set<String> inpaintingModels() {
+        return liveWorkerStrings("SELECT DISTINCT unnest(inpainting_models) FROM workers");
+    }
+
+    /** The side in pixels each model of the live workers was trained at, as they announced it. */
+    public Map<String, Integer> nativeSides() {
+        Map<String, Integer> sides = new TreeMap<>();
+        workers.modelNativeSides(settings.workerTimeout()).forEach((model, side) -> sides.put(model, Integer.valueOf(side)));
+        return sides;
+    }
+
     /** The family each LoRA of the live workers is for, as they announced it; LoRAs of unknown family are absent. */
     public Map<String, ModelFamily> loraFamilies() {
         return parseFamilies(workers.loraFamilies(settings.workerTimeout()));

@@ -202,6 +202,35 @@ public final class DiffusionGenerator implements ImageGenerator {
         return families;
     }
 
+    /** Read from each checkpoint's header or configs (no weights); a model that cannot be read is left out. */
+    @Override
+    public Set<String> inpaintingModels() {
+        Set<String> inpainting = new TreeSet<>();
+        models.get().forEach((name, path) -> {
+            try {
+                if (ModelInspector.inspect(path).inpainting()) {
+                    inpainting.add(name);
+                }
+            } catch (RuntimeException e) {
+                // generating with it reports why it does not load
+            }
+        });
+        return inpainting;
+    }
+
+    @Override
+    public Map<String, Integer> nativeSides() {
+        Map<String, Integer> sides = new TreeMap<>();
+        models.get().forEach((name, path) -> {
+            try {
+                sides.put(name, ModelInspector.inspect(path).nativeSide());
+            } catch (RuntimeException e) {
+                // as modelFamilies: generating with it reports why it does not load
+            }
+        });
+        return sides;
+    }
+
     @Override
     public Set<String> loadedModels() {
         return cache.loaded().stream().filter(key -> !PromptLoras.isMergedKey(key))
@@ -258,8 +287,9 @@ public final class DiffusionGenerator implements ImageGenerator {
                         latents = HiresPass.run(pipeline, request, hiresContext, latents, seed, batchManager,
                                 new ProgressAdapter(listener, started, b, batches.length, model.tinyVae()));
                     }
-                    images.addAll(finish(checkerFor(model), request, ImageTensors.toImages(pipeline.decode(latents)), seed,
-                            loras.hashes(), controlText));
+                    images.addAll(finish(checkerFor(model), request,
+                            overlay(ImageTensors.toImages(pipeline.decode(latents)), initImages), seed, loras.hashes(),
+                            controlText));
                 }
                 seed += batches[b];
             }
@@ -359,6 +389,17 @@ public final class DiffusionGenerator implements ImageGenerator {
                     start, noise, listener);
         }
         return pipeline.txt2img(context, request.cfgScale(), sampler, noise, listener, control);
+    }
+
+    /**
+     * Inpainting keeps the unmasked pixels of the init image exactly, as A1111 does (its overlay): diffusers' pipelines
+     * return them after a VAE round trip, slightly changed, which outpainting would show as a visible frame.
+     */
+    private static List<RgbImage> overlay(List<RgbImage> decoded, InitImages initImages) {
+        if (initImages.mask() == null) {
+            return decoded;
+        }
+        return decoded.stream().map(image -> Masks.overlay(image, initImages.init(), initImages.mask())).toList();
     }
 
     /** The model's own checker, else the shared one, else null. */

@@ -148,7 +148,7 @@ public final class ImagineCommand implements SlashCommand {
             throw new Rejection("⚠️ Unknown model `" + model + "`. Installed: "
                     + (models.isEmpty() ? "none right now" : String.join(", ", models)) + ".");
         }
-        int[] size = ModelSizes.choose(model, jobs.modelFamilies().get(model),
+        int[] size = ModelSizes.choose(model, jobs.modelFamilies().get(model), jobs.nativeSides().get(model),
                 event.getOption("size", null, OptionMapping::getAsString), defaults.width(), defaults.height());
         GenerationRequest request = GenerationRequest.builder(prompt, model)
                 .negativePrompt(negative)
