@@ -27,6 +27,7 @@ import dev.sdbot.inference.image.LatentPreview;
 import dev.sdbot.inference.vae.TinyVae;
 import dev.sdbot.inference.image.Masks;
 import dev.sdbot.inference.image.RgbImage;
+import dev.sdbot.inference.embedding.EmbeddingLibrary;
 import dev.sdbot.inference.lora.LoraArchitecture;
 import dev.sdbot.inference.lora.LoraFile;
 import dev.sdbot.inference.lora.LoraLibrary;
@@ -38,12 +39,14 @@ import dev.sdbot.inference.vae.VaeTiling;
 import dev.sdbot.inference.sampling.DiffusionSampler;
 import dev.sdbot.inference.sampling.Samplers;
 import dev.sdbot.inference.sampling.SeededNoise;
+import dev.sdbot.inference.text.PromptSchedules;
 import dev.sdbot.inference.weights.CheckpointException;
 import dev.sdbot.inference.weights.ModelFiles;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,6 +69,7 @@ import java.util.stream.Collectors;
 public final class DiffusionGenerator implements ImageGenerator {
     private final Supplier<Map<String, Path>> models;
     private final LoraLibrary loras;
+    private volatile EmbeddingLibrary embeddings;
     private volatile VaeTiling vaeTiling = VaeTiling.DEFAULT;
     /** ControlNet name → folder or file ({@link ControlNetLibrary}), rescanned per request. */
     private volatile Supplier<Map<String, Path>> controlNets;
@@ -131,6 +135,7 @@ public final class DiffusionGenerator implements ImageGenerator {
         this.models = models;
         this.loras = loras;
         this.controlNets = Map::of;
+        this.embeddings = EmbeddingLibrary.inModels(loras.folder().getParent());
         this.source = source;
         this.device = device;
         this.computeType = computeType;
@@ -185,6 +190,26 @@ public final class DiffusionGenerator implements ImageGenerator {
         this.vaeTiling = tiling;
     }
 
+    /**
+     * Where the textual-inversion embeddings are (default {@code embeddings/} beside the LoRA folder); applies to the
+     * requests that start later.
+     */
+    public void setEmbeddingsDir(Path dir) {
+        this.embeddings = new EmbeddingLibrary(dir);
+    }
+
+    /** Names of the textual-inversion embeddings a prompt can use ({@code <models>/embeddings/NAME.safetensors}). */
+    @Override
+    public Set<String> availableEmbeddings() {
+        return embeddings.files().keySet();
+    }
+
+    /** Told from each embedding's vector widths ({@link dev.sdbot.inference.embedding.Embedding#family()}). */
+    @Override
+    public Map<String, ModelFamily> embeddingFamilies() {
+        return embeddings.families();
+    }
+
     /** Names of the LoRAs a prompt can use ({@code <models>/lora/NAME.safetensors}). */
     @Override
     public Set<String> availableLoras() {
@@ -224,6 +249,22 @@ public final class DiffusionGenerator implements ImageGenerator {
             }
         });
         return families;
+    }
+
+    /** Read from each checkpoint's header or configs (no weights); a model that cannot be read is left out. */
+    @Override
+    public Set<String> inpaintingModels() {
+        Set<String> inpainting = new TreeSet<>();
+        models.get().forEach((name, path) -> {
+            try {
+                if (ModelInspector.inspect(path).inpainting()) {
+                    inpainting.add(name);
+                }
+            } catch (RuntimeException e) {
+                // generating with it reports why it does not load
+            }
+        });
+        return inpainting;
     }
 
     @Override
@@ -273,10 +314,15 @@ public final class DiffusionGenerator implements ImageGenerator {
             ControlGuide control = ControlUnits.guide(request, controlWeights, controlImages, model, computeType, manager);
             String controlText = ControlUnits.infotext(controls,
                     controlWeights.stream().map(ControlUnits::legacyHash).toList());
-            StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model, vaeTiling);
             int callsPerStep = Samplers.create(request.sampler(), model.scheduler(), request.steps()).modelCallsPerStep();
-            ConditioningSchedule context = ScheduledPrompts.firstPass(loras.text(), request.negativePrompt(),
-                    request.steps(), callsPerStep).encode(pipeline, manager, request.cfgScale(), request.clipSkip());
+            ScheduledPrompts firstPass = ScheduledPrompts.firstPass(loras.text(), request.negativePrompt(),
+                    request.steps(), callsPerStep);
+            PromptEmbeddings promptEmbeddings = PromptEmbeddings.resolve(embeddings, model.text(), request.model(),
+                    encodedTexts(request, loras.text()));
+            String tiHashes = promptEmbeddings.tiHashes(model.text().tokenizer(), firstPass.negativeTexts(),
+                    firstPass.promptTexts(), model.text().encoderCount());
+            StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model, vaeTiling, promptEmbeddings);
+            ConditioningSchedule context = firstPass.encode(pipeline, manager, request.cfgScale(), request.clipSkip());
             ConditioningSchedule hiresContext = request.hires() == null ? null : ScheduledPrompts.hiresPass(loras.text(),
                     request.negativePrompt(), request.steps(), request.hires().steps(request.steps()), callsPerStep)
                     .encode(pipeline, manager, request.cfgScale(), request.clipSkip());
@@ -291,8 +337,9 @@ public final class DiffusionGenerator implements ImageGenerator {
                         latents = HiresPass.run(pipeline, request, hiresContext, latents, seed, batchManager,
                                 new ProgressAdapter(listener, started, b, batches.length, model.tinyVae()));
                     }
-                    images.addAll(finish(checkerFor(model), request, ImageTensors.toImages(pipeline.decode(latents)), seed,
-                            loras.hashes(), controlText));
+                    images.addAll(finish(checkerFor(model), request,
+                            overlay(ImageTensors.toImages(pipeline.decode(latents)), initImages), seed, loras.hashes(),
+                            GenerationParameters.extraField("TI hashes", tiHashes) + controlText));
                 }
                 seed += batches[b];
             }
@@ -305,6 +352,14 @@ public final class DiffusionGenerator implements ImageGenerator {
             throw new GenerationException("generation failed: " + e.getMessage(), e);
         }
         return new GenerationResult(images, Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    /** Every text the engine may encode for the request: each schedule text of the prompt and negative prompt. */
+    private static Set<String> encodedTexts(GenerationRequest request, String prompt) {
+        int hiresSteps = request.hires() == null ? 0 : request.hires().steps(request.steps());
+        Set<String> texts = new LinkedHashSet<>(PromptSchedules.texts(prompt, request.steps(), hiresSteps));
+        texts.addAll(PromptSchedules.texts(request.negativePrompt(), request.steps(), hiresSteps));
+        return texts;
     }
 
     /**
@@ -392,6 +447,17 @@ public final class DiffusionGenerator implements ImageGenerator {
                     start, noise, listener);
         }
         return pipeline.txt2img(context, request.cfgScale(), sampler, noise, listener, control);
+    }
+
+    /**
+     * Inpainting keeps the unmasked pixels of the init image exactly, as A1111 does (its overlay): diffusers' pipelines
+     * return them after a VAE round trip, slightly changed, which outpainting would show as a visible frame.
+     */
+    private static List<RgbImage> overlay(List<RgbImage> decoded, InitImages initImages) {
+        if (initImages.mask() == null) {
+            return decoded;
+        }
+        return decoded.stream().map(image -> Masks.overlay(image, initImages.init(), initImages.mask())).toList();
     }
 
     /** The model's own checker, else the shared one, else null. */
