@@ -113,7 +113,7 @@ class LoraHiresEndToEndTest {
         long plainJob = harness.jobIdOf(plain);
         FakeMessage upscaled = result(harness.discord.clickButton(guild.alice, plain, "job:" + plainJob + ":upscale"));
         GenerationRequest r = harness.jobs().find(harness.jobIdOf(upscaled)).orElseThrow().request();
-        assertThat(r.hires()).isEqualTo(HiresFix.upscaleButton(2));
+        assertThat(r.hires()).isEqualTo(HiresFix.upscaleButton());
         assertThat(r.hires().steps(r.steps())).as("2 steps at strength 0.4 would leave none").isEqualTo(3);
         assertThat(r.isImg2Img()).isFalse();
         assertThat(r.seed()).isEqualTo(9L);

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.sdbot.inference.api.DenoiseSteps;
 import dev.sdbot.inference.api.GeneratedImage;
 import dev.sdbot.inference.api.GenerationCancelledException;
 import dev.sdbot.inference.api.GenerationException;
@@ -242,24 +243,35 @@ public final class DiffusionGenerator implements ImageGenerator {
                     controls.stream().map(c -> ControlUnits.legacyHash(c.weights())).toList());
             StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model, vaeTiling);
             int callsPerStep = Samplers.create(request.sampler(), model.scheduler(), request.steps()).modelCallsPerStep();
-            ConditioningSchedule context = ScheduledPrompts.firstPass(loras.text(), request.negativePrompt(),
-                    request.steps(), callsPerStep).encode(pipeline, manager, request.cfgScale(), request.clipSkip());
-            ConditioningSchedule hiresContext = request.hires() == null ? null : ScheduledPrompts.hiresPass(loras.text(),
-                    request.negativePrompt(), request.steps(), request.hires().steps(request.steps()), callsPerStep)
-                    .encode(pipeline, manager, request.cfgScale(), request.clipSkip());
+            // ControlNet's guess mode needs both guidance halves in one batch, so it pads as diffusers does
+            boolean padConds = model.defaults().padConds() || !control.isEmpty();
+            ScheduledPrompts firstPass = ScheduledPrompts.firstPass(loras.text(), request.negativePrompt(),
+                    request.steps(), callsPerStep);
+            ConditioningSchedule context = firstPass.encode(pipeline, manager, request.cfgScale(), request.clipSkip(),
+                    padConds);
+            ScheduledPrompts hiresPass = request.hires() == null ? null : ScheduledPrompts.hiresPass(loras.text(),
+                    request.negativePrompt(), request.steps(), request.hires().steps(request.steps()), callsPerStep);
+            ConditioningSchedule hiresContext = hiresPass == null ? null
+                    : hiresPass.encode(pipeline, manager, request.cfgScale(), request.clipSkip(), padConds);
+            String extraText = controlText + (firstPass.pads(pipeline, request.cfgScale(), padConds)
+                    || hiresPass != null && hiresPass.pads(pipeline, request.cfgScale(), padConds)
+                    ? ", Pad conds: True" : "");
             int[] batches = subBatches(request.count(), request.outputWidth(), request.outputHeight(), batchPixels);
+            int[] calls = passCalls(request, model);
+            int perBatch = calls[0] + calls[1];
             long seed = baseSeed;
             for (int b = 0; b < batches.length; b++) {
                 try (NDManager batchManager = manager.newSubManager()) {
                     NDArray latents = denoiseBatch(pipeline, request, context, initImages.init(), initImages.mask(),
-                            seed, batches[b], batchManager,
-                            new ProgressAdapter(listener, started, b, batches.length, model.tinyVae()), control);
+                            seed, batches[b], batchManager, new ProgressAdapter(listener, started,
+                                    b * perBatch, batches.length * perBatch, model.tinyVae()), control);
                     if (request.hires() != null) {
                         latents = HiresPass.run(pipeline, request, hiresContext, latents, seed, batchManager,
-                                new ProgressAdapter(listener, started, b, batches.length, model.tinyVae()));
+                                new ProgressAdapter(listener, started, b * perBatch + calls[0],
+                                        batches.length * perBatch, model.tinyVae()));
                     }
                     images.addAll(finish(checkerFor(model), request, ImageTensors.toImages(pipeline.decode(latents)), seed,
-                            loras.hashes(), controlText));
+                            loras.hashes(), extraText));
                 }
                 seed += batches[b];
             }
@@ -320,6 +332,30 @@ public final class DiffusionGenerator implements ImageGenerator {
         return sizes;
     }
 
+    /**
+     * The call the first pass starts at: 0 for txt2img, else A1111's img2img start ({@link DenoiseSteps#img2img}).
+     */
+    private static int firstPassStart(GenerationRequest request, DiffusionSampler sampler)
+            throws InvalidRequestException {
+        if (!request.isImg2Img()) {
+            return 0;
+        }
+        int start = sampler.callIndexOfStep(DenoiseSteps.img2img(request.steps(), request.strength()).startStep());
+        if (start >= sampler.timesteps().length) {
+            // DPM++ drops repeated timesteps, so a few steps may be fewer model calls than requested.
+            throw new InvalidRequestException("strength " + request.strength() + " leaves no denoising step of "
+                    + request.sampler().displayName() + " at " + request.steps() + " steps; raise the strength");
+        }
+        return start;
+    }
+
+    /** Model calls of one image's passes (first, then hires): what progress counts. */
+    private static int[] passCalls(GenerationRequest request, DiffusionModel model) throws InvalidRequestException {
+        DiffusionSampler sampler = Samplers.create(request.sampler(), model.scheduler(), request.steps());
+        int first = sampler.timesteps().length - firstPassStart(request, sampler);
+        return new int[] {first, request.hires() == null ? 0 : HiresPass.calls(request, model)};
+    }
+
     /** Final latents (images, C, h, w) of images with seeds firstSeed, firstSeed + 1, ... denoised as one batch. */
     static NDArray denoiseBatch(StableDiffusionPipeline pipeline, GenerationRequest request, ConditioningSchedule context,
                                 RgbImage init, GrayImage mask, long firstSeed, int images, NDManager manager,
@@ -333,13 +369,7 @@ public final class DiffusionGenerator implements ImageGenerator {
                                 StepListener listener, ControlGuide control) throws GenerationException {
         DiffusionModel model = pipeline.model();
         DiffusionSampler sampler = Samplers.create(request.sampler(), model.scheduler(), request.steps());
-        int start = init == null ? 0
-                : sampler.callIndexOfStep(StableDiffusionPipeline.startIndex(request.steps(), request.strength()));
-        if (start >= sampler.timesteps().length) {
-            // DPM++ drops repeated timesteps, so a few steps may be fewer model calls than requested.
-            throw new InvalidRequestException("strength " + request.strength() + " leaves no denoising step of "
-                    + request.sampler().displayName() + " at " + request.steps() + " steps; raise the strength");
-        }
+        int start = firstPassStart(request, sampler);
         int f = model.downscaleFactor();
         Shape latentShape = new Shape(1, model.latentChannels(), request.height() / f, request.width() / f);
         int stepDraws = sampler.usesStepNoise() ? sampler.timesteps().length - start : 0;
@@ -409,22 +439,27 @@ public final class DiffusionGenerator implements ImageGenerator {
     }
 
     /**
-     * Progress over the request: one step is a step of all images of a sub-batch, so the total is steps x
-     * sub-batches. The preview shows the sub-batch's first image. Cancellation between steps.
+     * Progress over the request: one step is a model call for all images of a sub-batch, so the total is the calls
+     * of the first pass and the hires pass times the sub-batches. The preview shows the sub-batch's first image.
+     * Cancellation between steps.
      */
     private static final class ProgressAdapter implements StepListener {
         private final ProgressListener listener;
         private final long started;
-        private final int batch;
-        private final int count;
+        private final int offset;
+        private final int overallTotal;
         private final TinyVae tinyVae;
 
-        /** @param tinyVae renders the previews when the model has one, else they are A1111's cheap approximation */
-        ProgressAdapter(ProgressListener listener, long started, int batch, int count, TinyVae tinyVae) {
+        /**
+         * @param offset       the request's steps done before this pass
+         * @param overallTotal the request's steps in all
+         * @param tinyVae      renders the previews when the model has one, else they are A1111's cheap approximation
+         */
+        ProgressAdapter(ProgressListener listener, long started, int offset, int overallTotal, TinyVae tinyVae) {
             this.listener = listener;
             this.started = started;
-            this.batch = batch;
-            this.count = count;
+            this.offset = offset;
+            this.overallTotal = overallTotal;
             this.tinyVae = tinyVae;
         }
 
@@ -439,13 +474,13 @@ public final class DiffusionGenerator implements ImageGenerator {
 
         @Override
         public void onStep(int done, int total, NDArray latents) throws GenerationCancelledException {
-            int overall = batch * total + done;
+            int overall = offset + done;
             if (done > 0) {
-                byte[] preview = listener.wantsPreview(overall, count * total) ? preview(latents) : null;
-                listener.onProgress(new Progress(overall, count * total,
+                byte[] preview = listener.wantsPreview(overall, overallTotal) ? preview(latents) : null;
+                listener.onProgress(new Progress(overall, overallTotal,
                         Duration.ofNanos(System.nanoTime() - started), preview));
             }
-            if (done < total && listener.isCancelled()) {
+            if (overall < overallTotal && listener.isCancelled()) {
                 throw new GenerationCancelledException(overall);
             }
         }

@@ -8,6 +8,7 @@ import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.HiresFix;
 import dev.sdbot.inference.api.HiresUpscaler;
 import dev.sdbot.inference.api.InvalidRequestException;
+import dev.sdbot.inference.api.Progress;
 import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.inference.image.GenerationParameters;
 import dev.sdbot.inference.image.ImageCodec;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,7 +54,12 @@ class HiresFixTest {
 
     @Test
     void latentHiresGivesTheTargetSizeAndA1111Infotext() throws Exception {
-        byte[] out = png(base(2).withHires(new HiresFix(2, HiresUpscaler.LATENT, 3, 0.5)));
+        List<Progress> progress = new ArrayList<>();
+        byte[] out = generator.generate(base(2).withHires(new HiresFix(2, HiresUpscaler.LATENT, 3, 0.5)), progress::add)
+                .images().get(0).png();
+        // the first pass's 2 steps, then all 3 hires steps (A1111's "Hires steps", not int(3 * 0.5)), in one count
+        assertThat(progress).extracting(Progress::step).containsExactly(1, 2, 3, 4, 5);
+        assertThat(progress).extracting(Progress::totalSteps).containsOnly(5);
         RgbImage image = ImageCodec.decode(out);
         assertThat(image.width()).isEqualTo(256);
         assertThat(image.height()).isEqualTo(128);
@@ -71,7 +79,11 @@ class HiresFixTest {
         assertThat(nearest.height()).isEqualTo(128);
     }
 
-    /** The invariant behind the fix: with an image upscaler it is txt2img, resize, then img2img at the target size. */
+    /**
+     * The invariant behind the fix: with an image upscaler it is txt2img, resize, then img2img at the target size. A1111
+     * runs the 4 hires steps at 0.5 as the last 4 of 8 ({@code setup_img2img_steps} with steps given), which is its
+     * img2img of 8 steps at 0.375 (int(0.375 * 8) + 1 = 4 steps from index 4).
+     */
     @Test
     void lanczosHiresEqualsImg2imgOfTheResizedFirstPass() throws Exception {
         HiresFix fix = new HiresFix(2, HiresUpscaler.LANCZOS, 4, 0.5);
@@ -79,8 +91,8 @@ class HiresFixTest {
 
         RgbImage first = ImageCodec.decode(png(base(3, 64, 64)));
         byte[] enlarged = ImageCodec.encodePng(Resampler.resize(first, 128, 128, Resampler.Filter.LANCZOS), Map.of());
-        GenerationRequest img2img = new GenerationRequest("a red apple", "blurry", "mini", Sampler.EULER_A, 4, 7.0, 128,
-                128, 11L, 1, enlarged, 0.5, null, 1);
+        GenerationRequest img2img = new GenerationRequest("a red apple", "blurry", "mini", Sampler.EULER_A, 8, 7.0, 128,
+                128, 11L, 1, enlarged, 0.375, null, 1);
         RgbImage expected = ImageCodec.decode(png(img2img));
         assertThat(java.util.Arrays.equals(hires.pixels(), expected.pixels())).isTrue();
     }
@@ -105,11 +117,11 @@ class HiresFixTest {
                 .hasMessageContaining("hires fix to 4096x2048 exceeds the largest side of 2048");
         assertThatThrownBy(() -> png(base(2).withHires(new HiresFix(1, HiresUpscaler.LATENT, 0, 0.5))))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("hires scale must be above 1");
-        assertThatThrownBy(() -> png(base(2).withHires(new HiresFix(2, HiresUpscaler.LATENT, 2, 0.2))))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("leaves no denoising step");
+        assertThatThrownBy(() -> png(base(2).withHires(new HiresFix(2, HiresUpscaler.LATENT, 150, 0.1))))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("needs a schedule of 1500 steps");
         GenerationRequest img2img = new GenerationRequest("x", "", "mini", Sampler.EULER_A, 2, 7, 64, 64, 1L, 1,
                 new byte[] {1}, 0.5, null, 1);
-        assertThatThrownBy(() -> png(img2img.withHires(HiresFix.upscaleButton(2))))
+        assertThatThrownBy(() -> png(img2img.withHires(HiresFix.upscaleButton())))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("text-to-image requests only");
     }
 }
