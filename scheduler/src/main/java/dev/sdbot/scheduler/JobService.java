@@ -2,6 +2,7 @@ package dev.sdbot.scheduler;
 
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.ModelFamily;
+import dev.sdbot.inference.api.ModelPreset;
 import dev.sdbot.scheduler.store.JobStore;
 import dev.sdbot.scheduler.store.ResultStore;
 import dev.sdbot.scheduler.store.Sql;
@@ -254,6 +255,13 @@ public final class JobService {
         return parseFamilies(workers.modelFamilies(settings.workerTimeout()));
     }
 
+    /** The presets (NAME.yaml defaults) of the live workers' models that have one, as they published them. */
+    public Map<String, ModelPreset> modelPresets() {
+        Map<String, ModelPreset> presets = new TreeMap<>();
+        workers.modelPresets(settings.workerTimeout()).forEach((model, line) -> presets.put(model, ModelPreset.decode(line)));
+        return presets;
+    }
+
     /** The family each LoRA of the live workers is for, as they announced it; LoRAs of unknown family are absent. */
     public Map<String, ModelFamily> loraFamilies() {
         return parseFamilies(workers.loraFamilies(settings.workerTimeout()));
@@ -272,7 +280,7 @@ public final class JobService {
     }
 
     /**
-     * Whether a live worker could run the request: its {@code <lora:...>} tags name LoRAs live workers publish, made
+     * Whether a live worker could run the request: its model's published defaults are valid, its {@code <lora:...>} tags name LoRAs live workers publish, made
      * for the model's family (where both families are known), and
      * a hires fix's output fits the largest live worker's pixel budget. Run by {@link #submitCopies} and by front
      * ends before they acknowledge.
@@ -280,6 +288,11 @@ public final class JobService {
      * @throws IllegalArgumentException saying what to change
      */
     public void checkRunnable(GenerationRequest request) {
+        ModelPreset preset = modelPresets().get(request.model());
+        if (preset != null && preset.problem() != null) {
+            throw new IllegalArgumentException("model " + request.model() + " is refused until an operator fixes its"
+                    + " defaults: " + preset.problem());
+        }
         RunnableCheck.check(request, availableLoras(), largestPixelBudget());
         RunnableCheck.checkLoraFamilies(request, loraFamilies(), modelFamilies().get(request.model()));
     }

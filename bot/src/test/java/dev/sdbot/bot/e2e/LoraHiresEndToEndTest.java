@@ -12,6 +12,7 @@ import dev.sdbot.inference.api.GenerationException;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.inference.api.ImageGenerator;
+import dev.sdbot.inference.api.ModelPreset;
 import dev.sdbot.inference.api.ProgressListener;
 import dev.sdbot.inference.api.HiresFix;
 import dev.sdbot.inference.image.GenerationParameters;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +49,11 @@ class LoraHiresEndToEndTest {
     @BeforeAll
     static void start(TestDatabase db) throws Exception {
         Files.createSymbolicLink(models.resolve("mini-sd15"), Fixtures.LDM.resolve("mini-sd15").toAbsolutePath());
+        // the same weights as an "anime" model with its own defaults, and one whose sidecar is out of range
+        Files.createSymbolicLink(models.resolve("anime"), Fixtures.LDM.resolve("mini-sd15").toAbsolutePath());
+        Files.writeString(models.resolve("anime.yaml"), "sdbot:\n  clip_skip: 2\n  steps: 1\n");
+        Files.createSymbolicLink(models.resolve("broken"), Fixtures.LDM.resolve("mini-sd15").toAbsolutePath());
+        Files.writeString(models.resolve("broken.yaml"), "sdbot:\n  steps: 0\n");
         Files.createSymbolicLink(Files.createDirectories(models.resolve("lora")).resolve("detail.safetensors"),
                 Fixtures.LDM.resolve("mini-sd15-lora.safetensors").toAbsolutePath());
         generator = new DiffusionGenerator(models, 1);
@@ -114,7 +121,7 @@ class LoraHiresEndToEndTest {
         FakeMessage upscaled = result(harness.discord.clickButton(guild.alice, plain, "job:" + plainJob + ":upscale"));
         GenerationRequest r = harness.jobs().find(harness.jobIdOf(upscaled)).orElseThrow().request();
         assertThat(r.hires()).isEqualTo(HiresFix.upscaleButton());
-        assertThat(r.hires().steps(r.steps())).as("2 steps at strength 0.4 would leave none").isEqualTo(3);
+        assertThat(r.hires().steps(r.steps())).as("A1111 runs all hires steps, whatever the strength").isEqualTo(2);
         assertThat(r.isImg2Img()).isFalse();
         assertThat(r.seed()).isEqualTo(9L);
         assertThat(ImageCodec.decode(upscaled.files().get(0).bytes()).width()).isEqualTo(128);
@@ -139,6 +146,50 @@ class LoraHiresEndToEndTest {
         assertThat(p.clipSkip()).isEqualTo(2);
         assertThat(p.hiresScale()).isEqualTo(2.0);
         assertThat(ImageCodec.decode(shared.files().get(0).bytes()).width()).isEqualTo(128);
+    }
+
+    /**
+     * Clip skip and the other options a member leaves out: the model's own defaults (its NAME.yaml) first, then the
+     * server's ({@code /admin settings clip_skip}), then A1111's 1; an option given wins. The member is told which of
+     * the model's defaults applied; a model whose defaults are out of range is refused before queueing.
+     */
+    @Test
+    void modelThenServerDefaultsFillWhatTheMemberLeftOut() throws Exception {
+        FakeGuild guild = harness.discord.guild();
+        FakeInteraction anime = harness.imagine(guild.alice, guild.ageRestricted, "prompt", "a fox", "model", "anime",
+                "seed", 4);
+        await().atMost(GENERATION).until(() -> harness.discord.original(anime)
+                .filter(m -> !m.files().isEmpty()).isPresent());
+        GenerationRequest r = harness.jobs().find(harness.jobIdOf(harness.discord.original(anime).orElseThrow()))
+                .orElseThrow().request();
+        assertThat(r.clipSkip()).isEqualTo(2);
+        assertThat(r.steps()).isEqualTo(1);
+        assertThat(harness.awaitEphemeral(anime))
+                .isEqualTo("ℹ️ `anime` has its own defaults for the options you leave out: 1 step, clip skip 2.");
+
+        assertThat(harness.awaitEphemeral(harness.discord.slashCommand(guild.admin, guild.general, "admin settings",
+                FakeDiscord.options("clip_skip", 2)))).startsWith("✅");
+        try {
+            assertThat(queuedClipSkip(guild, "model", "mini-sd15")).as("the server's").isEqualTo(2);
+            assertThat(queuedClipSkip(guild, "model", "mini-sd15", "clip_skip", 1)).as("the member's").isEqualTo(1);
+        } finally {
+            harness.awaitEphemeral(harness.discord.slashCommand(guild.admin, guild.general, "admin settings",
+                    FakeDiscord.options("clip_skip", 1)));
+        }
+
+        long before = harness.jobCount();
+        FakeInteraction broken = harness.imagine(guild.alice, guild.ageRestricted, "prompt", "a fox", "model", "broken");
+        assertThat(harness.awaitEphemeral(broken)).startsWith("⚠️ Model `broken` is unavailable until an operator fixes"
+                + " its defaults: model defaults ").contains("broken.yaml: steps must be a whole number between 1 and 150, got 0");
+        assertThat(harness.jobCount()).isEqualTo(before);
+    }
+
+    private int queuedClipSkip(FakeGuild guild, Object... options) {
+        Object[] all = new Object[options.length + 6];
+        System.arraycopy(new Object[] {"prompt", "a fox", "steps", 1, "seed", 5}, 0, all, 0, 6);
+        System.arraycopy(options, 0, all, 6, options.length);
+        FakeMessage posted = result(harness.imagine(guild.alice, guild.ageRestricted, all));
+        return harness.jobs().find(harness.jobIdOf(posted)).orElseThrow().request().clipSkip();
     }
 
     /** The engine, with no model family announced (sizes are then not held to a family's). */
@@ -166,6 +217,11 @@ class LoraHiresEndToEndTest {
         @Override
         public Set<String> availableLoras() {
             return engine.availableLoras();
+        }
+
+        @Override
+        public Map<String, ModelPreset> modelPresets() {
+            return engine.modelPresets();
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.ModelPreset;
 import dev.sdbot.inference.api.Sampler;
 
 import java.io.IOException;
@@ -134,6 +135,11 @@ public record ModelDefaults(Sampler sampler, Integer steps, Double cfg, Integer 
             throw new IllegalArgumentException(key + " must be a multiple of 8, got " + v);
         }
         return v;
+    }
+
+    /** The values a front end applies to the options a member leaves out. */
+    public ModelPreset preset() {
+        return new ModelPreset(sampler, steps, cfg, clipSkip, width, height, null);
     }
 
     /** Whether the model decodes its images with the tiny VAE. */

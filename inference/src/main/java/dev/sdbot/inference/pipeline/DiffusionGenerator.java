@@ -16,6 +16,8 @@ import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.inference.api.InvalidRequestException;
 import dev.sdbot.inference.api.ModelFamily;
+import dev.sdbot.inference.api.ModelPreset;
+import dev.sdbot.inference.model.ModelDefaults;
 import dev.sdbot.inference.api.Progress;
 import dev.sdbot.inference.api.ProgressListener;
 import dev.sdbot.inference.api.SafetyVerdict;
@@ -203,6 +205,24 @@ public final class DiffusionGenerator implements ImageGenerator {
         return families;
     }
 
+    /** Each model's sidecar defaults (nothing loaded); an unreadable or out-of-range sidecar as its problem. */
+    @Override
+    public Map<String, ModelPreset> modelPresets() {
+        Map<String, ModelPreset> presets = new TreeMap<>();
+        models.get().forEach((name, path) -> {
+            ModelPreset preset;
+            try {
+                preset = ModelDefaults.read(path).preset();
+            } catch (IllegalArgumentException e) {
+                preset = ModelPreset.invalid(e.getMessage());
+            }
+            if (!preset.isEmpty()) {
+                presets.put(name, preset);
+            }
+        });
+        return presets;
+    }
+
     @Override
     public Set<String> loadedModels() {
         return cache.loaded().stream().filter(key -> !PromptLoras.isMergedKey(key))
@@ -247,12 +267,12 @@ public final class DiffusionGenerator implements ImageGenerator {
             boolean padConds = model.defaults().padConds() || !control.isEmpty();
             ScheduledPrompts firstPass = ScheduledPrompts.firstPass(loras.text(), request.negativePrompt(),
                     request.steps(), callsPerStep);
-            ConditioningSchedule context = firstPass.encode(pipeline, manager, request.cfgScale(), request.clipSkip(),
-                    padConds);
+            int clipSkip = clipSkip(request, model);
+            ConditioningSchedule context = firstPass.encode(pipeline, manager, request.cfgScale(), clipSkip, padConds);
             ScheduledPrompts hiresPass = request.hires() == null ? null : ScheduledPrompts.hiresPass(loras.text(),
                     request.negativePrompt(), request.steps(), request.hires().steps(request.steps()), callsPerStep);
             ConditioningSchedule hiresContext = hiresPass == null ? null
-                    : hiresPass.encode(pipeline, manager, request.cfgScale(), request.clipSkip(), padConds);
+                    : hiresPass.encode(pipeline, manager, request.cfgScale(), clipSkip, padConds);
             String extraText = controlText + (firstPass.pads(pipeline, request.cfgScale(), padConds)
                     || hiresPass != null && hiresPass.pads(pipeline, request.cfgScale(), padConds)
                     ? ", Pad conds: True" : "");
@@ -315,10 +335,19 @@ public final class DiffusionGenerator implements ImageGenerator {
                     + "' is an inpainting model: it needs an init image and a mask");
         }
         int maxClipSkip = model.text().maxClipSkip();
-        if (request.clipSkip() > maxClipSkip) {
+        if (clipSkip(request, model) > maxClipSkip) {
             throw new InvalidRequestException("clip skip " + request.clipSkip() + " exceeds the largest clip skip ("
                     + maxClipSkip + ") of the text encoder of '" + request.model() + "'");
         }
+    }
+
+    /**
+     * The clip skip the text encoder applies: A1111's {@code CLIP_stop_at_last_layers} reaches SD 1.x's CLIP only;
+     * SD 2.x (OpenCLIP, already its penultimate layer) and SDXL ignore it, as A1111 does by default (its infotext
+     * still records it, and so does this one).
+     */
+    static int clipSkip(GenerationRequest request, DiffusionModel model) {
+        return model.family() == ModelFamily.SD1 ? request.clipSkip() : 1;
     }
 
     /** Sizes of the sub-batches, as even as possible, each within {@code batchPixels} (but at least one image). */

@@ -96,6 +96,19 @@ public final class WorkerRuntime implements AutoCloseable {
         this.meters = new WorkerMeters(meters, settings.workerId(), settings.devices(), settings.slots(), running::size);
     }
 
+    /** The generator's model presets to publish; a model whose sidecar is invalid is logged here, at start. */
+    private Map<String, String> presetLines() {
+        Map<String, String> lines = new TreeMap<>();
+        generator.modelPresets().forEach((model, preset) -> {
+            if (preset.problem() != null) {
+                log.error("Worker {}: model {} is refused until its defaults are fixed: {}", settings.workerId(), model,
+                        preset.problem());
+            }
+            lines.put(model, preset.encode());
+        });
+        return lines;
+    }
+
     public WorkerRuntime start() {
         // before taking anything back under this id: no other live process may be running under it
         idLock = retry.run("claim worker id", () -> WorkerIdLock.claim(dataSource, settings.workerId(),
@@ -111,6 +124,7 @@ public final class WorkerRuntime implements AutoCloseable {
         retry.run("record model families", () -> {
             workers.recordModelFamilies(settings.workerId(), familyIds(generator.modelFamilies()));
             workers.publishLoras(settings.workerId(), generator.availableLoras(), familyIds(generator.loraFamilies()));
+            workers.publishModelPresets(settings.workerId(), presetLines());
             return null;
         });
         if (!unchecked.isEmpty()) {
