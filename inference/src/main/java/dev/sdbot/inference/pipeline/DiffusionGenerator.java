@@ -18,6 +18,7 @@ import dev.sdbot.inference.api.InvalidRequestException;
 import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.api.ModelPreset;
 import dev.sdbot.inference.model.ModelDefaults;
+import dev.sdbot.inference.weights.FileHashes;
 import dev.sdbot.inference.api.Progress;
 import dev.sdbot.inference.api.ProgressListener;
 import dev.sdbot.inference.api.SafetyVerdict;
@@ -43,6 +44,7 @@ import dev.sdbot.inference.sampling.SeededNoise;
 import dev.sdbot.inference.weights.CheckpointException;
 import dev.sdbot.inference.weights.ModelFiles;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -291,7 +293,7 @@ public final class DiffusionGenerator implements ImageGenerator {
                                         batches.length * perBatch, model.tinyVae()));
                     }
                     images.addAll(finish(checkerFor(model), request, ImageTensors.toImages(pipeline.decode(latents)), seed,
-                            loras.hashes(), extraText));
+                            loras.hashes(), modelHash(request.model()), extraText));
                 }
                 seed += batches[b];
             }
@@ -420,6 +422,12 @@ public final class DiffusionGenerator implements ImageGenerator {
         return pipeline.txt2img(context, request.cfgScale(), sampler, noise, listener, control);
     }
 
+    /** A1111's {@code Model hash} of a checkpoint file (hashed once per file version), null for a diffusers folder. */
+    private String modelHash(String model) {
+        Path path = models.get().get(model);
+        return path != null && Files.isRegularFile(path) ? FileHashes.modelHash(path) : null;
+    }
+
     /** The model's own checker, else the shared one, else null. */
     private SafetyChecker checkerFor(DiffusionModel model) {
         if (model.safetyChecker() != null) {
@@ -433,14 +441,15 @@ public final class DiffusionGenerator implements ImageGenerator {
      * firstSeed, firstSeed + 1...).
      */
     private static List<GeneratedImage> finish(SafetyChecker checker, GenerationRequest request, List<RgbImage> rgbs,
-                                               long firstSeed, String loraHashes, String controlText) {
+                                               long firstSeed, String loraHashes, String modelHash,
+                                               String controlText) {
         List<SafetyResult> verdicts = checker == null ? null : checker.check(rgbs);
         List<GeneratedImage> images = new ArrayList<>(rgbs.size());
         for (int i = 0; i < rgbs.size(); i++) {
             long seed = firstSeed + i;
             float[] scores = verdicts == null ? new float[0] : verdicts.get(i).conceptScores();
             SafetyVerdict safety = verdicts == null ? SafetyVerdict.UNCHECKED : SafetyVerdict.decide(scores, 0);
-            String parameters = GenerationParameters.of(request, seed, loraHashes).toInfotext() + controlText;
+            String parameters = GenerationParameters.of(request, seed, loraHashes, modelHash).toInfotext() + controlText;
             byte[] png = ImageCodec.encodePng(rgbs.get(i), Map.of(GenerationParameters.PNG_KEY, parameters));
             images.add(new GeneratedImage(png, seed, safety, scores));
         }

@@ -219,6 +219,10 @@ class DiffusionGeneratorTest {
         GeneratedImage b = generator.generate(single, ProgressListener.NONE).images().get(0);
         assertThat(ImageCodec.decode(b.png()).pixels()).isEqualTo(ImageCodec.decode(a.png()).pixels());
         assertThat(b.nsfwScores()).isEmpty(); // no safety checker in a single file
+        // A1111's Model hash (hashlib.sha256 of the file, 10 hex digits) for the file; a folder has none
+        assertThat(PngText.read(b.png()).get("parameters"))
+                .contains("Size: 64x64, Model hash: 70e0c06fa6, Model: mini-sd15.safetensors,").contains("RNG: CPU");
+        assertThat(PngText.read(a.png()).get("parameters")).doesNotContain("Model hash");
     }
 
     @Test

@@ -64,7 +64,7 @@ class HiresFixTest {
         assertThat(image.width()).isEqualTo(256);
         assertThat(image.height()).isEqualTo(128);
         String infotext = dev.sdbot.inference.image.PngText.read(out).get(GenerationParameters.PNG_KEY);
-        assertThat(infotext).endsWith("Size: 128x64, Model: mini, Denoising strength: 0.5, Hires upscale: 2, "
+        assertThat(infotext).endsWith("Size: 128x64, Model: mini, Denoising strength: 0.5, RNG: CPU, Hires upscale: 2, "
                 + "Hires steps: 3, Hires upscaler: Latent");
         GenerationParameters p = GenerationParameters.parse(infotext);
         assertThat(p.hiresScale()).isEqualTo(2.0);
