@@ -286,11 +286,11 @@ public final class DiffusionGenerator implements ImageGenerator {
                 try (NDManager batchManager = manager.newSubManager()) {
                     NDArray latents = denoiseBatch(pipeline, request, context, initImages.init(), initImages.mask(),
                             seed, batches[b], batchManager, new ProgressAdapter(listener, started,
-                                    b * perBatch, batches.length * perBatch, model.tinyVae()), control);
+                                    b * perBatch, batches.length * perBatch, model), control);
                     if (request.hires() != null) {
                         latents = HiresPass.run(pipeline, request, hiresContext, latents, seed, batchManager,
                                 new ProgressAdapter(listener, started, b * perBatch + calls[0],
-                                        batches.length * perBatch, model.tinyVae()));
+                                        batches.length * perBatch, model));
                     }
                     images.addAll(finish(checkerFor(model), request, ImageTensors.toImages(pipeline.decode(latents)), seed,
                             loras.hashes(), modelHash(request.model()), extraText));
@@ -487,23 +487,26 @@ public final class DiffusionGenerator implements ImageGenerator {
         private final int offset;
         private final int overallTotal;
         private final TinyVae tinyVae;
+        private final boolean sdxl;
 
         /**
          * @param offset       the request's steps done before this pass
          * @param overallTotal the request's steps in all
-         * @param tinyVae      renders the previews when the model has one, else they are A1111's cheap approximation
+         * @param model        its tiny VAE renders the previews when it has one, else they are A1111's cheap
+         *                     approximation for the model's family
          */
-        ProgressAdapter(ProgressListener listener, long started, int offset, int overallTotal, TinyVae tinyVae) {
+        ProgressAdapter(ProgressListener listener, long started, int offset, int overallTotal, DiffusionModel model) {
             this.listener = listener;
             this.started = started;
             this.offset = offset;
             this.overallTotal = overallTotal;
-            this.tinyVae = tinyVae;
+            this.tinyVae = model.tinyVae();
+            this.sdxl = model.family() == ModelFamily.SDXL;
         }
 
         private byte[] preview(NDArray latents) {
             if (tinyVae == null) {
-                return LatentPreview.png(latents);
+                return LatentPreview.png(latents, sdxl);
             }
             try (NDArray image = tinyVae.decode(latents.get("0:1"))) {
                 return ImageCodec.encodePng(ImageTensors.toImages(image).get(0));

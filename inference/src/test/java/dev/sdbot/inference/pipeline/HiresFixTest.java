@@ -97,6 +97,25 @@ class HiresFixTest {
         assertThat(java.util.Arrays.equals(hires.pixels(), expected.pixels())).isTrue();
     }
 
+    /**
+     * A1111's "Latent (bicubic)" is torch's interpolate(mode="bicubic", antialias=False): values from Debian's torch
+     * 1.13 (the antialiased kernel, A1111's "Latent (bicubic antialiased)", differs by up to 0.25 here).
+     */
+    @Test
+    void bicubicLatentUpscaleIsTorchsWithoutAntialiasing() {
+        float[] expected = {-0.477493f, -0.081398f, 0.531807f, 2.170845f, 3.957176f, 4.165474f, 2.647789f, 1.75013f,
+                0.782547f, 0.579765f, 0.210365f, 1.098412f, 2.766731f, 3.318428f, 2.448082f, 1.941154f, 2.889267f,
+                1.677101f, -0.349434f, -0.696037f, 0.82003f, 1.960106f, 2.147774f, 2.279945f, 3.221298f, 2.090843f,
+                0.22773f, -0.937279f, -0.785652f, 0.023689f, 1.101097f, 1.755959f, 1.591141f, 1.587349f, 1.615929f,
+                0.510918f, -1.143578f, -1.397316f, -0.100883f, 0.665092f, 0.627975f, 1.29612f, 2.453423f, 1.367653f,
+                -1.388802f, -2.281654f, -0.837029f, 0.005562f};
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(new float[] {0, 1, 4, 2, 3, -1, 0.5f, 2, 1, 2, -2, 0}, new Shape(1, 1, 3, 4));
+            float[] up = LatentUpscale.resize(x, 6, 8, HiresUpscaler.LATENT_BICUBIC).toFloatArray();
+            assertThat(up).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-5f));
+        }
+    }
+
     @Test
     void nearestLatentUpscaleByTwoRepeatsEachLatent() {
         try (NDManager m = NDManager.newBaseManager()) {

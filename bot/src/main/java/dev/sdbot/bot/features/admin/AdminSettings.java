@@ -71,7 +71,7 @@ public final class AdminSettings implements StaffSubcommand {
             maxSize.addChoice(s, s);
         });
         OptionData sampler = new OptionData(OptionType.STRING, "sampler", "Default sampler");
-        Arrays.stream(Sampler.values()).forEach(s -> sampler.addChoice(s.displayName(), s.id()));
+        Arrays.stream(Sampler.values()).filter(Sampler::isA1111).forEach(s -> sampler.addChoice(s.displayName(), s.id()));
         return new SubcommandData("settings", "Show this server's settings, or change them")
                 .addOptions(new OptionData(OptionType.STRING, "model", "Default model", false, true), sampler,
                         new OptionData(OptionType.INTEGER, "steps", "Default steps").setRequiredRange(1, GenerationRequest.MAX_STEPS),

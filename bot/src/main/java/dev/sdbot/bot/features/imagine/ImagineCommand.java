@@ -61,7 +61,7 @@ public final class ImagineCommand implements SlashCommand {
         OptionData size = new OptionData(OptionType.STRING, "size", "Width x height");
         SIZES.forEach(s -> size.addChoice(s, s));
         OptionData sampler = new OptionData(OptionType.STRING, "sampler", "Sampling method");
-        Arrays.stream(Sampler.values()).forEach(s -> sampler.addChoice(s.displayName(), s.id()));
+        Arrays.stream(Sampler.values()).filter(Sampler::isA1111).forEach(s -> sampler.addChoice(s.displayName(), s.id()));
         return Commands.slash("imagine", "Generate an image from a text prompt")
                 .setContexts(InteractionContextType.GUILD)
                 .addOptions(
