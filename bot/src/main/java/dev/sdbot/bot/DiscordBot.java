@@ -1,6 +1,7 @@
 package dev.sdbot.bot;
 
 import dev.sdbot.bot.discord.GuildLanes;
+import dev.sdbot.bot.discord.ButtonHandler;
 import dev.sdbot.bot.discord.AttachmentLimits;
 import dev.sdbot.bot.discord.DiscordConnection;
 import dev.sdbot.bot.discord.DiscordSettings;
@@ -29,6 +30,8 @@ import dev.sdbot.bot.features.imagine.RunnableRequestCheck;
 import dev.sdbot.bot.features.imagine.SubmitChecks;
 import dev.sdbot.bot.features.imagine.UpscaleButton;
 import dev.sdbot.bot.features.imagine.VariationsButton;
+import dev.sdbot.bot.features.imagine.OutpaintButton;
+import dev.sdbot.bot.features.imagine.InpaintModels;
 import dev.sdbot.bot.features.moderation.AuditTrail;
 import dev.sdbot.bot.features.moderation.BlockSubcommand;
 import dev.sdbot.bot.features.moderation.FilterAddCommand;
@@ -82,6 +85,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -183,11 +187,13 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
                                 StaffRole.MODERATOR, modSubcommands, staffAccess, work),
                         new StaffCommand("admin", "Administration: usage, quotas, settings",
                                 StaffRole.ADMIN, adminSubcommands, staffAccess, work)),
-                List.of(new RerollButton(jobs, staffAccess, limits, submitChecks, submitter, submits),
+                Stream.<ButtonHandler>concat(Stream.of(new RerollButton(jobs, staffAccess, limits, submitChecks, submitter, submits),
                         new VariationsButton(jobs, staffAccess, limits, submitChecks, submitter, submits),
                         new UpscaleButton(jobs, staffAccess, limits, submitChecks, submitter, submits), new DeleteButton(jobs, staffAccess, work),
                         new ModLogDeleteButton(jobs, staffAccess, audit, work),
-                        new ModLogBlockButton(jobs, staffAccess, memberBlocks, audit, clock, work)), acks);
+                        new ModLogBlockButton(jobs, staffAccess, memberBlocks, audit, clock, work)),
+                        OutpaintButton.all(jobs, staffAccess, limits, submitChecks, submitter, submits,
+                                new InpaintModels(jobs, guildSettings, clock)).stream()).toList(), acks);
         ImageAttachments.warmUp();
         ShutdownGate gate = new ShutdownGate(router);
         DiscordConnection connection = DiscordConnection.connect(settings, acks, gate, uploadLimits);

@@ -48,8 +48,18 @@ final class CompletionLogging implements ImageGenerator {
     }
 
     @Override
+    public Set<String> inpaintingModels() {
+        return generator.inpaintingModels();
+    }
+
+    @Override
     public Map<String, ModelFamily> modelFamilies() {
         return generator.modelFamilies();
+    }
+
+    @Override
+    public Map<String, Integer> nativeSides() {
+        return generator.nativeSides();
     }
 
     @Override

@@ -255,6 +255,18 @@ public final class JobService {
         return parseFamilies(workers.modelFamilies(settings.workerTimeout()));
     }
 
+    /** The inpainting models (9-channel UNet) of the live workers, sorted; their families are in {@link #modelFamilies()}. */
+    public Set<String> inpaintingModels() {
+        return liveWorkerStrings("SELECT DISTINCT unnest(inpainting_models) FROM workers");
+    }
+
+    /** The side in pixels each model of the live workers was trained at, as they announced it. */
+    public Map<String, Integer> nativeSides() {
+        Map<String, Integer> sides = new TreeMap<>();
+        workers.modelNativeSides(settings.workerTimeout()).forEach((model, side) -> sides.put(model, Integer.valueOf(side)));
+        return sides;
+    }
+
     /** The presets (NAME.yaml defaults) of the live workers' models that have one, as they published them. */
     public Map<String, ModelPreset> modelPresets() {
         Map<String, ModelPreset> presets = new TreeMap<>();

@@ -69,8 +69,18 @@ final class DeviceEngines implements ImageGenerator {
     }
 
     @Override
+    public Set<String> inpaintingModels() {
+        return engines.get(0).generator().inpaintingModels();
+    }
+
+    @Override
     public Map<String, ModelFamily> modelFamilies() {
         return engines.get(0).generator().modelFamilies();
+    }
+
+    @Override
+    public Map<String, Integer> nativeSides() {
+        return engines.get(0).generator().nativeSides();
     }
 
     @Override

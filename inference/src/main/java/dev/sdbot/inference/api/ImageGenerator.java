@@ -29,6 +29,22 @@ public interface ImageGenerator extends AutoCloseable {
         return Map.of();
     }
 
+    /**
+     * The models of {@link #availableModels()} that are inpainting models (a 9-channel UNet that sees the mask), told
+     * from their files; none unless a generator says otherwise.
+     */
+    default Set<String> inpaintingModels() {
+        return Set.of();
+    }
+
+    /**
+     * The side in pixels each available model was trained at (diffusers' default size), where the generator can tell;
+     * a front end defaults to it for a model trained off its family's sizes.
+     */
+    default Map<String, Integer> nativeSides() {
+        return Map.of();
+    }
+
     /** Models currently loaded in memory (preferred by the dispatcher). */
     Set<String> loadedModels();
 

@@ -225,6 +225,35 @@ public final class DiffusionGenerator implements ImageGenerator {
         return presets;
     }
 
+    /** Read from each checkpoint's header or configs (no weights); a model that cannot be read is left out. */
+    @Override
+    public Set<String> inpaintingModels() {
+        Set<String> inpainting = new TreeSet<>();
+        models.get().forEach((name, path) -> {
+            try {
+                if (ModelInspector.inspect(path).inpainting()) {
+                    inpainting.add(name);
+                }
+            } catch (RuntimeException e) {
+                // generating with it reports why it does not load
+            }
+        });
+        return inpainting;
+    }
+
+    @Override
+    public Map<String, Integer> nativeSides() {
+        Map<String, Integer> sides = new TreeMap<>();
+        models.get().forEach((name, path) -> {
+            try {
+                sides.put(name, ModelInspector.inspect(path).nativeSide());
+            } catch (RuntimeException e) {
+                // as modelFamilies: generating with it reports why it does not load
+            }
+        });
+        return sides;
+    }
+
     @Override
     public Set<String> loadedModels() {
         return cache.loaded().stream().filter(key -> !PromptLoras.isMergedKey(key))
@@ -292,8 +321,9 @@ public final class DiffusionGenerator implements ImageGenerator {
                                 new ProgressAdapter(listener, started, b * perBatch + calls[0],
                                         batches.length * perBatch, model));
                     }
-                    images.addAll(finish(checkerFor(model), request, ImageTensors.toImages(pipeline.decode(latents)), seed,
-                            loras.hashes(), modelHash(request.model()), extraText));
+                    images.addAll(finish(checkerFor(model), request,
+                            overlay(ImageTensors.toImages(pipeline.decode(latents)), initImages), seed, loras.hashes(),
+                            modelHash(request.model()), extraText));
                 }
                 seed += batches[b];
             }
@@ -426,6 +456,17 @@ public final class DiffusionGenerator implements ImageGenerator {
     private String modelHash(String model) {
         Path path = models.get().get(model);
         return path != null && Files.isRegularFile(path) ? FileHashes.modelHash(path) : null;
+    }
+
+    /**
+     * Inpainting keeps the unmasked pixels of the init image exactly, as A1111 does (its overlay): diffusers' pipelines
+     * return them after a VAE round trip, slightly changed, which outpainting would show as a visible frame.
+     */
+    private static List<RgbImage> overlay(List<RgbImage> decoded, InitImages initImages) {
+        if (initImages.mask() == null) {
+            return decoded;
+        }
+        return decoded.stream().map(image -> Masks.overlay(image, initImages.init(), initImages.mask())).toList();
     }
 
     /** The model's own checker, else the shared one, else null. */

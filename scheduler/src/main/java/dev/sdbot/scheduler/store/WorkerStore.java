@@ -76,6 +76,30 @@ public final class WorkerStore {
         });
     }
 
+    /** The worker's inpainting models (9-channel UNet), replacing what it announced before. */
+    public void recordInpaintingModels(String id, Set<String> models) {
+        Sql.withConnection(dataSource, "record inpainting models of worker " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE workers SET inpainting_models = ? WHERE id = ?")) {
+                Sql.bind(ps, c.createArrayOf("text", models.toArray()), id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** The side in pixels each of the worker's models was trained at, where its generator can tell. */
+    public void recordNativeSides(String id, Map<String, Integer> sides) {
+        Sql.withConnection(dataSource, "record native sizes of worker " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE workers SET model_native_sides = jsonb_object(?::text[], ?::text[]) WHERE id = ?")) {
+                Sql.bind(ps, c.createArrayOf("text", sides.keySet().toArray()),
+                        c.createArrayOf("text", sides.values().stream().map(String::valueOf).toArray()), id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     /** The presets of the worker's models (model name → {@code ModelPreset.encode()} line), see migration V33. */
     public void publishModelPresets(String id, Map<String, String> presets) {
         Sql.withConnection(dataSource, "publish model presets of worker " + id, c -> {
@@ -116,6 +140,11 @@ public final class WorkerStore {
      */
     public Map<String, String> modelFamilies(Duration timeout) {
         return families("model_families", timeout);
+    }
+
+    /** Model name → native side in pixels (as text) over the live workers, as {@link #modelFamilies}. */
+    public Map<String, String> modelNativeSides(Duration timeout) {
+        return families("model_native_sides", timeout);
     }
 
     /** LoRA name → family id over the live workers, as {@link #modelFamilies}. */

@@ -123,6 +123,8 @@ public final class WorkerRuntime implements AutoCloseable {
         }
         retry.run("record model families", () -> {
             workers.recordModelFamilies(settings.workerId(), familyIds(generator.modelFamilies()));
+            workers.recordInpaintingModels(settings.workerId(), generator.inpaintingModels());
+            workers.recordNativeSides(settings.workerId(), generator.nativeSides());
             workers.publishLoras(settings.workerId(), generator.availableLoras(), familyIds(generator.loraFamilies()));
             workers.publishModelPresets(settings.workerId(), presetLines());
             return null;

@@ -151,7 +151,7 @@ public final class ImagineCommand implements SlashCommand {
         }
         ModelPreset preset = jobs.modelPresets().get(model);
         defaults = ModelPresetDefaults.over(defaults, model, preset);
-        int[] size = ModelSizes.choose(model, jobs.modelFamilies().get(model),
+        int[] size = ModelSizes.choose(model, jobs.modelFamilies().get(model), jobs.nativeSides().get(model),
                 event.getOption("size", null, OptionMapping::getAsString), defaults.width(), defaults.height());
         GenerationRequest request = GenerationRequest.builder(prompt, model)
                 .negativePrompt(negative)
