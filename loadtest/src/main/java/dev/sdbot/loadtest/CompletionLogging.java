@@ -83,6 +83,16 @@ final class CompletionLogging implements ImageGenerator {
     }
 
     @Override
+    public Set<String> availableEmbeddings() {
+        return generator.availableEmbeddings();
+    }
+
+    @Override
+    public Map<String, ModelFamily> embeddingFamilies() {
+        return generator.embeddingFamilies();
+    }
+
+    @Override
     public void close() {
         generator.close();
     }

@@ -279,6 +279,16 @@ public final class JobService {
         return parseFamilies(workers.loraFamilies(settings.workerTimeout()));
     }
 
+    /** The family each embedding of the live workers is for, as they announced it; embeddings of unknown family are absent. */
+    public Map<String, ModelFamily> embeddingFamilies() {
+        return parseFamilies(workers.embeddingFamilies(settings.workerTimeout()));
+    }
+
+    /** Textual-inversion embeddings that live workers offer (published at their start), sorted. */
+    public Set<String> availableEmbeddings() {
+        return liveWorkerStrings("SELECT DISTINCT unnest(embeddings) FROM workers");
+    }
+
     private static Map<String, ModelFamily> parseFamilies(Map<String, String> ids) {
         Map<String, ModelFamily> families = new TreeMap<>();
         ids.forEach((model, id) -> {
@@ -292,8 +302,10 @@ public final class JobService {
     }
 
     /**
-     * Whether a live worker could run the request: its model's published defaults are valid, its {@code <lora:...>} tags name LoRAs live workers publish, made
-     * for the model's family (where both families are known), and
+     * Whether a live worker could run the request: its model's published defaults are valid, its
+     * {@code <lora:...>} tags name LoRAs live workers publish, made
+     * for the model's family (where both families are known), the embeddings its prompts name made for the model's
+     * family (where both are known; an unknown word is plain text, as in A1111), and
      * a hires fix's output fits the largest live worker's pixel budget. Run by {@link #submitCopies} and by front
      * ends before they acknowledge.
      *
@@ -306,7 +318,9 @@ public final class JobService {
                     + " defaults: " + preset.problem());
         }
         RunnableCheck.check(request, availableLoras(), largestPixelBudget());
-        RunnableCheck.checkLoraFamilies(request, loraFamilies(), modelFamilies().get(request.model()));
+        ModelFamily modelFamily = modelFamilies().get(request.model());
+        RunnableCheck.checkLoraFamilies(request, loraFamilies(), modelFamily);
+        RunnableCheck.checkEmbeddingFamilies(request, embeddingFamilies(), modelFamily);
     }
 
     /** LoRAs that live workers offer (published at their start), sorted: {@code <lora:NAME>} must name one. */

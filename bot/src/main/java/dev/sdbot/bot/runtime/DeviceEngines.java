@@ -89,6 +89,16 @@ final class DeviceEngines implements ImageGenerator {
     }
 
     @Override
+    public Set<String> availableEmbeddings() {
+        return engines.get(0).generator().availableEmbeddings();
+    }
+
+    @Override
+    public Map<String, ModelFamily> embeddingFamilies() {
+        return engines.get(0).generator().embeddingFamilies();
+    }
+
+    @Override
     public void close() {
         engines.forEach(e -> e.generator().close());
     }

@@ -65,6 +65,9 @@ class LoraHiresEndToEndTest {
         Files.createSymbolicLink(inpainting.resolve("unet"), Fixtures.LDM.resolve("mini-sd15-inpainting/unet").toAbsolutePath());
         Files.createSymbolicLink(Files.createDirectories(models.resolve("lora")).resolve("detail.safetensors"),
                 Fixtures.LDM.resolve("mini-sd15-lora.safetensors").toAbsolutePath());
+        // make_embeddings.py: mini-sd15's own token-embedding row of "red", as A1111 saves an embedding
+        Files.copy(Path.of("../inference/src/test/resources/embeddings/red.pt"),
+                Files.createDirectories(models.resolve("embeddings")).resolve("onered.pt"));
         generator = new DiffusionGenerator(models, 1);
         harness = new BotHarness(db, new FamilyUnknown(generator), 1);
         // the fixture's random safety checker flags some images: post them where the guild allows that
@@ -202,6 +205,28 @@ class LoraHiresEndToEndTest {
     }
 
     /**
+     * The shared prompt of issue 15 in one /imagine: an embedding in the negative prompt (its name written as in A1111),
+     * prompt editing, clip skip 2 and hires; the infotext is A1111's, field for field, ending with {@code TI hashes}.
+     */
+    @Test
+    void aSharedPromptWithAnEmbeddingInTheNegativeEditingClipSkipAndHires() throws Exception {
+        FakeGuild guild = harness.discord.guild();
+        FakeMessage shared = result(harness.imagine(guild.alice, guild.ageRestricted, "prompt", "a [cat:dog:0.5] in the snow",
+                "negative", "onered, blurry", "model", "mini-sd15", "steps", 2, "seed", 9, "clip_skip", 2, "hires", "2",
+                "sampler", "euler_a"));
+        byte[] png = shared.files().get(0).bytes();
+        String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(models.resolve("embeddings/onered.pt")))).substring(0, 12);
+        assertThat(dev.sdbot.inference.image.PngText.read(png).get(GenerationParameters.PNG_KEY)).isEqualTo("""
+                a [cat:dog:0.5] in the snow
+                Negative prompt: onered, blurry
+                Steps: 2, Sampler: Euler a, CFG scale: 7, Seed: 9, Size: 64x64, Model: mini-sd15, \
+                Denoising strength: 0.5, Clip skip: 2, RNG: CPU, Hires upscale: 2, Hires upscaler: Latent, \
+                TI hashes: "onered: %s\"""".formatted(hash));
+        assertThat(ImageCodec.decode(png).width()).isEqualTo(128);
+    }
+
+    /**
      * Zoom out and Pan: the canvas grows (pans by half a side rounded up to 64, zoom 2x doubles it), the result's own
      * pixels come back exactly where the source sits, and the new area is filled by the model itself (masked
      * img2img) while no inpainting model of its family is live, by the inpainting model once the worker announces
@@ -295,6 +320,11 @@ class LoraHiresEndToEndTest {
         @Override
         public Map<String, ModelPreset> modelPresets() {
             return engine.modelPresets();
+        }
+
+        @Override
+        public Set<String> availableEmbeddings() {
+            return engine.availableEmbeddings();
         }
 
         @Override

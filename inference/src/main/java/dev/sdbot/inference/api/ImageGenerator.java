@@ -77,6 +77,22 @@ public interface ImageGenerator extends AutoCloseable {
         return Map.of();
     }
 
+    /**
+     * Names of the textual-inversion embeddings a prompt or negative prompt can use by writing the name (as in A1111);
+     * none unless a generator says otherwise.
+     */
+    default Set<String> availableEmbeddings() {
+        return Set.of();
+    }
+
+    /**
+     * The model family each of {@link #availableEmbeddings()} is for, told from its vector widths; one of another
+     * width is left out (then only the engine checks it against the model).
+     */
+    default Map<String, ModelFamily> embeddingFamilies() {
+        return Map.of();
+    }
+
     @Override
     default void close() {
     }

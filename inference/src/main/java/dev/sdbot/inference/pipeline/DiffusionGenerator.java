@@ -30,6 +30,7 @@ import dev.sdbot.inference.image.LatentPreview;
 import dev.sdbot.inference.vae.TinyVae;
 import dev.sdbot.inference.image.Masks;
 import dev.sdbot.inference.image.RgbImage;
+import dev.sdbot.inference.embedding.EmbeddingLibrary;
 import dev.sdbot.inference.lora.LoraArchitecture;
 import dev.sdbot.inference.lora.LoraFile;
 import dev.sdbot.inference.lora.LoraLibrary;
@@ -41,6 +42,7 @@ import dev.sdbot.inference.vae.VaeTiling;
 import dev.sdbot.inference.sampling.DiffusionSampler;
 import dev.sdbot.inference.sampling.Samplers;
 import dev.sdbot.inference.sampling.SeededNoise;
+import dev.sdbot.inference.text.PromptSchedules;
 import dev.sdbot.inference.weights.CheckpointException;
 import dev.sdbot.inference.weights.ModelFiles;
 
@@ -48,6 +50,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,6 +73,7 @@ import java.util.stream.Collectors;
 public final class DiffusionGenerator implements ImageGenerator {
     private final Supplier<Map<String, Path>> models;
     private final LoraLibrary loras;
+    private volatile EmbeddingLibrary embeddings;
     private volatile VaeTiling vaeTiling = VaeTiling.DEFAULT;
     private final String source;
     private final Device device;
@@ -131,6 +135,7 @@ public final class DiffusionGenerator implements ImageGenerator {
         }
         this.models = models;
         this.loras = loras;
+        this.embeddings = EmbeddingLibrary.inModels(loras.folder().getParent());
         this.source = source;
         this.device = device;
         this.computeType = computeType;
@@ -164,6 +169,26 @@ public final class DiffusionGenerator implements ImageGenerator {
     /** When the VAE works in tiles (default {@link VaeTiling#DEFAULT}); applies to the requests that start later. */
     public void setVaeTiling(VaeTiling tiling) {
         this.vaeTiling = tiling;
+    }
+
+    /**
+     * Where the textual-inversion embeddings are (default {@code embeddings/} beside the LoRA folder); applies to the
+     * requests that start later.
+     */
+    public void setEmbeddingsDir(Path dir) {
+        this.embeddings = new EmbeddingLibrary(dir);
+    }
+
+    /** Names of the textual-inversion embeddings a prompt can use ({@code <models>/embeddings/NAME.safetensors}). */
+    @Override
+    public Set<String> availableEmbeddings() {
+        return embeddings.files().keySet();
+    }
+
+    /** Told from each embedding's vector widths ({@link dev.sdbot.inference.embedding.Embedding#family()}). */
+    @Override
+    public Map<String, ModelFamily> embeddingFamilies() {
+        return embeddings.families();
     }
 
     /** Names of the LoRAs a prompt can use ({@code <models>/lora/NAME.safetensors}). */
@@ -292,19 +317,24 @@ public final class DiffusionGenerator implements ImageGenerator {
             ControlGuide control = ControlUnits.guide(request, controls, controlImages, model, computeType, manager);
             String controlText = ControlUnits.infotext(controls,
                     controls.stream().map(c -> ControlUnits.legacyHash(c.weights())).toList());
-            StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model, vaeTiling);
             int callsPerStep = Samplers.create(request.sampler(), model.scheduler(), request.steps()).modelCallsPerStep();
             // ControlNet's guess mode needs both guidance halves in one batch, so it pads as diffusers does
             boolean padConds = model.defaults().padConds() || !control.isEmpty();
             ScheduledPrompts firstPass = ScheduledPrompts.firstPass(loras.text(), request.negativePrompt(),
                     request.steps(), callsPerStep);
+            PromptEmbeddings promptEmbeddings = PromptEmbeddings.resolve(embeddings, model.text(), request.model(),
+                    encodedTexts(request, loras.text()));
+            String tiHashes = promptEmbeddings.tiHashes(model.text().tokenizer(), firstPass.negativeTexts(),
+                    firstPass.promptTexts(), model.text().encoderCount());
+            StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model, vaeTiling, promptEmbeddings);
             int clipSkip = clipSkip(request, model);
             ConditioningSchedule context = firstPass.encode(pipeline, manager, request.cfgScale(), clipSkip, padConds);
             ScheduledPrompts hiresPass = request.hires() == null ? null : ScheduledPrompts.hiresPass(loras.text(),
                     request.negativePrompt(), request.steps(), request.hires().steps(request.steps()), callsPerStep);
             ConditioningSchedule hiresContext = hiresPass == null ? null
                     : hiresPass.encode(pipeline, manager, request.cfgScale(), clipSkip, padConds);
-            String extraText = controlText + (firstPass.pads(pipeline, request.cfgScale(), padConds)
+            String extraText = GenerationParameters.extraField("TI hashes", tiHashes) + controlText
+                    + (firstPass.pads(pipeline, request.cfgScale(), padConds)
                     || hiresPass != null && hiresPass.pads(pipeline, request.cfgScale(), padConds)
                     ? ", Pad conds: True" : "");
             int[] batches = subBatches(request.count(), request.outputWidth(), request.outputHeight(), batchPixels);
@@ -336,6 +366,14 @@ public final class DiffusionGenerator implements ImageGenerator {
             throw new GenerationException("generation failed: " + e.getMessage(), e);
         }
         return new GenerationResult(images, Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    /** Every text the engine may encode for the request: each schedule text of the prompt and negative prompt. */
+    private static Set<String> encodedTexts(GenerationRequest request, String prompt) {
+        int hiresSteps = request.hires() == null ? 0 : request.hires().steps(request.steps());
+        Set<String> texts = new LinkedHashSet<>(PromptSchedules.texts(prompt, request.steps(), hiresSteps));
+        texts.addAll(PromptSchedules.texts(request.negativePrompt(), request.steps(), hiresSteps));
+        return texts;
     }
 
     /**

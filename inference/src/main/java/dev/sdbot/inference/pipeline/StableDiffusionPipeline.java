@@ -32,6 +32,7 @@ import java.util.TreeSet;
 public final class StableDiffusionPipeline {
     private final DiffusionModel model;
     private final VaeTiling vaeTiling;
+    private final PromptEmbeddings embeddings;
 
     public StableDiffusionPipeline(DiffusionModel model) {
         this(model, VaeTiling.DEFAULT);
@@ -39,8 +40,14 @@ public final class StableDiffusionPipeline {
 
     /** @param vaeTiling when the VAE works in tiles (large images) */
     public StableDiffusionPipeline(DiffusionModel model, VaeTiling vaeTiling) {
+        this(model, vaeTiling, PromptEmbeddings.NONE);
+    }
+
+    /** @param embeddings the textual-inversion embeddings whose names the prompts may hold */
+    StableDiffusionPipeline(DiffusionModel model, VaeTiling vaeTiling, PromptEmbeddings embeddings) {
         this.model = model;
         this.vaeTiling = vaeTiling;
+        this.embeddings = embeddings;
     }
 
     public DiffusionModel model() {
@@ -97,13 +104,13 @@ public final class StableDiffusionPipeline {
         int promptChunks = 1;
         for (PromptSchedules.Entry e : prompt) {
             ends.add(e.endAtStep());
-            promptChunks = Math.max(promptChunks, text.chunkCount(e.text()));
+            promptChunks = Math.max(promptChunks, text.chunkCount(e.text(), embeddings));
         }
         int negativeChunks = 1;
         if (guided) {
             for (PromptSchedules.Entry e : negativePrompt) {
                 ends.add(e.endAtStep());
-                negativeChunks = Math.max(negativeChunks, text.chunkCount(e.text()));
+                negativeChunks = Math.max(negativeChunks, text.chunkCount(e.text(), embeddings));
             }
         }
         int promptPadded = padConds ? Math.max(promptChunks, negativeChunks) : promptChunks;
@@ -113,10 +120,10 @@ public final class StableDiffusionPipeline {
         List<Conditioning> segments = new ArrayList<>(ends.size());
         for (int end : ends) {
             Conditioning c = conditional.computeIfAbsent(PromptSchedules.textAt(prompt, end),
-                    t -> text.encode(manager, t, promptPadded, clipSkip));
+                    t -> text.encode(manager, t, promptPadded, clipSkip, embeddings));
             if (guided) {
                 c = Conditioning.guided(unconditional.computeIfAbsent(PromptSchedules.textAt(negativePrompt, end),
-                        t -> text.unconditional(manager, t, negativePadded, clipSkip)), c);
+                        t -> text.unconditional(manager, t, negativePadded, clipSkip, embeddings)), c);
             }
             segments.add(c);
         }
@@ -130,8 +137,8 @@ public final class StableDiffusionPipeline {
             return false;
         }
         TextConditioner text = model.text();
-        int p = prompt.stream().mapToInt(e -> text.chunkCount(e.text())).max().orElse(1);
-        int n = negativePrompt.stream().mapToInt(e -> text.chunkCount(e.text())).max().orElse(1);
+        int p = prompt.stream().mapToInt(e -> text.chunkCount(e.text(), embeddings)).max().orElse(1);
+        int n = negativePrompt.stream().mapToInt(e -> text.chunkCount(e.text(), embeddings)).max().orElse(1);
         return Math.max(p, 1) != Math.max(n, 1);
     }
 

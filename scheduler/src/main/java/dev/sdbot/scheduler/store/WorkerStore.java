@@ -135,6 +135,28 @@ public final class WorkerStore {
     }
 
     /**
+     * The textual-inversion embedding names the worker offers, for validating and autocompleting them, and the family
+     * id of those whose vector widths tell it.
+     */
+    public void publishEmbeddings(String id, Set<String> embeddings, Map<String, String> families) {
+        Sql.withConnection(dataSource, "publish embeddings of worker " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE workers SET embeddings = ?,"
+                    + " embedding_families = jsonb_object(?::text[], ?::text[]) WHERE id = ?")) {
+                Sql.bind(ps, c.createArrayOf("text", embeddings.toArray()),
+                        c.createArrayOf("text", families.keySet().toArray()),
+                        c.createArrayOf("text", families.values().toArray()), id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Embedding name → family id over the live workers, as {@link #modelFamilies}. */
+    public Map<String, String> embeddingFamilies(Duration timeout) {
+        return families("embedding_families", timeout);
+    }
+
+    /**
      * Model name → family id over the workers that may take jobs (heartbeat within {@code timeout} of the
      * database's clock; the first worker's answer where two disagree).
      */

@@ -127,6 +127,8 @@ public final class WorkerRuntime implements AutoCloseable {
             workers.recordNativeSides(settings.workerId(), generator.nativeSides());
             workers.publishLoras(settings.workerId(), generator.availableLoras(), familyIds(generator.loraFamilies()));
             workers.publishModelPresets(settings.workerId(), presetLines());
+            workers.publishEmbeddings(settings.workerId(), generator.availableEmbeddings(),
+                    familyIds(generator.embeddingFamilies()));
             return null;
         });
         if (!unchecked.isEmpty()) {
