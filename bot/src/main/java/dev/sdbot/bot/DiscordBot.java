@@ -68,6 +68,7 @@ import dev.sdbot.db.store.GuildSettingsStore;
 import dev.sdbot.db.store.MemberBlockStore;
 import dev.sdbot.db.store.ModerationEventStore;
 import dev.sdbot.db.store.QuotaRuleStore;
+import dev.sdbot.db.store.RelaxRuleStore;
 import dev.sdbot.scheduler.JobEvents;
 import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
@@ -176,7 +177,7 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
                 new BlockSubcommand(memberBlocks, staffAccess, audit, clock), new UnblockSubcommand(memberBlocks, audit));
         AttachmentLimits uploadLimits = new AttachmentLimits();
         List<StaffSubcommand> adminSubcommands = AdminSubcommands.all(jobs, new UsageReports(dataSource),
-                new QuotaRuleStore(sessions), guildSettings, limits, uploadLimits, audit, clock);
+                new QuotaRuleStore(sessions), guildSettings, limits, uploadLimits, audit, new RelaxRuleStore(dataSource), clock);
         InteractionAckMeter acks = new InteractionAckMeter(meters);
         GuildLanes submits = new GuildLanes(work); // one guild's submits cannot delay another's
         InteractionRouter router = new InteractionRouter(
@@ -210,7 +211,7 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
 
     /** After a restart, keeps showing the progress of jobs that were waiting while the bot was down. */
     private static void resumeProgress(JobService jobs, DiscordConnection connection, ProgressReporter progress, Clock clock) {
-        for (JobView job : jobs.recentJobs(RESUMED_JOBS)) {
+        for (JobView job : jobs.activeJobsOnShards(connection.shardRange(), RESUMED_JOBS)) {
             if (job.state().isActive() && job.origin().tokenValidAt(clock.instant())) {
                 connection.guild(job.origin().guildId()).ifPresent(guild ->
                         progress.track(job.id(), InteractionHook.from(guild.getJDA(), job.origin().interactionToken())));

@@ -196,6 +196,12 @@ public final class WorkerStore {
     public record Held(long id, int attempt) {
     }
 
+    /** A heartbeat's lease renewal (bind lease ms, worker, job ids, attempts, worker); its plan is checked on a large table. */
+    public static final String RENEW_LEASES = "UPDATE jobs SET lease_expires_at = now() + ? * interval '1 millisecond'"
+            + " WHERE worker_id = ? AND state = 'RUNNING' AND id IN (SELECT j.id FROM jobs j"
+            + "   JOIN unnest(?::bigint[], ?::int[]) AS h (id, attempt) ON j.id = h.id AND j.attempt = h.attempt"
+            + "   WHERE j.worker_id = ? AND j.state = 'RUNNING' FOR UPDATE OF j SKIP LOCKED)";
+
     /**
      * Records a heartbeat and, in one transaction, renews the leases of the jobs this process has in hand (by id and
      * attempt) and no others: not those of an earlier process of the same id, nor jobs assigned to it that it has not
@@ -210,10 +216,7 @@ public final class WorkerStore {
             // skipped rather than waited for: they are about to change anyway, and the next heartbeat, well within
             // the lease, renews any that are still active. Waiting made heartbeats and result writes queue up
             // behind each other under load.
-            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET lease_expires_at = now() + ? * interval '1 millisecond'"
-                    + " WHERE worker_id = ? AND state = 'RUNNING' AND id IN (SELECT j.id FROM jobs j"
-                    + "   JOIN unnest(?::bigint[], ?::int[]) AS h (id, attempt) ON j.id = h.id AND j.attempt = h.attempt"
-                    + "   WHERE j.worker_id = ? AND j.state = 'RUNNING' FOR UPDATE OF j SKIP LOCKED)")) {
+            try (PreparedStatement ps = c.prepareStatement(RENEW_LEASES)) {
                 Sql.bind(ps, lease.toMillis(), id, c.createArrayOf("bigint", held.stream().map(Held::id).toArray()),
                         c.createArrayOf("integer", held.stream().map(Held::attempt).toArray()), id);
                 ps.executeUpdate();
