@@ -2,6 +2,7 @@ package dev.sdbot.scheduler;
 
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.ModelFamily;
+import dev.sdbot.inference.api.ModelPreset;
 import dev.sdbot.scheduler.store.JobStore;
 import dev.sdbot.scheduler.store.ResultStore;
 import dev.sdbot.scheduler.store.Sql;
@@ -317,6 +318,13 @@ public final class JobService {
         return sides;
     }
 
+    /** The presets (NAME.yaml defaults) of the live workers' models that have one, as they published them. */
+    public Map<String, ModelPreset> modelPresets() {
+        Map<String, ModelPreset> presets = new TreeMap<>();
+        workers.modelPresets(settings.workerTimeout()).forEach((model, line) -> presets.put(model, ModelPreset.decode(line)));
+        return presets;
+    }
+
     /** The family each LoRA of the live workers is for, as they announced it; LoRAs of unknown family are absent. */
     public Map<String, ModelFamily> loraFamilies() {
         return parseFamilies(workers.loraFamilies(settings.workerTimeout()));
@@ -345,7 +353,8 @@ public final class JobService {
     }
 
     /**
-     * Whether a live worker could run the request: its {@code <lora:...>} tags name LoRAs live workers publish, made
+     * Whether a live worker could run the request: its model's published defaults are valid, its
+     * {@code <lora:...>} tags name LoRAs live workers publish, made
      * for the model's family (where both families are known), the embeddings its prompts name made for the model's
      * family (where both are known; an unknown word is plain text, as in A1111), its ControlNet units published
      * and made for the model's family, and
@@ -355,6 +364,11 @@ public final class JobService {
      * @throws IllegalArgumentException saying what to change
      */
     public void checkRunnable(GenerationRequest request) {
+        ModelPreset preset = modelPresets().get(request.model());
+        if (preset != null && preset.problem() != null) {
+            throw new IllegalArgumentException("model " + request.model() + " is refused until an operator fixes its"
+                    + " defaults: " + preset.problem());
+        }
         RunnableCheck.check(request, availableLoras(), largestPixelBudget());
         ModelFamily modelFamily = modelFamilies().get(request.model());
         RunnableCheck.checkLoraFamilies(request, loraFamilies(), modelFamily);

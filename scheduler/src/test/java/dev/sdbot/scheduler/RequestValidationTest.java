@@ -55,12 +55,12 @@ class RequestValidationTest {
     }
 
     @Test
-    void strengthMustLeaveADenoisingStepByTheEnginesRule() {
+    void anyStrengthRunsAStepAsInA1111() {
         byte[] image = png(64, 64);
-        // the engine starts at steps - (int) (steps * strength): 4 steps need strength >= 0.25
-        assertThatThrownBy(() -> JobService.validate(request("x", 4, image, 0.24, null)))
-                .hasMessageContaining("strength 0.24 with 4 steps leaves no denoising step").hasMessageContaining("at least 0.25");
-        assertThatCode(() -> JobService.validate(request("x", 4, image, 0.25, null))).doesNotThrowAnyException();
+        // A1111 runs int(strength * steps) + 1 steps: 4 steps at 0.24 run one, which diffusers' rule refused
+        assertThatCode(() -> JobService.validate(request("x", 4, image, 0.24, null))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> JobService.validate(request("x", 4, image, 1.5, null)))
+                .hasMessageContaining("strength must be between 0 and 1");
         assertThatCode(() -> JobService.validate(request("x", 4, null, 0.0, null))).as("txt2img ignores strength")
                 .doesNotThrowAnyException();
     }

@@ -13,6 +13,7 @@ import dev.sdbot.inference.api.GenerationException;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.inference.api.ImageGenerator;
+import dev.sdbot.inference.api.ModelPreset;
 import dev.sdbot.inference.api.ProgressListener;
 import dev.sdbot.inference.api.HiresFix;
 import dev.sdbot.inference.image.GenerationParameters;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,6 +56,11 @@ class LoraHiresEndToEndTest {
     @BeforeAll
     static void start(TestDatabase db) throws Exception {
         Files.createSymbolicLink(models.resolve("mini-sd15"), Fixtures.LDM.resolve("mini-sd15").toAbsolutePath());
+        // the same weights as an "anime" model with its own defaults, and one whose sidecar is out of range
+        Files.createSymbolicLink(models.resolve("anime"), Fixtures.LDM.resolve("mini-sd15").toAbsolutePath());
+        Files.writeString(models.resolve("anime.yaml"), "sdbot:\n  clip_skip: 2\n  steps: 1\n");
+        Files.createSymbolicLink(models.resolve("broken"), Fixtures.LDM.resolve("mini-sd15").toAbsolutePath());
+        Files.writeString(models.resolve("broken.yaml"), "sdbot:\n  steps: 0\n");
         Path inpainting = Files.createDirectories(models.resolve("mini-sd15-inpainting"));
         for (String part : List.of("vae", "text_encoder", "tokenizer", "scheduler", "safety_checker", "feature_extractor")) {
             Files.createSymbolicLink(inpainting.resolve(part), Fixtures.LDM.resolve("mini-sd15").resolve(part).toAbsolutePath());
@@ -132,8 +139,8 @@ class LoraHiresEndToEndTest {
         long plainJob = harness.jobIdOf(plain);
         FakeMessage upscaled = result(harness.discord.clickButton(guild.alice, plain, "job:" + plainJob + ":upscale"));
         GenerationRequest r = harness.jobs().find(harness.jobIdOf(upscaled)).orElseThrow().request();
-        assertThat(r.hires()).isEqualTo(HiresFix.upscaleButton(2));
-        assertThat(r.hires().steps(r.steps())).as("2 steps at strength 0.4 would leave none").isEqualTo(3);
+        assertThat(r.hires()).isEqualTo(HiresFix.upscaleButton());
+        assertThat(r.hires().steps(r.steps())).as("A1111 runs all hires steps, whatever the strength").isEqualTo(2);
         assertThat(r.isImg2Img()).isFalse();
         assertThat(r.seed()).isEqualTo(9L);
         assertThat(ImageCodec.decode(upscaled.files().get(0).bytes()).width()).isEqualTo(128);
@@ -202,6 +209,50 @@ class LoraHiresEndToEndTest {
     }
 
     /**
+     * Clip skip and the other options a member leaves out: the model's own defaults (its NAME.yaml) first, then the
+     * server's ({@code /admin settings clip_skip}), then A1111's 1; an option given wins. The member is told which of
+     * the model's defaults applied; a model whose defaults are out of range is refused before queueing.
+     */
+    @Test
+    void modelThenServerDefaultsFillWhatTheMemberLeftOut() throws Exception {
+        FakeGuild guild = harness.discord.guild();
+        FakeInteraction anime = harness.imagine(guild.alice, guild.ageRestricted, "prompt", "a fox", "model", "anime",
+                "seed", 4);
+        await().atMost(GENERATION).until(() -> harness.discord.original(anime)
+                .filter(m -> !m.files().isEmpty()).isPresent());
+        GenerationRequest r = harness.jobs().find(harness.jobIdOf(harness.discord.original(anime).orElseThrow()))
+                .orElseThrow().request();
+        assertThat(r.clipSkip()).isEqualTo(2);
+        assertThat(r.steps()).isEqualTo(1);
+        assertThat(harness.awaitEphemeral(anime))
+                .isEqualTo("ℹ️ `anime` has its own defaults for the options you leave out: 1 step, clip skip 2.");
+
+        assertThat(harness.awaitEphemeral(harness.discord.slashCommand(guild.admin, guild.general, "admin settings",
+                FakeDiscord.options("clip_skip", 2)))).startsWith("✅");
+        try {
+            assertThat(queuedClipSkip(guild, "model", "mini-sd15")).as("the server's").isEqualTo(2);
+            assertThat(queuedClipSkip(guild, "model", "mini-sd15", "clip_skip", 1)).as("the member's").isEqualTo(1);
+        } finally {
+            harness.awaitEphemeral(harness.discord.slashCommand(guild.admin, guild.general, "admin settings",
+                    FakeDiscord.options("clip_skip", 1)));
+        }
+
+        long before = harness.jobCount();
+        FakeInteraction broken = harness.imagine(guild.alice, guild.ageRestricted, "prompt", "a fox", "model", "broken");
+        assertThat(harness.awaitEphemeral(broken)).startsWith("⚠️ Model `broken` is unavailable until an operator fixes"
+                + " its defaults: model defaults ").contains("broken.yaml: steps must be a whole number between 1 and 150, got 0");
+        assertThat(harness.jobCount()).isEqualTo(before);
+    }
+
+    private int queuedClipSkip(FakeGuild guild, Object... options) {
+        Object[] all = new Object[options.length + 6];
+        System.arraycopy(new Object[] {"prompt", "a fox", "steps", 1, "seed", 5}, 0, all, 0, 6);
+        System.arraycopy(options, 0, all, 6, options.length);
+        FakeMessage posted = result(harness.imagine(guild.alice, guild.ageRestricted, all));
+        return harness.jobs().find(harness.jobIdOf(posted)).orElseThrow().request().clipSkip();
+    }
+
+    /**
      * The shared prompt of issue 15 in one /imagine: an embedding in the negative prompt (its name written as in A1111),
      * prompt editing, clip skip 2 and hires; the infotext is A1111's, field for field, ending with {@code TI hashes}.
      */
@@ -218,7 +269,7 @@ class LoraHiresEndToEndTest {
                 a [cat:dog:0.5] in the snow
                 Negative prompt: onered, blurry
                 Steps: 2, Sampler: Euler a, CFG scale: 7, Seed: 9, Size: 64x64, Model: mini-sd15, \
-                Denoising strength: 0.5, Clip skip: 2, Hires upscale: 2, Hires upscaler: Latent, \
+                Denoising strength: 0.5, Clip skip: 2, RNG: CPU, Hires upscale: 2, Hires upscaler: Latent, \
                 TI hashes: "onered: %s\"""".formatted(hash));
         assertThat(ImageCodec.decode(png).width()).isEqualTo(128);
     }
@@ -317,6 +368,11 @@ class LoraHiresEndToEndTest {
         @Override
         public Set<String> availableControlNets() {
             return engine.availableControlNets();
+        }
+
+        @Override
+        public Map<String, ModelPreset> modelPresets() {
+            return engine.modelPresets();
         }
 
         @Override

@@ -56,6 +56,14 @@ public interface ImageGenerator extends AutoCloseable {
         return availableModels();
     }
 
+    /**
+     * The presets of the available models that have one (their {@code NAME.yaml} defaults), for front ends to apply
+     * to the options a member leaves out; none unless a generator says otherwise.
+     */
+    default Map<String, ModelPreset> modelPresets() {
+        return Map.of();
+    }
+
     /** Names of the LoRAs a prompt can use with {@code <lora:NAME:weight>}; none unless a generator says otherwise. */
     default Set<String> availableLoras() {
         return Set.of();

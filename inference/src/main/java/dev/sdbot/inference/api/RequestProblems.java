@@ -95,12 +95,8 @@ final class RequestProblems {
         }
         if (!(r.strength() >= 0 && r.strength() <= 1)) {
             problems.add("strength must be between 0 and 1, got " + r.strength());
-        } else if (r.isImg2Img() && (int) (r.steps() * r.strength()) < 1) {
-            // diffusers' img2img runs int(steps * strength) steps
-            problems.add("strength " + r.strength() + " with " + r.steps()
-                    + " steps leaves no denoising step; raise the strength (at least " + minimumStrength(r.steps())
-                    + " at " + r.steps() + " steps) or the steps");
         }
+        // any strength runs at least one step, as in A1111 (DenoiseSteps.img2img)
     }
 
     private void controls(GenerationRequest r) {
@@ -120,10 +116,5 @@ final class RequestProblems {
                 problems.add(r.controls().size() == 1 ? problem : "ControlNet " + i + ": " + problem);
             }
         }
-    }
-
-    /** The smallest strength (two decimals) that leaves one denoising step at this many steps. */
-    private static String minimumStrength(int steps) {
-        return String.format(java.util.Locale.ROOT, "%.2f", Math.ceil(100.0 / Math.max(steps, 1)) / 100);
     }
 }

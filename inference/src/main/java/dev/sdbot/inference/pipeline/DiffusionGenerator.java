@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.sdbot.inference.api.DenoiseSteps;
 import dev.sdbot.inference.api.GeneratedImage;
 import dev.sdbot.inference.api.GenerationCancelledException;
 import dev.sdbot.inference.api.GenerationException;
@@ -15,6 +16,9 @@ import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.inference.api.InvalidRequestException;
 import dev.sdbot.inference.api.ModelFamily;
+import dev.sdbot.inference.api.ModelPreset;
+import dev.sdbot.inference.model.ModelDefaults;
+import dev.sdbot.inference.weights.FileHashes;
 import dev.sdbot.inference.api.Progress;
 import dev.sdbot.inference.api.ProgressListener;
 import dev.sdbot.inference.api.SafetyVerdict;
@@ -43,6 +47,7 @@ import dev.sdbot.inference.text.PromptSchedules;
 import dev.sdbot.inference.weights.CheckpointException;
 import dev.sdbot.inference.weights.ModelFiles;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -251,6 +256,24 @@ public final class DiffusionGenerator implements ImageGenerator {
         return families;
     }
 
+    /** Each model's sidecar defaults (nothing loaded); an unreadable or out-of-range sidecar as its problem. */
+    @Override
+    public Map<String, ModelPreset> modelPresets() {
+        Map<String, ModelPreset> presets = new TreeMap<>();
+        models.get().forEach((name, path) -> {
+            ModelPreset preset;
+            try {
+                preset = ModelDefaults.read(path).preset();
+            } catch (IllegalArgumentException e) {
+                preset = ModelPreset.invalid(e.getMessage());
+            }
+            if (!preset.isEmpty()) {
+                presets.put(name, preset);
+            }
+        });
+        return presets;
+    }
+
     /** Read from each checkpoint's header or configs (no weights); a model that cannot be read is left out. */
     @Override
     public Set<String> inpaintingModels() {
@@ -315,6 +338,8 @@ public final class DiffusionGenerator implements ImageGenerator {
             String controlText = ControlUnits.infotext(controls,
                     controlWeights.stream().map(ControlUnits::legacyHash).toList());
             int callsPerStep = Samplers.create(request.sampler(), model.scheduler(), request.steps()).modelCallsPerStep();
+            // ControlNet's guess mode needs both guidance halves in one batch, so it pads as diffusers does
+            boolean padConds = model.defaults().padConds() || !control.isEmpty();
             ScheduledPrompts firstPass = ScheduledPrompts.firstPass(loras.text(), request.negativePrompt(),
                     request.steps(), callsPerStep);
             PromptEmbeddings promptEmbeddings = PromptEmbeddings.resolve(embeddings, model.text(), request.model(),
@@ -322,24 +347,33 @@ public final class DiffusionGenerator implements ImageGenerator {
             String tiHashes = promptEmbeddings.tiHashes(model.text().tokenizer(), firstPass.negativeTexts(),
                     firstPass.promptTexts(), model.text().encoderCount());
             StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model, vaeTiling, promptEmbeddings);
-            ConditioningSchedule context = firstPass.encode(pipeline, manager, request.cfgScale(), request.clipSkip());
-            ConditioningSchedule hiresContext = request.hires() == null ? null : ScheduledPrompts.hiresPass(loras.text(),
-                    request.negativePrompt(), request.steps(), request.hires().steps(request.steps()), callsPerStep)
-                    .encode(pipeline, manager, request.cfgScale(), request.clipSkip());
+            int clipSkip = clipSkip(request, model);
+            ConditioningSchedule context = firstPass.encode(pipeline, manager, request.cfgScale(), clipSkip, padConds);
+            ScheduledPrompts hiresPass = request.hires() == null ? null : ScheduledPrompts.hiresPass(loras.text(),
+                    request.negativePrompt(), request.steps(), request.hires().steps(request.steps()), callsPerStep);
+            ConditioningSchedule hiresContext = hiresPass == null ? null
+                    : hiresPass.encode(pipeline, manager, request.cfgScale(), clipSkip, padConds);
+            String extraText = GenerationParameters.extraField("TI hashes", tiHashes) + controlText
+                    + (firstPass.pads(pipeline, request.cfgScale(), padConds)
+                    || hiresPass != null && hiresPass.pads(pipeline, request.cfgScale(), padConds)
+                    ? ", Pad conds: True" : "");
             int[] batches = subBatches(request.count(), request.outputWidth(), request.outputHeight(), batchPixels);
+            int[] calls = passCalls(request, model);
+            int perBatch = calls[0] + calls[1];
             long seed = baseSeed;
             for (int b = 0; b < batches.length; b++) {
                 try (NDManager batchManager = manager.newSubManager()) {
                     NDArray latents = denoiseBatch(pipeline, request, context, initImages.init(), initImages.mask(),
-                            seed, batches[b], batchManager,
-                            new ProgressAdapter(listener, started, b, batches.length, model.tinyVae()), control);
+                            seed, batches[b], batchManager, new ProgressAdapter(listener, started,
+                                    b * perBatch, batches.length * perBatch, model), control);
                     if (request.hires() != null) {
                         latents = HiresPass.run(pipeline, request, hiresContext, latents, seed, batchManager,
-                                new ProgressAdapter(listener, started, b, batches.length, model.tinyVae()));
+                                new ProgressAdapter(listener, started, b * perBatch + calls[0],
+                                        batches.length * perBatch, model));
                     }
                     images.addAll(finish(checkerFor(model), request,
                             overlay(ImageTensors.toImages(pipeline.decode(latents)), initImages), seed, loras.hashes(),
-                            GenerationParameters.extraField("TI hashes", tiHashes) + controlText));
+                            modelHash(request.model()), extraText));
                 }
                 seed += batches[b];
             }
@@ -391,10 +425,19 @@ public final class DiffusionGenerator implements ImageGenerator {
                     + "' is an inpainting model: it needs an init image and a mask");
         }
         int maxClipSkip = model.text().maxClipSkip();
-        if (request.clipSkip() > maxClipSkip) {
+        if (clipSkip(request, model) > maxClipSkip) {
             throw new InvalidRequestException("clip skip " + request.clipSkip() + " exceeds the largest clip skip ("
                     + maxClipSkip + ") of the text encoder of '" + request.model() + "'");
         }
+    }
+
+    /**
+     * The clip skip the text encoder applies: A1111's {@code CLIP_stop_at_last_layers} reaches SD 1.x's CLIP only;
+     * SD 2.x (OpenCLIP, already its penultimate layer) and SDXL ignore it, as A1111 does by default (its infotext
+     * still records it, and so does this one).
+     */
+    static int clipSkip(GenerationRequest request, DiffusionModel model) {
+        return model.family() == ModelFamily.SD1 ? request.clipSkip() : 1;
     }
 
     /** Sizes of the sub-batches, as even as possible, each within {@code batchPixels} (but at least one image). */
@@ -406,6 +449,30 @@ public final class DiffusionGenerator implements ImageGenerator {
             sizes[b] = count / batches + (b < count % batches ? 1 : 0);
         }
         return sizes;
+    }
+
+    /**
+     * The call the first pass starts at: 0 for txt2img, else A1111's img2img start ({@link DenoiseSteps#img2img}).
+     */
+    private static int firstPassStart(GenerationRequest request, DiffusionSampler sampler)
+            throws InvalidRequestException {
+        if (!request.isImg2Img()) {
+            return 0;
+        }
+        int start = sampler.callIndexOfStep(DenoiseSteps.img2img(request.steps(), request.strength()).startStep());
+        if (start >= sampler.timesteps().length) {
+            // DPM++ drops repeated timesteps, so a few steps may be fewer model calls than requested.
+            throw new InvalidRequestException("strength " + request.strength() + " leaves no denoising step of "
+                    + request.sampler().displayName() + " at " + request.steps() + " steps; raise the strength");
+        }
+        return start;
+    }
+
+    /** Model calls of one image's passes (first, then hires): what progress counts. */
+    private static int[] passCalls(GenerationRequest request, DiffusionModel model) throws InvalidRequestException {
+        DiffusionSampler sampler = Samplers.create(request.sampler(), model.scheduler(), request.steps());
+        int first = sampler.timesteps().length - firstPassStart(request, sampler);
+        return new int[] {first, request.hires() == null ? 0 : HiresPass.calls(request, model)};
     }
 
     /** Final latents (images, C, h, w) of images with seeds firstSeed, firstSeed + 1, ... denoised as one batch. */
@@ -421,13 +488,7 @@ public final class DiffusionGenerator implements ImageGenerator {
                                 StepListener listener, ControlGuide control) throws GenerationException {
         DiffusionModel model = pipeline.model();
         DiffusionSampler sampler = Samplers.create(request.sampler(), model.scheduler(), request.steps());
-        int start = init == null ? 0
-                : sampler.callIndexOfStep(StableDiffusionPipeline.startIndex(request.steps(), request.strength()));
-        if (start >= sampler.timesteps().length) {
-            // DPM++ drops repeated timesteps, so a few steps may be fewer model calls than requested.
-            throw new InvalidRequestException("strength " + request.strength() + " leaves no denoising step of "
-                    + request.sampler().displayName() + " at " + request.steps() + " steps; raise the strength");
-        }
+        int start = firstPassStart(request, sampler);
         int f = model.downscaleFactor();
         Shape latentShape = new Shape(1, model.latentChannels(), request.height() / f, request.width() / f);
         int stepDraws = sampler.usesStepNoise() ? sampler.timesteps().length - start : 0;
@@ -447,6 +508,12 @@ public final class DiffusionGenerator implements ImageGenerator {
                     start, noise, listener);
         }
         return pipeline.txt2img(context, request.cfgScale(), sampler, noise, listener, control);
+    }
+
+    /** A1111's {@code Model hash} of a checkpoint file (hashed once per file version), null for a diffusers folder. */
+    private String modelHash(String model) {
+        Path path = models.get().get(model);
+        return path != null && Files.isRegularFile(path) ? FileHashes.modelHash(path) : null;
     }
 
     /**
@@ -473,14 +540,15 @@ public final class DiffusionGenerator implements ImageGenerator {
      * firstSeed, firstSeed + 1...).
      */
     private static List<GeneratedImage> finish(SafetyChecker checker, GenerationRequest request, List<RgbImage> rgbs,
-                                               long firstSeed, String loraHashes, String controlText) {
+                                               long firstSeed, String loraHashes, String modelHash,
+                                               String controlText) {
         List<SafetyResult> verdicts = checker == null ? null : checker.check(rgbs);
         List<GeneratedImage> images = new ArrayList<>(rgbs.size());
         for (int i = 0; i < rgbs.size(); i++) {
             long seed = firstSeed + i;
             float[] scores = verdicts == null ? new float[0] : verdicts.get(i).conceptScores();
             SafetyVerdict safety = verdicts == null ? SafetyVerdict.UNCHECKED : SafetyVerdict.decide(scores, 0);
-            String parameters = GenerationParameters.of(request, seed, loraHashes).toInfotext() + controlText;
+            String parameters = GenerationParameters.of(request, seed, loraHashes, modelHash).toInfotext() + controlText;
             byte[] png = ImageCodec.encodePng(rgbs.get(i), Map.of(GenerationParameters.PNG_KEY, parameters));
             images.add(new GeneratedImage(png, seed, safety, scores));
         }
@@ -508,28 +576,36 @@ public final class DiffusionGenerator implements ImageGenerator {
     }
 
     /**
-     * Progress over the request: one step is a step of all images of a sub-batch, so the total is steps x
-     * sub-batches. The preview shows the sub-batch's first image. Cancellation between steps.
+     * Progress over the request: one step is a model call for all images of a sub-batch, so the total is the calls
+     * of the first pass and the hires pass times the sub-batches. The preview shows the sub-batch's first image.
+     * Cancellation between steps.
      */
     private static final class ProgressAdapter implements StepListener {
         private final ProgressListener listener;
         private final long started;
-        private final int batch;
-        private final int count;
+        private final int offset;
+        private final int overallTotal;
         private final TinyVae tinyVae;
+        private final boolean sdxl;
 
-        /** @param tinyVae renders the previews when the model has one, else they are A1111's cheap approximation */
-        ProgressAdapter(ProgressListener listener, long started, int batch, int count, TinyVae tinyVae) {
+        /**
+         * @param offset       the request's steps done before this pass
+         * @param overallTotal the request's steps in all
+         * @param model        its tiny VAE renders the previews when it has one, else they are A1111's cheap
+         *                     approximation for the model's family
+         */
+        ProgressAdapter(ProgressListener listener, long started, int offset, int overallTotal, DiffusionModel model) {
             this.listener = listener;
             this.started = started;
-            this.batch = batch;
-            this.count = count;
-            this.tinyVae = tinyVae;
+            this.offset = offset;
+            this.overallTotal = overallTotal;
+            this.tinyVae = model.tinyVae();
+            this.sdxl = model.family() == ModelFamily.SDXL;
         }
 
         private byte[] preview(NDArray latents) {
             if (tinyVae == null) {
-                return LatentPreview.png(latents);
+                return LatentPreview.png(latents, sdxl);
             }
             try (NDArray image = tinyVae.decode(latents.get("0:1"))) {
                 return ImageCodec.encodePng(ImageTensors.toImages(image).get(0));
@@ -538,13 +614,13 @@ public final class DiffusionGenerator implements ImageGenerator {
 
         @Override
         public void onStep(int done, int total, NDArray latents) throws GenerationCancelledException {
-            int overall = batch * total + done;
+            int overall = offset + done;
             if (done > 0) {
-                byte[] preview = listener.wantsPreview(overall, count * total) ? preview(latents) : null;
-                listener.onProgress(new Progress(overall, count * total,
+                byte[] preview = listener.wantsPreview(overall, overallTotal) ? preview(latents) : null;
+                listener.onProgress(new Progress(overall, overallTotal,
                         Duration.ofNanos(System.nanoTime() - started), preview));
             }
-            if (done < total && listener.isCancelled()) {
+            if (overall < overallTotal && listener.isCancelled()) {
                 throw new GenerationCancelledException(overall);
             }
         }

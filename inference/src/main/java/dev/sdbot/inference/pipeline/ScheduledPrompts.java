@@ -34,7 +34,14 @@ record ScheduledPrompts(List<PromptSchedules.Entry> prompt, List<PromptSchedules
         return negative.stream().map(PromptSchedules.Entry::text).toList();
     }
 
-    ConditioningSchedule encode(StableDiffusionPipeline pipeline, NDManager manager, double guidance, int clipSkip) {
-        return pipeline.encodeSchedule(manager, prompt, negative, guidance, clipSkip);
+    /** @param padConds A1111's "Pad conds": the prompt and negative prompt padded to one length */
+    ConditioningSchedule encode(StableDiffusionPipeline pipeline, NDManager manager, double guidance, int clipSkip,
+                                boolean padConds) {
+        return pipeline.encodeSchedule(manager, prompt, negative, guidance, clipSkip, padConds);
+    }
+
+    /** Whether padding changes anything here (A1111 then writes "Pad conds: True"). */
+    boolean pads(StableDiffusionPipeline pipeline, double guidance, boolean padConds) {
+        return pipeline.padsConds(prompt, negative, guidance, padConds);
     }
 }

@@ -100,6 +100,24 @@ public final class WorkerStore {
         });
     }
 
+    /** The presets of the worker's models (model name → {@code ModelPreset.encode()} line), see migration V33. */
+    public void publishModelPresets(String id, Map<String, String> presets) {
+        Sql.withConnection(dataSource, "publish model presets of worker " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE workers SET model_presets = jsonb_object(?::text[], ?::text[]) WHERE id = ?")) {
+                Sql.bind(ps, c.createArrayOf("text", presets.keySet().toArray()),
+                        c.createArrayOf("text", presets.values().toArray()), id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Model name → preset line over the live workers, as {@link #modelFamilies}. */
+    public Map<String, String> modelPresets(Duration timeout) {
+        return families("model_presets", timeout);
+    }
+
     /**
      * The LoRA names the worker offers (its generator's), for validating and autocompleting {@code <lora:NAME>}, and
      * the family id of those whose family it could tell.

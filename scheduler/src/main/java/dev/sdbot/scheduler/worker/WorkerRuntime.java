@@ -96,6 +96,19 @@ public final class WorkerRuntime implements AutoCloseable {
         this.meters = new WorkerMeters(meters, settings.workerId(), settings.devices(), settings.slots(), running::size);
     }
 
+    /** The generator's model presets to publish; a model whose sidecar is invalid is logged here, at start. */
+    private Map<String, String> presetLines() {
+        Map<String, String> lines = new TreeMap<>();
+        generator.modelPresets().forEach((model, preset) -> {
+            if (preset.problem() != null) {
+                log.error("Worker {}: model {} is refused until its defaults are fixed: {}", settings.workerId(), model,
+                        preset.problem());
+            }
+            lines.put(model, preset.encode());
+        });
+        return lines;
+    }
+
     public WorkerRuntime start() {
         // before taking anything back under this id: no other live process may be running under it
         idLock = retry.run("claim worker id", () -> WorkerIdLock.claim(dataSource, settings.workerId(),
@@ -113,6 +126,7 @@ public final class WorkerRuntime implements AutoCloseable {
             workers.recordInpaintingModels(settings.workerId(), generator.inpaintingModels());
             workers.recordNativeSides(settings.workerId(), generator.nativeSides());
             workers.publishLoras(settings.workerId(), generator.availableLoras(), familyIds(generator.loraFamilies()));
+            workers.publishModelPresets(settings.workerId(), presetLines());
             workers.publishEmbeddings(settings.workerId(), generator.availableEmbeddings(),
                     familyIds(generator.embeddingFamilies()));
             workers.publishControlNets(settings.workerId(), generator.availableControlNets(),

@@ -5,6 +5,7 @@ import dev.sdbot.bot.discord.Rejection;
 import dev.sdbot.bot.discord.SlashCommand;
 import dev.sdbot.bot.discord.GuildLanes;
 import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.ModelPreset;
 import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.scheduler.JobService;
 import net.dv8tion.jda.api.interactions.InteractionContextType;
@@ -60,7 +61,7 @@ public final class ImagineCommand implements SlashCommand {
         OptionData size = new OptionData(OptionType.STRING, "size", "Width x height");
         SIZES.forEach(s -> size.addChoice(s, s));
         OptionData sampler = new OptionData(OptionType.STRING, "sampler", "Sampling method");
-        Arrays.stream(Sampler.values()).forEach(s -> sampler.addChoice(s.displayName(), s.id()));
+        Arrays.stream(Sampler.values()).filter(Sampler::isA1111).forEach(s -> sampler.addChoice(s.displayName(), s.id()));
         return Commands.slash("imagine", "Generate an image from a text prompt")
                 .setContexts(InteractionContextType.GUILD)
                 .addOptions(
@@ -69,8 +70,8 @@ public final class ImagineCommand implements SlashCommand {
                         size,
                         new OptionData(OptionType.INTEGER, "steps", "Denoising steps").setRequiredRange(1, 150),
                         new OptionData(OptionType.NUMBER, "cfg", "Guidance scale").setRequiredRange(1, 30),
-                        new OptionData(OptionType.INTEGER, "clip_skip", "CLIP layers to skip, as A1111 (2 for many "
-                                + "anime models)").setRequiredRange(1, 12),
+                        new OptionData(OptionType.INTEGER, "clip_skip", "CLIP layers to skip, SD 1.x only as in A1111"
+                                + " (default: the model's, then the server's)").setRequiredRange(1, 12),
                         sampler,
                         new OptionData(OptionType.INTEGER, "seed", "Seed (same seed, same picture)").setRequiredRange(0, Long.MAX_VALUE >> 11),
                         new OptionData(OptionType.STRING, "model", "Model", false, true),
@@ -174,6 +175,8 @@ public final class ImagineCommand implements SlashCommand {
             throw new Rejection("⚠️ Unknown model `" + model + "`. Installed: "
                     + (models.isEmpty() ? "none right now" : String.join(", ", models)) + ".");
         }
+        ModelPreset preset = jobs.modelPresets().get(model);
+        defaults = ModelPresetDefaults.over(defaults, model, preset);
         int[] size = ModelSizes.choose(model, jobs.modelFamilies().get(model), jobs.nativeSides().get(model),
                 event.getOption("size", null, OptionMapping::getAsString), defaults.width(), defaults.height());
         GenerationRequest request = GenerationRequest.builder(prompt, model)
@@ -185,7 +188,7 @@ public final class ImagineCommand implements SlashCommand {
                 .seed(event.getOption("seed", null, OptionMapping::getAsLong))
                 .count(event.getOption("count", 1, OptionMapping::getAsInt))
                 .strength(event.getOption("strength", DEFAULT_STRENGTH, OptionMapping::getAsDouble))
-                .clipSkip(event.getOption("clip_skip", 1, OptionMapping::getAsInt))
+                .clipSkip(event.getOption("clip_skip", defaults.clipSkip(), OptionMapping::getAsInt))
                 .hires(ImagineExtras.hires(event.getOption("hires", null, OptionMapping::getAsString)))
                 .build();
         JobSubmitter.checkValid(request);
@@ -193,7 +196,8 @@ public final class ImagineCommand implements SlashCommand {
         if (overLimit.isPresent()) {
             throw new Rejection("⚠️ " + overLimit.get());
         }
-        SubmitChecks.Checked checked = submitChecks.apply(JobSubmitter.submitter(event, false), request);
+        SubmitChecks.Checked checked = withNotice(submitChecks.apply(JobSubmitter.submitter(event, false), request),
+                ModelPresetDefaults.notice(model, preset));
         submitter.checkQuota(event, checked.request());
         if (event.getOption("image") == null && !ImagineControl.requested(event)) {
             return checked;
@@ -219,6 +223,15 @@ public final class ImagineCommand implements SlashCommand {
             new RunnableRequestCheck(jobs).check(JobSubmitter.submitter(event, false), withImages, checked.notices());
         }
         return new SubmitChecks.Checked(withImages, checked.notices());
+    }
+
+    private static SubmitChecks.Checked withNotice(SubmitChecks.Checked checked, Optional<String> notice) {
+        if (notice.isEmpty()) {
+            return checked;
+        }
+        List<String> notices = new java.util.ArrayList<>(checked.notices());
+        notices.add(notice.get());
+        return new SubmitChecks.Checked(checked.request(), List.copyOf(notices));
     }
 
     private static byte[] download(SlashCommandInteractionEvent event, String option)

@@ -12,7 +12,7 @@ import dev.sdbot.bot.discord.GuildLanes;
 
 /**
  * ⬆ Upscale: the (first) result at twice the size. A text-to-image result is made again with the same seed and
- * A1111's hires fix ({@link HiresFix#upscaleButton(int)}: latent 2x, strength 0.4), which redraws detail at the new
+ * A1111's hires fix ({@link HiresFix#upscaleButton()}: latent 2x, strength 0.4), which redraws detail at the new
  * size; an img2img or already hires-fixed result goes through img2img at low strength, same seed.
  */
 public final class UpscaleButton extends ResubmitButton {
@@ -37,7 +37,7 @@ public final class UpscaleButton extends ResubmitButton {
     GenerationRequest derive(JobView job, List<JobResult> images) {
         GenerationRequest r = job.request();
         if (!r.isImg2Img() && r.hires() == null) {
-            return r.toBuilder().seed(images.get(0).seed()).count(1).hires(HiresFix.upscaleButton(r.steps())).build();
+            return r.toBuilder().seed(images.get(0).seed()).count(1).hires(HiresFix.upscaleButton()).build();
         }
         return r.toBuilder().seed(images.get(0).seed()).count(1).images(images.get(0).png(), null).strength(STRENGTH)
                 .size(r.width() * 2, r.height() * 2).hires(null).build();
