@@ -116,8 +116,8 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
             if (!ended.isEmpty()) {
                 LOG.warn("{} result(s) cannot be delivered, now FAILED: {} (jobs {}...)", ended.size(), LEFT_GUILD, ended.get(0));
             }
-            for (JobView job : jobs.findUnpostedSucceeded(served, 200)) {
-                schedule(job.id());
+            for (long jobId : jobs.unpostedSucceeded(served, 200)) {
+                schedule(jobId);
             }
         } catch (RuntimeException e) {
             LOG.warn("result sweep failed: {}", e.toString());
