@@ -16,6 +16,12 @@ import dev.sdbot.scheduler.JobState;
 import dev.sdbot.scheduler.JobSubmission;
 import dev.sdbot.scheduler.SchedulerNode;
 import dev.sdbot.scheduler.SchedulerSettings;
+import dev.sdbot.scheduler.images.FileImageStore;
+import dev.sdbot.scheduler.images.ImageStore;
+import dev.sdbot.scheduler.images.S3ImageStore;
+import dev.sdbot.testkit.s3.S3TestServer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import dev.sdbot.scheduler.worker.TestPatternGenerator;
 import dev.sdbot.scheduler.worker.WorkerRuntime;
 import dev.sdbot.scheduler.worker.WorkerSettings;
@@ -59,6 +65,9 @@ public final class WalPerJobCommand implements Callable<Integer> {
     int steps;
     @Option(names = "--step-ms", defaultValue = "100", description = "Time per step (${DEFAULT-VALUE}).")
     int stepMillis;
+    @Option(names = "--image-store", defaultValue = "filesystem",
+            description = "filesystem, or s3: an S3 server (s3proxy) started by the command (${DEFAULT-VALUE}).")
+    String imageStore;
 
     private final Deque<AutoCloseable> open = new ArrayDeque<>();
 
@@ -76,14 +85,15 @@ public final class WalPerJobCommand implements Callable<Integer> {
         try {
             Database db = Database.open(DatabaseSettings.embedded(dir.resolve("db")).withMaxPoolSize(4));
             open.push(db);
+            ImageStore images = images(dir);
             SchedulerSettings settings = SchedulerSettings.defaults().withDispatchInterval(Duration.ofMillis(500));
-            JobService service = new JobService(db.dataSource(), settings, Clock.systemUTC());
+            JobService service = new JobService(db.dataSource(), images, settings, Clock.systemUTC());
             HikariDataSource nodePool = pool(db, 4);
-            open.push(new SchedulerNode(nodePool, settings, events(nodePool, "node")).start());
+            open.push(new SchedulerNode(nodePool, images, settings, events(nodePool, "node")).start());
             HikariDataSource workerPool = pool(db, 6);
             WorkerSettings ws = WorkerSettings.defaults().withId("wal-worker").withSlots(4)
                     .withTiming(Duration.ofSeconds(2), Duration.ofMillis(500));
-            WorkerRuntime worker = new WorkerRuntime(workerPool, new PreviewingGenerator(Duration.ofMillis(stepMillis)), ws,
+            WorkerRuntime worker = new WorkerRuntime(workerPool, images, new PreviewingGenerator(Duration.ofMillis(stepMillis)), ws,
                     settings, Clock.systemUTC(), events(workerPool, "worker")).start();
             open.push(() -> worker.stop(Duration.ofSeconds(5)));
 
@@ -94,8 +104,8 @@ public final class WalPerJobCommand implements Callable<Integer> {
             double seconds = (System.nanoTime() - started) / 1e9;
             long[] after = counters(db);
             long wal = after[0] - before[0];
-            out.printf("jobs            %d (%dx%d test pattern, %d steps x %d ms, 64x64 previews) in %.1f s%n",
-                    jobs, size, size, steps, stepMillis, seconds);
+            out.printf("jobs            %d (%dx%d test pattern, %d steps x %d ms, 64x64 previews) in %.1f s, %s%n",
+                    jobs, size, size, steps, stepMillis, seconds, images.describe());
             out.printf("wal             %.1f KB per job (%d bytes in all)%n", wal / 1024.0 / jobs, wal);
             out.printf("rows            %.1f inserted, %.1f updated, %.1f deleted per job%n", (after[1] - before[1]) / (double) jobs,
                     (after[2] - before[2]) / (double) jobs, (after[3] - before[3]) / (double) jobs);
@@ -146,6 +156,21 @@ public final class WalPerJobCommand implements Callable<Integer> {
                 return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)};
             }
         }
+    }
+
+    private ImageStore images(Path dir) {
+        ImageStore store = switch (imageStore) {
+            case "filesystem" -> new FileImageStore(dir.resolve("images"));
+            case "s3" -> {
+                S3TestServer server = S3TestServer.start(dir.resolve("s3"));
+                open.push(server);
+                yield new S3ImageStore(server.endpoint(), "us-east-1", "sdbot-images", true, StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY)));
+            }
+            default -> throw new IllegalArgumentException("--image-store must be filesystem or s3, got '" + imageStore + "'");
+        };
+        open.push(store);
+        return store;
     }
 
     private HikariDataSource pool(Database db, int size) {
