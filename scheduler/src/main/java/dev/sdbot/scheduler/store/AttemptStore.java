@@ -167,6 +167,18 @@ public final class AttemptStore {
         });
     }
 
+    /** Whether results of this attempt are recorded (its images are the job's, whatever a later write says). */
+    public boolean hasResults(ClaimedJob job) {
+        return Sql.withConnection(dataSource, "results of job " + job.id(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM job_results WHERE job_id = ? AND attempt = ? LIMIT 1")) {
+                Sql.bind(ps, job.id(), job.attempt());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
     /** A real[] literal: scores travel as text because arrays of arrays must be rectangular. */
     private static String arrayLiteral(float[] values) {
         StringBuilder sb = new StringBuilder("{");

@@ -54,7 +54,9 @@ final class ResultWriter implements AutoCloseable {
 
     /**
      * Stores the result and waits for it; false when the job is no longer this attempt's (fenced off), and then its
-     * images are deleted again (a crash before that leaves them under the job's prefix, which the retention purge clears).
+     * images are deleted again, unless this attempt's result was recorded after all (a write whose commit was not
+     * acknowledged, retried): those objects are the job's. A crash in between leaves them under the job's prefix,
+     * which the retention purge clears.
      */
     boolean store(ClaimedJob job, GenerationResult result) {
         List<String> keys = new ArrayList<>();
@@ -64,7 +66,7 @@ final class ResultWriter implements AutoCloseable {
             keys.add(key);
         }
         boolean stored = write(job, result);
-        if (!stored) {
+        if (!stored && !attempts.hasResults(job)) {
             images.delete(keys);
         }
         return stored;
