@@ -43,10 +43,15 @@ public final class JobSystem implements AutoCloseable {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     public JobSystem(TestDatabase db, SchedulerSettings settings, Clock clock) {
+        this(db, settings, clock, imagesOf(db));
+    }
+
+    /** A system whose service, nodes and workers share the given image store. */
+    public JobSystem(TestDatabase db, SchedulerSettings settings, Clock clock, ImageStore images) {
         this.db = db;
         this.settings = settings;
         this.clock = clock;
-        this.images = imagesOf(db);
+        this.images = images;
         this.jobs = new JobService(db.dataSource(), images, settings, clock);
     }
 
