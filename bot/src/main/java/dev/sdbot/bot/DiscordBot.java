@@ -1,6 +1,7 @@
 package dev.sdbot.bot;
 
 import dev.sdbot.bot.discord.GuildLanes;
+import dev.sdbot.bot.discord.ButtonHandler;
 import dev.sdbot.bot.discord.AttachmentLimits;
 import dev.sdbot.bot.discord.DiscordConnection;
 import dev.sdbot.bot.discord.DiscordSettings;
@@ -29,6 +30,8 @@ import dev.sdbot.bot.features.imagine.RunnableRequestCheck;
 import dev.sdbot.bot.features.imagine.SubmitChecks;
 import dev.sdbot.bot.features.imagine.UpscaleButton;
 import dev.sdbot.bot.features.imagine.VariationsButton;
+import dev.sdbot.bot.features.imagine.OutpaintButton;
+import dev.sdbot.bot.features.imagine.InpaintModels;
 import dev.sdbot.bot.features.moderation.AuditTrail;
 import dev.sdbot.bot.features.moderation.BlockSubcommand;
 import dev.sdbot.bot.features.moderation.FilterAddCommand;
@@ -65,6 +68,7 @@ import dev.sdbot.db.store.GuildSettingsStore;
 import dev.sdbot.db.store.MemberBlockStore;
 import dev.sdbot.db.store.ModerationEventStore;
 import dev.sdbot.db.store.QuotaRuleStore;
+import dev.sdbot.db.store.RelaxRuleStore;
 import dev.sdbot.scheduler.JobEvents;
 import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
@@ -82,6 +86,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -172,7 +177,7 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
                 new BlockSubcommand(memberBlocks, staffAccess, audit, clock), new UnblockSubcommand(memberBlocks, audit));
         AttachmentLimits uploadLimits = new AttachmentLimits();
         List<StaffSubcommand> adminSubcommands = AdminSubcommands.all(jobs, new UsageReports(dataSource),
-                new QuotaRuleStore(sessions), guildSettings, limits, uploadLimits, audit, clock);
+                new QuotaRuleStore(sessions), guildSettings, limits, uploadLimits, audit, new RelaxRuleStore(dataSource), clock);
         InteractionAckMeter acks = new InteractionAckMeter(meters);
         GuildLanes submits = new GuildLanes(work); // one guild's submits cannot delay another's
         InteractionRouter router = new InteractionRouter(
@@ -183,11 +188,13 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
                                 StaffRole.MODERATOR, modSubcommands, staffAccess, work),
                         new StaffCommand("admin", "Administration: usage, quotas, settings",
                                 StaffRole.ADMIN, adminSubcommands, staffAccess, work)),
-                List.of(new RerollButton(jobs, staffAccess, limits, submitChecks, submitter, submits),
+                Stream.<ButtonHandler>concat(Stream.of(new RerollButton(jobs, staffAccess, limits, submitChecks, submitter, submits),
                         new VariationsButton(jobs, staffAccess, limits, submitChecks, submitter, submits),
                         new UpscaleButton(jobs, staffAccess, limits, submitChecks, submitter, submits), new DeleteButton(jobs, staffAccess, work),
                         new ModLogDeleteButton(jobs, staffAccess, audit, work),
-                        new ModLogBlockButton(jobs, staffAccess, memberBlocks, audit, clock, work)), acks);
+                        new ModLogBlockButton(jobs, staffAccess, memberBlocks, audit, clock, work)),
+                        OutpaintButton.all(jobs, staffAccess, limits, submitChecks, submitter, submits,
+                                new InpaintModels(jobs, guildSettings, clock)).stream()).toList(), acks);
         ImageAttachments.warmUp();
         ShutdownGate gate = new ShutdownGate(router);
         DiscordConnection connection = DiscordConnection.connect(settings, acks, gate, uploadLimits);
@@ -204,7 +211,7 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
 
     /** After a restart, keeps showing the progress of jobs that were waiting while the bot was down. */
     private static void resumeProgress(JobService jobs, DiscordConnection connection, ProgressReporter progress, Clock clock) {
-        for (JobView job : jobs.recentJobs(RESUMED_JOBS)) {
+        for (JobView job : jobs.activeJobsOnShards(connection.shardRange(), RESUMED_JOBS)) {
             if (job.state().isActive() && job.origin().tokenValidAt(clock.instant())) {
                 connection.guild(job.origin().guildId()).ifPresent(guild ->
                         progress.track(job.id(), InteractionHook.from(guild.getJDA(), job.origin().interactionToken())));

@@ -48,8 +48,18 @@ final class CompletionLogging implements ImageGenerator {
     }
 
     @Override
+    public Set<String> inpaintingModels() {
+        return generator.inpaintingModels();
+    }
+
+    @Override
     public Map<String, ModelFamily> modelFamilies() {
         return generator.modelFamilies();
+    }
+
+    @Override
+    public Map<String, Integer> nativeSides() {
+        return generator.nativeSides();
     }
 
     @Override
@@ -70,6 +80,16 @@ final class CompletionLogging implements ImageGenerator {
     @Override
     public Map<String, ModelFamily> loraFamilies() {
         return generator.loraFamilies();
+    }
+
+    @Override
+    public Set<String> availableEmbeddings() {
+        return generator.availableEmbeddings();
+    }
+
+    @Override
+    public Map<String, ModelFamily> embeddingFamilies() {
+        return generator.embeddingFamilies();
     }
 
     @Override

@@ -29,10 +29,10 @@ class SoakCommandTest {
 
     @Test
     void aShortSoakWithFaultsLosesNothingAndDuplicatesNothing() {
-        Result result = run("--jobs", "300", "--rate", "10", "--kill-worker-every", "8",
+        Result result = run("--jobs", "200", "--rate", "10", "--kill-worker-every", "5",
                 "--lease-seconds", "5", "--db-outage", "3", "--step-ms", "20", "--drain-timeout", "90");
         String out = result.out() + result.err();
-        assertThat(out).contains("submitted 300 ", "lost 0", "duplicated 0", "posted-twice 0", "fault: database stopped");
+        assertThat(out).contains("submitted 200 ", "lost 0", "duplicated 0", "posted-twice 0", "fault: database stopped");
         assertThat(out.lines().filter(l -> l.startsWith("fault: SIGKILL worker")).count()).as(out).isGreaterThanOrEqualTo(2);
         assertThat(out.lines().filter(l -> l.startsWith("fault: SIGKILL")).count()).as(out).isGreaterThanOrEqualTo(4);
         assertThat(out).contains("fault: SIGKILL bot");

@@ -45,7 +45,7 @@ public final class JobService {
         this.results = new ResultStore(dataSource, images);
         this.inputs = new StoredInputs(images);
         this.workers = new WorkerStore(dataSource);
-        this.quotas = new QuotaService(clock);
+        this.quotas = new QuotaService();
         this.settings = settings;
         this.clock = clock;
     }
@@ -108,17 +108,21 @@ public final class JobService {
                     }
                     status = quotas.status(c, guild, user, submission.roleIds());
                 }
+                JobSubmission queued = submission;
                 try {
                     quotas.check(status, copies, request.count() * copies, quotas.estimateMillis(c, status, request) * copies);
                 } catch (QuotaExceededException e) {
-                    throw new QuotaRejection(e);
+                    if (!overDailyButRelaxed(c, e, guild, submission.roleIds())) {
+                        throw new QuotaRejection(e);
+                    }
+                    queued = submission.relaxed();
                 }
                 List<Long> ids = new ArrayList<>(copies);
                 for (int i = 0; i < copies; i++) {
                     // seeds need not be secret; copies of a request with a seed get consecutive seeds
                     long seed = request.seed() != null ? request.seed() + (long) i * request.count()
                             : ThreadLocalRandom.current().nextLong(1L << 32);
-                    ids.add(jobs.insert(c, submission, seed, settings.maxAttempts(), stored.get(i)));
+                    ids.add(jobs.insert(c, queued, seed, settings.maxAttempts(), stored.get(i)));
                 }
                 return ids;
             });
@@ -221,6 +225,11 @@ public final class JobService {
         return jobs.jobsOf(guildId, userId, limit);
     }
 
+    /** Waiting and running jobs of the guilds on the given shards, newest first (a restarted bot shows their progress). */
+    public List<JobView> activeJobsOnShards(ShardRange shards, int limit) {
+        return jobs.activeOnShards(shards, limit);
+    }
+
     public List<JobView> recentJobs(int limit) {
         return jobs.recent(limit);
     }
@@ -237,7 +246,9 @@ public final class JobService {
                 try {
                     quotas.check(status, 1, request.count(), quotas.estimateMillis(c, status, request));
                 } catch (QuotaExceededException e) {
-                    throw new QuotaRejection(e);
+                    if (!overDailyButRelaxed(c, e, guildId, roleIds)) {
+                        throw new QuotaRejection(e);
+                    }
                 }
                 return null;
             });
@@ -246,22 +257,62 @@ public final class JobService {
         }
     }
 
+    /** A daily limit (not the jobs-at-once one) that relax mode lets this member go over. */
+    private boolean overDailyButRelaxed(java.sql.Connection c, QuotaExceededException e, long guildId,
+                                        Collection<Long> roleIds) throws java.sql.SQLException {
+        return e.resetsAt().isPresent() && quotas.relaxCovers(c, guildId, roleIds);
+    }
+
+    /** Relaxed jobs of the guild waiting now (relax mode). */
+    public long relaxedWaiting(long guildId) {
+        return jobs.relaxedWaiting(guildId);
+    }
+
     public QuotaStatus quotaStatus(long guildId, long userId, Collection<Long> roleIds) {
         return Sql.withConnection(dataSource, "quota status", c -> quotas.status(c, guildId, userId, roleIds));
     }
 
-    /** Ids of the SUCCEEDED jobs of the given guilds waiting for the bot to post them, oldest first. */
-    public List<Long> unpostedSucceeded(Collection<Long> guildIds, int limit) {
-        return jobs.unpostedSucceeded(guildIds, limit);
+    /** Ids of the SUCCEEDED jobs of the guilds on the given shards waiting for the bot to post them, oldest first. */
+    public List<Long> unpostedSucceeded(ShardRange shards, int limit) {
+        return jobs.unpostedSucceeded(shards, limit);
     }
 
     /**
-     * Ends the results nobody will post: SUCCEEDED jobs of guilds other than {@code servedGuildIds} (the bot left
-     * them) that finished more than {@code grace} ago become FAILED with {@code reason}. CLI jobs (guild 0) end
-     * at SUCCEEDED and are left alone. Returns the ids failed.
+     * The guilds on {@code shards} other than {@code servedGuildIds} whose results finished more than {@code grace}
+     * ago: the bot may have left them (the caller confirms with Discord before {@link #failResultsOf}).
      */
-    public List<Long> failResultsOfOtherGuilds(Collection<Long> servedGuildIds, java.time.Duration grace, String reason) {
-        return jobs.failUnpostedOutside(servedGuildIds, grace, reason);
+    public List<Long> guildsWithStaleResults(ShardRange shards, Collection<Long> servedGuildIds, java.time.Duration grace) {
+        return jobs.guildsWithStaleResults(shards, servedGuildIds, grace);
+    }
+
+    /**
+     * Ends the results nobody will post: SUCCEEDED jobs of the given guilds (the bot left them) that finished more
+     * than {@code grace} ago become FAILED with {@code reason}. Returns the ids failed.
+     */
+    public List<Long> failResultsOf(Collection<Long> guildIds, java.time.Duration grace, String reason) {
+        return jobs.failUnpostedOf(guildIds, grace, reason);
+    }
+
+    /** The given jobs that exist, in one read. */
+    public List<JobView> findAll(Collection<Long> jobIds) {
+        return jobIds.isEmpty() ? List.of() : jobs.findAll(jobIds);
+    }
+
+    /** Dispatch positions (1-based) of those of the given jobs that are queued, in one query. */
+    public java.util.Map<Long, Integer> queuePositions(Collection<Long> jobIds) {
+        return jobIds.isEmpty() ? java.util.Map.of() : jobs.queuePositions(jobIds);
+    }
+
+    /**
+     * Records that a channel post of the job's result is about to be tried; returns the first and last time earlier
+     * ones were tried (Discord may have accepted one before a crash), if any.
+     */
+    public Optional<PostTries> recordChannelPostTry(long jobId) {
+        return jobs.recordChannelPostTry(jobId).map(t -> new PostTries(t[0], t[1]));
+    }
+
+    /** When channel posts of a result were tried before: the first and the last time. */
+    public record PostTries(java.time.Instant first, java.time.Instant last) {
     }
 
     /** SUCCEEDED → POSTED; false if the job is not SUCCEEDED at that attempt (already posted, blocked...). */
@@ -297,9 +348,31 @@ public final class JobService {
         return parseFamilies(workers.modelFamilies(settings.workerTimeout()));
     }
 
+    /** The inpainting models (9-channel UNet) of the live workers, sorted; their families are in {@link #modelFamilies()}. */
+    public Set<String> inpaintingModels() {
+        return liveWorkerStrings("SELECT DISTINCT unnest(inpainting_models) FROM workers");
+    }
+
+    /** The side in pixels each model of the live workers was trained at, as they announced it. */
+    public Map<String, Integer> nativeSides() {
+        Map<String, Integer> sides = new TreeMap<>();
+        workers.modelNativeSides(settings.workerTimeout()).forEach((model, side) -> sides.put(model, Integer.valueOf(side)));
+        return sides;
+    }
+
     /** The family each LoRA of the live workers is for, as they announced it; LoRAs of unknown family are absent. */
     public Map<String, ModelFamily> loraFamilies() {
         return parseFamilies(workers.loraFamilies(settings.workerTimeout()));
+    }
+
+    /** The family each embedding of the live workers is for, as they announced it; embeddings of unknown family are absent. */
+    public Map<String, ModelFamily> embeddingFamilies() {
+        return parseFamilies(workers.embeddingFamilies(settings.workerTimeout()));
+    }
+
+    /** Textual-inversion embeddings that live workers offer (published at their start), sorted. */
+    public Set<String> availableEmbeddings() {
+        return liveWorkerStrings("SELECT DISTINCT unnest(embeddings) FROM workers");
     }
 
     private static Map<String, ModelFamily> parseFamilies(Map<String, String> ids) {
@@ -316,7 +389,8 @@ public final class JobService {
 
     /**
      * Whether a live worker could run the request: its {@code <lora:...>} tags name LoRAs live workers publish, made
-     * for the model's family (where both families are known), and
+     * for the model's family (where both families are known), the embeddings its prompts name made for the model's
+     * family (where both are known; an unknown word is plain text, as in A1111), and
      * a hires fix's output fits the largest live worker's pixel budget. Run by {@link #submitCopies} and by front
      * ends before they acknowledge.
      *
@@ -324,7 +398,9 @@ public final class JobService {
      */
     public void checkRunnable(GenerationRequest request) {
         RunnableCheck.check(request, availableLoras(), largestPixelBudget());
-        RunnableCheck.checkLoraFamilies(request, loraFamilies(), modelFamilies().get(request.model()));
+        ModelFamily modelFamily = modelFamilies().get(request.model());
+        RunnableCheck.checkLoraFamilies(request, loraFamilies(), modelFamily);
+        RunnableCheck.checkEmbeddingFamilies(request, embeddingFamilies(), modelFamily);
     }
 
     /** LoRAs that live workers offer (published at their start), sorted: {@code <lora:NAME>} must name one. */

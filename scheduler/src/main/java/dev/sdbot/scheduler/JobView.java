@@ -29,4 +29,9 @@ public record JobView(
         Instant finishedAt,
         Instant postedAt,
         Instant updatedAt) {
+
+    /** Queued in relax mode: its member was over a daily quota, it runs when nothing else waits. */
+    public boolean relaxed() {
+        return priority == JobSubmission.RELAX_PRIORITY;
+    }
 }

@@ -49,4 +49,25 @@ final class RunnableCheck {
             }
         }
     }
+
+    /**
+     * Refuses a textual-inversion embedding made for another text encoder than the model's (an SDXL embedding on an
+     * SD 1.x model, an SD 2.x one on SD 1.x...): A1111 would silently read its name as words. Unchecked where either
+     * family is unknown (the engine still checks the exact widths).
+     *
+     * @throws IllegalArgumentException naming the embedding, its family and the model's
+     */
+    static void checkEmbeddingFamilies(GenerationRequest r, Map<String, ModelFamily> embeddingFamilies,
+                                       ModelFamily modelFamily) {
+        if (modelFamily == null || embeddingFamilies.isEmpty()) {
+            return;
+        }
+        for (String name : r.embeddingNames(embeddingFamilies.keySet())) {
+            ModelFamily embedding = embeddingFamilies.get(name);
+            if (embedding != modelFamily) {
+                throw new IllegalArgumentException("embedding `" + name + "` is for " + embedding.label()
+                        + " models; `" + r.model() + "` is an " + modelFamily.label() + " model");
+            }
+        }
+    }
 }

@@ -116,7 +116,7 @@ public final class SchedulerNode implements AutoCloseable {
         return reaper;
     }
 
-    /** Runs one of the Quartz jobs ("dispatch", "quota-reset", "retention") now, on whichever node picks it up. */
+    /** Runs one of the Quartz jobs ("dispatch", "quota-reset", "retention", "row-retention") now, on whichever node picks it up. */
     public void triggerNow(String quartzJob) {
         quartz.triggerNow(quartzJob);
     }

@@ -77,14 +77,15 @@ class JobLifecycleTest {
             assertThat(r.attempt()).isEqualTo(1);
         });
         assertThat(db.queryLong("SELECT count(*) FROM usage_ledger WHERE job_id = ? AND outcome = 'SUCCEEDED' AND images = 1", id)).isEqualTo(1);
-        assertThat(jobs.unpostedSucceeded(List.of(10L), 10)).containsExactly(id);
-        assertThat(jobs.unpostedSucceeded(List.of(11L), 10)).as("another guild's").isEmpty();
+        // guild 10 is on shard 0 of any count ((10 >> 22) % n == 0)
+        assertThat(jobs.unpostedSucceeded(ShardRange.parse("0-0/2"), 10)).containsExactly(id);
+        assertThat(jobs.unpostedSucceeded(ShardRange.parse("1-1/2"), 10)).as("another process's shards").isEmpty();
 
         assertThat(jobs.markPosted(id, 2, 555)).as("wrong attempt").isFalse();
         assertThat(jobs.markPosted(id, 1, 555)).isTrue();
         assertThat(jobs.markPosted(id, 1, 556)).as("already posted").isFalse();
         assertThat(jobs.find(id).orElseThrow().postedMessageId()).isEqualTo(555);
-        assertThat(jobs.unpostedSucceeded(List.of(10L), 10)).isEmpty();
+        assertThat(jobs.unpostedSucceeded(ShardRange.ALL, 10)).isEmpty();
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(seen)
                 .filteredOn(e -> e.jobId() == id).extracting(JobEvent::state)

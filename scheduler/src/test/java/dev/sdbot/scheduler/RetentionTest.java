@@ -5,6 +5,8 @@ import dev.sdbot.db.testing.TestDatabase;
 import dev.sdbot.scheduler.images.ImageKeys;
 import dev.sdbot.scheduler.images.ImageStore;
 import dev.sdbot.scheduler.testing.JobSystem;
+import dev.sdbot.scheduler.usage.UsageReport;
+import dev.sdbot.scheduler.usage.UsageReports;
 import dev.sdbot.scheduler.worker.TestPatternGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -16,8 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Retention removes every image a job left behind, not only its result PNGs: the objects in the image store (results,
- * an orphan of a crashed attempt, input images) and the bytes of rows written before the image store.
+ * Retention removes every image a job left behind, not only its result PNGs (the objects in the image store: results,
+ * an orphan of a crashed attempt, input images; and the bytes of rows written before the image store), and old rows of
+ * every growing table.
  */
 @ExtendWith(EmbeddedPostgresExtension.class)
 class RetentionTest {
@@ -62,5 +65,66 @@ class RetentionTest {
             assertThat(images.get(inputs.get(1))).as("a recent job's input stays").isNotNull();
             assertThat(images.get(ImageKeys.result(ids.get(1), 1, 0))).as("a recent job's result stays").isNotNull();
         }
+    }
+
+    @Test
+    void rowRetentionRollsTheLedgerUpThenDeletesOldRowsAndUsageReportsStayTheSame(TestDatabase db) throws Exception {
+        db.update("TRUNCATE jobs, workers, usage_counters, usage_daily, moderation_events, member_turns CASCADE");
+        // jobs of guild 7: one ended 100 days ago, one 10 days ago, one today; a ledger row each (two for the middle
+        // one: a failed attempt on another worker, then the billed one)
+        long old = finishedJob(db, 100);
+        long middle = finishedJob(db, 10);
+        long recent = finishedJob(db, 0);
+        ledger(db, old, 100, "w1", 2, 1000);
+        ledger(db, middle, 10, null, 0, 300);
+        ledger(db, middle, 10, "w1", 3, 2000);
+        ledger(db, recent, 0, "w2", 1, 500);
+        db.update("UPDATE jobs SET interaction_token = 'token' WHERE id IN (?, ?)", middle, recent);
+        db.update("INSERT INTO moderation_events (guild_id, job_id, user_id, kind, reason, created_at) VALUES"
+                + " (7, ?, 1, 'FILTER_BLOCK', 'old', now() - interval '400 days'), (7, ?, 1, 'FILTER_BLOCK', 'new', now())",
+                old, recent);
+        db.update("INSERT INTO member_turns (guild_id, user_id, last_assigned_at) VALUES (7, 1, now() - interval '40 days'),"
+                + " (7, 2, now())");
+        UsageReports reports = new UsageReports(db.dataSource());
+        UsageReport before = reports.report(7, null, 30);
+
+        // the ledger kept 5 days, jobs 60: the middle job's rows are rolled up, the old job goes with its rolled-up row
+        RowRetention retention = new RowRetention(Duration.ofDays(60), Duration.ofDays(5), Duration.ofDays(365),
+                Duration.ofDays(30));
+        try (JobSystem system = new JobSystem(db, JobSystem.FAST.withRowRetention(retention), java.time.Clock.systemUTC())) {
+            system.startNode().triggerNow("row-retention");
+            await().atMost(Duration.ofSeconds(20)).until(() -> db.queryLong("SELECT count(*) FROM jobs WHERE id = ?", old) == 0);
+        }
+
+        assertThat(db.queryLong("SELECT count(*) FROM usage_ledger")).as("only today's row is left").isEqualTo(1);
+        assertThat(db.queryLong("SELECT count(*) FROM usage_daily")).as("per day, member, model and worker").isEqualTo(3);
+        assertThat(db.queryLong("SELECT attempts FROM usage_daily WHERE worker_id = '' AND gpu_ms = 300")).isEqualTo(1);
+        UsageReport after = reports.report(7, null, 30);
+        assertThat(after.windowTotals()).isEqualTo(before.windowTotals());
+        assertThat(after.weekTotals()).isEqualTo(before.weekTotals());
+        assertThat(after.daily()).isEqualTo(before.daily());
+        assertThat(after.topMembers()).isEqualTo(before.topMembers());
+        assertThat(after.perModel()).isEqualTo(before.perModel());
+        assertThat(after.perWorker()).isEqualTo(before.perWorker());
+        assertThat(after.windowTotals().gpuMillis()).isEqualTo(2800);
+
+        assertThat(db.queryLong("SELECT count(*) FROM jobs")).isEqualTo(2);
+        assertThat(db.queryLong("SELECT count(*) FROM jobs WHERE interaction_token IS NOT NULL")).as("cleared a day after")
+                .isEqualTo(1);
+        assertThat(db.queryLong("SELECT count(*) FROM moderation_events")).isEqualTo(1);
+        assertThat(db.queryLong("SELECT count(*) FROM member_turns")).isEqualTo(1);
+    }
+
+    private static long finishedJob(TestDatabase db, int daysAgo) {
+        db.update("INSERT INTO jobs (state, prompt, model, sampler, steps, cfg_scale, width, height, image_count, guild_id,"
+                + " user_id, attempt, created_at, updated_at, finished_at) VALUES ('POSTED', 'p', 'test-pattern', 'euler_a', 2, 7,"
+                + " 64, 64, 1, 7, 1, 1, now() - ? * interval '1 day', now(), now() - ? * interval '1 day')", daysAgo, daysAgo);
+        return db.queryLong("SELECT max(id) FROM jobs");
+    }
+
+    private static void ledger(TestDatabase db, long job, int daysAgo, String worker, int images, long gpuMs) {
+        db.update("INSERT INTO usage_ledger (job_id, attempt, guild_id, user_id, worker_id, outcome, images, gpu_ms, usage_day,"
+                + " recorded_at) VALUES (?, 1, 7, 1, ?, 'SUCCEEDED', ?, ?, (now() AT TIME ZONE 'UTC')::date - ?::int,"
+                + " now() - ? * interval '1 day')", job, worker, images, gpuMs, daysAgo, daysAgo);
     }
 }

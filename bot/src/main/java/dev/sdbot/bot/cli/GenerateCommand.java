@@ -67,6 +67,9 @@ final class GenerateCommand implements Callable<Integer> {
     int count;
     @Option(names = "--clip-skip", description = "CLIP layers to skip from the end (the model's default, else 1).")
     Integer clipSkip;
+    @Option(names = "--embeddings", description = "Folder of textual-inversion embeddings (NAME.safetensors, .pt or"
+            + " .bin) whose names the prompts may use, as in A1111 (default: embeddings/ in SDBOT_MODELS).")
+    Path embeddings;
     @Option(names = "--out", defaultValue = "outputs", description = "Output directory (${DEFAULT-VALUE}).")
     Path out;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda:N (${DEFAULT-VALUE}).")
@@ -90,6 +93,9 @@ final class GenerateCommand implements Callable<Integer> {
         }
         List<ControlNetUnit> controls = controlOptions.units(root.config().models().dir());
         checkOutputDirectory();
+        if (embeddings != null && !Files.isDirectory(embeddings)) {
+            throw new IllegalArgumentException("--embeddings: " + embeddings + " is not a folder");
+        }
         Optional<SafetyCheckerFolder> sharedChecker = Generators.sharedSafetyChecker(root.config());
         String name = modelName(checkpoint);
         GenerationRequest request = options.request(name, ModelDefaults.read(checkpoint), count, initBytes, strength,
@@ -100,6 +106,7 @@ final class GenerateCommand implements Callable<Integer> {
         try (DiffusionGenerator generator = DiffusionGenerator.forCheckpoint(name, checkpoint, parsedDevice,
                 parsedPrecision, DiffusionGenerator.DEFAULT_BATCH_PIXELS, sharedChecker)) {
             generator.setVaeTiling(VaeTiling.above(root.config().engine().vaeTileAbovePixels()));
+            generator.setEmbeddingsDir(embeddings != null ? embeddings : root.config().models().dir().resolve("embeddings"));
             result = generator.generate(request, controls, bar);
         } catch (GenerationException e) {
             throw new IllegalArgumentException(e.getMessage(), e);

@@ -3,6 +3,7 @@ package dev.sdbot.bot.cli;
 import dev.sdbot.inference.pipeline.Devices;
 import dev.sdbot.inference.pipeline.Precision;
 import dev.sdbot.inference.selftest.CheckResult;
+import dev.sdbot.inference.selftest.GroupFilter;
 import dev.sdbot.inference.selftest.PromptChecks;
 import dev.sdbot.inference.selftest.ScheduleChecks;
 import dev.sdbot.inference.selftest.SelfTest;
@@ -40,6 +41,14 @@ final class SelftestCommand implements Callable<Integer> {
     @Option(names = "--precision", defaultValue = "auto", description = "auto or fp16: fp16 parity checks besides the "
             + "fp32 ones; fp32: none; bf16: a SKIP line with the reason (${DEFAULT-VALUE}).")
     String precision;
+    @Option(names = "--only", split = ",", paramLabel = "GROUP", description = "Run only the groups whose printed name "
+            + "starts with GROUP (case-insensitive; repeatable or comma-separated), e.g. --only unet,samplers.")
+    List<String> only = List.of();
+    @Option(names = "--skip", split = ",", paramLabel = "GROUP", description = "Leave out the groups whose name starts "
+            + "with GROUP (a SKIP line each), e.g. --skip 'vae tiling' for the minute-long 1024x1024 decode.")
+    List<String> skip = List.of();
+
+    private GroupFilter filter;
 
     @Override
     public Integer call() {
@@ -49,6 +58,7 @@ final class SelftestCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--fixtures " + fixtures + " is not a directory");
         }
         PrintWriter out = spec.commandLine().getOut();
+        filter = new GroupFilter(only, skip);
         PromptReport prompts = promptChecks(out);
         SelfTest.Report report = SelfTest.run(fixtures, model, new SelfTest.Listener() {
             @Override
@@ -62,7 +72,7 @@ final class SelftestCommand implements Callable<Integer> {
                 out.println("SKIP  " + reason);
                 out.flush();
             }
-        }, parsedDevice, parsedPrecision);
+        }, parsedDevice, parsedPrecision, filter);
         long failed = report.failed() + prompts.failed();
         out.printf("%d passed, %d failed, %d skipped%n", report.passed() + prompts.passed(), failed,
                 report.skipped().size() + prompts.skipped());
@@ -76,34 +86,47 @@ final class SelftestCommand implements Callable<Integer> {
     /** The prompt-syntax cases (SKIP when the file is absent) and the long-prompt chunking of the model's folder. */
     private PromptReport promptChecks(PrintWriter out) {
         List<CheckResult> results = new ArrayList<>();
-        int skipped = 0;
+        List<String> skips = new ArrayList<>();
         Path cases = promptCases != null ? promptCases
                 : fixtures.toAbsolutePath().resolveSibling("prompt-syntax").resolve("a1111-attention.json");
-        if (Files.isRegularFile(cases)) {
-            results.addAll(PromptChecks.syntax(cases));
-        } else if (promptCases != null) {
+        if (promptCases != null && !Files.isRegularFile(promptCases)) {
             throw new IllegalArgumentException("--prompt-cases " + promptCases + " is not a file");
-        } else {
-            out.println("SKIP  prompt syntax: " + cases + " does not exist");
-            skipped++;
         }
-        if (scheduleCases != null) {
-            if (!Files.isRegularFile(scheduleCases)) {
-                throw new IllegalArgumentException("--schedule-cases " + scheduleCases + " is not a file");
+        if (scheduleCases != null && !Files.isRegularFile(scheduleCases)) {
+            throw new IllegalArgumentException("--schedule-cases " + scheduleCases + " is not a file");
+        }
+        if (runs("prompt syntax", skips)) {
+            if (Files.isRegularFile(cases)) {
+                results.addAll(PromptChecks.syntax(cases));
+            } else {
+                skips.add("prompt syntax: " + cases + " does not exist");
             }
+        }
+        if (scheduleCases != null && runs("schedule cases", skips)) {
             results.addAll(ScheduleChecks.cases(scheduleCases));
         }
         Path folder = fixtures.resolve(model);
-        if (Files.isDirectory(folder)) {
-            results.addAll(PromptChecks.longPrompt(folder));
-        } else {
-            out.println("SKIP  long prompt: " + folder + " does not exist");
-            skipped++;
+        if (runs("long prompt", skips)) {
+            if (Files.isDirectory(folder)) {
+                results.addAll(PromptChecks.longPrompt(folder));
+            } else {
+                skips.add("long prompt: " + folder + " does not exist");
+            }
         }
+        skips.forEach(s -> out.println("SKIP  " + s));
         results.forEach(r -> out.println(format(r)));
         out.flush();
         long passed = results.stream().filter(CheckResult::passed).count();
-        return new PromptReport(passed, results.size() - passed, skipped);
+        return new PromptReport(passed, results.size() - passed, skips.size());
+    }
+
+    /** Whether {@code group} runs under --only/--skip; a --skip adds its SKIP line. */
+    private boolean runs(String group, List<String> skips) {
+        if (filter.unselected(group)) {
+            return false;
+        }
+        filter.exclusion(group).ifPresent(why -> skips.add(group + ": " + why));
+        return filter.exclusion(group).isEmpty();
     }
 
     static String format(CheckResult r) {

@@ -69,13 +69,33 @@ final class DeviceEngines implements ImageGenerator {
     }
 
     @Override
+    public Set<String> inpaintingModels() {
+        return engines.get(0).generator().inpaintingModels();
+    }
+
+    @Override
     public Map<String, ModelFamily> modelFamilies() {
         return engines.get(0).generator().modelFamilies();
     }
 
     @Override
+    public Map<String, Integer> nativeSides() {
+        return engines.get(0).generator().nativeSides();
+    }
+
+    @Override
     public Map<String, ModelFamily> loraFamilies() {
         return engines.get(0).generator().loraFamilies();
+    }
+
+    @Override
+    public Set<String> availableEmbeddings() {
+        return engines.get(0).generator().availableEmbeddings();
+    }
+
+    @Override
+    public Map<String, ModelFamily> embeddingFamilies() {
+        return engines.get(0).generator().embeddingFamilies();
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.sdbot.testkit.fake.FakeInteraction;
 import dev.sdbot.testkit.fake.FakeMessage;
 import dev.sdbot.testkit.fake.RecordedCall;
 import dev.sdbot.db.testing.EmbeddedPostgresExtension;
+import dev.sdbot.db.store.GuildSettingsStore;
 import dev.sdbot.db.testing.TestDatabase;
 import dev.sdbot.inference.Fixtures;
 import dev.sdbot.inference.api.GenerationException;
@@ -16,6 +17,7 @@ import dev.sdbot.inference.api.ProgressListener;
 import dev.sdbot.inference.api.HiresFix;
 import dev.sdbot.inference.image.GenerationParameters;
 import dev.sdbot.inference.image.ImageCodec;
+import dev.sdbot.inference.image.RgbImage;
 import dev.sdbot.inference.pipeline.DiffusionGenerator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,8 +51,16 @@ class LoraHiresEndToEndTest {
     @BeforeAll
     static void start(TestDatabase db) throws Exception {
         Files.createSymbolicLink(models.resolve("mini-sd15"), Fixtures.LDM.resolve("mini-sd15").toAbsolutePath());
+        Path inpainting = Files.createDirectories(models.resolve("mini-sd15-inpainting"));
+        for (String part : List.of("vae", "text_encoder", "tokenizer", "scheduler", "safety_checker", "feature_extractor")) {
+            Files.createSymbolicLink(inpainting.resolve(part), Fixtures.LDM.resolve("mini-sd15").resolve(part).toAbsolutePath());
+        }
+        Files.createSymbolicLink(inpainting.resolve("unet"), Fixtures.LDM.resolve("mini-sd15-inpainting/unet").toAbsolutePath());
         Files.createSymbolicLink(Files.createDirectories(models.resolve("lora")).resolve("detail.safetensors"),
                 Fixtures.LDM.resolve("mini-sd15-lora.safetensors").toAbsolutePath());
+        // make_embeddings.py: mini-sd15's own token-embedding row of "red", as A1111 saves an embedding
+        Files.copy(Path.of("../inference/src/test/resources/embeddings/red.pt"),
+                Files.createDirectories(models.resolve("embeddings")).resolve("onered.pt"));
         generator = new DiffusionGenerator(models, 1);
         harness = new BotHarness(db, new FamilyUnknown(generator), 1);
         // the fixture's random safety checker flags some images: post them where the guild allows that
@@ -141,6 +153,92 @@ class LoraHiresEndToEndTest {
         assertThat(ImageCodec.decode(shared.files().get(0).bytes()).width()).isEqualTo(128);
     }
 
+    /**
+     * The shared prompt of issue 15 in one /imagine: an embedding in the negative prompt (its name written as in A1111),
+     * prompt editing, clip skip 2 and hires; the infotext is A1111's, field for field, ending with {@code TI hashes}.
+     */
+    @Test
+    void aSharedPromptWithAnEmbeddingInTheNegativeEditingClipSkipAndHires() throws Exception {
+        FakeGuild guild = harness.discord.guild();
+        FakeMessage shared = result(harness.imagine(guild.alice, guild.ageRestricted, "prompt", "a [cat:dog:0.5] in the snow",
+                "negative", "onered, blurry", "model", "mini-sd15", "steps", 2, "seed", 9, "clip_skip", 2, "hires", "2",
+                "sampler", "euler_a"));
+        byte[] png = shared.files().get(0).bytes();
+        String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(models.resolve("embeddings/onered.pt")))).substring(0, 12);
+        assertThat(dev.sdbot.inference.image.PngText.read(png).get(GenerationParameters.PNG_KEY)).isEqualTo("""
+                a [cat:dog:0.5] in the snow
+                Negative prompt: onered, blurry
+                Steps: 2, Sampler: Euler a, CFG scale: 7, Seed: 9, Size: 64x64, Model: mini-sd15, \
+                Denoising strength: 0.5, Clip skip: 2, Hires upscale: 2, Hires upscaler: Latent, \
+                TI hashes: "onered: %s\"""".formatted(hash));
+        assertThat(ImageCodec.decode(png).width()).isEqualTo(128);
+    }
+
+    /**
+     * Zoom out and Pan: the canvas grows (pans by half a side rounded up to 64, zoom 2x doubles it), the result's own
+     * pixels come back exactly where the source sits, and the new area is filled by the model itself (masked
+     * img2img) while no inpainting model of its family is live, by the inpainting model once the worker announces
+     * both as SD 1.x, unless the server does not allow it.
+     */
+    @Test
+    void zoomOutAndPanExtendTheCanvasAndKeepTheResultsPixels() throws Exception {
+        FakeGuild guild = harness.discord.guild();
+        FakeMessage source = result(harness.imagine(guild.alice, guild.ageRestricted, "prompt", "a fox", "model",
+                "mini-sd15", "steps", 2, "seed", 5));
+        long sourceJob = harness.jobIdOf(source);
+        RgbImage original = ImageCodec.decode(source.files().get(0).bytes());
+        record Expected(String action, int width, int height, int x, int y) {
+        }
+        for (Expected e : List.of(new Expected("panleft", 128, 64, 64, 0), new Expected("panright", 128, 64, 0, 0),
+                new Expected("panup", 64, 128, 0, 64), new Expected("pandown", 64, 128, 0, 0))) {
+            FakeMessage panned = result(harness.discord.clickButton(guild.alice, source, "job:" + sourceJob + ":" + e.action()));
+            GenerationRequest r = harness.jobs().find(harness.jobIdOf(panned)).orElseThrow().request();
+            assertThat(r.model()).as("no family announced: masked img2img with the model itself").isEqualTo("mini-sd15");
+            assertThat(r.isInpainting()).isTrue();
+            assertThat(r.seed()).isEqualTo(5L);
+            assertKeeps(ImageCodec.decode(panned.files().get(0).bytes()), original, e.width(), e.height(), e.x(), e.y());
+        }
+
+        GuildSettingsStore settings = new GuildSettingsStore(harness.db.sessionFactory());
+        harness.db.update("UPDATE workers SET model_families = '{\"mini-sd15\": \"sd1\", \"mini-sd15-inpainting\": \"sd1\"}'");
+        try {
+            FakeMessage zoomed = result(harness.discord.clickButton(guild.alice, source, "job:" + sourceJob + ":zoom2"));
+            GenerationRequest r = harness.jobs().find(harness.jobIdOf(zoomed)).orElseThrow().request();
+            assertThat(r.model()).isEqualTo("mini-sd15-inpainting");
+            assertThat(GenerationParameters.fromPng(zoomed.files().get(0).bytes()).model()).isEqualTo("mini-sd15-inpainting");
+            assertKeeps(ImageCodec.decode(zoomed.files().get(0).bytes()), original, 128, 128, 32, 32);
+
+            // an inpainting model the server does not allow is passed over
+            settings.update(guild.id, Instant.now(), s -> s.setAllowedModels(List.of("mini-sd15"), Instant.now()));
+            FakeMessage allowedOnly = result(harness.discord.clickButton(guild.alice, source, "job:" + sourceJob + ":zoom15"));
+            assertThat(harness.jobs().find(harness.jobIdOf(allowedOnly)).orElseThrow().request().model()).isEqualTo("mini-sd15");
+            assertKeeps(ImageCodec.decode(allowedOnly.files().get(0).bytes()), original, 128, 128, 32, 32);
+        } finally {
+            harness.db.update("UPDATE workers SET model_families = '{}'");
+            settings.update(guild.id, Instant.now(), s -> s.setAllowedModels(null, Instant.now()));
+        }
+    }
+
+    /** The outpainted image has the canvas's size and the source's pixels, bit for bit, at (x, y); the rest is generated. */
+    private static void assertKeeps(RgbImage out, RgbImage source, int width, int height, int x, int y) {
+        assertThat(out.width()).isEqualTo(width);
+        assertThat(out.height()).isEqualTo(height);
+        assertThat(out.crop(x, y, source.width(), source.height()).pixels()).isEqualTo(source.pixels());
+        int generated = 0;
+        for (int py = 0; py < height; py++) {
+            for (int px = 0; px < width; px++) {
+                boolean outside = px < x || py < y || px >= x + source.width() || py >= y + source.height();
+                int nearestX = Math.min(Math.max(px - x, 0), source.width() - 1);
+                int nearestY = Math.min(Math.max(py - y, 0), source.height() - 1);
+                if (outside && out.sample(px, py, 0) != source.sample(nearestX, nearestY, 0)) {
+                    generated++;
+                }
+            }
+        }
+        assertThat(generated).as("new pixels that are not the stretched source edge").isPositive();
+    }
+
     /** The engine, with no model family announced (sizes are then not held to a family's). */
     private record FamilyUnknown(DiffusionGenerator engine) implements ImageGenerator {
         @Override
@@ -166,6 +264,16 @@ class LoraHiresEndToEndTest {
         @Override
         public Set<String> availableLoras() {
             return engine.availableLoras();
+        }
+
+        @Override
+        public Set<String> availableEmbeddings() {
+            return engine.availableEmbeddings();
+        }
+
+        @Override
+        public Set<String> inpaintingModels() {
+            return engine.inpaintingModels();
         }
     }
 }

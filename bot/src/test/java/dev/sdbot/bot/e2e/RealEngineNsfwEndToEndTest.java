@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The NSFW policy with the real engine on the fixture models: mini-sd21v has no safety checker (its images
  * are UNCHECKED), mini-sd15 has one (with the guild's threshold shifted to +1 its scores flag the image).
- * Three small generations (64 × 64, 2 steps).
+ * Three small generations (2 steps at 128 × 128, the side the fixtures were trained at and so their default size).
  */
 @ExtendWith(EmbeddedPostgresExtension.class)
 class RealEngineNsfwEndToEndTest {

@@ -34,9 +34,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * /imagine with an SDXL model through the fake Discord and a worker running the real engine on the mini-sdxl
- * fixture (and mini-sd15): the model is offered, SDXL sizes are its ~1 megapixel buckets (1024x1024 by default),
- * sizes are validated per family, and the guild's pixel limit still applies. One Euler step at 1024x1024 keeps
- * the generation to about half a minute on a CPU.
+ * fixture (and mini-sd15): the model is offered, SDXL sizes are its ~1 megapixel buckets (1024x1024 by default,
+ * {@code ModelSizesTest}) plus the side the model was trained at (128 px for the tiny fixture, its default), sizes
+ * are validated per family, and the guild's pixel limit still applies. One Euler step at 128x128.
  */
 @ExtendWith(EmbeddedPostgresExtension.class)
 class SdxlImagineEndToEndTest {
@@ -86,26 +86,27 @@ class SdxlImagineEndToEndTest {
     @Test
     void sizesAreValidatedPerModelFamily() {
         guildMaxPixels(1024L * 1024);
+        long jobsBefore = harness.jobCount();
         String sdxl = harness.awaitEphemeral(harness.imagine(guild.alice, guild.general, "prompt", "a fox",
                 "model", "mini-sdxl", "size", "512x512"));
-        assertThat(sdxl).contains("`mini-sdxl` is an SDXL model").contains("1024x1024, 1152x896, 896x1152")
+        assertThat(sdxl).contains("`mini-sdxl` is an SDXL model").contains("128x128, 1024x1024, 1152x896, 896x1152")
                 .contains("not 512x512");
         String sd15 = harness.awaitEphemeral(harness.imagine(guild.bob, guild.general, "prompt", "a fox",
                 "model", "mini-sd15", "size", "1216x832"));
         assertThat(sd15).contains("`mini-sd15` is an SD 1.x model").contains("not 1216x832");
-        assertThat(harness.jobCount()).isZero();
+        assertThat(harness.jobCount()).as("nothing queued").isEqualTo(jobsBefore);
     }
 
     @Test
     void theGuildPixelLimitAppliesToSdxlSizes() {
         guildMaxPixels(768L * 768);
         String text = harness.awaitEphemeral(harness.imagine(guild.alice, guild.general, "prompt", "a fox",
-                "model", "mini-sdxl"));
+                "model", "mini-sdxl", "size", "1024x1024"));
         assertThat(text).contains("1024x1024 is over this server's limit of 589824 pixels");
     }
 
     @Test
-    void imagineWithAnSdxlModelPostsA1024Picture() throws Exception {
+    void imagineWithAnSdxlModelPostsAPictureOfTheSideItWasTrainedAt() throws Exception {
         guildMaxPixels(1024L * 1024);
         // mini-sdxl has no safety checker: its images are UNCHECKED, which this guild allows
         db.update("INSERT INTO guild_settings (guild_id, allow_unchecked, updated_at) VALUES (?, true, now())"
@@ -120,9 +121,9 @@ class SdxlImagineEndToEndTest {
                 .filter(m -> !m.files().isEmpty() && !m.buttonIds().isEmpty()).isPresent());
         FakeMessage result = harness.discord.original(imagine).orElseThrow();
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(result.files().get(0).bytes()));
-        assertThat(image.getWidth()).isEqualTo(1024);
-        assertThat(image.getHeight()).isEqualTo(1024);
-        assertThat(fields(result.embeds().get(0))).contains("Model=mini-sdxl", "Size=1024x1024", "Seed=42");
+        assertThat(image.getWidth()).isEqualTo(128);
+        assertThat(image.getHeight()).isEqualTo(128);
+        assertThat(fields(result.embeds().get(0))).contains("Model=mini-sdxl", "Size=128x128", "Seed=42");
     }
 
     private static List<String> fields(JsonNode embed) {

@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
  * engine: the LoRA family check lets it through, the picture differs from the same request without the tag, the
  * infotext records the prompt as typed and the LoRA's hash, and the next job without the tag is bit-identical to the
  * one before (merged weights do not leak). The LoRA is the diffusers-checked fixture of inference's test resources
- * ({@code lora-sdxl/}). One Euler step at SDXL's 1024x1024 per job.
+ * ({@code lora-sdxl/}). One Euler step per job at the 128x128 the tiny model was trained at (its default size).
  */
 @ExtendWith(EmbeddedPostgresExtension.class)
 class SdxlLoraEndToEndTest {

@@ -1,9 +1,13 @@
 package dev.sdbot.inference.api;
 
 import dev.sdbot.inference.text.ParsedPrompt;
+import dev.sdbot.inference.text.PromptSchedules;
 
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything needed to generate images, as plain values. Crosses module boundaries
@@ -98,6 +102,26 @@ public record GenerationRequest(
      */
     public List<String> loraNames() {
         return ParsedPrompt.of(prompt).loraNames();
+    }
+
+    /**
+     * The textual-inversion embeddings of {@code available} that the prompt or negative prompt use, in every text the
+     * engine may encode (each prompt-editing branch, the hires pass's included), as the engine finds them.
+     *
+     * @throws IllegalArgumentException for a malformed LoRA tag or attention weight
+     */
+    public Set<String> embeddingNames(Collection<String> available) {
+        Set<String> used = new LinkedHashSet<>();
+        if (available.isEmpty()) {
+            return used;
+        }
+        int hiresSteps = hires == null ? 0 : hires.steps(steps);
+        for (String text : List.of(ParsedPrompt.of(prompt).text(), negativePrompt)) {
+            for (String branch : PromptSchedules.texts(text, steps, hiresSteps)) {
+                used.addAll(ParsedPrompt.attention(branch).embeddings(available));
+            }
+        }
+        return used;
     }
 
     /**

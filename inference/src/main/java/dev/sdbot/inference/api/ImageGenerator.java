@@ -29,6 +29,22 @@ public interface ImageGenerator extends AutoCloseable {
         return Map.of();
     }
 
+    /**
+     * The models of {@link #availableModels()} that are inpainting models (a 9-channel UNet that sees the mask), told
+     * from their files; none unless a generator says otherwise.
+     */
+    default Set<String> inpaintingModels() {
+        return Set.of();
+    }
+
+    /**
+     * The side in pixels each available model was trained at (diffusers' default size), where the generator can tell;
+     * a front end defaults to it for a model trained off its family's sizes.
+     */
+    default Map<String, Integer> nativeSides() {
+        return Map.of();
+    }
+
     /** Models currently loaded in memory (preferred by the dispatcher). */
     Set<String> loadedModels();
 
@@ -50,6 +66,22 @@ public interface ImageGenerator extends AutoCloseable {
      * this generator cannot tell is left out (it is then not checked against the model's family).
      */
     default Map<String, ModelFamily> loraFamilies() {
+        return Map.of();
+    }
+
+    /**
+     * Names of the textual-inversion embeddings a prompt or negative prompt can use by writing the name (as in A1111);
+     * none unless a generator says otherwise.
+     */
+    default Set<String> availableEmbeddings() {
+        return Set.of();
+    }
+
+    /**
+     * The model family each of {@link #availableEmbeddings()} is for, told from its vector widths; one of another
+     * width is left out (then only the engine checks it against the model).
+     */
+    default Map<String, ModelFamily> embeddingFamilies() {
         return Map.of();
     }
 

@@ -106,6 +106,15 @@ public record GenerationParameters(String prompt, String negativePrompt, int ste
         return (prompt + negative + "\n" + line).strip();
     }
 
+    /**
+     * One more field for the end of {@link #toInfotext()}'s settings line ({@code ", key: value"}, the value quoted as
+     * A1111 quotes it), or "" for a null value: fields A1111 takes from its {@code extra_generation_params} after the
+     * hires and LoRA ones, e.g. {@code TI hashes}.
+     */
+    public static String extraField(String key, String value) {
+        return value == null ? "" : ", " + key + ": " + quote(value);
+    }
+
     /** A1111's {@code parse_generation_parameters}, for the keys this record holds. */
     public static GenerationParameters parse(String infotext) {
         String[] lines = infotext.strip().split("\n", -1);

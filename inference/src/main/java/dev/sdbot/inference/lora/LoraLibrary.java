@@ -40,6 +40,11 @@ public final class LoraLibrary {
         return new LoraLibrary(modelsDir.resolve("lora"));
     }
 
+    /** The folder scanned. */
+    public Path folder() {
+        return dir;
+    }
+
     /** Name → file, sorted by name; empty when the folder does not exist. */
     public Map<String, Path> loras() {
         Map<String, Path> loras = new TreeMap<>();

@@ -26,6 +26,7 @@ import dev.sdbot.inference.image.LatentPreview;
 import dev.sdbot.inference.vae.TinyVae;
 import dev.sdbot.inference.image.Masks;
 import dev.sdbot.inference.image.RgbImage;
+import dev.sdbot.inference.embedding.EmbeddingLibrary;
 import dev.sdbot.inference.lora.LoraArchitecture;
 import dev.sdbot.inference.lora.LoraFile;
 import dev.sdbot.inference.lora.LoraLibrary;
@@ -37,12 +38,14 @@ import dev.sdbot.inference.vae.VaeTiling;
 import dev.sdbot.inference.sampling.DiffusionSampler;
 import dev.sdbot.inference.sampling.Samplers;
 import dev.sdbot.inference.sampling.SeededNoise;
+import dev.sdbot.inference.text.PromptSchedules;
 import dev.sdbot.inference.weights.CheckpointException;
 import dev.sdbot.inference.weights.ModelFiles;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +68,7 @@ import java.util.stream.Collectors;
 public final class DiffusionGenerator implements ImageGenerator {
     private final Supplier<Map<String, Path>> models;
     private final LoraLibrary loras;
+    private volatile EmbeddingLibrary embeddings;
     private volatile VaeTiling vaeTiling = VaeTiling.DEFAULT;
     private final String source;
     private final Device device;
@@ -126,6 +130,7 @@ public final class DiffusionGenerator implements ImageGenerator {
         }
         this.models = models;
         this.loras = loras;
+        this.embeddings = EmbeddingLibrary.inModels(loras.folder().getParent());
         this.source = source;
         this.device = device;
         this.computeType = computeType;
@@ -159,6 +164,26 @@ public final class DiffusionGenerator implements ImageGenerator {
     /** When the VAE works in tiles (default {@link VaeTiling#DEFAULT}); applies to the requests that start later. */
     public void setVaeTiling(VaeTiling tiling) {
         this.vaeTiling = tiling;
+    }
+
+    /**
+     * Where the textual-inversion embeddings are (default {@code embeddings/} beside the LoRA folder); applies to the
+     * requests that start later.
+     */
+    public void setEmbeddingsDir(Path dir) {
+        this.embeddings = new EmbeddingLibrary(dir);
+    }
+
+    /** Names of the textual-inversion embeddings a prompt can use ({@code <models>/embeddings/NAME.safetensors}). */
+    @Override
+    public Set<String> availableEmbeddings() {
+        return embeddings.files().keySet();
+    }
+
+    /** Told from each embedding's vector widths ({@link dev.sdbot.inference.embedding.Embedding#family()}). */
+    @Override
+    public Map<String, ModelFamily> embeddingFamilies() {
+        return embeddings.families();
     }
 
     /** Names of the LoRAs a prompt can use ({@code <models>/lora/NAME.safetensors}). */
@@ -202,6 +227,35 @@ public final class DiffusionGenerator implements ImageGenerator {
         return families;
     }
 
+    /** Read from each checkpoint's header or configs (no weights); a model that cannot be read is left out. */
+    @Override
+    public Set<String> inpaintingModels() {
+        Set<String> inpainting = new TreeSet<>();
+        models.get().forEach((name, path) -> {
+            try {
+                if (ModelInspector.inspect(path).inpainting()) {
+                    inpainting.add(name);
+                }
+            } catch (RuntimeException e) {
+                // generating with it reports why it does not load
+            }
+        });
+        return inpainting;
+    }
+
+    @Override
+    public Map<String, Integer> nativeSides() {
+        Map<String, Integer> sides = new TreeMap<>();
+        models.get().forEach((name, path) -> {
+            try {
+                sides.put(name, ModelInspector.inspect(path).nativeSide());
+            } catch (RuntimeException e) {
+                // as modelFamilies: generating with it reports why it does not load
+            }
+        });
+        return sides;
+    }
+
     @Override
     public Set<String> loadedModels() {
         return cache.loaded().stream().filter(key -> !PromptLoras.isMergedKey(key))
@@ -240,10 +294,15 @@ public final class DiffusionGenerator implements ImageGenerator {
             ControlGuide control = ControlUnits.guide(request, controls, controlImages, model, computeType, manager);
             String controlText = ControlUnits.infotext(controls,
                     controls.stream().map(c -> ControlUnits.legacyHash(c.weights())).toList());
-            StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model, vaeTiling);
             int callsPerStep = Samplers.create(request.sampler(), model.scheduler(), request.steps()).modelCallsPerStep();
-            ConditioningSchedule context = ScheduledPrompts.firstPass(loras.text(), request.negativePrompt(),
-                    request.steps(), callsPerStep).encode(pipeline, manager, request.cfgScale(), request.clipSkip());
+            ScheduledPrompts firstPass = ScheduledPrompts.firstPass(loras.text(), request.negativePrompt(),
+                    request.steps(), callsPerStep);
+            PromptEmbeddings promptEmbeddings = PromptEmbeddings.resolve(embeddings, model.text(), request.model(),
+                    encodedTexts(request, loras.text()));
+            String tiHashes = promptEmbeddings.tiHashes(model.text().tokenizer(), firstPass.negativeTexts(),
+                    firstPass.promptTexts(), model.text().encoderCount());
+            StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model, vaeTiling, promptEmbeddings);
+            ConditioningSchedule context = firstPass.encode(pipeline, manager, request.cfgScale(), request.clipSkip());
             ConditioningSchedule hiresContext = request.hires() == null ? null : ScheduledPrompts.hiresPass(loras.text(),
                     request.negativePrompt(), request.steps(), request.hires().steps(request.steps()), callsPerStep)
                     .encode(pipeline, manager, request.cfgScale(), request.clipSkip());
@@ -258,8 +317,9 @@ public final class DiffusionGenerator implements ImageGenerator {
                         latents = HiresPass.run(pipeline, request, hiresContext, latents, seed, batchManager,
                                 new ProgressAdapter(listener, started, b, batches.length, model.tinyVae()));
                     }
-                    images.addAll(finish(checkerFor(model), request, ImageTensors.toImages(pipeline.decode(latents)), seed,
-                            loras.hashes(), controlText));
+                    images.addAll(finish(checkerFor(model), request,
+                            overlay(ImageTensors.toImages(pipeline.decode(latents)), initImages), seed, loras.hashes(),
+                            GenerationParameters.extraField("TI hashes", tiHashes) + controlText));
                 }
                 seed += batches[b];
             }
@@ -272,6 +332,14 @@ public final class DiffusionGenerator implements ImageGenerator {
             throw new GenerationException("generation failed: " + e.getMessage(), e);
         }
         return new GenerationResult(images, Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    /** Every text the engine may encode for the request: each schedule text of the prompt and negative prompt. */
+    private static Set<String> encodedTexts(GenerationRequest request, String prompt) {
+        int hiresSteps = request.hires() == null ? 0 : request.hires().steps(request.steps());
+        Set<String> texts = new LinkedHashSet<>(PromptSchedules.texts(prompt, request.steps(), hiresSteps));
+        texts.addAll(PromptSchedules.texts(request.negativePrompt(), request.steps(), hiresSteps));
+        return texts;
     }
 
     /**
@@ -359,6 +427,17 @@ public final class DiffusionGenerator implements ImageGenerator {
                     start, noise, listener);
         }
         return pipeline.txt2img(context, request.cfgScale(), sampler, noise, listener, control);
+    }
+
+    /**
+     * Inpainting keeps the unmasked pixels of the init image exactly, as A1111 does (its overlay): diffusers' pipelines
+     * return them after a VAE round trip, slightly changed, which outpainting would show as a visible frame.
+     */
+    private static List<RgbImage> overlay(List<RgbImage> decoded, InitImages initImages) {
+        if (initImages.mask() == null) {
+            return decoded;
+        }
+        return decoded.stream().map(image -> Masks.overlay(image, initImages.init(), initImages.mask())).toList();
     }
 
     /** The model's own checker, else the shared one, else null. */

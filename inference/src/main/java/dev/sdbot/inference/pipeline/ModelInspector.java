@@ -24,8 +24,11 @@ public final class ModelInspector {
      * @param family      SD1, SD2 or SDXL
      * @param inpainting  a 9-channel UNet
      * @param ownChecker  a diffusers {@code safety_checker/} folder beside the model
+     * @param nativeSide  the side in pixels it was trained at, diffusers' default size: the UNet's sample_size times
+     *                    the VAE's scale for a folder, the family's default size for a single file
      */
-    public record ModelInfo(Path path, ModelFamily family, boolean inpainting, long bytes, boolean ownChecker) {
+    public record ModelInfo(Path path, ModelFamily family, boolean inpainting, long bytes, boolean ownChecker,
+                            int nativeSide) {
         /** "SD1", "SD1 inpainting", "SD2", "SDXL". */
         public String description() {
             return family.label() + (inpainting ? " inpainting" : "");
@@ -40,8 +43,10 @@ public final class ModelInspector {
             ConfigJson text = ConfigJson.read(model.resolve("text_encoder").resolve("config.json"));
             ModelFamily family = "text_time".equals(unet.getString("addition_embed_type", null)) ? ModelFamily.SDXL
                     : "gelu".equals(text.getString("hidden_act", "quick_gelu")) ? ModelFamily.SD2 : ModelFamily.SD1;
+            int vaeScale = 1 << (ConfigJson.read(model.resolve("vae").resolve("config.json"))
+                    .getIntList("block_out_channels").size() - 1);
             return new ModelInfo(model, family, unet.getInt("in_channels", 4) == 9, size(model),
-                    Files.isDirectory(model.resolve("safety_checker")));
+                    Files.isDirectory(model.resolve("safety_checker")), unet.getInt("sample_size", 64) * vaeScale);
         }
         try (SafetensorsFile file = SafetensorsFile.open(model)) {
             Set<String> keys = file.keys();
@@ -50,7 +55,8 @@ public final class ModelInspector {
                     : keys.stream().anyMatch(k -> k.startsWith("cond_stage_model.model.")) ? ModelFamily.SD2 : ModelFamily.SD1;
             String firstConv = "model.diffusion_model.input_blocks.0.0.weight";
             boolean inpainting = file.contains(firstConv) && file.info(firstConv).shape()[1] == 9;
-            return new ModelInfo(model, family, inpainting, size(model), false);
+            int side = Integer.parseInt(family.sizes().get(0).split("x")[0]);
+            return new ModelInfo(model, family, inpainting, size(model), false, side);
         }
     }
 

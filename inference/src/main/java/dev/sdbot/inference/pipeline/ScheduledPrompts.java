@@ -25,6 +25,15 @@ record ScheduledPrompts(List<PromptSchedules.Entry> prompt, List<PromptSchedules
                 PromptSchedules.hiresSchedule(negative, base, total));
     }
 
+    /** The prompt's schedule texts in order, as A1111 passes them to the encoder in one batch. */
+    List<String> promptTexts() {
+        return prompt.stream().map(PromptSchedules.Entry::text).toList();
+    }
+
+    List<String> negativeTexts() {
+        return negative.stream().map(PromptSchedules.Entry::text).toList();
+    }
+
     ConditioningSchedule encode(StableDiffusionPipeline pipeline, NDManager manager, double guidance, int clipSkip) {
         return pipeline.encodeSchedule(manager, prompt, negative, guidance, clipSkip);
     }

@@ -32,6 +32,7 @@ import java.util.TreeSet;
 public final class StableDiffusionPipeline {
     private final DiffusionModel model;
     private final VaeTiling vaeTiling;
+    private final PromptEmbeddings embeddings;
 
     public StableDiffusionPipeline(DiffusionModel model) {
         this(model, VaeTiling.DEFAULT);
@@ -39,8 +40,14 @@ public final class StableDiffusionPipeline {
 
     /** @param vaeTiling when the VAE works in tiles (large images) */
     public StableDiffusionPipeline(DiffusionModel model, VaeTiling vaeTiling) {
+        this(model, vaeTiling, PromptEmbeddings.NONE);
+    }
+
+    /** @param embeddings the textual-inversion embeddings whose names the prompts may hold */
+    StableDiffusionPipeline(DiffusionModel model, VaeTiling vaeTiling, PromptEmbeddings embeddings) {
         this.model = model;
         this.vaeTiling = vaeTiling;
+        this.embeddings = embeddings;
     }
 
     public DiffusionModel model() {
@@ -89,12 +96,12 @@ public final class StableDiffusionPipeline {
         int chunks = 1;
         for (PromptSchedules.Entry e : prompt) {
             ends.add(e.endAtStep());
-            chunks = Math.max(chunks, text.chunkCount(e.text()));
+            chunks = Math.max(chunks, text.chunkCount(e.text(), embeddings));
         }
         if (guided) {
             for (PromptSchedules.Entry e : negativePrompt) {
                 ends.add(e.endAtStep());
-                chunks = Math.max(chunks, text.chunkCount(e.text()));
+                chunks = Math.max(chunks, text.chunkCount(e.text(), embeddings));
             }
         }
         int padded = chunks;
@@ -103,10 +110,10 @@ public final class StableDiffusionPipeline {
         List<Conditioning> segments = new ArrayList<>(ends.size());
         for (int end : ends) {
             Conditioning c = conditional.computeIfAbsent(PromptSchedules.textAt(prompt, end),
-                    t -> text.encode(manager, t, padded, clipSkip));
+                    t -> text.encode(manager, t, padded, clipSkip, embeddings));
             if (guided) {
                 c = unconditional.computeIfAbsent(PromptSchedules.textAt(negativePrompt, end),
-                        t -> text.unconditional(manager, t, padded, clipSkip)).concat(c);
+                        t -> text.unconditional(manager, t, padded, clipSkip, embeddings)).concat(c);
             }
             segments.add(c);
         }

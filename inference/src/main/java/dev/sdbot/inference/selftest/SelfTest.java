@@ -51,11 +51,13 @@ public final class SelfTest {
     private final Listener listener;
     private final Device device;
     private final Precision precision;
+    private final GroupFilter filter;
     private final List<CheckResult> results = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
 
-    private SelfTest(Path dir, String name, Listener listener, Device device, Precision precision) {
+    private SelfTest(Path dir, String name, Listener listener, Device device, Precision precision, GroupFilter filter) {
         this.dir = dir;
+        this.filter = filter;
         this.name = name;
         this.listener = listener;
         this.device = device;
@@ -80,7 +82,13 @@ public final class SelfTest {
      * none for {@code --precision fp32}.
      */
     public static Report run(Path dir, String name, Listener listener, Device device, Precision precision) {
-        SelfTest t = new SelfTest(dir, name, listener, device, precision);
+        return run(dir, name, listener, device, precision, GroupFilter.ALL);
+    }
+
+    /** As {@link #run(Path, String, Listener, Device, Precision)}, running only the groups {@code filter} selects. */
+    public static Report run(Path dir, String name, Listener listener, Device device, Precision precision,
+                             GroupFilter filter) {
+        SelfTest t = new SelfTest(dir, name, listener, device, precision, filter);
         t.runAll();
         return new Report(List.copyOf(t.results), List.copyOf(t.skipped));
     }
@@ -172,8 +180,8 @@ public final class SelfTest {
         group("vae tiling", hasFolder, "needs the folder", () -> VaeTilingChecks.run(dir, name, TILED_DECODE_SIZE));
     }
 
-    /** Side of the tiled-decode check: large enough for several tiles. */
-    static final int TILED_DECODE_SIZE = 1024;
+    /** Side of the tiled-decode check: 2x2 tiles of the default 512 px, the last ones uneven (256 px). */
+    static final int TILED_DECODE_SIZE = 768;
 
     private void halfPrecision(Path folder, Path reference, boolean applicable) {
         if (precision == Precision.FP32) {
@@ -297,6 +305,14 @@ public final class SelfTest {
 
     /** Runs a group when its inputs exist; an exception becomes one failed check, so one bad part does not hide the rest. */
     private void group(String group, boolean applicable, String why, Supplier<List<CheckResult>> checks) {
+        if (filter.unselected(group)) {
+            return;
+        }
+        Optional<String> excluded = filter.exclusion(group);
+        if (excluded.isPresent()) {
+            skip(group + ": " + excluded.get());
+            return;
+        }
         if (!applicable) {
             skip(group + ": " + why);
             return;
@@ -316,6 +332,9 @@ public final class SelfTest {
     }
 
     private void skip(String reason) {
+        if (filter.unselected(reason)) {
+            return;
+        }
         skipped.add(reason);
         if (listener != null) {
             listener.onSkip(reason);

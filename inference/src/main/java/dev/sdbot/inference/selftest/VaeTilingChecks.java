@@ -16,7 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Tiled against untiled VAE decode of seeded random latents (1024x1024 by default). Tiles share every group norm's
+ * Tiled against untiled VAE decode of seeded random latents (768x768 in the selftest). Tiles share every group norm's
  * whole-image statistics and read their neighbours' pixels at every convolution, so the tiled image must match the
  * untiled one to within {@link #MAX_LEVELS} uint8 levels everywhere (float rounding alone: different reduction
  * orders in the norms and convolutions), and its peak resident memory must stay below the untiled decode's.

@@ -53,7 +53,7 @@ class BatchGenerationTest {
     }
 
     private static GenerationRequest request(Sampler sampler, double strength) {
-        return new GenerationRequest("a red apple on a table", "blurry", "m", sampler, 4, 7.0, SIZE, SIZE, SEED, IMAGES,
+        return new GenerationRequest("a red apple on a table", "blurry", "m", sampler, 2, 7.0, SIZE, SIZE, SEED, IMAGES,
                 null, strength, null, 1);
     }
 

@@ -126,10 +126,12 @@ class DiffusionGeneratorTest {
         RgbImage original = ImageCodec.decode(init);
         RgbImage repainted = ImageCodec.decode(blended.images().get(0).png());
         assertThat(repainted.sample(2, 2, 0)).isCloseTo(original.sample(2, 2, 0), org.assertj.core.data.Offset.offset(40));
+        assertKeptExactly(original, repainted, 16, 48);
 
         GenerationResult nine = generator.generate(
                 request(Sampler.DPMPP_2M, 1L, 1, init, 1.0, mask, "inpaint"), ProgressListener.NONE);
         assertThat(ImageCodec.decode(nine.images().get(0).png()).width()).isEqualTo(64);
+        assertKeptExactly(original, ImageCodec.decode(nine.images().get(0).png()), 16, 48);
         assertThatThrownBy(() -> generator.generate(
                 request(Sampler.DDIM, 1L, 1, null, 1.0, null, "inpaint"), ProgressListener.NONE))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("inpainting model");
@@ -268,6 +270,24 @@ class DiffusionGeneratorTest {
     }
 
     /** White square [from, to) on black, size x size. */
+    /** A1111's overlay: every pixel outside the repainted square [from, to)² is the init image's own. */
+    private static void assertKeptExactly(RgbImage init, RgbImage out, int from, int to) {
+        int changedInside = 0;
+        for (int y = 0; y < init.height(); y++) {
+            for (int x = 0; x < init.width(); x++) {
+                boolean repainted = x >= from && x < to && y >= from && y < to;
+                for (int c = 0; c < 3; c++) {
+                    if (!repainted) {
+                        assertThat(out.sample(x, y, c)).as("kept pixel (%d, %d)", x, y).isEqualTo(init.sample(x, y, c));
+                    } else if (out.sample(x, y, c) != init.sample(x, y, c)) {
+                        changedInside++;
+                    }
+                }
+            }
+        }
+        assertThat(changedInside).as("repainted pixels that changed").isPositive();
+    }
+
     private static RgbImage square(int size, int from, int to) {
         byte[] px = new byte[size * size * 3];
         for (int y = from; y < to; y++) {

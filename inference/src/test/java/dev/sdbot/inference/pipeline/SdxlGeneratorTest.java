@@ -57,6 +57,8 @@ class SdxlGeneratorTest {
     void familiesComeFromTheWeights() {
         assertThat(generator.modelFamilies()).isEqualTo(Map.of("mini-sdxl", ModelFamily.SDXL,
                 "download", ModelFamily.SDXL, "mini-sd15", ModelFamily.SD1));
+        // a folder: its UNet's sample_size (16) times its VAE's scale (8); a single file: its family's default
+        assertThat(generator.nativeSides()).isEqualTo(Map.of("mini-sdxl", 128, "download", 1024, "mini-sd15", 128));
     }
 
     @Test

@@ -32,6 +32,16 @@ public final class AttemptStore {
         this.workers = new WorkerStore(dataSource);
     }
 
+    /** The claim (bind lease ms, worker, limit, worker); its plan is checked on a large table. */
+    public static final String CLAIM = "UPDATE jobs j SET state = 'RUNNING',"
+            + " started_at = greatest(now(), j.assigned_at), updated_at = greatest(now(), j.assigned_at),"
+            + " lease_expires_at = now() + ? * interval '1 millisecond' FROM (SELECT id, attempt FROM jobs WHERE worker_id = ? AND state = 'ASSIGNED'"
+            + " ORDER BY assigned_at, id LIMIT ?) a"
+            + " WHERE j.id = a.id AND j.state = 'ASSIGNED' AND j.attempt = a.attempt AND j.worker_id = ?"
+            + " RETURNING j.id, j.attempt, j.guild_id, j.user_id, j.assigned_at, j.init_image, j.mask_image,"
+            + " j.init_image IS NOT NULL AS init_in_row, j.mask_image IS NOT NULL AS mask_in_row, "
+            + prefixed(JobRows.REQUEST_COLUMNS);
+
     /**
      * ASSIGNED → RUNNING for up to {@code limit} of the worker's assigned jobs, oldest assignment first, in one
      * statement (one round trip, whatever the number of jobs). Each row is still guarded by state, attempt and worker.
@@ -40,14 +50,7 @@ public final class AttemptStore {
         return Sql.inHotTransaction(dataSource, "claim jobs for " + workerId, c -> {
             List<ClaimedJob> claimed = new ArrayList<>();
             // on the database's clock: the maximum run time and the lease are measured from here
-            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs j SET state = 'RUNNING',"
-                    + " started_at = greatest(now(), j.assigned_at), updated_at = greatest(now(), j.assigned_at),"
-                    + " lease_expires_at = now() + ? * interval '1 millisecond' FROM (SELECT id, attempt FROM jobs WHERE worker_id = ? AND state = 'ASSIGNED'"
-                    + " ORDER BY assigned_at, id LIMIT ?) a"
-                    + " WHERE j.id = a.id AND j.state = 'ASSIGNED' AND j.attempt = a.attempt AND j.worker_id = ?"
-                    + " RETURNING j.id, j.attempt, j.guild_id, j.user_id, j.assigned_at, j.init_image, j.mask_image,"
-                    + " j.init_image IS NOT NULL AS init_in_row, j.mask_image IS NOT NULL AS mask_in_row, "
-                    + prefixed(JobRows.REQUEST_COLUMNS))) {
+            try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
                 Sql.bind(ps, lease.toMillis(), workerId, limit, workerId);
                 List<Object[]> rows = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {

@@ -76,6 +76,30 @@ public final class WorkerStore {
         });
     }
 
+    /** The worker's inpainting models (9-channel UNet), replacing what it announced before. */
+    public void recordInpaintingModels(String id, Set<String> models) {
+        Sql.withConnection(dataSource, "record inpainting models of worker " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE workers SET inpainting_models = ? WHERE id = ?")) {
+                Sql.bind(ps, c.createArrayOf("text", models.toArray()), id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** The side in pixels each of the worker's models was trained at, where its generator can tell. */
+    public void recordNativeSides(String id, Map<String, Integer> sides) {
+        Sql.withConnection(dataSource, "record native sizes of worker " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE workers SET model_native_sides = jsonb_object(?::text[], ?::text[]) WHERE id = ?")) {
+                Sql.bind(ps, c.createArrayOf("text", sides.keySet().toArray()),
+                        c.createArrayOf("text", sides.values().stream().map(String::valueOf).toArray()), id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     /**
      * The LoRA names the worker offers (its generator's), for validating and autocompleting {@code <lora:NAME>}, and
      * the family id of those whose family it could tell.
@@ -93,11 +117,38 @@ public final class WorkerStore {
     }
 
     /**
+     * The textual-inversion embedding names the worker offers, for validating and autocompleting them, and the family
+     * id of those whose vector widths tell it.
+     */
+    public void publishEmbeddings(String id, Set<String> embeddings, Map<String, String> families) {
+        Sql.withConnection(dataSource, "publish embeddings of worker " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE workers SET embeddings = ?,"
+                    + " embedding_families = jsonb_object(?::text[], ?::text[]) WHERE id = ?")) {
+                Sql.bind(ps, c.createArrayOf("text", embeddings.toArray()),
+                        c.createArrayOf("text", families.keySet().toArray()),
+                        c.createArrayOf("text", families.values().toArray()), id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Embedding name → family id over the live workers, as {@link #modelFamilies}. */
+    public Map<String, String> embeddingFamilies(Duration timeout) {
+        return families("embedding_families", timeout);
+    }
+
+    /**
      * Model name → family id over the workers that may take jobs (heartbeat within {@code timeout} of the
      * database's clock; the first worker's answer where two disagree).
      */
     public Map<String, String> modelFamilies(Duration timeout) {
         return families("model_families", timeout);
+    }
+
+    /** Model name → native side in pixels (as text) over the live workers, as {@link #modelFamilies}. */
+    public Map<String, String> modelNativeSides(Duration timeout) {
+        return families("model_native_sides", timeout);
     }
 
     /** LoRA name → family id over the live workers, as {@link #modelFamilies}. */
@@ -127,6 +178,12 @@ public final class WorkerStore {
     public record Held(long id, int attempt) {
     }
 
+    /** A heartbeat's lease renewal (bind lease ms, worker, job ids, attempts, worker); its plan is checked on a large table. */
+    public static final String RENEW_LEASES = "UPDATE jobs SET lease_expires_at = now() + ? * interval '1 millisecond'"
+            + " WHERE worker_id = ? AND state = 'RUNNING' AND id IN (SELECT j.id FROM jobs j"
+            + "   JOIN unnest(?::bigint[], ?::int[]) AS h (id, attempt) ON j.id = h.id AND j.attempt = h.attempt"
+            + "   WHERE j.worker_id = ? AND j.state = 'RUNNING' FOR UPDATE OF j SKIP LOCKED)";
+
     /**
      * Records a heartbeat and, in one transaction, renews the leases of the jobs this process has in hand (by id and
      * attempt) and no others: not those of an earlier process of the same id, nor jobs assigned to it that it has not
@@ -141,10 +198,7 @@ public final class WorkerStore {
             // skipped rather than waited for: they are about to change anyway, and the next heartbeat, well within
             // the lease, renews any that are still active. Waiting made heartbeats and result writes queue up
             // behind each other under load.
-            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET lease_expires_at = now() + ? * interval '1 millisecond'"
-                    + " WHERE worker_id = ? AND state = 'RUNNING' AND id IN (SELECT j.id FROM jobs j"
-                    + "   JOIN unnest(?::bigint[], ?::int[]) AS h (id, attempt) ON j.id = h.id AND j.attempt = h.attempt"
-                    + "   WHERE j.worker_id = ? AND j.state = 'RUNNING' FOR UPDATE OF j SKIP LOCKED)")) {
+            try (PreparedStatement ps = c.prepareStatement(RENEW_LEASES)) {
                 Sql.bind(ps, lease.toMillis(), id, c.createArrayOf("bigint", held.stream().map(Held::id).toArray()),
                         c.createArrayOf("integer", held.stream().map(Held::attempt).toArray()), id);
                 ps.executeUpdate();

@@ -118,7 +118,11 @@ public final class WorkerRuntime implements AutoCloseable {
         }
         retry.run("record model families", () -> {
             workers.recordModelFamilies(settings.workerId(), familyIds(generator.modelFamilies()));
+            workers.recordInpaintingModels(settings.workerId(), generator.inpaintingModels());
+            workers.recordNativeSides(settings.workerId(), generator.nativeSides());
             workers.publishLoras(settings.workerId(), generator.availableLoras(), familyIds(generator.loraFamilies()));
+            workers.publishEmbeddings(settings.workerId(), generator.availableEmbeddings(),
+                    familyIds(generator.embeddingFamilies()));
             return null;
         });
         if (!unchecked.isEmpty()) {

@@ -80,6 +80,10 @@ public final class ImagineCommand implements SlashCommand {
                         new OptionData(OptionType.ATTACHMENT, "mask", "Mask for inpainting (white = repaint)"),
                         new OptionData(OptionType.STRING, "lora", "LoRA to apply (same as <lora:name:1> in the prompt)",
                                 false, true),
+                        new OptionData(OptionType.STRING, "embedding", "Embedding to add to the prompt (same as "
+                                + "writing its name there)", false, true),
+                        new OptionData(OptionType.STRING, "negative_embedding", "Embedding to add to the negative "
+                                + "prompt, e.g. EasyNegative (same as writing its name there)", false, true),
                         ImagineExtras.hiresOption());
     }
 
@@ -87,6 +91,15 @@ public final class ImagineCommand implements SlashCommand {
     public void onAutoComplete(CommandAutoCompleteInteractionEvent event) {
         if (event.getFocusedOption().getName().equals("lora")) {
             event.replyChoices(ImagineExtras.loraChoices(jobs.availableLoras(), event.getFocusedOption().getValue())).queue();
+            return;
+        }
+        if (event.getFocusedOption().getName().endsWith("embedding")) {
+            String model = event.getOption("model", null, OptionMapping::getAsString);
+            if (model == null && event.getGuild() != null) {
+                model = limits.defaultsFor(event.getGuild().getIdLong(), event.getChannelIdLong()).model();
+            }
+            event.replyChoices(ImagineExtras.embeddingChoices(jobs.availableEmbeddings(), jobs.embeddingFamilies(),
+                    jobs.modelFamilies().get(model), event.getFocusedOption().getValue())).queue();
             return;
         }
         String typed = event.getFocusedOption().getValue().toLowerCase(Locale.ROOT);
@@ -142,13 +155,20 @@ public final class ImagineCommand implements SlashCommand {
         String prompt = ImagineExtras.withLora(event.getOption("prompt", "", OptionMapping::getAsString).trim(),
                 event.getOption("lora", null, OptionMapping::getAsString));
         String negative = event.getOption("negative", defaults.negativePrompt(), OptionMapping::getAsString);
+        String embedding = event.getOption("embedding", null, OptionMapping::getAsString);
+        String negativeEmbedding = event.getOption("negative_embedding", null, OptionMapping::getAsString);
+        if (embedding != null || negativeEmbedding != null) {
+            Set<String> embeddings = jobs.availableEmbeddings();
+            prompt = ImagineExtras.withEmbedding(prompt, embedding, embeddings);
+            negative = ImagineExtras.withEmbedding(negative, negativeEmbedding, embeddings);
+        }
         String model = event.getOption("model", defaults.model(), OptionMapping::getAsString);
         Set<String> models = jobs.availableModels();
         if (!models.contains(model)) {
             throw new Rejection("⚠️ Unknown model `" + model + "`. Installed: "
                     + (models.isEmpty() ? "none right now" : String.join(", ", models)) + ".");
         }
-        int[] size = ModelSizes.choose(model, jobs.modelFamilies().get(model),
+        int[] size = ModelSizes.choose(model, jobs.modelFamilies().get(model), jobs.nativeSides().get(model),
                 event.getOption("size", null, OptionMapping::getAsString), defaults.width(), defaults.height());
         GenerationRequest request = GenerationRequest.builder(prompt, model)
                 .negativePrompt(negative)

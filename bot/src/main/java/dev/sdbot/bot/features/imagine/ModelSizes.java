@@ -3,6 +3,7 @@ package dev.sdbot.bot.features.imagine;
 import dev.sdbot.bot.discord.Rejection;
 import dev.sdbot.inference.api.ModelFamily;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -10,8 +11,9 @@ import java.util.Set;
 
 /**
  * The {@code size} of /imagine per model family: the choices offered are every family's sizes; a size must be
- * one of its model's family (an SDXL model only runs its ~1 megapixel buckets); without a size the guild or
- * channel default applies unless the family cannot use it (then the family's own default, 1024x1024 for SDXL).
+ * one of its model's family (an SDXL model only runs its ~1 megapixel buckets) or the side it was trained at;
+ * without a size the guild or channel default applies unless the model cannot use it (then its own default: the
+ * side it was trained at when that is none of its family's sizes, else the family's, 1024x1024 for SDXL).
  * A model whose family no worker announced is not checked by family. The guild's pixel limit applies afterwards
  * either way.
  */
@@ -31,25 +33,44 @@ final class ModelSizes {
     }
 
     /**
-     * @param family  the model's family, or null when unknown
-     * @param chosen  the member's {@code size}, or null when left out
+     * @param family     the model's family, or null when unknown
+     * @param nativeSide the side in pixels the model was trained at, or null when unknown
+     * @param chosen     the member's {@code size}, or null when left out
      * @return {width, height}
-     * @throws Rejection when the chosen size does not suit the family
+     * @throws Rejection when the chosen size does not suit the model
      */
-    static int[] choose(String model, ModelFamily family, String chosen, int defaultWidth, int defaultHeight) {
+    static int[] choose(String model, ModelFamily family, Integer nativeSide, String chosen, int defaultWidth,
+                        int defaultHeight) {
+        if (family == null) {
+            return chosen == null ? new int[] {defaultWidth, defaultHeight} : parse(chosen);
+        }
+        List<String> sizes = sizes(family, nativeSide);
         if (chosen == null) {
             String fallback = defaultWidth + "x" + defaultHeight;
-            if (family != null && !family.sizes().contains(fallback)) {
-                return parse(family.sizes().get(0));
-            }
-            return new int[]{defaultWidth, defaultHeight};
+            return sizes.contains(fallback) && !offFamily(family, nativeSide) ? new int[] {defaultWidth, defaultHeight}
+                    : parse(sizes.get(0));
         }
         String size = chosen.trim().toLowerCase(Locale.ROOT);
-        if (family != null && !family.sizes().contains(size)) {
+        if (!sizes.contains(size)) {
             throw new Rejection("⚠️ `" + model + "` is " + describe(family) + " model: it takes the sizes "
-                    + String.join(", ", family.sizes()) + ", not " + chosen + ".");
+                    + String.join(", ", sizes) + ", not " + chosen + ".");
         }
         return parse(size);
+    }
+
+    /** The family's sizes, led by the side the model was trained at when that is none of them. */
+    private static List<String> sizes(ModelFamily family, Integer nativeSide) {
+        if (!offFamily(family, nativeSide)) {
+            return family.sizes();
+        }
+        List<String> sizes = new ArrayList<>();
+        sizes.add(nativeSide + "x" + nativeSide);
+        sizes.addAll(family.sizes());
+        return sizes;
+    }
+
+    private static boolean offFamily(ModelFamily family, Integer nativeSide) {
+        return nativeSide != null && !family.sizes().contains(nativeSide + "x" + nativeSide);
     }
 
     private static String describe(ModelFamily family) {

@@ -16,7 +16,7 @@ import java.util.Optional;
 import dev.sdbot.bot.discord.GuildLanes;
 
 /**
- * A button that queues a new job derived from a finished one (reroll, variations, upscale). Checks the
+ * A button that queues a new job derived from a finished one (reroll, variations, upscale, zoom out, pan). Checks the
  * presser, the guild's limits (pixels, steps, images) and every submit check (prompt filters...) first, refusing ephemerally with no job; then
  * defers a public reply, which becomes the new job's progress message and result.
  */

@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
 /**
  * The result message of a job: one PNG attachment per shown image (shrunk to the upload limit if needed;
  * behind a spoiler, or pixelated and behind a spoiler, as {@link NsfwPolicy} decided), an embed with the
- * parameters, a note when images were withheld, and the four job buttons in one row.
+ * parameters, a note when images were withheld, and the job buttons: Reroll, Variations, Upscale, Delete in one row,
+ * Zoom out 2x / 1.5x in the next, the four Pans in the last.
  */
 public final class ResultMessages {
     /** Under a result of the worker's test pattern: what it is, and how to get real images. */
@@ -59,8 +60,19 @@ public final class ResultMessages {
                 Button.primary(new JobButtonId(job.id(), "reroll").customId(), "Reroll").withEmoji(Emoji.fromUnicode("🔁")),
                 Button.secondary(new JobButtonId(job.id(), "variations").customId(), "Variations").withEmoji(Emoji.fromUnicode("🎨")),
                 Button.secondary(new JobButtonId(job.id(), "upscale").customId(), "Upscale").withEmoji(Emoji.fromUnicode("⬆️")),
-                Button.danger(new JobButtonId(job.id(), "delete").customId(), "Delete").withEmoji(Emoji.fromUnicode("🗑️"))));
+                Button.danger(new JobButtonId(job.id(), "delete").customId(), "Delete").withEmoji(Emoji.fromUnicode("🗑️"))),
+                ActionRow.of(
+                        button(job, "zoom2", "Zoom out 2×", "🔍"), button(job, "zoom15", "Zoom out 1.5×", "🔍")),
+                ActionRow.of(button(job, "panleft", null, "⬅️"), button(job, "panright", null, "➡️"),
+                        button(job, "panup", null, "⬆️"), button(job, "pandown", null, "⬇️")));
         return message.build();
+    }
+
+    /** An outpainting button (Zoom out, Pan), laid out as Midjourney's: zooms in one row, the four pans in the next. */
+    private static Button button(JobView job, String action, String label, String emoji) {
+        String id = new JobButtonId(job.id(), action).customId();
+        return label == null ? Button.secondary(id, Emoji.fromUnicode(emoji))
+                : Button.secondary(id, label).withEmoji(Emoji.fromUnicode(emoji));
     }
 
     /** The original bytes for POST and SPOILER; for BLUR only a pixelated copy ever leaves the process. */
