@@ -3,7 +3,9 @@ package dev.sdbot.scheduler;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.api.ModelPreset;
+import dev.sdbot.scheduler.images.ImageStore;
 import dev.sdbot.scheduler.store.JobStore;
+import dev.sdbot.scheduler.store.StoredInputs;
 import dev.sdbot.scheduler.store.ResultStore;
 import dev.sdbot.scheduler.store.Sql;
 import dev.sdbot.scheduler.store.WorkerStore;
@@ -31,15 +33,18 @@ public final class JobService {
     private final DataSource dataSource;
     private final JobStore jobs;
     private final ResultStore results;
+    private final StoredInputs inputs;
     private final WorkerStore workers;
     private final QuotaService quotas;
     private final SchedulerSettings settings;
     private final Clock clock;
 
-    public JobService(DataSource dataSource, SchedulerSettings settings, Clock clock) {
+    /** @param images where the images of jobs live (the same store for every process of the cluster) */
+    public JobService(DataSource dataSource, ImageStore images, SchedulerSettings settings, Clock clock) {
         this.dataSource = dataSource;
         this.jobs = new JobStore(dataSource);
-        this.results = new ResultStore(dataSource);
+        this.results = new ResultStore(dataSource, images);
+        this.inputs = new StoredInputs(images);
         this.workers = new WorkerStore(dataSource);
         this.quotas = new QuotaService();
         this.settings = settings;
@@ -63,6 +68,20 @@ public final class JobService {
         if (copies < 1 || copies > 10_000) {
             throw new IllegalArgumentException("number of jobs must be between 1 and 10000, got " + copies);
         }
+        // input images go to the image store first, one copy per job (each job's retention removes its own)
+        List<JobInputs> stored = new ArrayList<>(copies);
+        try {
+            for (int i = 0; i < copies; i++) {
+                stored.add(inputs.put(submission.request()));
+            }
+            return insert(submission, copies, stored);
+        } catch (QuotaExceededException | RuntimeException e) {
+            stored.forEach(s -> inputs.deleteQuietly(s, e)); // nothing was queued
+            throw e;
+        }
+    }
+
+    private List<Long> insert(JobSubmission submission, int copies, List<JobInputs> stored) throws QuotaExceededException {
         GenerationRequest request = submission.request();
         long guild = submission.origin().guildId();
         long user = submission.origin().userId();
@@ -72,7 +91,7 @@ public final class JobService {
             // locked, counted path below.
             long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong(1L << 32);
             Long id = Sql.withConnection(dataSource, "submit job", c -> jobs.insertUnlessQuotaRule(c, submission, seed,
-                    settings.maxAttempts()));
+                    settings.maxAttempts(), stored.get(0)));
             if (id != null) {
                 return List.of(id);
             }
@@ -104,7 +123,7 @@ public final class JobService {
                     // seeds need not be secret; copies of a request with a seed get consecutive seeds
                     long seed = request.seed() != null ? request.seed() + (long) i * request.count()
                             : ThreadLocalRandom.current().nextLong(1L << 32);
-                    ids.add(jobs.insert(c, queued, seed, settings.maxAttempts()));
+                    ids.add(jobs.insert(c, queued, seed, settings.maxAttempts(), stored.get(i)));
                 }
                 return ids;
             });
@@ -160,8 +179,32 @@ public final class JobService {
         return jobs.findInGuild(jobId, guildId);
     }
 
+    /** The job's result images, their bytes read from the image store. */
     public List<JobResult> results(long jobId) {
         return results.results(jobId);
+    }
+
+    /** The step preview of the job's running attempt, or null. */
+    public byte[] preview(long jobId, int attempt) {
+        return jobs.preview(jobId, attempt);
+    }
+
+    /**
+     * The job's request with its input images (a {@link JobView}'s request has none): for a Reroll of an img2img job.
+     *
+     * @throws IllegalStateException when an input image is no longer stored (retention)
+     */
+    public GenerationRequest requestWithImages(JobView job) {
+        GenerationRequest request = job.request();
+        if (job.inputs().initInRow() || job.inputs().maskInRow()) { // queued before the image store
+            byte[][] inRow = jobs.inputImagesInRow(job.id());
+            request = request.toBuilder().images(inRow[0], inRow[1]).build();
+        }
+        try {
+            return inputs.load(request, job.inputs());
+        } catch (dev.sdbot.inference.api.InvalidRequestException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     /** 1-based place in dispatch order, or 0 when the job is not waiting. */
@@ -230,9 +273,9 @@ public final class JobService {
         return Sql.withConnection(dataSource, "quota status", c -> quotas.status(c, guildId, userId, roleIds));
     }
 
-    /** SUCCEEDED jobs of the guilds on the given shards waiting for the bot to post them, oldest first. */
-    public List<JobView> findUnpostedSucceeded(ShardRange shards, int limit) {
-        return jobs.findUnpostedSucceeded(shards, limit);
+    /** Ids of the SUCCEEDED jobs of the guilds on the given shards waiting for the bot to post them, oldest first. */
+    public List<Long> unpostedSucceeded(ShardRange shards, int limit) {
+        return jobs.unpostedSucceeded(shards, limit);
     }
 
     /**

@@ -70,7 +70,7 @@ class HotQueryPlansTest {
 
     @Test
     void retentionReapingAndTheDispatchWindowUseIndexesOnAMillionJobs() throws SQLException {
-        assertThat(plan(ResultStore.PURGE_JOB_IMAGES, 7L * 24 * 3600 * 1000)).as("retention of job images")
+        assertThat(plan(ResultStore.FIND_JOB_IMAGES, 7L * 24 * 3600 * 1000)).as("retention of job images")
                 .doesNotContain("Seq Scan on jobs");
         assertThat(plan("SELECT id FROM jobs WHERE " + TakeBack.EXPIRED, 60_000L, 3_600_000L)).as("the reaper")
                 .doesNotContain("Seq Scan on jobs");

@@ -11,6 +11,7 @@ import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.scheduler.JobEvents;
 import dev.sdbot.scheduler.JobService;
+import dev.sdbot.scheduler.images.ImageStore;
 import dev.sdbot.scheduler.JobState;
 import dev.sdbot.scheduler.ShardRange;
 import dev.sdbot.scheduler.testing.JobSystem;
@@ -52,8 +53,13 @@ final class BotHarness implements AutoCloseable {
 
     /** A harness whose worker runs the given generator (the real engine, for instance). */
     BotHarness(TestDatabase db, ImageGenerator generator, int workerSlots) throws Exception {
+        this(db, generator, workerSlots, JobSystem.imagesOf(db));
+    }
+
+    /** A harness whose bot, scheduler node and worker keep images in the given store. */
+    BotHarness(TestDatabase db, ImageGenerator generator, int workerSlots, ImageStore images) throws Exception {
         this.db = db;
-        this.system = new JobSystem(db, JobSystem.FAST, clock);
+        this.system = new JobSystem(db, JobSystem.FAST, clock, images);
         system.startNode();
         system.startWorker("worker-1", workerSlots, generator);
         this.discord = FakeDiscord.start();

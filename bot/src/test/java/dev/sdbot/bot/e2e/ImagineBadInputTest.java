@@ -159,7 +159,7 @@ class ImagineBadInputTest extends EndToEndTest {
                 "strength", 0.5);
         long jobId = harness.jobIdOf(harness.awaitResult(imagine));
         JobView job = harness.jobs().find(jobId).orElseThrow();
-        assertThat(job.request().initImage()).isEqualTo(webp);
+        assertThat(harness.jobs().requestWithImages(job).initImage()).isEqualTo(webp);
         assertThat(harness.discord.calls("POST", "interactions/" + imagine.id() + "/.*/callback"))
                 .extracting(c -> c.payload().path("type").asInt()).containsExactly(5);
     }

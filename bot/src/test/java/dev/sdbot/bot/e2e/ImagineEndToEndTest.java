@@ -87,18 +87,18 @@ class ImagineEndToEndTest extends EndToEndTest {
         JobView rerolled = harness.jobs().find(harness.jobIdOf(reroll)).orElseThrow();
         assertThat(rerolled.request().prompt()).isEqualTo("a red fox");
         assertThat(rerolled.request().seed()).isNotEqualTo(77L);
-        assertThat(rerolled.request().isImg2Img()).isFalse();
+        assertThat(rerolled.inputs().hasInit()).isFalse();
 
         FakeMessage variation = harness.awaitResult(harness.discord.clickButton(guild.alice, original, "job:" + originalJob + ":variations"));
         JobView varied = harness.jobs().find(harness.jobIdOf(variation)).orElseThrow();
-        assertThat(varied.request().isImg2Img()).isTrue();
-        assertThat(varied.request().initImage()).isEqualTo(original.files().get(0).bytes());
+        assertThat(varied.inputs().hasInit()).isTrue();
+        assertThat(harness.jobs().requestWithImages(varied).initImage()).as("read from the image store").isEqualTo(original.files().get(0).bytes());
 
         FakeMessage upscale = harness.awaitResult(harness.discord.clickButton(guild.moderator, original, "job:" + originalJob + ":upscale"));
         JobView upscaled = harness.jobs().find(harness.jobIdOf(upscale)).orElseThrow();
         // a txt2img result is upscaled by a hires fix of the same request and seed
         assertThat(upscaled.request().outputWidth()).isEqualTo(128);
-        assertThat(upscaled.request().isImg2Img()).isFalse();
+        assertThat(upscaled.inputs().hasInit()).isFalse();
         assertThat(upscaled.request().seed()).isEqualTo(77L);
         assertThat(upscaled.request().hires().strength()).isEqualTo(0.4);
         assertThat(fields(upscale.embeds().get(0))).contains("Size=128x128");

@@ -3,6 +3,7 @@ package dev.sdbot.scheduler.quartz;
 import dev.sdbot.scheduler.SchedulerSettings;
 import dev.sdbot.scheduler.dispatch.Dispatcher;
 import dev.sdbot.scheduler.dispatch.LeaseReaper;
+import dev.sdbot.scheduler.images.ImageStore;
 import dev.sdbot.scheduler.store.ResultStore;
 import dev.sdbot.scheduler.store.RetentionStore;
 import dev.sdbot.scheduler.store.UsageStore;
@@ -42,7 +43,7 @@ public final class ClusterScheduler implements AutoCloseable {
 
     private final Scheduler scheduler;
 
-    public ClusterScheduler(DataSource dataSource, SchedulerSettings settings,
+    public ClusterScheduler(DataSource dataSource, ImageStore images, SchedulerSettings settings,
                             LeaseReaper reaper, Dispatcher dispatcher, java.util.function.BooleanSupplier leading) {
         // Quartz looks data sources up by name in a JVM-wide registry; unique names let several nodes share a JVM (tests).
         String dataSourceName = "sdbot-" + UUID.randomUUID();
@@ -70,7 +71,7 @@ public final class ClusterScheduler implements AutoCloseable {
                 SchedulerRepository.getInstance().remove(SCHEDULER_NAME);
             }
             UsageStore usage = new UsageStore(dataSource);
-            ResultStore results = new ResultStore(dataSource);
+            ResultStore results = new ResultStore(dataSource, images);
             Map<Class<? extends Job>, Supplier<Job>> jobs = Map.of(
                     MaintenanceJobs.DispatchJob.class, () -> new MaintenanceJobs.DispatchJob(reaper, dispatcher, leading),
                     MaintenanceJobs.QuotaResetJob.class, () -> new MaintenanceJobs.QuotaResetJob(usage),

@@ -3,6 +3,7 @@ package dev.sdbot.scheduler.store;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.scheduler.ActiveJobs;
 import dev.sdbot.scheduler.CancelOutcome;
+import dev.sdbot.scheduler.JobInputs;
 import dev.sdbot.scheduler.JobState;
 import dev.sdbot.scheduler.JobSubmission;
 import dev.sdbot.scheduler.JobView;
@@ -34,8 +35,8 @@ public final class JobStore {
         this.dataSource = dataSource;
     }
 
-    /** Inserts a QUEUED job inside the caller's transaction. */
-    public long insert(Connection c, JobSubmission submission, long seed, int maxAttempts) throws SQLException {
+    /** Inserts a QUEUED job inside the caller's transaction; its input images are already in the image store. */
+    public long insert(Connection c, JobSubmission submission, long seed, int maxAttempts, JobInputs inputs) throws SQLException {
         GenerationRequest r = submission.request();
         Object[] hires = JobRows.hiresValues(r);
         Object[] controls = ControlUnitRows.values(c, r);
@@ -45,8 +46,9 @@ public final class JobStore {
                 + " ?::double precision, ?::jsonb, ?::bytea[], ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())"; // the database's clock, like every later stamp
         try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             Sql.bind(ps, r.prompt(), r.negativePrompt(), r.model(), r.sampler().id(), r.steps(), r.cfgScale(), r.width(),
-                    r.height(), seed, r.count(), r.initImage(), r.strength(), r.maskImage(), r.clipSkip(),
-                    hires[0], hires[1], hires[2], hires[3], controls[0], controls[1], submission.priority(), maxAttempts, r.steps() * r.count(),
+                    r.height(), seed, r.count(), inputs.initKey(), r.strength(), inputs.maskKey(), r.clipSkip(),
+                    hires[0], hires[1], hires[2], hires[3], controls[0], controls[1], submission.priority(), maxAttempts,
+                    r.steps() * r.count(),
                     submission.origin().guildId(), submission.origin().channelId(), submission.origin().userId(),
                     submission.origin().interactionId(), submission.origin().interactionToken(),
                     submission.origin().tokenExpiresAt());
@@ -63,14 +65,14 @@ public final class JobStore {
      * its requester (guild default, the user's own, or one of the given roles'); returns null then, and nothing
      * is inserted, so the caller takes the quota-checked path.
      */
-    public Long insertUnlessQuotaRule(Connection c, JobSubmission submission, long seed, int maxAttempts)
+    public Long insertUnlessQuotaRule(Connection c, JobSubmission submission, long seed, int maxAttempts, JobInputs inputs)
             throws SQLException {
         GenerationRequest r = submission.request();
         Object[] hires = JobRows.hiresValues(r);
         Object[] controls = ControlUnitRows.values(c, r);
         String sql = "INSERT INTO jobs (state, " + JobRows.REQUEST_COLUMNS + ", priority, max_attempts, progress_total,"
                 + " guild_id, channel_id, user_id, interaction_id, interaction_token, token_expires_at, created_at, updated_at)"
-                + " SELECT 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::bytea, ?, ?::bytea, ?, ?::double precision, ?, ?,"
+                + " SELECT 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text, ?, ?::text, ?, ?::double precision, ?, ?,"
                 + " ?::double precision, ?::jsonb, ?::bytea[], ?, ?, ?, ?, ?, ?, ?, ?,"
                 + " ?::timestamptz, now(), now()"
                 + " WHERE NOT EXISTS (SELECT 1 FROM quota_rules WHERE guild_id = ? AND (scope = 'GUILD_DEFAULT'"
@@ -78,8 +80,9 @@ public final class JobStore {
                 + " RETURNING id";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             Sql.bind(ps, r.prompt(), r.negativePrompt(), r.model(), r.sampler().id(), r.steps(), r.cfgScale(), r.width(),
-                    r.height(), seed, r.count(), r.initImage(), r.strength(), r.maskImage(), r.clipSkip(),
-                    hires[0], hires[1], hires[2], hires[3], controls[0], controls[1], submission.priority(), maxAttempts, r.steps() * r.count(),
+                    r.height(), seed, r.count(), inputs.initKey(), r.strength(), inputs.maskKey(), r.clipSkip(),
+                    hires[0], hires[1], hires[2], hires[3], controls[0], controls[1], submission.priority(), maxAttempts,
+                    r.steps() * r.count(),
                     submission.origin().guildId(), submission.origin().channelId(), submission.origin().userId(),
                     submission.origin().interactionId(), submission.origin().interactionToken(),
                     submission.origin().tokenExpiresAt(),
@@ -166,8 +169,32 @@ public final class JobStore {
         });
     }
 
+    /** Input images kept in the row by a job queued before the image store (V34): {init, mask}, each possibly null. */
+    public byte[][] inputImagesInRow(long id) {
+        return Sql.withConnection(dataSource, "read input images of job " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT init_image, mask_image FROM jobs WHERE id = ?")) {
+                Sql.bind(ps, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? new byte[][] {rs.getBytes(1), rs.getBytes(2)} : new byte[][] {null, null};
+                }
+            }
+        });
+    }
+
+    /** The step preview of the job's current attempt, or null (none yet, or the attempt ended). */
+    public byte[] preview(long id, int attempt) {
+        return Sql.withConnection(dataSource, "read preview of job " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT png FROM job_previews WHERE job_id = ? AND attempt = ?")) {
+                Sql.bind(ps, id, attempt);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getBytes(1) : null;
+                }
+            }
+        });
+    }
+
     /** The posting sweep (bind the shard range's parameters, then the limit); its plan is checked on a large table. */
-    public static final String UNPOSTED_ON_SHARDS = "SELECT " + JobRows.VIEW_COLUMNS + " FROM jobs WHERE state = 'SUCCEEDED'"
+    public static final String UNPOSTED_ON_SHARDS = "SELECT id FROM jobs WHERE state = 'SUCCEEDED'"
             + " AND guild_id <> 0 AND " + ShardRange.SQL + " ORDER BY finished_at, id LIMIT ?";
 
     /** Dispatch positions of the given queued jobs (bind a bigint[]); its plan is checked on a large table. */
@@ -175,11 +202,23 @@ public final class JobStore {
             + FairShare.ORDER_BY + ") AS pos FROM (" + FairShare.RANKED_QUEUE + ") ranked) ordered WHERE id = ANY (?)";
 
     /**
-     * SUCCEEDED jobs of the guilds on the given shards (the CLI's guild 0 aside), oldest first
-     * (jobs_unposted_order_idx: only unposted results are read, the shard test filters them).
+     * Ids of the SUCCEEDED jobs of the guilds on the given shards (the CLI's guild 0 aside), oldest first
+     * (jobs_unposted_order_idx: only unposted results are read, the shard test filters them); ids only, the poster
+     * reads each job as it posts it.
      */
-    public List<JobView> findUnpostedSucceeded(ShardRange shards, int limit) {
-        return query(UNPOSTED_ON_SHARDS, append(shards.sqlParameters(), limit));
+    public List<Long> unpostedSucceeded(ShardRange shards, int limit) {
+        return Sql.withConnection(dataSource, "read unposted results", c -> {
+            try (PreparedStatement ps = c.prepareStatement(UNPOSTED_ON_SHARDS)) {
+                Sql.bind(ps, append(shards.sqlParameters(), limit));
+                List<Long> ids = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+                return ids;
+            }
+        });
     }
 
     /** QUEUED, ASSIGNED and RUNNING jobs of the guilds on the given shards, newest first (jobs_guild_user_active_idx). */

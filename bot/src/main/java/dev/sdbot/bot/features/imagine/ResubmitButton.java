@@ -25,7 +25,7 @@ abstract class ResubmitButton implements ButtonHandler {
     static final String NO_SUCH_JOB = "That job no longer exists.";
     static final String NOT_YOURS = "🙅 Not yours: only the member who asked for this image (or a moderator) can use its buttons.";
 
-    private final JobService jobs;
+    final JobService jobs;
     private final StaffAccess access;
     private final GuildLimits limits;
     private final JobSubmitter submitter;

@@ -36,7 +36,7 @@ public final class UpscaleButton extends ResubmitButton {
     @Override
     GenerationRequest derive(JobView job, List<JobResult> images) {
         GenerationRequest r = job.request();
-        if (!r.isImg2Img() && r.hires() == null) {
+        if (!job.inputs().hasInit() && r.hires() == null) {
             return r.toBuilder().seed(images.get(0).seed()).count(1).hires(HiresFix.upscaleButton()).build();
         }
         return r.toBuilder().seed(images.get(0).seed()).count(1).images(images.get(0).png(), null).strength(STRENGTH)

@@ -175,7 +175,8 @@ public final class ProgressReporter implements AutoCloseable {
             if (t.finished || text.equals(t.shown) || t.hook.isExpired()) {
                 return false;
             }
-            FileUpload preview = job.state() == JobState.RUNNING && !lastEdit ? previews.preview(job, t.hook.getJDA()) : null;
+            FileUpload preview = job.state() == JobState.RUNNING && !lastEdit
+                    ? previews.preview(job, jobs.preview(job.id(), job.attempt()), t.hook.getJDA()) : null;
             t.shown = text;
             MessageEditBuilder edit = new MessageEditBuilder().setContent(text);
             if (preview != null) {

@@ -129,8 +129,8 @@ public final class ResultMessages {
                 .addField("Model", Texts.truncate(r.model(), MessageEmbed.VALUE_MAX_LENGTH), true)
                 .addField("Size", r.outputWidth() + "x" + r.outputHeight(), true)
                 .addField("Time", String.format("%.1f s", images.isEmpty() ? 0 : images.get(0).gpuMillis() / 1000.0), true);
-        if (r.isImg2Img()) {
-            embed.addField(r.isInpainting() ? "Inpainting" : "img2img", "strength " + r.strength(), true);
+        if (job.inputs().hasInit()) {
+            embed.addField(job.inputs().hasMask() ? "Inpainting" : "img2img", "strength " + r.strength(), true);
         }
         for (ControlNetUnit u : r.controls()) {
             embed.addField("ControlNet", Texts.truncate(u.model() + " (" + u.preprocessor() + ", weight " + u.weight()

@@ -112,8 +112,8 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
     private void sweep() {
         try {
             failResultsOfDepartedGuilds();
-            for (JobView job : jobs.findUnpostedSucceeded(discord.shardRange(), 200)) {
-                schedule(job.id());
+            for (long jobId : jobs.unpostedSucceeded(discord.shardRange(), 200)) {
+                schedule(jobId);
             }
         } catch (RuntimeException e) {
             LOG.warn("result sweep failed: {}", e.toString());
