@@ -44,7 +44,7 @@ ENV PATH="${JAVA_HOME}/bin:${PATH}" \
 RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --create-home --home-dir /home/sdbot --shell /usr/sbin/nologin sdbot \
-    && mkdir -p /app/bot/target /var/lib/sdbot/djl-cache /models && chown -R sdbot:sdbot /var/lib/sdbot
+    && mkdir -p /app/bot/target /var/lib/sdbot/djl-cache /var/lib/sdbot/images /models && chown -R sdbot:sdbot /var/lib/sdbot
 WORKDIR /app
 # the launcher keeps its JVM options (SDBOT_JAVA_OPTS) in one place; without sources beside it, it never rebuilds
 COPY sdbot /app/sdbot
@@ -65,7 +65,7 @@ ENV LANG=C.UTF-8 \
 RUN apt-get update && apt-get install -y --no-install-recommends curl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --create-home --home-dir /home/sdbot --shell /usr/sbin/nologin sdbot \
-    && mkdir -p /app/bot/target /var/lib/sdbot /models && chown -R sdbot:sdbot /var/lib/sdbot
+    && mkdir -p /app/bot/target /var/lib/sdbot/images /models && chown -R sdbot:sdbot /var/lib/sdbot
 WORKDIR /app
 COPY sdbot /app/sdbot
 COPY --from=build /src/bot/target/sdbot.jar /app/bot/target/sdbot.jar

@@ -646,6 +646,12 @@ CASES = [
     ("dpmpp_sde_karras", "dpmpp_sde_karras", "dpmpp_sde", True, "epsilon"),
     ("dpmpp_2m_sde", "dpmpp_2m_sde", "dpmpp_2m_sde", False, "epsilon"),
     ("dpmpp_2m_sde_karras", "dpmpp_2m_sde_karras", "dpmpp_2m_sde", True, "epsilon"),
+    # A1111's "Euler", "Euler a", "LMS", "DPM++ 2M": k-diffusion on the model's uniform schedule
+    ("euler", "euler", "euler", False, "epsilon"),
+    ("euler_a", "euler_a", "euler_a", False, "epsilon"),
+    ("lms", "lms", "lms", False, "epsilon"),
+    ("dpmpp_2m", "dpmpp_2m", "dpmpp_2m", False, "epsilon"),
+    ("euler_a_v", "euler_a", "euler_a", False, "v_prediction"),
     ("euler_karras", "euler_karras", "euler", True, "epsilon"),
     ("euler_a_karras", "euler_a_karras", "euler_a", True, "epsilon"),
     ("lms_karras", "lms_karras", "lms", True, "epsilon"),
@@ -661,9 +667,9 @@ CASES = [
     ("lcm_diffusers", "lcm_diffusers", "lcm_diffusers", False, "epsilon"),
     ("lcm_diffusers_v", "lcm_diffusers", "lcm_diffusers", False, "v_prediction"),
     # diffusers' EulerDiscreteScheduler / EulerAncestralDiscreteScheduler on a scheduler config with
-    # timestep_spacing "trailing" (SD-Turbo's): sdbot's "Euler" / "Euler a" follow the model's config
-    ("euler_trailing", "euler", "euler_diffusers", "trailing", "epsilon"),
-    ("euler_a_trailing", "euler_a", "euler_a_diffusers", "trailing", "epsilon"),
+    # timestep_spacing "trailing" (SD-Turbo's): sdbot's diffusers Euler variants follow the model's config
+    ("euler_trailing", "euler_diffusers", "euler_diffusers", "trailing", "epsilon"),
+    ("euler_a_trailing", "euler_a_diffusers", "euler_a_diffusers", "trailing", "epsilon"),
 ]
 
 FEW_STEPS = 4  # LCM and trailing cases: few-step models run 1-8 steps

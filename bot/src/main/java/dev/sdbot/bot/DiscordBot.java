@@ -1,6 +1,7 @@
 package dev.sdbot.bot;
 
 import dev.sdbot.bot.discord.GuildLanes;
+import dev.sdbot.bot.discord.ButtonHandler;
 import dev.sdbot.bot.discord.AttachmentLimits;
 import dev.sdbot.bot.discord.DiscordConnection;
 import dev.sdbot.bot.discord.DiscordSettings;
@@ -31,6 +32,8 @@ import dev.sdbot.bot.features.imagine.UpscaleButton;
 import dev.sdbot.bot.features.imagine.UpscaleImageCommand;
 import dev.sdbot.bot.features.imagine.Upscalers;
 import dev.sdbot.bot.features.imagine.VariationsButton;
+import dev.sdbot.bot.features.imagine.OutpaintButton;
+import dev.sdbot.bot.features.imagine.InpaintModels;
 import dev.sdbot.bot.features.moderation.AuditTrail;
 import dev.sdbot.bot.features.moderation.BlockSubcommand;
 import dev.sdbot.bot.features.moderation.FilterAddCommand;
@@ -67,6 +70,7 @@ import dev.sdbot.db.store.GuildSettingsStore;
 import dev.sdbot.db.store.MemberBlockStore;
 import dev.sdbot.db.store.ModerationEventStore;
 import dev.sdbot.db.store.QuotaRuleStore;
+import dev.sdbot.db.store.RelaxRuleStore;
 import dev.sdbot.scheduler.JobEvents;
 import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
@@ -84,6 +88,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -182,7 +187,7 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
                 new BlockSubcommand(memberBlocks, staffAccess, audit, clock), new UnblockSubcommand(memberBlocks, audit));
         AttachmentLimits uploadLimits = new AttachmentLimits();
         List<StaffSubcommand> adminSubcommands = AdminSubcommands.all(jobs, new UsageReports(dataSource),
-                new QuotaRuleStore(sessions), guildSettings, limits, uploadLimits, audit, clock);
+                new QuotaRuleStore(sessions), guildSettings, limits, uploadLimits, audit, new RelaxRuleStore(dataSource), clock);
         InteractionAckMeter acks = new InteractionAckMeter(meters);
         Upscalers upscalers = new Upscalers(jobs, options.defaultUpscaler());
         GuildLanes submits = new GuildLanes(work); // one guild's submits cannot delay another's
@@ -195,12 +200,14 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
                                 StaffRole.MODERATOR, modSubcommands, staffAccess, work),
                         new StaffCommand("admin", "Administration: usage, quotas, settings",
                                 StaffRole.ADMIN, adminSubcommands, staffAccess, work)),
-                List.of(new RerollButton(jobs, staffAccess, limits, submitChecks, submitter, submits),
+                Stream.<ButtonHandler>concat(Stream.of(new RerollButton(jobs, staffAccess, limits, submitChecks, submitter, submits),
                         new VariationsButton(jobs, staffAccess, limits, submitChecks, submitter, submits),
                         new UpscaleButton(jobs, staffAccess, limits, submitChecks, submitter, submits, upscalers),
                         new DeleteButton(jobs, staffAccess, work),
                         new ModLogDeleteButton(jobs, staffAccess, audit, work),
-                        new ModLogBlockButton(jobs, staffAccess, memberBlocks, audit, clock, work)), acks);
+                        new ModLogBlockButton(jobs, staffAccess, memberBlocks, audit, clock, work)),
+                        OutpaintButton.all(jobs, staffAccess, limits, submitChecks, submitter, submits,
+                                new InpaintModels(jobs, guildSettings, clock)).stream()).toList(), acks);
         ImageAttachments.warmUp();
         ShutdownGate gate = new ShutdownGate(router);
         DiscordConnection connection = DiscordConnection.connect(settings, acks, gate, uploadLimits);
@@ -217,7 +224,7 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
 
     /** After a restart, keeps showing the progress of jobs that were waiting while the bot was down. */
     private static void resumeProgress(JobService jobs, DiscordConnection connection, ProgressReporter progress, Clock clock) {
-        for (JobView job : jobs.recentJobs(RESUMED_JOBS)) {
+        for (JobView job : jobs.activeJobsOnShards(connection.shardRange(), RESUMED_JOBS)) {
             if (job.state().isActive() && job.origin().tokenValidAt(clock.instant())) {
                 connection.guild(job.origin().guildId()).ifPresent(guild ->
                         progress.track(job.id(), InteractionHook.from(guild.getJDA(), job.origin().interactionToken())));

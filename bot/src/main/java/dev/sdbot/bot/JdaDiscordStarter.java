@@ -14,7 +14,7 @@ public final class JdaDiscordStarter implements DiscordStarter {
     public AutoCloseable start(SdbotRuntime runtime) throws Exception {
         SdbotConfig config = runtime.config();
         DiscordSettings settings = new DiscordSettings(config.discord().token(), uri(config.discord().apiUrl()),
-                uri(config.discord().gatewayUrl()), config.discord().shards() > 1 ? config.discord().shards() : 0);
+                uri(config.discord().gatewayUrl()), config.discord().shardRange());
         DiscordBot bot = DiscordBot.start(settings, runtime.jobs(), runtime.events(), runtime.database().dataSource(),
                 runtime.database().sessionFactory(), runtime.clock(), DiscordBot.Options.standard(config.models().defaultModel(),
                         config.models().defaultUpscaler()),

@@ -48,6 +48,11 @@ final class CompletionLogging implements ImageGenerator {
     }
 
     @Override
+    public Set<String> inpaintingModels() {
+        return generator.inpaintingModels();
+    }
+
+    @Override
     public Map<String, ModelFamily> modelFamilies() {
         return generator.modelFamilies();
     }
@@ -80,6 +85,26 @@ final class CompletionLogging implements ImageGenerator {
     @Override
     public Map<String, ModelFamily> loraFamilies() {
         return generator.loraFamilies();
+    }
+
+    @Override
+    public Set<String> availableEmbeddings() {
+        return generator.availableEmbeddings();
+    }
+
+    @Override
+    public Map<String, ModelFamily> embeddingFamilies() {
+        return generator.embeddingFamilies();
+    }
+
+    @Override
+    public Set<String> availableControlNets() {
+        return generator.availableControlNets();
+    }
+
+    @Override
+    public Map<String, ModelFamily> controlNetFamilies() {
+        return generator.controlNetFamilies();
     }
 
     @Override

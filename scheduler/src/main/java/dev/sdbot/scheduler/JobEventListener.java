@@ -5,10 +5,6 @@ public interface JobEventListener {
 
     void onStateChange(JobEvent event);
 
-    /** A running job reported a step ({@code sdbot_job_progress}). */
-    default void onProgress(long jobId, int step, int totalSteps) {
-    }
-
     /** A worker registered (started or restarted) and may take jobs. */
     default void onWorkerRegistered(String workerId) {
     }

@@ -8,13 +8,12 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Job state changes and progress of all processes, pushed by PostgreSQL LISTEN/NOTIFY (the jobs
- * table's triggers notify on the changes some process acts on: not RUNNING or POSTED; see V6).
+ * Job state changes of all processes, pushed by PostgreSQL LISTEN/NOTIFY (the jobs table's trigger notifies on the
+ * changes some process acts on: not RUNNING or POSTED; see V6). Progress is not pushed (V35): readers poll the job row.
  * One connection per JobEvents, shared by its listeners.
  */
 public final class JobEvents implements AutoCloseable {
     public static final String STATE_CHANNEL = "sdbot_job_events";
-    public static final String PROGRESS_CHANNEL = "sdbot_job_progress";
     /** A scheduler node handed its leader lease over (it is shutting down): standbys try to take it at once. */
     public static final String LEADER_CHANNEL = "sdbot_leader";
 
@@ -22,7 +21,7 @@ public final class JobEvents implements AutoCloseable {
     private final PgListener pgListener;
 
     public JobEvents(DataSource dataSource, String name) {
-        this.pgListener = new PgListener(dataSource, List.of(STATE_CHANNEL, PROGRESS_CHANNEL, WorkerStore.WORKER_CHANNEL, LEADER_CHANNEL), this::dispatch,
+        this.pgListener = new PgListener(dataSource, List.of(STATE_CHANNEL, WorkerStore.WORKER_CHANNEL, LEADER_CHANNEL), this::dispatch,
                 () -> listeners.forEach(JobEventListener::onConnected), name);
     }
 
@@ -43,14 +42,6 @@ public final class JobEvents implements AutoCloseable {
         if (STATE_CHANNEL.equals(channel)) {
             JobEvent event = JobEvent.parse(payload);
             listeners.forEach(l -> l.onStateChange(event));
-        } else if (PROGRESS_CHANNEL.equals(channel)) {
-            // "id:step/total"
-            int colon = payload.indexOf(':');
-            int slash = payload.indexOf('/');
-            long id = Long.parseLong(payload.substring(0, colon));
-            int step = Integer.parseInt(payload.substring(colon + 1, slash));
-            int total = Integer.parseInt(payload.substring(slash + 1));
-            listeners.forEach(l -> l.onProgress(id, step, total));
         } else if (WorkerStore.WORKER_CHANNEL.equals(channel)) {
             listeners.forEach(l -> l.onWorkerRegistered(payload));
         } else if (LEADER_CHANNEL.equals(channel)) {

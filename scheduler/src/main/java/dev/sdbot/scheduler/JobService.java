@@ -2,7 +2,10 @@ package dev.sdbot.scheduler;
 
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.ModelFamily;
+import dev.sdbot.inference.api.ModelPreset;
+import dev.sdbot.scheduler.images.ImageStore;
 import dev.sdbot.scheduler.store.JobStore;
+import dev.sdbot.scheduler.store.StoredInputs;
 import dev.sdbot.scheduler.store.ResultStore;
 import dev.sdbot.scheduler.store.Sql;
 import dev.sdbot.scheduler.store.WorkerStore;
@@ -30,17 +33,20 @@ public final class JobService {
     private final DataSource dataSource;
     private final JobStore jobs;
     private final ResultStore results;
+    private final StoredInputs inputs;
     private final WorkerStore workers;
     private final QuotaService quotas;
     private final SchedulerSettings settings;
     private final Clock clock;
 
-    public JobService(DataSource dataSource, SchedulerSettings settings, Clock clock) {
+    /** @param images where the images of jobs live (the same store for every process of the cluster) */
+    public JobService(DataSource dataSource, ImageStore images, SchedulerSettings settings, Clock clock) {
         this.dataSource = dataSource;
         this.jobs = new JobStore(dataSource);
-        this.results = new ResultStore(dataSource);
+        this.results = new ResultStore(dataSource, images);
+        this.inputs = new StoredInputs(images);
         this.workers = new WorkerStore(dataSource);
-        this.quotas = new QuotaService(clock);
+        this.quotas = new QuotaService();
         this.settings = settings;
         this.clock = clock;
     }
@@ -62,6 +68,20 @@ public final class JobService {
         if (copies < 1 || copies > 10_000) {
             throw new IllegalArgumentException("number of jobs must be between 1 and 10000, got " + copies);
         }
+        // input images go to the image store first, one copy per job (each job's retention removes its own)
+        List<JobInputs> stored = new ArrayList<>(copies);
+        try {
+            for (int i = 0; i < copies; i++) {
+                stored.add(inputs.put(submission.request()));
+            }
+            return insert(submission, copies, stored);
+        } catch (QuotaExceededException | RuntimeException e) {
+            stored.forEach(s -> inputs.deleteQuietly(s, e)); // nothing was queued
+            throw e;
+        }
+    }
+
+    private List<Long> insert(JobSubmission submission, int copies, List<JobInputs> stored) throws QuotaExceededException {
         GenerationRequest request = submission.request();
         long guild = submission.origin().guildId();
         long user = submission.origin().userId();
@@ -71,7 +91,7 @@ public final class JobService {
             // locked, counted path below.
             long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong(1L << 32);
             Long id = Sql.withConnection(dataSource, "submit job", c -> jobs.insertUnlessQuotaRule(c, submission, seed,
-                    settings.maxAttempts()));
+                    settings.maxAttempts(), stored.get(0)));
             if (id != null) {
                 return List.of(id);
             }
@@ -89,17 +109,21 @@ public final class JobService {
                     }
                     status = quotas.status(c, guild, user, submission.roleIds());
                 }
+                JobSubmission queued = submission;
                 try {
                     quotas.check(status, copies, request.count() * copies, quotas.estimateMillis(c, status, request) * copies);
                 } catch (QuotaExceededException e) {
-                    throw new QuotaRejection(e);
+                    if (!overDailyButRelaxed(c, e, guild, submission.roleIds())) {
+                        throw new QuotaRejection(e);
+                    }
+                    queued = submission.relaxed();
                 }
                 List<Long> ids = new ArrayList<>(copies);
                 for (int i = 0; i < copies; i++) {
                     // seeds need not be secret; copies of a request with a seed get consecutive seeds
                     long seed = request.seed() != null ? request.seed() + (long) i * request.count()
                             : ThreadLocalRandom.current().nextLong(1L << 32);
-                    ids.add(jobs.insert(c, submission, seed, settings.maxAttempts()));
+                    ids.add(jobs.insert(c, queued, seed, settings.maxAttempts(), stored.get(i)));
                 }
                 return ids;
             });
@@ -155,8 +179,32 @@ public final class JobService {
         return jobs.findInGuild(jobId, guildId);
     }
 
+    /** The job's result images, their bytes read from the image store. */
     public List<JobResult> results(long jobId) {
         return results.results(jobId);
+    }
+
+    /** The step preview of the job's running attempt, or null. */
+    public byte[] preview(long jobId, int attempt) {
+        return jobs.preview(jobId, attempt);
+    }
+
+    /**
+     * The job's request with its input images (a {@link JobView}'s request has none): for a Reroll of an img2img job.
+     *
+     * @throws IllegalStateException when an input image is no longer stored (retention)
+     */
+    public GenerationRequest requestWithImages(JobView job) {
+        GenerationRequest request = job.request();
+        if (job.inputs().initInRow() || job.inputs().maskInRow()) { // queued before the image store
+            byte[][] inRow = jobs.inputImagesInRow(job.id());
+            request = request.toBuilder().images(inRow[0], inRow[1]).build();
+        }
+        try {
+            return inputs.load(request, job.inputs());
+        } catch (dev.sdbot.inference.api.InvalidRequestException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     /** 1-based place in dispatch order, or 0 when the job is not waiting. */
@@ -178,6 +226,11 @@ public final class JobService {
         return jobs.jobsOf(guildId, userId, limit);
     }
 
+    /** Waiting and running jobs of the guilds on the given shards, newest first (a restarted bot shows their progress). */
+    public List<JobView> activeJobsOnShards(ShardRange shards, int limit) {
+        return jobs.activeOnShards(shards, limit);
+    }
+
     public List<JobView> recentJobs(int limit) {
         return jobs.recent(limit);
     }
@@ -194,7 +247,9 @@ public final class JobService {
                 try {
                     quotas.check(status, 1, request.count(), quotas.estimateMillis(c, status, request));
                 } catch (QuotaExceededException e) {
-                    throw new QuotaRejection(e);
+                    if (!overDailyButRelaxed(c, e, guildId, roleIds)) {
+                        throw new QuotaRejection(e);
+                    }
                 }
                 return null;
             });
@@ -203,22 +258,62 @@ public final class JobService {
         }
     }
 
+    /** A daily limit (not the jobs-at-once one) that relax mode lets this member go over. */
+    private boolean overDailyButRelaxed(java.sql.Connection c, QuotaExceededException e, long guildId,
+                                        Collection<Long> roleIds) throws java.sql.SQLException {
+        return e.resetsAt().isPresent() && quotas.relaxCovers(c, guildId, roleIds);
+    }
+
+    /** Relaxed jobs of the guild waiting now (relax mode). */
+    public long relaxedWaiting(long guildId) {
+        return jobs.relaxedWaiting(guildId);
+    }
+
     public QuotaStatus quotaStatus(long guildId, long userId, Collection<Long> roleIds) {
         return Sql.withConnection(dataSource, "quota status", c -> quotas.status(c, guildId, userId, roleIds));
     }
 
-    /** SUCCEEDED jobs of the given guilds waiting for the bot to post them, oldest first. */
-    public List<JobView> findUnpostedSucceeded(Collection<Long> guildIds, int limit) {
-        return jobs.findUnpostedSucceeded(guildIds, limit);
+    /** Ids of the SUCCEEDED jobs of the guilds on the given shards waiting for the bot to post them, oldest first. */
+    public List<Long> unpostedSucceeded(ShardRange shards, int limit) {
+        return jobs.unpostedSucceeded(shards, limit);
     }
 
     /**
-     * Ends the results nobody will post: SUCCEEDED jobs of guilds other than {@code servedGuildIds} (the bot left
-     * them) that finished more than {@code grace} ago become FAILED with {@code reason}. CLI jobs (guild 0) end
-     * at SUCCEEDED and are left alone. Returns the ids failed.
+     * The guilds on {@code shards} other than {@code servedGuildIds} whose results finished more than {@code grace}
+     * ago: the bot may have left them (the caller confirms with Discord before {@link #failResultsOf}).
      */
-    public List<Long> failResultsOfOtherGuilds(Collection<Long> servedGuildIds, java.time.Duration grace, String reason) {
-        return jobs.failUnpostedOutside(servedGuildIds, grace, reason);
+    public List<Long> guildsWithStaleResults(ShardRange shards, Collection<Long> servedGuildIds, java.time.Duration grace) {
+        return jobs.guildsWithStaleResults(shards, servedGuildIds, grace);
+    }
+
+    /**
+     * Ends the results nobody will post: SUCCEEDED jobs of the given guilds (the bot left them) that finished more
+     * than {@code grace} ago become FAILED with {@code reason}. Returns the ids failed.
+     */
+    public List<Long> failResultsOf(Collection<Long> guildIds, java.time.Duration grace, String reason) {
+        return jobs.failUnpostedOf(guildIds, grace, reason);
+    }
+
+    /** The given jobs that exist, in one read. */
+    public List<JobView> findAll(Collection<Long> jobIds) {
+        return jobIds.isEmpty() ? List.of() : jobs.findAll(jobIds);
+    }
+
+    /** Dispatch positions (1-based) of those of the given jobs that are queued, in one query. */
+    public java.util.Map<Long, Integer> queuePositions(Collection<Long> jobIds) {
+        return jobIds.isEmpty() ? java.util.Map.of() : jobs.queuePositions(jobIds);
+    }
+
+    /**
+     * Records that a channel post of the job's result is about to be tried; returns the first and last time earlier
+     * ones were tried (Discord may have accepted one before a crash), if any.
+     */
+    public Optional<PostTries> recordChannelPostTry(long jobId) {
+        return jobs.recordChannelPostTry(jobId).map(t -> new PostTries(t[0], t[1]));
+    }
+
+    /** When channel posts of a result were tried before: the first and the last time. */
+    public record PostTries(java.time.Instant first, java.time.Instant last) {
     }
 
     /** SUCCEEDED → POSTED; false if the job is not SUCCEEDED at that attempt (already posted, blocked...). */
@@ -254,6 +349,11 @@ public final class JobService {
         return parseFamilies(workers.modelFamilies(settings.workerTimeout()));
     }
 
+    /** The inpainting models (9-channel UNet) of the live workers, sorted; their families are in {@link #modelFamilies()}. */
+    public Set<String> inpaintingModels() {
+        return liveWorkerStrings("SELECT DISTINCT unnest(inpainting_models) FROM workers");
+    }
+
     /** The side in pixels each model of the live workers was trained at, as they announced it. */
     public Map<String, Integer> nativeSides() {
         Map<String, Integer> sides = new TreeMap<>();
@@ -261,9 +361,26 @@ public final class JobService {
         return sides;
     }
 
+    /** The presets (NAME.yaml defaults) of the live workers' models that have one, as they published them. */
+    public Map<String, ModelPreset> modelPresets() {
+        Map<String, ModelPreset> presets = new TreeMap<>();
+        workers.modelPresets(settings.workerTimeout()).forEach((model, line) -> presets.put(model, ModelPreset.decode(line)));
+        return presets;
+    }
+
     /** The family each LoRA of the live workers is for, as they announced it; LoRAs of unknown family are absent. */
     public Map<String, ModelFamily> loraFamilies() {
         return parseFamilies(workers.loraFamilies(settings.workerTimeout()));
+    }
+
+    /** The family each embedding of the live workers is for, as they announced it; embeddings of unknown family are absent. */
+    public Map<String, ModelFamily> embeddingFamilies() {
+        return parseFamilies(workers.embeddingFamilies(settings.workerTimeout()));
+    }
+
+    /** Textual-inversion embeddings that live workers offer (published at their start), sorted. */
+    public Set<String> availableEmbeddings() {
+        return liveWorkerStrings("SELECT DISTINCT unnest(embeddings) FROM workers");
     }
 
     private static Map<String, ModelFamily> parseFamilies(Map<String, String> ids) {
@@ -279,18 +396,41 @@ public final class JobService {
     }
 
     /**
-     * Whether a live worker could run the request: its {@code <lora:...>} tags name LoRAs live workers publish, made
+     * Whether a live worker could run the request: its model's published defaults are valid, its
+     * {@code <lora:...>} tags name LoRAs live workers publish, made
      * for the model's family (where both families are known), the upscaler it names (an upscale job's, a hires
-     * fix's) is one live workers publish, and
+     * fix's) is one live workers publish, the embeddings its prompts name made for the model's
+     * family (where both are known; an unknown word is plain text, as in A1111), its ControlNet units published
+     * and made for the model's family, and
      * a hires fix's output fits the largest live worker's pixel budget. Run by {@link #submitCopies} and by front
      * ends before they acknowledge.
      *
      * @throws IllegalArgumentException saying what to change
      */
     public void checkRunnable(GenerationRequest request) {
+        ModelPreset preset = modelPresets().get(request.model());
+        if (preset != null && preset.problem() != null) {
+            throw new IllegalArgumentException("model " + request.model() + " is refused until an operator fixes its"
+                    + " defaults: " + preset.problem());
+        }
         RunnableCheck.check(request, availableLoras(), largestPixelBudget());
         RunnableCheck.checkUpscaler(request, upscalers());
-        RunnableCheck.checkLoraFamilies(request, loraFamilies(), modelFamilies().get(request.model()));
+        ModelFamily modelFamily = modelFamilies().get(request.model());
+        RunnableCheck.checkLoraFamilies(request, loraFamilies(), modelFamily);
+        RunnableCheck.checkEmbeddingFamilies(request, embeddingFamilies(), modelFamily);
+        if (!request.controls().isEmpty()) {
+            RunnableCheck.checkControlNets(request, availableControlNets(), controlNetFamilies(), modelFamily);
+        }
+    }
+
+    /** ControlNets that live workers offer (published at their start), sorted: a ControlNet unit must name one. */
+    public Set<String> availableControlNets() {
+        return liveWorkerStrings("SELECT DISTINCT unnest(controlnets) FROM workers");
+    }
+
+    /** The family each ControlNet of the live workers is for, as they announced it; unknown ones are absent. */
+    public Map<String, ModelFamily> controlNetFamilies() {
+        return parseFamilies(workers.controlNetFamilies(settings.workerTimeout()));
     }
 
     /**

@@ -12,6 +12,12 @@ import java.util.Objects;
  * @param priority higher runs earlier among equally fair jobs (e.g. from a role); 0 = normal
  */
 public record JobSubmission(GenerationRequest request, JobOrigin origin, List<Long> roleIds, int priority) {
+    /**
+     * The priority of a relaxed job (relax mode: its member is over a daily quota): so many rounds back that it goes
+     * out only when no other job waits that a worker could take.
+     */
+    public static final int RELAX_PRIORITY = -1_000_000;
+
     public JobSubmission {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(origin, "origin");
@@ -20,5 +26,10 @@ public record JobSubmission(GenerationRequest request, JobOrigin origin, List<Lo
 
     public JobSubmission(GenerationRequest request, JobOrigin origin) {
         this(request, origin, List.of(), 0);
+    }
+
+    /** The same submission in relax mode. */
+    JobSubmission relaxed() {
+        return new JobSubmission(request, origin, roleIds, RELAX_PRIORITY);
     }
 }

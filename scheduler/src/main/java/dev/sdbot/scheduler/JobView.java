@@ -4,7 +4,11 @@ import dev.sdbot.inference.api.GenerationRequest;
 
 import java.time.Instant;
 
-/** A read-only snapshot of a job row. Result images come from {@link JobService#results(long)}. */
+/**
+ * A read-only snapshot of a job row, without image bytes: {@link #request()} carries no init image or mask
+ * ({@link #inputs()} says which there are; {@link JobService#requestWithImages} reads them), result images come from
+ * {@link JobService#results(long)} and the step preview from {@link JobService#preview}.
+ */
 public record JobView(
         long id,
         JobState state,
@@ -16,7 +20,7 @@ public record JobView(
         String workerId,
         int progressStep,
         int progressTotal,
-        byte[] previewPng,
+        JobInputs inputs,
         String error,
         Long postedMessageId,
         Instant createdAt,
@@ -25,4 +29,9 @@ public record JobView(
         Instant finishedAt,
         Instant postedAt,
         Instant updatedAt) {
+
+    /** Queued in relax mode: its member was over a daily quota, it runs when nothing else waits. */
+    public boolean relaxed() {
+        return priority == JobSubmission.RELAX_PRIORITY;
+    }
 }

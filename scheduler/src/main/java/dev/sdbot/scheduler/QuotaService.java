@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -32,11 +31,6 @@ import java.util.Objects;
  */
 public final class QuotaService {
     private final GpuTimeEstimates estimates = new GpuTimeEstimates();
-    private final Clock clock;
-
-    public QuotaService(Clock clock) {
-        this.clock = clock;
-    }
 
     private record Limits(Integer images, Integer gpuSeconds, Integer concurrentJobs) {
         static final Limits UNLIMITED = new Limits(null, null, null);
@@ -48,15 +42,36 @@ public final class QuotaService {
     /** Usage and limits, read on the given connection (the submit transaction holds the member's lock). */
     QuotaStatus status(Connection c, long guildId, long userId, Collection<Long> roleIds) throws SQLException {
         Limits limits = limits(rules(c, guildId, userId, roleIds), userId, roleIds);
-        LocalDate today = UsageStore.today(c); // the day the workers bill to
+        Instant now;
+        LocalDate today; // the day the workers bill to, and the time until it ends, both on the database's clock
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + UsageStore.TODAY + ", now()"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            today = rs.getObject(1, LocalDate.class);
+            now = rs.getObject(2, java.time.OffsetDateTime.class).toInstant();
+        }
         Instant resetsAt = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         if (limits == Limits.UNLIMITED) {
-            return new QuotaStatus(guildId, userId, 0, 0, null, 0, null, resetsAt, 0, 0, null); // nothing to count against
+            return new QuotaStatus(guildId, userId, 0, 0, null, 0, null, resetsAt, 0, 0, null, now); // nothing to count against
         }
         GpuTimeEstimates.Usage used = estimates.usage(c, guildId, userId, today);
         return new QuotaStatus(guildId, userId, used.imagesUsed(), used.imagesPending(), limits.images(),
                 used.gpuMillisUsed(), limits.gpuSeconds(), resetsAt, used.gpuMillisInFlight(), used.activeJobs(),
-                limits.concurrentJobs());
+                limits.concurrentJobs(), now);
+    }
+
+    /**
+     * Whether relax mode lets the member go over a daily quota (an admin turned it on for the guild, role 0, or for
+     * one of the member's roles): their job is then queued at {@link JobSubmission#RELAX_PRIORITY} instead of refused.
+     */
+    boolean relaxCovers(Connection c, long guildId, Collection<Long> roleIds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM relax_rules WHERE guild_id = ?"
+                + " AND (role_id = 0 OR role_id = ANY (?)))")) {
+            Sql.bind(ps, guildId, c.createArrayOf("bigint", roleIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
     }
 
     /** The estimated GPU milliseconds of a request, where the member's status has a GPU-seconds limit (else 0). */
@@ -70,7 +85,7 @@ public final class QuotaService {
      * would exceed a limit.
      */
     void check(QuotaStatus status, int jobCount, int images, long gpuMillis) throws QuotaExceededException {
-        String resets = "resets at " + status.resetsAt() + " (in " + humanize(Duration.between(clock.instant(), status.resetsAt())) + ")";
+        String resets = "resets at " + status.resetsAt() + " (in " + humanize(Duration.between(status.readAt(), status.resetsAt())) + ")";
         if (status.concurrentLimit() != null && status.activeJobs() + jobCount > status.concurrentLimit()) {
             throw new QuotaExceededException("Too many jobs at once: you have " + status.activeJobs()
                     + " queued or running and this server allows " + status.concurrentLimit()

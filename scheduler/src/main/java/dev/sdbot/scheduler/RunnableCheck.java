@@ -1,5 +1,6 @@
 package dev.sdbot.scheduler;
 
+import dev.sdbot.inference.api.ControlNetUnit;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.HiresUpscaler;
 import dev.sdbot.inference.api.ModelFamily;
@@ -61,6 +62,49 @@ final class RunnableCheck {
             ModelFamily lora = loraFamilies.get(name);
             if (lora != null && !lora.loraFits(modelFamily)) {
                 throw new IllegalArgumentException("LoRA `" + name + "` is for " + lora.loraModels()
+                        + " models; `" + r.model() + "` is an " + modelFamily.label() + " model");
+            }
+        }
+    }
+
+    /**
+     * Refuses a textual-inversion embedding made for another text encoder than the model's (an SDXL embedding on an
+     * SD 1.x model, an SD 2.x one on SD 1.x...): A1111 would silently read its name as words. Unchecked where either
+     * family is unknown (the engine still checks the exact widths).
+     *
+     * @throws IllegalArgumentException naming the embedding, its family and the model's
+     */
+    static void checkEmbeddingFamilies(GenerationRequest r, Map<String, ModelFamily> embeddingFamilies,
+                                       ModelFamily modelFamily) {
+        if (modelFamily == null || embeddingFamilies.isEmpty()) {
+            return;
+        }
+        for (String name : r.embeddingNames(embeddingFamilies.keySet())) {
+            ModelFamily embedding = embeddingFamilies.get(name);
+            if (embedding != modelFamily) {
+                throw new IllegalArgumentException("embedding `" + name + "` is for " + embedding.label()
+                        + " models; `" + r.model() + "` is an " + modelFamily.label() + " model");
+            }
+        }
+    }
+
+    /**
+     * Refuses a ControlNet unit naming a ControlNet no live worker publishes, or one made for another family than the
+     * model (a family unknown on either side is not checked here; the engine still refuses a net that does not fit).
+     *
+     * @param modelFamily the request's model's family, or null when unknown
+     * @throws IllegalArgumentException naming the ControlNet, its family and the model's
+     */
+    static void checkControlNets(GenerationRequest r, Set<String> controlNets, Map<String, ModelFamily> families,
+                                 ModelFamily modelFamily) {
+        for (ControlNetUnit unit : r.controls()) {
+            if (!controlNets.contains(unit.model())) {
+                throw new IllegalArgumentException("unknown ControlNet '" + unit.model() + "'; available: "
+                        + (controlNets.isEmpty() ? "none" : String.join(", ", controlNets)));
+            }
+            ModelFamily family = families.get(unit.model());
+            if (family != null && modelFamily != null && family != modelFamily) {
+                throw new IllegalArgumentException("ControlNet `" + unit.model() + "` is for " + family.label()
                         + " models; `" + r.model() + "` is an " + modelFamily.label() + " model");
             }
         }

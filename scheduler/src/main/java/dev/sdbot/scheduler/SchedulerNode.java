@@ -1,5 +1,6 @@
 package dev.sdbot.scheduler;
 
+import dev.sdbot.scheduler.images.ImageStore;
 import dev.sdbot.scheduler.dispatch.DispatchLoop;
 import dev.sdbot.scheduler.dispatch.Dispatcher;
 import dev.sdbot.scheduler.dispatch.LeaderLease;
@@ -34,19 +35,23 @@ public final class SchedulerNode implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** A node whose meters nobody reads (benchmarks, tests that don't look at them). */
-    public SchedulerNode(DataSource dataSource, SchedulerSettings settings, JobEvents events) {
-        this(dataSource, settings, events, new SimpleMeterRegistry());
+    public SchedulerNode(DataSource dataSource, ImageStore images, SchedulerSettings settings, JobEvents events) {
+        this(dataSource, images, settings, events, new SimpleMeterRegistry());
     }
 
-    /** @param meters gets the dispatch latency timer and the queue depth gauges */
-    public SchedulerNode(DataSource dataSource, SchedulerSettings settings, JobEvents events, MeterRegistry meters) {
+    /**
+     * @param images the image store, whose objects the retention purge deletes
+     * @param meters gets the dispatch latency timer and the queue depth gauges
+     */
+    public SchedulerNode(DataSource dataSource, ImageStore images, SchedulerSettings settings, JobEvents events,
+                         MeterRegistry meters) {
         QueueDepthGauges.register(meters, dataSource, QUEUE_DEPTH_MAX_AGE);
         this.dispatcher = new Dispatcher(dataSource, settings, meters);
         this.reaper = new LeaseReaper(dataSource, settings);
         this.leadership = new LeaderLease(dataSource, leaderLease(settings), this::wake);
         this.loop = new DispatchLoop(dispatcher, reaper, settings.dispatchInterval(), Integer.toHexString(System.identityHashCode(this)),
                 leadership::isLeader);
-        this.quartz = new ClusterScheduler(dataSource, settings, reaper, dispatcher, leadership::isLeader);
+        this.quartz = new ClusterScheduler(dataSource, images, settings, reaper, dispatcher, leadership::isLeader);
         this.events = events;
         this.wakeOnChange = new JobEventListener() {
             @Override
@@ -111,7 +116,7 @@ public final class SchedulerNode implements AutoCloseable {
         return reaper;
     }
 
-    /** Runs one of the Quartz jobs ("dispatch", "quota-reset", "retention") now, on whichever node picks it up. */
+    /** Runs one of the Quartz jobs ("dispatch", "quota-reset", "retention", "row-retention") now, on whichever node picks it up. */
     public void triggerNow(String quartzJob) {
         quartz.triggerNow(quartzJob);
     }

@@ -13,9 +13,18 @@ import java.time.Duration;
  * @param workerTimeout      a worker without heartbeat for this long gets no new jobs
  * @param quarantineAfter    consecutive failures after which a worker is quarantined
  * @param resultRetention    result images older than this are purged
+ * @param rowRetention       how long job rows, the usage ledger, moderation events and member turns are kept
  */
 public record SchedulerSettings(Duration lease, Duration dispatchInterval, int maxAttempts, Duration maxRunTime,
-                                Duration workerTimeout, int quarantineAfter, Duration resultRetention) {
+                                Duration workerTimeout, int quarantineAfter, Duration resultRetention,
+                                RowRetention rowRetention) {
+
+    /** With the default {@link RowRetention}. */
+    public SchedulerSettings(Duration lease, Duration dispatchInterval, int maxAttempts, Duration maxRunTime,
+                             Duration workerTimeout, int quarantineAfter, Duration resultRetention) {
+        this(lease, dispatchInterval, maxAttempts, maxRunTime, workerTimeout, quarantineAfter, resultRetention,
+                RowRetention.defaults());
+    }
 
     public SchedulerSettings {
         requirePositive(lease, "lease");
@@ -23,6 +32,7 @@ public record SchedulerSettings(Duration lease, Duration dispatchInterval, int m
         requirePositive(maxRunTime, "maximum run time");
         requirePositive(workerTimeout, "worker timeout");
         requirePositive(resultRetention, "result retention");
+        java.util.Objects.requireNonNull(rowRetention, "row retention");
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("max attempts must be at least 1, got " + maxAttempts);
         }
@@ -37,27 +47,32 @@ public record SchedulerSettings(Duration lease, Duration dispatchInterval, int m
     }
 
     public SchedulerSettings withLease(Duration value) {
-        return new SchedulerSettings(value, dispatchInterval, maxAttempts, maxRunTime, workerTimeout, quarantineAfter, resultRetention);
+        return new SchedulerSettings(value, dispatchInterval, maxAttempts, maxRunTime, workerTimeout, quarantineAfter, resultRetention, rowRetention);
     }
 
     public SchedulerSettings withDispatchInterval(Duration value) {
-        return new SchedulerSettings(lease, value, maxAttempts, maxRunTime, workerTimeout, quarantineAfter, resultRetention);
+        return new SchedulerSettings(lease, value, maxAttempts, maxRunTime, workerTimeout, quarantineAfter, resultRetention, rowRetention);
     }
 
     public SchedulerSettings withMaxAttempts(int value) {
-        return new SchedulerSettings(lease, dispatchInterval, value, maxRunTime, workerTimeout, quarantineAfter, resultRetention);
+        return new SchedulerSettings(lease, dispatchInterval, value, maxRunTime, workerTimeout, quarantineAfter, resultRetention, rowRetention);
     }
 
     public SchedulerSettings withWorkerTimeout(Duration value) {
-        return new SchedulerSettings(lease, dispatchInterval, maxAttempts, maxRunTime, value, quarantineAfter, resultRetention);
+        return new SchedulerSettings(lease, dispatchInterval, maxAttempts, maxRunTime, value, quarantineAfter, resultRetention, rowRetention);
     }
 
     public SchedulerSettings withQuarantineAfter(int value) {
-        return new SchedulerSettings(lease, dispatchInterval, maxAttempts, maxRunTime, workerTimeout, value, resultRetention);
+        return new SchedulerSettings(lease, dispatchInterval, maxAttempts, maxRunTime, workerTimeout, value, resultRetention, rowRetention);
     }
 
     public SchedulerSettings withMaxRunTime(Duration value) {
-        return new SchedulerSettings(lease, dispatchInterval, maxAttempts, value, workerTimeout, quarantineAfter, resultRetention);
+        return new SchedulerSettings(lease, dispatchInterval, maxAttempts, value, workerTimeout, quarantineAfter, resultRetention, rowRetention);
+    }
+
+    public SchedulerSettings withRowRetention(RowRetention value) {
+        return new SchedulerSettings(lease, dispatchInterval, maxAttempts, maxRunTime, workerTimeout, quarantineAfter,
+                resultRetention, value);
     }
 
     private static void requirePositive(Duration d, String what) {

@@ -22,7 +22,7 @@ class FairShareBacklogTest {
         db.update("TRUNCATE jobs, workers, usage_counters, member_turns CASCADE");
         MutableClock tenMinutesAgo = MutableClock.ofSystem();
         tenMinutesAgo.advance(Duration.ofMinutes(-10));
-        new JobService(db.dataSource(), JobSystem.FAST, tenMinutesAgo)
+        new JobService(db.dataSource(), JobSystem.imagesOf(db), JobSystem.FAST, tenMinutesAgo)
                 .submitCopies(new JobSubmission(JobSystem.request("backlog", 2), JobOrigin.cli(5, 1)), 200);
         try (JobSystem system = new JobSystem(db)) {
             long newcomer = system.jobs().submit(new JobSubmission(JobSystem.request("first job", 2), JobOrigin.cli(5, 2)));

@@ -95,7 +95,7 @@ class LeaseAndClockTest {
 
     @Test
     void anAssignmentNoWorkerTookGoesBackToTheQueueWithoutUsingUpAnAttempt() throws Exception {
-        JobService jobs = new JobService(db.dataSource(), JobSystem.FAST, java.time.Clock.systemUTC());
+        JobService jobs = new JobService(db.dataSource(), JobSystem.imagesOf(db), JobSystem.FAST, java.time.Clock.systemUTC());
         // a worker that registered and died before it could take its first job
         new WorkerStore(db.dataSource()).register("gone", "host", "cpu", Set.of(TestPatternGenerator.MODEL), Set.of(), Set.of(), 1, 1L << 22);
         long id = jobs.submit(new JobSubmission(JobSystem.request("never started", 2), JobOrigin.cli(0, 1)));

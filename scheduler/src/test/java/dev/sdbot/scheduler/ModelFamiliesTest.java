@@ -20,7 +20,10 @@ import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Workers announce each model's family (workers.model_families); the job service reads them from live workers. */
+/**
+ * Workers announce each model's family (workers.model_families) and their inpainting models
+ * (workers.inpainting_models); the job service reads them from live workers.
+ */
 @ExtendWith(EmbeddedPostgresExtension.class)
 class ModelFamiliesTest {
 
@@ -44,6 +47,12 @@ class ModelFamiliesTest {
             }
 
             @Override
+            public Set<String> inpaintingModels() {
+                return patterns.availableModels().stream().filter(m -> m.endsWith("-inpainting"))
+                        .collect(java.util.stream.Collectors.toSet());
+            }
+
+            @Override
             public Map<String, Integer> nativeSides() {
                 Map<String, Integer> sides = new java.util.TreeMap<>();
                 families.forEach((model, family) -> sides.put(model, family == ModelFamily.SDXL ? 1024 : 128));
@@ -61,14 +70,18 @@ class ModelFamiliesTest {
     void liveWorkersFamiliesAreKnownAndAStoppedWorkersAreNot(TestDatabase db) throws Exception {
         db.update("TRUNCATE jobs, workers, usage_counters CASCADE");
         try (JobSystem system = new JobSystem(db)) {
-            WorkerRuntime xl = system.startWorker("xl", 1, withFamilies(Map.of("big-xl", ModelFamily.SDXL)));
+            WorkerRuntime xl = system.startWorker("xl", 1, withFamilies(Map.of("big-xl", ModelFamily.SDXL,
+                    "big-xl-inpainting", ModelFamily.SDXL)));
             system.startWorker("sd", 1, withFamilies(Map.of("small-sd", ModelFamily.SD1)));
-            assertThat(system.jobs().modelFamilies())
-                    .isEqualTo(Map.of("big-xl", ModelFamily.SDXL, "small-sd", ModelFamily.SD1));
-            assertThat(system.jobs().nativeSides()).isEqualTo(Map.of("big-xl", 1024, "small-sd", 128));
+            assertThat(system.jobs().modelFamilies()).isEqualTo(Map.of("big-xl", ModelFamily.SDXL,
+                    "big-xl-inpainting", ModelFamily.SDXL, "small-sd", ModelFamily.SD1));
+            assertThat(system.jobs().inpaintingModels()).containsExactly("big-xl-inpainting");
+            assertThat(system.jobs().nativeSides()).isEqualTo(Map.of("big-xl", 1024, "big-xl-inpainting", 1024,
+                    "small-sd", 128));
 
             xl.stop(Duration.ofSeconds(5));
             assertThat(system.jobs().modelFamilies()).isEqualTo(Map.of("small-sd", ModelFamily.SD1));
+            assertThat(system.jobs().inpaintingModels()).isEmpty();
             assertThat(system.jobs().nativeSides()).isEqualTo(Map.of("small-sd", 128));
         }
     }

@@ -49,7 +49,7 @@ class QuotaReadRaceTest {
                         GUILD, USER, java.sql.Date.valueOf("2026-03-04"), images);
             }
         };
-        JobService checking = new JobService(finishingAfterCountersRead(db.dataSource(), finish), JobSystem.FAST, clock);
+        JobService checking = new JobService(finishingAfterCountersRead(db.dataSource(), finish), JobSystem.imagesOf(db), JobSystem.FAST, clock);
 
         QuotaStatus status = checking.quotaStatus(GUILD, USER, List.of());
 

@@ -27,7 +27,7 @@ class ReapUnderLoadTest {
     void anExpiredLeaseIsTakenBackWhileWakeUpsArriveFasterThanTheInterval(TestDatabase db) throws Exception {
         db.update("TRUNCATE jobs, workers CASCADE");
         SchedulerSettings settings = JobSystem.FAST; // 300 ms interval
-        JobService jobs = new JobService(db.dataSource(), settings, Clock.systemUTC());
+        JobService jobs = new JobService(db.dataSource(), JobSystem.imagesOf(db), settings, Clock.systemUTC());
         long id = jobs.submit(new JobSubmission(JobSystem.request("lost", 2), JobOrigin.cli(0, 1)));
         db.update("UPDATE jobs SET state = 'RUNNING', worker_id = 'vanished', attempt = 1, assigned_at = now(), started_at = now(),"
                 + " lease_expires_at = now() - interval '1 minute' WHERE id = ?", id);

@@ -1,5 +1,6 @@
 package dev.sdbot.scheduler;
 
+import dev.sdbot.inference.api.ControlNetUnit;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.inference.image.ImageCodec;
@@ -7,6 +8,7 @@ import dev.sdbot.inference.image.RgbImage;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.zip.CRC32;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -53,12 +55,12 @@ class RequestValidationTest {
     }
 
     @Test
-    void strengthMustLeaveADenoisingStepByTheEnginesRule() {
+    void anyStrengthRunsAStepAsInA1111() {
         byte[] image = png(64, 64);
-        // the engine starts at steps - (int) (steps * strength): 4 steps need strength >= 0.25
-        assertThatThrownBy(() -> JobService.validate(request("x", 4, image, 0.24, null)))
-                .hasMessageContaining("strength 0.24 with 4 steps leaves no denoising step").hasMessageContaining("at least 0.25");
-        assertThatCode(() -> JobService.validate(request("x", 4, image, 0.25, null))).doesNotThrowAnyException();
+        // A1111 runs int(strength * steps) + 1 steps: 4 steps at 0.24 run one, which diffusers' rule refused
+        assertThatCode(() -> JobService.validate(request("x", 4, image, 0.24, null))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> JobService.validate(request("x", 4, image, 1.5, null)))
+                .hasMessageContaining("strength must be between 0 and 1");
         assertThatCode(() -> JobService.validate(request("x", 4, null, 0.0, null))).as("txt2img ignores strength")
                 .doesNotThrowAnyException();
     }
@@ -77,5 +79,29 @@ class RequestValidationTest {
                 .as("a scaled mask of the same aspect ratio").doesNotThrowAnyException();
         assertThatThrownBy(() -> JobService.validate(request("x", 4, null, 0.75, png(64, 64))))
                 .hasMessageContaining("a mask needs an image");
+    }
+
+    @Test
+    void controlNetUnitsAreValidatedWithTheRequest() {
+        ControlNetUnit unit = ControlNetUnit.of("cn", png(64, 64), "canny");
+        GenerationRequest txt2img = request("x", 4, null, 0.75, null);
+        assertThatCode(() -> JobService.validate(txt2img.withControls(List.of(unit)))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> JobService.validate(request("x", 4, png(64, 64), 0.75, null).withControls(List.of(unit))))
+                .hasMessage("ControlNet works with txt2img only (no init image, no hires fix)");
+        assertThatThrownBy(() -> JobService.validate(txt2img.withControls(List.of(unit, unit, unit, unit))))
+                .hasMessageContaining("at most 3 ControlNets per request, got 4");
+        assertThatThrownBy(() -> JobService.validate(txt2img.withControls(List.of(unit, unit.withWeight(2.5)))))
+                .hasMessage("ControlNet 1: control weight must be between 0 and 2, got 2.5");
+        assertThatThrownBy(() -> JobService.validate(txt2img.withControls(List.of(unit.withGuidance(0.8, 0.2)))))
+                .hasMessageContaining("control start/end must satisfy 0 <= start <= end <= 1");
+        assertThatThrownBy(() -> JobService.validate(txt2img.withControls(List.of(
+                ControlNetUnit.of("cn", "not an image".getBytes(), "none")))))
+                .hasMessageStartingWith("the control image: not a supported image");
+        assertThatThrownBy(() -> JobService.validate(txt2img.withControls(List.of(
+                ControlNetUnit.of("cn", claimedSize(30000, 30000), "none")))))
+                .hasMessageStartingWith("the control image: ").hasMessageContaining("30000x30000");
+        assertThatThrownBy(() -> JobService.validate(txt2img.withControls(List.of(
+                ControlNetUnit.of("cn", png(8, 8), "openpose")))))
+                .hasMessage("unknown control preprocessor 'openpose': use none or canny");
     }
 }

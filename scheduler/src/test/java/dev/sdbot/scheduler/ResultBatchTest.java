@@ -10,6 +10,7 @@ import dev.sdbot.scheduler.store.AttemptStore;
 import dev.sdbot.scheduler.store.AttemptStore.Finished;
 import dev.sdbot.scheduler.store.ClaimedJob;
 import dev.sdbot.scheduler.store.WorkerStore;
+import dev.sdbot.scheduler.images.ImageKeys;
 import dev.sdbot.scheduler.testing.JobSystem;
 import dev.sdbot.scheduler.worker.TestPatternGenerator;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +37,7 @@ class ResultBatchTest {
     void setUp(TestDatabase db) {
         this.db = db;
         db.update("TRUNCATE jobs, workers, usage_counters CASCADE");
-        jobs = new JobService(db.dataSource(), JobSystem.FAST, Clock.systemUTC());
+        jobs = new JobService(db.dataSource(), JobSystem.imagesOf(db), JobSystem.FAST, Clock.systemUTC());
         attempts = new AttemptStore(db.dataSource());
         new WorkerStore(db.dataSource()).register(WORKER, "test-host", "cpu", Set.of(TestPatternGenerator.MODEL),
                 Set.of(TestPatternGenerator.MODEL), Set.of(TestPatternGenerator.MODEL), 8, 1L << 22);
@@ -55,6 +56,11 @@ class ResultBatchTest {
         List<Finished> finished = claimed.stream().map(job -> new Finished(job, new GenerationResult(List.of(
                 new GeneratedImage(new byte[] {1, 2, (byte) job.id()}, 100 + job.id(), SafetyVerdict.CLEAN, new float[] {0.25f, -1.5f}),
                 new GeneratedImage(new byte[] {3}, 200 + job.id(), SafetyVerdict.FLAGGED, new float[0])), 40))).toList();
+        for (Finished f : finished) { // the worker's job threads write the images before the batch records their keys
+            for (int i = 0; i < f.result().images().size(); i++) {
+                JobSystem.imagesOf(db).put(ImageKeys.result(f.job().id(), f.job().attempt(), i), f.result().images().get(i).png());
+            }
+        }
         Set<Long> stored = attempts.succeed(finished, WORKER);
 
         assertThat(stored).containsExactlyInAnyOrder(first, second);

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import dev.sdbot.inference.api.GeneratedImage;
 import dev.sdbot.inference.api.SafetyVerdict;
 import dev.sdbot.inference.api.GenerationException;
-import dev.sdbot.inference.api.ControlNetUnit;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.inference.api.Progress;
@@ -21,6 +20,7 @@ import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,8 +55,8 @@ final class GenerateCommand implements Callable<Integer> {
     String model;
     @Mixin
     GenerationOptions options;
-    @Mixin
-    ControlOptions controlOptions;
+    @ArgGroup(exclusive = false, multiplicity = "0..*", heading = "ControlNet (repeat --control for several units):%n")
+    List<ControlOptions> controlOptions; // null without --control: picocli instantiates groups it meets
     @Option(names = "--init", description = "Init image (PNG/JPEG) for img2img.")
     Path init;
     @Option(names = "--strength", defaultValue = "0.75", description = "img2img strength (${DEFAULT-VALUE}).")
@@ -67,6 +67,9 @@ final class GenerateCommand implements Callable<Integer> {
     int count;
     @Option(names = "--clip-skip", description = "CLIP layers to skip from the end (the model's default, else 1).")
     Integer clipSkip;
+    @Option(names = "--embeddings", description = "Folder of textual-inversion embeddings (NAME.safetensors, .pt or"
+            + " .bin) whose names the prompts may use, as in A1111 (default: embeddings/ in SDBOT_MODELS).")
+    Path embeddings;
     @Option(names = "--out", defaultValue = "outputs", description = "Output directory (${DEFAULT-VALUE}).")
     Path out;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda:N (${DEFAULT-VALUE}).")
@@ -88,19 +91,25 @@ final class GenerateCommand implements Callable<Integer> {
         if (maskBytes != null && initBytes == null) {
             throw new IllegalArgumentException("--mask needs --init (the image to repaint)");
         }
-        List<ControlNetUnit> controls = controlOptions.units(root.config().models().dir());
+        ControlOptions.ControlNets controls = ControlOptions.resolve(
+                controlOptions == null ? List.of() : controlOptions, root.config().models().dir());
         checkOutputDirectory();
+        if (embeddings != null && !Files.isDirectory(embeddings)) {
+            throw new IllegalArgumentException("--embeddings: " + embeddings + " is not a folder");
+        }
         Optional<SafetyCheckerFolder> sharedChecker = Generators.sharedSafetyChecker(root.config());
         String name = modelName(checkpoint);
         GenerationRequest request = options.request(name, ModelDefaults.read(checkpoint), count, initBytes, strength,
-                maskBytes, clipSkip);
+                maskBytes, clipSkip).withControls(controls.units());
         PrintWriter err = spec.commandLine().getErr();
         GenerationResult result;
         StepBar bar = new StepBar(err);
         try (DiffusionGenerator generator = DiffusionGenerator.forCheckpoint(name, checkpoint, parsedDevice,
                 parsedPrecision, DiffusionGenerator.DEFAULT_BATCH_PIXELS, sharedChecker)) {
             generator.setVaeTiling(VaeTiling.above(root.config().engine().vaeTileAbovePixels()));
-            result = generator.generate(request, controls, bar);
+            generator.setEmbeddingsDir(embeddings != null ? embeddings : root.config().models().dir().resolve("embeddings"));
+            generator.setControlNets(controls::weights);
+            result = generator.generate(request, bar);
         } catch (GenerationException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         } finally {

@@ -10,6 +10,8 @@ import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobSubmission;
 import dev.sdbot.scheduler.SchedulerNode;
 import dev.sdbot.scheduler.SchedulerSettings;
+import dev.sdbot.scheduler.images.FileImageStore;
+import dev.sdbot.scheduler.images.ImageStore;
 import dev.sdbot.scheduler.worker.TestPatternGenerator;
 import dev.sdbot.scheduler.worker.WorkerRuntime;
 import dev.sdbot.scheduler.worker.WorkerSettings;
@@ -78,7 +80,8 @@ final class JobsBenchCommand implements Callable<Integer> {
             Database db = Database.open(DatabaseSettings.embedded(dir).withMaxPoolSize(SUBMITTERS + 2));
             open.push(db);
             SchedulerSettings settings = SchedulerSettings.defaults().withLease(Duration.ofSeconds(30)).withDispatchInterval(Duration.ofMillis(500));
-            JobService service = new JobService(db.dataSource(), settings, Clock.systemUTC());
+            ImageStore images = new FileImageStore(dir.resolve("images"));
+            JobService service = new JobService(db.dataSource(), images, settings, Clock.systemUTC());
             if (System.getProperty("sdbot.pg.preload") != null) { // diagnostics: -Dsdbot.pg.preload=pg_stat_statements
                 try (Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
                     st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
@@ -86,13 +89,13 @@ final class JobsBenchCommand implements Callable<Integer> {
             }
             for (int i = 0; i < nodes; i++) {
                 HikariDataSource pool = pool(db, 4);
-                open.push(new SchedulerNode(pool, settings, events(pool, "node" + i)).start());
+                open.push(new SchedulerNode(pool, images, settings, events(pool, "node" + i)).start());
             }
             for (int i = 0; i < workers; i++) {
                 HikariDataSource pool = pool(db, slots + 2);
                 WorkerSettings ws = WorkerSettings.defaults().withId("bench-worker-" + i).withSlots(slots)
                         .withTiming(Duration.ofSeconds(2), Duration.ofMillis(500));
-                WorkerRuntime worker = new WorkerRuntime(pool, new TestPatternGenerator(), ws, settings, Clock.systemUTC(),
+                WorkerRuntime worker = new WorkerRuntime(pool, images, new TestPatternGenerator(), ws, settings, Clock.systemUTC(),
                         events(pool, "worker" + i)).start();
                 open.push(() -> worker.stop(Duration.ofSeconds(5)));
             }

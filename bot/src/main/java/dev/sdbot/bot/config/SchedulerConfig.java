@@ -1,5 +1,6 @@
 package dev.sdbot.bot.config;
 
+import dev.sdbot.scheduler.RowRetention;
 import dev.sdbot.scheduler.SchedulerSettings;
 
 import java.time.Duration;
@@ -9,9 +10,23 @@ import java.time.Duration;
  * heartbeat; {@link SdbotConfig} checks that, as it sees both.
  */
 public record SchedulerConfig(int leaseSeconds, int dispatchIntervalMillis, int maxAttempts, int quarantineAfter,
-                              int retentionDays, int maxRunMinutes) {
+                              int retentionDays, int maxRunMinutes, RowRetentionConfig rowRetention) {
+
+    /** Days each table's rows are kept ({@code scheduler.rowRetention:} in sdbot.yaml), see {@link RowRetention}. */
+    public record RowRetentionConfig(int jobDays, int ledgerDays, int moderationEventDays, int memberTurnDays) {
+        RowRetention retention() {
+            return new RowRetention(Duration.ofDays(jobDays), Duration.ofDays(ledgerDays), Duration.ofDays(moderationEventDays),
+                    Duration.ofDays(memberTurnDays));
+        }
+    }
 
     public SchedulerConfig {
+        if (rowRetention == null) {
+            RowRetention d = RowRetention.defaults();
+            rowRetention = new RowRetentionConfig((int) d.jobs().toDays(), (int) d.usageLedger().toDays(),
+                    (int) d.moderationEvents().toDays(), (int) d.memberTurns().toDays());
+        }
+        rowRetention.retention(); // a value under a day fails at start, with its rule
         if (maxRunMinutes < 1) {
             throw new IllegalArgumentException("the maximum run time (SDBOT_MAX_RUN_MINUTES) must be at least 1 minute, got "
                     + maxRunMinutes);
@@ -22,6 +37,6 @@ public record SchedulerConfig(int leaseSeconds, int dispatchIntervalMillis, int 
     public SchedulerSettings settings(Duration heartbeat) {
         return new SchedulerSettings(Duration.ofSeconds(leaseSeconds), Duration.ofMillis(dispatchIntervalMillis), maxAttempts,
                 Duration.ofMinutes(maxRunMinutes), Duration.ofSeconds(Math.max(3L * heartbeat.toSeconds(), 10)),
-                quarantineAfter, Duration.ofDays(retentionDays));
+                quarantineAfter, Duration.ofDays(retentionDays), rowRetention.retention());
     }
 }

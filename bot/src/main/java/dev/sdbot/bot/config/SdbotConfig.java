@@ -8,9 +8,10 @@ import dev.sdbot.scheduler.SchedulerSettings;
  * OAuth client secret) never appear in {@link #toString()}.
  */
 public record SdbotConfig(DiscordConfig discord, DatabaseConfig database, ModelsConfig models, EngineConfig engine,
-                          WorkerConfig worker, SchedulerConfig scheduler, HttpSettings http) {
+                          WorkerConfig worker, SchedulerConfig scheduler, HttpSettings http, ImageStoreConfig images) {
 
     public SdbotConfig {
+        images = images == null ? new ImageStoreConfig(null, null, null) : images;
         if (worker.heartbeatSeconds() < 1 || scheduler.leaseSeconds() <= worker.heartbeatSeconds()) {
             throw new IllegalArgumentException("the lease (" + scheduler.leaseSeconds() + " s) must be longer than the heartbeat ("
                     + worker.heartbeatSeconds() + " s, at least 1)");

@@ -3,7 +3,12 @@ package dev.sdbot.bot.discord;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.JDABuilder;
 import net.dv8tion.jda.api.utils.cache.CacheFlag;
+import dev.sdbot.scheduler.ShardRange;
 import net.dv8tion.jda.api.entities.Guild;
+import net.dv8tion.jda.api.exceptions.ErrorResponseException;
+import net.dv8tion.jda.api.requests.ErrorResponse;
+import net.dv8tion.jda.api.requests.Route;
+import net.dv8tion.jda.internal.requests.RestActionImpl;
 import net.dv8tion.jda.api.requests.GatewayIntent;
 import net.dv8tion.jda.api.requests.RestConfig;
 import net.dv8tion.jda.api.sharding.DefaultShardManagerBuilder;
@@ -27,10 +32,43 @@ public final class DiscordConnection implements AutoCloseable {
 
     private final JDA jda;
     private final ShardManager shardManager;
+    private final ShardRange range;
 
-    private DiscordConnection(JDA jda, ShardManager shardManager) {
+    private DiscordConnection(JDA jda, ShardManager shardManager, ShardRange range) {
         this.jda = jda;
         this.shardManager = shardManager;
+        this.range = range;
+    }
+
+    /** The shards this process connects: it serves exactly the guilds on them. */
+    public ShardRange shardRange() {
+        return range;
+    }
+
+    /**
+     * Whether every shard is connected with its guild cache complete (no guild still unavailable or loading), so a
+     * guild of these shards missing from the cache is one the bot is not in.
+     */
+    public boolean guildCacheComplete() {
+        return shards().stream().allMatch(shard -> shard.getStatus() == JDA.Status.CONNECTED
+                && shard.getUnavailableGuilds().isEmpty());
+    }
+
+    /**
+     * Asks Discord (REST, not the cache) whether the bot is a member of the guild: Get Guild answers 403 Missing
+     * Access or 404 Unknown Guild when it is not. Other errors are thrown: an unanswered question is not a "no".
+     */
+    public boolean isMemberOf(long guildId) {
+        JDA shard = anyShard();
+        try {
+            new RestActionImpl<Void>(shard, Route.Guilds.GET_GUILD.compile(Long.toUnsignedString(guildId))).complete();
+            return true;
+        } catch (ErrorResponseException e) {
+            if (e.getErrorResponse() == ErrorResponse.UNKNOWN_GUILD || e.getErrorResponse() == ErrorResponse.MISSING_ACCESS) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** Logs in, registers the listeners and waits until every guild is available. */
@@ -50,7 +88,8 @@ public final class DiscordConnection implements AutoCloseable {
         RestConfig rest = new RestConfig().setBaseUrl(settings.apiUrl().toString());
         // JDA's own client settings (timeouts, pool), plus the interceptor
         OkHttpClient.Builder httpClient = IOUtil.newHttpClientBuilder().addInterceptor(http);
-        if (settings.shards() == 0) {
+        ShardRange range = settings.shards();
+        if (range.unsharded()) {
             JDABuilder builder = JDABuilder.createLight(settings.token(), INTENTS)
                     .enableCache(PERMISSION_CACHE)
                     .setHttpClientBuilder(httpClient)
@@ -60,13 +99,14 @@ public final class DiscordConnection implements AutoCloseable {
             if (settings.gatewayUrl() != null) {
                 builder.setSessionController(new FixedGatewaySessionController(settings.gatewayUrl().toString()));
             }
-            return new DiscordConnection(builder.build().awaitReady(), null);
+            return new DiscordConnection(builder.build().awaitReady(), null, range);
         }
         DefaultShardManagerBuilder builder = DefaultShardManagerBuilder.createLight(settings.token(), INTENTS)
                 .enableCache(PERMISSION_CACHE)
                 .setHttpClientBuilder(httpClient)
                 .setRestConfig(rest)
-                .setShardsTotal(settings.shards())
+                .setShardsTotal(range.total())
+                .setShards(range.first(), range.last())
                 .setRawEventsEnabled(true)
                 .addEventListeners(listeners);
         if (settings.gatewayUrl() != null) {
@@ -74,14 +114,14 @@ public final class DiscordConnection implements AutoCloseable {
         }
         ShardManager manager = builder.build();
         // the manager starts its shards one after another (identify rate limit): wait for each to exist and be ready
-        for (int id = 0; id < settings.shards(); id++) {
+        for (int id = range.first(); id <= range.last(); id++) {
             JDA shard;
             while ((shard = manager.getShardById(id)) == null) {
                 Thread.sleep(SHARD_POLL_MILLIS);
             }
             shard.awaitReady();
         }
-        return new DiscordConnection(null, manager);
+        return new DiscordConnection(null, manager, range);
     }
 
     public List<JDA> shards() {
@@ -97,7 +137,7 @@ public final class DiscordConnection implements AutoCloseable {
         return Optional.ofNullable(jda != null ? jda.getGuildById(guildId) : shardManager.getGuildById(guildId));
     }
 
-    /** Ids of the guilds this connection serves (every shard's; this process connects all shards). */
+    /** Ids of the guilds in the cache of this process's shards. */
     public List<Long> guildIds() {
         return shards().stream().flatMap(shard -> shard.getGuilds().stream()).map(Guild::getIdLong).toList();
     }

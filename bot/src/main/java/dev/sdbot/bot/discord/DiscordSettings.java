@@ -1,5 +1,7 @@
 package dev.sdbot.bot.discord;
 
+import dev.sdbot.scheduler.ShardRange;
+
 import java.net.URI;
 import java.util.Objects;
 
@@ -9,9 +11,9 @@ import java.util.Objects;
  * @param token      bot token (secret: never logged, {@link #toString()} hides it)
  * @param apiUrl     REST base URL ending in "/api/v10/"; Discord's own by default
  * @param gatewayUrl gateway websocket URL; null = Discord's own (asked from the API when sharding)
- * @param shards     number of shards; 0 = a single JDA without a shard manager
+ * @param shards     the shards this process connects ({@link ShardRange#ALL}: a single JDA without a shard manager)
  */
-public record DiscordSettings(String token, URI apiUrl, URI gatewayUrl, int shards) {
+public record DiscordSettings(String token, URI apiUrl, URI gatewayUrl, ShardRange shards) {
     public static final URI DISCORD_API = URI.create("https://discord.com/api/v10/");
 
     public DiscordSettings {
@@ -20,9 +22,12 @@ public record DiscordSettings(String token, URI apiUrl, URI gatewayUrl, int shar
         if (!apiUrl.toString().endsWith("/")) {
             apiUrl = URI.create(apiUrl + "/");
         }
-        if (shards < 0) {
-            throw new IllegalArgumentException("shards must be >= 0, got " + shards);
-        }
+        shards = shards == null ? ShardRange.ALL : shards;
+    }
+
+    /** All {@code shards} shards in this process; 0 or 1 = a single JDA without a shard manager. */
+    public DiscordSettings(String token, URI apiUrl, URI gatewayUrl, int shards) {
+        this(token, apiUrl, gatewayUrl, ShardRange.parse(Integer.toString(shards)));
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /** A result button's custom id, {@code job:<id>:<action>}: all else is read from the database. */
 public record JobButtonId(long jobId, String action) {
-    private static final Pattern FORMAT = Pattern.compile("job:(\\d+):([a-z]+)");
+    private static final Pattern FORMAT = Pattern.compile("job:(\\d+):([a-z0-9]+)");
 
     public static Optional<JobButtonId> parse(String customId) {
         Matcher m = FORMAT.matcher(customId);

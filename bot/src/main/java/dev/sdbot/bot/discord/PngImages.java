@@ -88,6 +88,29 @@ public final class PngImages {
         }
     }
 
+    /**
+     * A PNG of the image (PNG, JPEG, WebP...) scaled to at most {@code maxSide} pixels a side, without any text
+     * chunk; empty when the bytes are not an image ImageIO reads.
+     */
+    public static Optional<byte[]> thumbnail(byte[] image, int maxSide) {
+        try {
+            BufferedImage source = ImageIO.read(new ByteArrayInputStream(image));
+            if (source == null) {
+                return Optional.empty();
+            }
+            double scale = Math.min(1, (double) maxSide / Math.max(source.getWidth(), source.getHeight()));
+            int w = Math.max(1, (int) Math.round(source.getWidth() * scale));
+            int h = Math.max(1, (int) Math.round(source.getHeight() * scale));
+            BufferedImage scaled = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            scaled.getGraphics().drawImage(source.getScaledInstance(w, h, Image.SCALE_SMOOTH), 0, 0, null);
+            ByteArrayOutputStream encoded = new ByteArrayOutputStream();
+            ImageIO.write(scaled, "png", encoded);
+            return Optional.of(encoded.toByteArray());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     private static int indexOfNul(byte[] data) {
         for (int i = 0; i < data.length; i++) {
             if (data[i] == 0) {

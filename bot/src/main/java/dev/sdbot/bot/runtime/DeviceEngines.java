@@ -74,6 +74,11 @@ final class DeviceEngines implements ImageGenerator {
     }
 
     @Override
+    public Set<String> inpaintingModels() {
+        return engines.get(0).generator().inpaintingModels();
+    }
+
+    @Override
     public Map<String, ModelFamily> modelFamilies() {
         return engines.get(0).generator().modelFamilies();
     }
@@ -86,6 +91,26 @@ final class DeviceEngines implements ImageGenerator {
     @Override
     public Map<String, ModelFamily> loraFamilies() {
         return engines.get(0).generator().loraFamilies();
+    }
+
+    @Override
+    public Set<String> availableEmbeddings() {
+        return engines.get(0).generator().availableEmbeddings();
+    }
+
+    @Override
+    public Map<String, ModelFamily> embeddingFamilies() {
+        return engines.get(0).generator().embeddingFamilies();
+    }
+
+    @Override
+    public Set<String> availableControlNets() {
+        return engines.get(0).generator().availableControlNets();
+    }
+
+    @Override
+    public Map<String, ModelFamily> controlNetFamilies() {
+        return engines.get(0).generator().controlNetFamilies();
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.scheduler.JobEvents;
 import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.SchedulerNode;
+import dev.sdbot.scheduler.images.ImageStore;
 import dev.sdbot.scheduler.worker.WorkerRuntime;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -26,9 +27,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * is closed in reverse order (the bot posts what finished before it disconnects).
  */
 public final class SdbotRuntime implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SdbotRuntime.class);
     private final SdbotConfig config;
     private final Clock clock;
     private final Database database;
+    private final ImageStore images;
     private final JobService jobs;
     private final JobEvents events;
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -45,7 +48,10 @@ public final class SdbotRuntime implements AutoCloseable {
         this.database = Database.open(config.database().settings());
         parts.push(database);
         try {
-            this.jobs = new JobService(database.dataSource(), config.scheduling(), clock);
+            this.images = config.images().open(config.database().dataDir());
+            parts.push(images);
+            LOG.info("Images in the {}", images.describe());
+            this.jobs = new JobService(database.dataSource(), images, config.scheduling(), clock);
             this.events = new JobEvents(database.dataSource(), "runtime").start();
             parts.push(events);
         } catch (RuntimeException e) {
@@ -60,14 +66,14 @@ public final class SdbotRuntime implements AutoCloseable {
     }
 
     public SdbotRuntime startScheduler() {
-        scheduler = new SchedulerNode(database.dataSource(), config.scheduling(), events, meters).start();
+        scheduler = new SchedulerNode(database.dataSource(), images, config.scheduling(), events, meters).start();
         parts.push(scheduler);
         return this;
     }
 
     public SdbotRuntime startWorker(ImageGenerator generator) {
         parts.push(generator);
-        worker = new WorkerRuntime(database.dataSource(), generator, config.worker().settings(), config.scheduling(), clock, events,
+        worker = new WorkerRuntime(database.dataSource(), images, generator, config.worker().settings(), config.scheduling(), clock, events,
                 meters).start();
         parts.push(() -> worker.stop(config.worker().shutdownGrace()));
         if (scheduler != null) {
@@ -105,6 +111,10 @@ public final class SdbotRuntime implements AutoCloseable {
 
     public JobService jobs() {
         return jobs;
+    }
+
+    public ImageStore images() {
+        return images;
     }
 
     public JobEvents events() {

@@ -53,6 +53,29 @@ class GenerateCommandTest {
     }
 
     @Test
+    void embeddingsFromTheEmbeddingsFolderReplaceTheirNamesAndAreRecordedAsA1111Does() throws Exception {
+        Path embeddings = Files.createDirectories(dir.resolve("my-embeddings"));
+        // make_embeddings.py: mini-sd15's own token-embedding row of "red", in A1111's .pt format
+        Files.copy(Path.of("../inference/src/test/resources/embeddings/red.pt"), embeddings.resolve("onered.pt"));
+        Path out = dir.resolve("out");
+        CliRunner.Result words = cli().run(args(out, MODEL.toString(), "--seed", "3", "--negative", "red blur"));
+        assertThat(words.exitCode()).as(words.err()).isZero();
+        CliRunner.Result embedded = cli().run(args(out, MODEL.toString(), "--seed", "3", "--negative", "onered blur",
+                "--embeddings", embeddings.toString()));
+        assertThat(embedded.exitCode()).as(embedded.err()).isZero();
+        byte[] png = Files.readAllBytes(out.resolve("3-1.png"));
+        assertThat(ImageCodec.decode(png).pixels()).isEqualTo(ImageCodec.decode(Files.readAllBytes(out.resolve("3.png"))).pixels());
+        String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(embeddings.resolve("onered.pt")))).substring(0, 12);
+        assertThat(dev.sdbot.inference.image.PngText.read(png).get(GenerationParameters.PNG_KEY))
+                .endsWith(", TI hashes: \"onered: " + hash + "\"");
+
+        CliRunner.Result missing = cli().run(args(out, MODEL.toString(), "--embeddings", dir.resolve("nope").toString()));
+        assertThat(missing.exitCode()).isNotZero();
+        assertThat(missing.err()).contains("--embeddings").contains("is not a folder");
+    }
+
+    @Test
     void writesOnePngPerSeedWithParametersAndNeverOverwrites() throws IOException {
         Path out = dir.resolve("out");
         CliRunner.Result r = cli().run(args(out, MODEL.toString(), "--seed", "7", "--count", "2", "--negative", "blurry"));

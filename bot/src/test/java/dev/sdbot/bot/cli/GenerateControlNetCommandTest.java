@@ -44,14 +44,20 @@ class GenerateControlNetCommandTest {
         options.put("--sampler", "ddim");
         options.put("--seed", "5");
         options.put("--out", dir.resolve(out).toString());
+        List<String> unitOptions = new ArrayList<>(); // in order: a repeated --control starts another unit
         for (int i = 0; i < extra.length; i += 2) {
-            options.put(extra[i], extra[i + 1]);
+            if (options.containsKey(extra[i])) {
+                options.put(extra[i], extra[i + 1]);
+            } else {
+                unitOptions.addAll(List.of(extra[i], extra[i + 1]));
+            }
         }
         List<String> a = new ArrayList<>(List.of("generate"));
         options.forEach((k, v) -> {
             a.add(k);
             a.add(v);
         });
+        a.addAll(unitOptions);
         return a.toArray(String[]::new);
     }
 
@@ -95,6 +101,30 @@ class GenerateControlNetCommandTest {
     }
 
     @Test
+    void twoControlNetsSumAndEachHasItsInfotextLine() throws Exception {
+        installControlNet();
+        Path edges = circle("circle.png");
+        byte[] one = generate("one", "--control", "mini-cn", "--control-image", edges.toString(),
+                "--control-weight", "0.8");
+        byte[] two = generate("two", "--control", "mini-cn", "--control-image", edges.toString(),
+                "--control-weight", "0.4", "--control", "mini-cn", "--control-image", edges.toString(),
+                "--control-weight", "0.4", "--control-mode", "controlnet");
+        byte[] twoBalanced = generate("two-balanced", "--control", "mini-cn", "--control-image", edges.toString(),
+                "--control-weight", "0.4", "--control", "mini-cn", "--control-image", edges.toString(),
+                "--control-weight", "0.4");
+
+        assertThat(maxLevelDifference(ImageCodec.decode(twoBalanced), ImageCodec.decode(one)))
+                .as("0.4 + 0.4 = 0.8 (MultiControlNetModel sums)").isLessThanOrEqualTo(1);
+        assertThat(maxLevelDifference(ImageCodec.decode(two), ImageCodec.decode(twoBalanced)))
+                .as("the second unit's mode changes the picture").isGreaterThan(1);
+        String infotext = PngText.read(two).get(GenerationParameters.PNG_KEY);
+        assertThat(infotext).contains("ControlNet 0: \"Module: none, Model: mini-cn [")
+                .contains("ControlNet 1: \"Module: none, Model: mini-cn [")
+                .contains("Control Mode: Balanced\", ControlNet 1")
+                .endsWith("Control Mode: ControlNet is more important\"");
+    }
+
+    @Test
     void badControlInputsGiveOneErrorLineAndWriteNothing() throws IOException {
         installControlNet();
         Path edges = circle("circle.png");
@@ -105,6 +135,8 @@ class GenerateControlNetCommandTest {
         expectError(args("o", "--control", "mini-cn", "--control-image", dir.resolve("missing.png").toString()),
                 "no such file");
         expectError(args("o", "--control", "mini-cn"), "--control and --control-image go together");
+        expectError(args("o", "--control", "mini-cn", "--control-image", edges.toString(), "--control-mode", "loud"),
+                "unknown control mode 'loud': use balanced, prompt, controlnet");
         expectError(args("o", "--control", "mini-cn", "--control-image", edges.toString(), "--control-weight", "3"),
                 "control weight must be between 0 and 2");
         expectError(args("o", "--control", "mini-cn", "--control-image", edges.toString(), "--control-start", "0.8",

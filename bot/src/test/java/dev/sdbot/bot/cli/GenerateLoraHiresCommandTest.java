@@ -53,7 +53,7 @@ class GenerateLoraHiresCommandTest {
         GenerationParameters p = GenerationParameters.fromPng(png);
         assertThat(p.prompt()).isEqualTo("<lora:detail:0.8> a red fox");
         assertThat(p.loraHashes()).matches("detail: [0-9a-f]{12}");
-        assertThat(p.toInfotext()).contains("Size: 64x64").contains("Denoising strength: 0.5, Hires upscale: 2, "
+        assertThat(p.toInfotext()).contains("Size: 64x64").contains("Denoising strength: 0.5, RNG: CPU, Hires upscale: 2, "
                 + "Hires steps: 2, Hires upscaler: Latent (nearest), Lora hashes: \"detail: ");
     }
 

@@ -43,6 +43,7 @@ class SettingTableTest {
         return switch (setting) {
             case DATABASE_URL -> "jdbc:postgresql://db7:5432/sdbot";
             case SDBOT_PRECISION -> "fp32";
+            case SDBOT_SHARDS -> "4-7/16";
             case SDBOT_CONSOLE_PUBLIC_URL, SDBOT_CONSOLE_OAUTH_URL, SDBOT_DISCORD_API_URL, SDBOT_DISCORD_GATEWAY_URL ->
                     "http://host7.example";
             default -> type == int.class || type == long.class ? "7"

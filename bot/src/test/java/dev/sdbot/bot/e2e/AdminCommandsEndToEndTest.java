@@ -34,6 +34,7 @@ class AdminCommandsEndToEndTest extends EndToEndTest {
     @AfterEach
     void resetGuild() {
         db.update("DELETE FROM quota_rules");
+        db.update("DELETE FROM relax_rules");
         db.update("DELETE FROM guild_settings");
         db.update("DELETE FROM generation_defaults");
         db.update("UPDATE workers SET unchecked_models = '{}'");
@@ -65,7 +66,7 @@ class AdminCommandsEndToEndTest extends EndToEndTest {
             }
         }
         assertThat(admin).isNotNull();
-        assertThat(admin.findValuesAsText("name")).contains("usage", "export", "quota", "set", "list", "clear", "settings");
+        assertThat(admin.findValuesAsText("name")).contains("usage", "export", "quota", "set", "list", "clear", "settings", "relax", "on", "off");
         // Discord refuses the whole registration when a command's names, descriptions and choice values exceed 4000
         int characters = admin.findValuesAsText("name").stream().mapToInt(String::length).sum()
                 + admin.findValuesAsText("description").stream().mapToInt(String::length).sum()
@@ -208,6 +209,42 @@ class AdminCommandsEndToEndTest extends EndToEndTest {
         assertThat(admin(guild.admin, "quota set", "user", carol)).contains("Give at least one limit");
         assertThat(db.queryLong("SELECT images_per_day FROM quota_rules WHERE scope = 'USER' AND subject_id = ?", carol.userId()))
                 .isEqualTo(5);
+    }
+
+    @Test
+    void relaxModeQueuesAnOverQuotaMembersJobAtTheLowestPriorityWhereAnAdminTurnedItOn() {
+        FakeDiscord.RoleOption moderators = new FakeDiscord.RoleOption(guild.moderatorRoleId);
+        admin(guild.admin, "quota set", "role", moderators, "images_per_day", 0);
+        assertThat(harness.awaitEphemeral(harness.imagine(guild.moderator, guild.general, "prompt", "refused", "steps", 1)))
+                .as("relax mode is off").contains("Daily image quota exceeded");
+        assertThat(admin(guild.admin, "relax on", "role", moderators)).contains("✅ Relax mode is on for role <@&"
+                + guild.moderatorRoleId + ">").contains("**Relax mode:** on for <@&" + guild.moderatorRoleId + ">");
+        assertThat(admin(guild.admin, "relax on", "role", moderators)).contains("already on");
+
+        FakeGuild.Member frank = guild.user("frank");
+        FakeInteraction busy = harness.imagine(frank, guild.general, "prompt", "keeps the only slot busy", "steps", 40);
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.queryLong("SELECT count(*) FROM jobs WHERE prompt ="
+                + " 'keeps the only slot busy' AND state = 'RUNNING'") == 1);
+        FakeInteraction relaxed = harness.imagine(guild.moderator, guild.general, "prompt", "over quota, relaxed", "steps", 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.queryLong("SELECT count(*) FROM jobs WHERE prompt ="
+                + " 'over quota, relaxed'") == 1);
+        FakeInteraction normal = harness.imagine(frank, guild.general, "prompt", "within quota, later", "steps", 1);
+        assertThat(harness.awaitEphemeral(harness.discord.slashCommand(guild.moderator, guild.general, "queue",
+                FakeDiscord.options()))).contains("queued in relax mode");
+        assertThat(admin(guild.admin, "usage")).contains("**Relax mode:** on for <@&" + guild.moderatorRoleId + ">")
+                .contains("1 relaxed job(s) waiting");
+
+        harness.awaitResult(relaxed);
+        harness.awaitResult(normal);
+        harness.awaitResult(busy);
+        assertThat(db.queryLong("SELECT count(*) FROM jobs WHERE prompt = 'within quota, later' AND assigned_at <"
+                + " (SELECT assigned_at FROM jobs WHERE prompt = 'over quota, relaxed')"))
+                .as("the relaxed job waited for the later one of a member within quota").isEqualTo(1);
+
+        assertThat(admin(guild.admin, "relax off", "role", moderators)).contains("✅ Relax mode is off").contains("**Relax mode:** off");
+        assertThat(harness.awaitEphemeral(harness.imagine(guild.moderator, guild.general, "prompt", "refused again", "steps", 1)))
+                .contains("Daily image quota exceeded");
+        assertThat(db.queryLong("SELECT count(*) FROM moderation_events WHERE kind IN ('RELAX_ON', 'RELAX_OFF')")).isEqualTo(2);
     }
 
     @Test

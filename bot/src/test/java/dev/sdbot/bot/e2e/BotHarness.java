@@ -11,7 +11,9 @@ import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.scheduler.JobEvents;
 import dev.sdbot.scheduler.JobService;
+import dev.sdbot.scheduler.images.ImageStore;
 import dev.sdbot.scheduler.JobState;
+import dev.sdbot.scheduler.ShardRange;
 import dev.sdbot.scheduler.testing.JobSystem;
 import dev.sdbot.scheduler.testing.MutableClock;
 import dev.sdbot.scheduler.worker.TestPatternGenerator;
@@ -51,8 +53,13 @@ final class BotHarness implements AutoCloseable {
 
     /** A harness whose worker runs the given generator (the real engine, for instance). */
     BotHarness(TestDatabase db, ImageGenerator generator, int workerSlots) throws Exception {
+        this(db, generator, workerSlots, JobSystem.imagesOf(db));
+    }
+
+    /** A harness whose bot, scheduler node and worker keep images in the given store. */
+    BotHarness(TestDatabase db, ImageGenerator generator, int workerSlots, ImageStore images) throws Exception {
         this.db = db;
-        this.system = new JobSystem(db, JobSystem.FAST, clock);
+        this.system = new JobSystem(db, JobSystem.FAST, clock, images);
         system.startNode();
         system.startWorker("worker-1", workerSlots, generator);
         this.discord = FakeDiscord.start();
@@ -65,9 +72,26 @@ final class BotHarness implements AutoCloseable {
 
     void startBot() throws InterruptedException {
         botEvents = new JobEvents(db.newPool(2), "bot").start();
+        bot = startDiscordBot(ShardRange.ALL, botEvents);
+    }
+
+    /**
+     * Another bot process's Discord side on the given shards (its own JDA, pool and LISTEN connection); closing it
+     * stops both.
+     */
+    AutoCloseable startBotProcess(ShardRange shards) throws InterruptedException {
+        JobEvents events = new JobEvents(db.newPool(2), "bot-" + shards).start();
+        DiscordBot process = startDiscordBot(shards, events);
+        return () -> {
+            process.close();
+            events.close();
+        };
+    }
+
+    private DiscordBot startDiscordBot(ShardRange shards, JobEvents events) throws InterruptedException {
         DiscordSettings settings = new DiscordSettings(FakeDiscord.BOT_TOKEN, URI.create(discord.apiBaseUrl()),
-                URI.create(discord.gatewayUrl()), 0);
-        bot = DiscordBot.start(settings, system.jobs(), botEvents, db.newPool(8), db.sessionFactory(), clock,
+                URI.create(discord.gatewayUrl()), shards);
+        return DiscordBot.start(settings, system.jobs(), events, db.newPool(8), db.sessionFactory(), clock,
                 new DiscordBot.Options(DEFAULTS, PROGRESS_INTERVAL, Duration.ofSeconds(1)), meters);
     }
 

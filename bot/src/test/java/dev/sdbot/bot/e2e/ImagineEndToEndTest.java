@@ -20,6 +20,7 @@ import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,7 +41,9 @@ class ImagineEndToEndTest extends EndToEndTest {
         FakeMessage result = harness.awaitResult(imagine);
         long jobId = harness.jobIdOf(result);
         assertThat(result.buttonIds()).containsExactly("job:" + jobId + ":reroll", "job:" + jobId + ":variations",
-                "job:" + jobId + ":upscale", "job:" + jobId + ":delete");
+                "job:" + jobId + ":upscale", "job:" + jobId + ":delete", "job:" + jobId + ":zoom2",
+                "job:" + jobId + ":zoom15", "job:" + jobId + ":panleft", "job:" + jobId + ":panright",
+                "job:" + jobId + ":panup", "job:" + jobId + ":pandown");
         assertThat(result.files()).hasSize(1);
         byte[] png = result.files().get(0).bytes();
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
@@ -84,12 +87,12 @@ class ImagineEndToEndTest extends EndToEndTest {
         JobView rerolled = harness.jobs().find(harness.jobIdOf(reroll)).orElseThrow();
         assertThat(rerolled.request().prompt()).isEqualTo("a red fox");
         assertThat(rerolled.request().seed()).isNotEqualTo(77L);
-        assertThat(rerolled.request().isImg2Img()).isFalse();
+        assertThat(rerolled.inputs().hasInit()).isFalse();
 
         FakeMessage variation = harness.awaitResult(harness.discord.clickButton(guild.alice, original, "job:" + originalJob + ":variations"));
         JobView varied = harness.jobs().find(harness.jobIdOf(variation)).orElseThrow();
-        assertThat(varied.request().isImg2Img()).isTrue();
-        assertThat(varied.request().initImage()).isEqualTo(original.files().get(0).bytes());
+        assertThat(varied.inputs().hasInit()).isTrue();
+        assertThat(harness.jobs().requestWithImages(varied).initImage()).as("read from the image store").isEqualTo(original.files().get(0).bytes());
 
         FakeInteraction upscalePress = harness.discord.clickButton(guild.moderator, original, "job:" + originalJob + ":upscale");
         FakeMessage upscale = harness.awaitResult(upscalePress);
@@ -98,7 +101,7 @@ class ImagineEndToEndTest extends EndToEndTest {
         assertThat(harness.awaitEphemeral(upscalePress)).startsWith("ℹ️ No ESRGAN upscaler is installed");
         // a txt2img result is upscaled by a hires fix of the same request and seed
         assertThat(upscaled.request().outputWidth()).isEqualTo(128);
-        assertThat(upscaled.request().isImg2Img()).isFalse();
+        assertThat(upscaled.inputs().hasInit()).isFalse();
         assertThat(upscaled.request().seed()).isEqualTo(77L);
         assertThat(upscaled.request().hires().strength()).isEqualTo(0.4);
         assertThat(fields(upscale.embeds().get(0))).contains("Size=128x128");
@@ -109,12 +112,37 @@ class ImagineEndToEndTest extends EndToEndTest {
     }
 
     @Test
+    void zoomOutOrPanPastTheGuildsPixelLimitIsRefusedAndQueuesNothing() {
+        FakeMessage original = harness.awaitResult(harness.imagine(guild.alice, guild.general, "prompt", "a tiny robot"));
+        long jobId = harness.jobIdOf(original);
+        GenerationDefaultsStore defaults = new GenerationDefaultsStore(db.dataSource());
+        defaults.put(new GenerationDefaultsStore.GenerationDefaults(guild.id, 0, null, null, null, null, null, null, null,
+                64L * 64), Instant.now());
+        try {
+            long jobsBefore = harness.jobCount();
+            Map<String, String> refusals = Map.of("panleft", "Can't pan left: 128x64", "panright", "Can't pan right: 128x64",
+                    "panup", "Can't pan up: 64x128", "pandown", "Can't pan down: 64x128",
+                    "zoom2", "Can't zoom out 2×: 128x128", "zoom15", "Can't zoom out 1.5×: 128x128");
+            refusals.forEach((action, refusal) -> {
+                FakeInteraction press = harness.discord.clickButton(guild.alice, original, "job:" + jobId + ":" + action);
+                assertThat(harness.awaitEphemeral(press)).as(action).startsWith("⚠️ " + refusal)
+                        .contains("is over this server's limit of 4096 pixels");
+                assertThat(press.ackType()).isEqualTo(4);
+            });
+            assertThat(harness.jobCount()).isEqualTo(jobsBefore);
+        } finally {
+            defaults.put(GenerationDefaultsStore.GenerationDefaults.none(guild.id, 0), Instant.now());
+        }
+    }
+
+    @Test
     void aMemberWhoDidNotAskIsRefusedAndNothingIsQueued() {
         FakeMessage original = harness.awaitResult(harness.imagine(guild.alice, guild.general, "prompt", "a blue whale"));
         long jobId = harness.jobIdOf(original);
         long jobsBefore = harness.jobCount();
 
-        for (String action : List.of("reroll", "variations", "upscale", "delete")) {
+        for (String action : List.of("reroll", "variations", "upscale", "delete", "zoom2", "zoom15", "panleft",
+                "panright", "panup", "pandown")) {
             FakeInteraction press = harness.discord.clickButton(guild.bob, original, "job:" + jobId + ":" + action);
             assertThat(harness.awaitEphemeral(press)).as(action).contains("Not yours");
         }

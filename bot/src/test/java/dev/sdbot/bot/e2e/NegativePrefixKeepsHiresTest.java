@@ -58,7 +58,7 @@ class NegativePrefixKeepsHiresTest extends EndToEndTest {
         long jobId = harness.jobIdOf(original);
         GenerationRequest up = queued(harness.discord.clickButton(guild.alice, original, "job:" + jobId + ":upscale"));
         assertThat(up.negativePrompt()).startsWith("lowres");
-        assertThat(up.hires()).isEqualTo(HiresFix.upscaleButton(up.steps()));
+        assertThat(up.hires()).isEqualTo(HiresFix.upscaleButton());
         assertThat(up.outputWidth()).isEqualTo(2 * up.width());
     }
 }

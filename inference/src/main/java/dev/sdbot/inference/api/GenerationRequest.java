@@ -1,9 +1,13 @@
 package dev.sdbot.inference.api;
 
 import dev.sdbot.inference.text.ParsedPrompt;
+import dev.sdbot.inference.text.PromptSchedules;
 
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything needed to generate images, as plain values. Crosses module boundaries
@@ -24,6 +28,7 @@ import java.util.Objects;
  * @param maskImage      encoded mask image (white = repaint) for inpainting, or null
  * @param clipSkip       1 = last CLIP layer, 2 = penultimate, ...
  * @param hires          a hires fix of a txt2img request, or null
+ * @param controls       the ControlNet units guiding a txt2img request (A1111's units; none: empty)
  * @param upscaler       for an upscale job ({@link #upscale}): the ESRGAN-family upscaler that enlarges
  *                       {@code initImage} to width x height, with no diffusion at all; null for every other request
  */
@@ -43,6 +48,7 @@ public record GenerationRequest(
         byte[] maskImage,
         int clipSkip,
         HiresFix hires,
+        List<ControlNetUnit> controls,
         String upscaler) {
     /** Bounds of a valid request, see {@link #problems()}. */
     public static final int MAX_SIDE = 2048;
@@ -52,19 +58,31 @@ public record GenerationRequest(
     public static final int MAX_COUNT = 4;
     public static final int MAX_CLIP_SKIP = 12;
     public static final int MAX_PROMPT_LENGTH = 2000;
+    /** ControlNet units per request (A1111's default "Multi-ControlNet: ControlNet unit number"). */
+    public static final int MAX_CONTROLS = 3;
 
     public GenerationRequest {
         Objects.requireNonNull(prompt, "prompt");
         negativePrompt = negativePrompt == null ? "" : negativePrompt;
         Objects.requireNonNull(sampler, "sampler");
+        controls = controls == null ? List.of() : List.copyOf(controls);
     }
 
     /** A request that is no upscale job. */
     public GenerationRequest(String prompt, String negativePrompt, String model, Sampler sampler, int steps,
                              double cfgScale, int width, int height, Long seed, int count, byte[] initImage,
+                             double strength, byte[] maskImage, int clipSkip, HiresFix hires,
+                             List<ControlNetUnit> controls) {
+        this(prompt, negativePrompt, model, sampler, steps, cfgScale, width, height, seed, count, initImage, strength,
+                maskImage, clipSkip, hires, controls, null);
+    }
+
+    /** A request without ControlNets that is no upscale job. */
+    public GenerationRequest(String prompt, String negativePrompt, String model, Sampler sampler, int steps,
+                             double cfgScale, int width, int height, Long seed, int count, byte[] initImage,
                              double strength, byte[] maskImage, int clipSkip, HiresFix hires) {
         this(prompt, negativePrompt, model, sampler, steps, cfgScale, width, height, seed, count, initImage, strength,
-                maskImage, clipSkip, hires, null);
+                maskImage, clipSkip, hires, List.of());
     }
 
     /** A request without hires fix. */
@@ -73,6 +91,11 @@ public record GenerationRequest(
                              double strength, byte[] maskImage, int clipSkip) {
         this(prompt, negativePrompt, model, sampler, steps, cfgScale, width, height, seed, count, initImage, strength,
                 maskImage, clipSkip, null);
+    }
+
+    /** The same request guided by these ControlNet units (empty: none). */
+    public GenerationRequest withControls(List<ControlNetUnit> units) {
+        return toBuilder().controls(units).build();
     }
 
     /** A builder holding this request's values: change what you need, keep the rest. */
@@ -112,6 +135,26 @@ public record GenerationRequest(
     }
 
     /**
+     * The textual-inversion embeddings of {@code available} that the prompt or negative prompt use, in every text the
+     * engine may encode (each prompt-editing branch, the hires pass's included), as the engine finds them.
+     *
+     * @throws IllegalArgumentException for a malformed LoRA tag or attention weight
+     */
+    public Set<String> embeddingNames(Collection<String> available) {
+        Set<String> used = new LinkedHashSet<>();
+        if (available.isEmpty()) {
+            return used;
+        }
+        int hiresSteps = hires == null ? 0 : hires.steps(steps);
+        for (String text : List.of(ParsedPrompt.of(prompt).text(), negativePrompt)) {
+            for (String branch : PromptSchedules.texts(text, steps, hiresSteps)) {
+                used.addAll(ParsedPrompt.attention(branch).embeddings(available));
+            }
+        }
+        return used;
+    }
+
+    /**
      * What is wrong with this request, one user-facing sentence per problem (empty when it is valid): the one set of
      * rules the bot, the CLI, the job service and the engine all apply. Model-specific limits (installed models,
      * a model's largest clip skip) are the engine's to add.
@@ -137,7 +180,7 @@ public record GenerationRequest(
      */
     public static GenerationRequest upscale(byte[] image, String upscaler, int width, int height, String model) {
         return new GenerationRequest("", "", model, Sampler.EULER_A, 1, 7.0, width, height, null, 1, image, 0, null, 1,
-                null, upscaler);
+                null, List.of(), upscaler);
     }
 
     public boolean isUpscale() {
@@ -180,6 +223,7 @@ public record GenerationRequest(
         private byte[] maskImage;
         private int clipSkip;
         private HiresFix hires;
+        private List<ControlNetUnit> controls;
         private String upscaler;
 
         private Builder(GenerationRequest r) {
@@ -198,6 +242,7 @@ public record GenerationRequest(
             maskImage = r.maskImage;
             clipSkip = r.clipSkip;
             hires = r.hires;
+            controls = r.controls;
             upscaler = r.upscaler;
         }
 
@@ -269,6 +314,12 @@ public record GenerationRequest(
             return this;
         }
 
+        /** ControlNet units (empty: none). */
+        public Builder controls(List<ControlNetUnit> value) {
+            controls = value;
+            return this;
+        }
+
         /** The upscaler of an upscale job; null makes it none. */
         public Builder upscaler(String value) {
             upscaler = value;
@@ -277,7 +328,7 @@ public record GenerationRequest(
 
         public GenerationRequest build() {
             return new GenerationRequest(prompt, negativePrompt, model, sampler, steps, cfgScale, width, height, seed,
-                    count, initImage, strength, maskImage, clipSkip, hires, upscaler);
+                    count, initImage, strength, maskImage, clipSkip, hires, controls, upscaler);
         }
     }
 }

@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * A1111's hires fix: generate at the request's size, enlarge by {@code scale} with {@code upscaler}, then an
- * img2img pass at {@code strength} (A1111's "Denoising strength") with {@code steps} (0 = the request's steps).
+ * img2img pass at {@code strength} (A1111's "Denoising strength") running {@code steps} (0 = the request's steps)
+ * as A1111 does ({@link DenoiseSteps#hires}).
  * The output is {@link #width}/{@link #height}: the scaled size rounded down to a multiple of 8.
  */
 public record HiresFix(double scale, HiresUpscaler upscaler, int steps, double strength) {
@@ -18,11 +19,11 @@ public record HiresFix(double scale, HiresUpscaler upscaler, int steps, double s
     public static final double UPSCALE_STRENGTH = 0.4;
 
     /**
-     * The Upscale button's fix for a request of {@code steps}: twice the size, A1111's default latent upscaler,
-     * strength 0.4, the same steps, or 3 when so few would leave no hires step.
+     * The Upscale button's fix: twice the size, A1111's default latent upscaler, strength 0.4, the request's steps
+     * (hires steps 0, as A1111's default).
      */
-    public static HiresFix upscaleButton(int steps) {
-        return new HiresFix(2, HiresUpscaler.LATENT, (int) (steps * UPSCALE_STRENGTH) >= 1 ? 0 : 3, UPSCALE_STRENGTH);
+    public static HiresFix upscaleButton() {
+        return new HiresFix(2, HiresUpscaler.LATENT, 0, UPSCALE_STRENGTH);
     }
 
     public int width(int baseWidth) {
@@ -33,13 +34,19 @@ public record HiresFix(double scale, HiresUpscaler upscaler, int steps, double s
         return (int) (baseHeight * scale) / 8 * 8;
     }
 
+    /** The steps the second pass runs: the hires steps, or the request's when 0 (A1111's "Hires steps"). */
     public int steps(int baseSteps) {
         return steps == 0 ? baseSteps : steps;
     }
 
+    /** The second pass as A1111 runs it: all {@link #steps(int)}, at the end of a longer schedule. */
+    public DenoiseSteps denoiseSteps(int baseSteps) {
+        return DenoiseSteps.hires(steps(baseSteps), strength);
+    }
+
     /**
      * What is wrong with the request's hires fix, or null (also null without one): txt2img only, scale in (1, 4],
-     * hires steps 0..150, strength in (0, 1] leaving at least one step, target sides within
+     * hires steps 0..150, strength in (0, 1] with a schedule of at most 1000 steps, target sides within
      * {@link GenerationRequest#MAX_SIDE}. Part of {@link GenerationRequest#problems()}.
      */
     public static String problem(GenerationRequest r) {
@@ -63,10 +70,11 @@ public record HiresFix(double scale, HiresUpscaler upscaler, int steps, double s
             return "hires fix to " + r.outputWidth() + "x" + r.outputHeight() + " exceeds the largest side of "
                     + GenerationRequest.MAX_SIDE + "; lower the scale or the size";
         }
-        int steps = fix.steps(r.steps());
-        if ((int) (steps * fix.strength()) < 1) { // diffusers' img2img runs int(steps * strength) steps
-            return "hires strength " + fix.strength() + " with " + steps
-                    + " hires steps leaves no denoising step; raise the strength or the hires steps";
+        DenoiseSteps plan = fix.denoiseSteps(r.steps());
+        if (plan.schedule() > DenoiseSteps.MAX_SCHEDULE) {
+            return "hires strength " + fix.strength() + " with " + plan.run() + " hires steps needs a schedule of "
+                    + plan.schedule() + " steps, more than " + DenoiseSteps.MAX_SCHEDULE
+                    + "; raise the strength or lower the hires steps";
         }
         return null;
     }

@@ -30,6 +30,14 @@ public interface ImageGenerator extends AutoCloseable {
     }
 
     /**
+     * The models of {@link #availableModels()} that are inpainting models (a 9-channel UNet that sees the mask), told
+     * from their files; none unless a generator says otherwise.
+     */
+    default Set<String> inpaintingModels() {
+        return Set.of();
+    }
+
+    /**
      * The side in pixels each available model was trained at (diffusers' default size), where the generator can tell;
      * a front end defaults to it for a model trained off its family's sizes.
      */
@@ -46,6 +54,14 @@ public interface ImageGenerator extends AutoCloseable {
      */
     default Set<String> uncheckedModels() {
         return availableModels();
+    }
+
+    /**
+     * The presets of the available models that have one (their {@code NAME.yaml} defaults), for front ends to apply
+     * to the options a member leaves out; none unless a generator says otherwise.
+     */
+    default Map<String, ModelPreset> modelPresets() {
+        return Map.of();
     }
 
     /** Names of the LoRAs a prompt can use with {@code <lora:NAME:weight>}; none unless a generator says otherwise. */
@@ -66,6 +82,35 @@ public interface ImageGenerator extends AutoCloseable {
      * enlarges by (1, 2 or 4); none unless a generator says otherwise.
      */
     default Map<String, Integer> upscalers() {
+        return Map.of();
+    }
+
+    /**
+     * Names of the textual-inversion embeddings a prompt or negative prompt can use by writing the name (as in A1111);
+     * none unless a generator says otherwise.
+     */
+    default Set<String> availableEmbeddings() {
+        return Set.of();
+    }
+
+    /**
+     * The model family each of {@link #availableEmbeddings()} is for, told from its vector widths; one of another
+     * width is left out (then only the engine checks it against the model).
+     */
+    default Map<String, ModelFamily> embeddingFamilies() {
+        return Map.of();
+    }
+
+    /** Names of the ControlNets a request's {@link ControlNetUnit}s can name; none unless a generator says otherwise. */
+    default Set<String> availableControlNets() {
+        return Set.of();
+    }
+
+    /**
+     * The model family each of {@link #availableControlNets()} is for; one this generator cannot tell is left out
+     * (it is then not checked against the model's family before queueing).
+     */
+    default Map<String, ModelFamily> controlNetFamilies() {
         return Map.of();
     }
 

@@ -29,6 +29,7 @@ final class RequestProblems {
         if (hires != null) {
             p.problems.add(hires);
         }
+        p.controls(r);
         return List.copyOf(p.problems);
     }
 
@@ -117,16 +118,26 @@ final class RequestProblems {
         }
         if (!(r.strength() >= 0 && r.strength() <= 1)) {
             problems.add("strength must be between 0 and 1, got " + r.strength());
-        } else if (r.isImg2Img() && (int) (r.steps() * r.strength()) < 1) {
-            // diffusers' img2img runs int(steps * strength) steps
-            problems.add("strength " + r.strength() + " with " + r.steps()
-                    + " steps leaves no denoising step; raise the strength (at least " + minimumStrength(r.steps())
-                    + " at " + r.steps() + " steps) or the steps");
         }
+        // any strength runs at least one step, as in A1111 (DenoiseSteps.img2img)
     }
 
-    /** The smallest strength (two decimals) that leaves one denoising step at this many steps. */
-    private static String minimumStrength(int steps) {
-        return String.format(java.util.Locale.ROOT, "%.2f", Math.ceil(100.0 / Math.max(steps, 1)) / 100);
+    private void controls(GenerationRequest r) {
+        if (r.controls().isEmpty()) {
+            return;
+        }
+        if (r.controls().size() > GenerationRequest.MAX_CONTROLS) {
+            problems.add("at most " + GenerationRequest.MAX_CONTROLS + " ControlNets per request, got "
+                    + r.controls().size());
+        }
+        if (r.isImg2Img() || r.hires() != null) {
+            problems.add("ControlNet works with txt2img only (no init image, no hires fix)");
+        }
+        for (int i = 0; i < r.controls().size(); i++) {
+            String problem = r.controls().get(i).problem();
+            if (problem != null) {
+                problems.add(r.controls().size() == 1 ? problem : "ControlNet " + i + ": " + problem);
+            }
+        }
     }
 }

@@ -6,11 +6,14 @@ import java.util.Locale;
 /**
  * The samplers, each under the name A1111 gives it (written into the PNG infotext) and a short id.
  *
- * <p>Two implementations stand behind them. DDIM, PLMS, Euler, Euler a, LMS and DPM++ 2M are diffusers 0.21
- * schedulers, as they have always been here (integer or linspace timesteps from the model's scheduler config).
- * Every other k-sampler (Heun, DPM2, DPM++ SDE, DPM++ 2M SDE and all "Karras" variants) is k-diffusion 0.0.16 as
- * A1111 runs it: continuous sigmas (uniform in t, or Karras with rho 7 between the smallest and largest training
- * sigma), the model called at the continuous timestep of each sigma, the last step going to sigma 0.
+ * <p>Two implementations stand behind them. An A1111 name means A1111's sampler: every k-sampler (Euler, Euler a,
+ * LMS, DPM++ 2M, Heun, DPM2, DPM++ SDE, DPM++ 2M SDE and all "Karras" variants) is k-diffusion 0.0.16 as A1111 runs
+ * it: continuous sigmas (uniform in t, A1111's default schedule, or Karras with rho 7 between the smallest and
+ * largest training sigma), the model called at the continuous timestep of each sigma, the last step going to sigma 0.
+ * DDIM, PLMS and UniPC are diffusers 0.21 schedulers (integer or linspace timesteps from the model's scheduler
+ * config). Euler, Euler a, LMS and DPM++ 2M were diffusers 0.21's schedulers here until A1111's names were given
+ * their A1111 meaning; those stay available under labels that say what they are ("Euler a (diffusers 0.21)"...),
+ * for the command line and jobs, not among Discord's choices ({@link #isA1111}).
  *
  * <p>"DPM++ 2M Karras" was diffusers 0.21's DPMSolverMultistepScheduler with {@code use_karras_sigmas}, which
  * only uses the Karras sigmas to choose integer timesteps and then updates with the training alphas there; that
@@ -20,7 +23,7 @@ import java.util.Locale;
  * <p>Few-step models: "Euler SGM Uniform" and "Euler a SGM Uniform" are k-diffusion's Euler samplers on A1111's
  * "SGM Uniform" schedule type (timesteps spaced as diffusers' "trailing": SD-Turbo, SDXL-Lightning, Hyper-SD); A1111
  * reads the name back as sampler + schedule type, as it does "DPM++ 2M Karras". A model folder whose scheduler
- * config says {@code timestep_spacing: trailing} also gets trailing spacing with the diffusers "Euler"/"Euler a".
+ * config says {@code timestep_spacing: trailing} also gets trailing spacing with the diffusers Euler variants.
  * "LCM" is A1111's LCM sampler; "LCM (diffusers)" diffusers' LCMScheduler, whose timesteps differ (4 steps: 999,
  * 759, 499, 259 where A1111 calls the model at 999, 679, 339, 19).
  *
@@ -37,6 +40,10 @@ public enum Sampler {
     DPMPP_2M("dpmpp_2m", "DPM++ 2M"),
     DPMPP_2M_KARRAS("dpmpp_2m_karras", "DPM++ 2M Karras"),
     DPMPP_2M_KARRAS_DIFFUSERS("dpmpp_2m_karras_diffusers", "DPM++ 2M Karras (diffusers 0.21)"),
+    EULER_DIFFUSERS("euler_diffusers", "Euler (diffusers 0.21)"),
+    EULER_A_DIFFUSERS("euler_a_diffusers", "Euler a (diffusers 0.21)"),
+    LMS_DIFFUSERS("lms_diffusers", "LMS (diffusers 0.21)"),
+    DPMPP_2M_DIFFUSERS("dpmpp_2m_diffusers", "DPM++ 2M (diffusers 0.21)"),
     HEUN("heun", "Heun"),
     DPM2("dpm2", "DPM2"),
     DPMPP_SDE("dpmpp_sde", "DPM++ SDE"),
@@ -70,6 +77,14 @@ public enum Sampler {
     /** The A1111 name written into PNG parameters ("Euler a"). */
     public String displayName() {
         return displayName;
+    }
+
+    /**
+     * Whether A1111 has this sampler under this name (Discord offers these; the diffusers variants, kept for parity
+     * with diffusers, are for the command line and jobs).
+     */
+    public boolean isA1111() {
+        return !displayName.contains("diffusers");
     }
 
     /**

@@ -75,8 +75,13 @@ public final class ClipTextModel {
      * @return (B, L, hiddenSize) fp32 in the manager of {@code ids} (computed in the weights' dtype)
      */
     public NDArray encode(NDArray ids, int clipSkip) {
+        return encode(ids, clipSkip, InputVectors.NONE);
+    }
+
+    /** {@link #encode(NDArray, int)} with some token embeddings replaced (textual-inversion embeddings). */
+    public NDArray encode(NDArray ids, int clipSkip, InputVectors vectors) {
         checkClipSkip(clipSkip, layers.size());
-        return finalLayerNorm.forward(run(ids, layers.size() - (clipSkip - 1))).toType(DataType.FLOAT32, false);
+        return finalLayerNorm.forward(run(ids, layers.size() - (clipSkip - 1), vectors)).toType(DataType.FLOAT32, false);
     }
 
     /**
@@ -91,9 +96,14 @@ public final class ClipTextModel {
 
     /** SDXL's reading of the encoder (see {@link Penultimate}); {@code clipSkip} at most numLayers - 1. */
     public Penultimate encodePenultimate(NDArray ids, int clipSkip) {
+        return encodePenultimate(ids, clipSkip, InputVectors.NONE);
+    }
+
+    /** {@link #encodePenultimate(NDArray, int)} with some token embeddings replaced (textual-inversion embeddings). */
+    public Penultimate encodePenultimate(NDArray ids, int clipSkip, InputVectors vectors) {
         checkClipSkip(clipSkip, layers.size() - 1);
         int hiddenLayers = layers.size() - clipSkip;
-        NDArray hidden = run(ids, hiddenLayers);
+        NDArray hidden = run(ids, hiddenLayers, vectors);
         NDArray x = hidden;
         NDArray mask = causalMask(ids.getManager(), ids.getShape().get(1)).toType(x.getDataType(), false);
         for (int i = hiddenLayers; i < layers.size(); i++) {
@@ -109,7 +119,7 @@ public final class ClipTextModel {
     }
 
     /** Embeddings and the first {@code used} layers (no final layer norm). */
-    private NDArray run(NDArray ids, int used) {
+    private NDArray run(NDArray ids, int used, InputVectors vectors) {
         Shape shape = ids.getShape();
         if (shape.dimension() != 2 || shape.get(1) < 1 || shape.get(1) > config.maxPositions()) {
             throw new IllegalArgumentException("token ids must have shape (batch, 1.." + config.maxPositions()
@@ -127,6 +137,7 @@ public final class ClipTextModel {
         // Indexing a weight puts the result in the weight's manager: move it to the request's.
         NDArray tokens = tokenEmbedding.get(tokenIds.flatten());
         tokens.attach(m);
+        tokens = vectors.apply(tokens, m);
         NDArray positions = positionEmbedding.get("0:{}", length);
         positions.attach(m);
         NDArray x = tokens.reshape(shape.get(0), length, config.hiddenSize()).add(positions);

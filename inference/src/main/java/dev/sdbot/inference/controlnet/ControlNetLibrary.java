@@ -1,7 +1,10 @@
 package dev.sdbot.inference.controlnet;
 
+import dev.sdbot.inference.api.ModelFamily;
+import dev.sdbot.inference.weights.ConfigJson;
 import dev.sdbot.inference.weights.ControlNetWeights;
 import dev.sdbot.inference.weights.PickledWeights;
+import dev.sdbot.inference.weights.SafetensorsFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -45,6 +49,46 @@ public final class ControlNetLibrary {
             throw new UncheckedIOException("cannot list ControlNets in " + dir, e);
         }
         return found;
+    }
+
+    /** The family of each ControlNet that {@link #family} can tell, by name. */
+    public Map<String, ModelFamily> families() {
+        Map<String, ModelFamily> families = new TreeMap<>();
+        controlNets().forEach((name, path) -> family(path).ifPresent(f -> families.put(name, f)));
+        return families;
+    }
+
+    /**
+     * The model family a ControlNet is for: SDXL when it has SDXL's added time/size embedding, else SD 2.x when its
+     * text context is 1024 wide, else SD 1.x; read from a folder's {@code config.json} or a safetensors header. Empty
+     * for a pickle (not converted just to publish it: the engine still refuses a mismatch when it loads one) or a
+     * file it cannot read.
+     */
+    public static Optional<ModelFamily> family(Path path) {
+        try {
+            if (Files.isDirectory(path)) {
+                ConfigJson config = ConfigJson.read(path.resolve("config.json"));
+                return Optional.of(family(config.getString("addition_embed_type", null) != null,
+                        config.getInt("cross_attention_dim", 0)));
+            }
+            if (PickledWeights.isPickled(path)) {
+                return Optional.empty();
+            }
+            try (SafetensorsFile file = SafetensorsFile.open(path)) {
+                boolean added = file.keys().stream().anyMatch(k -> k.contains("add_embedding.") || k.contains("label_emb."));
+                return file.keys().stream().filter(k -> k.endsWith("attn2.to_k.weight")).sorted().findFirst()
+                        .map(k -> family(added, (int) file.info(k).shape()[1]));
+            }
+        } catch (RuntimeException e) {
+            return Optional.empty(); // generating with it reports why it does not load
+        }
+    }
+
+    private static ModelFamily family(boolean addedEmbedding, int contextWidth) {
+        if (addedEmbedding) {
+            return ModelFamily.SDXL;
+        }
+        return contextWidth == 1024 ? ModelFamily.SD2 : ModelFamily.SD1;
     }
 
     /** The folder or file of {@code name}; the message lists what there is. */

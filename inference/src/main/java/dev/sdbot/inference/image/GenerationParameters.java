@@ -30,11 +30,17 @@ import java.util.regex.Pattern;
  * @param denoisingStrength img2img strength, or null for txt2img
  * @param hiresScale        null without hires fix
  * @param loraHashes        A1111's {@code Lora hashes} value, or null
+ * @param rng               A1111's {@code RNG} (the noise source; it writes "CPU" and omits its default "GPU"), or null
  */
 public record GenerationParameters(String prompt, String negativePrompt, int steps, String sampler, double cfgScale,
                                    long seed, int width, int height, String modelHash, String model,
                                    Double denoisingStrength, int clipSkip, Double hiresScale, int hiresSteps,
-                                   String hiresUpscaler, String loraHashes) {
+                                   String hiresUpscaler, String loraHashes, String rng) {
+    /**
+     * The engine's noise source: libtorch's CPU generator ({@code SeededNoise}), A1111's "CPU" option, which A1111
+     * must be told to reproduce an image (its default is the GPU's generator).
+     */
+    public static final String ENGINE_RNG = "CPU";
     /** The PNG text keyword A1111 uses. */
     public static final String PNG_KEY = "parameters";
 
@@ -44,6 +50,15 @@ public record GenerationParameters(String prompt, String negativePrompt, int ste
     public GenerationParameters {
         prompt = prompt == null ? "" : prompt;
         negativePrompt = negativePrompt == null ? "" : negativePrompt;
+    }
+
+    /** Without the RNG field. */
+    public GenerationParameters(String prompt, String negativePrompt, int steps, String sampler, double cfgScale,
+                                long seed, int width, int height, String modelHash, String model,
+                                Double denoisingStrength, int clipSkip, Double hiresScale, int hiresSteps,
+                                String hiresUpscaler, String loraHashes) {
+        this(prompt, negativePrompt, steps, sampler, cfgScale, seed, width, height, modelHash, model, denoisingStrength,
+                clipSkip, hiresScale, hiresSteps, hiresUpscaler, loraHashes, null);
     }
 
     /** Without hires fix and LoRAs. */
@@ -61,13 +76,22 @@ public record GenerationParameters(String prompt, String negativePrompt, int ste
 
     /** @param loraHashes the {@code Lora hashes} value for the prompt's LoRAs, or null */
     public static GenerationParameters of(GenerationRequest request, long seed, String loraHashes) {
+        return of(request, seed, loraHashes, null);
+    }
+
+    /**
+     * The parameters as the engine writes them: with the {@code Model hash} of the checkpoint file (null for a
+     * diffusers folder, which has none) and {@code RNG: CPU}.
+     */
+    public static GenerationParameters of(GenerationRequest request, long seed, String loraHashes, String modelHash) {
         HiresFix hires = request.hires();
         Double strength = hires != null ? Double.valueOf(hires.strength())
                 : request.isImg2Img() ? Double.valueOf(request.strength()) : null;
         return new GenerationParameters(request.prompt(), request.negativePrompt(), request.steps(),
-                request.sampler().displayName(), request.cfgScale(), seed, request.width(), request.height(), null,
+                request.sampler().displayName(), request.cfgScale(), seed, request.width(), request.height(), modelHash,
                 request.model(), strength, request.clipSkip(), hires == null ? null : hires.scale(),
-                hires == null ? 0 : hires.steps(), hires == null ? null : hires.upscaler().displayName(), loraHashes);
+                hires == null ? 0 : hires.steps(), hires == null ? null : hires.upscaler().displayName(), loraHashes,
+                ENGINE_RNG);
     }
 
     /** The infotext, byte for byte as A1111 writes it for the same settings. */
@@ -90,6 +114,9 @@ public record GenerationParameters(String prompt, String negativePrompt, int ste
         if (clipSkip > 1) {
             params.put("Clip skip", Integer.toString(clipSkip));
         }
+        if (rng != null && !rng.equals("GPU")) {
+            params.put("RNG", rng);
+        }
         if (hiresScale != null) {
             params.put("Hires upscale", number(hiresScale));
             if (hiresSteps != 0) {
@@ -104,6 +131,15 @@ public record GenerationParameters(String prompt, String negativePrompt, int ste
         params.forEach((k, v) -> line.append(line.isEmpty() ? "" : ", ").append(k).append(": ").append(quote(v)));
         String negative = negativePrompt.isEmpty() ? "" : "\nNegative prompt: " + negativePrompt;
         return (prompt + negative + "\n" + line).strip();
+    }
+
+    /**
+     * One more field for the end of {@link #toInfotext()}'s settings line ({@code ", key: value"}, the value quoted as
+     * A1111 quotes it), or "" for a null value: fields A1111 takes from its {@code extra_generation_params} after the
+     * hires and LoRA ones, e.g. {@code TI hashes}.
+     */
+    public static String extraField(String key, String value) {
+        return value == null ? "" : ", " + key + ": " + quote(value);
     }
 
     /** A1111's {@code parse_generation_parameters}, for the keys this record holds. */
@@ -142,7 +178,8 @@ public record GenerationParameters(String prompt, String negativePrompt, int ste
                 params.containsKey("Denoising strength") ? doubleValue(params.get("Denoising strength"), 0) : null,
                 params.containsKey("Clip skip") ? intValue(params.get("Clip skip")) : 1,
                 params.containsKey("Hires upscale") ? doubleValue(params.get("Hires upscale"), 0) : null,
-                intValue(params.get("Hires steps")), params.get("Hires upscaler"), params.get("Lora hashes"));
+                intValue(params.get("Hires steps")), params.get("Hires upscaler"), params.get("Lora hashes"),
+                params.get("RNG"));
     }
 
     /** Python's str() of the number as A1111 stores it: integers without ".0" (gradio sends ints). */

@@ -58,4 +58,26 @@ public final class Masks {
         }
         return false;
     }
+
+    /**
+     * A1111's inpainting overlay (its {@code apply_overlay} with mask blur 0): the generated image with the init
+     * image's own pixels put back wherever the mask keeps them (below 128, as {@link #toTensor} binarises), so the
+     * kept region leaves the VAE's round trip unchanged, bit for bit.
+     */
+    public static RgbImage overlay(RgbImage generated, RgbImage init, GrayImage mask) {
+        if (generated.width() != init.width() || generated.height() != init.height()
+                || mask.width() != init.width() || mask.height() != init.height()) {
+            throw new IllegalArgumentException("overlay needs one size: generated " + generated.width() + "x"
+                    + generated.height() + ", init " + init.width() + "x" + init.height() + ", mask " + mask.width()
+                    + "x" + mask.height());
+        }
+        byte[] out = generated.pixels().clone();
+        byte[] keep = mask.pixels();
+        for (int i = 0; i < keep.length; i++) {
+            if ((keep[i] & 0xff) < 128) {
+                System.arraycopy(init.pixels(), i * 3, out, i * 3, 3);
+            }
+        }
+        return new RgbImage(generated.width(), generated.height(), out);
+    }
 }

@@ -1,21 +1,15 @@
 package dev.sdbot.inference.lora;
 
+import dev.sdbot.inference.weights.FileHashes;
 import dev.sdbot.inference.weights.PickledWeights;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -26,10 +20,6 @@ import java.util.stream.Stream;
  */
 public final class LoraLibrary {
     private final Path dir;
-    private final Map<Path, Hashed> hashes = new ConcurrentHashMap<>();
-
-    private record Hashed(long size, long modified, String hash) {
-    }
 
     public LoraLibrary(Path dir) {
         this.dir = dir;
@@ -38,6 +28,11 @@ public final class LoraLibrary {
     /** The library of a models directory: its {@code lora/} folder. */
     public static LoraLibrary inModels(Path modelsDir) {
         return new LoraLibrary(modelsDir.resolve("lora"));
+    }
+
+    /** The folder scanned. */
+    public Path folder() {
+        return dir;
     }
 
     /** Name → file, sorted by name; empty when the folder does not exist. */
@@ -62,27 +57,6 @@ public final class LoraLibrary {
 
     /** A1111's short hash of a LoRA file: the first 12 hex digits of its SHA-256. */
     public String shortHash(Path file) {
-        try {
-            long size = Files.size(file);
-            long modified = Files.getLastModifiedTime(file).toMillis();
-            Hashed known = hashes.get(file);
-            if (known != null && known.size == size && known.modified == modified) {
-                return known.hash;
-            }
-            String hash = sha256(file).substring(0, 12);
-            hashes.put(file, new Hashed(size, modified, hash));
-            return hash;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot hash " + file, e);
-        }
-    }
-
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM lacks SHA-256", e);
-        }
+        return FileHashes.sha256(file).substring(0, 12);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.ModelPreset;
 import dev.sdbot.inference.api.Sampler;
 
 import java.io.IOException;
@@ -24,15 +25,23 @@ import java.util.List;
  *   width: 512
  *   height: 512
  *   vae: taesd                     # decode with the tiny VAE (full: the model's own)
+ *   pad_conds: true                # A1111's "Pad conds": prompt and negative prompt padded to one length
  * </pre>
  * The same file may be the A1111 LDM config of the checkpoint: its other sections are not read here. Every key is
  * optional (null: the caller's default); an unknown key or an out-of-range value is refused, naming the file.
  */
 public record ModelDefaults(Sampler sampler, Integer steps, Double cfg, Integer clipSkip, Integer width, Integer height,
-                            Boolean tinyVae) {
-    public static final ModelDefaults NONE = new ModelDefaults(null, null, null, null, null, null, null);
+                            Boolean tinyVae, boolean padConds) {
+    public static final ModelDefaults NONE = new ModelDefaults(null, null, null, null, null, null, null, false);
+
+    /** Without A1111's "Pad conds" (its default). */
+    public ModelDefaults(Sampler sampler, Integer steps, Double cfg, Integer clipSkip, Integer width, Integer height,
+                         Boolean tinyVae) {
+        this(sampler, steps, cfg, clipSkip, width, height, tinyVae, false);
+    }
     static final String SECTION = "sdbot";
-    private static final List<String> KEYS = List.of("sampler", "steps", "cfg", "clip_skip", "width", "height", "vae");
+    private static final List<String> KEYS = List.of("sampler", "steps", "cfg", "clip_skip", "width", "height", "vae",
+            "pad_conds");
     private static final int MIN_SIDE = 64;
 
     /** The file that holds {@code model}'s defaults: {@code NAME.yaml} beside it. */
@@ -98,7 +107,14 @@ public record ModelDefaults(Sampler sampler, Integer steps, Double cfg, Integer 
                         + s.get("vae"));
             };
         }
-        return new ModelDefaults(sampler, steps, cfg, clipSkip, width, height, tiny);
+        boolean padConds = false;
+        if (s.has("pad_conds")) {
+            if (!s.get("pad_conds").isBoolean()) {
+                throw new IllegalArgumentException("pad_conds must be true or false, got " + s.get("pad_conds"));
+            }
+            padConds = s.get("pad_conds").asBoolean();
+        }
+        return new ModelDefaults(sampler, steps, cfg, clipSkip, width, height, tiny, padConds);
     }
 
     private static Integer integer(JsonNode s, String key, int min, int max) {
@@ -119,6 +135,11 @@ public record ModelDefaults(Sampler sampler, Integer steps, Double cfg, Integer 
             throw new IllegalArgumentException(key + " must be a multiple of 8, got " + v);
         }
         return v;
+    }
+
+    /** The values a front end applies to the options a member leaves out. */
+    public ModelPreset preset() {
+        return new ModelPreset(sampler, steps, cfg, clipSkip, width, height, null);
     }
 
     /** Whether the model decodes its images with the tiny VAE. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import dev.sdbot.inference.api.ControlMode;
 import dev.sdbot.inference.unet.ControlNet;
 import dev.sdbot.inference.unet.ControlResiduals;
 
@@ -26,13 +27,23 @@ public final class ControlGuide {
      * @param weight    {@code controlnet_conditioning_scale}
      * @param guessMode diffusers' {@code guess_mode}: the net sees only the prompt half of the guided batch (the
      *                  negative half gets no residuals) and its residuals are scaled 0.1 .. 1 from shallow to deep
+     * @param mode      A1111's control mode ({@link ControlInjection}); with guess mode only BALANCED
      */
-    public record Unit(ControlNet net, NDArray image, float weight, double start, double end, boolean guessMode) {
+    public record Unit(ControlNet net, NDArray image, float weight, double start, double end, boolean guessMode,
+                       ControlMode mode) {
         public Unit {
             if (!(start >= 0 && start <= end && end <= 1)) {
                 throw new IllegalArgumentException("control start/end must satisfy 0 <= start <= end <= 1, got "
                         + start + " and " + end);
             }
+            if (guessMode && mode != ControlMode.BALANCED) {
+                throw new IllegalArgumentException("diffusers' guess mode and A1111's control modes do not combine");
+            }
+        }
+
+        /** A Balanced unit (diffusers' pipeline). */
+        public Unit(ControlNet net, NDArray image, float weight, double start, double end, boolean guessMode) {
+            this(net, image, weight, start, end, guessMode, ControlMode.BALANCED);
         }
     }
 
@@ -58,9 +69,19 @@ public final class ControlGuide {
             if ((double) call / calls < unit.start() || (double) (call + 1) / calls > unit.end()) {
                 continue;
             }
-            ControlResiduals r = unit.guessMode() && guided ? promptHalfOnly(unit, batch, timestep, context)
-                    : unit.net().forward(batch, timestep, context, images(unit, batch.getShape().get(0)),
-                    unit.weight(), unit.guessMode());
+            ControlResiduals r;
+            if (unit.guessMode() && guided) {
+                r = promptHalfOnly(unit, batch, timestep, context);
+            } else if (unit.guessMode()) {
+                r = unit.net().forward(batch, timestep, context, images(unit, batch.getShape().get(0)),
+                        unit.weight(), true);
+            } else {
+                r = unit.net().forward(batch, timestep, context, images(unit, batch.getShape().get(0)),
+                        ControlInjection.scales(unit.mode(), unit.weight(), unit.net().residualCount()));
+                if (guided && ControlInjection.promptRowsOnly(unit.mode())) {
+                    r = negativeHalfZeroed(r);
+                }
+            }
             sum = sum == null ? r : sum.plus(r);
         }
         return sum;
@@ -76,6 +97,21 @@ public final class ControlGuide {
             down.add(NDArrays.concat(new NDList(d.zerosLike(), d), 0));
         }
         return new ControlResiduals(down, NDArrays.concat(new NDList(r.mid().zerosLike(), r.mid()), 0));
+    }
+
+    /** {@code cond_mark}: the rows of the negative prompt ([negative x N, prompt x N]) keep no residual. */
+    private static ControlResiduals negativeHalfZeroed(ControlResiduals r) {
+        List<NDArray> down = new ArrayList<>();
+        for (NDArray d : r.down()) {
+            down.add(promptRows(d));
+        }
+        return new ControlResiduals(down, promptRows(r.mid()));
+    }
+
+    private static NDArray promptRows(NDArray residual) {
+        long half = residual.getShape().get(0) / 2;
+        NDArray prompt = residual.get("{}:", half);
+        return NDArrays.concat(new NDList(prompt.zerosLike(), prompt), 0);
     }
 
     private static NDArray images(Unit unit, long rows) {

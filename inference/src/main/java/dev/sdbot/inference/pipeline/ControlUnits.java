@@ -30,24 +30,34 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** A request's ControlNet units made ready for the loop: nets loaded and checked, images preprocessed. */
 final class ControlUnits {
     private ControlUnits() {
     }
 
-    /** Checks that need no weights: the numbers, the request kind, the images. */
-    static List<RgbImage> checkedImages(GenerationRequest request, List<ControlNetUnit> units)
-            throws InvalidRequestException {
+    /**
+     * The weights of each unit's ControlNet (refused when this engine has none of that name) and its preprocessed
+     * image; the numbers were checked by {@link GenerationRequest#problems()}.
+     */
+    static List<Path> weights(List<ControlNetUnit> units, Map<String, Path> available) throws InvalidRequestException {
+        List<Path> paths = new ArrayList<>();
+        for (ControlNetUnit unit : units) {
+            Path path = available.get(unit.model());
+            if (path == null) {
+                throw new InvalidRequestException("unknown ControlNet '" + unit.model() + "'; available: "
+                        + (available.isEmpty() ? "none" : String.join(", ", available.keySet())));
+            }
+            paths.add(path);
+        }
+        return paths;
+    }
+
+    /** Each unit's image decoded and preprocessed (canny or none). */
+    static List<RgbImage> images(List<ControlNetUnit> units) throws InvalidRequestException {
         List<RgbImage> images = new ArrayList<>();
         for (ControlNetUnit unit : units) {
-            String problem = unit.problem();
-            if (problem != null) {
-                throw new InvalidRequestException(problem);
-            }
-            if (request.isImg2Img() || request.hires() != null) {
-                throw new InvalidRequestException("ControlNet works with txt2img only (no init image, no hires fix)");
-            }
             RgbImage image = ImageCodec.decode(unit.image());
             images.add(unit.preprocessor().equals("canny") ? Canny.edges(image, unit.cannyLow(), unit.cannyHigh())
                     : image);
@@ -59,11 +69,12 @@ final class ControlUnits {
      * The nets (refused when made for another family than the model's) and their images stretched to the output
      * size in [0, 1] (diffusers' {@code prepare_image}).
      */
-    static ControlGuide guide(GenerationRequest request, List<ControlNetUnit> units, List<RgbImage> images,
+    static ControlGuide guide(GenerationRequest request, List<Path> weights, List<RgbImage> images,
                               DiffusionModel model, DataType computeType, NDManager manager)
             throws InvalidRequestException {
         List<ControlGuide.Unit> ready = new ArrayList<>();
         long context = model.unet().config().crossAttentionDim();
+        List<ControlNetUnit> units = request.controls();
         for (int i = 0; i < units.size(); i++) {
             ControlNetUnit unit = units.get(i);
             if (model.unet().config().textTimeConditioning()) {
@@ -72,7 +83,7 @@ final class ControlUnits {
             }
             ControlNet net;
             try {
-                net = ControlNetLoader.load(unit.weights(), manager, computeType);
+                net = ControlNetLoader.load(weights.get(i), manager, computeType);
             } catch (CheckpointException e) {
                 throw new InvalidRequestException("ControlNet '" + unit.model() + "' cannot be loaded: " + e.getMessage());
             }
@@ -83,7 +94,7 @@ final class ControlUnits {
             }
             RgbImage sized = ImageResize.fit(images.get(i), request.width(), request.height(), ImageResize.Mode.STRETCH);
             ready.add(new ControlGuide.Unit(net, unitInterval(sized, manager), (float) unit.weight(), unit.start(),
-                    unit.end(), false));
+                    unit.end(), false, unit.mode()));
         }
         return new ControlGuide(ready);
     }
@@ -117,7 +128,7 @@ final class ControlUnits {
                             + u.cannyHigh() : "")
                     .append(", Guidance Start: ").append(number(u.start()))
                     .append(", Guidance End: ").append(number(u.end()))
-                    .append(", Pixel Perfect: False, Control Mode: Balanced\"");
+                    .append(", Pixel Perfect: False, Control Mode: ").append(u.mode().label()).append("\"");
         }
         return text.toString();
     }

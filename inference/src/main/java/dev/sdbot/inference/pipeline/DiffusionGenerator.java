@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.sdbot.inference.api.DenoiseSteps;
 import dev.sdbot.inference.api.GeneratedImage;
 import dev.sdbot.inference.api.GenerationCancelledException;
 import dev.sdbot.inference.api.GenerationException;
@@ -15,9 +16,13 @@ import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.inference.api.ImageGenerator;
 import dev.sdbot.inference.api.InvalidRequestException;
 import dev.sdbot.inference.api.ModelFamily;
+import dev.sdbot.inference.api.ModelPreset;
+import dev.sdbot.inference.model.ModelDefaults;
+import dev.sdbot.inference.weights.FileHashes;
 import dev.sdbot.inference.api.Progress;
 import dev.sdbot.inference.api.ProgressListener;
 import dev.sdbot.inference.api.SafetyVerdict;
+import dev.sdbot.inference.controlnet.ControlNetLibrary;
 import dev.sdbot.inference.image.GenerationParameters;
 import dev.sdbot.inference.image.GrayImage;
 import dev.sdbot.inference.image.ImageCodec;
@@ -26,6 +31,7 @@ import dev.sdbot.inference.image.LatentPreview;
 import dev.sdbot.inference.vae.TinyVae;
 import dev.sdbot.inference.image.Masks;
 import dev.sdbot.inference.image.RgbImage;
+import dev.sdbot.inference.embedding.EmbeddingLibrary;
 import dev.sdbot.inference.lora.LoraArchitecture;
 import dev.sdbot.inference.lora.LoraFile;
 import dev.sdbot.inference.lora.LoraLibrary;
@@ -39,12 +45,15 @@ import dev.sdbot.inference.sampling.Samplers;
 import dev.sdbot.inference.sampling.SeededNoise;
 import dev.sdbot.inference.upscale.ImageUpscaler;
 import dev.sdbot.inference.upscale.UpscalerLibrary;
+import dev.sdbot.inference.text.PromptSchedules;
 import dev.sdbot.inference.weights.CheckpointException;
 import dev.sdbot.inference.weights.ModelFiles;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,7 +77,10 @@ public final class DiffusionGenerator implements ImageGenerator {
     private final Supplier<Map<String, Path>> models;
     private final LoraLibrary loras;
     private final UpscalerLibrary upscalers;
+    private volatile EmbeddingLibrary embeddings;
     private volatile VaeTiling vaeTiling = VaeTiling.DEFAULT;
+    /** ControlNet name → folder or file ({@link ControlNetLibrary}), rescanned per request. */
+    private volatile Supplier<Map<String, Path>> controlNets;
     private final String source;
     private final Device device;
     /** The UNet's and text encoder's dtype ({@link Precision#computeType}). */
@@ -119,6 +131,7 @@ public final class DiffusionGenerator implements ImageGenerator {
                               Optional<SafetyCheckerFolder> sharedChecker) {
         this(new ModelDirectory(modelsDir)::models, LoraLibrary.inModels(modelsDir), UpscalerLibrary.inModels(modelsDir),
                 modelsDir.toString(), cacheGigabytes, device, precision.computeType(device), batchPixels, sharedChecker);
+        this.controlNets = ControlNetLibrary.inModels(modelsDir)::controlNets;
     }
 
     private DiffusionGenerator(Supplier<Map<String, Path>> models, LoraLibrary loras, UpscalerLibrary upscalers, String source,
@@ -130,6 +143,8 @@ public final class DiffusionGenerator implements ImageGenerator {
         this.models = models;
         this.loras = loras;
         this.upscalers = upscalers;
+        this.controlNets = Map::of;
+        this.embeddings = EmbeddingLibrary.inModels(loras.folder().getParent());
         this.source = source;
         this.device = device;
         this.computeType = computeType;
@@ -161,9 +176,48 @@ public final class DiffusionGenerator implements ImageGenerator {
                 checkpoint.toString(), 1, device, precision.computeType(device), batchPixels, sharedChecker);
     }
 
+    /** Where the ControlNets of requests come from (by default {@code <modelsDir>/controlnet}; none for one checkpoint). */
+    public void setControlNets(Supplier<Map<String, Path>> source) {
+        this.controlNets = source;
+    }
+
+    /** Names of the ControlNets a request can use ({@code <models>/controlnet/NAME}). */
+    @Override
+    public Set<String> availableControlNets() {
+        return new TreeSet<>(controlNets.get().keySet());
+    }
+
+    /** Read from each ControlNet's config or header ({@link ControlNetLibrary#family}). */
+    @Override
+    public Map<String, ModelFamily> controlNetFamilies() {
+        Map<String, ModelFamily> families = new TreeMap<>();
+        controlNets.get().forEach((name, path) -> ControlNetLibrary.family(path).ifPresent(f -> families.put(name, f)));
+        return families;
+    }
+
     /** When the VAE works in tiles (default {@link VaeTiling#DEFAULT}); applies to the requests that start later. */
     public void setVaeTiling(VaeTiling tiling) {
         this.vaeTiling = tiling;
+    }
+
+    /**
+     * Where the textual-inversion embeddings are (default {@code embeddings/} beside the LoRA folder); applies to the
+     * requests that start later.
+     */
+    public void setEmbeddingsDir(Path dir) {
+        this.embeddings = new EmbeddingLibrary(dir);
+    }
+
+    /** Names of the textual-inversion embeddings a prompt can use ({@code <models>/embeddings/NAME.safetensors}). */
+    @Override
+    public Set<String> availableEmbeddings() {
+        return embeddings.files().keySet();
+    }
+
+    /** Told from each embedding's vector widths ({@link dev.sdbot.inference.embedding.Embedding#family()}). */
+    @Override
+    public Map<String, ModelFamily> embeddingFamilies() {
+        return embeddings.families();
     }
 
     /** Names of the LoRAs a prompt can use ({@code <models>/lora/NAME.safetensors}). */
@@ -213,6 +267,40 @@ public final class DiffusionGenerator implements ImageGenerator {
         return families;
     }
 
+    /** Each model's sidecar defaults (nothing loaded); an unreadable or out-of-range sidecar as its problem. */
+    @Override
+    public Map<String, ModelPreset> modelPresets() {
+        Map<String, ModelPreset> presets = new TreeMap<>();
+        models.get().forEach((name, path) -> {
+            ModelPreset preset;
+            try {
+                preset = ModelDefaults.read(path).preset();
+            } catch (IllegalArgumentException e) {
+                preset = ModelPreset.invalid(e.getMessage());
+            }
+            if (!preset.isEmpty()) {
+                presets.put(name, preset);
+            }
+        });
+        return presets;
+    }
+
+    /** Read from each checkpoint's header or configs (no weights); a model that cannot be read is left out. */
+    @Override
+    public Set<String> inpaintingModels() {
+        Set<String> inpainting = new TreeSet<>();
+        models.get().forEach((name, path) -> {
+            try {
+                if (ModelInspector.inspect(path).inpainting()) {
+                    inpainting.add(name);
+                }
+            } catch (RuntimeException e) {
+                // generating with it reports why it does not load
+            }
+        });
+        return inpainting;
+    }
+
     @Override
     public Map<String, Integer> nativeSides() {
         Map<String, Integer> sides = new TreeMap<>();
@@ -244,18 +332,14 @@ public final class DiffusionGenerator implements ImageGenerator {
 
     @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener listener) throws GenerationException {
-        return generate(request, List.of(), listener);
-    }
-
-    /** A txt2img request guided by ControlNets (none: the plain request). */
-    public GenerationResult generate(GenerationRequest request, List<ControlNetUnit> controls, ProgressListener listener)
-            throws GenerationException {
         long started = System.nanoTime();
         checkValid(request);
         if (request.isUpscale()) {
             return upscale(request, listener, started);
         }
-        List<RgbImage> controlImages = ControlUnits.checkedImages(request, controls);
+        List<ControlNetUnit> controls = request.controls();
+        List<Path> controlWeights = ControlUnits.weights(controls, controlNets.get());
+        List<RgbImage> controlImages = ControlUnits.images(controls);
         PromptLoras loras = PromptLoras.of(request.prompt(), this.loras);
         InitImages initImages = InitImages.of(request);
         long baseSeed = request.seed() != null ? request.seed() : SeededNoise.randomSeed();
@@ -264,31 +348,48 @@ public final class DiffusionGenerator implements ImageGenerator {
              NDManager manager = NDManager.newBaseManager(device)) {
             DiffusionModel model = lease.model();
             checkFits(request, model);
-            ControlGuide control = ControlUnits.guide(request, controls, controlImages, model, computeType, manager);
+            ControlGuide control = ControlUnits.guide(request, controlWeights, controlImages, model, computeType, manager);
             String controlText = ControlUnits.infotext(controls,
-                    controls.stream().map(c -> ControlUnits.legacyHash(c.weights())).toList());
-            StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model, vaeTiling);
+                    controlWeights.stream().map(ControlUnits::legacyHash).toList());
             int callsPerStep = Samplers.create(request.sampler(), model.scheduler(), request.steps()).modelCallsPerStep();
-            ConditioningSchedule context = ScheduledPrompts.firstPass(loras.text(), request.negativePrompt(),
-                    request.steps(), callsPerStep).encode(pipeline, manager, request.cfgScale(), request.clipSkip());
-            ConditioningSchedule hiresContext = request.hires() == null ? null : ScheduledPrompts.hiresPass(loras.text(),
-                    request.negativePrompt(), request.steps(), request.hires().steps(request.steps()), callsPerStep)
-                    .encode(pipeline, manager, request.cfgScale(), request.clipSkip());
+            // ControlNet's guess mode needs both guidance halves in one batch, so it pads as diffusers does
+            boolean padConds = model.defaults().padConds() || !control.isEmpty();
+            ScheduledPrompts firstPass = ScheduledPrompts.firstPass(loras.text(), request.negativePrompt(),
+                    request.steps(), callsPerStep);
+            PromptEmbeddings promptEmbeddings = PromptEmbeddings.resolve(embeddings, model.text(), request.model(),
+                    encodedTexts(request, loras.text()));
+            String tiHashes = promptEmbeddings.tiHashes(model.text().tokenizer(), firstPass.negativeTexts(),
+                    firstPass.promptTexts(), model.text().encoderCount());
+            StableDiffusionPipeline pipeline = new StableDiffusionPipeline(model, vaeTiling, promptEmbeddings);
+            int clipSkip = clipSkip(request, model);
+            ConditioningSchedule context = firstPass.encode(pipeline, manager, request.cfgScale(), clipSkip, padConds);
+            ScheduledPrompts hiresPass = request.hires() == null ? null : ScheduledPrompts.hiresPass(loras.text(),
+                    request.negativePrompt(), request.steps(), request.hires().steps(request.steps()), callsPerStep);
+            ConditioningSchedule hiresContext = hiresPass == null ? null
+                    : hiresPass.encode(pipeline, manager, request.cfgScale(), clipSkip, padConds);
+            String extraText = GenerationParameters.extraField("TI hashes", tiHashes) + controlText
+                    + (firstPass.pads(pipeline, request.cfgScale(), padConds)
+                    || hiresPass != null && hiresPass.pads(pipeline, request.cfgScale(), padConds)
+                    ? ", Pad conds: True" : "");
             ImageUpscaler hiresNet = request.hires() != null && request.hires().upscaler().isModel()
                     ? ImageUpscaler.load(upscalers.resolve(request.hires().upscaler().model()), manager) : null;
             int[] batches = subBatches(request.count(), request.outputWidth(), request.outputHeight(), batchPixels);
+            int[] calls = passCalls(request, model);
+            int perBatch = calls[0] + calls[1];
             long seed = baseSeed;
             for (int b = 0; b < batches.length; b++) {
                 try (NDManager batchManager = manager.newSubManager()) {
                     NDArray latents = denoiseBatch(pipeline, request, context, initImages.init(), initImages.mask(),
-                            seed, batches[b], batchManager,
-                            new ProgressAdapter(listener, started, b, batches.length, model.tinyVae()), control);
+                            seed, batches[b], batchManager, new ProgressAdapter(listener, started,
+                                    b * perBatch, batches.length * perBatch, model), control);
                     if (request.hires() != null) {
                         latents = HiresPass.run(pipeline, request, hiresContext, latents, seed, batchManager, hiresNet,
-                                new ProgressAdapter(listener, started, b, batches.length, model.tinyVae()));
+                                new ProgressAdapter(listener, started, b * perBatch + calls[0],
+                                        batches.length * perBatch, model));
                     }
-                    images.addAll(finish(checkerFor(model), request, ImageTensors.toImages(pipeline.decode(latents)), seed,
-                            loras.hashes(), controlText));
+                    images.addAll(finish(checkerFor(model), request,
+                            overlay(ImageTensors.toImages(pipeline.decode(latents)), initImages), seed, loras.hashes(),
+                            modelHash(request.model()), extraText));
                 }
                 seed += batches[b];
             }
@@ -301,6 +402,14 @@ public final class DiffusionGenerator implements ImageGenerator {
             throw new GenerationException("generation failed: " + e.getMessage(), e);
         }
         return new GenerationResult(images, Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    /** Every text the engine may encode for the request: each schedule text of the prompt and negative prompt. */
+    private static Set<String> encodedTexts(GenerationRequest request, String prompt) {
+        int hiresSteps = request.hires() == null ? 0 : request.hires().steps(request.steps());
+        Set<String> texts = new LinkedHashSet<>(PromptSchedules.texts(prompt, request.steps(), hiresSteps));
+        texts.addAll(PromptSchedules.texts(request.negativePrompt(), request.steps(), hiresSteps));
+        return texts;
     }
 
     /**
@@ -373,10 +482,19 @@ public final class DiffusionGenerator implements ImageGenerator {
                     + "' is an inpainting model: it needs an init image and a mask");
         }
         int maxClipSkip = model.text().maxClipSkip();
-        if (request.clipSkip() > maxClipSkip) {
+        if (clipSkip(request, model) > maxClipSkip) {
             throw new InvalidRequestException("clip skip " + request.clipSkip() + " exceeds the largest clip skip ("
                     + maxClipSkip + ") of the text encoder of '" + request.model() + "'");
         }
+    }
+
+    /**
+     * The clip skip the text encoder applies: A1111's {@code CLIP_stop_at_last_layers} reaches SD 1.x's CLIP only;
+     * SD 2.x (OpenCLIP, already its penultimate layer) and SDXL ignore it, as A1111 does by default (its infotext
+     * still records it, and so does this one).
+     */
+    static int clipSkip(GenerationRequest request, DiffusionModel model) {
+        return model.family() == ModelFamily.SD1 ? request.clipSkip() : 1;
     }
 
     /** Sizes of the sub-batches, as even as possible, each within {@code batchPixels} (but at least one image). */
@@ -388,6 +506,30 @@ public final class DiffusionGenerator implements ImageGenerator {
             sizes[b] = count / batches + (b < count % batches ? 1 : 0);
         }
         return sizes;
+    }
+
+    /**
+     * The call the first pass starts at: 0 for txt2img, else A1111's img2img start ({@link DenoiseSteps#img2img}).
+     */
+    private static int firstPassStart(GenerationRequest request, DiffusionSampler sampler)
+            throws InvalidRequestException {
+        if (!request.isImg2Img()) {
+            return 0;
+        }
+        int start = sampler.callIndexOfStep(DenoiseSteps.img2img(request.steps(), request.strength()).startStep());
+        if (start >= sampler.timesteps().length) {
+            // DPM++ drops repeated timesteps, so a few steps may be fewer model calls than requested.
+            throw new InvalidRequestException("strength " + request.strength() + " leaves no denoising step of "
+                    + request.sampler().displayName() + " at " + request.steps() + " steps; raise the strength");
+        }
+        return start;
+    }
+
+    /** Model calls of one image's passes (first, then hires): what progress counts. */
+    private static int[] passCalls(GenerationRequest request, DiffusionModel model) throws InvalidRequestException {
+        DiffusionSampler sampler = Samplers.create(request.sampler(), model.scheduler(), request.steps());
+        int first = sampler.timesteps().length - firstPassStart(request, sampler);
+        return new int[] {first, request.hires() == null ? 0 : HiresPass.calls(request, model)};
     }
 
     /** Final latents (images, C, h, w) of images with seeds firstSeed, firstSeed + 1, ... denoised as one batch. */
@@ -403,13 +545,7 @@ public final class DiffusionGenerator implements ImageGenerator {
                                 StepListener listener, ControlGuide control) throws GenerationException {
         DiffusionModel model = pipeline.model();
         DiffusionSampler sampler = Samplers.create(request.sampler(), model.scheduler(), request.steps());
-        int start = init == null ? 0
-                : sampler.callIndexOfStep(StableDiffusionPipeline.startIndex(request.steps(), request.strength()));
-        if (start >= sampler.timesteps().length) {
-            // DPM++ drops repeated timesteps, so a few steps may be fewer model calls than requested.
-            throw new InvalidRequestException("strength " + request.strength() + " leaves no denoising step of "
-                    + request.sampler().displayName() + " at " + request.steps() + " steps; raise the strength");
-        }
+        int start = firstPassStart(request, sampler);
         int f = model.downscaleFactor();
         Shape latentShape = new Shape(1, model.latentChannels(), request.height() / f, request.width() / f);
         int stepDraws = sampler.usesStepNoise() ? sampler.timesteps().length - start : 0;
@@ -431,6 +567,23 @@ public final class DiffusionGenerator implements ImageGenerator {
         return pipeline.txt2img(context, request.cfgScale(), sampler, noise, listener, control);
     }
 
+    /** A1111's {@code Model hash} of a checkpoint file (hashed once per file version), null for a diffusers folder. */
+    private String modelHash(String model) {
+        Path path = models.get().get(model);
+        return path != null && Files.isRegularFile(path) ? FileHashes.modelHash(path) : null;
+    }
+
+    /**
+     * Inpainting keeps the unmasked pixels of the init image exactly, as A1111 does (its overlay): diffusers' pipelines
+     * return them after a VAE round trip, slightly changed, which outpainting would show as a visible frame.
+     */
+    private static List<RgbImage> overlay(List<RgbImage> decoded, InitImages initImages) {
+        if (initImages.mask() == null) {
+            return decoded;
+        }
+        return decoded.stream().map(image -> Masks.overlay(image, initImages.init(), initImages.mask())).toList();
+    }
+
     /** The model's own checker, else the shared one, else null. */
     private SafetyChecker checkerFor(DiffusionModel model) {
         if (model.safetyChecker() != null) {
@@ -444,14 +597,15 @@ public final class DiffusionGenerator implements ImageGenerator {
      * firstSeed, firstSeed + 1...).
      */
     private static List<GeneratedImage> finish(SafetyChecker checker, GenerationRequest request, List<RgbImage> rgbs,
-                                               long firstSeed, String loraHashes, String controlText) {
+                                               long firstSeed, String loraHashes, String modelHash,
+                                               String controlText) {
         List<SafetyResult> verdicts = checker == null ? null : checker.check(rgbs);
         List<GeneratedImage> images = new ArrayList<>(rgbs.size());
         for (int i = 0; i < rgbs.size(); i++) {
             long seed = firstSeed + i;
             float[] scores = verdicts == null ? new float[0] : verdicts.get(i).conceptScores();
             SafetyVerdict safety = verdicts == null ? SafetyVerdict.UNCHECKED : SafetyVerdict.decide(scores, 0);
-            String parameters = GenerationParameters.of(request, seed, loraHashes).toInfotext() + controlText;
+            String parameters = GenerationParameters.of(request, seed, loraHashes, modelHash).toInfotext() + controlText;
             byte[] png = ImageCodec.encodePng(rgbs.get(i), Map.of(GenerationParameters.PNG_KEY, parameters));
             images.add(new GeneratedImage(png, seed, safety, scores));
         }
@@ -479,28 +633,36 @@ public final class DiffusionGenerator implements ImageGenerator {
     }
 
     /**
-     * Progress over the request: one step is a step of all images of a sub-batch, so the total is steps x
-     * sub-batches. The preview shows the sub-batch's first image. Cancellation between steps.
+     * Progress over the request: one step is a model call for all images of a sub-batch, so the total is the calls
+     * of the first pass and the hires pass times the sub-batches. The preview shows the sub-batch's first image.
+     * Cancellation between steps.
      */
     private static final class ProgressAdapter implements StepListener {
         private final ProgressListener listener;
         private final long started;
-        private final int batch;
-        private final int count;
+        private final int offset;
+        private final int overallTotal;
         private final TinyVae tinyVae;
+        private final boolean sdxl;
 
-        /** @param tinyVae renders the previews when the model has one, else they are A1111's cheap approximation */
-        ProgressAdapter(ProgressListener listener, long started, int batch, int count, TinyVae tinyVae) {
+        /**
+         * @param offset       the request's steps done before this pass
+         * @param overallTotal the request's steps in all
+         * @param model        its tiny VAE renders the previews when it has one, else they are A1111's cheap
+         *                     approximation for the model's family
+         */
+        ProgressAdapter(ProgressListener listener, long started, int offset, int overallTotal, DiffusionModel model) {
             this.listener = listener;
             this.started = started;
-            this.batch = batch;
-            this.count = count;
-            this.tinyVae = tinyVae;
+            this.offset = offset;
+            this.overallTotal = overallTotal;
+            this.tinyVae = model.tinyVae();
+            this.sdxl = model.family() == ModelFamily.SDXL;
         }
 
         private byte[] preview(NDArray latents) {
             if (tinyVae == null) {
-                return LatentPreview.png(latents);
+                return LatentPreview.png(latents, sdxl);
             }
             try (NDArray image = tinyVae.decode(latents.get("0:1"))) {
                 return ImageCodec.encodePng(ImageTensors.toImages(image).get(0));
@@ -509,13 +671,13 @@ public final class DiffusionGenerator implements ImageGenerator {
 
         @Override
         public void onStep(int done, int total, NDArray latents) throws GenerationCancelledException {
-            int overall = batch * total + done;
+            int overall = offset + done;
             if (done > 0) {
-                byte[] preview = listener.wantsPreview(overall, count * total) ? preview(latents) : null;
-                listener.onProgress(new Progress(overall, count * total,
+                byte[] preview = listener.wantsPreview(overall, overallTotal) ? preview(latents) : null;
+                listener.onProgress(new Progress(overall, overallTotal,
                         Duration.ofNanos(System.nanoTime() - started), preview));
             }
-            if (done < total && listener.isCancelled()) {
+            if (overall < overallTotal && listener.isCancelled()) {
                 throw new GenerationCancelledException(overall);
             }
         }

@@ -3,6 +3,7 @@ package dev.sdbot.inference.pipeline;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.sdbot.inference.api.DenoiseSteps;
 import dev.sdbot.inference.api.GenerationException;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.HiresFix;
@@ -21,11 +22,35 @@ import java.util.List;
  * The second pass of A1111's hires fix: the first pass's latents enlarged to the target size (in latent space, or
  * decoded, Lanczos-resized as 8-bit images and encoded again, as A1111 does for image upscalers), then img2img at
  * the fix's strength and steps. An ESRGAN-family upscaler ({@code net}) enlarges the decoded images in pixel space
- * instead of Lanczos, as A1111 does for its ESRGAN models, before the VAE encodes them again. Image i draws its noise from seed + i exactly as an img2img request of the target
- * size does, so a Lanczos hires fix equals that img2img of the resized first-pass image.
+ * instead of Lanczos, as A1111 does for its ESRGAN models, before the VAE encodes them again. Image i draws its noise
+ * from seed + i exactly as an img2img request of the target size does, so a Lanczos hires fix equals that img2img of
+ * the resized first-pass image whose steps and strength give the same {@link DenoiseSteps} (A1111's hires pass runs
+ * all its steps at the end of a longer schedule).
  */
 final class HiresPass {
     private HiresPass() {
+    }
+
+    /** The model calls of the second pass (progress counts them after the first pass's). */
+    static int calls(GenerationRequest request, DiffusionModel model) throws InvalidRequestException {
+        DiffusionSampler sampler = sampler(request, model);
+        return sampler.timesteps().length - start(request, sampler);
+    }
+
+    private static DiffusionSampler sampler(GenerationRequest request, DiffusionModel model) {
+        return Samplers.create(request.sampler(), model.scheduler(), request.hires().denoiseSteps(request.steps()).schedule());
+    }
+
+    private static int start(GenerationRequest request, DiffusionSampler sampler) throws InvalidRequestException {
+        HiresFix fix = request.hires();
+        DenoiseSteps plan = fix.denoiseSteps(request.steps());
+        int start = sampler.callIndexOfStep(plan.startStep());
+        if (start >= sampler.timesteps().length) {
+            // DPM++ drops repeated timesteps, so a few steps may be fewer model calls than requested.
+            throw new InvalidRequestException("hires strength " + fix.strength() + " leaves no denoising step of "
+                    + request.sampler().displayName() + " at " + plan.run() + " hires steps; raise the strength or the steps");
+        }
+        return start;
     }
 
     static NDArray run(StableDiffusionPipeline pipeline, GenerationRequest request, ConditioningSchedule context, NDArray base,
@@ -33,14 +58,8 @@ final class HiresPass {
             throws GenerationException {
         HiresFix fix = request.hires();
         DiffusionModel model = pipeline.model();
-        int steps = fix.steps(request.steps());
-        DiffusionSampler sampler = Samplers.create(request.sampler(), model.scheduler(), steps);
-        int start = sampler.callIndexOfStep(StableDiffusionPipeline.startIndex(steps, fix.strength()));
-        if (start >= sampler.timesteps().length) {
-            // DPM++ drops repeated timesteps, so a few steps may be fewer model calls than requested.
-            throw new InvalidRequestException("hires strength " + fix.strength() + " leaves no denoising step of "
-                    + request.sampler().displayName() + " at " + steps + " hires steps; raise the strength or the steps");
-        }
+        DiffusionSampler sampler = sampler(request, model);
+        int start = start(request, sampler);
         int f = model.downscaleFactor();
         int width = request.outputWidth();
         int height = request.outputHeight();

@@ -25,7 +25,23 @@ record ScheduledPrompts(List<PromptSchedules.Entry> prompt, List<PromptSchedules
                 PromptSchedules.hiresSchedule(negative, base, total));
     }
 
-    ConditioningSchedule encode(StableDiffusionPipeline pipeline, NDManager manager, double guidance, int clipSkip) {
-        return pipeline.encodeSchedule(manager, prompt, negative, guidance, clipSkip);
+    /** The prompt's schedule texts in order, as A1111 passes them to the encoder in one batch. */
+    List<String> promptTexts() {
+        return prompt.stream().map(PromptSchedules.Entry::text).toList();
+    }
+
+    List<String> negativeTexts() {
+        return negative.stream().map(PromptSchedules.Entry::text).toList();
+    }
+
+    /** @param padConds A1111's "Pad conds": the prompt and negative prompt padded to one length */
+    ConditioningSchedule encode(StableDiffusionPipeline pipeline, NDManager manager, double guidance, int clipSkip,
+                                boolean padConds) {
+        return pipeline.encodeSchedule(manager, prompt, negative, guidance, clipSkip, padConds);
+    }
+
+    /** Whether padding changes anything here (A1111 then writes "Pad conds: True"). */
+    boolean pads(StableDiffusionPipeline pipeline, double guidance, boolean padConds) {
+        return pipeline.padsConds(prompt, negative, guidance, padConds);
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.sdbot.inference.clip.ClipTextModel;
+import dev.sdbot.inference.embedding.Embedding;
 import dev.sdbot.inference.nn.Linear;
 import dev.sdbot.inference.text.ClipTokenizer;
 import dev.sdbot.inference.text.PromptChunks;
@@ -27,13 +28,15 @@ public record SdxlConditioner(ClipTokenizer tokenizer, ClipTextModel textEncoder
         implements TextConditioner {
 
     @Override
-    public Conditioning encode(NDManager manager, String text, int chunks, int clipSkip) {
-        NDArray first = TextConditioner.encodeChunks(manager, TextConditioner.chunks(tokenizer, text, chunks),
-                ids -> textEncoder.encodePenultimate(ids, clipSkip).hidden());
-        List<PromptChunks.Chunk> chunks2 = TextConditioner.chunks(tokenizer2, text, chunks);
+    public Conditioning encode(NDManager manager, String text, int chunks, int clipSkip, PromptEmbeddings embeddings) {
+        List<PromptChunks.Chunk> chunks1 = embeddings.chunks(tokenizer, text, chunks);
+        NDArray first = TextConditioner.encodeChunks(manager, chunks1, embeddings.vectors(chunks1, Embedding.CLIP_L),
+                (ids, vectors) -> textEncoder.encodePenultimate(ids, clipSkip, vectors).hidden());
+        List<PromptChunks.Chunk> chunks2 = embeddings.chunks(tokenizer2, text, chunks);
         NDArray[] lastNormed = new NDArray[1];
-        NDArray second = TextConditioner.encodeChunks(manager, chunks2, ids -> {
-            ClipTextModel.Penultimate out = textEncoder2.encodePenultimate(ids, clipSkip);
+        NDArray second = TextConditioner.encodeChunks(manager, chunks2, embeddings.vectors(chunks2, Embedding.CLIP_G),
+                (ids, vectors) -> {
+            ClipTextModel.Penultimate out = textEncoder2.encodePenultimate(ids, clipSkip, vectors);
             lastNormed[0] = out.lastNormed();
             return out.hidden();
         });
@@ -42,13 +45,30 @@ public record SdxlConditioner(ClipTokenizer tokenizer, ClipTextModel textEncoder
     }
 
     @Override
-    public Conditioning unconditional(NDManager manager, String negativePrompt, int chunks, int clipSkip) {
+    public Conditioning unconditional(NDManager manager, String negativePrompt, int chunks, int clipSkip,
+                                      PromptEmbeddings embeddings) {
         if (forceZerosForEmptyPrompt && negativePrompt.isEmpty()) {
             int width = textEncoder.config().hiddenSize() + textEncoder2.config().hiddenSize();
             return new Conditioning(manager.zeros(new Shape(1, (long) chunks * tokenizer.maxLength(), width)),
                     manager.zeros(new Shape(1, projection.outFeatures())));
         }
-        return encode(manager, negativePrompt, chunks, clipSkip);
+        return encode(manager, negativePrompt, chunks, clipSkip, embeddings);
+    }
+
+    @Override
+    public int encoderCount() {
+        return 2;
+    }
+
+    @Override
+    public boolean fits(Embedding embedding) {
+        return embedding.isSdxl() && embedding.width(Embedding.CLIP_L) == textEncoder.config().hiddenSize()
+                && embedding.width(Embedding.CLIP_G) == textEncoder2.config().hiddenSize();
+    }
+
+    @Override
+    public String embeddingWidths() {
+        return textEncoder.config().hiddenSize() + " + " + textEncoder2.config().hiddenSize() + " (clip_l + clip_g)";
     }
 
     @Override

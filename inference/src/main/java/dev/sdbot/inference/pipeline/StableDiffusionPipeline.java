@@ -32,6 +32,7 @@ import java.util.TreeSet;
 public final class StableDiffusionPipeline {
     private final DiffusionModel model;
     private final VaeTiling vaeTiling;
+    private final PromptEmbeddings embeddings;
 
     public StableDiffusionPipeline(DiffusionModel model) {
         this(model, VaeTiling.DEFAULT);
@@ -39,8 +40,14 @@ public final class StableDiffusionPipeline {
 
     /** @param vaeTiling when the VAE works in tiles (large images) */
     public StableDiffusionPipeline(DiffusionModel model, VaeTiling vaeTiling) {
+        this(model, vaeTiling, PromptEmbeddings.NONE);
+    }
+
+    /** @param embeddings the textual-inversion embeddings whose names the prompts may hold */
+    StableDiffusionPipeline(DiffusionModel model, VaeTiling vaeTiling, PromptEmbeddings embeddings) {
         this.model = model;
         this.vaeTiling = vaeTiling;
+        this.embeddings = embeddings;
     }
 
     public DiffusionModel model() {
@@ -64,53 +71,75 @@ public final class StableDiffusionPipeline {
     /**
      * Text conditioning: (2, L, D) = [negative, prompt] when guided, else (1, L, D) for the prompt; for SDXL with
      * the pooled embeddings in the same order. Prompts use A1111's attention syntax and any length
-     * ({@link TextConditioner}): L is 77 per chunk, and the shorter of the two is padded with empty-prompt chunks
-     * so both have the same length. The texts are taken as they are (no prompt editing: {@link #encodeSchedule}).
+     * ({@link TextConditioner}): L is 77 per chunk. The shorter of the two is padded with empty-prompt chunks only
+     * when {@code padConds} (A1111's "Pad conds"); otherwise the two are kept apart ({@link Conditioning#split}).
+     * The texts are taken as they are (no prompt editing: {@link #encodeSchedule}).
      *
      * @throws IllegalArgumentException for a malformed attention weight such as {@code (cat:1.2.3)}
      */
     public Conditioning encodePrompt(NDManager manager, String prompt, String negativePrompt, double guidance,
-                                     int clipSkip) {
+                                     int clipSkip, boolean padConds) {
         return encodeSchedule(manager, List.of(new PromptSchedules.Entry(1, prompt)),
-                List.of(new PromptSchedules.Entry(1, negativePrompt)), guidance, clipSkip).at(0);
+                List.of(new PromptSchedules.Entry(1, negativePrompt)), guidance, clipSkip, padConds).at(0);
+    }
+
+    /** {@link #encodePrompt} with both halves padded to one length, as diffusers' pipelines need. */
+    public Conditioning encodePrompt(NDManager manager, String prompt, String negativePrompt, double guidance,
+                                     int clipSkip) {
+        return encodePrompt(manager, prompt, negativePrompt, guidance, clipSkip, true);
     }
 
     /**
      * {@link #encodePrompt} per segment of A1111's prompt-editing schedules of the prompt and the negative prompt
-     * (the negative one only when guided). Each distinct text is encoded once, all padded to the largest chunk
-     * count among them, as A1111 encodes a schedule's texts as one batch.
+     * (the negative one only when guided). Each distinct text is encoded once. A1111 encodes a schedule's texts as
+     * one batch, so the prompt's texts are padded to the largest chunk count among them, and so are the negative
+     * prompt's among theirs; the two are padded to each other only with {@code padConds}.
      */
     public ConditioningSchedule encodeSchedule(NDManager manager, List<PromptSchedules.Entry> prompt,
                                                List<PromptSchedules.Entry> negativePrompt, double guidance,
-                                               int clipSkip) {
+                                               int clipSkip, boolean padConds) {
         TextConditioner text = model.text();
         boolean guided = guided(guidance);
         TreeSet<Integer> ends = new TreeSet<>();
-        int chunks = 1;
+        int promptChunks = 1;
         for (PromptSchedules.Entry e : prompt) {
             ends.add(e.endAtStep());
-            chunks = Math.max(chunks, text.chunkCount(e.text()));
+            promptChunks = Math.max(promptChunks, text.chunkCount(e.text(), embeddings));
         }
+        int negativeChunks = 1;
         if (guided) {
             for (PromptSchedules.Entry e : negativePrompt) {
                 ends.add(e.endAtStep());
-                chunks = Math.max(chunks, text.chunkCount(e.text()));
+                negativeChunks = Math.max(negativeChunks, text.chunkCount(e.text(), embeddings));
             }
         }
-        int padded = chunks;
+        int promptPadded = padConds ? Math.max(promptChunks, negativeChunks) : promptChunks;
+        int negativePadded = padConds ? promptPadded : negativeChunks;
         Map<String, Conditioning> conditional = new HashMap<>();
         Map<String, Conditioning> unconditional = new HashMap<>();
         List<Conditioning> segments = new ArrayList<>(ends.size());
         for (int end : ends) {
             Conditioning c = conditional.computeIfAbsent(PromptSchedules.textAt(prompt, end),
-                    t -> text.encode(manager, t, padded, clipSkip));
+                    t -> text.encode(manager, t, promptPadded, clipSkip, embeddings));
             if (guided) {
-                c = unconditional.computeIfAbsent(PromptSchedules.textAt(negativePrompt, end),
-                        t -> text.unconditional(manager, t, padded, clipSkip)).concat(c);
+                c = Conditioning.guided(unconditional.computeIfAbsent(PromptSchedules.textAt(negativePrompt, end),
+                        t -> text.unconditional(manager, t, negativePadded, clipSkip, embeddings)), c);
             }
             segments.add(c);
         }
         return ConditioningSchedule.of(ends.stream().mapToInt(Integer::intValue).toArray(), segments);
+    }
+
+    /** Whether A1111 writes "Pad conds: True": asked for, and the prompt and negative prompt differ in chunks. */
+    public boolean padsConds(List<PromptSchedules.Entry> prompt, List<PromptSchedules.Entry> negativePrompt,
+                             double guidance, boolean padConds) {
+        if (!padConds || !guided(guidance)) {
+            return false;
+        }
+        TextConditioner text = model.text();
+        int p = prompt.stream().mapToInt(e -> text.chunkCount(e.text(), embeddings)).max().orElse(1);
+        int n = negativePrompt.stream().mapToInt(e -> text.chunkCount(e.text(), embeddings)).max().orElse(1);
+        return Math.max(p, 1) != Math.max(n, 1);
     }
 
     /**
@@ -242,6 +271,9 @@ public final class StableDiffusionPipeline {
         if (images == 1) {
             return context;
         }
+        if (context.split()) {
+            return context.repeatRows(images);
+        }
         Conditioning batch = null;
         for (long half = 0; half < (guided ? 2 : 1); half++) {
             Conditioning prompt = context.rows(half, half + 1);
@@ -302,17 +334,25 @@ public final class StableDiffusionPipeline {
             NDArray input = loop.sampler().scaleModelInput(latents, index);
             boolean guided = guided(loop.guidance());
             NDArray batch = guided ? NDArrays.concat(new NDList(input, input), 0) : input;
-            if (unetExtra != null) {
-                batch = NDArrays.concat(new NDList(batch, unetExtra), 1);
-            }
             NDArray t = scope.manager().create(new float[] {(float) timestep});
             Conditioning context = loop.context().at(index - loop.start());
-            ControlResiduals control = loop.control().isEmpty() ? null : loop.control().residuals(batch, t,
-                    context.context(), index - loop.start(), loop.total(), guided);
-            NDArray out = model.unet().config().textTimeConditioning()
-                    ? model.unet().forward(batch, t, context.context(), context.pooled(),
-                    sizeIds(scope.manager(), latents, (int) batch.getShape().get(0)), control)
-                    : model.unet().forward(batch, t, context.context(), null, null, control);
+            NDArray out;
+            if (context.split()) { // A1111 without "Pad conds": the two halves as two UNet batches
+                if (!loop.control().isEmpty()) {
+                    throw new IllegalStateException("ControlNet guidance needs padded conditioning");
+                }
+                NDArray half = unetExtra == null ? input
+                        : NDArrays.concat(new NDList(input, unetExtra.get(":" + input.getShape().get(0))), 1);
+                out = NDArrays.concat(new NDList(unet(scope, latents, half, t, context.negative(), null),
+                        unet(scope, latents, half, t, context, null)), 0);
+            } else {
+                if (unetExtra != null) {
+                    batch = NDArrays.concat(new NDList(batch, unetExtra), 1);
+                }
+                ControlResiduals control = loop.control().isEmpty() ? null : loop.control().residuals(batch, t,
+                        context.context(), index - loop.start(), loop.total(), guided);
+                out = unet(scope, latents, batch, t, context, control);
+            }
             if (!guided) {
                 return scope.keep(out);
             }
@@ -320,6 +360,15 @@ public final class StableDiffusionPipeline {
             NDArray uncond = halves.get(0);
             return scope.keep(uncond.add(halves.get(1).sub(uncond).mul((float) loop.guidance())));
         }
+    }
+
+    /** One UNet call on {@code batch} conditioned on {@code context}. */
+    private NDArray unet(Scope scope, NDArray latents, NDArray batch, NDArray t, Conditioning context,
+                         ControlResiduals control) {
+        return model.unet().config().textTimeConditioning()
+                ? model.unet().forward(batch, t, context.context(), context.pooled(),
+                sizeIds(scope.manager(), latents, (int) batch.getShape().get(0)), control)
+                : model.unet().forward(batch, t, context.context(), null, null, control);
     }
 
     /**

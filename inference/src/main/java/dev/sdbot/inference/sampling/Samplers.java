@@ -28,11 +28,17 @@ public final class Samplers {
                     config.setAlphaToOne());
             case PLMS -> new PlmsSampler(schedule, prediction, spacing(config, TimestepSpacing.LEADING), steps, offset,
                     config.setAlphaToOne());
-            case EULER -> new EulerSampler(schedule, prediction, spacing(config, TimestepSpacing.LINSPACE), steps, offset);
-            case EULER_A -> new EulerAncestralSampler(schedule, prediction, spacing(config, TimestepSpacing.LINSPACE),
+            case EULER -> new KEulerSampler(k, prediction, KSchedules.sigmas(k, steps, false, false));
+            case EULER_A -> new KEulerAncestralSampler(k, prediction, KSchedules.sigmas(k, steps, false, false));
+            case LMS -> new KLmsSampler(k, prediction, KSchedules.sigmas(k, steps, false, false));
+            case DPMPP_2M -> new KDpmpp2mSampler(k, prediction, KSchedules.sigmas(k, steps, false, false));
+            case EULER_DIFFUSERS -> new EulerSampler(schedule, prediction, spacing(config, TimestepSpacing.LINSPACE),
                     steps, offset);
-            case LMS -> new LmsSampler(schedule, prediction, spacing(config, TimestepSpacing.LINSPACE), steps, offset);
-            case DPMPP_2M -> new DpmSolverMultistepSampler(schedule, prediction,
+            case EULER_A_DIFFUSERS -> new EulerAncestralSampler(schedule, prediction,
+                    spacing(config, TimestepSpacing.LINSPACE), steps, offset);
+            case LMS_DIFFUSERS -> new LmsSampler(schedule, prediction, spacing(config, TimestepSpacing.LINSPACE), steps,
+                    offset);
+            case DPMPP_2M_DIFFUSERS -> new DpmSolverMultistepSampler(schedule, prediction,
                     spacing(config, TimestepSpacing.LINSPACE), steps, offset, false);
             case DPMPP_2M_KARRAS_DIFFUSERS -> new DpmSolverMultistepSampler(schedule, prediction,
                     spacing(config, TimestepSpacing.LINSPACE), steps, offset, true);

@@ -208,11 +208,15 @@ public final class SamplerChecks {
         return CheckResult.of(name + " (exact)", differing / (double) expected.length, 0);
     }
 
-    /** The sampler a fixture reference was made with: the fixtures' dpmpp_2m_karras is diffusers 0.21's. */
+    /** The sampler a fixture reference was made with: the fixtures' schedulers are diffusers 0.21's. */
     static Sampler samplerFor(String referenceName) {
         return switch (referenceName) {
             case "pndm" -> Sampler.PLMS;
             case "dpmpp_2m_karras" -> Sampler.DPMPP_2M_KARRAS_DIFFUSERS;
+            case "euler" -> Sampler.EULER_DIFFUSERS;
+            case "euler_a" -> Sampler.EULER_A_DIFFUSERS;
+            case "lms" -> Sampler.LMS_DIFFUSERS;
+            case "dpmpp_2m" -> Sampler.DPMPP_2M_DIFFUSERS;
             default -> Sampler.fromId(referenceName);
         };
     }

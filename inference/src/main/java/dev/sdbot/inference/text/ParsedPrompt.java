@@ -4,7 +4,10 @@ import dev.sdbot.inference.lora.LoraPrompt;
 import dev.sdbot.inference.lora.LoraTag;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A prompt as the engine reads it, from the one parse every part shares (the engine, the prompt filter, the infotext):
@@ -45,6 +48,9 @@ public record ParsedPrompt(String text, List<LoraTag> loras, List<PromptAttentio
     /**
      * The text the encoder reads: the spans' texts in order, a BREAK as a space. Spans of different weight are
      * tokenized apart, so this joins a little more than the tokenizer does; screening it is the stricter reading.
+     * A textual-inversion embedding's name stays here as written: the prompt filter reads it as the word(s) it is
+     * (a rule on the name blocks the embedding, and the name cannot hide a word the filter would otherwise see); its
+     * vectors are not text and cannot be screened, so which embeddings workers offer is the operator's choice.
      */
     public String encodedText() {
         StringBuilder out = new StringBuilder();
@@ -60,6 +66,49 @@ public record ParsedPrompt(String text, List<LoraTag> loras, List<PromptAttentio
      */
     public List<String> encodedTexts() {
         return List.of(encodedText());
+    }
+
+    /**
+     * The embeddings of {@code names} this prompt uses, in prompt order, each once: each span's tokens matched as
+     * A1111 matches them ({@link EmbeddingNames}), so a name cut by attention syntax ({@code (easy)negative}) is
+     * plain text, as there.
+     */
+    public Set<String> embeddings(ClipTokenizer tokenizer, EmbeddingNames names) {
+        Set<String> used = new LinkedHashSet<>();
+        if (names.isEmpty()) {
+            return used;
+        }
+        for (PromptAttention.Span span : spans) {
+            if (span.isBreak()) {
+                continue;
+            }
+            int[] tokens = tokenizer.tokenize(span.text());
+            int position = 0;
+            while (position < tokens.length) {
+                EmbeddingNames.Match match = names.at(tokens, position);
+                if (match == null) {
+                    position++;
+                } else {
+                    used.add(match.name());
+                    position += match.length();
+                }
+            }
+        }
+        return used;
+    }
+
+    /**
+     * {@link #embeddings(ClipTokenizer, EmbeddingNames)} with CLIP's own vocabulary, which every Stable Diffusion text
+     * encoder (SD 1.x, 2.x and both of SDXL's) shares: for front ends that have no model at hand.
+     */
+    public Set<String> embeddings(Collection<String> names) {
+        ClipTokenizer tokenizer = BundledTokenizer.INSTANCE;
+        return embeddings(tokenizer, EmbeddingNames.of(tokenizer, names));
+    }
+
+    /** Loaded on first use (the vocabulary is a few MB). */
+    private static final class BundledTokenizer {
+        static final ClipTokenizer INSTANCE = ClipTokenizer.bundled(0);
     }
 
     /** The LoRA names, in prompt order (duplicates kept). */

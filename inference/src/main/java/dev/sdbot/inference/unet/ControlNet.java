@@ -91,6 +91,27 @@ public final class ControlNet {
      */
     public ControlResiduals forward(NDArray sample, NDArray timestep, NDArray context, NDArray image, float scale,
                                     boolean guessMode) {
+        int n = zeroConvs.size();
+        float[] scales = new float[n + 1];
+        for (int i = 0; i <= n; i++) {
+            scales[i] = scaleOf(i, n, scale, guessMode);
+        }
+        return forward(sample, timestep, context, image, scales);
+    }
+
+    /** How many residuals {@link #forward} returns: one per skip connection, and the mid block's. */
+    public int residualCount() {
+        return zeroConvs.size() + 1;
+    }
+
+    /**
+     * As above with a scale per residual ({@link #residualCount()} of them: the down path's from the shallowest, the
+     * mid block's last), as A1111's control modes weight them.
+     */
+    public ControlResiduals forward(NDArray sample, NDArray timestep, NDArray context, NDArray image, float[] scales) {
+        if (scales.length != residualCount()) {
+            throw new IllegalArgumentException(scales.length + " scales for " + residualCount() + " residuals");
+        }
         try (Scope scope = Scope.of(sample, timestep, context, image)) {
             DataType callerType = sample.getDataType();
             DataType type = convIn.weight().getDataType();
@@ -119,10 +140,10 @@ public final class ControlNet {
             int n = skips.size();
             List<NDArray> down = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                NDArray r = zeroConvs.get(i).forward(skips.get(i)).mul(scaleOf(i, n, scale, guessMode));
+                NDArray r = zeroConvs.get(i).forward(skips.get(i)).mul(scales[i]);
                 down.add(scope.keep(pool(r).toType(callerType, false)));
             }
-            NDArray mid = midZeroConv.forward(h).mul(scaleOf(n, n, scale, guessMode));
+            NDArray mid = midZeroConv.forward(h).mul(scales[n]);
             return new ControlResiduals(down, scope.keep(pool(mid).toType(callerType, false)));
         }
     }

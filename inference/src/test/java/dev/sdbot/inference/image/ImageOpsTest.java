@@ -111,6 +111,11 @@ class ImageOpsTest {
             // R = 0.5 * (0.298 + 0.187 - 0.158 - 0.184) = 0.0715 → (0.0715 / 2 + 0.5) * 255 = 136.6
             assertThat(preview.sample(0, 0, 0)).isEqualTo(137);
             assertThat(ImageCodec.decode(LatentPreview.png(latents)).pixels()).isEqualTo(preview.pixels());
+            // SDXL's coefficients (A1111's cheap_approximation for is_sdxl): R = 0.5 * (0.3448 - 0.1953 + 0.1074
+            // - 0.3730) = -0.058 → 120.1; G = 0.5 * (0.4168 - 0.0290 + 0.0886 - 0.2499) = 0.113 → 141.9
+            RgbImage sdxl = LatentPreview.toImage(latents, true);
+            assertThat(sdxl.sample(0, 0, 0)).isEqualTo(120);
+            assertThat(sdxl.sample(0, 0, 1)).isEqualTo(142);
         }
     }
 }

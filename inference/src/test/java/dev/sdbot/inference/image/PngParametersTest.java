@@ -38,7 +38,8 @@ class PngParametersTest {
                 new byte[]{1}, 0.75, null, 1);
         GenerationParameters p = GenerationParameters.of(r, 8);
         assertThat(p.toInfotext()).isEqualTo("cat\nNegative prompt: dog\nSteps: 25, Sampler: DPM++ 2M, CFG scale: 6.5, "
-                + "Seed: 8, Size: 512x768, Model: sd15, Denoising strength: 0.75");
+                + "Seed: 8, Size: 512x768, Model: sd15, Denoising strength: 0.75, RNG: CPU");
+        assertThat(GenerationParameters.parse(p.toInfotext()).rng()).isEqualTo("CPU");
     }
 
     @Test

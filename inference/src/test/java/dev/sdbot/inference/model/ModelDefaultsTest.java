@@ -38,6 +38,8 @@ class ModelDefaultsTest {
                 """);
         assertThat(d).isEqualTo(new ModelDefaults(Sampler.EULER_A_SGM_UNIFORM, 1, 1.0, 2, 512, 768, true));
         assertThat(d.decodesWithTinyVae()).isTrue();
+        assertThat(d.preset().describe()).isEqualTo("Euler a SGM Uniform, 1 step, CFG 1, clip skip 2, 512x768");
+        assertThat(dev.sdbot.inference.api.ModelPreset.decode(d.preset().encode())).isEqualTo(d.preset());
     }
 
     @Test

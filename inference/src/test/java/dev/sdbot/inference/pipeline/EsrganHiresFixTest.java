@@ -68,7 +68,10 @@ class EsrganHiresFixTest {
         assertThat(generator.upscalers()).containsExactly(Map.entry("sharp", 4));
     }
 
-    /** As A1111: txt2img, the network enlarges the decoded image to the target, the VAE encodes it, img2img. */
+    /**
+     * As A1111: txt2img, the network enlarges the decoded image to the target, the VAE encodes it, img2img (with
+     * A1111's hires step arithmetic, {@link dev.sdbot.inference.api.DenoiseSteps}).
+     */
     @Test
     void esrganHiresEqualsImg2imgOfTheNetworkEnlargedFirstPass() throws Exception {
         byte[] hires = generate(base(2).withHires(new HiresFix(2, HiresUpscaler.fromId("sharp"), 2, 0.5))).png();
@@ -80,8 +83,9 @@ class EsrganHiresFixTest {
         try (NDManager m = NDManager.newBaseManager()) {
             enlarged = ImageUpscaler.load(models.resolve("upscalers/sharp.safetensors"), m).upscaleTo(first, 128, 128, m);
         }
-        GenerationRequest img2img = new GenerationRequest("a red apple", "blurry", "mini", Sampler.EULER_A, 2, 7.0, 128,
-                128, 11L, 1, ImageCodec.encodePng(enlarged, Map.of()), 0.5, null, 1);
+        // A1111 runs the 2 hires steps at 0.5 as the last 2 of 4: its img2img of 4 steps at 0.25 (int(0.25 * 4) + 1 = 2)
+        GenerationRequest img2img = new GenerationRequest("a red apple", "blurry", "mini", Sampler.EULER_A, 4, 7.0, 128,
+                128, 11L, 1, ImageCodec.encodePng(enlarged, Map.of()), 0.25, null, 1);
         RgbImage expected = ImageCodec.decode(generate(img2img).png());
         RgbImage actual = ImageCodec.decode(hires);
         assertThat(actual.width()).isEqualTo(128);

@@ -1,10 +1,10 @@
 package dev.sdbot.inference.pipeline;
 
+import dev.sdbot.inference.image.PngText;
 import dev.sdbot.inference.Fixtures;
 import dev.sdbot.inference.api.GeneratedImage;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.GenerationResult;
-import dev.sdbot.inference.api.InvalidRequestException;
 import dev.sdbot.inference.api.ProgressListener;
 import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.inference.image.ImageCodec;
@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** SDXL through the engine's public API, from a models directory as a worker has it. */
 class SdxlGeneratorTest {
@@ -115,10 +114,12 @@ class SdxlGeneratorTest {
         }
     }
 
+    /** A1111 applies clip skip to SD 1.x's CLIP only: on SDXL it is ignored (and still recorded), not refused. */
     @Test
-    void clipSkipBeyondTheEncodersIsRefused() {
-        // 3-layer encoders: SDXL already reads the second-to-last, so clip skip 2 is the last possible
-        assertThatThrownBy(() -> generator.generate(request("mini-sdxl", "", 1, 3), ProgressListener.NONE))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("clip skip 3");
+    void clipSkipIsIgnoredOnSdxlAsA1111Does() throws Exception {
+        GeneratedImage skipped = generator.generate(request("mini-sdxl", "", 1, 3), ProgressListener.NONE).images().get(0);
+        GeneratedImage plain = generator.generate(request("mini-sdxl", "", 1, 1), ProgressListener.NONE).images().get(0);
+        assertThat(ImageCodec.decode(skipped.png()).pixels()).isEqualTo(ImageCodec.decode(plain.png()).pixels());
+        assertThat(PngText.read(skipped.png()).get("parameters")).contains("Clip skip: 3");
     }
 }

@@ -8,6 +8,7 @@ import dev.sdbot.inference.model.SchedulerConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -22,7 +23,14 @@ class SamplersTest {
     @Test
     void everySamplerFitsDiscordsChoicesUnderOneUniqueIdAndName() {
         Sampler[] all = Sampler.values();
-        assertThat(all.length).isLessThanOrEqualTo(25); // Discord's limit on an option's choices
+        // Discord's limit on an option's choices: it offers A1111's names, the diffusers variants are CLI/job only
+        assertThat(Arrays.stream(all).filter(Sampler::isA1111).count()).isLessThanOrEqualTo(25);
+        assertThat(Arrays.stream(all).filter(s -> !s.isA1111()).map(Sampler::displayName))
+                .allMatch(name -> name.contains("(diffusers"));
+        // A1111's names are A1111's (k-diffusion) samplers
+        for (Sampler s : List.of(Sampler.EULER, Sampler.EULER_A, Sampler.LMS, Sampler.DPMPP_2M)) {
+            assertThat(Samplers.create(s, SD15, 6)).as(s.displayName()).isInstanceOf(KDiffusionSampler.class);
+        }
         assertThat(Arrays.stream(all).map(Sampler::id).distinct()).hasSize(all.length);
         assertThat(Arrays.stream(all).map(Sampler::displayName).distinct()).hasSize(all.length);
         for (Sampler s : all) {

@@ -26,13 +26,13 @@ class TimestepSpacingTest {
     @Test
     void dpmLeadingUsesStepsPlusOneIntervals() {
         // 1000 // 11 = 90; (arange(11) * 90)[::-1][:-1] + steps_offset
-        assertThat(Samplers.create(Sampler.DPMPP_2M, config("leading"), 10).timesteps())
+        assertThat(Samplers.create(Sampler.DPMPP_2M_DIFFUSERS, config("leading"), 10).timesteps())
                 .containsExactly(901, 811, 721, 631, 541, 451, 361, 271, 181, 91);
     }
 
     @Test
     void leadingEulerStartsAboveTheLargestSigma() {
-        DiffusionSampler euler = Samplers.create(Sampler.EULER, config("leading"), 10);
+        DiffusionSampler euler = Samplers.create(Sampler.EULER_DIFFUSERS, config("leading"), 10);
         float maxSigma = ((SigmaSampler) euler).sigmas()[0];
         assertThat(euler.timesteps()[0]).isEqualTo(901);
         assertThat(euler.initNoiseSigma()).isEqualTo((float) Math.sqrt(maxSigma * maxSigma + 1f));

@@ -81,4 +81,54 @@ class PromptChunksTest {
         assertThat(negative).hasSize(2);
         assertThat(negative.get(1).ids()).containsExactly(SD15.encode(""));
     }
+
+    @Test
+    void anEmbeddingNameBecomesOnePlaceholderPerVectorWithItsSpansWeight() {
+        EmbeddingNames names = EmbeddingNames.of(SD15, java.util.Map.of("EasyNegative", 3));
+        PromptChunks.Chunk chunk = PromptChunks.of(SD15, "a (easynegative:1.2) cat", names).get(0);
+        int[] a = SD15.tokenize("a");
+        assertThat(chunk.ids()[1]).isEqualTo(a[0]);
+        assertThat(Arrays.copyOfRange(chunk.ids(), 2, 5)).containsOnly(0);
+        assertThat(chunk.ids()[5]).isEqualTo(SD15.tokenize("cat")[0]);
+        assertThat(chunk.weights()[3]).isEqualTo(1.2f);
+        assertThat(chunk.fixes()).containsExactly(new PromptChunks.Fix(2, "EasyNegative", 3));
+    }
+
+    @Test
+    void aNameIsMatchedOnWholeTokensAndAnUnknownOrCutWordStaysPlainText() {
+        EmbeddingNames names = EmbeddingNames.of(SD15, List.of("EasyNegative"));
+        for (String plain : List.of("easynegatives", "(easy)negative", "easy negative")) {
+            assertThat(PromptChunks.of(SD15, plain, names).get(0).fixes()).as(plain).isEmpty();
+            assertThat(PromptChunks.of(SD15, plain, names).get(0).ids()).as(plain)
+                    .containsExactly(PromptChunks.of(SD15, plain).get(0).ids());
+        }
+        assertThat(ParsedPrompt.attention("EASYNEGATIVE, (easy)negative").embeddings(List.of("EasyNegative")))
+                .containsExactly("EasyNegative");
+    }
+
+    @Test
+    void anEmbeddingThatDoesNotFitTheRestOfAChunkStartsTheNextOneWhole() {
+        EmbeddingNames names = EmbeddingNames.of(SD15, java.util.Map.of("tenvec", 10));
+        String prompt = String.join(" ", java.util.Collections.nCopies(70, "cat")) + " tenvec";
+        List<PromptChunks.Chunk> chunks = PromptChunks.of(SD15, prompt, names);
+        assertThat(chunks).hasSize(2);
+        assertThat(chunks.get(0).fixes()).isEmpty();
+        assertThat(chunks.get(0).ids()[71]).isEqualTo(SD15.eosId());
+        assertThat(chunks.get(1).fixes()).containsExactly(new PromptChunks.Fix(1, "tenvec", 10));
+        assertThat(chunks.get(1).ids()[11]).isEqualTo(SD15.eosId());
+    }
+
+    @Test
+    void aCommaBacktrackMovesAnEmbeddingsPlaceholdersButLeavesItsFixBehindAsA1111Does() {
+        EmbeddingNames names = EmbeddingNames.of(SD15, java.util.Map.of("onered", 1));
+        String prompt = String.join(" ", java.util.Collections.nCopies(68, "cat")) + ", onered "
+                + String.join(" ", java.util.Collections.nCopies(6, "dog"));
+        List<PromptChunks.Chunk> chunks = PromptChunks.of(SD15, prompt, names);
+        assertThat(chunks).hasSize(2);
+        // A1111's tokenize_line relocates tokens and multipliers, not chunk.fixes: the vector lands on the padding
+        assertThat(chunks.get(0).fixes()).containsExactly(new PromptChunks.Fix(70, "onered", 1));
+        assertThat(chunks.get(0).ids()[70]).isEqualTo(SD15.eosId());
+        assertThat(chunks.get(1).fixes()).isEmpty();
+        assertThat(chunks.get(1).ids()[1]).isZero();
+    }
 }

@@ -3,7 +3,9 @@ package dev.sdbot.scheduler.quartz;
 import dev.sdbot.scheduler.SchedulerSettings;
 import dev.sdbot.scheduler.dispatch.Dispatcher;
 import dev.sdbot.scheduler.dispatch.LeaseReaper;
+import dev.sdbot.scheduler.images.ImageStore;
 import dev.sdbot.scheduler.store.ResultStore;
+import dev.sdbot.scheduler.store.RetentionStore;
 import dev.sdbot.scheduler.store.UsageStore;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.Job;
@@ -41,7 +43,7 @@ public final class ClusterScheduler implements AutoCloseable {
 
     private final Scheduler scheduler;
 
-    public ClusterScheduler(DataSource dataSource, SchedulerSettings settings,
+    public ClusterScheduler(DataSource dataSource, ImageStore images, SchedulerSettings settings,
                             LeaseReaper reaper, Dispatcher dispatcher, java.util.function.BooleanSupplier leading) {
         // Quartz looks data sources up by name in a JVM-wide registry; unique names let several nodes share a JVM (tests).
         String dataSourceName = "sdbot-" + UUID.randomUUID();
@@ -69,11 +71,12 @@ public final class ClusterScheduler implements AutoCloseable {
                 SchedulerRepository.getInstance().remove(SCHEDULER_NAME);
             }
             UsageStore usage = new UsageStore(dataSource);
-            ResultStore results = new ResultStore(dataSource);
+            ResultStore results = new ResultStore(dataSource, images);
             Map<Class<? extends Job>, Supplier<Job>> jobs = Map.of(
                     MaintenanceJobs.DispatchJob.class, () -> new MaintenanceJobs.DispatchJob(reaper, dispatcher, leading),
                     MaintenanceJobs.QuotaResetJob.class, () -> new MaintenanceJobs.QuotaResetJob(usage),
-                    MaintenanceJobs.RetentionJob.class, () -> new MaintenanceJobs.RetentionJob(results, settings.resultRetention()));
+                    MaintenanceJobs.RetentionJob.class, () -> new MaintenanceJobs.RetentionJob(results, settings.resultRetention()),
+                    RowRetentionJob.class, () -> new RowRetentionJob(new RetentionStore(dataSource), settings.rowRetention()));
             PropertySettingJobFactory fallback = new PropertySettingJobFactory();
             scheduler.setJobFactory((bundle, sched) -> {
                 Supplier<Job> job = jobs.get(bundle.getJobDetail().getJobClass());
@@ -88,6 +91,8 @@ public final class ClusterScheduler implements AutoCloseable {
                     .withSchedule(CronScheduleBuilder.cronSchedule(QUOTA_RESET_CRON).inTimeZone(TimeZone.getTimeZone("UTC"))));
             ensure(MaintenanceJobs.RetentionJob.class, "retention", TriggerBuilder.newTrigger()
                     .withSchedule(CronScheduleBuilder.cronSchedule(RETENTION_CRON).inTimeZone(TimeZone.getTimeZone("UTC"))));
+            ensure(RowRetentionJob.class, RowRetentionJob.NAME, TriggerBuilder.newTrigger()
+                    .withSchedule(CronScheduleBuilder.cronSchedule(RowRetentionJob.CRON).inTimeZone(TimeZone.getTimeZone("UTC"))));
         } catch (SchedulerException e) {
             throw new IllegalStateException("could not set up Quartz: " + e.getMessage(), e);
         }

@@ -86,6 +86,7 @@ final class MaintenanceJobs {
             try {
                 int purged = results.purgeImagesOlderThan(retention);
                 int jobs = results.purgeJobImagesOlderThan(retention);
+                results.purgeStalePreviews();
                 if (purged + jobs > 0) {
                     log.info("Retention: purged {} result image(s) and the images of {} job(s) older than {}", purged, jobs, retention);
                 }

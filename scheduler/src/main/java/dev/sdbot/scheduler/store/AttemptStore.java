@@ -1,8 +1,10 @@
 package dev.sdbot.scheduler.store;
 
 import dev.sdbot.inference.api.GeneratedImage;
+import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.scheduler.JobState;
+import dev.sdbot.scheduler.images.ImageKeys;
 
 import javax.sql.DataSource;
 import java.sql.PreparedStatement;
@@ -30,6 +32,16 @@ public final class AttemptStore {
         this.workers = new WorkerStore(dataSource);
     }
 
+    /** The claim (bind lease ms, worker, limit, worker); its plan is checked on a large table. */
+    public static final String CLAIM = "UPDATE jobs j SET state = 'RUNNING',"
+            + " started_at = greatest(now(), j.assigned_at), updated_at = greatest(now(), j.assigned_at),"
+            + " lease_expires_at = now() + ? * interval '1 millisecond' FROM (SELECT id, attempt FROM jobs WHERE worker_id = ? AND state = 'ASSIGNED'"
+            + " ORDER BY assigned_at, id LIMIT ?) a"
+            + " WHERE j.id = a.id AND j.state = 'ASSIGNED' AND j.attempt = a.attempt AND j.worker_id = ?"
+            + " RETURNING j.id, j.attempt, j.guild_id, j.user_id, j.assigned_at, j.init_image, j.mask_image,"
+            + " j.init_image IS NOT NULL AS init_in_row, j.mask_image IS NOT NULL AS mask_in_row, "
+            + prefixed(JobRows.REQUEST_COLUMNS);
+
     /**
      * ASSIGNED → RUNNING for up to {@code limit} of the worker's assigned jobs, oldest assignment first, in one
      * statement (one round trip, whatever the number of jobs). Each row is still guarded by state, attempt and worker.
@@ -38,18 +50,18 @@ public final class AttemptStore {
         return Sql.inHotTransaction(dataSource, "claim jobs for " + workerId, c -> {
             List<ClaimedJob> claimed = new ArrayList<>();
             // on the database's clock: the maximum run time and the lease are measured from here
-            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs j SET state = 'RUNNING',"
-                    + " started_at = greatest(now(), j.assigned_at), updated_at = greatest(now(), j.assigned_at),"
-                    + " lease_expires_at = now() + ? * interval '1 millisecond' FROM (SELECT id, attempt FROM jobs WHERE worker_id = ? AND state = 'ASSIGNED'"
-                    + " ORDER BY assigned_at, id LIMIT ?) a"
-                    + " WHERE j.id = a.id AND j.state = 'ASSIGNED' AND j.attempt = a.attempt AND j.worker_id = ?"
-                    + " RETURNING j.id, j.attempt, j.guild_id, j.user_id, j.assigned_at, " + prefixed(JobRows.REQUEST_COLUMNS))) {
+            try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
                 Sql.bind(ps, lease.toMillis(), workerId, limit, workerId);
                 List<Object[]> rows = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
+                        // images of a row older than the image store come with it; stored ones are read by the job's thread
+                        GenerationRequest request = JobRows.request(rs);
+                        if (rs.getBoolean("init_in_row")) {
+                            request = request.toBuilder().images(rs.getBytes("init_image"), rs.getBytes("mask_image")).build();
+                        }
                         rows.add(new Object[] {Sql.instant(rs, "assigned_at"), rs.getLong("id"), new ClaimedJob(rs.getLong("id"),
-                                rs.getInt("attempt"), rs.getLong("guild_id"), rs.getLong("user_id"), JobRows.request(rs))});
+                                rs.getInt("attempt"), rs.getLong("guild_id"), rs.getLong("user_id"), request, JobRows.inputs(rs))});
                     }
                 }
                 rows.sort(java.util.Comparator.comparing((Object[] r) -> (Instant) r[0]).thenComparing(r -> (Long) r[1]));
@@ -59,24 +71,33 @@ public final class AttemptStore {
         });
     }
 
-    /** Records progress; false when the job is no longer this attempt's to run (cancelled or lease lost). */
+    /**
+     * Records progress, and the step preview (when there is one) in the unlogged job_previews, not in the job row;
+     * false when the job is no longer this attempt's to run (cancelled or lease lost).
+     */
     public boolean progress(ClaimedJob job, int step, int total, byte[] previewPng) {
-        return Sql.update(dataSource, "progress of job " + job.id(),
-                "UPDATE jobs SET progress_step = ?, progress_total = ?, preview_png = COALESCE(?, preview_png), updated_at = now()"
-                        + " WHERE id = ? AND state = 'RUNNING' AND attempt = ?",
-                step, total, previewPng, job.id(), job.attempt()) == 1;
+        return Sql.withConnection(dataSource, "progress of job " + job.id(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("WITH p AS (UPDATE jobs SET progress_step = ?, progress_total = ?,"
+                    + " updated_at = now() WHERE id = ? AND state = 'RUNNING' AND attempt = ? RETURNING id, attempt),"
+                    + " v AS (INSERT INTO job_previews (job_id, attempt, png, updated_at) SELECT id, attempt, ?::bytea, now()"
+                    + "   FROM p WHERE ?::bytea IS NOT NULL ON CONFLICT (job_id) DO UPDATE SET attempt = excluded.attempt,"
+                    + "   png = excluded.png, updated_at = excluded.updated_at)"
+                    + " SELECT count(*) FROM p")) {
+                Sql.bind(ps, step, total, job.id(), job.attempt(), previewPng, previewPng);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1) == 1;
+                }
+            }
+        });
     }
 
-    /** A job the generator finished, with what it made. */
+    /** A job the generator finished, with what it made (the images already in the image store, see ImageKeys#result). */
     public record Finished(ClaimedJob job, GenerationResult result) {
-        /** Size of the images, to keep one write of many results within reason. */
-        public long bytes() {
-            return result.images().stream().mapToLong(image -> image.png().length).sum();
-        }
     }
 
     /**
-     * RUNNING → SUCCEEDED for several of the worker's jobs at once, each with its images, usage and the worker's
+     * RUNNING → SUCCEEDED for several of the worker's jobs at once, each with its images' keys, usage and the worker's
      * count, atomically, in one statement: the guarded update, and the rows that depend on it only for the jobs it
      * changed. Returns the ids stored; a job missing from it was fenced off (cancelled or lease lost). Stamped, and
      * billed to the day, on the database's clock (the day the quota counts), never the worker's.
@@ -87,10 +108,11 @@ public final class AttemptStore {
                 + "   error = NULL, finished_at = now(), updated_at = now() FROM input i"
                 + "   WHERE j.id = i.id AND j.state = 'RUNNING' AND j.attempt = i.attempt AND j.worker_id = ?"
                 + "   RETURNING j.id, j.attempt, j.guild_id, j.user_id, i.images, i.gpu_ms),"
-                + " images AS (INSERT INTO job_results (job_id, image_index, attempt, png, seed, safety, nsfw_scores, gpu_ms, created_at)"
-                + "   SELECT d.id, v.idx, d.attempt, v.png, v.seed, v.safety, v.scores::real[], d.gpu_ms, now() FROM done d"
-                + "   JOIN unnest(?::bigint[], ?::int[], ?::bytea[], ?::bigint[], ?::text[], ?::text[])"
-                + "     AS v (job_id, idx, png, seed, safety, scores) ON v.job_id = d.id),"
+                + " images AS (INSERT INTO job_results (job_id, image_index, attempt, image_key, seed, safety, nsfw_scores, gpu_ms, created_at)"
+                + "   SELECT d.id, v.idx, d.attempt, v.image_key, v.seed, v.safety, v.scores::real[], d.gpu_ms, now() FROM done d"
+                + "   JOIN unnest(?::bigint[], ?::int[], ?::text[], ?::bigint[], ?::text[], ?::text[])"
+                + "     AS v (job_id, idx, image_key, seed, safety, scores) ON v.job_id = d.id),"
+                + " previews AS (DELETE FROM job_previews WHERE job_id IN (SELECT id FROM done)),"
                 + " ledger AS (INSERT INTO usage_ledger (job_id, attempt, guild_id, user_id, worker_id, outcome, images, gpu_ms,"
                 + "   usage_day, recorded_at) SELECT id, attempt, guild_id, user_id, ?, 'SUCCEEDED', images, gpu_ms, " + UsageStore.TODAY + ", now() FROM done),"
                 // one row per member, in key order, so that two workers' writes cannot deadlock on the counters
@@ -109,7 +131,7 @@ public final class AttemptStore {
             List<Object> gpuMillis = new ArrayList<>();
             List<Object> imageJobs = new ArrayList<>();
             List<Object> indexes = new ArrayList<>();
-            List<byte[]> pngs = new ArrayList<>();
+            List<Object> keys = new ArrayList<>();
             List<Object> seeds = new ArrayList<>();
             List<Object> safety = new ArrayList<>();
             List<Object> scores = new ArrayList<>();
@@ -123,7 +145,7 @@ public final class AttemptStore {
                     GeneratedImage image = images.get(i);
                     imageJobs.add(f.job().id());
                     indexes.add(i);
-                    pngs.add(image.png());
+                    keys.add(ImageKeys.result(f.job().id(), f.job().attempt(), i));
                     seeds.add(image.seed());
                     safety.add(image.safety().name());
                     scores.add(arrayLiteral(image.nsfwScores()));
@@ -134,7 +156,7 @@ public final class AttemptStore {
                         c.createArrayOf("integer", imageCounts.toArray()), c.createArrayOf("bigint", gpuMillis.toArray()),
                         workerId,
                         c.createArrayOf("bigint", imageJobs.toArray()), c.createArrayOf("integer", indexes.toArray()),
-                        c.createArrayOf("bytea", pngs.toArray(new byte[0][])), c.createArrayOf("bigint", seeds.toArray()),
+                        c.createArrayOf("text", keys.toArray()), c.createArrayOf("bigint", seeds.toArray()),
                         c.createArrayOf("text", safety.toArray()), c.createArrayOf("text", scores.toArray()),
                         workerId, workerId);
                 Set<Long> stored = new HashSet<>();
@@ -144,6 +166,18 @@ public final class AttemptStore {
                     }
                 }
                 return stored;
+            }
+        });
+    }
+
+    /** Whether results of this attempt are recorded (its images are the job's, whatever a later write says). */
+    public boolean hasResults(ClaimedJob job) {
+        return Sql.withConnection(dataSource, "results of job " + job.id(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM job_results WHERE job_id = ? AND attempt = ? LIMIT 1")) {
+                Sql.bind(ps, job.id(), job.attempt());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
             }
         });
     }

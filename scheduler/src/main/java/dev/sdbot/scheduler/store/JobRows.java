@@ -4,6 +4,7 @@ import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.HiresFix;
 import dev.sdbot.inference.api.HiresUpscaler;
 import dev.sdbot.inference.api.Sampler;
+import dev.sdbot.scheduler.JobInputs;
 import dev.sdbot.scheduler.JobOrigin;
 import dev.sdbot.scheduler.JobState;
 import dev.sdbot.scheduler.JobView;
@@ -11,19 +12,26 @@ import dev.sdbot.scheduler.JobView;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
-/** Maps job rows to values. */
+/**
+ * Maps job rows to values. No read here pulls an image's bytes: input images are keys into the image store (or, in
+ * rows older than V34, bytea columns only tested for presence); previews live in job_previews.
+ */
 final class JobRows {
+    /** The request's columns as written by a submit, input images as image store keys. */
     static final String REQUEST_COLUMNS = "prompt, negative_prompt, model, sampler, steps, cfg_scale, width, height, seed,"
-            + " image_count, init_image, strength, mask_image, clip_skip, hires_scale, hires_upscaler, hires_steps,"
-            + " hires_strength, upscaler";
-    static final String VIEW_COLUMNS = "id, state, " + REQUEST_COLUMNS + ", priority, attempt, max_attempts, worker_id,"
-            + " progress_step, progress_total, preview_png, error, guild_id, channel_id, user_id, interaction_id,"
+            + " image_count, init_image_key, strength, mask_image_key, clip_skip, hires_scale, hires_upscaler, hires_steps,"
+            + " hires_strength, control_units, control_images, upscaler";
+    /** The input images' presence in rows written before the image store (V34). */
+    static final String LEGACY_INPUTS = "init_image IS NOT NULL AS init_in_row, mask_image IS NOT NULL AS mask_in_row";
+    static final String VIEW_COLUMNS = "id, state, " + REQUEST_COLUMNS + ", " + LEGACY_INPUTS + ", priority, attempt,"
+            + " max_attempts, worker_id, progress_step, progress_total, error, guild_id, channel_id, user_id, interaction_id,"
             + " interaction_token, token_expires_at, posted_message_id, created_at, assigned_at, started_at,"
             + " finished_at, posted_at, updated_at";
 
     private JobRows() {
     }
 
+    /** The request without its input images (see {@link #inputs}). */
     static GenerationRequest request(ResultSet rs) throws SQLException {
         return new GenerationRequest(
                 rs.getString("prompt"),
@@ -36,12 +44,22 @@ final class JobRows {
                 rs.getInt("height"),
                 Sql.nullableLong(rs, "seed"),
                 rs.getInt("image_count"),
-                rs.getBytes("init_image"),
+                null,
                 rs.getDouble("strength"),
-                rs.getBytes("mask_image"),
+                null,
                 rs.getInt("clip_skip"),
                 hires(rs),
+                ControlUnitRows.read(rs),
                 rs.getString("upscaler"));
+    }
+
+    static JobInputs inputs(ResultSet rs) throws SQLException {
+        String init = rs.getString("init_image_key");
+        String mask = rs.getString("mask_image_key");
+        boolean initInRow = rs.getBoolean("init_in_row");
+        boolean maskInRow = rs.getBoolean("mask_in_row");
+        return init == null && mask == null && !initInRow && !maskInRow ? JobInputs.NONE
+                : new JobInputs(init, mask, initInRow, maskInRow);
     }
 
     /** The job's hires fix, or null (hires_scale NULL). */
@@ -74,7 +92,7 @@ final class JobRows {
                 rs.getString("worker_id"),
                 rs.getInt("progress_step"),
                 rs.getInt("progress_total"),
-                rs.getBytes("preview_png"),
+                inputs(rs),
                 rs.getString("error"),
                 Sql.nullableLong(rs, "posted_message_id"),
                 Sql.instant(rs, "created_at"),

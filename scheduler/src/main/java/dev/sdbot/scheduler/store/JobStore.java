@@ -3,9 +3,11 @@ package dev.sdbot.scheduler.store;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.scheduler.ActiveJobs;
 import dev.sdbot.scheduler.CancelOutcome;
+import dev.sdbot.scheduler.JobInputs;
 import dev.sdbot.scheduler.JobState;
 import dev.sdbot.scheduler.JobSubmission;
 import dev.sdbot.scheduler.JobView;
+import dev.sdbot.scheduler.ShardRange;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -33,18 +35,20 @@ public final class JobStore {
         this.dataSource = dataSource;
     }
 
-    /** Inserts a QUEUED job inside the caller's transaction. */
-    public long insert(Connection c, JobSubmission submission, long seed, int maxAttempts) throws SQLException {
+    /** Inserts a QUEUED job inside the caller's transaction; its input images are already in the image store. */
+    public long insert(Connection c, JobSubmission submission, long seed, int maxAttempts, JobInputs inputs) throws SQLException {
         GenerationRequest r = submission.request();
         Object[] hires = JobRows.hiresValues(r);
+        Object[] controls = ControlUnitRows.values(c, r);
         String sql = "INSERT INTO jobs (state, " + JobRows.REQUEST_COLUMNS + ", priority, max_attempts, progress_total,"
                 + " guild_id, channel_id, user_id, interaction_id, interaction_token, token_expires_at, created_at, updated_at)"
                 + " VALUES ('QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::double precision, ?, ?,"
-                + " ?::double precision, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())"; // the database's clock, like every later stamp
+                + " ?::double precision, ?::jsonb, ?::bytea[], ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())"; // the database's clock, like every later stamp
         try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             Sql.bind(ps, r.prompt(), r.negativePrompt(), r.model(), r.sampler().id(), r.steps(), r.cfgScale(), r.width(),
-                    r.height(), seed, r.count(), r.initImage(), r.strength(), r.maskImage(), r.clipSkip(),
-                    hires[0], hires[1], hires[2], hires[3], r.upscaler(), submission.priority(), maxAttempts, r.steps() * r.count(),
+                    r.height(), seed, r.count(), inputs.initKey(), r.strength(), inputs.maskKey(), r.clipSkip(),
+                    hires[0], hires[1], hires[2], hires[3], controls[0], controls[1], r.upscaler(), submission.priority(), maxAttempts,
+                    r.steps() * r.count(),
                     submission.origin().guildId(), submission.origin().channelId(), submission.origin().userId(),
                     submission.origin().interactionId(), submission.origin().interactionToken(),
                     submission.origin().tokenExpiresAt());
@@ -61,22 +65,24 @@ public final class JobStore {
      * its requester (guild default, the user's own, or one of the given roles'); returns null then, and nothing
      * is inserted, so the caller takes the quota-checked path.
      */
-    public Long insertUnlessQuotaRule(Connection c, JobSubmission submission, long seed, int maxAttempts)
+    public Long insertUnlessQuotaRule(Connection c, JobSubmission submission, long seed, int maxAttempts, JobInputs inputs)
             throws SQLException {
         GenerationRequest r = submission.request();
         Object[] hires = JobRows.hiresValues(r);
+        Object[] controls = ControlUnitRows.values(c, r);
         String sql = "INSERT INTO jobs (state, " + JobRows.REQUEST_COLUMNS + ", priority, max_attempts, progress_total,"
                 + " guild_id, channel_id, user_id, interaction_id, interaction_token, token_expires_at, created_at, updated_at)"
-                + " SELECT 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::bytea, ?, ?::bytea, ?, ?::double precision, ?, ?,"
-                + " ?::double precision, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " SELECT 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text, ?, ?::text, ?, ?::double precision, ?, ?,"
+                + " ?::double precision, ?::jsonb, ?::bytea[], ?, ?, ?, ?, ?, ?, ?, ?, ?,"
                 + " ?::timestamptz, now(), now()"
                 + " WHERE NOT EXISTS (SELECT 1 FROM quota_rules WHERE guild_id = ? AND (scope = 'GUILD_DEFAULT'"
                 + " OR (scope = 'USER' AND subject_id = ?) OR (scope = 'ROLE' AND subject_id = ANY (?))))"
                 + " RETURNING id";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             Sql.bind(ps, r.prompt(), r.negativePrompt(), r.model(), r.sampler().id(), r.steps(), r.cfgScale(), r.width(),
-                    r.height(), seed, r.count(), r.initImage(), r.strength(), r.maskImage(), r.clipSkip(),
-                    hires[0], hires[1], hires[2], hires[3], r.upscaler(), submission.priority(), maxAttempts, r.steps() * r.count(),
+                    r.height(), seed, r.count(), inputs.initKey(), r.strength(), inputs.maskKey(), r.clipSkip(),
+                    hires[0], hires[1], hires[2], hires[3], controls[0], controls[1], r.upscaler(), submission.priority(), maxAttempts,
+                    r.steps() * r.count(),
                     submission.origin().guildId(), submission.origin().channelId(), submission.origin().userId(),
                     submission.origin().interactionId(), submission.origin().interactionToken(),
                     submission.origin().tokenExpiresAt(),
@@ -163,24 +169,47 @@ public final class JobStore {
         });
     }
 
-    /** SUCCEEDED jobs of the given guilds, oldest first (jobs_unposted_guild_idx). */
-    public List<JobView> findUnpostedSucceeded(Collection<Long> guildIds, int limit) {
-        return Sql.withConnection(dataSource, "read unposted results", c -> query(c, "SELECT " + JobRows.VIEW_COLUMNS
-                + " FROM jobs WHERE state = 'SUCCEEDED' AND guild_id = ANY (?) ORDER BY finished_at, id LIMIT ?",
-                c.createArrayOf("bigint", guildIds.toArray()), limit));
+    /** Input images kept in the row by a job queued before the image store (V34): {init, mask}, each possibly null. */
+    public byte[][] inputImagesInRow(long id) {
+        return Sql.withConnection(dataSource, "read input images of job " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT init_image, mask_image FROM jobs WHERE id = ?")) {
+                Sql.bind(ps, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? new byte[][] {rs.getBytes(1), rs.getBytes(2)} : new byte[][] {null, null};
+                }
+            }
+        });
     }
 
+    /** The step preview of the job's current attempt, or null (none yet, or the attempt ended). */
+    public byte[] preview(long id, int attempt) {
+        return Sql.withConnection(dataSource, "read preview of job " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT png FROM job_previews WHERE job_id = ? AND attempt = ?")) {
+                Sql.bind(ps, id, attempt);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getBytes(1) : null;
+                }
+            }
+        });
+    }
+
+    /** The posting sweep (bind the shard range's parameters, then the limit); its plan is checked on a large table. */
+    public static final String UNPOSTED_ON_SHARDS = "SELECT id FROM jobs WHERE state = 'SUCCEEDED'"
+            + " AND guild_id <> 0 AND " + ShardRange.SQL + " ORDER BY finished_at, id LIMIT ?";
+
+    /** Dispatch positions of the given queued jobs (bind a bigint[]); its plan is checked on a large table. */
+    public static final String QUEUE_POSITIONS = "SELECT id, pos FROM (SELECT id, row_number() OVER (ORDER BY "
+            + FairShare.ORDER_BY + ") AS pos FROM (" + FairShare.RANKED_QUEUE + ") ranked) ordered WHERE id = ANY (?)";
+
     /**
-     * SUCCEEDED → FAILED with {@code reason} for the results of guilds other than the given ones (and other than
-     * 0, the CLI's, whose jobs end at SUCCEEDED) that finished more than {@code grace} ago by the database's clock.
-     * Returns the ids failed.
+     * Ids of the SUCCEEDED jobs of the guilds on the given shards (the CLI's guild 0 aside), oldest first
+     * (jobs_unposted_order_idx: only unposted results are read, the shard test filters them); ids only, the poster
+     * reads each job as it posts it.
      */
-    public List<Long> failUnpostedOutside(Collection<Long> guildIds, Duration grace, String reason) {
-        return Sql.withConnection(dataSource, "fail results of other guilds", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET state = 'FAILED', error = ?, updated_at = now()"
-                    + " WHERE state = 'SUCCEEDED' AND guild_id <> 0 AND guild_id <> ALL (?)"
-                    + " AND finished_at < now() - ? * interval '1 millisecond' RETURNING id")) {
-                Sql.bind(ps, reason, c.createArrayOf("bigint", guildIds.toArray()), grace.toMillis());
+    public List<Long> unpostedSucceeded(ShardRange shards, int limit) {
+        return Sql.withConnection(dataSource, "read unposted results", c -> {
+            try (PreparedStatement ps = c.prepareStatement(UNPOSTED_ON_SHARDS)) {
+                Sql.bind(ps, append(shards.sqlParameters(), limit));
                 List<Long> ids = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -190,6 +219,59 @@ public final class JobStore {
                 return ids;
             }
         });
+    }
+
+    /** QUEUED, ASSIGNED and RUNNING jobs of the guilds on the given shards, newest first (jobs_guild_user_active_idx). */
+    public List<JobView> activeOnShards(ShardRange shards, int limit) {
+        return query("SELECT " + JobRows.VIEW_COLUMNS + " FROM jobs WHERE state IN ('QUEUED', 'ASSIGNED', 'RUNNING')"
+                + " AND guild_id <> 0 AND " + ShardRange.SQL + " ORDER BY id DESC LIMIT ?", append(shards.sqlParameters(), limit));
+    }
+
+    /**
+     * The guilds on the given shards, other than {@code servedGuildIds}, that have results which finished more than
+     * {@code grace} ago by the database's clock: the candidates for "the bot left the guild".
+     */
+    public List<Long> guildsWithStaleResults(ShardRange shards, Collection<Long> servedGuildIds, Duration grace) {
+        return Sql.withConnection(dataSource, "guilds with stale results", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT guild_id FROM jobs WHERE state = 'SUCCEEDED'"
+                    + " AND guild_id <> 0 AND " + ShardRange.SQL + " AND guild_id <> ALL (?)"
+                    + " AND finished_at < now() - ? * interval '1 millisecond'")) {
+                Object[] range = shards.sqlParameters();
+                Sql.bind(ps, range[0], range[1], range[2], c.createArrayOf("bigint", servedGuildIds.toArray()), grace.toMillis());
+                return longs(ps);
+            }
+        });
+    }
+
+    /**
+     * SUCCEEDED → FAILED with {@code reason} for the results of the given guilds that finished more than
+     * {@code grace} ago by the database's clock. Returns the ids failed.
+     */
+    public List<Long> failUnpostedOf(Collection<Long> guildIds, Duration grace, String reason) {
+        return Sql.withConnection(dataSource, "fail results of departed guilds", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET state = 'FAILED', error = ?, updated_at = now()"
+                    + " WHERE state = 'SUCCEEDED' AND guild_id = ANY (?)"
+                    + " AND finished_at < now() - ? * interval '1 millisecond' RETURNING id")) {
+                Sql.bind(ps, reason, c.createArrayOf("bigint", guildIds.toArray()), grace.toMillis());
+                return longs(ps);
+            }
+        });
+    }
+
+    private static List<Long> longs(PreparedStatement ps) throws SQLException {
+        List<Long> values = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                values.add(rs.getLong(1));
+            }
+        }
+        return values;
+    }
+
+    private static Object[] append(Object[] values, Object last) {
+        Object[] all = java.util.Arrays.copyOf(values, values.length + 1);
+        all[values.length] = last;
+        return all;
     }
 
     /**
@@ -227,6 +309,26 @@ public final class JobStore {
         throw new IllegalStateException("job " + id + " kept changing state while cancelling");
     }
 
+    /**
+     * Records that a channel post of the job's result is about to be tried, and returns when earlier ones were tried
+     * (first, last; database clock), if any: Discord may have accepted one of them.
+     */
+    public Optional<Instant[]> recordChannelPostTry(long id) {
+        return Sql.withConnection(dataSource, "record a post of job " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs j SET post_first_tried_at = COALESCE(o.f, now()),"
+                    + " post_last_tried_at = now() FROM (SELECT id, post_first_tried_at AS f, post_last_tried_at AS l FROM jobs"
+                    + " WHERE id = ? FOR UPDATE) o WHERE j.id = o.id RETURNING o.f, o.l")) {
+                Sql.bind(ps, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getObject(1) == null) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new Instant[] {Sql.instant(rs, "f"), Sql.instant(rs, "l")});
+                }
+            }
+        });
+    }
+
     /** SUCCEEDED → POSTED for the attempt whose result was posted. */
     public boolean markPosted(long id, int attempt, long messageId, Instant now) {
         return Sql.update(dataSource, "mark job " + id + " posted",
@@ -261,6 +363,45 @@ public final class JobStore {
                 Sql.bind(ps, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? rs.getInt(1) : 0;
+                }
+            }
+        });
+    }
+
+    /**
+     * The 1-based dispatch positions of the given jobs that are queued, in one pass over the queue (the progress
+     * reporter asks for all the jobs it shows at once, not one full-queue ranking per job).
+     */
+    public Map<Long, Integer> queuePositions(Collection<Long> ids) {
+        return Sql.withConnection(dataSource, "queue positions", c -> {
+            try (PreparedStatement ps = c.prepareStatement(QUEUE_POSITIONS)) {
+                Sql.bind(ps, c.createArrayOf("bigint", ids.toArray()));
+                Map<Long, Integer> positions = new java.util.HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        positions.put(rs.getLong(1), rs.getInt(2));
+                    }
+                }
+                return positions;
+            }
+        });
+    }
+
+    /** The given jobs that exist, in one read. */
+    public List<JobView> findAll(Collection<Long> ids) {
+        return Sql.withConnection(dataSource, "read jobs", c -> query(c, "SELECT " + JobRows.VIEW_COLUMNS
+                + " FROM jobs WHERE id = ANY (?)", c.createArrayOf("bigint", ids.toArray())));
+    }
+
+    /** Queued relaxed jobs of a guild (jobs_guild_user_active_idx). */
+    public long relaxedWaiting(long guildId) {
+        return Sql.withConnection(dataSource, "relaxed jobs of guild " + guildId, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM jobs WHERE state = 'QUEUED' AND guild_id = ?"
+                    + " AND priority = ?")) {
+                Sql.bind(ps, guildId, dev.sdbot.scheduler.JobSubmission.RELAX_PRIORITY);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
                 }
             }
         });

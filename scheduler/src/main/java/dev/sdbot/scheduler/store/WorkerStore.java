@@ -78,6 +78,17 @@ public final class WorkerStore {
         });
     }
 
+    /** The worker's inpainting models (9-channel UNet), replacing what it announced before. */
+    public void recordInpaintingModels(String id, Set<String> models) {
+        Sql.withConnection(dataSource, "record inpainting models of worker " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE workers SET inpainting_models = ? WHERE id = ?")) {
+                Sql.bind(ps, c.createArrayOf("text", models.toArray()), id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     /** The side in pixels each of the worker's models was trained at, where its generator can tell. */
     public void recordNativeSides(String id, Map<String, Integer> sides) {
         Sql.withConnection(dataSource, "record native sizes of worker " + id, c -> {
@@ -89,6 +100,24 @@ public final class WorkerStore {
             }
             return null;
         });
+    }
+
+    /** The presets of the worker's models (model name → {@code ModelPreset.encode()} line), see migration V33. */
+    public void publishModelPresets(String id, Map<String, String> presets) {
+        Sql.withConnection(dataSource, "publish model presets of worker " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE workers SET model_presets = jsonb_object(?::text[], ?::text[]) WHERE id = ?")) {
+                Sql.bind(ps, c.createArrayOf("text", presets.keySet().toArray()),
+                        c.createArrayOf("text", presets.values().toArray()), id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Model name → preset line over the live workers, as {@link #modelFamilies}. */
+    public Map<String, String> modelPresets(Duration timeout) {
+        return families("model_presets", timeout);
     }
 
     /**
@@ -125,6 +154,50 @@ public final class WorkerStore {
         Map<String, Integer> scales = new TreeMap<>();
         families("upscalers", timeout).forEach((name, scale) -> scales.put(name, Integer.valueOf(scale)));
         return scales;
+    }
+
+    /**
+     * The textual-inversion embedding names the worker offers, for validating and autocompleting them, and the family
+     * id of those whose vector widths tell it.
+     */
+    public void publishEmbeddings(String id, Set<String> embeddings, Map<String, String> families) {
+        Sql.withConnection(dataSource, "publish embeddings of worker " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE workers SET embeddings = ?,"
+                    + " embedding_families = jsonb_object(?::text[], ?::text[]) WHERE id = ?")) {
+                Sql.bind(ps, c.createArrayOf("text", embeddings.toArray()),
+                        c.createArrayOf("text", families.keySet().toArray()),
+                        c.createArrayOf("text", families.values().toArray()), id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Embedding name → family id over the live workers, as {@link #modelFamilies}. */
+    public Map<String, String> embeddingFamilies(Duration timeout) {
+        return families("embedding_families", timeout);
+    }
+
+    /**
+     * The ControlNets the worker offers (its generator's), for validating and autocompleting {@code /imagine control},
+     * and the family id of those whose family it could tell.
+     */
+    public void publishControlNets(String id, Set<String> controlNets, Map<String, String> families) {
+        Sql.withConnection(dataSource, "publish ControlNets of worker " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE workers SET controlnets = ?,"
+                    + " controlnet_families = jsonb_object(?::text[], ?::text[]) WHERE id = ?")) {
+                Sql.bind(ps, c.createArrayOf("text", controlNets.toArray()),
+                        c.createArrayOf("text", families.keySet().toArray()),
+                        c.createArrayOf("text", families.values().toArray()), id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** ControlNet name → family id over the live workers, as {@link #modelFamilies}. */
+    public Map<String, String> controlNetFamilies(Duration timeout) {
+        return families("controlnet_families", timeout);
     }
 
     /**
@@ -167,6 +240,12 @@ public final class WorkerStore {
     public record Held(long id, int attempt) {
     }
 
+    /** A heartbeat's lease renewal (bind lease ms, worker, job ids, attempts, worker); its plan is checked on a large table. */
+    public static final String RENEW_LEASES = "UPDATE jobs SET lease_expires_at = now() + ? * interval '1 millisecond'"
+            + " WHERE worker_id = ? AND state = 'RUNNING' AND id IN (SELECT j.id FROM jobs j"
+            + "   JOIN unnest(?::bigint[], ?::int[]) AS h (id, attempt) ON j.id = h.id AND j.attempt = h.attempt"
+            + "   WHERE j.worker_id = ? AND j.state = 'RUNNING' FOR UPDATE OF j SKIP LOCKED)";
+
     /**
      * Records a heartbeat and, in one transaction, renews the leases of the jobs this process has in hand (by id and
      * attempt) and no others: not those of an earlier process of the same id, nor jobs assigned to it that it has not
@@ -181,10 +260,7 @@ public final class WorkerStore {
             // skipped rather than waited for: they are about to change anyway, and the next heartbeat, well within
             // the lease, renews any that are still active. Waiting made heartbeats and result writes queue up
             // behind each other under load.
-            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET lease_expires_at = now() + ? * interval '1 millisecond'"
-                    + " WHERE worker_id = ? AND state = 'RUNNING' AND id IN (SELECT j.id FROM jobs j"
-                    + "   JOIN unnest(?::bigint[], ?::int[]) AS h (id, attempt) ON j.id = h.id AND j.attempt = h.attempt"
-                    + "   WHERE j.worker_id = ? AND j.state = 'RUNNING' FOR UPDATE OF j SKIP LOCKED)")) {
+            try (PreparedStatement ps = c.prepareStatement(RENEW_LEASES)) {
                 Sql.bind(ps, lease.toMillis(), id, c.createArrayOf("bigint", held.stream().map(Held::id).toArray()),
                         c.createArrayOf("integer", held.stream().map(Held::attempt).toArray()), id);
                 ps.executeUpdate();

@@ -24,6 +24,12 @@ public final class UsageReports {
     /** Restricts ledger rows {@code l} to one member when the bound id is not null (bind the id twice). */
     private static final String MEMBER = " AND (?::bigint IS NULL OR l.user_id = ?)";
 
+    /**
+     * The ledger's rows and its per-day roll-up (V38 usage_by_day: guild, day, member, model, worker, images, gpu_ms,
+     * attempts), so that totals, charts and shares stay the same after the row retention rolled old rows up.
+     */
+    private static final String USAGE = "usage_by_day";
+
     private final DataSource dataSource;
 
     /** Days are the database's (the days usage was billed to). */
@@ -43,7 +49,7 @@ public final class UsageReports {
             UsageReport.Totals[] totals = totals(c, guildId, userId, today, from);
             return new UsageReport(guildId, userId, days, today, totals[0], totals[1], totals[2],
                     daily(c, guildId, userId, from, today), topMembers(c, guildId, userId, from),
-                    shares(c, "j.model", guildId, userId, from), shares(c, "COALESCE(l.worker_id, 'none')", guildId, userId, from),
+                    shares(c, "l.model", guildId, userId, from), shares(c, "COALESCE(l.worker_id, 'none')", guildId, userId, from),
                     queue(c, guildId, userId, from));
         });
     }
@@ -84,10 +90,10 @@ public final class UsageReports {
         for (String since : new String[] {"?", "?", "?"}) {
             sums += (sums.isEmpty() ? "" : ", ") + "COALESCE(sum(l.images) FILTER (WHERE l.usage_day >= " + since + "), 0),"
                     + " COALESCE(sum(l.gpu_ms) FILTER (WHERE l.usage_day >= " + since + "), 0),"
-                    + " count(*) FILTER (WHERE l.usage_day >= " + since + ")";
+                    + " COALESCE(sum(l.attempts) FILTER (WHERE l.usage_day >= " + since + "), 0)";
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT " + sums
-                + " FROM usage_ledger l WHERE l.guild_id = ? AND l.usage_day >= ?" + MEMBER)) {
+                + " FROM " + USAGE + " l WHERE l.guild_id = ? AND l.usage_day >= ?" + MEMBER)) {
             Sql.bind(ps, today, today, today, weekFrom, weekFrom, weekFrom, from, from, from,
                     guildId, from.isBefore(weekFrom) ? from : weekFrom, userId, userId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -105,7 +111,7 @@ public final class UsageReports {
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT d::date, COALESCE(sum(l.images), 0), COALESCE(sum(l.gpu_ms), 0)"
                 + " FROM generate_series(?::date, ?::date, interval '1 day') d"
-                + " LEFT JOIN usage_ledger l ON l.usage_day = d::date AND l.guild_id = ?" + MEMBER
+                + " LEFT JOIN " + USAGE + " l ON l.usage_day = d::date AND l.guild_id = ?" + MEMBER
                 + " GROUP BY d ORDER BY d")) {
             Sql.bind(ps, from, today, guildId, userId, userId);
             List<UsageReport.Day> days = new ArrayList<>();
@@ -120,7 +126,7 @@ public final class UsageReports {
 
     private static List<UsageReport.MemberShare> topMembers(Connection c, long guildId, Long userId, LocalDate from)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT l.user_id, sum(l.images), sum(l.gpu_ms) FROM usage_ledger l"
+        try (PreparedStatement ps = c.prepareStatement("SELECT l.user_id, sum(l.images), sum(l.gpu_ms) FROM " + USAGE + " l"
                 + " WHERE l.guild_id = ? AND l.usage_day >= ?" + MEMBER
                 + " GROUP BY l.user_id ORDER BY sum(l.gpu_ms) DESC, sum(l.images) DESC, l.user_id LIMIT " + TOP)) {
             Sql.bind(ps, guildId, from, userId, userId);
@@ -134,11 +140,11 @@ public final class UsageReports {
         }
     }
 
-    /** Usage grouped by {@code key}, an expression over the ledger row {@code l} and its job {@code j}. */
+    /** Usage grouped by {@code key}, an expression over the row {@code l} of {@link #USAGE}. */
     private static List<UsageReport.Share> shares(Connection c, String key, long guildId, Long userId, LocalDate from)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + key + ", sum(l.images), sum(l.gpu_ms)"
-                + " FROM usage_ledger l JOIN jobs j ON j.id = l.job_id WHERE l.guild_id = ? AND l.usage_day >= ?" + MEMBER
+                + " FROM " + USAGE + " l WHERE l.guild_id = ? AND l.usage_day >= ?" + MEMBER
                 + " GROUP BY 1 ORDER BY sum(l.gpu_ms) DESC, 1 LIMIT " + TOP)) {
             Sql.bind(ps, guildId, from, userId, userId);
             List<UsageReport.Share> shares = new ArrayList<>();

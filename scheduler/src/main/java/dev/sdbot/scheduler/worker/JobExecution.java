@@ -19,7 +19,8 @@ import java.time.Instant;
  */
 final class JobExecution implements ProgressListener {
     private static final Logger log = LoggerFactory.getLogger(JobExecution.class);
-    static final Duration PROGRESS_INTERVAL = Duration.ofMillis(250);
+    /** At most one progress write (and preview) per second per job: each is a row update and, with a preview, a PNG. */
+    static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
     private final ClaimedJob job;
     private final AttemptStore attempts;

@@ -1,6 +1,8 @@
 package dev.sdbot.scheduler.worker;
 
 import dev.sdbot.inference.api.GenerationResult;
+import dev.sdbot.scheduler.images.ImageKeys;
+import dev.sdbot.scheduler.images.ImageStore;
 import dev.sdbot.scheduler.store.AttemptStore;
 import dev.sdbot.scheduler.store.AttemptStore.Finished;
 import dev.sdbot.scheduler.store.ClaimedJob;
@@ -13,19 +15,21 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Stores a worker's finished jobs, all the results that are waiting in one statement (group commit): when
+ * Stores a worker's finished jobs: first their images in the image store (by the job's own thread, under keys of the
+ * job, attempt and index, so a retried write lands on the same objects), then all the results that are waiting in one
+ * statement (group commit), which only records the keys: when
  * several slots finish together, they share one round trip, one commit and one NOTIFY signal instead of
  * queueing up for one each. A lone result is written at once. While the database is down the results are kept
  * and retried until it answers (only a shutdown abandons them): the attempt is not the worker's to give up.
  */
 final class ResultWriter implements AutoCloseable {
     private static final int MAX_JOBS_PER_WRITE = 32;
-    private static final long MAX_BYTES_PER_WRITE = 32L << 20;
 
     private record Pending(Finished finished, CompletableFuture<Boolean> stored) {
     }
 
     private final AttemptStore attempts;
+    private final ImageStore images;
     private final String workerId;
     private final DatabaseRetry retry;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -34,8 +38,9 @@ final class ResultWriter implements AutoCloseable {
     /** Set when a stopping worker can wait no longer for the database. */
     private volatile boolean abandoned;
 
-    ResultWriter(AttemptStore attempts, String workerId, DatabaseRetry retry) {
+    ResultWriter(AttemptStore attempts, ImageStore images, String workerId, DatabaseRetry retry) {
         this.attempts = attempts;
+        this.images = images;
         this.workerId = workerId;
         this.retry = retry;
         this.thread = new Thread(this::run, "sdbot-results-" + workerId);
@@ -47,8 +52,27 @@ final class ResultWriter implements AutoCloseable {
         return this;
     }
 
-    /** Stores the result and waits for it; false when the job is no longer this attempt's (fenced off). */
+    /**
+     * Stores the result and waits for it; false when the job is no longer this attempt's (fenced off), and then its
+     * images are deleted again, unless this attempt's result was recorded after all (a write whose commit was not
+     * acknowledged, retried): those objects are the job's. A crash in between leaves them under the job's prefix,
+     * which the retention purge clears.
+     */
     boolean store(ClaimedJob job, GenerationResult result) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < result.images().size(); i++) {
+            String key = ImageKeys.result(job.id(), job.attempt(), i);
+            images.put(key, result.images().get(i).png());
+            keys.add(key);
+        }
+        boolean stored = write(job, result);
+        if (!stored && !attempts.hasResults(job)) {
+            images.delete(keys);
+        }
+        return stored;
+    }
+
+    private boolean write(ClaimedJob job, GenerationResult result) {
         Pending pending = new Pending(new Finished(job, result), new CompletableFuture<>());
         synchronized (queue) {
             if (!open) {
@@ -76,15 +100,9 @@ final class ResultWriter implements AutoCloseable {
 
     private List<Pending> batchStartingWith(Pending first) {
         List<Pending> batch = new ArrayList<>(List.of(first));
-        long bytes = first.finished().bytes();
         Pending next;
-        while (batch.size() < MAX_JOBS_PER_WRITE && (next = queue.peek()) != null) {
-            long more = next.finished().bytes();
-            if (bytes + more > MAX_BYTES_PER_WRITE) {
-                break;
-            }
-            batch.add(queue.poll());
-            bytes += more;
+        while (batch.size() < MAX_JOBS_PER_WRITE && (next = queue.poll()) != null) {
+            batch.add(next);
         }
         return batch;
     }

@@ -16,6 +16,9 @@ import dev.sdbot.scheduler.metrics.WorkerMeters;
 import dev.sdbot.scheduler.metrics.WorkerMeters.Outcome;
 import dev.sdbot.scheduler.store.AttemptStore;
 import dev.sdbot.scheduler.store.ClaimedJob;
+import dev.sdbot.scheduler.store.StoredInputs;
+import dev.sdbot.scheduler.images.ImageStore;
+import dev.sdbot.scheduler.images.ImageStoreException;
 import dev.sdbot.scheduler.store.DataAccessException;
 import dev.sdbot.scheduler.store.WorkerStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,6 +59,7 @@ public final class WorkerRuntime implements AutoCloseable {
     private final WorkerStore workers;
     private final AttemptStore attempts;
     private final DatabaseRetry retry;
+    private final StoredInputs inputs;
     private final ResultWriter results;
     private final WorkerMeters meters;
     private final Map<Long, JobExecution> running = new ConcurrentHashMap<>();
@@ -71,13 +75,16 @@ public final class WorkerRuntime implements AutoCloseable {
     private volatile boolean assignedMayWait = true;
 
     /** A worker whose meters nobody reads (benchmarks, tests that don't look at them). */
-    public WorkerRuntime(DataSource dataSource, ImageGenerator generator, WorkerSettings settings,
+    public WorkerRuntime(DataSource dataSource, ImageStore images, ImageGenerator generator, WorkerSettings settings,
                          SchedulerSettings scheduling, Clock clock, JobEvents events) {
-        this(dataSource, generator, settings, scheduling, clock, events, new SimpleMeterRegistry());
+        this(dataSource, images, generator, settings, scheduling, clock, events, new SimpleMeterRegistry());
     }
 
-    /** @param meters gets the worker's {@link WorkerMeters} */
-    public WorkerRuntime(DataSource dataSource, ImageGenerator generator, WorkerSettings settings,
+    /**
+     * @param images where result images are written and input images read
+     * @param meters gets the worker's {@link WorkerMeters}
+     */
+    public WorkerRuntime(DataSource dataSource, ImageStore images, ImageGenerator generator, WorkerSettings settings,
                          SchedulerSettings scheduling, Clock clock, JobEvents events, MeterRegistry meters) {
         this.generator = generator;
         this.settings = settings;
@@ -88,12 +95,26 @@ public final class WorkerRuntime implements AutoCloseable {
         this.workers = new WorkerStore(dataSource);
         this.attempts = new AttemptStore(dataSource);
         this.retry = new DatabaseRetry(scheduling.lease());
-        this.results = new ResultWriter(attempts, settings.workerId(), retry);
+        this.inputs = new StoredInputs(images);
+        this.results = new ResultWriter(attempts, images, settings.workerId(), retry);
         this.executor = Executors.newFixedThreadPool(settings.slots(), daemon("sdbot-job-" + settings.workerId()));
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("sdbot-heartbeat-" + settings.workerId()));
         this.pickup = new Thread(this::pickupLoop, "sdbot-pickup-" + settings.workerId());
         this.pickup.setDaemon(true);
         this.meters = new WorkerMeters(meters, settings.workerId(), settings.devices(), settings.slots(), running::size);
+    }
+
+    /** The generator's model presets to publish; a model whose sidecar is invalid is logged here, at start. */
+    private Map<String, String> presetLines() {
+        Map<String, String> lines = new TreeMap<>();
+        generator.modelPresets().forEach((model, preset) -> {
+            if (preset.problem() != null) {
+                log.error("Worker {}: model {} is refused until its defaults are fixed: {}", settings.workerId(), model,
+                        preset.problem());
+            }
+            lines.put(model, preset.encode());
+        });
+        return lines;
     }
 
     public WorkerRuntime start() {
@@ -110,9 +131,15 @@ public final class WorkerRuntime implements AutoCloseable {
         }
         retry.run("record model families", () -> {
             workers.recordModelFamilies(settings.workerId(), familyIds(generator.modelFamilies()));
+            workers.recordInpaintingModels(settings.workerId(), generator.inpaintingModels());
             workers.recordNativeSides(settings.workerId(), generator.nativeSides());
             workers.publishLoras(settings.workerId(), generator.availableLoras(), familyIds(generator.loraFamilies()));
             workers.publishUpscalers(settings.workerId(), generator.upscalers());
+            workers.publishModelPresets(settings.workerId(), presetLines());
+            workers.publishEmbeddings(settings.workerId(), generator.availableEmbeddings(),
+                    familyIds(generator.embeddingFamilies()));
+            workers.publishControlNets(settings.workerId(), generator.availableControlNets(),
+                    familyIds(generator.controlNetFamilies()));
             return null;
         });
         if (!unchecked.isEmpty()) {
@@ -194,7 +221,7 @@ public final class WorkerRuntime implements AutoCloseable {
         try (var context = JobLogContext.open(job.id(), job.guildId(), settings.workerId())) {
             log.debug("Job {} attempt {} started", job.id(), job.attempt());
             try {
-                GenerationResult result = generator.generate(job.request(), execution);
+                GenerationResult result = generator.generate(inputs.load(job.request(), job.inputs()), execution);
                 generated = System.nanoTime();
                 boolean stored = results.store(job, result);
                 outcome = stored ? Outcome.SUCCEEDED : Outcome.SUPERSEDED;
@@ -224,8 +251,8 @@ public final class WorkerRuntime implements AutoCloseable {
             } catch (Exception | Error e) { // a generator crash must not kill the worker, nor loop forever
                 generated = generated == started ? System.nanoTime() : generated; // the generator's crash, or the store's after it
                 log.warn("Job {} attempt {} failed on worker {}", job.id(), job.attempt(), settings.workerId(), e);
-                // an unreachable database says nothing about this worker's generator
-                fail(job, e.toString(), false, !(e instanceof DataAccessException), started);
+                // an unreachable database or image store says nothing about this worker's generator
+                fail(job, e.toString(), false, !(e instanceof DataAccessException || e instanceof ImageStoreException), started);
             } finally {
                 running.remove(job.id());
                 meters.jobEnded(job.request().model(), outcome, Duration.ofNanos(System.nanoTime() - started),

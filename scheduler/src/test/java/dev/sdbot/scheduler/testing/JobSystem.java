@@ -7,12 +7,15 @@ import dev.sdbot.scheduler.JobEvents;
 import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.SchedulerNode;
 import dev.sdbot.scheduler.SchedulerSettings;
+import dev.sdbot.scheduler.images.FileImageStore;
+import dev.sdbot.scheduler.images.ImageStore;
 import dev.sdbot.scheduler.worker.TestPatternGenerator;
 import dev.sdbot.scheduler.worker.WorkerRuntime;
 import dev.sdbot.scheduler.worker.WorkerSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import javax.sql.DataSource;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -34,15 +37,22 @@ public final class JobSystem implements AutoCloseable {
     private final SchedulerSettings settings;
     private final Clock clock;
     private final JobService jobs;
+    private final ImageStore images;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     /** The meters of every node and worker of this system (as if one process ran them all). */
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     public JobSystem(TestDatabase db, SchedulerSettings settings, Clock clock) {
+        this(db, settings, clock, imagesOf(db));
+    }
+
+    /** A system whose service, nodes and workers share the given image store. */
+    public JobSystem(TestDatabase db, SchedulerSettings settings, Clock clock, ImageStore images) {
         this.db = db;
         this.settings = settings;
         this.clock = clock;
-        this.jobs = new JobService(db.dataSource(), settings, clock);
+        this.images = images;
+        this.jobs = new JobService(db.dataSource(), images, settings, clock);
     }
 
     public JobSystem(TestDatabase db) {
@@ -51,6 +61,20 @@ public final class JobSystem implements AutoCloseable {
 
     public JobService jobs() {
         return jobs;
+    }
+
+    public ImageStore images() {
+        return images;
+    }
+
+    /** The image store of a test database: a directory of its own per database, so its child processes share it. */
+    public static ImageStore imagesOf(TestDatabase db) {
+        return imagesOf(db.jdbcUrl());
+    }
+
+    public static ImageStore imagesOf(String jdbcUrl) {
+        return new FileImageStore(Path.of(System.getProperty("java.io.tmpdir"),
+                "sdbot-test-images-" + Integer.toHexString(jdbcUrl.hashCode())));
     }
 
     public SimpleMeterRegistry meters() {
@@ -75,7 +99,7 @@ public final class JobSystem implements AutoCloseable {
 
     public SchedulerNode startNode() {
         DataSource pool = db.newPool(4);
-        SchedulerNode node = new SchedulerNode(pool, settings, events("node"), meters);
+        SchedulerNode node = new SchedulerNode(pool, images, settings, events("node"), meters);
         started.push(node);
         return node.start();
     }
@@ -91,7 +115,7 @@ public final class JobSystem implements AutoCloseable {
     /** A worker on a host whose clock is {@code workerClock} (e.g. one that is off). */
     public WorkerRuntime startWorker(WorkerSettings workerSettings, ImageGenerator generator, Clock workerClock) {
         DataSource pool = db.newPool(Math.min(workerSettings.slots() + 2, 10));
-        WorkerRuntime worker = new WorkerRuntime(pool, generator, workerSettings, settings, workerClock,
+        WorkerRuntime worker = new WorkerRuntime(pool, images, generator, workerSettings, settings, workerClock,
                 events("worker-" + workerSettings.workerId()), meters);
         started.push(() -> worker.stop(Duration.ofSeconds(2)));
         return worker.start();

@@ -13,7 +13,7 @@ public final class SchedulerNodeMain {
 
     public static void main(String[] args) throws Exception {
         HikariDataSource pool = Database.pool(args[0], "postgres", null, 4);
-        SchedulerNode node = new SchedulerNode(pool, JobSystem.FAST, new JobEvents(pool, "child-node").start()).start();
+        SchedulerNode node = new SchedulerNode(pool, JobSystem.imagesOf(args[0]), JobSystem.FAST, new JobEvents(pool, "child-node").start()).start();
         while (!node.isLeader()) {
             Thread.sleep(20);
         }

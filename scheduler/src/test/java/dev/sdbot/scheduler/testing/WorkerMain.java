@@ -19,7 +19,7 @@ public final class WorkerMain {
     public static void main(String[] args) throws Exception {
         HikariDataSource pool = Database.pool(args[0], "postgres", null, 4);
         JobEvents events = new JobEvents(pool, "child").start();
-        new WorkerRuntime(pool, new TestPatternGenerator(Set.of(TestPatternGenerator.MODEL), Duration.ofMillis(Long.parseLong(args[2]))),
+        new WorkerRuntime(pool, JobSystem.imagesOf(args[0]), new TestPatternGenerator(Set.of(TestPatternGenerator.MODEL), Duration.ofMillis(Long.parseLong(args[2]))),
                 WorkerSettings.defaults().withId(args[1]).withSlots(args.length > 3 ? Integer.parseInt(args[3]) : 1).withTiming(JobSystem.HEARTBEAT, JobSystem.POLL),
                 JobSystem.FAST, Clock.systemUTC(), events).start();
         System.out.println("worker ready");

@@ -34,8 +34,9 @@ public final class FakeDiscord implements AutoCloseable {
     }
 
     private final long botUserId = Snowflakes.next();
-    private final FakeGuild guild = new FakeGuild(botUserId);
-    private final FakeGuild otherGuild = new FakeGuild(botUserId, "Other Guild", guild.alice);
+    /** Shard 0 and shard 1 of 2, so that tests of bot processes with shard ranges can give each its own guild. */
+    private final FakeGuild guild = new FakeGuild(botUserId, Snowflakes.onShard(0, 2));
+    private final FakeGuild otherGuild = new FakeGuild(botUserId, Snowflakes.onShard(1, 2), "Other Guild", guild.alice);
     private final FakeGateway gateway = new FakeGateway(List.of(guild, otherGuild), botUserId);
     private final FakeRest rest;
     private final Map<Long, FakeInteraction> interactions = new ConcurrentHashMap<>();
@@ -141,6 +142,14 @@ public final class FakeDiscord implements AutoCloseable {
         FakeGuild guild = guildOf(channel.id());
         guild.expose(channel, exposed);
         gateway.dispatch(guild.id, "CHANNEL_UPDATE", guild.channelStub(channel));
+    }
+
+    /**
+     * Whether the gateway leaves the guild out of READY and GUILD_CREATE at the next IDENTIFY (the bot is still a
+     * member, as Get Guild says): a guild that is not yet in the bot's cache after a reconnect.
+     */
+    public void withholdFromGateway(FakeGuild guild, boolean withheld) {
+        guild.announced = !withheld;
     }
 
     public void dropGatewayConnections() {
@@ -374,7 +383,8 @@ public final class FakeDiscord implements AutoCloseable {
         rest.nonceMemory(memory);
     }
 
-    /** What GET channels/{id}/messages lists: the channel's non-ephemeral, undeleted messages, newest first. */
+    /** What GET channels/{id}/messages lists: the channel's non-ephemeral, undeleted messages, newest first (the
+     * REST side pages it with limit, before and after as Discord does). */
     List<FakeMessage> channelHistory(long channelId) {
         return messages.values().stream()
                 .filter(m -> m.channelId() == channelId && !m.ephemeral() && !m.deleted())
@@ -462,13 +472,23 @@ public final class FakeDiscord implements AutoCloseable {
     }
 
     FakeMessage createMessage(long channelId, boolean ephemeral, ObjectNode payload, List<RecordedCall.UploadedFile> files) {
+        return createMessage(guild.bot, channelId, ephemeral, payload, files);
+    }
+
+    /** A member's ordinary message: chatter that pushes older messages off the channel's last page of history. */
+    public FakeMessage memberMessage(FakeGuild.Member author, FakeGuild.Channel channel, String content) {
+        return createMessage(author, channel.id(), false, JSON.createObjectNode().put("content", content), List.of());
+    }
+
+    private FakeMessage createMessage(FakeGuild.Member author, long channelId, boolean ephemeral, ObjectNode payload,
+                                      List<RecordedCall.UploadedFile> files) {
         long id = Snowflakes.next();
         ObjectNode json = JSON.createObjectNode();
         json.put("id", Long.toString(id));
         json.put("type", 0);
         json.put("channel_id", Long.toString(channelId));
         json.put("guild_id", Long.toString(guildOf(channelId).id));
-        json.set("author", FakeGuild.user(guild.bot));
+        json.set("author", FakeGuild.user(author));
         json.put("timestamp", FakeRest.timestamp());
         json.putNull("edited_timestamp");
         json.put("tts", false);

@@ -137,7 +137,7 @@ final class FakeGateway extends WebSocketServer {
             ready.putArray("private_channels");
             ready.putArray("guilds");
             for (FakeGuild guild : guilds) {
-                if (session.owns(guild.id)) {
+                if (session.owns(guild.id) && guild.announced) {
                     ready.withArray("guilds").addObject().put("id", Long.toString(guild.id)).put("unavailable", true);
                 }
             }
@@ -147,7 +147,7 @@ final class FakeGateway extends WebSocketServer {
             ready.putArray("shard").add(shard).add(shardCount);
             conn.send(event(session, "READY", ready).toString());
             for (FakeGuild guild : guilds) {
-                if (session.owns(guild.id)) {
+                if (session.owns(guild.id) && guild.announced) {
                     conn.send(event(session, "GUILD_CREATE", guild.guildCreate()).toString());
                 }
             }

@@ -61,7 +61,7 @@ public final class FakeGuild {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public final long id = Snowflakes.next();
+    public final long id;
     public final long moderatorRoleId = Snowflakes.next();
     public final long botRoleId = Snowflakes.next();
     public final long adminRoleId = Snowflakes.next();
@@ -87,12 +87,16 @@ public final class FakeGuild {
 
     private final String name;
 
-    FakeGuild(long botUserId) {
-        this(botUserId, "Test Guild", null);
+    /** Whether the gateway announces the guild (READY, GUILD_CREATE); see {@link FakeDiscord#withholdFromGateway}. */
+    volatile boolean announced = true;
+
+    FakeGuild(long botUserId, long id) {
+        this(botUserId, id, "Test Guild", null);
     }
 
     /** A guild whose alice is {@code sharedAlice} (the same user in two guilds), or a new user if null. */
-    FakeGuild(long botUserId, String name, Member sharedAlice) {
+    FakeGuild(long botUserId, long id, String name, Member sharedAlice) {
+        this.id = id;
         this.bot = new Member(botUserId, "sdbot", false, true);
         this.name = name;
         this.alice = sharedAlice != null ? sharedAlice : new Member(Snowflakes.next(), "alice", false, false);

@@ -30,6 +30,7 @@ final class FakeRest {
     private static final Pattern FOLLOW_UP = Pattern.compile("webhooks/(\\d+)/([^/]+)");
     private static final Pattern WEBHOOK_MESSAGE = Pattern.compile("webhooks/(\\d+)/([^/]+)/messages/(@original|\\d+)");
     private static final Pattern CHANNEL_MESSAGES = Pattern.compile("channels/(\\d+)/messages");
+    private static final Pattern GUILD = Pattern.compile("guilds/(\\d+)");
     private static final Pattern GUILD_MEMBER = Pattern.compile("guilds/(\\d+)/members/(\\d+)");
     private static final Pattern CHANNEL_MESSAGE = Pattern.compile("channels/(\\d+)/messages/(\\d+)");
     private static final Pattern COMMANDS = Pattern.compile("applications/\\d+(/guilds/\\d+)?/commands");
@@ -197,10 +198,20 @@ final class FakeRest {
         if ((m = CHANNEL_MESSAGE.matcher(path)).matches()) {
             return channelMessage(method, Long.parseLong(m.group(2)), payload, files);
         }
+        if (method.equals("GET") && (m = GUILD.matcher(path)).matches()) {
+            return guild(Long.parseLong(m.group(1)));
+        }
         if (method.equals("GET") && (m = GUILD_MEMBER.matcher(path)).matches()) {
             return guildMember(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
         }
         return Answer.error(404, 0, "404: Not Found");
+    }
+
+    /** Get Guild: the guild, or 10004 Unknown Guild for one the bot is not in. */
+    private Answer guild(long guildId) {
+        return discord.guilds().stream().filter(g -> g.id == guildId).findFirst()
+                .map(g -> Answer.json(200, g.guildCreate()))
+                .orElseGet(() -> Answer.error(404, 10004, "Unknown Guild"));
     }
 
     /** Get Guild Member: the member object, or 10007 Unknown Member. */
@@ -291,13 +302,32 @@ final class FakeRest {
         return Answer.json(200, discord.createMessage(channelId, false, (ObjectNode) payload, files).json());
     }
 
-    /** GET channels/{id}/messages: the newest messages first, up to {@code limit} (default 50, at most 100). */
+    /**
+     * GET channels/{id}/messages: up to {@code limit} messages (default 50, at most 100), newest first: the newest ones,
+     * those just before {@code before}, or those just after {@code after} (the oldest of the newer ones), as Discord.
+     */
     private Answer channelHistory(long channelId, String query) {
-        Matcher limit = Pattern.compile("(?:^|&)limit=(\\d+)").matcher(query);
-        int count = limit.find() ? Math.min(100, Integer.parseInt(limit.group(1))) : 50;
-        ArrayNode page = JSON.createArrayNode();
-        discord.channelHistory(channelId).stream().limit(count).forEach(message -> page.add(message.json()));
-        return Answer.json(200, page);
+        int count = param(query, "limit").map(v -> Math.min(100, Integer.parseInt(v))).orElse(50);
+        List<FakeMessage> newestFirst = discord.channelHistory(channelId);
+        java.util.Optional<Long> after = param(query, "after").map(Long::parseLong);
+        java.util.Optional<Long> before = param(query, "before").map(Long::parseLong);
+        List<FakeMessage> page;
+        if (after.isPresent()) {
+            List<FakeMessage> newer = new ArrayList<>(newestFirst.stream().filter(m -> m.id() > after.get()).toList());
+            java.util.Collections.reverse(newer); // oldest first, to take the ones right after
+            page = new ArrayList<>(newer.stream().limit(count).toList());
+            java.util.Collections.reverse(page);
+        } else {
+            page = newestFirst.stream().filter(m -> before.isEmpty() || m.id() < before.get()).limit(count).toList();
+        }
+        ArrayNode json = JSON.createArrayNode();
+        page.forEach(message -> json.add(message.json()));
+        return Answer.json(200, json);
+    }
+
+    private static java.util.Optional<String> param(String query, String name) {
+        Matcher m = Pattern.compile("(?:^|&)" + name + "=(\\d+)").matcher(query);
+        return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
     }
 
     Answer checkSizes(List<RecordedCall.UploadedFile> files) {

@@ -14,6 +14,12 @@ public final class Snowflakes {
         return at(System.currentTimeMillis());
     }
 
+    /** A current snowflake of a guild on the given shard of {@code total} (Discord: {@code (id >> 22) % total}). */
+    public static long onShard(int shard, int total) {
+        long millis = System.currentTimeMillis() - DISCORD_EPOCH;
+        return at(millis - millis % total + shard + DISCORD_EPOCH);
+    }
+
     public static long at(long epochMillis) {
         return ((epochMillis - DISCORD_EPOCH) << 22) | (SEQUENCE.incrementAndGet() & 0x3FFFFF);
     }

@@ -71,13 +71,15 @@ public final class AdminSettings implements StaffSubcommand {
             maxSize.addChoice(s, s);
         });
         OptionData sampler = new OptionData(OptionType.STRING, "sampler", "Default sampler");
-        Arrays.stream(Sampler.values()).forEach(s -> sampler.addChoice(s.displayName(), s.id()));
+        Arrays.stream(Sampler.values()).filter(Sampler::isA1111).forEach(s -> sampler.addChoice(s.displayName(), s.id()));
         return new SubcommandData("settings", "Show this server's settings, or change them")
                 .addOptions(new OptionData(OptionType.STRING, "model", "Default model", false, true), sampler,
                         new OptionData(OptionType.INTEGER, "steps", "Default steps").setRequiredRange(1, GenerationRequest.MAX_STEPS),
                         new OptionData(OptionType.NUMBER, "cfg", "Default guidance scale")
                                 .setRequiredRange(GenerationRequest.MIN_CFG, GenerationRequest.MAX_CFG),
                         size,
+                        new OptionData(OptionType.INTEGER, "clip_skip", "Default clip skip (2 for anime SD 1.5 models;"
+                                + " a model's own comes first)").setRequiredRange(1, GenerationRequest.MAX_CLIP_SKIP),
                         new OptionData(OptionType.STRING, "negative_prefix", "Prepended to every negative prompt (\"none\" removes it)")
                                 .setMaxLength(GuildSettings.MAX_NEGATIVE_PREFIX),
                         new OptionData(OptionType.CHANNEL, "imagine_channel", "Allow /imagine in this channel (then only in those listed)")
@@ -217,8 +219,9 @@ public final class AdminSettings implements StaffSubcommand {
         Integer width = size != null ? Integer.valueOf(size[0]) : row.width();
         Integer height = size != null ? Integer.valueOf(size[1]) : row.height();
         Long maxPixels = maxSize != null ? Long.valueOf((long) maxSize[0] * maxSize[1]) : row.maxPixels();
+        Integer clipSkip = option(event, "clip_skip", row.clipSkip(), 1, GenerationRequest.MAX_CLIP_SKIP);
         return new GenerationDefaults(row.guildId(), row.channelId(), model, sampler, steps, cfg, width, height,
-                row.negativePrompt(), maxPixels);
+                row.negativePrompt(), maxPixels, clipSkip);
     }
 
     private static Integer option(SlashCommandInteractionEvent event, String name, Integer current, int min, int max) {

@@ -2,6 +2,8 @@ package dev.sdbot.bot.features.admin;
 
 import dev.sdbot.bot.discord.StaffSubcommand;
 import dev.sdbot.scheduler.usage.UsageReport;
+import dev.sdbot.db.store.RelaxRuleStore;
+import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.usage.UsageReports;
 import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
@@ -18,15 +20,19 @@ import java.util.stream.Collectors;
 
 /**
  * {@code /admin usage [user] [days]}: images and GPU time of this guild (or one member) today, in the last 7 days
- * and in the window, top members, per model and per worker, the queue now and wait times, with a chart.
+ * and in the window, top members, per model and per worker, the queue now and wait times, relax mode, with a chart.
  */
 public final class AdminUsage implements StaffSubcommand {
     static final int DEFAULT_DAYS = 30;
 
     private final UsageReports reports;
+    private final RelaxRuleStore relaxRules;
+    private final JobService jobs;
 
-    public AdminUsage(UsageReports reports) {
+    public AdminUsage(UsageReports reports, RelaxRuleStore relaxRules, JobService jobs) {
         this.reports = reports;
+        this.relaxRules = relaxRules;
+        this.jobs = jobs;
     }
 
     @Override
@@ -45,8 +51,10 @@ public final class AdminUsage implements StaffSubcommand {
     public MessageEditData run(SlashCommandInteractionEvent event) {
         int days = AdminOptions.days(event, DEFAULT_DAYS);
         Long userId = event.getOption("user", null, o -> o.getAsUser().getIdLong());
-        UsageReport report = reports.report(event.getGuild().getIdLong(), userId, days);
-        String text = describe(report);
+        long guildId = event.getGuild().getIdLong();
+        UsageReport report = reports.report(guildId, userId, days);
+        String text = describe(report) + "\n" + AdminRelax.describe(relaxRules.roles(guildId)) + " · "
+                + jobs.relaxedWaiting(guildId) + " relaxed job(s) waiting";
         if (text.length() > Message.MAX_CONTENT_LENGTH) { // long model or worker names
             text = text.substring(0, Message.MAX_CONTENT_LENGTH - 1) + "…";
         }

@@ -19,7 +19,8 @@ final class SettingsView {
         StringBuilder text = new StringBuilder("**Settings of this server**\n");
         text.append("• Defaults for /imagine: model `").append(d.model()).append("`, sampler ").append(d.sampler().displayName())
                 .append(", ").append(d.steps()).append(" steps, CFG ").append(String.format(Locale.ROOT, "%.1f", d.cfgScale()))
-                .append(", ").append(d.width()).append('x').append(d.height()).append('\n');
+                .append(", ").append(d.width()).append('x').append(d.height())
+                .append(d.clipSkip() > 1 ? ", clip skip " + d.clipSkip() : "").append('\n');
         text.append("• Negative-prompt prefix: ")
                 .append(s.getNegativePromptPrefix().isEmpty() ? "none" : "`" + s.getNegativePromptPrefix() + "`").append('\n');
         long[] channels = s.getImagineChannelIds();

@@ -5,6 +5,7 @@ import dev.sdbot.bot.features.admin.UsageChart;
 import dev.sdbot.bot.runtime.DiscordStatus;
 import dev.sdbot.bot.runtime.SdbotRuntime;
 import dev.sdbot.db.store.ConsoleAccessStore;
+import dev.sdbot.db.store.ConsoleSessionStore;
 import dev.sdbot.db.store.GuildSettingsStore;
 import dev.sdbot.db.store.QuotaRuleStore;
 import dev.sdbot.scheduler.JobReports;
@@ -58,7 +59,8 @@ public final class AdminConsole {
         this.oauthSettings = oauthSettings;
         this.oauth = new DiscordOAuth(oauthSettings);
         this.discord = discord;
-        this.sessions = new ConsoleSessions(clock);
+        this.sessions = new ConsoleSessions(clock, new ConsoleSessionStore(runtime.database().dataSource()),
+                oauthSettings.clientSecret());
         this.access = new ConsoleAccessStore(runtime.database().dataSource());
         this.jobs = new JobReports(runtime.database().dataSource(), runtime.config().scheduling().workerTimeout());
         this.usage = new UsageReports(runtime.database().dataSource());
@@ -240,7 +242,7 @@ public final class AdminConsole {
         }
         if (sessions.needsRecheck(session)) {
             try {
-                sessions.rechecked(session, managed(oauth.guilds(session.discordToken)));
+                session = sessions.rechecked(session, managed(oauth.guilds(session.discordToken)));
             } catch (Exception e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();

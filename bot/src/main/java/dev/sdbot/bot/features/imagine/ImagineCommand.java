@@ -5,6 +5,7 @@ import dev.sdbot.bot.discord.Rejection;
 import dev.sdbot.bot.discord.SlashCommand;
 import dev.sdbot.bot.discord.GuildLanes;
 import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.ModelPreset;
 import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.scheduler.JobService;
 import net.dv8tion.jda.api.interactions.InteractionContextType;
@@ -60,7 +61,7 @@ public final class ImagineCommand implements SlashCommand {
         OptionData size = new OptionData(OptionType.STRING, "size", "Width x height");
         SIZES.forEach(s -> size.addChoice(s, s));
         OptionData sampler = new OptionData(OptionType.STRING, "sampler", "Sampling method");
-        Arrays.stream(Sampler.values()).forEach(s -> sampler.addChoice(s.displayName(), s.id()));
+        Arrays.stream(Sampler.values()).filter(Sampler::isA1111).forEach(s -> sampler.addChoice(s.displayName(), s.id()));
         return Commands.slash("imagine", "Generate an image from a text prompt")
                 .setContexts(InteractionContextType.GUILD)
                 .addOptions(
@@ -69,8 +70,8 @@ public final class ImagineCommand implements SlashCommand {
                         size,
                         new OptionData(OptionType.INTEGER, "steps", "Denoising steps").setRequiredRange(1, 150),
                         new OptionData(OptionType.NUMBER, "cfg", "Guidance scale").setRequiredRange(1, 30),
-                        new OptionData(OptionType.INTEGER, "clip_skip", "CLIP layers to skip, as A1111 (2 for many "
-                                + "anime models)").setRequiredRange(1, 12),
+                        new OptionData(OptionType.INTEGER, "clip_skip", "CLIP layers to skip, SD 1.x only as in A1111"
+                                + " (default: the model's, then the server's)").setRequiredRange(1, 12),
                         sampler,
                         new OptionData(OptionType.INTEGER, "seed", "Seed (same seed, same picture)").setRequiredRange(0, Long.MAX_VALUE >> 11),
                         new OptionData(OptionType.STRING, "model", "Model", false, true),
@@ -80,7 +81,12 @@ public final class ImagineCommand implements SlashCommand {
                         new OptionData(OptionType.ATTACHMENT, "mask", "Mask for inpainting (white = repaint)"),
                         new OptionData(OptionType.STRING, "lora", "LoRA to apply (same as <lora:name:1> in the prompt)",
                                 false, true),
-                        ImagineExtras.hiresOption(), ImagineExtras.hiresUpscalerOption());
+                        new OptionData(OptionType.STRING, "embedding", "Embedding to add to the prompt (same as "
+                                + "writing its name there)", false, true),
+                        new OptionData(OptionType.STRING, "negative_embedding", "Embedding to add to the negative "
+                                + "prompt, e.g. EasyNegative (same as writing its name there)", false, true),
+                        ImagineExtras.hiresOption(), ImagineExtras.hiresUpscalerOption())
+                .addOptions(ImagineControl.options());
     }
 
     @Override
@@ -92,6 +98,20 @@ public final class ImagineCommand implements SlashCommand {
         if (event.getFocusedOption().getName().equals("hires_upscaler")) {
             event.replyChoices(ImagineExtras.hiresUpscalerChoices(jobs.upscalers().keySet(),
                     event.getFocusedOption().getValue())).queue();
+            return;
+        }
+        if (event.getFocusedOption().getName().equals(ImagineControl.CONTROL)) {
+            event.replyChoices(ImagineControl.choices(jobs.availableControlNets(), event.getFocusedOption().getValue()))
+                    .queue();
+            return;
+        }
+        if (event.getFocusedOption().getName().endsWith("embedding")) {
+            String model = event.getOption("model", null, OptionMapping::getAsString);
+            if (model == null && event.getGuild() != null) {
+                model = limits.defaultsFor(event.getGuild().getIdLong(), event.getChannelIdLong()).model();
+            }
+            event.replyChoices(ImagineExtras.embeddingChoices(jobs.availableEmbeddings(), jobs.embeddingFamilies(),
+                    jobs.modelFamilies().get(model), event.getFocusedOption().getValue())).queue();
             return;
         }
         String typed = event.getFocusedOption().getValue().toLowerCase(Locale.ROOT);
@@ -143,7 +163,7 @@ public final class ImagineCommand implements SlashCommand {
         if (event.getOption("mask") != null && event.getOption("image") == null) {
             return Optional.of("A mask needs an image to paint into: add the `image` option.");
         }
-        return Optional.empty();
+        return ImagineControl.immediateProblem(event);
     }
 
     /**
@@ -156,12 +176,21 @@ public final class ImagineCommand implements SlashCommand {
         String prompt = ImagineExtras.withLora(event.getOption("prompt", "", OptionMapping::getAsString).trim(),
                 event.getOption("lora", null, OptionMapping::getAsString));
         String negative = event.getOption("negative", defaults.negativePrompt(), OptionMapping::getAsString);
+        String embedding = event.getOption("embedding", null, OptionMapping::getAsString);
+        String negativeEmbedding = event.getOption("negative_embedding", null, OptionMapping::getAsString);
+        if (embedding != null || negativeEmbedding != null) {
+            Set<String> embeddings = jobs.availableEmbeddings();
+            prompt = ImagineExtras.withEmbedding(prompt, embedding, embeddings);
+            negative = ImagineExtras.withEmbedding(negative, negativeEmbedding, embeddings);
+        }
         String model = event.getOption("model", defaults.model(), OptionMapping::getAsString);
         Set<String> models = jobs.availableModels();
         if (!models.contains(model)) {
             throw new Rejection("⚠️ Unknown model `" + model + "`. Installed: "
                     + (models.isEmpty() ? "none right now" : String.join(", ", models)) + ".");
         }
+        ModelPreset preset = jobs.modelPresets().get(model);
+        defaults = ModelPresetDefaults.over(defaults, model, preset);
         int[] size = ModelSizes.choose(model, jobs.modelFamilies().get(model), jobs.nativeSides().get(model),
                 event.getOption("size", null, OptionMapping::getAsString), defaults.width(), defaults.height());
         GenerationRequest request = GenerationRequest.builder(prompt, model)
@@ -173,7 +202,7 @@ public final class ImagineCommand implements SlashCommand {
                 .seed(event.getOption("seed", null, OptionMapping::getAsLong))
                 .count(event.getOption("count", 1, OptionMapping::getAsInt))
                 .strength(event.getOption("strength", DEFAULT_STRENGTH, OptionMapping::getAsDouble))
-                .clipSkip(event.getOption("clip_skip", 1, OptionMapping::getAsInt))
+                .clipSkip(event.getOption("clip_skip", defaults.clipSkip(), OptionMapping::getAsInt))
                 .hires(ImagineExtras.hires(event.getOption("hires", null, OptionMapping::getAsString),
                         event.getOption("hires_upscaler", null, OptionMapping::getAsString)))
                 .build();
@@ -182,26 +211,42 @@ public final class ImagineCommand implements SlashCommand {
         if (overLimit.isPresent()) {
             throw new Rejection("⚠️ " + overLimit.get());
         }
-        SubmitChecks.Checked checked = submitChecks.apply(JobSubmitter.submitter(event, false), request);
+        SubmitChecks.Checked checked = withNotice(submitChecks.apply(JobSubmitter.submitter(event, false), request),
+                ModelPresetDefaults.notice(model, preset));
         submitter.checkQuota(event, checked.request());
-        if (event.getOption("image") == null) {
+        if (event.getOption("image") == null && !ImagineControl.requested(event)) {
             return checked;
         }
         byte[] initImage;
         byte[] mask;
+        byte[] controlImage;
         try {
             initImage = download(event, "image");
             mask = download(event, "mask");
+            controlImage = download(event, ImagineControl.IMAGE);
         } catch (ImageAttachments.RejectedAttachmentException e) {
             throw new Rejection("⚠️ " + e.getMessage());
         }
         GenerationRequest r = checked.request();
-        GenerationRequest withImages = r.toBuilder().images(initImage, mask).build();
-        if (r.hires() != null) {
+        GenerationRequest withImages = r.toBuilder().images(initImage, mask)
+                .controls(controlImage == null ? List.of() : List.of(ImagineControl.unit(event, controlImage))).build();
+        if (r.hires() != null && initImage != null) {
             throw new Rejection("⚠️ The hires fix works on text-to-image only: leave out `hires` or the `image`.");
         }
         JobSubmitter.checkValid(withImages);
+        if (controlImage != null) {
+            new RunnableRequestCheck(jobs).check(JobSubmitter.submitter(event, false), withImages, checked.notices());
+        }
         return new SubmitChecks.Checked(withImages, checked.notices());
+    }
+
+    private static SubmitChecks.Checked withNotice(SubmitChecks.Checked checked, Optional<String> notice) {
+        if (notice.isEmpty()) {
+            return checked;
+        }
+        List<String> notices = new java.util.ArrayList<>(checked.notices());
+        notices.add(notice.get());
+        return new SubmitChecks.Checked(checked.request(), List.copyOf(notices));
     }
 
     private static byte[] download(SlashCommandInteractionEvent event, String option)

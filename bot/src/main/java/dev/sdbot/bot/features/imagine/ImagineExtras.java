@@ -3,18 +3,22 @@ package dev.sdbot.bot.features.imagine;
 import dev.sdbot.bot.discord.Rejection;
 import dev.sdbot.inference.api.HiresFix;
 import dev.sdbot.inference.api.HiresUpscaler;
+import dev.sdbot.inference.api.ModelFamily;
 import net.dv8tion.jda.api.interactions.commands.Command;
 import net.dv8tion.jda.api.interactions.commands.OptionType;
 import net.dv8tion.jda.api.interactions.commands.build.OptionData;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * /imagine's {@code lora}, {@code hires} and {@code hires_upscaler} options: the LoRA becomes a prompt tag, hires a
- * {@link HiresFix} with A1111's "Hires upscaler" (a built-in, or an ESRGAN-family upscaler the workers publish).
+ * /imagine's {@code lora}, {@code embedding}, {@code negative_embedding}, {@code hires} and {@code hires_upscaler}
+ * options: the LoRA becomes a prompt tag, an embedding its name in the prompt or negative prompt (as a member of an
+ * A1111 UI inserts it), hires a {@link HiresFix} with A1111's "Hires upscaler" (a built-in, or an ESRGAN-family
+ * upscaler the workers publish).
  */
 final class ImagineExtras {
     /** Hires scales offered; the fix runs A1111's default latent upscaler at strength 0.5 with the same steps. */
@@ -83,5 +87,31 @@ final class ImagineExtras {
         String lower = typed.toLowerCase(Locale.ROOT);
         return loras.stream().filter(l -> l.toLowerCase(Locale.ROOT).contains(lower)).limit(25)
                 .map(l -> new Command.Choice(l, l)).toList();
+    }
+
+    /**
+     * {@code text} with the embedding's name appended (after a comma when there is text), or unchanged without one.
+     *
+     * @throws Rejection for a name no live worker offers (a chosen embedding must not silently become plain text)
+     */
+    static String withEmbedding(String text, String embedding, Set<String> available) {
+        if (embedding == null || embedding.isBlank()) {
+            return text;
+        }
+        String name = embedding.strip();
+        if (!available.contains(name)) {
+            throw new Rejection("⚠️ Unknown embedding `" + name + "`. Available: "
+                    + (available.isEmpty() ? "none right now" : String.join(", ", available)) + ".");
+        }
+        return text.isBlank() ? name : text.strip() + ", " + name;
+    }
+
+    /** Up to 25 published embedding names containing what was typed, without those made for another model family. */
+    static List<Command.Choice> embeddingChoices(Set<String> embeddings, Map<String, ModelFamily> families,
+                                                 ModelFamily modelFamily, String typed) {
+        String lower = typed.toLowerCase(Locale.ROOT);
+        return embeddings.stream().filter(e -> e.toLowerCase(Locale.ROOT).contains(lower))
+                .filter(e -> modelFamily == null || !families.containsKey(e) || families.get(e) == modelFamily)
+                .limit(25).map(e -> new Command.Choice(e, e)).toList();
     }
 }

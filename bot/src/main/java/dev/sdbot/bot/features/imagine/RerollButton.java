@@ -1,5 +1,6 @@
 package dev.sdbot.bot.features.imagine;
 
+import dev.sdbot.bot.discord.Rejection;
 import dev.sdbot.bot.discord.StaffAccess;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.scheduler.JobResult;
@@ -23,7 +24,10 @@ public final class RerollButton extends ResubmitButton {
 
     @Override
     GenerationRequest derive(JobView job, List<JobResult> images) {
-        GenerationRequest r = job.request();
-        return r.withSeed(null);
+        try {
+            return jobs.requestWithImages(job).withSeed(null); // an img2img job rerolls from the same input images
+        } catch (IllegalStateException e) {
+            throw new Rejection("The input image of job " + job.id() + " is no longer stored.");
+        }
     }
 }

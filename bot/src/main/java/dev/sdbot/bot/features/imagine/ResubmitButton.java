@@ -17,7 +17,7 @@ import java.util.Optional;
 import dev.sdbot.bot.discord.GuildLanes;
 
 /**
- * A button that queues a new job derived from a finished one (reroll, variations, upscale). Checks the
+ * A button that queues a new job derived from a finished one (reroll, variations, upscale, zoom out, pan). Checks the
  * presser, the guild's limits (pixels, steps, images) and every submit check (prompt filters...) first, refusing ephemerally with no job; then
  * defers a public reply, which becomes the new job's progress message and result.
  */
@@ -26,7 +26,7 @@ abstract class ResubmitButton implements ButtonHandler {
     static final String NO_SUCH_JOB = "That job no longer exists.";
     static final String NOT_YOURS = "🙅 Not yours: only the member who asked for this image (or a moderator) can use its buttons.";
 
-    private final JobService jobs;
+    final JobService jobs;
     private final StaffAccess access;
     private final GuildLimits limits;
     private final JobSubmitter submitter;

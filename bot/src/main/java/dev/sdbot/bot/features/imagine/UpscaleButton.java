@@ -16,7 +16,7 @@ import java.util.Optional;
  * ⬆ Upscale: the (first) result at twice the size. With an ESRGAN-family upscaler on the workers
  * ({@link Upscalers#defaultName}), the posted image itself is enlarged by it: an upscale job, safety-checked like
  * every result. Without one, the fallback the member is told about: a text-to-image result is made again with the
- * same seed and A1111's hires fix ({@link HiresFix#upscaleButton(int)}: latent 2x, strength 0.4), an img2img or already
+ * same seed and A1111's hires fix ({@link HiresFix#upscaleButton()}: latent 2x, strength 0.4), an img2img or already
  * hires-fixed result goes through img2img at low strength, same seed; both redraw rather than enlarge, and can look soft.
  */
 public final class UpscaleButton extends ResubmitButton {
@@ -52,8 +52,8 @@ public final class UpscaleButton extends ResubmitButton {
                     job.request().model()).withSeed(images.get(0).seed());
         }
         GenerationRequest r = job.request();
-        if (!r.isImg2Img() && r.hires() == null) {
-            return r.toBuilder().seed(images.get(0).seed()).count(1).hires(HiresFix.upscaleButton(r.steps())).build();
+        if (!job.inputs().hasInit() && r.hires() == null) {
+            return r.toBuilder().seed(images.get(0).seed()).count(1).hires(HiresFix.upscaleButton()).build();
         }
         return r.toBuilder().seed(images.get(0).seed()).count(1).images(images.get(0).png(), null).strength(STRENGTH)
                 .size(r.width() * 2, r.height() * 2).hires(null).upscaler(null).build();

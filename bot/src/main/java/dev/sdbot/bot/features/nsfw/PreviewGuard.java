@@ -29,9 +29,8 @@ public final class PreviewGuard {
         this.clock = clock;
     }
 
-    /** The preview upload for the job's progress message, or null for none. */
-    public FileUpload preview(JobView job, JDA jda) {
-        byte[] preview = job.previewPng();
+    /** The preview upload for the job's progress message, or null for none; {@code preview} is the engine's PNG, or null. */
+    public FileUpload preview(JobView job, byte[] preview, JDA jda) {
         if (preview == null || !guildSettings.get(job.origin().guildId(), clock.instant()).isPreviewsEnabled()) {
             return null;
         }

@@ -53,7 +53,8 @@ public final class QueueCommand implements SlashCommand {
 
     private String state(JobView job) {
         if (job.state() == JobState.QUEUED) {
-            return "queued, position " + jobs.queuePosition(job.id());
+            return (job.relaxed() ? "queued in relax mode (over your daily quota: it runs when nothing else waits), position "
+                    : "queued, position ") + jobs.queuePosition(job.id());
         }
         if (job.state() == JobState.RUNNING && job.progressTotal() > 0) {
             return "running, " + (100 * job.progressStep() / job.progressTotal()) + "%";

@@ -19,13 +19,13 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Keeps the deferred reply of each waiting job current: "Queued — position N", then progress with ETA
@@ -86,7 +86,7 @@ public final class ProgressReporter implements AutoCloseable {
     public void track(long jobId, InteractionHook hook) {
         Tracked t = new Tracked(hook);
         tracked.put(jobId, t);
-        jobs.find(jobId).ifPresent(job -> refresh(job, t));
+        jobs.find(jobId).ifPresent(job -> refresh(job, t, job.state() == JobState.QUEUED ? jobs.queuePosition(jobId) : 0));
     }
 
     /** Stops reporting on the job and returns once its last progress edit is done. */
@@ -107,39 +107,57 @@ public final class ProgressReporter implements AutoCloseable {
         }
     }
 
+    /** One tick: the jobs and the queue positions of every message looked at come from two queries, not two per job. */
     private void refreshAll() {
-        List<Map.Entry<Long, Tracked>> oldestFirst = tracked.entrySet().stream()
+        List<Long> oldestFirst = tracked.entrySet().stream()
                 .sorted(Comparator.comparingLong(e -> e.getValue().refreshedNanos))
                 .limit(MAX_LOOKUPS_PER_TICK)
+                .map(Map.Entry::getKey)
                 .toList();
+        if (oldestFirst.isEmpty()) {
+            return;
+        }
+        Map<Long, JobView> found;
+        Map<Long, Integer> positions;
+        try {
+            found = jobs.findAll(oldestFirst).stream().collect(Collectors.toMap(JobView::id, job -> job));
+            positions = jobs.queuePositions(found.values().stream()
+                    .filter(job -> job.state() == JobState.QUEUED).map(JobView::id).toList());
+        } catch (RuntimeException e) {
+            LOG.warn("could not refresh progress of {} job(s): {}", oldestFirst.size(), e.toString());
+            return;
+        }
         int edits = 0;
-        for (Map.Entry<Long, Tracked> entry : oldestFirst) {
+        for (Long jobId : oldestFirst) {
             if (edits >= MAX_EDITS_PER_TICK) {
                 break;
             }
-            try {
-                Optional<JobView> job = jobs.find(entry.getKey());
-                if (job.isEmpty()) {
-                    tracked.remove(entry.getKey());
-                } else if (refresh(job.get(), entry.getValue())) {
-                    edits++;
-                }
-            } catch (RuntimeException e) {
-                try (var context = MDC.putCloseable(JobLogContext.JOB, entry.getKey().toString())) { // guild unknown: not read
-                    LOG.warn("could not refresh progress of job {}: {}", entry.getKey(), e.toString());
+            Tracked t = tracked.get(jobId);
+            JobView job = found.get(jobId);
+            if (job == null) {
+                tracked.remove(jobId);
+            } else if (t != null) {
+                try {
+                    if (refresh(job, t, positions.getOrDefault(jobId, 0))) {
+                        edits++;
+                    }
+                } catch (RuntimeException e) {
+                    try (var context = MDC.putCloseable(JobLogContext.JOB, jobId.toString())) {
+                        LOG.warn("could not refresh progress of job {}: {}", jobId, e.toString());
+                    }
                 }
             }
         }
     }
 
     /** Edits the message if what it shows changed; true when an edit was sent. */
-    private boolean refresh(JobView job, Tracked t) {
+    private boolean refresh(JobView job, Tracked t, int queuePosition) {
         try (var context = JobLogContext.open(job)) {
-            return refreshInContext(job, t);
+            return refreshInContext(job, t, queuePosition);
         }
     }
 
-    private boolean refreshInContext(JobView job, Tracked t) {
+    private boolean refreshInContext(JobView job, Tracked t, int queuePosition) {
         t.refreshedNanos = System.nanoTime();
         if (job.state() == JobState.SUCCEEDED || job.state() == JobState.POSTED || job.state() == JobState.BLOCKED) {
             return false; // the result poster owns the message from here on
@@ -147,7 +165,7 @@ public final class ProgressReporter implements AutoCloseable {
         if (job.state().isFinal()) {
             tracked.remove(job.id());
         }
-        String text = text(job);
+        String text = text(job, queuePosition);
         boolean lastEdit = !job.state().isFinal() && tokenRunsOut(job);
         if (lastEdit) {
             text += HANDOVER_NOTE; // the last edit this message gets
@@ -157,7 +175,8 @@ public final class ProgressReporter implements AutoCloseable {
             if (t.finished || text.equals(t.shown) || t.hook.isExpired()) {
                 return false;
             }
-            FileUpload preview = job.state() == JobState.RUNNING && !lastEdit ? previews.preview(job, t.hook.getJDA()) : null;
+            FileUpload preview = job.state() == JobState.RUNNING && !lastEdit
+                    ? previews.preview(job, jobs.preview(job.id(), job.attempt()), t.hook.getJDA()) : null;
             t.shown = text;
             MessageEditBuilder edit = new MessageEditBuilder().setContent(text);
             if (preview != null) {
@@ -181,9 +200,10 @@ public final class ProgressReporter implements AutoCloseable {
         return expires != null && Duration.between(clock.instant(), expires).compareTo(HANDOVER_BEFORE_EXPIRY) < 0;
     }
 
-    private String text(JobView job) {
+    private String text(JobView job, int queuePosition) {
         return switch (job.state()) {
-            case QUEUED -> "⏳ Queued — position " + Math.max(1, jobs.queuePosition(job.id())) + " · job " + job.id();
+            case QUEUED -> (job.relaxed() ? "⏳ Queued in relax mode (over your daily quota: runs when nothing else waits) — position "
+                    : "⏳ Queued — position ") + Math.max(1, queuePosition) + " · job " + job.id();
             case ASSIGNED -> "⚙️ Starting… · job " + job.id();
             case RUNNING -> running(job);
             case CANCELLED -> "🚫 Cancelled · job " + job.id();

@@ -6,6 +6,7 @@ import dev.sdbot.bot.discord.Texts;
 import dev.sdbot.bot.discord.ImageObscurer;
 import dev.sdbot.bot.features.nsfw.NsfwPolicy;
 import dev.sdbot.bot.features.nsfw.ShownImage;
+import dev.sdbot.inference.api.ControlNetUnit;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.SafetyVerdict;
 import dev.sdbot.scheduler.JobResult;
@@ -21,15 +22,19 @@ import net.dv8tion.jda.api.utils.messages.MessageCreateData;
 
 import java.awt.Color;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * The result message of a job: one PNG attachment per shown image (shrunk to the upload limit if needed;
  * behind a spoiler, or pixelated and behind a spoiler, as {@link NsfwPolicy} decided), an embed with the
- * parameters, a note when images were withheld, and the four job buttons in one row.
+ * parameters, a note when images were withheld, and the job buttons: Reroll, Variations, Upscale, Delete in one row,
+ * Zoom out 2x / 1.5x in the next, the four Pans in the last.
  */
 public final class ResultMessages {
     /** Under a result of the worker's test pattern: what it is, and how to get real images. */
+    /** Longest side of the control image's thumbnail in the result's embed. */
+    static final int CONTROL_THUMBNAIL_SIDE = 256;
     static final String TEST_PATTERN_NOTE = "🧪 This is a test pattern, not a generated image: the worker has no model. "
             + "To generate images, add one (`./sdbot models pull <owner/repo> --file <file.safetensors>`, "
             + "README \"Models\") and restart the worker.";
@@ -54,10 +59,14 @@ public final class ResultMessages {
         }
         List<JobResult> images = shown.stream().map(ShownImage::image).toList();
         boolean plain = shown.size() == 1 && shown.get(0).treatment() == NsfwPolicy.Treatment.POST;
-        message.setEmbeds(embed(job, images, plain));
+        Optional<byte[]> thumbnail = controlThumbnail(job, shown);
+        thumbnail.ifPresent(png -> message.addFiles(FileUpload.fromData(png, controlFileName(job))));
+        MessageEmbed embed = embed(job, images, plain);
+        message.setEmbeds(thumbnail.isEmpty() ? embed
+                : new EmbedBuilder(embed).setThumbnail("attachment://" + controlFileName(job)).build());
         Button delete = Button.danger(new JobButtonId(job.id(), "delete").customId(), "Delete")
                 .withEmoji(Emoji.fromUnicode("🗑️"));
-        if (job.request().isUpscale()) { // nothing to reroll or vary, and enlarging again rarely helps
+        if (job.request().isUpscale()) { // nothing to reroll, vary or outpaint, and enlarging again rarely helps
             message.setComponents(ActionRow.of(delete));
             return message.build();
         }
@@ -65,8 +74,37 @@ public final class ResultMessages {
                 Button.primary(new JobButtonId(job.id(), "reroll").customId(), "Reroll").withEmoji(Emoji.fromUnicode("🔁")),
                 Button.secondary(new JobButtonId(job.id(), "variations").customId(), "Variations").withEmoji(Emoji.fromUnicode("🎨")),
                 Button.secondary(new JobButtonId(job.id(), "upscale").customId(), "Upscale").withEmoji(Emoji.fromUnicode("⬆️")),
-                delete));
+                delete),
+                ActionRow.of(
+                        button(job, "zoom2", "Zoom out 2×", "🔍"), button(job, "zoom15", "Zoom out 1.5×", "🔍")),
+                ActionRow.of(button(job, "panleft", null, "⬅️"), button(job, "panright", null, "➡️"),
+                        button(job, "panup", null, "⬆️"), button(job, "pandown", null, "⬇️")));
         return message.build();
+    }
+
+    /**
+     * The first ControlNet unit's control image, scaled down, when every image of the post is shown in the clear
+     * (the channel's NSFW policy posts them as they are, none spoilered or pixelated): the control image is the
+     * member's upload that no safety checker saw, so it is never shown beside a result the policy hides.
+     */
+    private static Optional<byte[]> controlThumbnail(JobView job, List<ShownImage> shown) {
+        List<ControlNetUnit> controls = job.request().controls();
+        if (controls.isEmpty() || shown.isEmpty()
+                || shown.stream().anyMatch(s -> s.treatment() != NsfwPolicy.Treatment.POST)) {
+            return Optional.empty();
+        }
+        return PngImages.thumbnail(controls.get(0).image(), CONTROL_THUMBNAIL_SIDE);
+    }
+
+    static String controlFileName(JobView job) {
+        return "sdbot-" + job.id() + "-control.png";
+    }
+
+    /** An outpainting button (Zoom out, Pan), laid out as Midjourney's: zooms in one row, the four pans in the next. */
+    private static Button button(JobView job, String action, String label, String emoji) {
+        String id = new JobButtonId(job.id(), action).customId();
+        return label == null ? Button.secondary(id, Emoji.fromUnicode(emoji))
+                : Button.secondary(id, label).withEmoji(Emoji.fromUnicode(emoji));
     }
 
     /** The original bytes for POST and SPOILER; for BLUR only a pixelated copy ever leaves the process. */
@@ -107,8 +145,13 @@ public final class ResultMessages {
                 .addField("Model", Texts.truncate(r.model(), MessageEmbed.VALUE_MAX_LENGTH), true)
                 .addField("Size", r.outputWidth() + "x" + r.outputHeight(), true)
                 .addField("Time", String.format("%.1f s", images.isEmpty() ? 0 : images.get(0).gpuMillis() / 1000.0), true);
-        if (r.isImg2Img()) {
-            embed.addField(r.isInpainting() ? "Inpainting" : "img2img", "strength " + r.strength(), true);
+        if (job.inputs().hasInit()) {
+            embed.addField(job.inputs().hasMask() ? "Inpainting" : "img2img", "strength " + r.strength(), true);
+        }
+        for (ControlNetUnit u : r.controls()) {
+            embed.addField("ControlNet", Texts.truncate(u.model() + " (" + u.preprocessor() + ", weight " + u.weight()
+                    + ", " + u.start() + "–" + u.end() + ", " + u.mode().label() + ")", MessageEmbed.VALUE_MAX_LENGTH),
+                    true);
         }
         embed.setFooter(footer(job.id()));
         if (showImage) {

@@ -38,11 +38,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Posts SUCCEEDED jobs of the guilds this process serves, exactly once in effect: while the
+ * Posts SUCCEEDED jobs of the guilds on this process's shards, exactly once in effect: while the
  * interaction token is valid the deferred reply is edited into the result (repeating an edit shows
  * no second message); after that the result is a channel message with a deterministic nonce and
  * enforce_nonce (a repeat within Discord's few minutes returns the first message), unless the
- * channel's recent messages already hold the bot's post of the job ({@link EarlierPost}). The message id is recorded by the guarded
+ * channel's history since an earlier try already holds the bot's post of the job ({@link EarlierPost}). The message id is recorded by the guarded
  * SUCCEEDED → POSTED update. Woken by job events, with a periodic sweep for anything missed
  * (restarts, lost notifications, failed posts). A result that cannot be delivered (Missing Permissions,
  * channel gone, or {@link #MAX_POST_ATTEMPTS} failures) ends FAILED with the reason instead of being
@@ -58,8 +58,8 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
     /** Failed posts of one job (other than {@link #UNDELIVERABLE}) before it is given up as FAILED. */
     static final int MAX_POST_ATTEMPTS = 10;
     /**
-     * Results of a guild this process does not serve (it connects every shard, so the bot is not in it) end FAILED
-     * after this long: long enough for a guild that is only unavailable (a Discord outage) to come back.
+     * Results of a guild on this process's shards that the bot is no longer in end FAILED after this long: long
+     * enough for a guild that is only unavailable (a Discord outage) to come back.
      */
     static final Duration LEFT_GUILD_GRACE = Duration.ofHours(1);
     static final String LEFT_GUILD = "the bot is no longer in the guild";
@@ -111,16 +111,34 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
 
     private void sweep() {
         try {
-            List<Long> served = discord.guildIds();
-            List<Long> ended = jobs.failResultsOfOtherGuilds(served, LEFT_GUILD_GRACE, LEFT_GUILD);
-            if (!ended.isEmpty()) {
-                LOG.warn("{} result(s) cannot be delivered, now FAILED: {} (jobs {}...)", ended.size(), LEFT_GUILD, ended.get(0));
-            }
-            for (JobView job : jobs.findUnpostedSucceeded(served, 200)) {
-                schedule(job.id());
+            failResultsOfDepartedGuilds();
+            for (long jobId : jobs.unpostedSucceeded(discord.shardRange(), 200)) {
+                schedule(jobId);
             }
         } catch (RuntimeException e) {
             LOG.warn("result sweep failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Results of guilds on this process's shards that are not in its cache, older than {@link #LEFT_GUILD_GRACE},
+     * end FAILED, but only once the cache is complete (after an outage the guilds arrive one by one) and Discord
+     * itself says the bot is not in the guild: a guild of another process's shards, or one still loading, is never
+     * failed.
+     */
+    private void failResultsOfDepartedGuilds() {
+        if (!discord.guildCacheComplete()) {
+            return;
+        }
+        List<Long> candidates = jobs.guildsWithStaleResults(discord.shardRange(), discord.guildIds(), LEFT_GUILD_GRACE);
+        List<Long> departed = candidates.stream().filter(guildId -> !discord.isMemberOf(guildId)).toList();
+        if (departed.isEmpty()) {
+            return;
+        }
+        List<Long> ended = jobs.failResultsOf(departed, LEFT_GUILD_GRACE, LEFT_GUILD);
+        if (!ended.isEmpty()) {
+            LOG.warn("{} result(s) cannot be delivered, now FAILED: {} (guilds {}, jobs {}...)", ended.size(), LEFT_GUILD,
+                    departed, ended.get(0));
         }
     }
 
@@ -247,7 +265,7 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
         if (channel == null) {
             throw new IllegalStateException("channel " + job.origin().channelId() + " of job " + job.id() + " is gone");
         }
-        Optional<Long> earlier = EarlierPost.find(channel, job.id());
+        Optional<Long> earlier = jobs.recordChannelPostTry(job.id()).flatMap(tries -> EarlierPost.find(channel, job.id(), tries));
         if (earlier.isPresent()) {
             LOG.info("job {} was already posted as message {}; recording that one", job.id(), earlier.get());
             return earlier.get();

@@ -31,7 +31,7 @@ final class ConsoleFixture {
     }
 
     static void seed(TestDatabase db) {
-        db.update("TRUNCATE jobs, workers, quota_rules, guild_settings CASCADE");
+        db.update("TRUNCATE jobs, workers, quota_rules, guild_settings, console_sessions, console_oauth_states CASCADE");
         job(db, MANAGED, "QUEUED", INJECTED_PROMPT, 600);
         job(db, MANAGED, "POSTED", "a quiet harbour", 3600);
         job(db, NOT_MANAGED, "QUEUED", OTHER_GUILD_PROMPT, 60);

@@ -1,0 +1,87 @@
+package dev.sdbot.scheduler.store;
+
+import dev.sdbot.inference.api.GenerationRequest;
+import dev.sdbot.inference.api.InvalidRequestException;
+import dev.sdbot.scheduler.JobInputs;
+import dev.sdbot.scheduler.images.ImageKeys;
+import dev.sdbot.scheduler.images.ImageStore;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A job's input images (img2img init image, inpainting mask) in the image store: written at submit, read by the worker. */
+public final class StoredInputs {
+    private final ImageStore images;
+
+    public StoredInputs(ImageStore images) {
+        this.images = images;
+    }
+
+    /** Stores the request's input images under new keys (before the job row exists); NONE when it has none. */
+    public JobInputs put(GenerationRequest r) {
+        if (r.initImage() == null && r.maskImage() == null) {
+            return JobInputs.NONE;
+        }
+        String init = r.initImage() == null ? null : ImageKeys.newInput("init");
+        String mask = r.maskImage() == null ? null : ImageKeys.newInput("mask");
+        JobInputs inputs = new JobInputs(init, mask, false, false);
+        try {
+            if (init != null) {
+                images.put(init, r.initImage());
+            }
+            if (mask != null) {
+                images.put(mask, r.maskImage());
+            }
+        } catch (RuntimeException e) {
+            deleteQuietly(inputs, e);
+            throw e;
+        }
+        return inputs;
+    }
+
+    /** Removes the images of a job that was not queued after all. */
+    public void delete(JobInputs inputs) {
+        List<String> keys = new ArrayList<>(2);
+        if (inputs.initKey() != null) {
+            keys.add(inputs.initKey());
+        }
+        if (inputs.maskKey() != null) {
+            keys.add(inputs.maskKey());
+        }
+        if (!keys.isEmpty()) {
+            images.delete(keys);
+        }
+    }
+
+    /** {@link #delete} while another failure is on its way out: a failed delete is added to it, not thrown instead. */
+    public void deleteQuietly(JobInputs inputs, Throwable cause) {
+        try {
+            delete(inputs);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /**
+     * The request with its stored input images read back; the request's own (from a row older than the image store)
+     * are kept.
+     *
+     * @throws InvalidRequestException when a stored image is gone (purged): the job cannot run as asked, ever
+     */
+    public GenerationRequest load(GenerationRequest request, JobInputs inputs) throws InvalidRequestException {
+        if (inputs.initKey() == null && inputs.maskKey() == null) {
+            return request;
+        }
+        byte[] init = inputs.initKey() == null ? request.initImage() : read(inputs.initKey());
+        byte[] mask = inputs.maskKey() == null ? request.maskImage() : read(inputs.maskKey());
+        return request.toBuilder().images(init, mask).build();
+    }
+
+    private byte[] read(String key) throws InvalidRequestException {
+        byte[] bytes = images.get(key);
+        if (bytes == null) {
+            throw new InvalidRequestException("the input image " + key + " is no longer stored (" + images.describe() + ")");
+        }
+        return bytes;
+    }
+}
