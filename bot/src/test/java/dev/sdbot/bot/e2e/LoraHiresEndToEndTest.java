@@ -21,6 +21,7 @@ import dev.sdbot.inference.image.ImageCodec;
 import dev.sdbot.inference.image.PngText;
 import dev.sdbot.inference.image.RgbImage;
 import dev.sdbot.inference.pipeline.DiffusionGenerator;
+import dev.sdbot.scheduler.JobView;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -138,10 +139,11 @@ class LoraHiresEndToEndTest {
                 "steps", 2, "seed", 9));
         long plainJob = harness.jobIdOf(plain);
         FakeMessage upscaled = result(harness.discord.clickButton(guild.alice, plain, "job:" + plainJob + ":upscale"));
-        GenerationRequest r = harness.jobs().find(harness.jobIdOf(upscaled)).orElseThrow().request();
+        JobView upscaleJob = harness.jobs().find(harness.jobIdOf(upscaled)).orElseThrow();
+        GenerationRequest r = upscaleJob.request();
         assertThat(r.hires()).isEqualTo(HiresFix.upscaleButton());
         assertThat(r.hires().steps(r.steps())).as("A1111 runs all hires steps, whatever the strength").isEqualTo(2);
-        assertThat(r.isImg2Img()).isFalse();
+        assertThat(upscaleJob.inputs().hasInit()).as("a hires fix of the same request, no init image").isFalse();
         assertThat(r.seed()).isEqualTo(9L);
         assertThat(ImageCodec.decode(upscaled.files().get(0).bytes()).width()).isEqualTo(128);
     }
@@ -292,9 +294,10 @@ class LoraHiresEndToEndTest {
         for (Expected e : List.of(new Expected("panleft", 128, 64, 64, 0), new Expected("panright", 128, 64, 0, 0),
                 new Expected("panup", 64, 128, 0, 64), new Expected("pandown", 64, 128, 0, 0))) {
             FakeMessage panned = result(harness.discord.clickButton(guild.alice, source, "job:" + sourceJob + ":" + e.action()));
-            GenerationRequest r = harness.jobs().find(harness.jobIdOf(panned)).orElseThrow().request();
+            JobView job = harness.jobs().find(harness.jobIdOf(panned)).orElseThrow();
+            GenerationRequest r = job.request();
             assertThat(r.model()).as("no family announced: masked img2img with the model itself").isEqualTo("mini-sd15");
-            assertThat(r.isInpainting()).isTrue();
+            assertThat(job.inputs().hasInit() && job.inputs().hasMask()).as("an init image and a mask").isTrue();
             assertThat(r.seed()).isEqualTo(5L);
             assertKeeps(ImageCodec.decode(panned.files().get(0).bytes()), original, e.width(), e.height(), e.x(), e.y());
         }
