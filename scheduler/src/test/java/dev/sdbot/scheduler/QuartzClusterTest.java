@@ -25,8 +25,11 @@ class QuartzClusterTest {
             long fired = db.queryLong("SELECT coalesce(max(prev_fire_time), 0) FROM qrtz_triggers WHERE trigger_name = 'dispatch'");
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     db.queryLong("SELECT coalesce(max(prev_fire_time), 0) FROM qrtz_triggers WHERE trigger_name = 'dispatch'") > fired);
+            // dispatch, quota-reset, retention (images), row-retention
             assertThat(db.queryLong("SELECT count(*) FROM qrtz_job_details WHERE sched_name = 'sdbot'"))
-                    .as("each job scheduled once for the cluster").isEqualTo(3);
+                    .as("each job scheduled once for the cluster").isEqualTo(4);
+            assertThat(db.queryLong("SELECT count(DISTINCT job_name) FROM qrtz_job_details WHERE sched_name = 'sdbot'"
+                    + " AND job_name IN ('dispatch', 'quota-reset', 'retention', 'row-retention')")).isEqualTo(4);
         }
     }
 }
