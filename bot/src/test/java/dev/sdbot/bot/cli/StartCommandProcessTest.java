@@ -52,7 +52,7 @@ class StartCommandProcessTest {
             assertThat(waited.err()).doesNotContain("warning");
             long job = Long.parseLong(waited.out().lines().findFirst().orElseThrow().replace("queued job ", ""));
             assertThat(waited.out()).contains("job " + job + " SUCCEEDED");
-            Path out = dataDir.resolve("images");
+            Path out = dataDir.resolve("shown"); // not <dataDir>/images: the default image store lives there
             CliRunner.Result shown = cli.run("jobs", "show", Long.toString(job), "--out", out.toString());
             assertThat(shown.exitCode()).as(shown.err()).isZero();
             assertThat(shown.out()).contains("job " + job + " SUCCEEDED", "prompt      kept", "image 0", "image 1",

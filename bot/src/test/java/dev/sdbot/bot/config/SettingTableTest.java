@@ -23,7 +23,10 @@ class SettingTableTest {
         for (Setting setting : Setting.values()) {
             Class<?> type = component(setting.path()).getType();
             String sample = sample(setting, type);
-            SdbotConfig config = ConfigLoader.load(Map.of(setting.name(), sample), dir.resolve("missing.yaml"));
+            // the S3 store is only valid with its bucket
+            Map<String, String> env = setting == Setting.SDBOT_IMAGE_STORE
+                    ? Map.of(setting.name(), sample, Setting.SDBOT_S3_BUCKET.name(), "bucket-7") : Map.of(setting.name(), sample);
+            SdbotConfig config = ConfigLoader.load(env, dir.resolve("missing.yaml"));
             Object bound = valueAt(config, setting.path());
             Object expected = type == Path.class ? Path.of(sample) : sample;
             assertThat(type == Path.class ? bound : String.valueOf(bound)).as(setting.name()).isEqualTo(expected);
@@ -44,7 +47,10 @@ class SettingTableTest {
             case DATABASE_URL -> "jdbc:postgresql://db7:5432/sdbot";
             case SDBOT_PRECISION -> "fp32";
             case SDBOT_SHARDS -> "4-7/16";
-            case SDBOT_CONSOLE_PUBLIC_URL, SDBOT_CONSOLE_OAUTH_URL, SDBOT_DISCORD_API_URL, SDBOT_DISCORD_GATEWAY_URL ->
+            case SDBOT_IMAGE_STORE -> "s3";
+            case SDBOT_S3_PATH_STYLE -> "true";
+            case SDBOT_CONSOLE_PUBLIC_URL, SDBOT_CONSOLE_OAUTH_URL, SDBOT_DISCORD_API_URL, SDBOT_DISCORD_GATEWAY_URL,
+                 SDBOT_S3_ENDPOINT ->
                     "http://host7.example";
             default -> type == int.class || type == long.class ? "7"
                     : type == double.class ? "7.5"
