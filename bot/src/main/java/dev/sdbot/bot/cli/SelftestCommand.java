@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** Runs the engine's parity checks ({@link SelfTest}) against reference outputs and prints one line per check. */
@@ -125,8 +126,9 @@ final class SelftestCommand implements Callable<Integer> {
         if (filter.unselected(group)) {
             return false;
         }
-        filter.exclusion(group).ifPresent(why -> skips.add(group + ": " + why));
-        return filter.exclusion(group).isEmpty();
+        Optional<String> excluded = filter.exclusion(group);
+        excluded.ifPresent(why -> skips.add(group + ": " + why));
+        return excluded.isEmpty();
     }
 
     static String format(CheckResult r) {

@@ -257,14 +257,21 @@ public final class DiffusionGenerator implements ImageGenerator {
     @Override
     public Map<String, ModelFamily> modelFamilies() {
         Map<String, ModelFamily> families = new TreeMap<>();
+        inspectedModels().forEach((name, info) -> families.put(name, info.family()));
+        return families;
+    }
+
+    /** Each model read from its header or configs (no weights); a model that cannot be read is left out. */
+    private Map<String, ModelInspector.ModelInfo> inspectedModels() {
+        Map<String, ModelInspector.ModelInfo> infos = new TreeMap<>();
         models.get().forEach((name, path) -> {
             try {
-                families.put(name, ModelInspector.inspect(path).family());
+                infos.put(name, ModelInspector.inspect(path));
             } catch (RuntimeException e) {
                 // generating with it reports why it does not load
             }
         });
-        return families;
+        return infos;
     }
 
     /** Each model's sidecar defaults (nothing loaded); an unreadable or out-of-range sidecar as its problem. */
@@ -289,28 +296,19 @@ public final class DiffusionGenerator implements ImageGenerator {
     @Override
     public Set<String> inpaintingModels() {
         Set<String> inpainting = new TreeSet<>();
-        models.get().forEach((name, path) -> {
-            try {
-                if (ModelInspector.inspect(path).inpainting()) {
-                    inpainting.add(name);
-                }
-            } catch (RuntimeException e) {
-                // generating with it reports why it does not load
+        inspectedModels().forEach((name, info) -> {
+            if (info.inpainting()) {
+                inpainting.add(name);
             }
         });
         return inpainting;
     }
 
+    /** Read from each checkpoint's configs or family (no weights); a model that cannot be read is left out. */
     @Override
     public Map<String, Integer> nativeSides() {
         Map<String, Integer> sides = new TreeMap<>();
-        models.get().forEach((name, path) -> {
-            try {
-                sides.put(name, ModelInspector.inspect(path).nativeSide());
-            } catch (RuntimeException e) {
-                // as modelFamilies: generating with it reports why it does not load
-            }
-        });
+        inspectedModels().forEach((name, info) -> sides.put(name, info.nativeSide()));
         return sides;
     }
 
