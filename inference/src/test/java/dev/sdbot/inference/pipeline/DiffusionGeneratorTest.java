@@ -117,9 +117,14 @@ class DiffusionGeneratorTest {
 
         List<Progress> progress = new ArrayList<>();
         GenerationResult img2img = generator.generate(
-                request(Sampler.DDIM, 1L, 1, init, 0.5, null, MODEL), progress::add);
+                request(Sampler.DDIM_DIFFUSERS, 1L, 1, init, 0.5, null, MODEL), progress::add);
         // A1111's img2img: int(0.5 * 4) + 1 = 3 of the 4 steps (diffusers ran 2)
         assertThat(progress).extracting(Progress::totalSteps).containsOnly(3);
+        // A1111's own DDIM runs timesteps[:t_enc] = [1, 251] of 1, 251, 501, 751: one call (progress counted 3 before)
+        progress.clear();
+        generator.generate(request(Sampler.DDIM, 1L, 1, init, 0.5, null, MODEL), progress::add);
+        assertThat(progress).extracting(Progress::totalSteps).containsOnly(1);
+        assertThat(progress).extracting(Progress::step).contains(1);
         assertThat(PngText.read(img2img.images().get(0).png()).get("parameters")).contains("Denoising strength: 0.5");
 
         GenerationResult blended = generator.generate(
