@@ -12,6 +12,7 @@ import dev.sdbot.bot.discord.StaffAccess;
 import dev.sdbot.bot.discord.StaffCommand;
 import dev.sdbot.bot.discord.StaffRole;
 import dev.sdbot.bot.discord.StaffSubcommand;
+import dev.sdbot.bot.config.VariationsConfig;
 import dev.sdbot.bot.features.admin.AdminSubcommands;
 import dev.sdbot.bot.features.help.HelpCommand;
 import dev.sdbot.bot.features.imagine.DeleteButton;
@@ -111,16 +112,17 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
      * @param sweepInterval    how often the result poster looks for unposted results it was not told about
      * @param defaultUpscaler  the upscaler of the Upscale button and /upscale ({@code models.defaultUpscaler}), or null
      *                         for the first one the workers publish
+     * @param variationStrength the Variations button's A1111 variation strength ({@code variations.strength})
      */
     public record Options(ImagineDefaults defaults, Duration progressInterval, Duration sweepInterval,
-                          String defaultUpscaler) {
+                          String defaultUpscaler, double variationStrength) {
         public Options(ImagineDefaults defaults, Duration progressInterval, Duration sweepInterval) {
-            this(defaults, progressInterval, sweepInterval, null);
+            this(defaults, progressInterval, sweepInterval, null, VariationsConfig.DEFAULT_STRENGTH);
         }
 
-        public static Options standard(String defaultModel, String defaultUpscaler) {
+        public static Options standard(String defaultModel, String defaultUpscaler, double variationStrength) {
             return new Options(ImagineDefaults.standard(defaultModel), Duration.ofSeconds(2), Duration.ofSeconds(10),
-                    defaultUpscaler);
+                    defaultUpscaler, variationStrength);
         }
     }
 
@@ -201,7 +203,8 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
                         new StaffCommand("admin", "Administration: usage, quotas, settings",
                                 StaffRole.ADMIN, adminSubcommands, staffAccess, work)),
                 Stream.<ButtonHandler>concat(Stream.of(new RerollButton(jobs, staffAccess, limits, submitChecks, submitter, submits),
-                        new VariationsButton(jobs, staffAccess, limits, submitChecks, submitter, submits),
+                        new VariationsButton(jobs, staffAccess, limits, submitChecks, submitter, submits,
+                                options.variationStrength()),
                         new UpscaleButton(jobs, staffAccess, limits, submitChecks, submitter, submits, upscalers),
                         new DeleteButton(jobs, staffAccess, work),
                         new ModLogDeleteButton(jobs, staffAccess, audit, work),

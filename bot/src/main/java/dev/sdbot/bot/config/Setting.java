@@ -53,7 +53,8 @@ public enum Setting {
     SDBOT_CONSOLE_CLIENT_ID("http.console.clientId", "consoleClientId"),
     SDBOT_CONSOLE_CLIENT_SECRET("http.console.clientSecret", "consoleClientSecret"),
     SDBOT_CONSOLE_PUBLIC_URL("http.console.publicUrl", "consolePublicUrl"),
-    SDBOT_CONSOLE_OAUTH_URL("http.console.oauthUrl", "consoleOAuthUrl");
+    SDBOT_CONSOLE_OAUTH_URL("http.console.oauthUrl", "consoleOAuthUrl"),
+    SDBOT_VARIATIONS_STRENGTH("variations.strength", "variationsStrength");
 
     private final String path;
     private final String flatKey;
