@@ -66,10 +66,13 @@ final class SoakSubmitter {
         this.steps = steps;
         this.size = size;
         this.discord = discord;
-        for (FakeGuild guild : discord.guilds()) {
-            for (FakeGuild.Member member : List.of(guild.alice, guild.bob, guild.moderator, guild.admin)) {
-                seats.add(new Seat(member, guild.general));
-                seats.add(new Seat(member, guild.ageRestricted));
+        // guild innermost: consecutive jobs come from different guilds (and so shards), however few jobs there are
+        for (int member = 0; member < 4; member++) {
+            for (boolean ageRestricted : new boolean[]{false, true}) {
+                for (FakeGuild guild : discord.guilds()) {
+                    FakeGuild.Member m = List.of(guild.alice, guild.bob, guild.moderator, guild.admin).get(member);
+                    seats.add(new Seat(m, ageRestricted ? guild.ageRestricted : guild.general));
+                }
             }
         }
     }
