@@ -17,6 +17,8 @@ record DatabaseCounters(long walLsn, long inserted, long updated, long deleted, 
     static DatabaseCounters read(SoakDatabase database) throws SQLException, InterruptedException {
         Thread.sleep(1_500);
         try (Connection c = database.connect(); Statement st = c.createStatement()) {
+            st.execute("SELECT pg_stat_force_next_flush()");
+            st.execute("SELECT pg_stat_clear_snapshot()");
             long lsn;
             long[] rows = new long[3];
             long bytes;

@@ -33,6 +33,7 @@ final class ScaleCluster implements AutoCloseable {
     ScaleCluster(ScalePlan plan, SoakDatabase database, FakeDiscord discord, URI s3, Path dir, ClusterOptions options) {
         Map<String, String> common = new HashMap<>(SoakCluster.environment(database, dir, dir.resolve("completions.log"),
                 options.stepMillis, options.lease()));
+        common.put(TestHooks.PREVIEWS, "true"); // the engine's 64x64 step previews, as the workers of `jobs wal`
         common.put("SDBOT_IMAGE_STORE", "s3");
         common.put("SDBOT_S3_ENDPOINT", s3.toString());
         common.put("SDBOT_S3_BUCKET", BUCKET);

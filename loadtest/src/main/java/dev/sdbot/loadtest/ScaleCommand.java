@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -54,6 +55,9 @@ public final class ScaleCommand implements Callable<Integer> {
     /** The command with sdbot's handling of bad input: "error: ..." and exit code 1, no stack trace. */
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new ScaleCommand());
+        // jobs as long as those of `jobs wal` (where the "before" WAL figure comes from), not the soak's short ones
+        cli.setDefaultValueProvider(option -> option instanceof CommandLine.Model.OptionSpec o
+                ? Map.of("--steps", "20", "--step-ms", "100").get(o.longestName()) : null);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException) {
                 commandLine.getErr().println("error: " + e.getMessage());
@@ -84,7 +88,8 @@ public final class ScaleCommand implements Callable<Integer> {
                                 + "processes, started in %.0f s; PostgreSQL (embedded) and S3 (s3proxy) real, Discord the test "
                                 + "kit's fake (logs: %s)%n", plan.bots(), cluster.bots.stream().map(b -> b.shards().toString()).toList(),
                         plan.nodes(), plan.workers(), options.slots, (System.nanoTime() - setup) / 1e9, dir.resolve("processes.log"));
-                out.printf("plan            %d jobs at %.1f/s from members of %d guilds, %dx%d test pattern, %d steps x %d ms%n",
+                out.printf("plan            %d jobs at %.1f/s from members of %d guilds, %dx%d test pattern, %d steps x %d ms, "
+                                + "64x64 previews%n",
                         plan.jobs(), plan.rate(), plan.guilds(), plan.size(), plan.size(), options.steps, options.stepMillis);
                 out.flush();
                 DatabaseCounters before = DatabaseCounters.read(database);
