@@ -69,16 +69,26 @@ final class ScaleCluster implements AutoCloseable {
         ChildProcess.startAll(all, START_TIMEOUT);
     }
 
+    /** Stops every process at once (SIGTERM, then SIGKILL after a minute): one after another took seconds each. */
     @Override
     public void close() throws InterruptedException {
-        for (ChildProcess worker : workers) {
-            worker.stop();
+        List<ChildProcess> all = new ArrayList<>(workers);
+        all.addAll(nodes);
+        bots.forEach(b -> all.add(b.process()));
+        List<Thread> stopping = new ArrayList<>();
+        for (ChildProcess process : all) {
+            Thread t = new Thread(() -> {
+                try {
+                    process.stop();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "stop " + process.name);
+            t.start();
+            stopping.add(t);
         }
-        for (ChildProcess node : nodes) {
-            node.stop();
-        }
-        for (Bot bot : bots) {
-            bot.process().stop();
+        for (Thread t : stopping) {
+            t.join();
         }
     }
 }
