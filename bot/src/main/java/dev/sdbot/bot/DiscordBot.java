@@ -171,7 +171,7 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
         FilterRuleEditor filterEditor = new FilterRuleEditor(filterRules, guildSettings, filterAudit, clock);
         MemberBlockStore memberBlocks = new MemberBlockStore(dataSource);
         // a blocked member's prompt is neither filtered nor logged: the block answers first
-        SubmitChecks submitChecks = new SubmitChecks(List.of(new MemberBlockCheck(memberBlocks, clock),
+        SubmitChecks submitChecks = new SubmitChecks(List.of(new MemberBlockCheck(memberBlocks),
                 new ImagineChannelCheck(guildSettings, clock), new AllowedModelsCheck(guildSettings, clock),
                 new PromptFilterCheck(filters, filterAudit),
                 new NegativePrefixCheck(guildSettings, clock), new RunnableRequestCheck(jobs)));
@@ -184,7 +184,7 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
                 new NsfwShowSubcommand(guildSettings, channelNsfwPolicies, clock),
                 new ModLogChannelSubcommand(guildSettings, audit, clock),
                 new RecentLogSubcommand(moderationEvents),
-                new BlockSubcommand(memberBlocks, staffAccess, audit, clock), new UnblockSubcommand(memberBlocks, audit));
+                new BlockSubcommand(memberBlocks, staffAccess, audit), new UnblockSubcommand(memberBlocks, audit));
         AttachmentLimits uploadLimits = new AttachmentLimits();
         List<StaffSubcommand> adminSubcommands = AdminSubcommands.all(jobs, new UsageReports(dataSource),
                 new QuotaRuleStore(sessions), guildSettings, limits, uploadLimits, audit, new RelaxRuleStore(dataSource), clock);
@@ -205,7 +205,7 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
                         new UpscaleButton(jobs, staffAccess, limits, submitChecks, submitter, submits, upscalers),
                         new DeleteButton(jobs, staffAccess, work),
                         new ModLogDeleteButton(jobs, staffAccess, audit, work),
-                        new ModLogBlockButton(jobs, staffAccess, memberBlocks, audit, clock, work)),
+                        new ModLogBlockButton(jobs, staffAccess, memberBlocks, audit, work)),
                         OutpaintButton.all(jobs, staffAccess, limits, submitChecks, submitter, submits,
                                 new InpaintModels(jobs, guildSettings, clock)).stream()).toList(), acks);
         ImageAttachments.warmUp();
