@@ -125,6 +125,22 @@ class GenerateControlNetCommandTest {
     }
 
     @Test
+    void anSdxlControlNetGuidesAnSdxlModelAndAnSd1OneIsRefused() throws Exception {
+        Path edges = circle("circle.png");
+        String sdxl = Fixtures.LDM.resolve("mini-sdxl").toString();
+        byte[] plain = generate("xl-plain", "--model", sdxl, "--steps", "1");
+        byte[] controlled = generate("xl-controlled", "--model", sdxl, "--steps", "1",
+                "--control", REFS.resolve("mini-cn-sdxl").toString(), "--control-image", edges.toString());
+        assertThat(maxLevelDifference(ImageCodec.decode(controlled), ImageCodec.decode(plain)))
+                .as("the SDXL net moves the picture").isGreaterThan(0);
+        assertThat(PngText.read(controlled).get(GenerationParameters.PNG_KEY))
+                .contains("ControlNet 0: \"Module: none, Model: mini-cn-sdxl [");
+        expectError(args("o", "--model", sdxl, "--steps", "1", "--control", REFS.resolve("mini-cn").toString(),
+                "--control-image", edges.toString()), "ControlNet 'mini-cn' is not an SDXL ControlNet, model");
+        assertThat(dir.resolve("o")).doesNotExist();
+    }
+
+    @Test
     void badControlInputsGiveOneErrorLineAndWriteNothing() throws IOException {
         installControlNet();
         Path edges = circle("circle.png");
