@@ -158,7 +158,9 @@ class GenerateControlNetCommandTest {
         expectError(args("o", "--control", "mini-cn", "--control-image", edges.toString(), "--control-start", "0.8",
                 "--control-end", "0.2"), "control start/end must satisfy 0 <= start <= end <= 1");
         expectError(args("o", "--control", "mini-cn", "--control-image", edges.toString(),
-                "--control-preprocessor", "openpose"), "unknown control preprocessor 'openpose': use none or canny");
+                "--control-preprocessor", "openpose"), "unknown control preprocessor 'openpose': use none, canny or canny:LOW:HIGH");
+        expectError(args("o", "--control", "mini-cn", "--control-image", edges.toString(),
+                "--control-preprocessor", "canny:200:100"), "canny thresholds must satisfy 1 <= low <= high <= 255, got 200 and 100");
         expectError(args("o", "--control", "mini-cn", "--control-image", edges.toString(),
                 "--model", Fixtures.LDM.resolve("mini-sd21v").toString()),
                 "ControlNet 'mini-cn' was made for another model family");

@@ -178,6 +178,10 @@ class LoraFamilyEndToEndTest {
                 "model", "mini-sd15", "control", "mini-cn", "control_image", huge)))
                 .isEqualTo("⚠️ The control_image attachment is 64.0 MiB; at most 10.0 MiB is accepted.");
         assertThat(harness.awaitEphemeral(harness.imagine(guild.alice, guild.general, "prompt", "a fox",
+                "model", "mini-sd15", "steps", 1, "control", "mini-cn", "control_image", circle("c4.png"),
+                "preprocessor", "canny:200:100")))
+                .startsWith("⚠️ Canny thresholds must satisfy 1 <= low <= high <= 255, got 200 and 100");
+        assertThat(harness.awaitEphemeral(harness.imagine(guild.alice, guild.general, "prompt", "a fox",
                 "model", "mini-sd15", "control", "mini-cn")))
                 .isEqualTo("⚠️ `control` and `control_image` go together: pick a ControlNet and attach its image.");
         assertThat(harness.jobCount()).isEqualTo(before);
@@ -185,9 +189,16 @@ class LoraFamilyEndToEndTest {
 
     @Test
     void anSdxlControlNetGuidesAnSdxlModelToTheResult() throws Exception {
+        // canny's thresholds are typed into `preprocessor` (free text, suggested): no option beyond Discord's 25
+        FakeInteraction typing = harness.discord.autocomplete(guild.alice, guild.general, "imagine",
+                FakeDiscord.options("prompt", "x", "preprocessor", "canny:50:1"), "preprocessor");
+        await().atMost(Duration.ofSeconds(10)).until(typing::acknowledged);
+        RecordedCall callback = harness.discord.calls("POST", "interactions/" + typing.id() + "/.*").get(0);
+        assertThat(callback.payload().path("data").path("choices").findValuesAsText("value"))
+                .startsWith("canny:50:1").contains("none", "canny");
         FakeInteraction imagine = harness.imagine(guild.alice, guild.general, "prompt", "a fox", "model", "mini-sdxl",
                 "size", "128x128", "steps", 1, "seed", 5, "control", "mini-cn-sdxl", "control_image",
-                circle("xl.png"), "preprocessor", "canny", "control_weight", 0.7);
+                circle("xl.png"), "preprocessor", "canny:50:150", "control_weight", 0.7);
         await().atMost(Duration.ofSeconds(240)).until(() -> !harness.discord.ephemerals(imagine).isEmpty()
                 || harness.discord.original(imagine).filter(m -> !m.files().isEmpty() && !m.buttonIds().isEmpty())
                 .isPresent());
@@ -199,7 +210,8 @@ class LoraFamilyEndToEndTest {
         assertThat(ImageCodec.decode(png.bytes()).width()).isEqualTo(128);
         assertThat(PngText.read(png.bytes()).get(GenerationParameters.PNG_KEY))
                 .contains("ControlNet 0: \"Module: canny, Model: mini-cn-sdxl [")
-                .contains("Weight: 0.7, Resize Mode: Just Resize");
+                .contains("Weight: 0.7, Resize Mode: Just Resize, Low Vram: False, Processor Res: 512, "
+                        + "Threshold A: 50, Threshold B: 150, Guidance Start: 0");
     }
 
     private static FakeDiscord.HostedFile circle(String name) {
