@@ -242,6 +242,9 @@ public final class SelfTest {
                 return CheckpointChecks.sameWeights("weights (single file = folder)", a, b);
             }
         });
+        group("sdxl controlnet (mini SDXL ControlNet references)", hasFolder && name.equals("mini-sdxl"),
+                "needs the mini-sdxl folder the ControlNet was made from",
+                () -> SdxlControlNetChecks.runBundled(folder));
         sdxlLora(folder, hasFolder, sources, reference, keys);
     }
 
