@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * libtorch's fused attention kernel against the plain one on the shapes the engine runs: UNet self-attention (d 40)
- * and cross-attention to 77 tokens, CLIP's causal -inf mask (d 64, 12 heads), the VAE's single 512-wide head.
+ * and cross-attention to 77 tokens, CLIP's causal -inf mask (d 64, 12 heads), the VAE decoder's single 512-wide head.
  */
 public final class AttentionChecks {
     /**
@@ -27,7 +27,7 @@ public final class AttentionChecks {
             new Case("unet self-attention", 2, 256, 256, 8, 40, false),
             new Case("unet cross-attention", 2, 256, 77, 8, 40, false),
             new Case("clip causal attention", 1, 77, 77, 12, 64, true),
-            new Case("vae mid attention", 1, 64, 64, 1, 512, false));
+            new Case("decoder mid-block attention", 1, 64, 64, 1, 512, false));
 
     private AttentionChecks() {
     }
