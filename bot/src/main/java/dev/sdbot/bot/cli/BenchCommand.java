@@ -152,6 +152,7 @@ final class BenchCommand implements Callable<Integer> {
         if (selected.isEmpty()) {
             throw new IllegalArgumentException("--rows must name some of a, b, c; got " + rows);
         }
+        ai.djl.engine.Engine.getInstance(); // loads libtorch: without --threads nothing has before the thread count is read
         out.printf(Locale.ROOT, "SD 1.5 full size (random weights), %dx%d, %d libtorch thread(s), attention %s, load"
                 + " average %.2f at start%n", w, h, ai.djl.pytorch.jni.JniUtils.getNumThreads(), attentionLabel(), loadAverage());
         out.flush();
