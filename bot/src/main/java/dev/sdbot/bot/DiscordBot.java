@@ -63,6 +63,8 @@ import dev.sdbot.bot.features.queue.QuotaCommand;
 import dev.sdbot.bot.features.results.ProgressReporter;
 import dev.sdbot.bot.features.results.ResultPoster;
 import dev.sdbot.bot.runtime.DiscordStatus;
+import dev.sdbot.bot.discord.GuildPublisher;
+import dev.sdbot.db.store.BotGuildStore;
 import dev.sdbot.db.store.ChannelNsfwPolicyStore;
 import dev.sdbot.db.store.FilterRuleStore;
 import dev.sdbot.db.store.GenerationDefaultsStore;
@@ -130,10 +132,12 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
     private final ProgressReporter progress;
     private final ExecutorService work;
     private final ShutdownGate gate;
+    private final GuildPublisher guildPublisher;
 
     private DiscordBot(DiscordConnection connection, JobEvents events, ResultPoster poster, ProgressReporter progress,
-                       ExecutorService work, ShutdownGate gate) {
+                       ExecutorService work, ShutdownGate gate, GuildPublisher guildPublisher) {
         this.gate = gate;
+        this.guildPublisher = guildPublisher;
         this.connection = connection;
         this.events = events;
         this.poster = poster;
@@ -171,7 +175,7 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
         FilterRuleEditor filterEditor = new FilterRuleEditor(filterRules, guildSettings, filterAudit, clock);
         MemberBlockStore memberBlocks = new MemberBlockStore(dataSource);
         // a blocked member's prompt is neither filtered nor logged: the block answers first
-        SubmitChecks submitChecks = new SubmitChecks(List.of(new MemberBlockCheck(memberBlocks, clock),
+        SubmitChecks submitChecks = new SubmitChecks(List.of(new MemberBlockCheck(memberBlocks),
                 new ImagineChannelCheck(guildSettings, clock), new AllowedModelsCheck(guildSettings, clock),
                 new PromptFilterCheck(filters, filterAudit),
                 new NegativePrefixCheck(guildSettings, clock), new RunnableRequestCheck(jobs)));
@@ -184,7 +188,7 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
                 new NsfwShowSubcommand(guildSettings, channelNsfwPolicies, clock),
                 new ModLogChannelSubcommand(guildSettings, audit, clock),
                 new RecentLogSubcommand(moderationEvents),
-                new BlockSubcommand(memberBlocks, staffAccess, audit, clock), new UnblockSubcommand(memberBlocks, audit));
+                new BlockSubcommand(memberBlocks, staffAccess, audit), new UnblockSubcommand(memberBlocks, audit));
         AttachmentLimits uploadLimits = new AttachmentLimits();
         List<StaffSubcommand> adminSubcommands = AdminSubcommands.all(jobs, new UsageReports(dataSource),
                 new QuotaRuleStore(sessions), guildSettings, limits, uploadLimits, audit, new RelaxRuleStore(dataSource), clock);
@@ -205,7 +209,7 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
                         new UpscaleButton(jobs, staffAccess, limits, submitChecks, submitter, submits, upscalers),
                         new DeleteButton(jobs, staffAccess, work),
                         new ModLogDeleteButton(jobs, staffAccess, audit, work),
-                        new ModLogBlockButton(jobs, staffAccess, memberBlocks, audit, clock, work)),
+                        new ModLogBlockButton(jobs, staffAccess, memberBlocks, audit, work)),
                         OutpaintButton.all(jobs, staffAccess, limits, submitChecks, submitter, submits,
                                 new InpaintModels(jobs, guildSettings, clock)).stream()).toList(), acks);
         ImageAttachments.warmUp();
@@ -219,7 +223,8 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
         events.addListener(poster);
         LOG.info("Discord bot ready: {} shard(s), {} guild(s)", connection.shards().size(),
                 connection.shards().stream().mapToLong(s -> s.getGuildCache().size()).sum());
-        return new DiscordBot(connection, events, poster, progress, work, gate);
+        GuildPublisher guildPublisher = GuildPublisher.start(new BotGuildStore(dataSource), connection);
+        return new DiscordBot(connection, events, poster, progress, work, gate, guildPublisher);
     }
 
     /** After a restart, keeps showing the progress of jobs that were waiting while the bot was down. */
@@ -265,6 +270,7 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
         events.removeListener(poster);
         poster.flushAndClose(FLUSH_POSTS);
         progress.close();
+        guildPublisher.close();
         connection.close();
         work.shutdownNow();
     }

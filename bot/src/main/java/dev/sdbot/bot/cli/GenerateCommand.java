@@ -68,8 +68,8 @@ final class GenerateCommand implements Callable<Integer> {
     int count;
     @Option(names = "--clip-skip", description = "CLIP layers to skip from the end (the model's default, else 1).")
     Integer clipSkip;
-    @Option(names = "--embeddings", description = "Folder of textual-inversion embeddings (NAME.safetensors, .pt or"
-            + " .bin) whose names the prompts may use, as in A1111 (default: embeddings/ in SDBOT_MODELS).")
+    @Option(names = "--embeddings", description = "Folder of textual-inversion embeddings (NAME.safetensors, .pt,"
+            + " .bin, or A1111's .png/.webp) whose names the prompts may use, as in A1111 (default: embeddings/ in SDBOT_MODELS).")
     Path embeddings;
     @Option(names = "--out", defaultValue = "outputs", description = "Output directory (${DEFAULT-VALUE}).")
     Path out;

@@ -70,6 +70,15 @@ class GenerateCommandTest {
         assertThat(dev.sdbot.inference.image.PngText.read(png).get(GenerationParameters.PNG_KEY))
                 .endsWith(", TI hashes: \"onered: " + hash + "\"");
 
+        // make_image_embeddings.py: the same row hidden in the pixels of an A1111 .webp; a plain picture beside it is skipped
+        Files.copy(Path.of("../inference/src/test/resources/embeddings/red-pixels.webp"), embeddings.resolve("webred.webp"));
+        Files.copy(Path.of("../inference/src/test/resources/embeddings/ordinary.png"), embeddings.resolve("photo.png"));
+        CliRunner.Result image = cli().run(args(out, MODEL.toString(), "--seed", "3", "--negative", "webred blur",
+                "--embeddings", embeddings.toString()));
+        assertThat(image.exitCode()).as(image.err()).isZero();
+        assertThat(ImageCodec.decode(Files.readAllBytes(out.resolve("3-2.png"))).pixels())
+                .isEqualTo(ImageCodec.decode(Files.readAllBytes(out.resolve("3.png"))).pixels());
+
         CliRunner.Result missing = cli().run(args(out, MODEL.toString(), "--embeddings", dir.resolve("nope").toString()));
         assertThat(missing.exitCode()).isNotZero();
         assertThat(missing.err()).contains("--embeddings").contains("is not a folder");

@@ -7,6 +7,11 @@ import ai.djl.ndarray.types.DataType;
 import dev.sdbot.inference.weights.CheckpointException;
 import dev.sdbot.inference.weights.SafetensorsFile;
 
+import dev.sdbot.inference.api.InvalidRequestException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +23,8 @@ import java.util.Set;
  *   <li>A1111's own {@code string_to_param} (one term, usually {@code '*'}), from a {@code .pt}/{@code .bin};</li>
  *   <li>SDXL's {@code clip_l} + {@code clip_g};</li>
  *   <li>a single tensor under any key: diffusers' concept ({@code <name>}), kohya's {@code emb_params}; a 1-D tensor
- *       is one vector.</li>
+ *       is one vector;</li>
+ *   <li>A1111's image embeddings ({@code .png}/{@code .webp}: {@link ImageEmbedding}).</li>
  * </ul>
  * Safetensors are read directly, pickles through the restricted unpickler ({@link SafetensorsFile#open}). Vectors
  * come back as fp32, as A1111 keeps them.
@@ -33,6 +39,9 @@ public final class EmbeddingFile {
 
     /** @throws CheckpointException naming the file when it is none of the formats */
     public static Embedding read(Path file, String name, String shortHash) {
+        if (ImageEmbedding.isImageName(file.getFileName().toString())) {
+            return fromImage(file, name, shortHash);
+        }
         try (SafetensorsFile f = SafetensorsFile.open(file); NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             Set<String> keys = f.keys();
             List<String> a1111 = keys.stream().filter(k -> k.startsWith(A1111_PREFIX)).toList();
@@ -60,6 +69,23 @@ public final class EmbeddingFile {
             }
             return new Embedding(name, shortHash, vectors, rows);
         }
+    }
+
+    private static Embedding fromImage(Path file, String name, String shortHash) {
+        float[][] rows;
+        try {
+            rows = ImageEmbedding.read(Files.readAllBytes(file))
+                    .orElseThrow(() -> refused(file, "it is a picture without embedding data (no " + ImageEmbedding.TEXT_KEY
+                            + " text chunk, no data hidden in its pixels)"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read embedding " + file, e);
+        } catch (InvalidRequestException | IllegalArgumentException e) {
+            throw refused(file, e.getMessage());
+        }
+        if (rows.length < 1 || rows.length > MAX_VECTORS) {
+            throw refused(file, "it holds " + rows.length + " vectors; an embedding takes 1 to " + MAX_VECTORS);
+        }
+        return new Embedding(name, shortHash, rows.length, Map.of(Embedding.SINGLE, rows));
     }
 
     private static float[][] matrix(SafetensorsFile f, String key, NDManager manager, Path file, boolean vectorAllowed) {

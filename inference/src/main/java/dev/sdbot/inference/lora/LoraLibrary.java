@@ -14,11 +14,14 @@ import java.util.stream.Stream;
 
 /**
  * The LoRAs a worker offers: {@code <models>/lora/NAME.safetensors} (or a pickled {@code .pt}/{@code .ckpt}, read
- * safely), named NAME (as A1111's {@code models/Lora}).
+ * safely), named NAME (as A1111's {@code models/Lora}), and peft adapter folders {@code <models>/lora/NAME/} holding
+ * {@code adapter_model.safetensors} (with its {@code adapter_config.json}), named NAME and standing for that file.
  * Rescanned on every call, so LoRAs can be added while the worker runs. Short hashes (A1111's {@code shorthash}:
  * the first 12 hex digits of the file's SHA-256) are computed once per file version.
  */
 public final class LoraLibrary {
+    /** The weights file of peft's {@code save_pretrained} folder. */
+    private static final String PEFT_ADAPTER = "adapter_model.safetensors";
     private final Path dir;
 
     public LoraLibrary(Path dir) {
@@ -43,10 +46,13 @@ public final class LoraLibrary {
         }
         try (Stream<Path> files = Files.list(dir)) {
             // a .safetensors wins over a pickled file of the same name
-            files.filter(Files::isRegularFile).sorted(Comparator.comparing(PickledWeights::isPickled)).forEach(p -> {
+            files.sorted(Comparator.comparing(PickledWeights::isPickled)).forEach(p -> {
                 String file = p.getFileName().toString();
-                if (PickledWeights.isWeightsFileName(file)) {
+                Path adapter = p.resolve(PEFT_ADAPTER);
+                if (Files.isRegularFile(p) && PickledWeights.isWeightsFileName(file)) {
                     loras.putIfAbsent(PickledWeights.stem(file), p);
+                } else if (Files.isRegularFile(adapter)) {
+                    loras.putIfAbsent(file, adapter);
                 }
             });
         } catch (IOException e) {

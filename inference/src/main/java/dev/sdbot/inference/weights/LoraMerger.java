@@ -17,7 +17,8 @@ import java.util.TreeSet;
 
 /**
  * Merges a LoRA into UNet and text encoder weights: for every module {@code W += scale * alpha / rank * up @ down}
- * (flattened for conv weights, then reshaped to W's shape), as diffusers' {@code fuse_lora} and A1111 do. Which
+ * (flattened for conv weights, then reshaped to W's shape), as diffusers' {@code fuse_lora} and A1111 do; alpha is
+ * the module's {@code .alpha} tensor (kohya) or its peft config's ({@link PeftScaling}). Which
  * weight a module changes is {@link LoraTargets}' business (kohya SD 1.x/2.x and SDXL names, diffusers and peft
  * names), which tensors form a module {@link LoraModules}'. The base weights are left untouched: merged tensors are
  * new arrays in the given manager, the rest is shared.
@@ -43,6 +44,7 @@ public final class LoraMerger {
                                Weights textEncoder2, NDManager manager) {
         try (SafetensorsFile lora = SafetensorsFile.open(loraPath)) {
             List<LoraModules.Module> modules = LoraModules.of(lora);
+            PeftScaling peft = PeftScaling.of(lora);
             LoraTargets targets = new LoraTargets(unet, textEncoder, textEncoder2);
             Map<Part, Map<String, NDArray>> out = new EnumMap<>(Part.class);
             out.put(Part.UNET, copy(unet));
@@ -58,7 +60,7 @@ public final class LoraMerger {
                     continue;
                 }
                 double scale = target.get().part() == Part.UNET ? unetScale : textScale;
-                apply(lora, module, scale, out.get(target.get().part()), target.get().key(), manager);
+                apply(lora, module, scale, peft, target.get(), out.get(target.get().part()), manager);
             }
             if (!unmatched.isEmpty()) {
                 throw new CheckpointException("LoRA " + loraPath + " does not fit this model: " + unmatched.size()
@@ -71,8 +73,9 @@ public final class LoraMerger {
         }
     }
 
-    private static void apply(SafetensorsFile lora, LoraModules.Module module, double scale, Map<String, NDArray> out,
-                              String key, NDManager manager) {
+    private static void apply(SafetensorsFile lora, LoraModules.Module module, double scale, PeftScaling peft,
+                              LoraTargets.Target target, Map<String, NDArray> out, NDManager manager) {
+        String key = target.key();
         NDArray base = out.get(key);
         try (NDManager scratch = manager.newSubManager()) {
             NDArray down = lora.load(module.down(), scratch, DataType.FLOAT32);
@@ -81,10 +84,11 @@ public final class LoraMerger {
             if (up.getShape().get(up.getShape().dimension() > 1 ? 1 : 0) != rank) {
                 throw new CheckpointException("LoRA module " + module.name() + " has mismatched up/down ranks");
             }
-            double alpha = lora.contains(module.alpha())
-                    ? lora.load(module.alpha(), scratch, DataType.FLOAT32).getFloat() : rank;
+            double alphaOverRank = lora.contains(module.alpha())
+                    ? lora.load(module.alpha(), scratch, DataType.FLOAT32).getFloat() / rank
+                    : peft.scale(module.name(), target.part(), rank);
             NDArray delta = up.reshape(up.getShape().get(0), rank).matMul(down.reshape(rank, -1))
-                    .mul((float) (scale * alpha / rank));
+                    .mul((float) (scale * alphaOverRank));
             if (delta.size() != base.size()) {
                 throw new CheckpointException("LoRA does not fit this model: module " + module.name() + " gives "
                         + delta.getShape() + " for weight '" + key + "' of shape " + base.getShape());

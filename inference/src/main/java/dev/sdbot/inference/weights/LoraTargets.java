@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * hold encoder 2 in OpenCLIP naming, but the loader has already split its stacked {@code in_proj} into
  * q/k/v_proj, so the same names apply to folder and single file.</li>
  * <li>diffusers/peft: {@code unet.<path>}, {@code text_encoder.<path>}, {@code text_encoder_2.<path>} (optionally
- * under {@code base_model.model.}), attention processors' {@code attn1.processor.to_q} and text encoders'
+ * under {@code base_model.model.}; a one-component peft adapter without the component: {@code text_model.} is the
+ * text encoder, anything else the UNet), attention processors' {@code attn1.processor.to_q} and text encoders'
  * {@code self_attn.to_q} meaning {@code attn1.to_q} and {@code self_attn.q_proj}.</li>
  * </ul>
  */
@@ -63,7 +64,9 @@ final class LoraTargets {
         if (name.startsWith("text_encoder.")) {
             return weight(Part.TEXT_ENCODER, textName(name.substring(13)));
         }
-        return Optional.empty();
+        // a peft adapter of one component (peft's save_pretrained, diffusers' save_lora_adapter): no component prefix
+        return name.startsWith("text_model.") ? weight(Part.TEXT_ENCODER, name)
+                : weight(Part.UNET, UNET_OUT_PROCESSOR.matcher(name).replaceFirst(".to_out.0"));
     }
 
     private Optional<Target> kohya(String module) {

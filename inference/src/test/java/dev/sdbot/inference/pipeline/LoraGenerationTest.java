@@ -42,6 +42,12 @@ class LoraGenerationTest {
         xl.put("lora_te2_text_model_encoder_layers_0_self_attn_q_proj.lora_down.weight", new long[] {4, 64});
         xl.put("lora_te2_text_model_encoder_layers_0_self_attn_q_proj.lora_up.weight", new long[] {64, 4});
         BadCheckpointTest.writeSafetensors(lora.resolve("xl-style.safetensors"), xl);
+        Path peft = Path.of("src/test/resources/lora-peft").toAbsolutePath();
+        Files.createSymbolicLink(lora.resolve("peft-folder"), peft.resolve("peft-folder"));
+        Files.createSymbolicLink(lora.resolve("peft-folder-twin.safetensors"), peft.resolve("peft-folder-kohya-twin.safetensors"));
+        Files.createSymbolicLink(lora.resolve("diffusers-peft.safetensors"), peft.resolve("diffusers-metadata.safetensors"));
+        Files.createSymbolicLink(lora.resolve("diffusers-peft-twin.safetensors"),
+                peft.resolve("diffusers-metadata-kohya-twin.safetensors"));
         generator = new DiffusionGenerator(models, 8);
     }
 
@@ -97,10 +103,30 @@ class LoraGenerationTest {
                 png(generator, "<lora:detail:0.5> a red apple"))).isFalse();
     }
 
+    /**
+     * peft LoRAs with alpha != rank (a peft save_pretrained folder, a diffusers file with lora_adapter_metadata) give
+     * the image of their kohya twins, whose .alpha tensors hold the scale peft computes (make_peft_loras.py). Before
+     * peft configs were read, both ran at alpha = rank and differed.
+     */
+    @Test
+    void peftLorasScaledByTheirConfigGiveTheImageOfTheirKohyaTwins() throws Exception {
+        byte[] plain = png(generator, PLAIN);
+        for (String name : new String[] {"peft-folder", "diffusers-peft"}) {
+            byte[] peft = png(generator, "<lora:" + name + ":0.8> " + PLAIN);
+            assertThat(samePixels(peft, plain)).as(name).isFalse();
+            byte[] a = ImageCodec.decode(peft).pixels();
+            byte[] b = ImageCodec.decode(png(generator, "<lora:" + name + "-twin:0.8> " + PLAIN)).pixels();
+            // the twin's scale is the same number computed another way: at most an ulp apart, so at most 1 of 255
+            for (int i = 0; i < a.length; i++) {
+                assertThat(Math.abs((a[i] & 0xff) - (b[i] & 0xff))).as(name).isLessThanOrEqualTo(1);
+            }
+        }
+    }
+
     @Test
     void unknownLoraIsRefusedNamingTheAvailableOnes() {
         assertThatThrownBy(() -> png(generator, "<lora:nope:1> x")).isInstanceOf(InvalidRequestException.class)
-                .hasMessageContaining("unknown LoRA 'nope'").hasMessageContaining("detail, xl-style");
+                .hasMessageContaining("unknown LoRA 'nope'").hasMessageContaining("detail, diffusers-peft, diffusers-peft-twin, peft-folder, peft-folder-twin, xl-style");
         assertThatThrownBy(() -> png(generator, "<lora:detail:much> x")).isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("'much' is not a number");
     }

@@ -61,6 +61,14 @@ class TextualInversionTest {
         copy("red-apple.pt", embeddings.resolve("fruitpair.pt"));
         copy("red.pt", embeddings.resolve("onered.pt"));
         copy("red-concept.bin", embeddings.resolve("binred.bin"));
+        // A1111's image embeddings (embeddings/make_image_embeddings.py): text chunk + pixels, pixels, chunk, WebP pixels
+        copy("red-apple.png", embeddings.resolve("pngfruit.png"));
+        copy("red-apple-pixels.png", embeddings.resolve("pixfruit.png"));
+        copy("red-chunk.png", embeddings.resolve("chunkred.png"));
+        copy("red-pixels.webp", embeddings.resolve("webpred.webp"));
+        copy("ordinary.png", embeddings.resolve("holiday.png"));
+        copy("ordinary.png", embeddings.resolve("fruitpair.preview.png"));
+        Files.write(embeddings.resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
         float[][] sd15Rows = rows(SD15.resolve("text_encoder/model.safetensors"));
         write(embeddings.resolve("dfruit.safetensors"), Map.of("<dfruit>", sd15Rows), false);
         write(embeddings.resolve("dred.safetensors"), Map.of("<dred>", new float[][] {sd15Rows[0]}), true);
@@ -84,12 +92,31 @@ class TextualInversionTest {
     @Test
     void anEmbeddingOfTheModelsOwnRowsConditionsExactlyAsTheWordsInEveryFormat() throws Exception {
         for (String[] pair : List.of(new String[] {"fruitpair", "onered"}, new String[] {"dfruit", "dred"},
-                new String[] {"kfruit", "binred"})) {
+                new String[] {"kfruit", "binred"}, new String[] {"pngfruit", "chunkred"},
+                new String[] {"pixfruit", "webpred"})) {
             for (int clipSkip : new int[] {1, 2}) {
                 assertSameConditioning(sd15, "a " + pair[0] + " cat, " + pair[0], pair[1] + " blur",
                         "a red apple cat, red apple", "red blur", clipSkip);
             }
         }
+    }
+
+    /**
+     * A1111 reads .png/.webp embeddings from the text chunk or the pixels, to the vectors of their .pt twins; a picture
+     * without an embedding (a preview, a photo, a broken file) is left out, not a failure.
+     */
+    @Test
+    void imageEmbeddingsLoadToTheVectorsOfTheirTwinsAndOtherPicturesAreSkipped() {
+        for (String name : List.of("pngfruit", "pixfruit")) {
+            assertThat(library.load(name).rows().get("")).as(name).isDeepEqualTo(library.load("fruitpair").rows().get(""));
+        }
+        for (String name : List.of("chunkred", "webpred")) {
+            assertThat(library.load(name).rows().get("")).as(name).isDeepEqualTo(library.load("onered").rows().get(""));
+        }
+        assertThat(library.files()).containsKeys("pngfruit", "pixfruit", "chunkred", "webpred")
+                .doesNotContainKeys("holiday", "broken", "fruitpair.preview");
+        assertThat(library.files().get("fruitpair").getFileName().toString()).isEqualTo("fruitpair.pt");
+        assertThat(library.load("holiday")).isNull();
     }
 
     @Test
@@ -101,8 +128,8 @@ class TextualInversionTest {
     void theImageIsThatOfTheWordsAndTheInfotextRecordsTheHashesAsA1111() throws Exception {
         try (DiffusionGenerator generator = DiffusionGenerator.forCheckpoint("mini-sd15", SD15, Device.cpu())) {
             generator.setEmbeddingsDir(dir.resolve("embeddings"));
-            assertThat(generator.availableEmbeddings()).contains("fruitpair", "dred", "xlfruit", "kfruit")
-                    .doesNotContain("empty");
+            assertThat(generator.availableEmbeddings()).contains("fruitpair", "dred", "xlfruit", "kfruit", "pngfruit")
+                    .doesNotContain("empty", "holiday");
             assertThat(generator.embeddingFamilies()).doesNotContainKey("fruitpair"); // width 32: only the engine can tell
             GenerationResult words = generator.generate(request("a red apple cat", "red"), ProgressListener.NONE);
             GenerationResult embedded = generator.generate(request("a fruitpair cat", "onered"), ProgressListener.NONE);
