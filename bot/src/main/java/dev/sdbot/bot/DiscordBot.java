@@ -12,6 +12,7 @@ import dev.sdbot.bot.discord.StaffAccess;
 import dev.sdbot.bot.discord.StaffCommand;
 import dev.sdbot.bot.discord.StaffRole;
 import dev.sdbot.bot.discord.StaffSubcommand;
+import dev.sdbot.bot.config.VariationsConfig;
 import dev.sdbot.bot.features.admin.AdminSubcommands;
 import dev.sdbot.bot.features.help.HelpCommand;
 import dev.sdbot.bot.features.imagine.DeleteButton;
@@ -63,6 +64,8 @@ import dev.sdbot.bot.features.queue.QuotaCommand;
 import dev.sdbot.bot.features.results.ProgressReporter;
 import dev.sdbot.bot.features.results.ResultPoster;
 import dev.sdbot.bot.runtime.DiscordStatus;
+import dev.sdbot.bot.discord.GuildPublisher;
+import dev.sdbot.db.store.BotGuildStore;
 import dev.sdbot.db.store.ChannelNsfwPolicyStore;
 import dev.sdbot.db.store.FilterRuleStore;
 import dev.sdbot.db.store.GenerationDefaultsStore;
@@ -111,16 +114,17 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
      * @param sweepInterval    how often the result poster looks for unposted results it was not told about
      * @param defaultUpscaler  the upscaler of the Upscale button and /upscale ({@code models.defaultUpscaler}), or null
      *                         for the first one the workers publish
+     * @param variationStrength the Variations button's A1111 variation strength ({@code variations.strength})
      */
     public record Options(ImagineDefaults defaults, Duration progressInterval, Duration sweepInterval,
-                          String defaultUpscaler) {
+                          String defaultUpscaler, double variationStrength) {
         public Options(ImagineDefaults defaults, Duration progressInterval, Duration sweepInterval) {
-            this(defaults, progressInterval, sweepInterval, null);
+            this(defaults, progressInterval, sweepInterval, null, VariationsConfig.DEFAULT_STRENGTH);
         }
 
-        public static Options standard(String defaultModel, String defaultUpscaler) {
+        public static Options standard(String defaultModel, String defaultUpscaler, double variationStrength) {
             return new Options(ImagineDefaults.standard(defaultModel), Duration.ofSeconds(2), Duration.ofSeconds(10),
-                    defaultUpscaler);
+                    defaultUpscaler, variationStrength);
         }
     }
 
@@ -130,10 +134,12 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
     private final ProgressReporter progress;
     private final ExecutorService work;
     private final ShutdownGate gate;
+    private final GuildPublisher guildPublisher;
 
     private DiscordBot(DiscordConnection connection, JobEvents events, ResultPoster poster, ProgressReporter progress,
-                       ExecutorService work, ShutdownGate gate) {
+                       ExecutorService work, ShutdownGate gate, GuildPublisher guildPublisher) {
         this.gate = gate;
+        this.guildPublisher = guildPublisher;
         this.connection = connection;
         this.events = events;
         this.poster = poster;
@@ -171,7 +177,7 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
         FilterRuleEditor filterEditor = new FilterRuleEditor(filterRules, guildSettings, filterAudit, clock);
         MemberBlockStore memberBlocks = new MemberBlockStore(dataSource);
         // a blocked member's prompt is neither filtered nor logged: the block answers first
-        SubmitChecks submitChecks = new SubmitChecks(List.of(new MemberBlockCheck(memberBlocks, clock),
+        SubmitChecks submitChecks = new SubmitChecks(List.of(new MemberBlockCheck(memberBlocks),
                 new ImagineChannelCheck(guildSettings, clock), new AllowedModelsCheck(guildSettings, clock),
                 new PromptFilterCheck(filters, filterAudit),
                 new NegativePrefixCheck(guildSettings, clock), new RunnableRequestCheck(jobs)));
@@ -184,7 +190,7 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
                 new NsfwShowSubcommand(guildSettings, channelNsfwPolicies, clock),
                 new ModLogChannelSubcommand(guildSettings, audit, clock),
                 new RecentLogSubcommand(moderationEvents),
-                new BlockSubcommand(memberBlocks, staffAccess, audit, clock), new UnblockSubcommand(memberBlocks, audit));
+                new BlockSubcommand(memberBlocks, staffAccess, audit), new UnblockSubcommand(memberBlocks, audit));
         AttachmentLimits uploadLimits = new AttachmentLimits();
         List<StaffSubcommand> adminSubcommands = AdminSubcommands.all(jobs, new UsageReports(dataSource),
                 new QuotaRuleStore(sessions), guildSettings, limits, uploadLimits, audit, new RelaxRuleStore(dataSource), clock);
@@ -201,11 +207,12 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
                         new StaffCommand("admin", "Administration: usage, quotas, settings",
                                 StaffRole.ADMIN, adminSubcommands, staffAccess, work)),
                 Stream.<ButtonHandler>concat(Stream.of(new RerollButton(jobs, staffAccess, limits, submitChecks, submitter, submits),
-                        new VariationsButton(jobs, staffAccess, limits, submitChecks, submitter, submits),
+                        new VariationsButton(jobs, staffAccess, limits, submitChecks, submitter, submits,
+                                options.variationStrength()),
                         new UpscaleButton(jobs, staffAccess, limits, submitChecks, submitter, submits, upscalers),
                         new DeleteButton(jobs, staffAccess, work),
                         new ModLogDeleteButton(jobs, staffAccess, audit, work),
-                        new ModLogBlockButton(jobs, staffAccess, memberBlocks, audit, clock, work)),
+                        new ModLogBlockButton(jobs, staffAccess, memberBlocks, audit, work)),
                         OutpaintButton.all(jobs, staffAccess, limits, submitChecks, submitter, submits,
                                 new InpaintModels(jobs, guildSettings, clock)).stream()).toList(), acks);
         ImageAttachments.warmUp();
@@ -219,7 +226,8 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
         events.addListener(poster);
         LOG.info("Discord bot ready: {} shard(s), {} guild(s)", connection.shards().size(),
                 connection.shards().stream().mapToLong(s -> s.getGuildCache().size()).sum());
-        return new DiscordBot(connection, events, poster, progress, work, gate);
+        GuildPublisher guildPublisher = GuildPublisher.start(new BotGuildStore(dataSource), connection);
+        return new DiscordBot(connection, events, poster, progress, work, gate, guildPublisher);
     }
 
     /** After a restart, keeps showing the progress of jobs that were waiting while the bot was down. */
@@ -265,6 +273,7 @@ public final class DiscordBot implements AutoCloseable, DiscordStatus {
         events.removeListener(poster);
         poster.flushAndClose(FLUSH_POSTS);
         progress.close();
+        guildPublisher.close();
         connection.close();
         work.shutdownNow();
     }

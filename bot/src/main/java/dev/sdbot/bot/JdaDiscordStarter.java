@@ -17,7 +17,7 @@ public final class JdaDiscordStarter implements DiscordStarter {
                 uri(config.discord().gatewayUrl()), config.discord().shardRange());
         DiscordBot bot = DiscordBot.start(settings, runtime.jobs(), runtime.events(), runtime.database().dataSource(),
                 runtime.database().sessionFactory(), runtime.clock(), DiscordBot.Options.standard(config.models().defaultModel(),
-                        config.models().defaultUpscaler()),
+                        config.models().defaultUpscaler(), config.variations().strength()),
                 runtime.meters());
         runtime.onStopping(bot::stopAccepting); // refuse commands while the worker finishes its jobs
         return bot;

@@ -40,19 +40,20 @@ class ModerationStoresTest {
     @Test
     void blocksExpireAndAreScopedToTheirGuild(TestDatabase db) {
         MemberBlockStore store = new MemberBlockStore(db.dataSource());
-        store.block(901, 5, 7, "spam", NOW.plus(Duration.ofHours(2)), NOW);
-        store.block(901, 6, 7, "for good", null, NOW);
+        store.block(901, 5, 7, "spam", Duration.ofHours(2));
+        store.block(901, 6, 7, "for good", null);
 
-        assertThat(store.activeBlock(901, 5, NOW.plusSeconds(60))).hasValueSatisfying(b -> {
+        assertThat(store.activeBlock(901, 5)).hasValueSatisfying(b -> {
             assertThat(b.reason()).isEqualTo("spam");
             assertThat(b.blockedBy()).isEqualTo(7);
-            assertThat(b.expiresAt()).isEqualTo(NOW.plus(Duration.ofHours(2)));
+            assertThat(Duration.between(b.createdAt(), b.expiresAt())).isEqualTo(Duration.ofHours(2));
         });
-        assertThat(store.activeBlock(901, 5, NOW.plus(Duration.ofHours(3)))).as("expired").isEmpty();
-        assertThat(store.activeBlock(902, 5, NOW)).as("other guild").isEmpty();
-        assertThat(store.activeBlock(901, 6, NOW.plus(Duration.ofDays(999)))).isPresent();
+        db.update("UPDATE member_blocks SET expires_at = now() - interval '1 hour' WHERE user_id = 5");
+        assertThat(store.activeBlock(901, 5)).as("expired").isEmpty();
+        assertThat(store.activeBlock(902, 5)).as("other guild").isEmpty();
+        assertThat(store.activeBlock(901, 6)).isPresent();
         assertThat(store.unblock(902, 6)).isFalse();
         assertThat(store.unblock(901, 6)).isTrue();
-        assertThat(store.activeBlock(901, 6, NOW)).isEmpty();
+        assertThat(store.activeBlock(901, 6)).isEmpty();
     }
 }

@@ -20,12 +20,14 @@ import java.util.regex.Pattern;
  */
 final class ChildProcess {
     private static final Pattern DISPATCHER = Pattern.compile("Scheduler node (\\S+) is now the dispatcher");
+    private static final Pattern POSTED = Pattern.compile("job (\\d+) posted as message");
     private static final int MAX_STARTS = 5;
 
     final String name;
     private final SdbotProcess.Builder builder;
     private final String readyLine;
     private final Set<String> schedulerNodes = ConcurrentHashMap.newKeySet();
+    private final Set<Long> postedJobs = ConcurrentHashMap.newKeySet();
     private volatile SdbotProcess process;
     private volatile boolean ready;
 
@@ -45,6 +47,10 @@ final class ChildProcess {
         Matcher m = DISPATCHER.matcher(line);
         if (m.find()) {
             schedulerNodes.add(m.group(1));
+        }
+        Matcher posted = POSTED.matcher(line);
+        if (posted.find()) {
+            postedJobs.add(Long.parseLong(posted.group(1)));
         }
     }
 
@@ -75,6 +81,25 @@ final class ChildProcess {
         }
     }
 
+    /** Starts every process at once and waits until each is ready; a failed start fails the call. */
+    static void startAll(List<ChildProcess> processes, Duration timeout) throws Exception {
+        java.util.concurrent.ExecutorService starting = java.util.concurrent.Executors.newFixedThreadPool(processes.size());
+        try {
+            List<java.util.concurrent.Future<?>> started = new java.util.ArrayList<>();
+            for (ChildProcess process : processes) {
+                started.add(starting.submit(() -> {
+                    process.start(timeout);
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : started) {
+                f.get();
+            }
+        } finally {
+            starting.shutdownNow();
+        }
+    }
+
     boolean isReady() {
         return ready && process.isAlive();
     }
@@ -88,6 +113,11 @@ final class ChildProcess {
     /** Whether this process (in any of its lives) ran the scheduler node with this id. */
     boolean ranNode(String node) {
         return schedulerNodes.contains(node);
+    }
+
+    /** The jobs this process (in any of its lives) logged as posted by it (ResultPoster's "job N posted as message"). */
+    Set<Long> postedJobs() {
+        return Set.copyOf(postedJobs);
     }
 
     /** SIGTERM, then SIGKILL if it does not stop in time. */

@@ -4,7 +4,6 @@ import dev.sdbot.inference.api.GenerationException;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.GenerationResult;
 import dev.sdbot.inference.api.ImageGenerator;
-import dev.sdbot.inference.api.ModelFamily;
 import dev.sdbot.inference.api.ProgressListener;
 
 import java.io.IOException;
@@ -12,19 +11,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * A worker's generator that appends {@code <seed> <pid> <epoch millis>} to a log for every generation that ran to the
  * end, so that the soak can count the executions of each job across processes ({@link CompletionLog}).
  */
-final class CompletionLogging implements ImageGenerator {
-    private final ImageGenerator generator;
+final class CompletionLogging extends ForwardingGenerator {
     private final Path log;
 
     CompletionLogging(ImageGenerator generator, Path log) {
-        this.generator = generator;
+        super(generator);
         this.log = log;
     }
 
@@ -40,75 +36,5 @@ final class CompletionLogging implements ImageGenerator {
             throw new GenerationException("cannot write the completion log " + log + ": " + e.getMessage(), e);
         }
         return result;
-    }
-
-    @Override
-    public Set<String> availableModels() {
-        return generator.availableModels();
-    }
-
-    @Override
-    public Set<String> inpaintingModels() {
-        return generator.inpaintingModels();
-    }
-
-    @Override
-    public Map<String, ModelFamily> modelFamilies() {
-        return generator.modelFamilies();
-    }
-
-    @Override
-    public Map<String, Integer> nativeSides() {
-        return generator.nativeSides();
-    }
-
-    @Override
-    public Set<String> loadedModels() {
-        return generator.loadedModels();
-    }
-
-    @Override
-    public Set<String> uncheckedModels() {
-        return generator.uncheckedModels();
-    }
-
-    @Override
-    public Map<String, Integer> upscalers() {
-        return generator.upscalers();
-    }
-
-    @Override
-    public Set<String> availableLoras() {
-        return generator.availableLoras();
-    }
-
-    @Override
-    public Map<String, ModelFamily> loraFamilies() {
-        return generator.loraFamilies();
-    }
-
-    @Override
-    public Set<String> availableEmbeddings() {
-        return generator.availableEmbeddings();
-    }
-
-    @Override
-    public Map<String, ModelFamily> embeddingFamilies() {
-        return generator.embeddingFamilies();
-    }
-
-    @Override
-    public Set<String> availableControlNets() {
-        return generator.availableControlNets();
-    }
-
-    @Override
-    public Map<String, ModelFamily> controlNetFamilies() {
-        return generator.controlNetFamilies();
-    }
-
-    @Override
-    public void close() {
-        generator.close();
     }
 }

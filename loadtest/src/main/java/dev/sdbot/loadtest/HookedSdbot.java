@@ -19,7 +19,10 @@ public final class HookedSdbot {
         Map<String, String> environment = System.getenv();
         Optional<Path> completionLog = TestHooks.completionLog(environment);
         SdbotCommand.launch(new SdbotCommand(environment, SdbotCommand.configFile(environment), TestHooks.clock(environment),
-                generator -> completionLog.<ImageGenerator>map(log -> new CompletionLogging(generator, log)).orElse(generator)),
+                generator -> {
+                    ImageGenerator previewing = TestHooks.previews(environment) ? new PreviewingGenerator(generator) : generator;
+                    return completionLog.<ImageGenerator>map(log -> new CompletionLogging(previewing, log)).orElse(previewing);
+                }),
                 args);
     }
 }

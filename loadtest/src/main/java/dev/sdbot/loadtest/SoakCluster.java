@@ -43,23 +43,9 @@ final class SoakCluster implements AutoCloseable {
         this.database = database;
         this.faults = faults;
         this.out = out;
-        Map<String, String> common = new HashMap<>();
-        common.put("DATABASE_URL", database.jdbcUrl());
-        common.put("DATABASE_USER", "postgres");
-        common.put("SDBOT_CONFIG", dir.resolve("none.yaml").toString());
-        common.put("SDBOT_DATA_DIR", dir.resolve("data").toString());
-        common.put("SDBOT_GENERATOR", "test-pattern");
-        common.put("SDBOT_TEST_PATTERN_STEP_MS", Integer.toString(plan.stepMillis()));
-        common.put(TestHooks.PATTERN_LOG, completionLog.toString());
-        common.put("SDBOT_LEASE_SECONDS", Long.toString(plan.lease().toSeconds()));
-        common.put("SDBOT_HEARTBEAT_SECONDS", "1");
-        common.put("SDBOT_DISPATCH_INTERVAL_MS", "500");
+        Map<String, String> common = environment(database, dir, completionLog, plan.stepMillis(), plan.lease());
         Path log = dir.resolve("processes.log");
-
-        Map<String, String> botEnv = new HashMap<>(common);
-        botEnv.put("DISCORD_TOKEN", FakeDiscord.BOT_TOKEN);
-        botEnv.put("SDBOT_DISCORD_API_URL", discord.apiBaseUrl());
-        botEnv.put("SDBOT_DISCORD_GATEWAY_URL", discord.gatewayUrl());
+        Map<String, String> botEnv = botEnvironment(common, discord);
         bot = new ChildProcess("bot", List.of("start", "--no-worker"), botEnv, "Connected to Discord", log);
         scheduler = new ChildProcess("scheduler", List.of("scheduler"), common, "sdbot scheduler node", log);
         for (int i = 0; i < SoakPlan.WORKERS; i++) {
@@ -74,25 +60,36 @@ final class SoakCluster implements AutoCloseable {
         }
     }
 
+    /** What every process of a cluster on this database gets: the database, the test-pattern generator, timings. */
+    static Map<String, String> environment(SoakDatabase database, Path dir, Path completionLog, int stepMillis, Duration lease) {
+        Map<String, String> common = new HashMap<>();
+        common.put("DATABASE_URL", database.jdbcUrl());
+        common.put("DATABASE_USER", "postgres");
+        common.put("SDBOT_CONFIG", dir.resolve("none.yaml").toString());
+        common.put("SDBOT_DATA_DIR", dir.resolve("data").toString());
+        common.put("SDBOT_GENERATOR", "test-pattern");
+        common.put("SDBOT_TEST_PATTERN_STEP_MS", Integer.toString(stepMillis));
+        common.put(TestHooks.PATTERN_LOG, completionLog.toString());
+        common.put("SDBOT_LEASE_SECONDS", Long.toString(lease.toSeconds()));
+        common.put("SDBOT_HEARTBEAT_SECONDS", "1");
+        common.put("SDBOT_DISPATCH_INTERVAL_MS", "500");
+        return common;
+    }
+
+    /** {@code common} plus the fake Discord's token and addresses. */
+    static Map<String, String> botEnvironment(Map<String, String> common, FakeDiscord discord) {
+        Map<String, String> botEnv = new HashMap<>(common);
+        botEnv.put("DISCORD_TOKEN", FakeDiscord.BOT_TOKEN);
+        botEnv.put("SDBOT_DISCORD_API_URL", discord.apiBaseUrl());
+        botEnv.put("SDBOT_DISCORD_GATEWAY_URL", discord.gatewayUrl());
+        return botEnv;
+    }
+
     /** Starts every process at once (the bot first: it must be connected before members type commands). */
     void start() throws Exception {
         List<ChildProcess> all = new ArrayList<>(List.of(bot, scheduler));
         all.addAll(workers);
-        ExecutorService starting = Executors.newFixedThreadPool(all.size());
-        try {
-            List<Future<?>> started = new ArrayList<>();
-            for (ChildProcess process : all) {
-                started.add(starting.submit(() -> {
-                    process.start(START_TIMEOUT);
-                    return null;
-                }));
-            }
-            for (Future<?> f : started) {
-                f.get();
-            }
-        } finally {
-            starting.shutdownNow();
-        }
+        ChildProcess.startAll(all, START_TIMEOUT);
     }
 
     /**

@@ -4,12 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
 
 /**
@@ -30,25 +26,14 @@ public final class SoakCommand implements Callable<Integer> {
     int jobs;
     @Option(names = "--rate", defaultValue = "20", description = "Commands per second; the soak lasts jobs/rate (${DEFAULT-VALUE}).")
     double rate;
-    @Option(names = "--slots", defaultValue = "4", description = "Slots per worker (${DEFAULT-VALUE}).")
-    int slots;
-    @Option(names = "--steps", defaultValue = "4", description = "Steps per job (${DEFAULT-VALUE}).")
-    int steps;
-    @Option(names = "--step-ms", defaultValue = "50", description = "Time per step of the test-pattern generator (${DEFAULT-VALUE}).")
-    int stepMillis;
-    @Option(names = "--lease-seconds", defaultValue = "10", description = "Job lease (${DEFAULT-VALUE}).")
-    int leaseSeconds;
     @Option(names = "--kill-worker-every", defaultValue = "30", description = "Seconds between worker SIGKILLs (${DEFAULT-VALUE}).")
     int killWorkerEvery;
     @Option(names = "--clock-skew", defaultValue = "60", description = "Seconds the third worker's clock is ahead (${DEFAULT-VALUE}).")
     int clockSkew;
     @Option(names = "--db-outage", defaultValue = "5", description = "Seconds the database is down (${DEFAULT-VALUE}).")
     int databaseOutage;
-    @Option(names = "--drain-timeout", defaultValue = "600",
-            description = "Seconds to wait after the last command for every job to end (${DEFAULT-VALUE}).")
-    int drainTimeout;
-    @Option(names = "--keep", description = "Keep the soak's directory (database, process logs, completion log).")
-    boolean keep;
+    @CommandLine.Mixin
+    ClusterOptions cluster;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -69,28 +54,10 @@ public final class SoakCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SoakPlan plan = new SoakPlan(jobs, rate, slots, steps, stepMillis, Duration.ofSeconds(leaseSeconds),
+        SoakPlan plan = new SoakPlan(jobs, rate, cluster.slots, cluster.steps, cluster.stepMillis, cluster.lease(),
                 Duration.ofSeconds(killWorkerEvery), Duration.ofSeconds(clockSkew), Duration.ofSeconds(databaseOutage),
-                Duration.ofSeconds(drainTimeout));
+                cluster.drain());
         PrintWriter out = spec.commandLine().getOut();
-        Path dir = Files.createTempDirectory("sdbot-soak");
-        boolean passed = false;
-        try {
-            passed = new Soak(plan, dir, out).run();
-            return passed ? 0 : 1;
-        } finally {
-            if (keep || !passed) {
-                out.println("soak files kept in " + dir);
-            } else {
-                deleteTree(dir);
-            }
-            out.flush();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        return cluster.inTemporaryDirectory("sdbot-soak", out, dir -> new Soak(plan, dir, out).run());
     }
 }

@@ -135,7 +135,7 @@ record SoakReport(long submitted, long jobs, long lost, long duplicated, long re
     }
 
     /** Messages in the fake's channels per job id they carry (in their button ids, job:<id>:<action>). */
-    private static Map<Long, Integer> postsPerJob(FakeDiscord discord) {
+    static Map<Long, Integer> postsPerJob(FakeDiscord discord) {
         Map<Long, Integer> posts = new HashMap<>();
         for (FakeGuild guild : discord.guilds()) {
             for (FakeGuild.Channel channel : guild.channels()) {

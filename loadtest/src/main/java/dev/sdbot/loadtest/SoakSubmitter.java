@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Members of both fake guilds typing {@code /imagine} in two channels each, at the plan's rate; job {@code i} has seed
+ * Members of every fake guild typing {@code /imagine} in two channels each, at the plan's rate; job {@code i} has seed
  * {@code i}. A command the bot does not acknowledge (its process was down) or refuses (the database was down) is typed
  * again, as a member would, after
  * {@link #RETRY_AFTER}, with seed {@code i + k * jobs} for the k-th retry, so that every job has a seed of its own
@@ -44,7 +44,10 @@ final class SoakSubmitter {
         }
     }
 
-    private final SoakPlan plan;
+    private final int jobs;
+    private final double rate;
+    private final int steps;
+    private final String size;
     private final FakeDiscord discord;
     private record Seat(FakeGuild.Member member, FakeGuild.Channel channel) {
     }
@@ -53,21 +56,32 @@ final class SoakSubmitter {
     final List<Submission> submissions = new CopyOnWriteArrayList<>();
 
     SoakSubmitter(SoakPlan plan, FakeDiscord discord) {
-        this.plan = plan;
+        this(plan.jobs(), plan.rate(), plan.steps(), "64x64", discord);
+    }
+
+    /** {@code jobs} commands at {@code rate} per second, of {@code steps} steps at {@code size} ("512x512"). */
+    SoakSubmitter(int jobs, double rate, int steps, String size, FakeDiscord discord) {
+        this.jobs = jobs;
+        this.rate = rate;
+        this.steps = steps;
+        this.size = size;
         this.discord = discord;
-        for (FakeGuild guild : discord.guilds()) {
-            for (FakeGuild.Member member : List.of(guild.alice, guild.bob, guild.moderator, guild.admin)) {
-                seats.add(new Seat(member, guild.general));
-                seats.add(new Seat(member, guild.ageRestricted));
+        // guild innermost: consecutive jobs come from different guilds (and so shards), however few jobs there are
+        for (int member = 0; member < 4; member++) {
+            for (boolean ageRestricted : new boolean[]{false, true}) {
+                for (FakeGuild guild : discord.guilds()) {
+                    FakeGuild.Member m = List.of(guild.alice, guild.bob, guild.moderator, guild.admin).get(member);
+                    seats.add(new Seat(m, ageRestricted ? guild.ageRestricted : guild.general));
+                }
             }
         }
     }
 
     /** Submits every job at the plan's pace, retrying unacknowledged and refused ones meanwhile. */
     void run() throws InterruptedException {
-        long intervalNanos = (long) (1e9 / plan.rate());
+        long intervalNanos = (long) (1e9 / rate);
         long next = System.nanoTime();
-        for (int i = 0; i < plan.jobs(); i++) {
+        for (int i = 0; i < jobs; i++) {
             Submission s = new Submission(i);
             submissions.add(s);
             send(s, i);
@@ -108,9 +122,9 @@ final class SoakSubmitter {
         Seat seat = seats.get(variant % seats.size());
         s.lastSentNanos = System.nanoTime();
         try {
-            long seed = s.seed + (long) s.interactions.size() * plan.jobs();
+            long seed = s.seed + (long) s.interactions.size() * jobs;
             s.interactions.add(discord.slashCommand(seat.member(), seat.channel(), "imagine", FakeDiscord.options(
-                    "prompt", "soak job " + s.seed, "seed", seed, "steps", (long) plan.steps(), "size", "64x64")));
+                    "prompt", "soak job " + s.seed, "seed", seed, "steps", (long) steps, "size", size)));
         } catch (IllegalStateException e) { // no gateway session yet: retried like an unacknowledged one
             if (s.interactions.isEmpty()) {
                 s.lastSentNanos = 0;

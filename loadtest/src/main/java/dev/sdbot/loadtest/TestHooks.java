@@ -9,11 +9,13 @@ import java.util.Optional;
 /**
  * The soak's fault-injection hooks, read from the environment by {@link HookedSdbot} only (never by the shipped
  * product): SDBOT_TEST_CLOCK_OFFSET_MS shifts the process's clock (a host whose clock is off); SDBOT_TEST_PATTERN_LOG
- * names a file each finished generation is appended to ({@link CompletionLogging}).
+ * names a file each finished generation is appended to ({@link CompletionLogging}); SDBOT_TEST_PATTERN_PREVIEWS=true
+ * adds the engine's step previews to the generator ({@link PreviewingGenerator}).
  */
 final class TestHooks {
     static final String CLOCK_OFFSET = "SDBOT_TEST_CLOCK_OFFSET_MS";
     static final String PATTERN_LOG = "SDBOT_TEST_PATTERN_LOG";
+    static final String PREVIEWS = "SDBOT_TEST_PATTERN_PREVIEWS";
 
     private TestHooks() {
     }
@@ -35,5 +37,10 @@ final class TestHooks {
     static Optional<Path> completionLog(Map<String, String> environment) {
         String file = environment.get(PATTERN_LOG);
         return file == null || file.isBlank() ? Optional.empty() : Optional.of(Path.of(file));
+    }
+
+    /** Whether SDBOT_TEST_PATTERN_PREVIEWS is true. */
+    static boolean previews(Map<String, String> environment) {
+        return Boolean.parseBoolean(environment.get(PREVIEWS));
     }
 }

@@ -3,12 +3,7 @@ package dev.sdbot.loadtest;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sdbot.db.Database;
 import dev.sdbot.db.DatabaseSettings;
-import dev.sdbot.inference.api.GenerationException;
 import dev.sdbot.inference.api.GenerationRequest;
-import dev.sdbot.inference.api.GenerationResult;
-import dev.sdbot.inference.api.ImageGenerator;
-import dev.sdbot.inference.api.Progress;
-import dev.sdbot.inference.api.ProgressListener;
 import dev.sdbot.scheduler.JobEvents;
 import dev.sdbot.scheduler.JobOrigin;
 import dev.sdbot.scheduler.JobService;
@@ -93,7 +88,8 @@ public final class WalPerJobCommand implements Callable<Integer> {
             HikariDataSource workerPool = pool(db, 6);
             WorkerSettings ws = WorkerSettings.defaults().withId("wal-worker").withSlots(4)
                     .withTiming(Duration.ofSeconds(2), Duration.ofMillis(500));
-            WorkerRuntime worker = new WorkerRuntime(workerPool, images, new PreviewingGenerator(Duration.ofMillis(stepMillis)), ws,
+            WorkerRuntime worker = new WorkerRuntime(workerPool, images, new PreviewingGenerator(new TestPatternGenerator(
+                    Set.of(TestPatternGenerator.MODEL), Duration.ofMillis(stepMillis))), ws,
                     settings, Clock.systemUTC(), events(workerPool, "worker")).start();
             open.push(() -> worker.stop(Duration.ofSeconds(5)));
 
@@ -183,49 +179,5 @@ public final class WalPerJobCommand implements Callable<Integer> {
         JobEvents events = new JobEvents(pool, name).start();
         open.push(events);
         return events;
-    }
-
-    /** The test pattern with the engine's step preview: a 64x64 PNG whenever the worker asks for one. */
-    private static final class PreviewingGenerator implements ImageGenerator {
-        private final TestPatternGenerator images;
-        private final TestPatternGenerator previews = new TestPatternGenerator();
-        private final Duration stepDelay;
-
-        PreviewingGenerator(Duration stepDelay) {
-            this.images = new TestPatternGenerator();
-            this.stepDelay = stepDelay;
-        }
-
-        @Override
-        public GenerationResult generate(GenerationRequest request, ProgressListener listener) throws GenerationException {
-            long started = System.nanoTime();
-            for (int step = 1; step < request.steps(); step++) {
-                if (listener.isCancelled()) {
-                    throw new dev.sdbot.inference.api.GenerationCancelledException(step - 1);
-                }
-                try {
-                    Thread.sleep(stepDelay.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new dev.sdbot.inference.api.GenerationCancelledException(step - 1);
-                }
-                byte[] preview = listener.wantsPreview(step, request.steps())
-                        ? previews.generate(request.toBuilder().steps(1).size(64, 64).count(1).build(), ProgressListener.NONE)
-                                .images().get(0).png()
-                        : null;
-                listener.onProgress(new Progress(step, request.steps(), Duration.ofNanos(System.nanoTime() - started), preview));
-            }
-            return images.generate(request, ProgressListener.NONE);
-        }
-
-        @Override
-        public Set<String> availableModels() {
-            return images.availableModels();
-        }
-
-        @Override
-        public Set<String> loadedModels() {
-            return images.loadedModels();
-        }
     }
 }

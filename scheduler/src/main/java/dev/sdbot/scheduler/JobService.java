@@ -90,7 +90,8 @@ public final class JobService {
             // of the guild could apply (no lock needed, there is nothing to count against). Otherwise the
             // locked, counted path below.
             long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong(1L << 32);
-            Long id = Sql.withConnection(dataSource, "submit job", c -> jobs.insertUnlessQuotaRule(c, submission, seed,
+            Long id = Sql.withConnection(dataSource, "submit job", c -> jobs.insertUnlessQuotaRule(c,
+                    withVariationSeed(submission, 0), seed,
                     settings.maxAttempts(), stored.get(0)));
             if (id != null) {
                 return List.of(id);
@@ -120,16 +121,32 @@ public final class JobService {
                 }
                 List<Long> ids = new ArrayList<>(copies);
                 for (int i = 0; i < copies; i++) {
-                    // seeds need not be secret; copies of a request with a seed get consecutive seeds
-                    long seed = request.seed() != null ? request.seed() + (long) i * request.count()
+                    // seeds need not be secret; copies of a request with a seed get consecutive seeds (A1111's
+                    // batch count: a variation keeps the seed and counts the variation seed up instead)
+                    long seed = request.seed() != null ? request.imageSeed(request.seed(), i * request.count())
                             : ThreadLocalRandom.current().nextLong(1L << 32);
-                    ids.add(jobs.insert(c, queued, seed, settings.maxAttempts(), stored.get(i)));
+                    ids.add(jobs.insert(c, withVariationSeed(queued, i), seed, settings.maxAttempts(), stored.get(i)));
                 }
                 return ids;
             });
         } catch (QuotaRejection e) {
             throw e.exception;
         }
+    }
+
+    /**
+     * Copy {@code copy}'s submission with its variation seed fixed, as the seed is, so the job row records it: a
+     * random one when the request names none (A1111's -1), else the named one counted up by the images before it.
+     */
+    private static JobSubmission withVariationSeed(JobSubmission submission, int copy) {
+        GenerationRequest r = submission.request();
+        if (!r.hasVariation()) {
+            return submission;
+        }
+        long seed = r.variationSeed() != null ? r.variationSeed() + (long) copy * r.count()
+                : ThreadLocalRandom.current().nextLong(1L << 32);
+        return new JobSubmission(r.withVariation(seed, r.variationStrength()), submission.origin(),
+                submission.roleIds(), submission.priority());
     }
 
     /** Carries the checked exception out of the transaction lambda (which rolls back). */

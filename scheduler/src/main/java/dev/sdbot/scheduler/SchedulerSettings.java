@@ -70,6 +70,11 @@ public record SchedulerSettings(Duration lease, Duration dispatchInterval, int m
         return new SchedulerSettings(lease, dispatchInterval, maxAttempts, value, workerTimeout, quarantineAfter, resultRetention, rowRetention);
     }
 
+    public SchedulerSettings withResultRetention(Duration value) {
+        return new SchedulerSettings(lease, dispatchInterval, maxAttempts, maxRunTime, workerTimeout, quarantineAfter,
+                value, rowRetention);
+    }
+
     public SchedulerSettings withRowRetention(RowRetention value) {
         return new SchedulerSettings(lease, dispatchInterval, maxAttempts, maxRunTime, workerTimeout, quarantineAfter,
                 resultRetention, value);

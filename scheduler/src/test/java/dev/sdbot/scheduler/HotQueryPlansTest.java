@@ -96,7 +96,7 @@ class HotQueryPlansTest {
                 .doesNotContain("Seq Scan");
         assertThat(plan(RetentionStore.ROLL_UP_LEDGER, (int) retention.usageLedger().toDays(), retention.jobs().toMillis()))
                 .as("ledger roll-up").doesNotContain("Seq Scan");
-        assertThat(plan(RetentionStore.DELETE_JOBS, retention.jobs().toMillis())).as("job deletion").doesNotContain("Seq Scan");
+        assertThat(plan(RetentionStore.FIND_OLD_JOBS, retention.jobs().toMillis())).as("old jobs to delete").doesNotContain("Seq Scan");
         assertThat(plan(RetentionStore.DELETE_MODERATION_EVENTS, retention.moderationEvents().toMillis()))
                 .as("moderation event deletion").doesNotContain("Seq Scan");
         assertThat(plan(RetentionStore.DELETE_MEMBER_TURNS, retention.memberTurns().toMillis()))

@@ -48,6 +48,46 @@ class JobLifecycleTest {
                 new JobOrigin(10, 20, user, 30, "secret-token", Instant.now().plusSeconds(900)));
     }
 
+    /**
+     * A1111's variation seed and strength survive the job row (V41) and reach the worker: every image keeps the seed,
+     * the variation seed counts up; a strength without variation seed gets one at submit, as the seed does; copies of
+     * a variation keep the seed and count the variation seed up by the count (A1111's batch count).
+     */
+    @Test
+    void variationSeedsAreStoredAndReachTheWorker() throws Exception {
+        system.startNode();
+        system.startWorker("w1", 1, new TestPatternGenerator());
+        GenerationRequest variation = JobSystem.request("a red fox", 2).toBuilder().seed(42L).count(2)
+                .variation(4_294_967_295L, 0.25).build();
+        long id = jobs.submit(new JobSubmission(variation, submission("a red fox", 7).origin()));
+        assertThat(jobs.find(id).orElseThrow().request().variationSeed()).isEqualTo(4_294_967_295L);
+        assertThat(jobs.find(id).orElseThrow().request().variationStrength()).isEqualTo(0.25);
+        await().atMost(Duration.ofSeconds(15)).until(() -> jobs.find(id).orElseThrow().state() == JobState.SUCCEEDED);
+        List<JobResult> images = jobs.results(id);
+        assertThat(images).extracting(JobResult::seed).containsExactly(42L, 42L);
+        for (JobResult image : images) {
+            assertThat(new String(image.png(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .contains("Seed: 42,", "Variation seed: " + (4_294_967_295L + image.index())
+                            + ", Variation seed strength: 0.25");
+        }
+
+        GenerationRequest random = variation.withVariation(null, 0.5);
+        GenerationRequest stored = jobs.find(jobs.submit(new JobSubmission(random, submission("x", 7).origin())))
+                .orElseThrow().request();
+        assertThat(stored.variationSeed()).isBetween(0L, GenerationRequest.MAX_VARIATION_SEED);
+        assertThat(stored.variationStrength()).isEqualTo(0.5);
+
+        List<Long> copies = jobs.submitCopies(new JobSubmission(variation.withVariation(100L, 0.25),
+                submission("x", 7).origin()), 2);
+        assertThat(copies.stream().map(c -> jobs.find(c).orElseThrow().request()))
+                .extracting(GenerationRequest::seed, GenerationRequest::variationSeed)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(42L, 100L),
+                        org.assertj.core.groups.Tuple.tuple(42L, 102L));
+        GenerationRequest plain = jobs.find(jobs.submit(new JobSubmission(variation.withVariation(9L, 0),
+                submission("x", 7).origin()))).orElseThrow().request();
+        assertThat(plain.hasVariation()).isFalse();
+    }
+
     @Test
     void aJobGoesFromQueuedThroughRunningToSucceededAndPosted() throws Exception {
         List<JobEvent> seen = new CopyOnWriteArrayList<>();

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.zip.CRC32;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -102,6 +103,25 @@ class RequestValidationTest {
                 .hasMessageStartingWith("the control image: ").hasMessageContaining("30000x30000");
         assertThatThrownBy(() -> JobService.validate(txt2img.withControls(List.of(
                 ControlNetUnit.of("cn", png(8, 8), "openpose")))))
-                .hasMessage("unknown control preprocessor 'openpose': use none or canny");
+                .hasMessage("unknown control preprocessor 'openpose': use none, canny or canny:LOW:HIGH");
+    }
+
+    @Test
+    void cannyThresholdsAreTypedAsCannyLowHighAndCheckedWithTheRequest() {
+        GenerationRequest txt2img = request("x", 4, null, 0.75, null);
+        ControlNetUnit unit = ControlNetUnit.of("cn", png(64, 64), "none");
+        assertThat(unit.withPreprocessor(" Canny:50:150 ")).satisfies(u -> {
+            assertThat(u.preprocessor()).isEqualTo("canny");
+            assertThat(u.cannyLow()).isEqualTo(50);
+            assertThat(u.cannyHigh()).isEqualTo(150);
+        });
+        assertThat(unit.withPreprocessor("canny").cannyLow()).isEqualTo(ControlNetUnit.DEFAULT_CANNY_LOW);
+        assertThatThrownBy(() -> JobService.validate(txt2img.withControls(List.of(
+                unit.withPreprocessor("canny:200:100")))))
+                .hasMessage("canny thresholds must satisfy 1 <= low <= high <= 255, got 200 and 100");
+        assertThatThrownBy(() -> JobService.validate(txt2img.withControls(List.of(unit.withPreprocessor("canny:0:9999")))))
+                .hasMessage("canny thresholds must satisfy 1 <= low <= high <= 255, got 0 and 9999");
+        assertThatThrownBy(() -> JobService.validate(txt2img.withControls(List.of(unit.withPreprocessor("canny:a:b")))))
+                .hasMessage("unknown control preprocessor 'canny:a:b': use none, canny or canny:LOW:HIGH");
     }
 }

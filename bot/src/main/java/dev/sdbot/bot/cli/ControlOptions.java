@@ -23,7 +23,7 @@ final class ControlOptions {
     String control;
     @Option(names = "--control-image", description = "Control image (PNG/JPEG/WebP): edges, pose, depth... or a photo for canny.")
     Path image;
-    @Option(names = "--control-preprocessor", defaultValue = "none", description = "none or canny (${DEFAULT-VALUE}).")
+    @Option(names = "--control-preprocessor", defaultValue = "none", description = "none, canny or canny:LOW:HIGH (thresholds; as --canny-low/--canny-high) (${DEFAULT-VALUE}).")
     String preprocessor;
     @Option(names = "--control-weight", defaultValue = "1", description = "Control Weight, 0-2 (${DEFAULT-VALUE}).")
     double weight;
@@ -75,8 +75,8 @@ final class ControlOptions {
         } catch (IOException e) {
             throw new IllegalArgumentException("--control-image " + image + ": cannot read it (" + e.getMessage() + ")", e);
         }
-        ControlNetUnit unit = new ControlNetUnit(name, bytes, preprocessor, cannyLow, cannyHigh, weight, start, end,
-                ControlMode.fromId(mode));
+        ControlNetUnit unit = new ControlNetUnit(name, bytes, "none", cannyLow, cannyHigh, weight, start, end,
+                ControlMode.fromId(mode)).withPreprocessor(preprocessor);
         String problem = unit.problem();
         if (problem != null) {
             throw new IllegalArgumentException(problem);

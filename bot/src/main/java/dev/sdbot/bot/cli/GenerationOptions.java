@@ -35,6 +35,14 @@ final class GenerationOptions {
     Double cfg;
     @Option(names = "--seed", description = "Seed of the first image (random when omitted); image i uses seed + i.")
     Long seed;
+    @Option(names = {"--variation-seed", "--subseed"}, description = "A1111's variation seed of the first image,"
+            + " 0-4294967295 (random when omitted); image i uses it + i and every image keeps --seed. Used only with"
+            + " --variation-strength above 0.")
+    Long variationSeed;
+    @Option(names = {"--variation-strength", "--subseed-strength"}, defaultValue = "0", description = "A1111's"
+            + " variation seed strength, 0-1: how far the start noise moves towards the variation seed's (0 = none,"
+            + " the default; 1 = the variation seed's noise).")
+    double variationStrength;
     @Option(names = "--width", description = "Width, a multiple of 8 (the model's default, else 512).")
     Integer width;
     @Option(names = "--height", description = "Height, a multiple of 8 (the model's default, else 512).")
@@ -86,7 +94,8 @@ final class GenerationOptions {
                 .steps(first(steps, defaults.steps(), DEFAULT_STEPS)).cfgScale(first(cfg, defaults.cfg(), DEFAULT_CFG))
                 .size(first(width, defaults.width(), DEFAULT_SIDE), first(height, defaults.height(), DEFAULT_SIDE))
                 .seed(seed).count(images).images(initImage, maskImage).strength(strength)
-                .clipSkip(first(clipSkip, defaults.clipSkip(), 1)).hires(hires()).build();
+                .clipSkip(first(clipSkip, defaults.clipSkip(), 1)).hires(hires())
+                .variation(variationSeed, variationStrength).build();
         List<String> problems = request.problems();
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));

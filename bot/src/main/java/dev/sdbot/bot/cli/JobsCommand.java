@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
         description = "Operator commands for the job queue. They use the database of a running './sdbot start' with the same "
                 + "SDBOT_DATA_DIR, or start the embedded one.",
         subcommands = {JobsSubmitCommand.class, JobsListCommand.class, JobsShowCommand.class, JobsStatsCommand.class,
-                JobsCancelCommand.class, JobsReleaseWorkerCommand.class,
+                JobsCancelCommand.class, JobsReleaseWorkerCommand.class, JobsMoveImagesCommand.class,
                 JobsBenchCommand.class, JobsSoakCommand.class})
 final class JobsCommand implements Callable<Integer> {
     @ParentCommand

@@ -29,6 +29,10 @@ final class StartCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--no-worker",
             description = "Run no local worker (the GPU workers are separate 'sdbot worker' processes).")
     boolean noWorker;
+    @CommandLine.Option(names = "--no-scheduler",
+            description = "Run no scheduler node (the nodes are separate 'sdbot scheduler' processes; e.g. several bot "
+                    + "processes with shard ranges beside two scheduler nodes).")
+    boolean noScheduler;
 
     @Override
     public Integer call() throws Exception {
@@ -39,12 +43,14 @@ final class StartCommand implements Callable<Integer> {
         try {
             runtime = SdbotRuntime.open(root.config(), root.clock());
             Optional<ProcessHttp> http = ProcessHttp.start(runtime, roles(), true, out);
-            runtime.startScheduler();
+            if (!noScheduler) {
+                runtime.startScheduler();
+            }
             if (generator != null) {
                 runtime.startWorker(generator);
             }
             out.println(READY + ": database " + runtime.database().describe() + ", scheduler node "
-                    + runtime.scheduler().orElseThrow().quartzInstanceId() + ", worker "
+                    + runtime.scheduler().map(n -> n.quartzInstanceId()).orElse("none (--no-scheduler)") + ", worker "
                     + runtime.worker().map(w -> w.id()).orElse("none (--no-worker)"));
             startDiscord(runtime, out, http);
             out.flush();
@@ -62,7 +68,10 @@ final class StartCommand implements Callable<Integer> {
 
     /** What /ready waits for in this process. */
     private Set<ProcessHttp.Role> roles() {
-        Set<ProcessHttp.Role> roles = EnumSet.of(ProcessHttp.Role.SCHEDULER);
+        Set<ProcessHttp.Role> roles = EnumSet.noneOf(ProcessHttp.Role.class);
+        if (!noScheduler) {
+            roles.add(ProcessHttp.Role.SCHEDULER);
+        }
         if (!noWorker) {
             roles.add(ProcessHttp.Role.WORKER);
         }

@@ -8,10 +8,12 @@ import dev.sdbot.scheduler.SchedulerSettings;
  * OAuth client secret) never appear in {@link #toString()}.
  */
 public record SdbotConfig(DiscordConfig discord, DatabaseConfig database, ModelsConfig models, EngineConfig engine,
-                          WorkerConfig worker, SchedulerConfig scheduler, HttpSettings http, ImageStoreConfig images) {
+                          WorkerConfig worker, SchedulerConfig scheduler, HttpSettings http, ImageStoreConfig images,
+                          VariationsConfig variations) {
 
     public SdbotConfig {
         images = images == null ? new ImageStoreConfig(null, null, null) : images;
+        variations = variations == null ? new VariationsConfig(VariationsConfig.DEFAULT_STRENGTH) : variations;
         if (worker.heartbeatSeconds() < 1 || scheduler.leaseSeconds() <= worker.heartbeatSeconds()) {
             throw new IllegalArgumentException("the lease (" + scheduler.leaseSeconds() + " s) must be longer than the heartbeat ("
                     + worker.heartbeatSeconds() + " s, at least 1)");

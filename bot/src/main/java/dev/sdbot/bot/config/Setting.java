@@ -24,6 +24,7 @@ public enum Setting {
     SDBOT_DEFAULT_UPSCALER("models.defaultUpscaler", "defaultUpscaler"),
     SDBOT_GENERATOR("engine.generator", "generator"),
     SDBOT_PRECISION("engine.precision", "precision"),
+    SDBOT_ATTENTION("engine.attention", "attention"),
     SDBOT_VAE_TILE_ABOVE_PIXELS("engine.vaeTileAbovePixels", "vaeTileAbovePixels"),
     SDBOT_TEST_PATTERN_STEP_MS("engine.testPatternStepMillis", "testPatternStepMillis"),
     SDBOT_WORKER_ID("worker.id", "workerId"),
@@ -53,7 +54,8 @@ public enum Setting {
     SDBOT_CONSOLE_CLIENT_ID("http.console.clientId", "consoleClientId"),
     SDBOT_CONSOLE_CLIENT_SECRET("http.console.clientSecret", "consoleClientSecret"),
     SDBOT_CONSOLE_PUBLIC_URL("http.console.publicUrl", "consolePublicUrl"),
-    SDBOT_CONSOLE_OAUTH_URL("http.console.oauthUrl", "consoleOAuthUrl");
+    SDBOT_CONSOLE_OAUTH_URL("http.console.oauthUrl", "consoleOAuthUrl"),
+    SDBOT_VARIATIONS_STRENGTH("variations.strength", "variationsStrength");
 
     private final String path;
     private final String flatKey;

@@ -108,6 +108,28 @@ class GenerateCommandTest {
         assertThat(Files.readAllBytes(out.resolve("7-1.png"))).as("same seed, same image").isEqualTo(first);
     }
 
+    /** A1111's variation seeds from the CLI (its own names as aliases); bad values exit non-zero with the rule. */
+    @Test
+    void variationSeedOptionsReachTheInfotextAndBadOnesAreRefused() throws IOException {
+        Path out = dir.resolve("variation");
+        CliRunner.Result r = cli().run(args(out, MODEL.toString(), "--seed", "7", "--count", "2", "--variation-seed",
+                "100", "--variation-strength", "0.3"));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(GenerationParameters.fromPng(Files.readAllBytes(out.resolve("7.png"))).toInfotext())
+                .contains("Seed: 7, Size: 64x64, Model: mini-sd15, Variation seed: 100, Variation seed strength: 0.3");
+        GenerationParameters second = GenerationParameters.fromPng(Files.readAllBytes(out.resolve("7-1.png")));
+        assertThat(second.seed()).isEqualTo(7);
+        assertThat(second.variationSeed()).isEqualTo(101L);
+
+        CliRunner.Result strong = cli().run(args(out, MODEL.toString(), "--subseed-strength", "1.5"));
+        assertThat(strong.exitCode()).isNotZero();
+        assertThat(strong.err()).contains("variation strength must be between 0 and 1, got 1.5");
+        CliRunner.Result negative = cli().run(args(out, MODEL.toString(), "--subseed", "-3", "--variation-strength",
+                "0.5"));
+        assertThat(negative.exitCode()).isNotZero();
+        assertThat(negative.err()).contains("the variation seed must be between 0 and 4294967295, got -3");
+    }
+
     @Test
     void everySamplerIsOfferedAndAnA1111NameReachesTheInfotext() throws IOException {
         CliRunner.Result help = cli().run("generate", "--help");

@@ -125,6 +125,22 @@ class GenerateControlNetCommandTest {
     }
 
     @Test
+    void anSdxlControlNetGuidesAnSdxlModelAndAnSd1OneIsRefused() throws Exception {
+        Path edges = circle("circle.png");
+        String sdxl = Fixtures.LDM.resolve("mini-sdxl").toString();
+        byte[] plain = generate("xl-plain", "--model", sdxl, "--steps", "1");
+        byte[] controlled = generate("xl-controlled", "--model", sdxl, "--steps", "1",
+                "--control", REFS.resolve("mini-cn-sdxl").toString(), "--control-image", edges.toString());
+        assertThat(maxLevelDifference(ImageCodec.decode(controlled), ImageCodec.decode(plain)))
+                .as("the SDXL net moves the picture").isGreaterThan(0);
+        assertThat(PngText.read(controlled).get(GenerationParameters.PNG_KEY))
+                .contains("ControlNet 0: \"Module: none, Model: mini-cn-sdxl [");
+        expectError(args("o", "--model", sdxl, "--steps", "1", "--control", REFS.resolve("mini-cn").toString(),
+                "--control-image", edges.toString()), "ControlNet 'mini-cn' is not an SDXL ControlNet, model");
+        assertThat(dir.resolve("o")).doesNotExist();
+    }
+
+    @Test
     void badControlInputsGiveOneErrorLineAndWriteNothing() throws IOException {
         installControlNet();
         Path edges = circle("circle.png");
@@ -142,7 +158,9 @@ class GenerateControlNetCommandTest {
         expectError(args("o", "--control", "mini-cn", "--control-image", edges.toString(), "--control-start", "0.8",
                 "--control-end", "0.2"), "control start/end must satisfy 0 <= start <= end <= 1");
         expectError(args("o", "--control", "mini-cn", "--control-image", edges.toString(),
-                "--control-preprocessor", "openpose"), "unknown control preprocessor 'openpose': use none or canny");
+                "--control-preprocessor", "openpose"), "unknown control preprocessor 'openpose': use none, canny or canny:LOW:HIGH");
+        expectError(args("o", "--control", "mini-cn", "--control-image", edges.toString(),
+                "--control-preprocessor", "canny:200:100"), "canny thresholds must satisfy 1 <= low <= high <= 255, got 200 and 100");
         expectError(args("o", "--control", "mini-cn", "--control-image", edges.toString(),
                 "--model", Fixtures.LDM.resolve("mini-sd21v").toString()),
                 "ControlNet 'mini-cn' was made for another model family");

@@ -95,6 +95,39 @@ class JobsCommandTest {
         assertThat(cli.run("jobs", "cancel", "1").exitCode()).as("already cancelled").isEqualTo(1);
         assertThat(cli.run("migrate").out()).contains("Applied 0 migration(s)");
         assertThat(cli.run("jobs", "stats").out().lines()).contains("QUEUED 2", "CANCELLED 1");
+
+        movesImagesHeldInOldRowsIntoTheStore(cli);
+    }
+
+    /** Rows as written before the image store (V34): bytes in the rows; move-images puts them in the store. */
+    private void movesImagesHeldInOldRowsIntoTheStore(CliRunner cli) {
+        try (Database db = Database.open(DatabaseSettings.embedded(dataDir))) {
+            try (var c = db.dataSource().getConnection(); var st = c.createStatement()) {
+                st.execute("UPDATE jobs SET init_image = '\\x0102'::bytea, mask_image = '\\x03'::bytea WHERE id = 1");
+                st.execute("INSERT INTO job_results (job_id, image_index, attempt, png, seed, gpu_ms, created_at, safety)"
+                        + " VALUES (2, 0, 1, '\\x0a0b0c'::bytea, 1, 5, now(), 'CLEAN'),"
+                        + " (2, 1, 1, '\\x0d'::bytea, 2, 5, now(), 'CLEAN'), (3, 0, 1, '\\x0e'::bytea, 3, 5, now(), 'CLEAN')");
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        CliRunner.Result dry = cli.run("jobs", "move-images", "--dry-run");
+        assertThat(dry.exitCode()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("would move 3 result image(s), 5 bytes", "would move the input images of 1 job(s), 3 bytes");
+        assertThat(cli.run("jobs", "move-images", "--batch", "0").err()).contains("--batch must be at least 1, got 0");
+
+        CliRunner.Result moved = cli.run("jobs", "move-images", "--batch", "2"); // batches of 2: a second read resumes
+        assertThat(moved.exitCode()).as(moved.err()).isZero();
+        assertThat(moved.out()).contains("moved 3 result image(s), 5 bytes", "moved the input images of 1 job(s), 3 bytes");
+        Path images = dataDir.resolve("images");
+        assertThat(images.resolve("results/2/1-0.png")).hasBinaryContent(new byte[] {0x0a, 0x0b, 0x0c});
+        assertThat(images.resolve("results/3/1-0.png")).hasBinaryContent(new byte[] {0x0e});
+        assertThat(images.resolve("inputs/job-1/init.png")).hasBinaryContent(new byte[] {1, 2});
+        assertThat(images.resolve("inputs/job-1/mask.png")).hasBinaryContent(new byte[] {3});
+        assertThat(cli.run("jobs", "show", "2", "--out", dataDir.resolve("moved").toString()).exitCode())
+                .as("read back from the store").isZero();
+        assertThat(cli.run("jobs", "move-images", "--dry-run").out()).as("the rows hold no bytes any more")
+                .contains("would move 0 result image(s), 0 bytes", "would move the input images of 0 job(s), 0 bytes");
     }
 
     @Test

@@ -46,9 +46,11 @@ class SettingTableTest {
         return switch (setting) {
             case DATABASE_URL -> "jdbc:postgresql://db7:5432/sdbot";
             case SDBOT_PRECISION -> "fp32";
+            case SDBOT_ATTENTION -> "plain";
             case SDBOT_SHARDS -> "4-7/16";
             case SDBOT_IMAGE_STORE -> "s3";
             case SDBOT_S3_PATH_STYLE -> "true";
+            case SDBOT_VARIATIONS_STRENGTH -> "0.25";
             case SDBOT_CONSOLE_PUBLIC_URL, SDBOT_CONSOLE_OAUTH_URL, SDBOT_DISCORD_API_URL, SDBOT_DISCORD_GATEWAY_URL,
                  SDBOT_S3_ENDPOINT ->
                     "http://host7.example";

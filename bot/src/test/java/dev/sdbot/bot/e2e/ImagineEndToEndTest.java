@@ -91,8 +91,24 @@ class ImagineEndToEndTest extends EndToEndTest {
 
         FakeMessage variation = harness.awaitResult(harness.discord.clickButton(guild.alice, original, "job:" + originalJob + ":variations"));
         JobView varied = harness.jobs().find(harness.jobIdOf(variation)).orElseThrow();
-        assertThat(varied.inputs().hasInit()).isTrue();
-        assertThat(harness.jobs().requestWithImages(varied).initImage()).as("read from the image store").isEqualTo(original.files().get(0).bytes());
+        // A1111's variation seeds: the same request and seed, a random variation seed at variations.strength
+        assertThat(varied.inputs().hasInit()).isFalse();
+        assertThat(varied.request().prompt()).isEqualTo("a red fox");
+        assertThat(varied.request().seed()).isEqualTo(77L);
+        assertThat(varied.request().variationStrength()).isEqualTo(0.3);
+        long variationSeed = varied.request().variationSeed();
+        assertThat(variation.files()).isNotEmpty();
+        java.util.Set<String> variationSeeds = new java.util.HashSet<>();
+        for (int i = 0; i < variation.files().size(); i++) {
+            String infotext = new String(variation.files().get(i).bytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(infotext).contains("Seed: 77,", "Variation seed: " + (variationSeed + i) + ",",
+                    "Variation seed strength: 0.3");
+            variationSeeds.add(Long.toString(variationSeed + i));
+        }
+        assertThat(variationSeeds).hasSize(variation.files().size());
+        long second = harness.jobs().find(harness.jobIdOf(harness.awaitResult(harness.discord.clickButton(guild.alice,
+                original, "job:" + originalJob + ":variations")))).orElseThrow().request().variationSeed();
+        assertThat(second).as("a fresh variation seed per press").isNotEqualTo(variationSeed);
 
         FakeInteraction upscalePress = harness.discord.clickButton(guild.moderator, original, "job:" + originalJob + ":upscale");
         FakeMessage upscale = harness.awaitResult(upscalePress);

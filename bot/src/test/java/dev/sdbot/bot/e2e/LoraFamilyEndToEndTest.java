@@ -2,9 +2,12 @@ package dev.sdbot.bot.e2e;
 
 import dev.sdbot.testkit.fake.FakeDiscord;
 import dev.sdbot.testkit.fake.FakeGuild;
+import dev.sdbot.inference.image.GenerationParameters;
 import dev.sdbot.inference.image.ImageCodec;
+import dev.sdbot.inference.image.PngText;
 import dev.sdbot.inference.image.RgbImage;
 import dev.sdbot.testkit.fake.FakeInteraction;
+import dev.sdbot.testkit.fake.FakeMessage;
 import dev.sdbot.testkit.fake.RecordedCall;
 import dev.sdbot.inference.weights.SafetensorsWriter;
 import dev.sdbot.db.store.GenerationDefaultsStore;
@@ -33,12 +36,13 @@ import static org.awaitility.Awaitility.await;
  * queueing: the worker publishes each one's family (read from tensor names, vector widths and configs) and the bot
  * compares it with the model's. The fixture LoRA is of the SD 1.x layout; {@code xlstyle} is a header-only file with
  * SDXL (lora_te1_) names; embeddings' families are told from their vector widths (768 SD1, clip_l 768 + clip_g 1280
- * SDXL); {@code mini-cn} is the mini SD 1.x ControlNet of the inference test resources. Bad control images and
- * unknown ControlNets are refused there too ({@link LoraHiresEndToEndTest} runs one to the result).
+ * SDXL); {@code mini-cn} and {@code mini-cn-sdxl} are the mini SD 1.x and SDXL ControlNets of the inference test
+ * resources. Bad control images and unknown ControlNets are refused there too; an SDXL ControlNet on the SDXL model
+ * runs to the result ({@link LoraHiresEndToEndTest} runs the SD 1.x one).
  */
 @ExtendWith(EmbeddedPostgresExtension.class)
 class LoraFamilyEndToEndTest {
-    private static final Path MINI_CN = Path.of("..", "inference", "src", "test", "resources", "controlnet", "mini-cn");
+    private static final Path CONTROLNETS = Path.of("..", "inference", "src", "test", "resources", "controlnet");
     @TempDir
     static Path models;
     private static TestDatabase db;
@@ -54,9 +58,11 @@ class LoraFamilyEndToEndTest {
         Files.createSymbolicLink(Files.createDirectories(models.resolve("lora")).resolve("detail.safetensors"),
                 Fixtures.LDM.resolve("mini-sd15-lora.safetensors").toAbsolutePath());
         TinyLoraFiles.writeSdxl(models.resolve("lora/xlstyle.safetensors"));
-        Path controlNet = Files.createDirectories(models.resolve("controlnet/mini-cn"));
-        for (String f : new String[] {"config.json", "diffusion_pytorch_model.safetensors"}) {
-            Files.copy(MINI_CN.resolve(f), controlNet.resolve(f));
+        for (String net : new String[] {"mini-cn", "mini-cn-sdxl"}) {
+            Path controlNet = Files.createDirectories(models.resolve("controlnet").resolve(net));
+            for (String f : new String[] {"config.json", "diffusion_pytorch_model.safetensors"}) {
+                Files.copy(CONTROLNETS.resolve(net).resolve(f), controlNet.resolve(f));
+            }
         }
         Path embeddings = Files.createDirectories(models.resolve("embeddings"));
         writeEmbedding(embeddings.resolve("sd1neg.safetensors"), Map.of("emb_params", new long[] {2, 768}));
@@ -154,7 +160,10 @@ class LoraFamilyEndToEndTest {
                 .isEqualTo("⚠️ ControlNet `mini-cn` is for SD1 models; `mini-sdxl` is an SDXL model.");
         assertThat(harness.awaitEphemeral(harness.imagine(guild.alice, guild.general, "prompt", "a fox",
                 "model", "mini-sd15", "steps", 1, "control", "nope", "control_image", circle("c2.png"))))
-                .isEqualTo("⚠️ Unknown ControlNet 'nope'; available: mini-cn.");
+                .isEqualTo("⚠️ Unknown ControlNet 'nope'; available: mini-cn, mini-cn-sdxl.");
+        assertThat(harness.awaitEphemeral(harness.imagine(guild.alice, guild.general, "prompt", "a fox",
+                "model", "mini-sd15", "steps", 1, "control", "mini-cn-sdxl", "control_image", circle("c3.png"))))
+                .isEqualTo("⚠️ ControlNet `mini-cn-sdxl` is for SDXL models; `mini-sd15` is an SD1 model.");
         FakeDiscord.HostedFile text = harness.discord.hostAttachment("notes.txt", "text/plain", "hello".getBytes());
         assertThat(harness.awaitEphemeral(harness.imagine(guild.alice, guild.general, "prompt", "a fox",
                 "model", "mini-sd15", "control", "mini-cn", "control_image", text)))
@@ -169,9 +178,43 @@ class LoraFamilyEndToEndTest {
                 "model", "mini-sd15", "control", "mini-cn", "control_image", huge)))
                 .isEqualTo("⚠️ The control_image attachment is 64.0 MiB; at most 10.0 MiB is accepted.");
         assertThat(harness.awaitEphemeral(harness.imagine(guild.alice, guild.general, "prompt", "a fox",
+                "model", "mini-sd15", "steps", 1, "control", "mini-cn", "control_image", circle("c4.png"),
+                "preprocessor", "canny:200:100")))
+                .startsWith("⚠️ Canny thresholds must satisfy 1 <= low <= high <= 255, got 200 and 100");
+        assertThat(harness.awaitEphemeral(harness.imagine(guild.alice, guild.general, "prompt", "a fox",
                 "model", "mini-sd15", "control", "mini-cn")))
                 .isEqualTo("⚠️ `control` and `control_image` go together: pick a ControlNet and attach its image.");
         assertThat(harness.jobCount()).isEqualTo(before);
+    }
+
+    @Test
+    void anSdxlControlNetGuidesAnSdxlModelToTheResult() throws Exception {
+        // canny's thresholds are typed into `preprocessor` (free text, suggested): no option beyond Discord's 25
+        FakeInteraction typing = harness.discord.autocomplete(guild.alice, guild.general, "imagine",
+                FakeDiscord.options("prompt", "x", "preprocessor", "canny:50:1"), "preprocessor");
+        await().atMost(Duration.ofSeconds(10)).until(typing::acknowledged);
+        RecordedCall callback = harness.discord.calls("POST", "interactions/" + typing.id() + "/.*").get(0);
+        assertThat(callback.payload().path("data").path("choices").findValuesAsText("value"))
+                .startsWith("canny:50:1").contains("none", "canny");
+        // posted as it is in the age-restricted channel once allowed there (mini-sdxl has no safety checker)
+        assertThat(new NsfwChecks(harness).staff(guild.moderator, "mod nsfw set", "policy", "allow", "channel",
+                guild.ageRestricted)).startsWith("✅");
+        FakeInteraction imagine = harness.imagine(guild.alice, guild.ageRestricted, "prompt", "a fox", "model", "mini-sdxl",
+                "size", "128x128", "steps", 1, "seed", 5, "control", "mini-cn-sdxl", "control_image",
+                circle("xl.png"), "preprocessor", "canny:50:150", "control_weight", 0.7);
+        await().atMost(Duration.ofSeconds(240)).until(() -> !harness.discord.ephemerals(imagine).isEmpty()
+                || harness.discord.original(imagine).filter(m -> !m.files().isEmpty() && !m.buttonIds().isEmpty())
+                .isPresent());
+        assertThat(harness.discord.ephemerals(imagine)).as("ephemeral answers").isEmpty();
+        FakeMessage result = harness.discord.original(imagine).orElseThrow();
+        long id = harness.jobIdOf(result);
+        RecordedCall.UploadedFile png = result.files().stream()
+                .filter(f -> f.filename().equals("sdbot-" + id + "-0.png")).findFirst().orElseThrow();
+        assertThat(ImageCodec.decode(png.bytes()).width()).isEqualTo(128);
+        assertThat(PngText.read(png.bytes()).get(GenerationParameters.PNG_KEY))
+                .contains("ControlNet 0: \"Module: canny, Model: mini-cn-sdxl [")
+                .contains("Weight: 0.7, Resize Mode: Just Resize, Low Vram: False, Processor Res: 512, "
+                        + "Threshold A: 50, Threshold B: 150, Guidance Start: 0");
     }
 
     private static FakeDiscord.HostedFile circle(String name) {

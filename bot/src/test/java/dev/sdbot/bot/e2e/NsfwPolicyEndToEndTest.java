@@ -320,7 +320,7 @@ class NsfwPolicyEndToEndTest extends EndToEndTest {
 
         FakeInteraction block = harness.discord.clickButton(guild.moderator, entry, "job:" + jobId + ":modblock");
         assertThat(harness.awaitEphemeral(block)).contains("is blocked");
-        assertThat(new MemberBlockStore(db.dataSource()).activeBlock(guild.id, guild.alice.userId(), Instant.now()))
+        assertThat(new MemberBlockStore(db.dataSource()).activeBlock(guild.id, guild.alice.userId()))
                 .hasValueSatisfying(b -> assertThat(b.blockedBy()).isEqualTo(guild.moderator.userId()));
         assertThat(db.queryLong("SELECT count(*) FROM moderation_events WHERE job_id = ? AND kind IN ('delete_result', 'block')"
                 + " AND moderator_id = ?", jobId, guild.moderator.userId())).isEqualTo(2);

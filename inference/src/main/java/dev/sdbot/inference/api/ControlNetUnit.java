@@ -5,6 +5,8 @@ import dev.sdbot.inference.image.ImageCodec;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One ControlNet of a txt2img request (A1111's ControlNet unit), part of {@link GenerationRequest#controls()}.
@@ -12,6 +14,7 @@ import java.util.Objects;
  * @param model        the ControlNet's name, as the workers publish it ({@code $SDBOT_MODELS/controlnet/NAME})
  * @param image        the encoded control image (PNG/JPEG/WebP)
  * @param preprocessor {@code none} (the image already is a pose skeleton, depth map, edge map...) or {@code canny}
+ *                     ({@link #withPreprocessor} reads {@code canny:LOW:HIGH} as typed)
  * @param cannyLow     canny's low threshold (A1111's "Threshold A", default 100)
  * @param cannyHigh    canny's high threshold ("Threshold B", default 200)
  * @param weight       "Control Weight" (diffusers' {@code controlnet_conditioning_scale})
@@ -26,6 +29,8 @@ public record ControlNetUnit(String model, byte[] image, String preprocessor, in
     public static final int DEFAULT_CANNY_HIGH = 200;
     /** Largest encoded control image (as /imagine's image attachments). */
     public static final int MAX_IMAGE_BYTES = 10 << 20;
+    /** {@code canny:LOW:HIGH}; up to 4 digits each, so that the range check, not an overflow, answers. */
+    private static final Pattern CANNY_THRESHOLDS = Pattern.compile("canny:(\\d{1,4}):(\\d{1,4})");
 
     public ControlNetUnit {
         Objects.requireNonNull(model, "model");
@@ -56,13 +61,28 @@ public record ControlNetUnit(String model, byte[] image, String preprocessor, in
         return new ControlNetUnit(model, image, preprocessor, low, high, weight, start, end, mode);
     }
 
+    /**
+     * The unit with a preprocessor written as members type it: {@code none}, {@code canny} (thresholds unchanged)
+     * or {@code canny:LOW:HIGH} (A1111's Threshold A/B). Anything else is kept as written, so that
+     * {@link #problem()} names it; the thresholds' range is checked there too.
+     */
+    public ControlNetUnit withPreprocessor(String spec) {
+        String text = spec == null ? "none" : spec.strip().toLowerCase(Locale.ROOT);
+        Matcher canny = CANNY_THRESHOLDS.matcher(text);
+        if (canny.matches()) {
+            return new ControlNetUnit(model, image, "canny", Integer.parseInt(canny.group(1)),
+                    Integer.parseInt(canny.group(2)), weight, start, end, mode);
+        }
+        return new ControlNetUnit(model, image, text, cannyLow, cannyHigh, weight, start, end, mode);
+    }
+
     /** What is wrong with the unit (its numbers, its image's size and kind), or null. */
     public String problem() {
         if (model.isBlank()) {
             return "the ControlNet must be named";
         }
         if (!preprocessor.equals("none") && !preprocessor.equals("canny")) {
-            return "unknown control preprocessor '" + preprocessor + "': use none or canny";
+            return "unknown control preprocessor '" + preprocessor + "': use none, canny or canny:LOW:HIGH";
         }
         if (!(weight >= 0 && weight <= MAX_WEIGHT)) {
             return "control weight must be between 0 and " + (int) MAX_WEIGHT + ", got " + weight;

@@ -31,6 +31,10 @@ import java.util.Set;
  * @param controls       the ControlNet units guiding a txt2img request (A1111's units; none: empty)
  * @param upscaler       for an upscale job ({@link #upscale}): the ESRGAN-family upscaler that enlarges
  *                       {@code initImage} to width x height, with no diffusion at all; null for every other request
+ * @param variationSeed  A1111's "Variation seed" (subseed) of the first image, image i uses variationSeed + i and all
+ *                       images then share {@code seed}; null = pick a random one when {@code variationStrength} > 0
+ * @param variationStrength A1111's "Variation seed strength" 0..1: how far the start noise moves from the seed's
+ *                       towards the variation seed's (0 = no variation, the variation seed is then ignored)
  */
 public record GenerationRequest(
         String prompt,
@@ -49,7 +53,9 @@ public record GenerationRequest(
         int clipSkip,
         HiresFix hires,
         List<ControlNetUnit> controls,
-        String upscaler) {
+        String upscaler,
+        Long variationSeed,
+        double variationStrength) {
     /** Bounds of a valid request, see {@link #problems()}. */
     public static final int MAX_SIDE = 2048;
     public static final int MAX_STEPS = 150;
@@ -60,12 +66,23 @@ public record GenerationRequest(
     public static final int MAX_PROMPT_LENGTH = 2000;
     /** ControlNet units per request (A1111's default "Multi-ControlNet: ControlNet unit number"). */
     public static final int MAX_CONTROLS = 3;
+    /** Variation seeds are A1111's seed range, [0, 2^32). */
+    public static final long MAX_VARIATION_SEED = (1L << 32) - 1;
 
     public GenerationRequest {
         Objects.requireNonNull(prompt, "prompt");
         negativePrompt = negativePrompt == null ? "" : negativePrompt;
         Objects.requireNonNull(sampler, "sampler");
         controls = controls == null ? List.of() : List.copyOf(controls);
+    }
+
+    /** A request without variation seed. */
+    public GenerationRequest(String prompt, String negativePrompt, String model, Sampler sampler, int steps,
+                             double cfgScale, int width, int height, Long seed, int count, byte[] initImage,
+                             double strength, byte[] maskImage, int clipSkip, HiresFix hires,
+                             List<ControlNetUnit> controls, String upscaler) {
+        this(prompt, negativePrompt, model, sampler, steps, cfgScale, width, height, seed, count, initImage, strength,
+                maskImage, clipSkip, hires, controls, upscaler, null, 0);
     }
 
     /** A request that is no upscale job. */
@@ -118,6 +135,24 @@ public record GenerationRequest(
 
     public GenerationRequest withSeed(Long value) {
         return toBuilder().seed(value).build();
+    }
+
+    /** The same request with A1111's variation seed and strength (strength 0: none). */
+    public GenerationRequest withVariation(Long variation, double variationStrengthValue) {
+        return toBuilder().variation(variation, variationStrengthValue).build();
+    }
+
+    /** Whether the start noise is a variation (A1111: subseed strength not 0). */
+    public boolean hasVariation() {
+        return variationStrength != 0;
+    }
+
+    /**
+     * A1111's seed of image {@code index} of a request whose first image has {@code firstSeed}: seed + index, but the
+     * same seed for every image of a variation (only the variation seed then counts up).
+     */
+    public long imageSeed(long firstSeed, int index) {
+        return hasVariation() ? firstSeed : firstSeed + index;
     }
 
     /** The same request with a hires fix (null for none). */
@@ -225,6 +260,8 @@ public record GenerationRequest(
         private HiresFix hires;
         private List<ControlNetUnit> controls;
         private String upscaler;
+        private Long variationSeed;
+        private double variationStrength;
 
         private Builder(GenerationRequest r) {
             prompt = r.prompt;
@@ -244,6 +281,8 @@ public record GenerationRequest(
             hires = r.hires;
             controls = r.controls;
             upscaler = r.upscaler;
+            variationSeed = r.variationSeed;
+            variationStrength = r.variationStrength;
         }
 
         public Builder prompt(String value) {
@@ -326,9 +365,17 @@ public record GenerationRequest(
             return this;
         }
 
+        /** A1111's variation seed (null: random when the strength is above 0) and its strength (0: none). */
+        public Builder variation(Long seedValue, double strengthValue) {
+            variationSeed = seedValue;
+            variationStrength = strengthValue;
+            return this;
+        }
+
         public GenerationRequest build() {
             return new GenerationRequest(prompt, negativePrompt, model, sampler, steps, cfgScale, width, height, seed,
-                    count, initImage, strength, maskImage, clipSkip, hires, controls, upscaler);
+                    count, initImage, strength, maskImage, clipSkip, hires, controls, upscaler, variationSeed,
+                    variationStrength);
         }
     }
 }

@@ -25,6 +25,7 @@ final class RequestProblems {
         p.prompt(r);
         p.numbers(r);
         p.images(r);
+        p.variation(r);
         String hires = HiresFix.problem(r);
         if (hires != null) {
             p.problems.add(hires);
@@ -125,6 +126,21 @@ final class RequestProblems {
             problems.add("strength must be between 0 and 1, got " + r.strength());
         }
         // any strength runs at least one step, as in A1111 (DenoiseSteps.img2img)
+    }
+
+    /**
+     * A1111's variation seed: a strength 0..1; a variation seed without strength is ignored and a strength without
+     * variation seed draws a random one, as in A1111, so neither needs the other.
+     */
+    private void variation(GenerationRequest r) {
+        if (!(r.variationStrength() >= 0 && r.variationStrength() <= 1)) {
+            problems.add("variation strength must be between 0 and 1, got " + r.variationStrength());
+        }
+        Long seed = r.variationSeed();
+        if (seed != null && (seed < 0 || seed > GenerationRequest.MAX_VARIATION_SEED)) {
+            problems.add("the variation seed must be between 0 and " + GenerationRequest.MAX_VARIATION_SEED + ", got "
+                    + seed);
+        }
     }
 
     private void controls(GenerationRequest r) {

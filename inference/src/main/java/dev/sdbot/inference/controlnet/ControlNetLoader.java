@@ -17,11 +17,14 @@ import java.util.List;
 
 /**
  * Loads a ControlNet: a diffusers folder (its {@code config.json} gives the head counts and flags) or a single
- * file (original / A1111 names), whose settings are those of the family its cross-attention width shows: SD 1.x
- * (768: 8 heads everywhere, like any other width but SD 2.x's) or SD 2.x (1024: 64-wide heads, upcast attention).
+ * file (original / A1111 names), whose settings are those of the family it shows: SDXL (an {@code add_embedding}:
+ * 64-wide heads, SDXL's 256-wide size/crop embedding), else by its cross-attention width SD 1.x (768: 8 heads
+ * everywhere, like any other width but SD 2.x's) or SD 2.x (1024: 64-wide heads, upcast attention).
  */
 public final class ControlNetLoader {
     private static final int SD2_CONTEXT = 1024;
+    /** SDXL base's {@code addition_time_embed_dim} (every published SDXL ControlNet copies SDXL base's UNet). */
+    private static final int SDXL_TIME_EMBED_DIM = 256;
 
     private ControlNetLoader() {
     }
@@ -42,9 +45,10 @@ public final class ControlNetLoader {
     }
 
     static ControlNetSpec fromJson(ConfigJson c, Weights w) {
-        if (c.getString("addition_embed_type", null) != null || c.getString("class_embed_type", null) != null) {
-            throw new CheckpointException("SDXL (and other added-conditioning) ControlNets are not supported yet: "
-                    + c.source());
+        String added = c.getString("addition_embed_type", null);
+        if ((added != null && !added.equals("text_time")) || c.getString("class_embed_type", null) != null) {
+            throw new CheckpointException("ControlNets with added conditioning other than SDXL's (text_time) are "
+                    + "not supported: " + c.source());
         }
         int levels = w.indices("down_blocks").size();
         String headsKey = c.has("num_attention_heads")
@@ -58,19 +62,18 @@ public final class ControlNetLoader {
         return new ControlNetSpec(heads, crossAttentionDim(w), c.getInt("norm_num_groups", 32),
                 (float) c.getDouble("norm_eps", 1e-5), c.getBoolean("flip_sin_to_cos", true), c.getInt("freq_shift", 0),
                 c.getBoolean("upcast_attention", false), c.getBoolean("global_pool_conditions", false),
-                order.equals("bgr"));
+                order.equals("bgr"), added == null ? 0 : c.getInt("addition_time_embed_dim", SDXL_TIME_EMBED_DIM));
     }
 
     static ControlNetSpec inferred(Weights w) {
         int context = crossAttentionDim(w);
-        if (w.contains("add_embedding.linear_1.weight") || w.keys().stream().anyMatch(k -> k.startsWith("label_emb"))) {
-            throw new CheckpointException("SDXL ControlNets are not supported yet");
-        }
+        boolean sdxl = w.contains("add_embedding.linear_1.weight");
         List<Integer> heads = new ArrayList<>();
         for (int i : w.indices("down_blocks")) {
             int channels = (int) w.get("down_blocks." + i + ".resnets.0.conv1.weight").getShape().get(0);
-            heads.add(context == SD2_CONTEXT ? channels / 64 : 8);
+            heads.add(sdxl || context == SD2_CONTEXT ? channels / 64 : 8);
         }
-        return new ControlNetSpec(heads, context, 32, 1e-5f, true, 0, context == SD2_CONTEXT, false, false);
+        return new ControlNetSpec(heads, context, 32, 1e-5f, true, 0, !sdxl && context == SD2_CONTEXT, false, false,
+                sdxl ? SDXL_TIME_EMBED_DIM : 0);
     }
 }

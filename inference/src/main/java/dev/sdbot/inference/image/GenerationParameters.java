@@ -31,11 +31,15 @@ import java.util.regex.Pattern;
  * @param hiresScale        null without hires fix
  * @param loraHashes        A1111's {@code Lora hashes} value, or null
  * @param rng               A1111's {@code RNG} (the noise source; it writes "CPU" and omits its default "GPU"), or null
+ * @param variationSeed     A1111's {@code Variation seed} of this image, or null
+ * @param variationStrength A1111's {@code Variation seed strength}, null without variation (A1111 writes both only
+ *                          when the strength is not 0, after {@code Model})
  */
 public record GenerationParameters(String prompt, String negativePrompt, int steps, String sampler, double cfgScale,
                                    long seed, int width, int height, String modelHash, String model,
                                    Double denoisingStrength, int clipSkip, Double hiresScale, int hiresSteps,
-                                   String hiresUpscaler, String loraHashes, String rng) {
+                                   String hiresUpscaler, String loraHashes, String rng, Long variationSeed,
+                                   Double variationStrength) {
     /**
      * The engine's noise source: libtorch's CPU generator ({@code SeededNoise}), A1111's "CPU" option, which A1111
      * must be told to reproduce an image (its default is the GPU's generator).
@@ -50,6 +54,15 @@ public record GenerationParameters(String prompt, String negativePrompt, int ste
     public GenerationParameters {
         prompt = prompt == null ? "" : prompt;
         negativePrompt = negativePrompt == null ? "" : negativePrompt;
+    }
+
+    /** Without variation seed. */
+    public GenerationParameters(String prompt, String negativePrompt, int steps, String sampler, double cfgScale,
+                                long seed, int width, int height, String modelHash, String model,
+                                Double denoisingStrength, int clipSkip, Double hiresScale, int hiresSteps,
+                                String hiresUpscaler, String loraHashes, String rng) {
+        this(prompt, negativePrompt, steps, sampler, cfgScale, seed, width, height, modelHash, model, denoisingStrength,
+                clipSkip, hiresScale, hiresSteps, hiresUpscaler, loraHashes, rng, null, null);
     }
 
     /** Without the RNG field. */
@@ -91,7 +104,15 @@ public record GenerationParameters(String prompt, String negativePrompt, int ste
                 request.sampler().displayName(), request.cfgScale(), seed, request.width(), request.height(), modelHash,
                 request.model(), strength, request.clipSkip(), hires == null ? null : hires.scale(),
                 hires == null ? 0 : hires.steps(), hires == null ? null : hires.upscaler().displayName(), loraHashes,
-                ENGINE_RNG);
+                ENGINE_RNG, request.hasVariation() ? request.variationSeed() : null,
+                request.hasVariation() ? Double.valueOf(request.variationStrength()) : null);
+    }
+
+    /** These parameters for the image that used {@code value} as its variation seed (unchanged without variation). */
+    public GenerationParameters withVariationSeed(long value) {
+        return variationStrength == null ? this : new GenerationParameters(prompt, negativePrompt, steps, sampler,
+                cfgScale, seed, width, height, modelHash, model, denoisingStrength, clipSkip, hiresScale, hiresSteps,
+                hiresUpscaler, loraHashes, rng, value, variationStrength);
     }
 
     /** The infotext, byte for byte as A1111 writes it for the same settings. */
@@ -107,6 +128,12 @@ public record GenerationParameters(String prompt, String negativePrompt, int ste
         }
         if (model != null) {
             params.put("Model", model);
+        }
+        if (variationStrength != null) {
+            if (variationSeed != null) {
+                params.put("Variation seed", Long.toString(variationSeed));
+            }
+            params.put("Variation seed strength", number(variationStrength));
         }
         if (denoisingStrength != null) {
             params.put("Denoising strength", number(denoisingStrength));
@@ -179,7 +206,9 @@ public record GenerationParameters(String prompt, String negativePrompt, int ste
                 params.containsKey("Clip skip") ? intValue(params.get("Clip skip")) : 1,
                 params.containsKey("Hires upscale") ? doubleValue(params.get("Hires upscale"), 0) : null,
                 intValue(params.get("Hires steps")), params.get("Hires upscaler"), params.get("Lora hashes"),
-                params.get("RNG"));
+                params.get("RNG"), params.containsKey("Variation seed") ? longValue(params.get("Variation seed")) : null,
+                params.containsKey("Variation seed strength")
+                        ? doubleValue(params.get("Variation seed strength"), 0) : null);
     }
 
     /** Python's str() of the number as A1111 stores it: integers without ".0" (gradio sends ints). */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import dev.sdbot.inference.api.ControlMode;
+import dev.sdbot.inference.unet.AddedConditioning;
 import dev.sdbot.inference.unet.ControlNet;
 import dev.sdbot.inference.unet.ControlResiduals;
 
@@ -12,7 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The ControlNets of one generation, applied as diffusers' {@code StableDiffusionControlNetPipeline} (v0.21.4):
+ * The ControlNets of one generation, applied as diffusers' {@code StableDiffusionControlNetPipeline} and
+ * {@code StableDiffusionXLControlNetPipeline} (v0.21.4; SDXL nets get the UNet call's added conditioning):
  * at every model call each net whose guidance window covers the call adds its residuals (several nets: summed, as
  * {@code MultiControlNetModel}); the window is {@code controlnet_keep}: a call {@code i} of {@code n} is skipped
  * when {@code i / n < start} or {@code (i + 1) / n > end} (A1111's "Starting/Ending Control Step").
@@ -62,8 +64,10 @@ public final class ControlGuide {
      *
      * @param batch   the UNet's input, [negative x N, prompt x N] when guided
      * @param context the UNet's text context, in the same order
+     * @param added   SDXL's pooled embedding and size ids of the same rows; null for SD 1.x/2.x
      */
-    ControlResiduals residuals(NDArray batch, NDArray timestep, NDArray context, int call, int calls, boolean guided) {
+    ControlResiduals residuals(NDArray batch, NDArray timestep, NDArray context, AddedConditioning added, int call,
+                               int calls, boolean guided) {
         ControlResiduals sum = null;
         for (Unit unit : units) {
             if ((double) call / calls < unit.start() || (double) (call + 1) / calls > unit.end()) {
@@ -71,12 +75,12 @@ public final class ControlGuide {
             }
             ControlResiduals r;
             if (unit.guessMode() && guided) {
-                r = promptHalfOnly(unit, batch, timestep, context);
+                r = promptHalfOnly(unit, batch, timestep, context, added);
             } else if (unit.guessMode()) {
-                r = unit.net().forward(batch, timestep, context, images(unit, batch.getShape().get(0)),
+                r = unit.net().forward(batch, timestep, context, added, images(unit, batch.getShape().get(0)),
                         unit.weight(), true);
             } else {
-                r = unit.net().forward(batch, timestep, context, images(unit, batch.getShape().get(0)),
+                r = unit.net().forward(batch, timestep, context, added, images(unit, batch.getShape().get(0)),
                         ControlInjection.scales(unit.mode(), unit.weight(), unit.net().residualCount()));
                 if (guided && ControlInjection.promptRowsOnly(unit.mode())) {
                     r = negativeHalfZeroed(r);
@@ -88,10 +92,11 @@ public final class ControlGuide {
     }
 
     /** Guess mode with guidance: the net on the prompt half, zeros for the negative half. */
-    private static ControlResiduals promptHalfOnly(Unit unit, NDArray batch, NDArray timestep, NDArray context) {
+    private static ControlResiduals promptHalfOnly(Unit unit, NDArray batch, NDArray timestep, NDArray context,
+                                                   AddedConditioning added) {
         long half = batch.getShape().get(0) / 2;
         ControlResiduals r = unit.net().forward(batch.get("{}:", half), timestep, context.get("{}:", half),
-                images(unit, half), unit.weight(), true);
+                added == null ? null : added.rowsFrom(half), images(unit, half), unit.weight(), true);
         List<NDArray> down = new ArrayList<>();
         for (NDArray d : r.down()) {
             down.add(NDArrays.concat(new NDList(d.zerosLike(), d), 0));

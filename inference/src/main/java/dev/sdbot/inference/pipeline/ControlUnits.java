@@ -77,15 +77,17 @@ final class ControlUnits {
         List<ControlNetUnit> units = request.controls();
         for (int i = 0; i < units.size(); i++) {
             ControlNetUnit unit = units.get(i);
-            if (model.unet().config().textTimeConditioning()) {
-                throw new InvalidRequestException("ControlNet '" + unit.model() + "': SDXL ControlNets are not "
-                        + "supported yet, and model '" + request.model() + "' is SDXL");
-            }
             ControlNet net;
             try {
                 net = ControlNetLoader.load(weights.get(i), manager, computeType);
             } catch (CheckpointException e) {
                 throw new InvalidRequestException("ControlNet '" + unit.model() + "' cannot be loaded: " + e.getMessage());
+            }
+            boolean sdxl = model.unet().config().textTimeConditioning();
+            if (net.spec().textTime() != sdxl) {
+                throw new InvalidRequestException("ControlNet '" + unit.model() + "' is " + (net.spec().textTime()
+                        ? "an SDXL ControlNet" : "not an SDXL ControlNet") + ", model '" + request.model() + "' "
+                        + (sdxl ? "is SDXL" : "is not"));
             }
             if (net.crossAttentionDim() != context) {
                 throw new InvalidRequestException("ControlNet '" + unit.model() + "' was made for another model family"

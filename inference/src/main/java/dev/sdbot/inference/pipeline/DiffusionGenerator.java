@@ -342,6 +342,9 @@ public final class DiffusionGenerator implements ImageGenerator {
         PromptLoras loras = PromptLoras.of(request.prompt(), this.loras);
         InitImages initImages = InitImages.of(request);
         long baseSeed = request.seed() != null ? request.seed() : SeededNoise.randomSeed();
+        if (request.hasVariation() && request.variationSeed() == null) {
+            request = request.withVariation(SeededNoise.randomSeed(), request.variationStrength()); // A1111's -1
+        }
         List<GeneratedImage> images = new ArrayList<>();
         try (ModelCache.Lease lease = acquire(request.model(), loras);
              NDManager manager = NDManager.newBaseManager(device)) {
@@ -375,22 +378,25 @@ public final class DiffusionGenerator implements ImageGenerator {
             int[] batches = subBatches(request.count(), request.outputWidth(), request.outputHeight(), batchPixels);
             int[] calls = passCalls(request, model);
             int perBatch = calls[0] + calls[1];
-            long seed = baseSeed;
+            int done = 0;
             for (int b = 0; b < batches.length; b++) {
+                long seed = request.imageSeed(baseSeed, done);
+                long variationSeed = variationSeed(request) + done;
                 try (NDManager batchManager = manager.newSubManager()) {
                     NDArray latents = denoiseBatch(pipeline, request, context, initImages.init(), initImages.mask(),
                             seed, batches[b], batchManager, new ProgressAdapter(listener, started,
-                                    b * perBatch, batches.length * perBatch, model), control);
+                                    b * perBatch, batches.length * perBatch, model), control, variationSeed);
                     if (request.hires() != null) {
-                        latents = HiresPass.run(pipeline, request, hiresContext, latents, seed, batchManager, hiresNet,
+                        latents = HiresPass.run(pipeline, request, hiresContext, latents, seed, variationSeed,
+                                batchManager, hiresNet,
                                 new ProgressAdapter(listener, started, b * perBatch + calls[0],
                                         batches.length * perBatch, model));
                     }
                     images.addAll(finish(checkerFor(model), request,
-                            overlay(ImageTensors.toImages(pipeline.decode(latents)), initImages), seed, loras.hashes(),
-                            modelHash(request.model()), extraText));
+                            overlay(ImageTensors.toImages(pipeline.decode(latents)), initImages), seed, variationSeed,
+                            loras.hashes(), modelHash(request.model()), extraText));
                 }
-                seed += batches[b];
+                done += batches[b];
             }
         } catch (LoraMismatchException e) {
             throw new InvalidRequestException("LoRA '" + e.lora() + "' does not fit model '" + request.model() + "': "
@@ -538,12 +544,22 @@ public final class DiffusionGenerator implements ImageGenerator {
                                 RgbImage init, GrayImage mask, long firstSeed, int images, NDManager manager,
                                 StepListener listener) throws GenerationException {
         return denoiseBatch(pipeline, request, context, init, mask, firstSeed, images, manager, listener,
-                ControlGuide.NONE);
+                ControlGuide.NONE, variationSeed(request));
     }
 
+    /** The request's variation seed, 0 when it has none (then unused). */
+    private static long variationSeed(GenerationRequest request) {
+        return request.variationSeed() == null ? 0 : request.variationSeed();
+    }
+
+    /**
+     * @param firstSeed          the seed of the batch's first image ({@link GenerationRequest#imageSeed})
+     * @param firstVariationSeed the variation seed of the batch's first image (image i: + i), unused without variation
+     */
     static NDArray denoiseBatch(StableDiffusionPipeline pipeline, GenerationRequest request, ConditioningSchedule context,
                                 RgbImage init, GrayImage mask, long firstSeed, int images, NDManager manager,
-                                StepListener listener, ControlGuide control) throws GenerationException {
+                                StepListener listener, ControlGuide control, long firstVariationSeed)
+            throws GenerationException {
         DiffusionModel model = pipeline.model();
         SamplerPass pass = firstPass(request, model);
         DiffusionSampler sampler = pass.sampler();
@@ -555,7 +571,8 @@ public final class DiffusionGenerator implements ImageGenerator {
         boolean encodesImage = init != null && (!inpaint || !model.inpainting() || !sampler.startsFromNoise(start));
         List<ImageNoise> perImage = new ArrayList<>(images);
         for (int i = 0; i < images; i++) {
-            perImage.add(ImageNoise.seeded(manager, firstSeed + i, latentShape, encodesImage, inpaint, stepDraws));
+            perImage.add(ImageNoise.ofImage(manager, request, firstSeed, firstVariationSeed, i, latentShape,
+                    encodesImage, inpaint, stepDraws));
         }
         ImageNoise noise = ImageNoise.batch(perImage);
         if (inpaint) {
@@ -599,15 +616,16 @@ public final class DiffusionGenerator implements ImageGenerator {
      * firstSeed, firstSeed + 1...).
      */
     private static List<GeneratedImage> finish(SafetyChecker checker, GenerationRequest request, List<RgbImage> rgbs,
-                                               long firstSeed, String loraHashes, String modelHash,
-                                               String controlText) {
+                                               long firstSeed, long firstVariationSeed, String loraHashes,
+                                               String modelHash, String controlText) {
         List<SafetyResult> verdicts = checker == null ? null : checker.check(rgbs);
         List<GeneratedImage> images = new ArrayList<>(rgbs.size());
         for (int i = 0; i < rgbs.size(); i++) {
-            long seed = firstSeed + i;
+            long seed = request.imageSeed(firstSeed, i);
             float[] scores = verdicts == null ? new float[0] : verdicts.get(i).conceptScores();
             SafetyVerdict safety = verdicts == null ? SafetyVerdict.UNCHECKED : SafetyVerdict.decide(scores, 0);
-            String parameters = GenerationParameters.of(request, seed, loraHashes, modelHash).toInfotext() + controlText;
+            String parameters = GenerationParameters.of(request, seed, loraHashes, modelHash)
+                    .withVariationSeed(firstVariationSeed + i).toInfotext() + controlText;
             byte[] png = ImageCodec.encodePng(rgbs.get(i), Map.of(GenerationParameters.PNG_KEY, parameters));
             images.add(new GeneratedImage(png, seed, safety, scores));
         }

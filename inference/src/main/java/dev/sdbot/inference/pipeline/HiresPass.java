@@ -51,7 +51,8 @@ final class HiresPass {
     }
 
     static NDArray run(StableDiffusionPipeline pipeline, GenerationRequest request, ConditioningSchedule context, NDArray base,
-                       long firstSeed, NDManager manager, ImageUpscaler net, StepListener listener)
+                       long firstSeed, long firstVariationSeed, NDManager manager, ImageUpscaler net,
+                       StepListener listener)
             throws GenerationException {
         HiresFix fix = request.hires();
         DiffusionModel model = pipeline.model();
@@ -67,7 +68,9 @@ final class HiresPass {
         int images = (int) base.getShape().get(0);
         List<ImageNoise> perImage = new ArrayList<>(images);
         for (int i = 0; i < images; i++) {
-            perImage.add(ImageNoise.seeded(manager, firstSeed + i, latentShape, encodes, false, stepDraws));
+            // A1111 draws the hires noise as the first pass's, its variation included
+            perImage.add(ImageNoise.ofImage(manager, request, firstSeed, firstVariationSeed, i, latentShape, encodes,
+                    false, stepDraws));
         }
         ImageNoise noise = ImageNoise.batch(perImage);
         if (fix.upscaler().latent()) {

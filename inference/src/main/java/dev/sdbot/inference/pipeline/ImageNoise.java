@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.sampling.BatchNoise;
 import dev.sdbot.inference.sampling.NoiseSource;
 import dev.sdbot.inference.sampling.QueuedNoise;
@@ -36,6 +37,29 @@ public record ImageNoise(NDArray noise, NDArray imageEncodeNoise, NDArray masked
         NDArray noise = all.get(next++);
         NDArray masked = encodesMaskedImage ? all.get(next++) : null;
         return new ImageNoise(noise, image, masked, new QueuedNoise(all.subList(next, all.size())));
+    }
+
+    /**
+     * This image's noise with A1111's variation seed: the start noise moved towards the first draw of a generator
+     * seeded with {@code variationSeed} by {@code strength} ({@link VariationNoise}); the other draws are unchanged.
+     */
+    public ImageNoise varied(NDManager manager, long variationSeed, double strength) {
+        NDArray variation = SeededNoise.draw(manager, variationSeed, noise.getShape(), 1).get(0);
+        return new ImageNoise(VariationNoise.slerp(strength, noise, variation), imageEncodeNoise, maskedEncodeNoise,
+                stepNoise);
+    }
+
+    /**
+     * The noise of image {@code index} of {@code request} ({@link #seeded}), with its variation when the request has
+     * one: A1111's seeds, image i of a variation keeps the first image's seed and uses variation seed + i.
+     */
+    public static ImageNoise ofImage(NDManager manager, GenerationRequest request, long firstSeed, long firstVariationSeed,
+                                     int index, Shape latentShape, boolean encodesImage, boolean encodesMaskedImage,
+                                     int stepDraws) {
+        ImageNoise image = seeded(manager, request.imageSeed(firstSeed, index), latentShape, encodesImage,
+                encodesMaskedImage, stepDraws);
+        return request.hasVariation() ? image.varied(manager, firstVariationSeed + index, request.variationStrength())
+                : image;
     }
 
     /** The images' noise stacked into one batch (image i is item i); step noise stays per image. */

@@ -10,6 +10,7 @@ import dev.sdbot.inference.api.GenerationCancelledException;
 import dev.sdbot.inference.nn.Scope;
 import dev.sdbot.inference.sampling.DiffusionSampler;
 import dev.sdbot.inference.sampling.NoiseSource;
+import dev.sdbot.inference.unet.AddedConditioning;
 import dev.sdbot.inference.unet.ControlResiduals;
 import dev.sdbot.inference.vae.LatentDistribution;
 import dev.sdbot.inference.text.PromptSchedules;
@@ -343,15 +344,17 @@ public final class StableDiffusionPipeline {
                 }
                 NDArray half = unetExtra == null ? input
                         : NDArrays.concat(new NDList(input, unetExtra.get(":" + input.getShape().get(0))), 1);
-                out = NDArrays.concat(new NDList(unet(scope, latents, half, t, context.negative(), null),
-                        unet(scope, latents, half, t, context, null)), 0);
+                Conditioning negative = context.negative();
+                out = NDArrays.concat(new NDList(unet(half, t, negative, added(scope, latents, half, negative), null),
+                        unet(half, t, context, added(scope, latents, half, context), null)), 0);
             } else {
                 if (unetExtra != null) {
                     batch = NDArrays.concat(new NDList(batch, unetExtra), 1);
                 }
+                AddedConditioning added = added(scope, latents, batch, context);
                 ControlResiduals control = loop.control().isEmpty() ? null : loop.control().residuals(batch, t,
-                        context.context(), index - loop.start(), loop.total(), guided);
-                out = unet(scope, latents, batch, t, context, control);
+                        context.context(), added, index - loop.start(), loop.total(), guided);
+                out = unet(batch, t, context, added, control);
             }
             if (!guided) {
                 return scope.keep(out);
@@ -362,13 +365,18 @@ public final class StableDiffusionPipeline {
         }
     }
 
-    /** One UNet call on {@code batch} conditioned on {@code context}. */
-    private NDArray unet(Scope scope, NDArray latents, NDArray batch, NDArray t, Conditioning context,
+    /** One UNet call on {@code batch} conditioned on {@code context} (and SDXL's {@code added}, else null). */
+    private NDArray unet(NDArray batch, NDArray t, Conditioning context, AddedConditioning added,
                          ControlResiduals control) {
-        return model.unet().config().textTimeConditioning()
-                ? model.unet().forward(batch, t, context.context(), context.pooled(),
-                sizeIds(scope.manager(), latents, (int) batch.getShape().get(0)), control)
+        return added != null
+                ? model.unet().forward(batch, t, context.context(), added.pooled(), added.sizeIds(), control)
                 : model.unet().forward(batch, t, context.context(), null, null, control);
+    }
+
+    /** SDXL's added conditioning of a UNet call on {@code batch} (null for SD 1.x/2.x). */
+    private AddedConditioning added(Scope scope, NDArray latents, NDArray batch, Conditioning context) {
+        return model.unet().config().textTimeConditioning() ? new AddedConditioning(context.pooled(),
+                sizeIds(scope.manager(), latents, (int) batch.getShape().get(0))) : null;
     }
 
     /**

@@ -120,11 +120,11 @@ public final class ControlNetChecks {
         float scale = Parity.reference(refs, "cn.scale", manager).getFloat(0);
         return net.forward(Parity.reference(refs, "cn.in.sample", manager),
                 Parity.reference(refs, "cn.in.timestep", manager), Parity.reference(refs, "cn.in.context", manager),
-                Parity.reference(refs, "cn.in.cond", manager), scale, guess);
+                null, Parity.reference(refs, "cn.in.cond", manager), scale, guess);
     }
 
     /** Relative error of all residuals together (the shallow ones dominate nothing: each is checked in the sum). */
-    private static double error(ControlResiduals r, Path refs, String prefix, NDManager manager) {
+    static double error(ControlResiduals r, Path refs, String prefix, NDManager manager) {
         NDList actual = new NDList();
         NDList expected = new NDList();
         for (int i = 0; i < r.down().size(); i++) {
@@ -136,7 +136,7 @@ public final class ControlNetChecks {
         return Parity.relativeError(NDArrays.concat(actual), NDArrays.concat(expected));
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         if (dir == null) {
             return;
         }

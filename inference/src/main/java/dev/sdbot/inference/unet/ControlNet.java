@@ -12,13 +12,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * diffusers' ControlNetModel (SD 1.x/2.x): a copy of the UNet's encoder (conv_in, down blocks, mid block) whose
- * input is the latents plus the embedded conditioning image; a 1x1 "zero convolution" per skip connection and one
- * after the mid block give the residuals that the UNet adds to its own. Weights use diffusers names.
+ * diffusers' ControlNetModel (SD 1.x/2.x, and SDXL's with {@code addition_embed_type: text_time}): a copy of the
+ * UNet's encoder (conv_in, down blocks, mid block) whose input is the latents plus the embedded conditioning image; a 1x1 "zero convolution" per skip connection and one
+ * after the mid block give the residuals that the UNet adds to its own. An SDXL net adds the pooled text embedding
+ * and size/crop ids to its timestep embedding as the SDXL UNet does ({@link TextTimeEmbedding}). Weights use
+ * diffusers names.
  */
 public final class ControlNet {
     private final ControlNetSpec spec;
     private final TimestepEmbedding timeEmbedding;
+    private final TextTimeEmbedding addEmbedding;
     private final Conv2d convIn;
     private final HintEncoder hint;
     private final List<DownBlock> downBlocks;
@@ -26,10 +29,12 @@ public final class ControlNet {
     private final List<Conv2d> zeroConvs;
     private final Conv2d midZeroConv;
 
-    private ControlNet(ControlNetSpec spec, TimestepEmbedding timeEmbedding, Conv2d convIn, HintEncoder hint,
-                       List<DownBlock> downBlocks, MidBlock midBlock, List<Conv2d> zeroConvs, Conv2d midZeroConv) {
+    private ControlNet(ControlNetSpec spec, TimestepEmbedding timeEmbedding, TextTimeEmbedding addEmbedding,
+                       Conv2d convIn, HintEncoder hint, List<DownBlock> downBlocks, MidBlock midBlock,
+                       List<Conv2d> zeroConvs, Conv2d midZeroConv) {
         this.spec = spec;
         this.timeEmbedding = timeEmbedding;
+        this.addEmbedding = addEmbedding;
         this.convIn = convIn;
         this.hint = hint;
         this.downBlocks = downBlocks;
@@ -63,8 +68,14 @@ public final class ControlNet {
             zero.add(Conv2d.load(w, "controlnet_down_blocks." + i));
         }
         int channels = (int) w.get("conv_in.weight").getShape().get(0);
+        if (spec.textTime() != w.contains("add_embedding.linear_1.weight")) {
+            throw new CheckpointException(spec.textTime() ? "SDXL ControlNet config but no add_embedding weights"
+                    : "ControlNet has SDXL's add_embedding weights but its config has no addition_embed_type");
+        }
+        TextTimeEmbedding added = spec.textTime() ? TextTimeEmbedding.load(w.sub("add_embedding"),
+                spec.additionTimeEmbedDim(), spec.flipSinToCos(), spec.freqShift()) : null;
         return new ControlNet(spec, TimestepEmbedding.load(w.sub("time_embedding"), channels, spec.flipSinToCos(),
-                spec.freqShift()), Conv2d.load(w, "conv_in"), HintEncoder.load(w.sub("controlnet_cond_embedding")),
+                spec.freqShift()), added, Conv2d.load(w, "conv_in"), HintEncoder.load(w.sub("controlnet_cond_embedding")),
                 List.copyOf(down), mid, List.copyOf(zero), Conv2d.load(w, "controlnet_mid_block"));
     }
 
@@ -83,20 +94,22 @@ public final class ControlNet {
      * @param sample    (B, 4, h, w) scaled model input
      * @param timestep  (1) or (B)
      * @param context   (B, L, cross) text hidden states
+     * @param added     SDXL's pooled text embedding and size/crop ids (diffusers' {@code added_cond_kwargs}), null
+     *                  for an SD 1.x/2.x net
      * @param image     (B, 3, 8h, 8w) conditioning image in [0, 1], RGB
      * @param scale     the conditioning scale (weight x whether the step is inside start/end)
      * @param guessMode diffusers' {@code guess_mode}: residuals scaled 0.1 (shallowest) .. 1 (mid) times
      *                  {@code scale}, logarithmically
      * @return residuals in the caller's manager and dtype
      */
-    public ControlResiduals forward(NDArray sample, NDArray timestep, NDArray context, NDArray image, float scale,
-                                    boolean guessMode) {
+    public ControlResiduals forward(NDArray sample, NDArray timestep, NDArray context, AddedConditioning added,
+                                    NDArray image, float scale, boolean guessMode) {
         int n = zeroConvs.size();
         float[] scales = new float[n + 1];
         for (int i = 0; i <= n; i++) {
             scales[i] = scaleOf(i, n, scale, guessMode);
         }
-        return forward(sample, timestep, context, image, scales);
+        return forward(sample, timestep, context, added, image, scales);
     }
 
     /** How many residuals {@link #forward} returns: one per skip connection, and the mid block's. */
@@ -108,9 +121,15 @@ public final class ControlNet {
      * As above with a scale per residual ({@link #residualCount()} of them: the down path's from the shallowest, the
      * mid block's last), as A1111's control modes weight them.
      */
-    public ControlResiduals forward(NDArray sample, NDArray timestep, NDArray context, NDArray image, float[] scales) {
+    public ControlResiduals forward(NDArray sample, NDArray timestep, NDArray context, AddedConditioning added,
+                                    NDArray image, float[] scales) {
         if (scales.length != residualCount()) {
             throw new IllegalArgumentException(scales.length + " scales for " + residualCount() + " residuals");
+        }
+        if (spec.textTime() != (added != null)) {
+            throw new IllegalArgumentException(spec.textTime()
+                    ? "this ControlNet (SDXL) needs the pooled text embedding and size/crop ids"
+                    : "this ControlNet (SD 1.x/2.x) takes no added conditioning");
         }
         try (Scope scope = Scope.of(sample, timestep, context, image)) {
             DataType callerType = sample.getDataType();
@@ -123,7 +142,11 @@ public final class ControlNet {
                 cond = cond.flip(1);
             }
             NDArray t = timestep.getShape().size() == 1 ? timestep.reshape(1) : timestep.reshape(batch);
-            NDArray emb = Activations.siluInPlace(timeEmbedding.forward(t, type));
+            NDArray emb = timeEmbedding.forward(t, type);
+            if (addEmbedding != null) {
+                emb = emb.add(addEmbedding.forward(added.pooled(), added.sizeIds(), type));
+            }
+            emb = Activations.siluInPlace(emb);
             NDArray h = convIn.forward(x).add(hint.forward(cond));
             List<NDArray> skips = new ArrayList<>();
             skips.add(h);

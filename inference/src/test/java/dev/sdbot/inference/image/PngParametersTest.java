@@ -42,6 +42,23 @@ class PngParametersTest {
         assertThat(GenerationParameters.parse(p.toInfotext()).rng()).isEqualTo("CPU");
     }
 
+    /** A1111 writes the variation seed of each image and its strength after Model, only when the strength is not 0. */
+    @Test
+    void variationSeedFieldsAsA1111WritesAndReadsThem() {
+        GenerationRequest r = GenerationRequest.builder("cat", "sd15").seed(7L).variation(100L, 0.05).build();
+        GenerationParameters p = GenerationParameters.of(r, 7).withVariationSeed(101);
+        assertThat(p.toInfotext()).isEqualTo("cat\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 7, Size: 512x512, "
+                + "Model: sd15, Variation seed: 101, Variation seed strength: 0.05, RNG: CPU");
+        GenerationParameters read = GenerationParameters.parse(p.toInfotext());
+        assertThat(read).isEqualTo(p);
+        assertThat(read.variationSeed()).isEqualTo(101L);
+        assertThat(read.variationStrength()).isEqualTo(0.05);
+
+        GenerationParameters none = GenerationParameters.of(r.withVariation(100L, 0), 7).withVariationSeed(101);
+        assertThat(none.toInfotext()).doesNotContain("Variation");
+        assertThat(GenerationParameters.parse(none.toInfotext()).variationSeed()).isNull();
+    }
+
     @Test
     void pngCarriesLatin1AsTextAndOtherTextAsItxt() {
         RgbImage image = ImageCodecTest.gradient(8, 8);

@@ -86,6 +86,6 @@ class ControlInjectionTest {
     private static ControlResiduals residuals(ControlNet net, NDArray image, ControlMode mode, NDArray batch, NDArray t,
                                               NDArray context) {
         ControlGuide guide = new ControlGuide(List.of(new ControlGuide.Unit(net, image, 1f, 0, 1, false, mode)));
-        return guide.residuals(batch, t, context, 0, 4, true);
+        return guide.residuals(batch, t, context, null, 0, 4, true);
     }
 }

@@ -99,6 +99,39 @@ class DiffusionGeneratorTest {
         assertSamePixels(second.images().get(0), result.images().get(1));
     }
 
+    /**
+     * A1111's variation seeds: strength 0 is the plain image; strength 1 starts from the variation seed's noise, so
+     * with a sampler without step noise it is that seed's image, while Euler a keeps the seed's step noise (A1111
+     * draws it from the seed's generator). Every image of a variation keeps the seed, its variation seed counts up.
+     */
+    @Test
+    void variationSeedsGiveA1111sImages() throws Exception {
+        GenerationRequest plain = request(Sampler.EULER, 42L, 2, null, 0.75, null, MODEL, 2);
+        GenerationResult seed42 = generator.generate(plain, ProgressListener.NONE);
+        GenerationResult noStrength = generator.generate(plain.withVariation(777L, 0), ProgressListener.NONE);
+        for (int i = 0; i < 2; i++) {
+            assertThat(noStrength.images().get(i).png()).isEqualTo(seed42.images().get(i).png());
+        }
+
+        GenerationResult seed777 = generator.generate(plain.withSeed(777L), ProgressListener.NONE);
+        GenerationResult full = generator.generate(plain.withVariation(777L, 1), ProgressListener.NONE);
+        assertThat(full.images()).extracting(GeneratedImage::seed).containsExactly(42L, 42L);
+        for (int i = 0; i < 2; i++) {
+            assertThat(ImageCodec.decode(full.images().get(i).png()).pixels())
+                    .isEqualTo(ImageCodec.decode(seed777.images().get(i).png()).pixels());
+            assertThat(PngText.read(full.images().get(i).png()).get("parameters"))
+                    .contains("Seed: 42, Size: 64x64, Model: " + MODEL + ", Variation seed: " + (777 + i)
+                            + ", Variation seed strength: 1,");
+        }
+
+        GenerationRequest ancestral = plain.toBuilder().sampler(Sampler.EULER_A).count(1).build();
+        byte[] ancestral777 = ImageCodec.decode(generator.generate(ancestral.withSeed(777L), ProgressListener.NONE)
+                .images().get(0).png()).pixels();
+        byte[] ancestralFull = ImageCodec.decode(generator.generate(ancestral.withVariation(777L, 1),
+                ProgressListener.NONE).images().get(0).png()).pixels();
+        assertThat(ancestralFull).as("Euler a keeps seed 42's step noise").isNotEqualTo(ancestral777);
+    }
+
     @Test
     void everySamplerRunsAndMissingSeedIsReported() throws Exception {
         for (Sampler sampler : Sampler.values()) {

@@ -24,7 +24,11 @@ class SdxlSelfTestTest {
                 .anyMatch(n -> n.contains("(folder) lora.merged.text_encoder_2."))
                 .anyMatch(n -> n.contains("(single file) lora.unet.out"))
                 .anyMatch(n -> n.contains("<lora:...> in prompt: lora.unet.out"))
-                .anyMatch(n -> n.contains("prompt after a <lora:...> prompt = fresh model"));
+                .anyMatch(n -> n.contains("prompt after a <lora:...> prompt = fresh model"))
+                // the mini SDXL ControlNet against diffusers v0.21.4 (make_sdxl_controlnet_refs.py)
+                .contains("sdxl controlnet residuals (diffusers folder)", "sdxl controlnet residuals (guess mode)",
+                        "sdxl unet.out with controlnet residuals",
+                        "sdxl controlnet txt2img.0 latents (Euler 8 steps, weight 0.8, end 0.75)");
         assertThat(report.skipped()).isEmpty();
     }
 }

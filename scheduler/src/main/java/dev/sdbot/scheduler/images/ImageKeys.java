@@ -21,6 +21,14 @@ public final class ImageKeys {
         return "results/" + jobId + "/";
     }
 
+    /**
+     * The key of an input image moved out of a job row written before the image store: the same for the same job, so a
+     * move interrupted between the store and the row writes the same object again when resumed.
+     */
+    public static String movedInput(long jobId, String what) {
+        return "inputs/job-" + jobId + "/" + what + ".png";
+    }
+
     /** A new key for an input image ({@code what}: init or mask). */
     public static String newInput(String what) {
         return "inputs/" + UUID.randomUUID() + "/" + what + ".png";

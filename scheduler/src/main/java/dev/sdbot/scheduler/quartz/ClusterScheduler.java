@@ -76,7 +76,7 @@ public final class ClusterScheduler implements AutoCloseable {
                     MaintenanceJobs.DispatchJob.class, () -> new MaintenanceJobs.DispatchJob(reaper, dispatcher, leading),
                     MaintenanceJobs.QuotaResetJob.class, () -> new MaintenanceJobs.QuotaResetJob(usage),
                     MaintenanceJobs.RetentionJob.class, () -> new MaintenanceJobs.RetentionJob(results, settings.resultRetention()),
-                    RowRetentionJob.class, () -> new RowRetentionJob(new RetentionStore(dataSource), settings.rowRetention()));
+                    RowRetentionJob.class, () -> new RowRetentionJob(new RetentionStore(dataSource, images), settings.rowRetention()));
             PropertySettingJobFactory fallback = new PropertySettingJobFactory();
             scheduler.setJobFactory((bundle, sched) -> {
                 Supplier<Job> job = jobs.get(bundle.getJobDetail().getJobClass());

@@ -20,7 +20,7 @@ final class JobRows {
     /** The request's columns as written by a submit, input images as image store keys. */
     static final String REQUEST_COLUMNS = "prompt, negative_prompt, model, sampler, steps, cfg_scale, width, height, seed,"
             + " image_count, init_image_key, strength, mask_image_key, clip_skip, hires_scale, hires_upscaler, hires_steps,"
-            + " hires_strength, control_units, control_images, upscaler";
+            + " hires_strength, control_units, control_images, upscaler, variation_seed, variation_strength";
     /** The input images' presence in rows written before the image store (V34). */
     static final String LEGACY_INPUTS = "init_image IS NOT NULL AS init_in_row, mask_image IS NOT NULL AS mask_in_row";
     static final String VIEW_COLUMNS = "id, state, " + REQUEST_COLUMNS + ", " + LEGACY_INPUTS + ", priority, attempt,"
@@ -50,7 +50,9 @@ final class JobRows {
                 rs.getInt("clip_skip"),
                 hires(rs),
                 ControlUnitRows.read(rs),
-                rs.getString("upscaler"));
+                rs.getString("upscaler"),
+                Sql.nullableLong(rs, "variation_seed"),
+                rs.getDouble("variation_strength"));
     }
 
     static JobInputs inputs(ResultSet rs) throws SQLException {

@@ -43,11 +43,12 @@ public final class JobStore {
         String sql = "INSERT INTO jobs (state, " + JobRows.REQUEST_COLUMNS + ", priority, max_attempts, progress_total,"
                 + " guild_id, channel_id, user_id, interaction_id, interaction_token, token_expires_at, created_at, updated_at)"
                 + " VALUES ('QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::double precision, ?, ?,"
-                + " ?::double precision, ?::jsonb, ?::bytea[], ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())"; // the database's clock, like every later stamp
+                + " ?::double precision, ?::jsonb, ?::bytea[], ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())"; // the database's clock, like every later stamp
         try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             Sql.bind(ps, r.prompt(), r.negativePrompt(), r.model(), r.sampler().id(), r.steps(), r.cfgScale(), r.width(),
                     r.height(), seed, r.count(), inputs.initKey(), r.strength(), inputs.maskKey(), r.clipSkip(),
-                    hires[0], hires[1], hires[2], hires[3], controls[0], controls[1], r.upscaler(), submission.priority(), maxAttempts,
+                    hires[0], hires[1], hires[2], hires[3], controls[0], controls[1], r.upscaler(), r.variationSeed(),
+                    r.variationStrength(), submission.priority(), maxAttempts,
                     r.steps() * r.count(),
                     submission.origin().guildId(), submission.origin().channelId(), submission.origin().userId(),
                     submission.origin().interactionId(), submission.origin().interactionToken(),
@@ -73,7 +74,7 @@ public final class JobStore {
         String sql = "INSERT INTO jobs (state, " + JobRows.REQUEST_COLUMNS + ", priority, max_attempts, progress_total,"
                 + " guild_id, channel_id, user_id, interaction_id, interaction_token, token_expires_at, created_at, updated_at)"
                 + " SELECT 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text, ?, ?::text, ?, ?::double precision, ?, ?,"
-                + " ?::double precision, ?::jsonb, ?::bytea[], ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?::double precision, ?::jsonb, ?::bytea[], ?, ?::bigint, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
                 + " ?::timestamptz, now(), now()"
                 + " WHERE NOT EXISTS (SELECT 1 FROM quota_rules WHERE guild_id = ? AND (scope = 'GUILD_DEFAULT'"
                 + " OR (scope = 'USER' AND subject_id = ?) OR (scope = 'ROLE' AND subject_id = ANY (?))))"
@@ -81,7 +82,8 @@ public final class JobStore {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             Sql.bind(ps, r.prompt(), r.negativePrompt(), r.model(), r.sampler().id(), r.steps(), r.cfgScale(), r.width(),
                     r.height(), seed, r.count(), inputs.initKey(), r.strength(), inputs.maskKey(), r.clipSkip(),
-                    hires[0], hires[1], hires[2], hires[3], controls[0], controls[1], r.upscaler(), submission.priority(), maxAttempts,
+                    hires[0], hires[1], hires[2], hires[3], controls[0], controls[1], r.upscaler(), r.variationSeed(),
+                    r.variationStrength(), submission.priority(), maxAttempts,
                     r.steps() * r.count(),
                     submission.origin().guildId(), submission.origin().channelId(), submission.origin().userId(),
                     submission.origin().interactionId(), submission.origin().interactionToken(),

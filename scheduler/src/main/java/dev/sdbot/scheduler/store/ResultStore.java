@@ -97,7 +97,7 @@ public final class ResultStore {
      * the bytes of rows older than the image store; the rows stay for accounting. Returns the jobs changed.
      */
     public int purgeJobImagesOlderThan(Duration retention) {
-        record Keys(long id, String init, String mask) {
+        record Keys(long id, List<String> keys) {
         }
         List<Keys> found = Sql.withConnection(dataSource, "find old job images", c -> {
             try (PreparedStatement ps = c.prepareStatement(FIND_JOB_IMAGES)) {
@@ -105,7 +105,7 @@ public final class ResultStore {
                 List<Keys> keys = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        keys.add(new Keys(rs.getLong(1), rs.getString(2), rs.getString(3)));
+                        keys.add(new Keys(rs.getLong(1), List.of((String[]) rs.getArray(2).getArray())));
                     }
                 }
                 return keys;
@@ -114,16 +114,10 @@ public final class ResultStore {
         if (found.isEmpty()) {
             return 0;
         }
-        List<String> keys = new ArrayList<>();
-        found.forEach(k -> {
-            if (k.init() != null) {
-                keys.add(k.init());
-            }
-            if (k.mask() != null) {
-                keys.add(k.mask());
-            }
-        });
-        images.delete(keys); // before the rows forget them: a failure here leaves the keys for the next run
+        List<String> keys = found.stream().flatMap(k -> k.keys().stream()).toList();
+        if (!keys.isEmpty()) {
+            images.delete(keys); // before the rows forget them: a failure here leaves the keys for the next run
+        }
         return Sql.withConnection(dataSource, "forget purged job images", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET init_image_key = NULL, mask_image_key = NULL,"
                     + " preview_png = NULL, init_image = NULL, mask_image = NULL, control_images = NULL, control_units = '[]',"
@@ -141,7 +135,7 @@ public final class ResultStore {
     }
 
     /** The jobs whose images {@link #purgeJobImagesOlderThan} removes (its plan is checked on a large table); bind the retention in ms. */
-    public static final String FIND_JOB_IMAGES = "SELECT id, init_image_key, mask_image_key FROM jobs"
+    public static final String FIND_JOB_IMAGES = "SELECT id, " + StoredInputs.KEYS_OF_JOB + " FROM jobs"
             + " WHERE state IN ('POSTED', 'CANCELLED', 'FAILED', 'BLOCKED', 'SUCCEEDED')"
             + " AND finished_at < now() - ? * interval '1 millisecond'"
             + " AND (preview_png IS NOT NULL OR init_image IS NOT NULL OR mask_image IS NOT NULL"

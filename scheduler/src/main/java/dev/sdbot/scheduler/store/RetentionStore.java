@@ -1,10 +1,16 @@
 package dev.sdbot.scheduler.store;
 
 import dev.sdbot.scheduler.RowRetention;
+import dev.sdbot.scheduler.images.ImageKeys;
+import dev.sdbot.scheduler.images.ImageStore;
 
 import javax.sql.DataSource;
+import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Deletes the rows {@link RowRetention} no longer keeps, in batches (short transactions, no long lock on a busy
@@ -42,10 +48,18 @@ public final class RetentionStore {
             + " gpu_ms = d.gpu_ms + excluded.gpu_ms, attempts = d.attempts + excluded.attempts)"
             + " SELECT count(*) FROM gone";
 
-    /** Deletes finished jobs older than the cut-off (bind ms); results go with them (ON DELETE CASCADE). */
-    public static final String DELETE_JOBS = "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs"
-            + " WHERE state NOT IN ('QUEUED', 'ASSIGNED', 'RUNNING') AND finished_at < now() - ? * interval '1 millisecond'"
-            + " LIMIT " + BATCH + ")";
+    /**
+     * A batch of finished jobs older than the cut-off (bind ms), with what they may still hold in the image store: their
+     * input keys ({@link StoredInputs#KEYS_OF_JOB}), and whether their results prefix may hold objects (not when the image
+     * purge already emptied it, which it marks with purged_at).
+     */
+    public static final String FIND_OLD_JOBS = "SELECT j.id, " + StoredInputs.KEYS_OF_JOB + ","
+            + " NOT EXISTS (SELECT 1 FROM job_results r WHERE r.job_id = j.id AND r.purged_at IS NOT NULL)"
+            + " FROM jobs j WHERE j.state NOT IN ('QUEUED', 'ASSIGNED', 'RUNNING')"
+            + " AND j.finished_at < now() - ? * interval '1 millisecond' LIMIT " + BATCH;
+
+    /** Deletes the jobs of one {@link #FIND_OLD_JOBS} batch (bind the ids); results go with them (ON DELETE CASCADE). */
+    static final String DELETE_JOBS = "DELETE FROM jobs WHERE id = ANY (?) AND state NOT IN ('QUEUED', 'ASSIGNED', 'RUNNING')";
 
     public static final String DELETE_MODERATION_EVENTS = "DELETE FROM moderation_events WHERE id IN (SELECT id FROM moderation_events"
             + " WHERE created_at < now() - ? * interval '1 millisecond' LIMIT " + BATCH + ")";
@@ -55,9 +69,11 @@ public final class RetentionStore {
             + " FROM member_turns WHERE last_assigned_at < now() - ? * interval '1 millisecond' LIMIT " + BATCH + "))";
 
     private final DataSource dataSource;
+    private final ImageStore images;
 
-    public RetentionStore(DataSource dataSource) {
+    public RetentionStore(DataSource dataSource, ImageStore images) {
         this.dataSource = dataSource;
+        this.images = images;
     }
 
     /** One run: tokens, then the ledger roll-up, then jobs (their ledger rows are rolled up by then), then the rest. */
@@ -65,10 +81,62 @@ public final class RetentionStore {
         long tokens = repeat("clear old interaction tokens", SCRUB_TOKENS, RowRetention.TOKEN_SCRUB.toMillis());
         long ledger = repeat("roll up the usage ledger", ROLL_UP_LEDGER, (int) retention.usageLedger().toDays(),
                 retention.jobs().toMillis());
-        long jobs = repeat("delete old jobs", DELETE_JOBS, retention.jobs().toMillis());
+        long jobs = deleteOldJobs(retention);
         long events = repeat("delete old moderation events", DELETE_MODERATION_EVENTS, retention.moderationEvents().toMillis());
         long turns = repeat("delete old member turns", DELETE_MEMBER_TURNS, retention.memberTurns().toMillis());
         return new Removed(tokens, ledger, jobs, events, turns);
+    }
+
+    /**
+     * Deletes old jobs with every image-store object they reference, whatever the image retention is set to (longer
+     * than the row retention, their images would otherwise stay forever: nothing else finds objects without a row).
+     * Objects go first, then the rows, each batch: a run that stops between the two (a crash, the store or database
+     * failing) leaves rows whose keys name no object, read as purged and found again by the next run, whose deletes
+     * of missing objects are no error. The other order could leave objects no row names, which nothing ever collects.
+     */
+    private long deleteOldJobs(RowRetention retention) {
+        record OldJob(long id, List<String> inputKeys, boolean resultsMayRemain) {
+        }
+        long total = 0;
+        List<OldJob> batch;
+        do {
+            batch = Sql.withConnection(dataSource, "find old jobs", c -> {
+                try (PreparedStatement ps = c.prepareStatement(FIND_OLD_JOBS)) {
+                    Sql.bind(ps, retention.jobs().toMillis());
+                    List<OldJob> found = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            found.add(new OldJob(rs.getLong(1), strings(rs.getArray(2)), rs.getBoolean(3)));
+                        }
+                    }
+                    return found;
+                }
+            });
+            List<String> keys = new ArrayList<>();
+            for (OldJob job : batch) {
+                keys.addAll(job.inputKeys());
+                if (job.resultsMayRemain()) {
+                    images.deletePrefix(ImageKeys.resultsOf(job.id())); // orphans of crashed attempts too
+                }
+            }
+            if (!keys.isEmpty()) {
+                images.delete(keys);
+            }
+            if (!batch.isEmpty()) {
+                Object[] ids = batch.stream().map(OldJob::id).toArray();
+                total += Sql.withConnection(dataSource, "delete old jobs", c -> {
+                    try (PreparedStatement ps = c.prepareStatement(DELETE_JOBS)) {
+                        Sql.bind(ps, c.createArrayOf("bigint", ids));
+                        return ps.executeUpdate();
+                    }
+                });
+            }
+        } while (batch.size() >= BATCH);
+        return total;
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+        return array == null ? List.of() : List.of((String[]) array.getArray());
     }
 
     /**

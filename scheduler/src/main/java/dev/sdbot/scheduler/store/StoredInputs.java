@@ -11,6 +11,13 @@ import java.util.List;
 
 /** A job's input images (img2img init image, inpainting mask) in the image store: written at submit, read by the worker. */
 public final class StoredInputs {
+    /**
+     * The one SQL expression (a text[] without nulls, on a jobs row) for the image-store keys a job row holds besides
+     * its results: what retention deletes with the row or its images. A new kind of stored input adds its key
+     * column(s) here.
+     */
+    public static final String KEYS_OF_JOB = "array_remove(ARRAY[init_image_key, mask_image_key], NULL)";
+
     private final ImageStore images;
 
     public StoredInputs(ImageStore images) {

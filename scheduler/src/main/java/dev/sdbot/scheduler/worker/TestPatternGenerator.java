@@ -60,7 +60,9 @@ public final class TestPatternGenerator implements ImageGenerator {
                         Duration.ofNanos(System.nanoTime() - started), null));
             }
             // drawn from the seed and a hash of the prompt, never from an input image: safe by construction
-            images.add(new GeneratedImage(render(request, seed + i), seed + i, SafetyVerdict.TEST_PATTERN, new float[0]));
+            long imageSeed = request.imageSeed(seed, i);
+            images.add(new GeneratedImage(render(request, imageSeed, variationField(request, i)), imageSeed,
+                    SafetyVerdict.TEST_PATTERN, new float[0]));
         }
         return new GenerationResult(images, Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
@@ -77,7 +79,20 @@ public final class TestPatternGenerator implements ImageGenerator {
         }
     }
 
+    /** A1111's variation fields of image {@code index}, after Model as A1111 writes them; "" without variation. */
+    private static String variationField(GenerationRequest request, int index) {
+        if (!request.hasVariation()) {
+            return "";
+        }
+        long first = request.variationSeed() == null ? 0 : request.variationSeed();
+        return ", Variation seed: " + (first + index) + ", Variation seed strength: " + request.variationStrength();
+    }
+
     static byte[] render(GenerationRequest request, long seed) throws GenerationException {
+        return render(request, seed, "");
+    }
+
+    private static byte[] render(GenerationRequest request, long seed, String variation) throws GenerationException {
         int promptHash = request.prompt().hashCode();
         int w = request.width();
         int h = request.height();
@@ -103,7 +118,7 @@ public final class TestPatternGenerator implements ImageGenerator {
         }
         String parameters = request.prompt() + "\nNegative prompt: " + request.negativePrompt() + "\nSteps: " + request.steps()
                 + ", Sampler: " + request.sampler().displayName() + ", CFG scale: " + request.cfgScale() + ", Seed: " + seed
-                + ", Size: " + w + "x" + h + ", Model: " + request.model();
+                + ", Size: " + w + "x" + h + ", Model: " + request.model() + variation;
         ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 4 + 1024);
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
         chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2)

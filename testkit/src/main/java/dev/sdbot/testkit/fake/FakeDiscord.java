@@ -37,7 +37,9 @@ public final class FakeDiscord implements AutoCloseable {
     /** Shard 0 and shard 1 of 2, so that tests of bot processes with shard ranges can give each its own guild. */
     private final FakeGuild guild = new FakeGuild(botUserId, Snowflakes.onShard(0, 2));
     private final FakeGuild otherGuild = new FakeGuild(botUserId, Snowflakes.onShard(1, 2), "Other Guild", guild.alice);
-    private final FakeGateway gateway = new FakeGateway(List.of(guild, otherGuild), botUserId);
+    /** {@link #guild()}, {@link #otherGuild()} and the extra guilds of {@link #start(int, int)}. */
+    private final List<FakeGuild> guilds;
+    private final FakeGateway gateway;
     private final FakeRest rest;
     private final Map<Long, FakeInteraction> interactions = new ConcurrentHashMap<>();
     private final Map<String, FakeInteraction> interactionsByToken = new ConcurrentHashMap<>();
@@ -46,12 +48,30 @@ public final class FakeDiscord implements AutoCloseable {
     private volatile long attachmentSizeLimit = 10L * 1024 * 1024;
     private volatile Duration ackDeadline = Duration.ofSeconds(3);
 
-    private FakeDiscord() throws IOException {
+    private FakeDiscord(int extraGuilds, int shards) throws IOException {
+        List<FakeGuild> all = new java.util.ArrayList<>(List.of(guild, otherGuild));
+        for (int i = 0; i < extraGuilds; i++) {
+            int n = all.size();
+            all.add(new FakeGuild(botUserId, Snowflakes.onShard(n % shards, shards), "Guild " + n, null));
+        }
+        this.guilds = List.copyOf(all);
+        this.gateway = new FakeGateway(guilds, botUserId);
         this.rest = new FakeRest(this);
     }
 
     public static FakeDiscord start() throws IOException, InterruptedException {
-        FakeDiscord discord = new FakeDiscord();
+        return start(2, 2);
+    }
+
+    /**
+     * A fake with {@code guildCount} guilds (at least the two of {@link #start()}); guild {@code n >= 2} is on shard
+     * {@code n % shards} of {@code shards} (for simulations of several bot processes with shard ranges).
+     */
+    public static FakeDiscord start(int guildCount, int shards) throws IOException, InterruptedException {
+        if (guildCount < 2 || shards < 1) {
+            throw new IllegalArgumentException("a fake Discord has at least 2 guilds and 1 shard");
+        }
+        FakeDiscord discord = new FakeDiscord(guildCount - 2, shards);
         discord.rest.start();
         discord.gateway.startAndWait();
         return discord;
@@ -82,7 +102,7 @@ public final class FakeDiscord implements AutoCloseable {
     }
 
     public List<FakeGuild> guilds() {
-        return List.of(guild, otherGuild);
+        return guilds;
     }
 
     /** The guild that has the channel. */

@@ -6,7 +6,9 @@ import dev.sdbot.bot.runtime.DiscordStatus;
 import dev.sdbot.bot.runtime.SdbotRuntime;
 import dev.sdbot.db.store.ConsoleAccessStore;
 import dev.sdbot.db.store.ConsoleSessionStore;
+import dev.sdbot.db.store.BotGuildStore;
 import dev.sdbot.db.store.GuildSettingsStore;
+import dev.sdbot.bot.discord.GuildPublisher;
 import dev.sdbot.db.store.QuotaRuleStore;
 import dev.sdbot.scheduler.JobReports;
 import dev.sdbot.scheduler.usage.UsageReports;
@@ -53,6 +55,7 @@ public final class AdminConsole {
     private final UsageReports usage;
     private final QuotaRuleStore quotaRules;
     private final GuildSettingsStore guildSettings;
+    private final BotGuildStore botGuildStore;
 
     public AdminConsole(SdbotRuntime runtime, HttpSettings.OAuth oauthSettings, Supplier<DiscordStatus> discord) {
         this.clock = runtime.clock();
@@ -66,6 +69,7 @@ public final class AdminConsole {
         this.usage = new UsageReports(runtime.database().dataSource());
         this.quotaRules = new QuotaRuleStore(runtime.database().sessionFactory());
         this.guildSettings = new GuildSettingsStore(runtime.database().sessionFactory());
+        this.botGuildStore = new BotGuildStore(runtime.database().dataSource());
     }
 
     /** A new one-time admin link (path and query, to append to the console's base URL). */
@@ -288,10 +292,18 @@ public final class AdminConsole {
         return all;
     }
 
-    /** The bot's guilds; none while Discord is not connected (the OAuth login then shows no guild: fails closed). */
+    /**
+     * The deployment's guilds: this process's (none while its Discord is not connected) and those every bot process
+     * published with a live heartbeat (several processes with shard ranges, or a console-only process). A guild nobody
+     * serves, or a database that cannot be read, shows no guild to an OAuth login: fails closed.
+     */
     private Map<Long, String> botGuilds() {
         DiscordStatus status = discord.get();
-        return status == null ? Map.of() : new LinkedHashMap<>(status.guilds());
+        Map<Long, String> guilds = new LinkedHashMap<>(botGuildStore.live(GuildPublisher.MAX_AGE));
+        if (status != null) {
+            guilds.putAll(status.guilds());
+        }
+        return guilds;
     }
 
     private static int sessionSeconds() {

@@ -100,6 +100,10 @@ public final class ImagineCommand implements SlashCommand {
                     event.getFocusedOption().getValue())).queue();
             return;
         }
+        if (event.getFocusedOption().getName().equals(ImagineControl.PREPROCESSOR)) {
+            event.replyChoices(ImagineControl.preprocessorChoices(event.getFocusedOption().getValue())).queue();
+            return;
+        }
         if (event.getFocusedOption().getName().equals(ImagineControl.CONTROL)) {
             event.replyChoices(ImagineControl.choices(jobs.availableControlNets(), event.getFocusedOption().getValue()))
                     .queue();

@@ -8,6 +8,7 @@ import net.dv8tion.jda.api.interactions.commands.OptionMapping;
 import net.dv8tion.jda.api.interactions.commands.OptionType;
 import net.dv8tion.jda.api.interactions.commands.build.OptionData;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -15,12 +16,14 @@ import java.util.Set;
 
 /**
  * /imagine's ControlNet unit: {@code control_image} (the member's image), {@code control} (a ControlNet the workers
- * publish, autocompleted), {@code preprocessor} (none or canny at A1111's 100/200), {@code control_weight},
+ * publish, autocompleted), {@code preprocessor} (none, canny at A1111's 100/200, or {@code canny:LOW:HIGH}; free
+ * text with suggestions, read by {@link ControlNetUnit#withPreprocessor}), {@code control_weight},
  * {@code control_start}, {@code control_end} and {@code control_mode}, as A1111's unit. One unit per /imagine.
  */
 final class ImagineControl {
     static final String IMAGE = "control_image";
     static final String CONTROL = "control";
+    static final String PREPROCESSOR = "preprocessor";
 
     private ImagineControl() {
     }
@@ -30,9 +33,9 @@ final class ImagineControl {
         for (ControlMode m : ControlMode.values()) {
             mode.addChoice(m.label(), m.id());
         }
-        OptionData preprocessor = new OptionData(OptionType.STRING, "preprocessor",
-                "ControlNet: how the control image is read (none: it already is a pose, depth map, edges...)")
-                .addChoice("none", "none").addChoice("canny (edges of a photo)", "canny");
+        // free text with suggestions (Discord allows no more options): canny's thresholds are typed as canny:LOW:HIGH
+        OptionData preprocessor = new OptionData(OptionType.STRING, PREPROCESSOR,
+                "ControlNet: none (a ready pose, depth map, edges...), canny or canny:LOW:HIGH (100:200)", false, true);
         return List.of(
                 new OptionData(OptionType.ATTACHMENT, IMAGE, "ControlNet image: pose, depth map, edges... or a photo for canny"),
                 new OptionData(OptionType.STRING, CONTROL, "ControlNet model", false, true),
@@ -66,12 +69,26 @@ final class ImagineControl {
     /** The unit of the options with its downloaded image. */
     static ControlNetUnit unit(SlashCommandInteractionEvent event, byte[] image) {
         return new ControlNetUnit(event.getOption(CONTROL, "", OptionMapping::getAsString).strip(), image,
-                event.getOption("preprocessor", "none", OptionMapping::getAsString),
-                ControlNetUnit.DEFAULT_CANNY_LOW, ControlNetUnit.DEFAULT_CANNY_HIGH,
+                "none", ControlNetUnit.DEFAULT_CANNY_LOW, ControlNetUnit.DEFAULT_CANNY_HIGH,
                 event.getOption("control_weight", 1.0, OptionMapping::getAsDouble),
                 event.getOption("control_start", 0.0, OptionMapping::getAsDouble),
                 event.getOption("control_end", 1.0, OptionMapping::getAsDouble),
-                ControlMode.fromId(event.getOption("control_mode", "balanced", OptionMapping::getAsString)));
+                ControlMode.fromId(event.getOption("control_mode", "balanced", OptionMapping::getAsString)))
+                .withPreprocessor(event.getOption(PREPROCESSOR, "none", OptionMapping::getAsString));
+    }
+
+    /** none, canny, canny at A1111's thresholds, and what is being typed when it reads as canny:LOW:HIGH. */
+    static List<Command.Choice> preprocessorChoices(String typed) {
+        String text = typed.strip().toLowerCase(Locale.ROOT);
+        List<Command.Choice> all = new ArrayList<>();
+        if (text.startsWith("canny:") && text.length() <= 40) {
+            all.add(new Command.Choice("canny, thresholds " + text.substring(6).replace(':', '/'), text));
+        }
+        all.add(new Command.Choice("none (the image is a ready pose, depth map, edges...)", "none"));
+        all.add(new Command.Choice("canny (edges of a photo, thresholds 100/200)", "canny"));
+        all.add(new Command.Choice("canny:50:150 (more edges)", "canny:50:150"));
+        all.add(new Command.Choice("canny:150:250 (fewer edges)", "canny:150:250"));
+        return all.stream().filter(c -> c.getAsString().startsWith(text) || text.startsWith("canny:")).toList();
     }
 
     /** Up to 25 published ControlNet names containing what was typed. */

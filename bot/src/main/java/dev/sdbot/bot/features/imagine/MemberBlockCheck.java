@@ -5,22 +5,19 @@ import dev.sdbot.bot.features.moderation.BlockTexts;
 import dev.sdbot.db.store.MemberBlockStore;
 import dev.sdbot.inference.api.GenerationRequest;
 
-import java.time.Clock;
 import java.util.List;
 
 /** Refuses every submit (/imagine and each re-submitting button) of a member blocked in the guild. */
 public final class MemberBlockCheck implements SubmitCheck {
     private final MemberBlockStore blocks;
-    private final Clock clock;
 
-    public MemberBlockCheck(MemberBlockStore blocks, Clock clock) {
+    public MemberBlockCheck(MemberBlockStore blocks) {
         this.blocks = blocks;
-        this.clock = clock;
     }
 
     @Override
     public GenerationRequest check(Submitter submitter, GenerationRequest request, List<String> notices) {
-        blocks.activeBlock(submitter.guildId(), submitter.userId(), clock.instant()).ifPresent(block -> {
+        blocks.activeBlock(submitter.guildId(), submitter.userId()).ifPresent(block -> {
             throw new Rejection("⛔ A moderator blocked you from generating images in this server "
                     + BlockTexts.until(block.expiresAt()) + ". Reason: " + block.reason());
         });

@@ -1,5 +1,7 @@
 package dev.sdbot.bot.features.imagine;
 
+import dev.sdbot.bot.discord.GuildLanes;
+import dev.sdbot.bot.discord.Rejection;
 import dev.sdbot.bot.discord.StaffAccess;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.scheduler.JobResult;
@@ -7,15 +9,19 @@ import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
 
 import java.util.List;
-import dev.sdbot.bot.discord.GuildLanes;
 
-/** 🎨 Variations: img2img from the (first) result with a new seed. */
+/**
+ * 🎨 Variations: A1111's variation seeds. The result's request again (its input images included) with the first image's
+ * seed and a fresh random variation seed (image i: + i, picked when the job is queued) at the configured strength
+ * ({@code variations.strength}): the same composition, slightly varied.
+ */
 public final class VariationsButton extends ResubmitButton {
-    static final double STRENGTH = 0.6;
+    private final double strength;
 
-    public VariationsButton(JobService jobs, StaffAccess access, GuildLimits limits, SubmitChecks submitChecks, JobSubmitter submitter,
-                        GuildLanes work) {
+    public VariationsButton(JobService jobs, StaffAccess access, GuildLimits limits, SubmitChecks submitChecks,
+                            JobSubmitter submitter, GuildLanes work, double strength) {
         super(jobs, access, limits, submitChecks, submitter, work);
+        this.strength = strength;
     }
 
     @Override
@@ -25,7 +31,10 @@ public final class VariationsButton extends ResubmitButton {
 
     @Override
     GenerationRequest derive(JobView job, List<JobResult> images) {
-        GenerationRequest r = job.request();
-        return r.toBuilder().seed(null).images(images.get(0).png(), null).strength(STRENGTH).hires(null).build();
+        try {
+            return jobs.requestWithImages(job).toBuilder().seed(images.get(0).seed()).variation(null, strength).build();
+        } catch (IllegalStateException e) {
+            throw new Rejection("The input image of job " + job.id() + " is no longer stored.");
+        }
     }
 }

@@ -13,7 +13,6 @@ import net.dv8tion.jda.api.interactions.commands.build.OptionData;
 import net.dv8tion.jda.api.interactions.commands.build.SubcommandData;
 import net.dv8tion.jda.api.utils.messages.MessageEditData;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -29,13 +28,11 @@ public final class BlockSubcommand implements StaffSubcommand {
     private final MemberBlockStore blocks;
     private final BlockProtection protection;
     private final AuditTrail audit;
-    private final Clock clock;
 
-    public BlockSubcommand(MemberBlockStore blocks, StaffAccess access, AuditTrail audit, Clock clock) {
+    public BlockSubcommand(MemberBlockStore blocks, StaffAccess access, AuditTrail audit) {
         this.blocks = blocks;
         this.protection = new BlockProtection(access);
         this.audit = audit;
-        this.clock = clock;
     }
 
     @Override
@@ -71,10 +68,9 @@ public final class BlockSubcommand implements StaffSubcommand {
         if (reason.isEmpty()) {
             reason = "no reason given";
         }
-        Instant now = clock.instant();
-        Instant expires = hours == null ? null : now.plus(Duration.ofHours(hours));
         long guildId = event.getGuild().getIdLong();
-        blocks.block(guildId, target.getIdLong(), event.getUser().getIdLong(), reason, expires, now);
+        Instant expires = blocks.block(guildId, target.getIdLong(), event.getUser().getIdLong(), reason,
+                hours == null ? null : Duration.ofHours(hours)).expiresAt();
         audit.record(guildId, null, target.getIdLong(), event.getUser().getIdLong(), "MEMBER_BLOCKED", reason,
                 expires == null ? "{\"expires_at\":null}" : "{\"expires_at\":\"" + expires + "\",\"hours\":" + hours + "}");
         return StaffSubcommand.text("⛔ " + target.getAsMention() + " may not generate images in this server "

@@ -8,7 +8,6 @@ import dev.sdbot.scheduler.JobService;
 import dev.sdbot.scheduler.JobView;
 import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
 
-import java.time.Clock;
 import java.util.concurrent.Executor;
 
 /**
@@ -20,15 +19,13 @@ public final class ModLogBlockButton implements ButtonHandler {
     private final MemberBlockStore blocks;
     private final BlockProtection protection;
     private final AuditTrail audit;
-    private final Clock clock;
 
-    public ModLogBlockButton(JobService jobs, StaffAccess access, MemberBlockStore blocks, AuditTrail audit, Clock clock,
+    public ModLogBlockButton(JobService jobs, StaffAccess access, MemberBlockStore blocks, AuditTrail audit,
                              Executor work) {
         this.buttons = new ModLogButtons(jobs, access, work);
         this.blocks = blocks;
         this.protection = new BlockProtection(access);
         this.audit = audit;
-        this.clock = clock;
     }
 
     @Override
@@ -47,7 +44,7 @@ public final class ModLogBlockButton implements ButtonHandler {
         long moderatorId = event.getUser().getIdLong();
         protection.refuseProtected(event.getGuild(), event.getMember(), userId); // the same rule as /mod block
         String reason = "blocked from the mod log over job " + job.id();
-        blocks.block(guildId, userId, moderatorId, reason, null, clock.instant());
+        blocks.block(guildId, userId, moderatorId, reason, null);
         audit.record(guildId, job.id(), userId, moderatorId, "block", reason, "{}");
         return "⛔ <@" + userId + "> is blocked from generating in this server until a moderator unblocks them.";
     }

@@ -4,6 +4,7 @@ import dev.sdbot.bot.JdaDiscordStarter;
 import dev.sdbot.testkit.fake.FakeDiscord;
 import dev.sdbot.bot.http.ProcessHttp;
 import dev.sdbot.bot.runtime.SdbotRuntime;
+import dev.sdbot.db.store.BotGuildStore;
 import dev.sdbot.db.testing.EmbeddedPostgresExtension;
 import dev.sdbot.db.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -40,10 +41,20 @@ class ConsoleWithDiscordBotTest {
         db.update("TRUNCATE jobs, workers, quota_rules, guild_settings CASCADE");
         FakeDiscord discord = FakeDiscord.start();
         long withoutBot = 987654321L;
+        long onOtherShards = 555000111L;
+        long ofADeadProcess = 555000222L;
+        // another bot process (shards 1-1/2) serves one guild; a process that stopped heartbeating served another
+        db.update("DELETE FROM bot_guilds");
+        BotGuildStore otherProcess = new BotGuildStore(db.dataSource());
+        otherProcess.publish("shards 1-1/2 other", Map.of(onOtherShards, "Other shards"));
+        otherProcess.publish("shards 1-1/2 dead", Map.of(ofADeadProcess, "Gone"));
+        db.update("UPDATE bot_guilds SET seen_at = now() - interval '10 minutes' WHERE process_id = 'shards 1-1/2 dead'");
         try (FakeDiscordOAuth oauth = new FakeDiscordOAuth("client-1", "secret-1", "ada", List.of(
                 new FakeDiscordOAuth.Guild(discord.guild().id, discord.guild().name(), DiscordOAuth.MANAGE_GUILD),
                 new FakeDiscordOAuth.Guild(discord.otherGuild().id, discord.otherGuild().name(), 0),
-                new FakeDiscordOAuth.Guild(withoutBot, "Elsewhere", DiscordOAuth.ADMINISTRATOR)))) {
+                new FakeDiscordOAuth.Guild(withoutBot, "Elsewhere", DiscordOAuth.ADMINISTRATOR),
+                new FakeDiscordOAuth.Guild(onOtherShards, "Other shards", DiscordOAuth.MANAGE_GUILD),
+                new FakeDiscordOAuth.Guild(ofADeadProcess, "Gone", DiscordOAuth.MANAGE_GUILD)))) {
             int port = freePort();
             String base = "http://127.0.0.1:" + port;
             try (SdbotRuntime runtime = SdbotRuntime.open(config(db, port, dir, Map.of("DISCORD_TOKEN", FakeDiscord.BOT_TOKEN,
@@ -69,6 +80,12 @@ class ConsoleWithDiscordBotTest {
                 assertThat(console.statusCode()).as(console.body()).isEqualTo(200);
                 assertThat(console.body()).contains("Signed in as ada", "/console/guild/" + discord.guild().id + "\"")
                         .doesNotContain("/console/guild/" + discord.otherGuild().id + "\"", "/console/guild/" + withoutBot + "\"");
+                assertThat(console.body()).as("a guild of another process's shards; not one of a process that is gone")
+                        .contains("/console/guild/" + onOtherShards + "\"").doesNotContain("/console/guild/" + ofADeadProcess + "\"");
+                assertThat(get(browser, base + "/console/guild/" + onOtherShards).statusCode()).isEqualTo(200);
+                assertThat(get(browser, base + "/console/guild/" + ofADeadProcess).statusCode()).isEqualTo(403);
+                assertThat(db.queryLong("SELECT count(*) FROM bot_guilds WHERE guild_id = ? AND process_id LIKE 'shards %'",
+                        discord.guild().id)).as("this process published its guild").isEqualTo(1);
             }
         } finally {
             discord.close();
