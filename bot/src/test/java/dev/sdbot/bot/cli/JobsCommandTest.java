@@ -151,6 +151,11 @@ class JobsCommandTest {
         CliRunner.Result soak = cli.run("jobs", "soak", "--jobs", "300");
         assertThat(soak.exitCode()).isEqualTo(1);
         assertThat(soak.err().strip()).isEqualTo(JobsSoakCommand.ONLY_IN_A_CHECKOUT);
+        for (String tool : new String[] {"wal", "scale"}) {
+            CliRunner.Result r = cli.run("jobs", tool, "--jobs", "3");
+            assertThat(r.exitCode()).as(tool).isEqualTo(1);
+            assertThat(r.err().strip()).as(tool).isEqualTo(JobsSoakCommand.ONLY_IN_A_CHECKOUT);
+        }
         assertThat(dataDir.resolve("postgres")).doesNotExist();
     }
 }

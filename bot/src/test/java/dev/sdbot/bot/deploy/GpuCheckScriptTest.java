@@ -23,8 +23,15 @@ class GpuCheckScriptTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.exitValue()).isEqualTo(2);
-        assertThat(out.strip()).isEqualTo("gpu-check: FAIL no NVIDIA GPU on this machine "
-                + "(/proc/driver/nvidia/version does not exist): nothing to check");
+        assertThat(out.strip()).isEqualTo("gpu-check: FAIL gpu: no NVIDIA GPU on this machine "
+                + "(/proc/driver/nvidia/version does not exist); --dry-run checks the rest");
+
+        Process noKit = new ProcessBuilder(SCRIPT.toString(), "--dry-run", "--kit", "no-such-kit")
+                .redirectErrorStream(true).start();
+        assertThat(noKit.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(noKit.exitValue()).isEqualTo(2);
+        assertThat(new String(noKit.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .contains("gpu-check: FAIL kit: no kit at ").contains("no-such-kit");
 
         Process bad = new ProcessBuilder(SCRIPT.toString(), "--frobnicate").redirectErrorStream(true).start();
         assertThat(bad.waitFor(60, TimeUnit.SECONDS)).isTrue();
