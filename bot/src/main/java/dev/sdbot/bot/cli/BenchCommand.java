@@ -6,6 +6,7 @@ import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.inference.bench.EngineBenchmark;
 import dev.sdbot.inference.bench.LeakCheck;
 import dev.sdbot.inference.bench.TimeToImage;
+import dev.sdbot.inference.nn.Attention;
 import ai.djl.ndarray.types.DataType;
 import dev.sdbot.inference.pipeline.Devices;
 import dev.sdbot.inference.pipeline.Precision;
@@ -50,6 +51,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--precision", defaultValue = "auto",
             description = "auto (fp16 on cuda, fp32 on cpu), fp32 or fp16 (cuda only); bf16 is refused (${DEFAULT-VALUE}).")
     String precision;
+    @Option(names = "--attention", defaultValue = "sdpa",
+            description = "Attention kernel: sdpa (libtorch's fused kernel) or plain (matMul + softmax) (${DEFAULT-VALUE}).")
+    String attention;
     @Option(names = "--threads", description = "libtorch intra-op threads (default: libtorch's, i.e. OMP_NUM_THREADS or the cores).")
     Integer threads;
     @Option(names = "--time-to-image", description = "Time one image end to end on the full-size SD 1.5 architecture"
@@ -76,6 +80,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             EngineBenchmark.setThreads(threads);
         }
+        Attention.use(Attention.Kernel.parse(attention));
         PrintWriter out = spec.commandLine().getOut();
         if (leakCheck) {
             return leakCheck(out, parsedDevice);
@@ -91,8 +96,8 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s %dx%d, %d image(s) with CFG (UNet input batch %d), %d libtorch thread(s), "
                 + "load average %.2f at start%n", r.arch(), r.width(), r.height(), r.images(), 2 * r.images(),
                 r.threads(), load);
-        out.printf(Locale.ROOT, "device %s, precision %s (UNet and text encoder in %s)%n", parsedDevice,
-                parsedPrecision.label(), computeType.name().toLowerCase(Locale.ROOT));
+        out.printf(Locale.ROOT, "device %s, precision %s (UNet and text encoder in %s), attention %s%n", parsedDevice,
+                parsedPrecision.label(), computeType.name().toLowerCase(Locale.ROOT), attentionLabel());
         out.printf(Locale.ROOT, "UNet step        %.3f s (mean of %d, warm-up excluded; each: %s)%n",
                 r.meanStepSeconds(), r.unetStepSeconds().length, seconds(r.unetStepSeconds()));
         out.printf(Locale.ROOT, "VAE decode       %.3f s (%d image(s))%n", r.vaeDecodeSeconds(), r.images());
@@ -147,8 +152,9 @@ final class BenchCommand implements Callable<Integer> {
         if (selected.isEmpty()) {
             throw new IllegalArgumentException("--rows must name some of a, b, c; got " + rows);
         }
-        out.printf(Locale.ROOT, "SD 1.5 full size (random weights), %dx%d, %d libtorch thread(s), load average %.2f at"
-                + " start%n", w, h, ai.djl.pytorch.jni.JniUtils.getNumThreads(), loadAverage());
+        ai.djl.engine.Engine.getInstance(); // loads libtorch: without --threads nothing has before the thread count is read
+        out.printf(Locale.ROOT, "SD 1.5 full size (random weights), %dx%d, %d libtorch thread(s), attention %s, load"
+                + " average %.2f at start%n", w, h, ai.djl.pytorch.jni.JniUtils.getNumThreads(), attentionLabel(), loadAverage());
         out.flush();
         TimeToImage.run(selected, w, h, t -> {
             out.println(t.line(w, h));
@@ -159,6 +165,10 @@ final class BenchCommand implements Callable<Integer> {
         });
         out.printf(Locale.ROOT, "load average %.2f at the end%n", loadAverage());
         return 0;
+    }
+
+    private static String attentionLabel() {
+        return Attention.kernel().name().toLowerCase(Locale.ROOT);
     }
 
     private static String seconds(double[] values) {

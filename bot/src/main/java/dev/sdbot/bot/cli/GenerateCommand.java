@@ -2,6 +2,7 @@ package dev.sdbot.bot.cli;
 
 import ai.djl.Device;
 import dev.sdbot.inference.api.GeneratedImage;
+import dev.sdbot.inference.nn.Attention;
 import dev.sdbot.inference.api.SafetyVerdict;
 import dev.sdbot.inference.api.GenerationException;
 import dev.sdbot.inference.api.GenerationRequest;
@@ -107,6 +108,7 @@ final class GenerateCommand implements Callable<Integer> {
         try (DiffusionGenerator generator = DiffusionGenerator.forCheckpoint(name, checkpoint, parsedDevice,
                 parsedPrecision, DiffusionGenerator.DEFAULT_BATCH_PIXELS, sharedChecker)) {
             generator.setVaeTiling(VaeTiling.above(root.config().engine().vaeTileAbovePixels()));
+            Attention.use(root.config().engine().parsedAttention());
             generator.setEmbeddingsDir(embeddings != null ? embeddings : root.config().models().dir().resolve("embeddings"));
             generator.setControlNets(controls::weights);
             result = generator.generate(request, bar);

@@ -24,6 +24,7 @@ public enum Setting {
     SDBOT_DEFAULT_UPSCALER("models.defaultUpscaler", "defaultUpscaler"),
     SDBOT_GENERATOR("engine.generator", "generator"),
     SDBOT_PRECISION("engine.precision", "precision"),
+    SDBOT_ATTENTION("engine.attention", "attention"),
     SDBOT_VAE_TILE_ABOVE_PIXELS("engine.vaeTileAbovePixels", "vaeTileAbovePixels"),
     SDBOT_TEST_PATTERN_STEP_MS("engine.testPatternStepMillis", "testPatternStepMillis"),
     SDBOT_WORKER_ID("worker.id", "workerId"),

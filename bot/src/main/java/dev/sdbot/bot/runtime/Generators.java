@@ -3,6 +3,7 @@ package dev.sdbot.bot.runtime;
 import ai.djl.Device;
 import dev.sdbot.bot.config.SdbotConfig;
 import dev.sdbot.inference.api.ImageGenerator;
+import dev.sdbot.inference.nn.Attention;
 import dev.sdbot.inference.pipeline.DiffusionGenerator;
 import dev.sdbot.inference.pipeline.Devices;
 import dev.sdbot.inference.pipeline.LibtorchRoute;
@@ -102,6 +103,7 @@ public final class Generators {
     private static ImageGenerator diffusion(SdbotConfig config, List<Device> devices, Optional<SafetyCheckerFolder> checker,
                                             String why) {
         Precision precision = config.engine().parsedPrecision();
+        Attention.use(config.engine().parsedAttention());
         log.info("image generator: diffusion engine on {} in {} ({}), model cache {} GB per device, shared safety "
                         + "checker: {}", devices, precision.label(), why, config.models().cacheGb(),
                 checker.map(c -> c.checkerDir().toAbsolutePath().toString()).orElse("none"));

@@ -27,7 +27,7 @@ class SelftestAndBenchCommandTest {
     void selftestPrintsOneLinePerCheckOfTheChosenGroups() {
         CliRunner.Result r = cli().run("selftest", "--fixtures", Fixtures.LDM.toString(), "--model", "mini-sd21v",
                 "--schedule-cases", SCHEDULE_CASES.toString(),
-                "--only", "unet,samplers,prompt syntax,long prompt,schedule cases,inpaint9,lora",
+                "--only", "unet,samplers,prompt syntax,long prompt,schedule cases,inpaint9,lora,attention",
                 "--skip", "lora from prompt");
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).containsPattern("PASS  schedule case 1/(\\d+): \"test\" at 1 steps")
@@ -38,6 +38,7 @@ class SelftestAndBenchCommandTest {
                 .contains("PASS  prompt syntax: 31/31 A1111 cases parsed exactly")
                 .contains("PASS  long prompt: chunk 2 of 2 = its 25 tokens encoded alone")
                 .contains("PASS  sampler dpmpp_sde_karras (DPM++ SDE Karras").contains("PASS  sampler unipc (UniPC")
+                .containsPattern("PASS  attention: fused sdpa = plain, clip causal attention  rel=\\S+ tol=5e-05")
                 .containsPattern("\\d+ passed, 0 failed, 4 skipped");
         // groups outside --only print nothing and do not run
         assertThat(r.out()).doesNotContain("vae").doesNotContain("txt2img").doesNotContain("controlnet")
@@ -97,6 +98,9 @@ class SelftestAndBenchCommandTest {
         assertThat(fp16.err()).contains("error: precision fp16 is not offered on the CPU");
         CliRunner.Result unknown = cli().run("bench", "--precision", "half");
         assertThat(unknown.err()).contains("error: unknown precision 'half': expected one of auto, fp32, fp16, bf16");
+        CliRunner.Result attention = cli().run("bench", "--attention", "flash");
+        assertThat(attention.exitCode()).isEqualTo(1);
+        assertThat(attention.err()).contains("error: attention must be sdpa or plain, got 'flash'");
     }
 
     @Test

@@ -43,6 +43,9 @@ class WorkerDeviceCheckTest {
         CliRunner.Result unknown = worker(Map.of("SDBOT_PRECISION", "fp8"));
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.err()).contains("SDBOT_PRECISION (precision): unknown precision 'fp8'");
+        CliRunner.Result attention = worker(Map.of("SDBOT_ATTENTION", "flash"));
+        assertThat(attention.exitCode()).isEqualTo(1);
+        assertThat(attention.err()).contains("SDBOT_ATTENTION (attention): attention must be sdpa or plain, got 'flash'");
         CliRunner.Result twice = worker(Map.of("SDBOT_WORKER_DEVICES", "cpu, cpu"));
         assertThat(twice.err()).contains("names a device twice");
         assertThat(dir.resolve("data")).doesNotExist();

@@ -46,6 +46,7 @@ class SettingTableTest {
         return switch (setting) {
             case DATABASE_URL -> "jdbc:postgresql://db7:5432/sdbot";
             case SDBOT_PRECISION -> "fp32";
+            case SDBOT_ATTENTION -> "plain";
             case SDBOT_SHARDS -> "4-7/16";
             case SDBOT_IMAGE_STORE -> "s3";
             case SDBOT_S3_PATH_STYLE -> "true";

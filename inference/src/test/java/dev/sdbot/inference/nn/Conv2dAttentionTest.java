@@ -4,11 +4,16 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.sdbot.inference.selftest.AttentionChecks;
+import dev.sdbot.inference.selftest.CheckResult;
 import dev.sdbot.inference.selftest.Parity;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
+import static dev.sdbot.inference.nn.Attention.Kernel.PLAIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class Conv2dAttentionTest {
@@ -39,12 +44,19 @@ class Conv2dAttentionTest {
             NDArray k = m.randomNormal(new Shape(2, 7, 8));
             NDArray v = m.randomNormal(new Shape(2, 7, 8));
             NDArray mask = m.randomNormal(new Shape(1, 1, 10, 7));
-            NDArray whole = Attention.multiHead(q, k, v, 2, mask);
-            NDArray sliced = Attention.multiHead(q, k, v, 2, mask, 2 * 2 * 7 * 3);
+            NDArray whole = Attention.multiHead(q, k, v, 2, mask, Attention.MAX_SCORE_ELEMENTS, PLAIN);
+            NDArray sliced = Attention.multiHead(q, k, v, 2, mask, 2 * 2 * 7 * 3, PLAIN);
             // the same arithmetic per row, batched differently: a few ulps at most (bound ~100 ulps)
             assertThat(Parity.relativeError(sliced, whole)).isLessThan(1e-5);
-            assertThat(Parity.relativeError(Attention.multiHead(q, k, v, 1, null),
-                    Attention.multiHead(q, k, v, 1, null, 7))).isLessThan(1e-5);
+            assertThat(Parity.relativeError(Attention.multiHead(q, k, v, 1, null, Attention.MAX_SCORE_ELEMENTS, PLAIN),
+                    Attention.multiHead(q, k, v, 1, null, 7, PLAIN))).isLessThan(1e-5);
         }
+    }
+
+    /** Every case of the selftest's attention group: the fused kernel equals the plain one within fp32's bound. */
+    @Test
+    void fusedAttentionEqualsPlainAttention() {
+        List<CheckResult> results = AttentionChecks.run();
+        assertThat(results).hasSize(4).allSatisfy(r -> assertThat(r.passed()).as(r.toString()).isTrue());
     }
 }
