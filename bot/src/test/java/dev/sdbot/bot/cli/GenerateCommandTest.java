@@ -141,6 +141,11 @@ class GenerateCommandTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(GenerationParameters.fromPng(Files.readAllBytes(out.resolve("5.png"))).toInfotext())
                 .contains("Sampler: DPM++ SDE Karras,");
+        // diffusers 0.21's DDIM keeps a label of its own: A1111's "DDIM" is A1111's sampler
+        CliRunner.Result diffusers = cli().run(args(out, MODEL.toString(), "--seed", "6", "--sampler", "ddim_diffusers"));
+        assertThat(diffusers.exitCode()).as(diffusers.err()).isZero();
+        assertThat(GenerationParameters.fromPng(Files.readAllBytes(out.resolve("6.png"))).toInfotext())
+                .contains("Sampler: DDIM (diffusers 0.21),");
     }
 
     @Test
@@ -275,6 +280,8 @@ class GenerateCommandTest {
         expectError(args(out, MODEL.toString(), "--init", dir.resolve("nope.png").toString()), "no such file");
         expectError(args(out, MODEL.toString(), "--init", init.toString(), "--mask", smallMask.toString()), "does not match the init image");
         expectError(args(out, MODEL.toString(), "--sampler", "warp"), "unknown sampler");
+        expectError(args(out, MODEL.toString(), "--sampler", "ddim", "--steps", "1"),
+                "DDIM needs at least 2 steps (at 1 step it makes no model call), got 1");
         expectError(args(out, MODEL.toString(), "--clip-skip", "13"), "clip skip must be between 1 and 12, got 13");
         expectError(args(out, MODEL.toString(), "--count", "5"), "images per request must be between 1 and 4, got 5");
         expectError(args(out, MODEL.toString(), "--negative", "(fog:1.2.3)"), "negative prompt: '1.2.3' is not a number");

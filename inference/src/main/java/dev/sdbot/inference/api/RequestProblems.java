@@ -94,6 +94,11 @@ final class RequestProblems {
         if (r.steps() < 1 || r.steps() > GenerationRequest.MAX_STEPS) {
             problems.add("steps must be between 1 and " + GenerationRequest.MAX_STEPS + ", got " + r.steps());
         }
+        if (r.steps() == 1 && r.sampler().minSteps() > 1) {
+            // A1111's DDIM/PLMS schedule at 1 step is the single timestep 1: no model call, the picture would be noise
+            problems.add(r.sampler().displayName() + " needs at least " + r.sampler().minSteps()
+                    + " steps (at 1 step it makes no model call), got 1");
+        }
         int hiresSteps = r.hires() == null ? 0 : r.hires().steps();
         if (r.sampler().maxSteps() < GenerationRequest.MAX_STEPS
                 && Math.max(r.steps(), hiresSteps) > r.sampler().maxSteps()) {

@@ -10,10 +10,12 @@ import java.util.Locale;
  * LMS, DPM++ 2M, Heun, DPM2, DPM++ SDE, DPM++ 2M SDE and all "Karras" variants) is k-diffusion 0.0.16 as A1111 runs
  * it: continuous sigmas (uniform in t, A1111's default schedule, or Karras with rho 7 between the smallest and
  * largest training sigma), the model called at the continuous timestep of each sigma, the last step going to sigma 0.
- * DDIM, PLMS and UniPC are diffusers 0.21 schedulers (integer or linspace timesteps from the model's scheduler
- * config). Euler, Euler a, LMS and DPM++ 2M were diffusers 0.21's schedulers here until A1111's names were given
- * their A1111 meaning; those stay available under labels that say what they are ("Euler a (diffusers 0.21)"...),
- * for the command line and jobs, not among Discord's choices ({@link #isA1111}).
+ * DDIM and PLMS are A1111's own (its {@code sd_samplers_timesteps}: timesteps 1, 1 + 1000 // steps, ... so 20 steps
+ * make 19 model calls, and PLMS calls the model twice on its first step); UniPC is a diffusers 0.21 scheduler. Euler,
+ * Euler a, LMS, DPM++ 2M, DDIM and PLMS were diffusers 0.21's schedulers here until A1111's names were given their
+ * A1111 meaning; those stay available under labels that say what they are ("Euler a (diffusers 0.21)"...), for the
+ * command line and jobs, not among Discord's choices ({@link #isA1111}). Jobs stored with {@code ddim} or
+ * {@code plms} before that now run A1111's sampler.
  *
  * <p>"DPM++ 2M Karras" was diffusers 0.21's DPMSolverMultistepScheduler with {@code use_karras_sigmas}, which
  * only uses the Karras sigmas to choose integer timesteps and then updates with the training alphas there; that
@@ -39,6 +41,8 @@ public enum Sampler {
     LMS("lms", "LMS"),
     DPMPP_2M("dpmpp_2m", "DPM++ 2M"),
     DPMPP_2M_KARRAS("dpmpp_2m_karras", "DPM++ 2M Karras"),
+    DDIM_DIFFUSERS("ddim_diffusers", "DDIM (diffusers 0.21)"),
+    PLMS_DIFFUSERS("plms_diffusers", "PLMS (diffusers 0.21)"),
     DPMPP_2M_KARRAS_DIFFUSERS("dpmpp_2m_karras_diffusers", "DPM++ 2M Karras (diffusers 0.21)"),
     EULER_DIFFUSERS("euler_diffusers", "Euler (diffusers 0.21)"),
     EULER_A_DIFFUSERS("euler_a_diffusers", "Euler a (diffusers 0.21)"),
@@ -93,6 +97,14 @@ public enum Sampler {
      */
     public int maxSteps() {
         return this == LCM || this == LCM_DIFFUSERS ? LCM_ORIGINAL_STEPS : GenerationRequest.MAX_STEPS;
+    }
+
+    /**
+     * The fewest steps this sampler runs: A1111's DDIM and PLMS make one model call fewer than their steps (1 step is
+     * the single timestep 1: no call at all), the others one call or more per step.
+     */
+    public int minSteps() {
+        return this == DDIM || this == PLMS ? 2 : 1;
     }
 
     /** The length of LCM's distillation schedule (diffusers' and A1111's {@code original_inference_steps}). */

@@ -86,7 +86,7 @@ public record ModelDefaults(Sampler sampler, Integer steps, Double cfg, Integer 
         }
         Sampler sampler = s.has("sampler") ? Sampler.fromId(s.get("sampler").asText()) : null;
         int maxSteps = sampler == null ? GenerationRequest.MAX_STEPS : sampler.maxSteps();
-        Integer steps = integer(s, "steps", 1, maxSteps);
+        Integer steps = integer(s, "steps", sampler == null ? 1 : sampler.minSteps(), maxSteps);
         Double cfg = null;
         if (s.has("cfg")) {
             JsonNode n = s.get("cfg");

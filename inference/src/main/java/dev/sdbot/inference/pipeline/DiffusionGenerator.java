@@ -41,6 +41,7 @@ import dev.sdbot.inference.safety.SafetyCheckerFolder;
 import dev.sdbot.inference.safety.SafetyResult;
 import dev.sdbot.inference.vae.VaeTiling;
 import dev.sdbot.inference.sampling.DiffusionSampler;
+import dev.sdbot.inference.sampling.SamplerPass;
 import dev.sdbot.inference.sampling.Samplers;
 import dev.sdbot.inference.sampling.SeededNoise;
 import dev.sdbot.inference.upscale.ImageUpscaler;
@@ -513,27 +514,29 @@ public final class DiffusionGenerator implements ImageGenerator {
     }
 
     /**
-     * The call the first pass starts at: 0 for txt2img, else A1111's img2img start ({@link DenoiseSteps#img2img}).
+     * The first pass's sampler and the call it starts at: 0 for txt2img, else A1111's img2img start
+     * ({@link DenoiseSteps#img2img}).
      */
-    private static int firstPassStart(GenerationRequest request, DiffusionSampler sampler)
+    private static SamplerPass firstPass(GenerationRequest request, DiffusionModel model)
             throws InvalidRequestException {
         if (!request.isImg2Img()) {
-            return 0;
+            return new SamplerPass(Samplers.create(request.sampler(), model.scheduler(), request.steps()), 0);
         }
-        int start = sampler.callIndexOfStep(DenoiseSteps.img2img(request.steps(), request.strength()).startStep());
-        if (start >= sampler.timesteps().length) {
-            // DPM++ drops repeated timesteps, so a few steps may be fewer model calls than requested.
+        SamplerPass pass = Samplers.pass(request.sampler(), model.scheduler(),
+                DenoiseSteps.img2img(request.steps(), request.strength()));
+        if (pass.calls() <= 0) {
+            // DPM++ drops repeated timesteps, and A1111's DDIM/PLMS run one call fewer than their steps, so a few
+            // steps may be no model call at all
             throw new InvalidRequestException("strength " + request.strength() + " leaves no denoising step of "
                     + request.sampler().displayName() + " at " + request.steps() + " steps; raise the strength");
         }
-        return start;
+        return pass;
     }
 
     /** Model calls of one image's passes (first, then hires): what progress counts. */
     private static int[] passCalls(GenerationRequest request, DiffusionModel model) throws InvalidRequestException {
-        DiffusionSampler sampler = Samplers.create(request.sampler(), model.scheduler(), request.steps());
-        int first = sampler.timesteps().length - firstPassStart(request, sampler);
-        return new int[] {first, request.hires() == null ? 0 : HiresPass.calls(request, model)};
+        return new int[] {firstPass(request, model).calls(),
+                request.hires() == null ? 0 : HiresPass.calls(request, model)};
     }
 
     /** Final latents (images, C, h, w) of images with seeds firstSeed, firstSeed + 1, ... denoised as one batch. */
@@ -558,13 +561,14 @@ public final class DiffusionGenerator implements ImageGenerator {
                                 StepListener listener, ControlGuide control, long firstVariationSeed)
             throws GenerationException {
         DiffusionModel model = pipeline.model();
-        DiffusionSampler sampler = Samplers.create(request.sampler(), model.scheduler(), request.steps());
-        int start = firstPassStart(request, sampler);
+        SamplerPass pass = firstPass(request, model);
+        DiffusionSampler sampler = pass.sampler();
+        int start = pass.start();
         int f = model.downscaleFactor();
         Shape latentShape = new Shape(1, model.latentChannels(), request.height() / f, request.width() / f);
         int stepDraws = sampler.usesStepNoise() ? sampler.timesteps().length - start : 0;
         boolean inpaint = mask != null;
-        boolean encodesImage = init != null && (!inpaint || !model.inpainting() || start > 0);
+        boolean encodesImage = init != null && (!inpaint || !model.inpainting() || !sampler.startsFromNoise(start));
         List<ImageNoise> perImage = new ArrayList<>(images);
         for (int i = 0; i < images; i++) {
             perImage.add(ImageNoise.ofImage(manager, request, firstSeed, firstVariationSeed, i, latentShape,

@@ -12,6 +12,7 @@ import dev.sdbot.inference.image.ImageTensors;
 import dev.sdbot.inference.image.Resampler;
 import dev.sdbot.inference.image.RgbImage;
 import dev.sdbot.inference.sampling.DiffusionSampler;
+import dev.sdbot.inference.sampling.SamplerPass;
 import dev.sdbot.inference.sampling.Samplers;
 import dev.sdbot.inference.upscale.ImageUpscaler;
 
@@ -33,24 +34,20 @@ final class HiresPass {
 
     /** The model calls of the second pass (progress counts them after the first pass's). */
     static int calls(GenerationRequest request, DiffusionModel model) throws InvalidRequestException {
-        DiffusionSampler sampler = sampler(request, model);
-        return sampler.timesteps().length - start(request, sampler);
+        return pass(request, model).calls();
     }
 
-    private static DiffusionSampler sampler(GenerationRequest request, DiffusionModel model) {
-        return Samplers.create(request.sampler(), model.scheduler(), request.hires().denoiseSteps(request.steps()).schedule());
-    }
-
-    private static int start(GenerationRequest request, DiffusionSampler sampler) throws InvalidRequestException {
+    private static SamplerPass pass(GenerationRequest request, DiffusionModel model) throws InvalidRequestException {
         HiresFix fix = request.hires();
         DenoiseSteps plan = fix.denoiseSteps(request.steps());
-        int start = sampler.callIndexOfStep(plan.startStep());
-        if (start >= sampler.timesteps().length) {
-            // DPM++ drops repeated timesteps, so a few steps may be fewer model calls than requested.
+        SamplerPass pass = Samplers.pass(request.sampler(), model.scheduler(), plan);
+        if (pass.calls() <= 0) {
+            // DPM++ drops repeated timesteps, and A1111's DDIM/PLMS run one call fewer than their steps, so a few
+            // steps may be no model call at all
             throw new InvalidRequestException("hires strength " + fix.strength() + " leaves no denoising step of "
                     + request.sampler().displayName() + " at " + plan.run() + " hires steps; raise the strength or the steps");
         }
-        return start;
+        return pass;
     }
 
     static NDArray run(StableDiffusionPipeline pipeline, GenerationRequest request, ConditioningSchedule context, NDArray base,
@@ -59,8 +56,9 @@ final class HiresPass {
             throws GenerationException {
         HiresFix fix = request.hires();
         DiffusionModel model = pipeline.model();
-        DiffusionSampler sampler = sampler(request, model);
-        int start = start(request, sampler);
+        SamplerPass pass = pass(request, model);
+        DiffusionSampler sampler = pass.sampler();
+        int start = pass.start();
         int f = model.downscaleFactor();
         int width = request.outputWidth();
         int height = request.outputHeight();

@@ -215,7 +215,7 @@ public final class StableDiffusionPipeline {
             throws GenerationCancelledException {
         Shape latentShape = noise.noise().getShape();
         NDArray maskLatent = resizeNearest(mask, (int) latentShape.get(2), (int) latentShape.get(3));
-        boolean fromNoise = start == 0;
+        boolean fromNoise = sampler.startsFromNoise(start);
         boolean nineChannel = model.inpainting();
         NDArray imageLatents = fromNoise && nineChannel ? null : encode(image, noise.imageEncodeNoise());
         NDArray latents = fromNoise ? noise.noise().mul(sampler.initNoiseSigma())

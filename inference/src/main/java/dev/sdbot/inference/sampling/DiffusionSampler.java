@@ -46,6 +46,15 @@ public interface DiffusionSampler {
     }
 
     /**
+     * Whether a pass starting at call {@code start} starts from pure noise (inpainting at full strength) rather than
+     * from the init latents noised by {@link #addNoise}: at call 0, except for A1111's DDIM/PLMS img2img, which always
+     * noises the init latents.
+     */
+    default boolean startsFromNoise(int start) {
+        return start == 0;
+    }
+
+    /**
      * Model calls per step as A1111 counts them for prompt editing ({@code SamplerData.total_steps}): 2 for its
      * "second order" samplers (Heun, DPM2, DPM++ SDE), so a schedule over N steps spans their 2N calls.
      */

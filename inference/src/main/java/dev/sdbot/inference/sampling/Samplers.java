@@ -1,5 +1,6 @@
 package dev.sdbot.inference.sampling;
 
+import dev.sdbot.inference.api.DenoiseSteps;
 import dev.sdbot.inference.api.Sampler;
 import dev.sdbot.inference.model.SchedulerConfig;
 
@@ -7,7 +8,8 @@ import dev.sdbot.inference.model.SchedulerConfig;
  * Builds the sampler behind each {@link Sampler} from the model's training schedule. diffusers schedulers
  * are built as {@code XScheduler.from_config(pipe.scheduler.config)} does: settings the model config lacks
  * take the sampler's own default (DDIM and PLMS "leading" spacing, the others "linspace"). k-diffusion
- * samplers take only the training sigmas and prediction type from the config, as A1111 does.
+ * samplers and A1111's DDIM and PLMS take only the training schedule and prediction type from the config, as A1111
+ * does.
  */
 public final class Samplers {
 
@@ -23,10 +25,15 @@ public final class Samplers {
         PredictionType prediction = PredictionType.fromConfig(config.predictionType());
         int offset = config.stepsOffset();
         DiscreteSigmas k = DiscreteSigmas.of(schedule);
+        int[] a1111Run = CompVisTimestepsSampler.a1111Timesteps(schedule.size(), steps);
         return switch (sampler) {
-            case DDIM -> new DdimSampler(schedule, prediction, spacing(config, TimestepSpacing.LEADING), steps, offset,
+            case DDIM -> new A1111DdimSampler(schedule, prediction, a1111Run, a1111Run[a1111Run.length - 1],
+                    false);
+            case PLMS -> new A1111PlmsSampler(schedule, prediction, a1111Run, a1111Run[a1111Run.length - 1],
+                    false);
+            case DDIM_DIFFUSERS -> new DiffusersDdimSampler(schedule, prediction, spacing(config, TimestepSpacing.LEADING), steps, offset,
                     config.setAlphaToOne());
-            case PLMS -> new PlmsSampler(schedule, prediction, spacing(config, TimestepSpacing.LEADING), steps, offset,
+            case PLMS_DIFFUSERS -> new DiffusersPlmsSampler(schedule, prediction, spacing(config, TimestepSpacing.LEADING), steps, offset,
                     config.setAlphaToOne());
             case EULER -> new KEulerSampler(k, prediction, KSchedules.sigmas(k, steps, false, false));
             case EULER_A -> new KEulerAncestralSampler(k, prediction, KSchedules.sigmas(k, steps, false, false));
@@ -61,6 +68,27 @@ public final class Samplers {
             case LCM -> KLcmSampler.create(schedule, prediction, steps);
             case LCM_DIFFUSERS -> new LcmSampler(schedule, prediction, steps);
         };
+    }
+
+    /**
+     * The sampler of a denoising pass that runs {@code plan} (img2img, the hires pass) and the call it starts at: the
+     * plan's last steps of a schedule of {@link DenoiseSteps#schedule} steps; A1111's DDIM and PLMS run their own
+     * img2img ({@code CompVisSampler.sample_img2img}, with {@code t_enc = plan.run() - 1} as
+     * {@code setup_img2img_steps} gives for both img2img and the hires pass).
+     */
+    public static SamplerPass pass(Sampler sampler, SchedulerConfig config, DenoiseSteps plan) {
+        if (sampler == Sampler.DDIM || sampler == Sampler.PLMS) {
+            NoiseSchedule schedule = NoiseSchedule.of(config);
+            PredictionType prediction = PredictionType.fromConfig(config.predictionType());
+            int train = schedule.size();
+            int tEnc = plan.run() - 1;
+            int[] run = CompVisTimestepsSampler.img2imgRun(train, plan.schedule(), tEnc);
+            int entry = CompVisTimestepsSampler.img2imgEntry(train, plan.schedule(), tEnc);
+            return new SamplerPass(sampler == Sampler.DDIM ? new A1111DdimSampler(schedule, prediction, run, entry, true)
+                    : new A1111PlmsSampler(schedule, prediction, run, entry, true), 0);
+        }
+        DiffusionSampler whole = create(sampler, config, plan.schedule());
+        return new SamplerPass(whole, whole.callIndexOfStep(plan.startStep()));
     }
 
     private static TimestepSpacing spacing(SchedulerConfig config, TimestepSpacing samplerDefault) {

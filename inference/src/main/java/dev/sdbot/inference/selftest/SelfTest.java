@@ -152,7 +152,7 @@ public final class SelfTest {
         }
         group("samplers", metadata.contains("sched.configs"), "no sched.configs",
                 () -> SamplerChecks.run(reference));
-        group("samplers (k-diffusion, UniPC, LCM, SGM Uniform and trailing references)", true, "", SamplerChecks::runBundled);
+        group("samplers (k-diffusion, A1111 DDIM/PLMS, UniPC, LCM, SGM Uniform and trailing references)", true, "", SamplerChecks::runBundled);
         group("attention (libtorch fused kernel = plain)", true, "", AttentionChecks::run);
         group("upscalers (ESRGAN RRDBNet and SRVGGNetCompact references)", true, "", UpscalerChecks::runBundled);
         group("controlnet (mini SD 1.x ControlNet references)", hasFolder && Files.isDirectory(folder.resolve("unet"))

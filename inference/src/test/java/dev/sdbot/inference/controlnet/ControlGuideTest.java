@@ -60,7 +60,7 @@ class ControlGuideTest {
     private static NDArray run(StableDiffusionPipeline pipeline, Conditioning context, NDManager manager,
                                ControlGuide control) throws Exception {
         ImageNoise noise = ImageNoise.seeded(manager, 3, new Shape(1, 4, 8, 8), false, false, 0);
-        return pipeline.txt2img(context, 7, Samplers.create(Sampler.DDIM, pipeline.model().scheduler(), 4), noise,
+        return pipeline.txt2img(context, 7, Samplers.create(Sampler.DDIM_DIFFUSERS, pipeline.model().scheduler(), 4), noise,
                 StepListener.NONE, control);
     }
 }

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The k-diffusion (A1111) samplers (Euler, Euler a, LMS and DPM++ 2M among them), UniPC, the few-step samplers (LCM, SGM Uniform) and diffusers' Euler / Euler a
+ * The k-diffusion (A1111) samplers (Euler, Euler a, LMS and DPM++ 2M among them), A1111's DDIM and PLMS, UniPC, the few-step samplers (LCM, SGM Uniform) and diffusers' Euler / Euler a
  * on trailing spacing against make_refs.py's references (bundled in the jar).
  */
 class KDiffusionParityTest {
@@ -22,16 +22,16 @@ class KDiffusionParityTest {
     void everyNewSamplerReproducesItsReference() {
         List<CheckResult> results = SamplerChecks.runBundled();
         results.forEach(System.out::println);
-        assertThat(results).hasSize(29);
+        assertThat(results).hasSize(29 + 11);
         assertThat(results).allMatch(CheckResult::passed);
     }
 
     @Test
     void everySamplerNotCheckedAgainstTheDiffusersFixtureHasABundledReference() {
-        Set<String> fixtureCases = Set.of("ddim", "plms", "euler_diffusers", "euler_a_diffusers", "lms_diffusers",
+        Set<String> fixtureCases = Set.of("ddim_diffusers", "plms_diffusers", "euler_diffusers", "euler_a_diffusers", "lms_diffusers",
                 "dpmpp_2m_diffusers", "dpmpp_2m_karras_diffusers");
         Set<String> bundled = SamplerChecks.runBundled().stream()
-                .map(r -> r.name().split(" ")[1].replaceAll("_v$", ""))
+                .map(r -> r.name().split(" ")[1].replaceAll("_v$", "").replaceAll("\\..*", "")) // "ddim.7.img2img0.6"
                 .filter(name -> !name.endsWith("_trailing")) // fixture samplers on another spacing
                 .collect(Collectors.toSet());
         Set<String> all = Arrays.stream(Sampler.values()).map(Sampler::id).collect(Collectors.toSet());

@@ -19,7 +19,7 @@ class TimestepSpacingTest {
     @Test
     void trailingEndsAtTheLastTrainingStep() {
         // np.round(np.arange(1000, 0, -100)) - 1
-        assertThat(Samplers.create(Sampler.DDIM, config("trailing"), 10).timesteps())
+        assertThat(Samplers.create(Sampler.DDIM_DIFFUSERS, config("trailing"), 10).timesteps())
                 .containsExactly(999, 899, 799, 699, 599, 499, 399, 299, 199, 99);
     }
 
@@ -40,13 +40,13 @@ class TimestepSpacingTest {
 
     @Test
     void plmsWithOneStepCallsTheModelOnce() {
-        assertThat(Samplers.create(Sampler.PLMS, config(null), 1).timesteps()).containsExactly(1);
+        assertThat(Samplers.create(Sampler.PLMS_DIFFUSERS, config(null), 1).timesteps()).containsExactly(1);
     }
 
     @Test
     void badSettingsAreClearErrors() {
-        assertThatThrownBy(() -> Samplers.create(Sampler.DDIM, config("sideways"), 10))
+        assertThatThrownBy(() -> Samplers.create(Sampler.DDIM_DIFFUSERS, config("sideways"), 10))
                 .hasMessageContaining("timestep_spacing 'sideways'");
-        assertThatThrownBy(() -> Samplers.create(Sampler.DDIM, config(null), 0)).hasMessageContaining("steps");
+        assertThatThrownBy(() -> Samplers.create(Sampler.DDIM_DIFFUSERS, config(null), 0)).hasMessageContaining("steps");
     }
 }

@@ -5,11 +5,11 @@ import ai.djl.ndarray.NDArray;
 import static dev.sdbot.inference.sampling.DiffusionSampler.sqrt;
 
 /** diffusers DDIMScheduler with eta = 0 (deterministic), no clipping or thresholding. */
-public final class DdimSampler extends AlphaSampler {
+public final class DiffusersDdimSampler extends AlphaSampler {
     private final int stepRatio;
     private final float finalAlphaCumprod;
 
-    public DdimSampler(NoiseSchedule schedule, PredictionType prediction, TimestepSpacing spacing, int steps,
+    public DiffusersDdimSampler(NoiseSchedule schedule, PredictionType prediction, TimestepSpacing spacing, int steps,
                        int stepsOffset, boolean setAlphaToOne) {
         super(schedule, prediction, Timesteps.spaced(spacing, schedule.size(), steps, stepsOffset));
         this.stepRatio = schedule.size() / steps;

@@ -12,14 +12,14 @@ import static dev.sdbot.inference.sampling.DiffusionSampler.sqrt;
  * repeated, so there are steps + 1 model calls; the second call redoes the first step with the
  * averaged model output.
  */
-public final class PlmsSampler extends AlphaSampler {
+public final class DiffusersPlmsSampler extends AlphaSampler {
     private final int stepRatio;
     private final float finalAlphaCumprod;
     private final List<NDArray> ets = new ArrayList<>();
     private int counter;
     private NDArray curSample;
 
-    public PlmsSampler(NoiseSchedule schedule, PredictionType prediction, TimestepSpacing spacing, int steps,
+    public DiffusersPlmsSampler(NoiseSchedule schedule, PredictionType prediction, TimestepSpacing spacing, int steps,
                        int stepsOffset, boolean setAlphaToOne) {
         super(schedule, prediction, plmsTimesteps(spacing, schedule.size(), steps, stepsOffset));
         this.stepRatio = schedule.size() / steps;
