@@ -207,7 +207,24 @@ public final class JobService {
     }
 
     /**
-     * The job's request with its input images (a {@link JobView}'s request has none): for a Reroll of an img2img job.
+     * The job's first ControlNet unit's control image (for the result post's thumbnail), read from the image store (or
+     * the row of a job queued before V42); empty when the job has none or it is no longer stored.
+     */
+    public Optional<byte[]> firstControlImage(JobView job) {
+        if (job.request().controls().isEmpty()) {
+            return Optional.empty();
+        }
+        if (job.inputs().controlsInRow()) {
+            return Optional.of(jobs.withControlImagesInRow(job.id(), job.request()).controls().get(0).image())
+                    .filter(png -> png.length > 0);
+        }
+        return job.inputs().controlKeys().isEmpty() ? Optional.empty()
+                : Optional.ofNullable(inputs.get(job.inputs().controlKeys().get(0)));
+    }
+
+    /**
+     * The job's request with its input images (a {@link JobView}'s request has none): for a Reroll of an img2img or
+     * ControlNet job.
      *
      * @throws IllegalStateException when an input image is no longer stored (retention)
      */
@@ -216,6 +233,9 @@ public final class JobService {
         if (job.inputs().initInRow() || job.inputs().maskInRow()) { // queued before the image store
             byte[][] inRow = jobs.inputImagesInRow(job.id());
             request = request.toBuilder().images(inRow[0], inRow[1]).build();
+        }
+        if (job.inputs().controlsInRow()) { // queued before control images went to the image store (V42)
+            request = jobs.withControlImagesInRow(job.id(), request);
         }
         try {
             return inputs.load(request, job.inputs());

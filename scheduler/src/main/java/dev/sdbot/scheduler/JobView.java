@@ -5,8 +5,8 @@ import dev.sdbot.inference.api.GenerationRequest;
 import java.time.Instant;
 
 /**
- * A read-only snapshot of a job row, without image bytes: {@link #request()} carries no init image or mask
- * ({@link #inputs()} says which there are; {@link JobService#requestWithImages} reads them), result images come from
+ * A read-only snapshot of a job row, without image bytes: {@link #request()} carries no init image or mask, and its
+ * ControlNet units' control images are empty ({@link #inputs()} says which there are; {@link JobService#requestWithImages} reads them), result images come from
  * {@link JobService#results(long)} and the step preview from {@link JobService#preview}.
  */
 public record JobView(

@@ -42,7 +42,8 @@ class RetentionTest {
             db.update("UPDATE jobs SET control_images = ARRAY['\\x89'::bytea], control_units = '[{\"model\": \"cn\","
                     + " \"preprocessor\": \"canny\", \"cannyLow\": 100, \"cannyHigh\": 200, \"weight\": 0.5,"
                     + " \"start\": 0, \"end\": 1, \"mode\": \"prompt\"}]'");
-            assertThat(system.jobs().find(ids.get(0)).orElseThrow().request().controls()).singleElement()
+            JobView controlJob = system.jobs().find(ids.get(0)).orElseThrow();
+            assertThat(system.jobs().requestWithImages(controlJob).controls()).singleElement()
                     .satisfies(u -> {
                         assertThat(u.model()).isEqualTo("cn");
                         assertThat(u.image()).containsExactly(0x89);

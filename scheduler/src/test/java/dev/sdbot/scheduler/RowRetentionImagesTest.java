@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Row retention deletes the image-store objects of the jobs it deletes (results, an orphan of a crashed attempt, input
- * images) on both stores, also when the image retention is longer than the row retention (before, those objects
+ * and control images) on both stores, also when the image retention is longer than the row retention (before, those objects
  * stayed in the store with no row naming them), and a run that stopped after deleting the objects but before the rows
  * is finished by the next.
  */
@@ -65,9 +65,13 @@ class RowRetentionImagesTest {
             long old = ids.get(0);
             long interrupted = ids.get(1);
             long recent = ids.get(2);
-            List<String> inputs = List.of(ImageKeys.newInput("init"), ImageKeys.newInput("mask"), ImageKeys.newInput("init"));
+            List<String> inputs = List.of(ImageKeys.newInput("init"), ImageKeys.newInput("mask"), ImageKeys.newInput("init"),
+                    ImageKeys.newInput("control-0"));
             inputs.forEach(k -> images.put(k, new byte[] {1}));
             db.update("UPDATE jobs SET init_image_key = ?, mask_image_key = ? WHERE id = ?", inputs.get(0), inputs.get(1), old);
+            db.update("UPDATE jobs SET control_image_keys = ARRAY[?], control_units = '[{\"model\": \"cn\","
+                    + " \"preprocessor\": \"none\", \"cannyLow\": 100, \"cannyHigh\": 200, \"weight\": 1,"
+                    + " \"start\": 0, \"end\": 1, \"mode\": \"balanced\"}]' WHERE id = ?", inputs.get(3), old);
             db.update("UPDATE jobs SET init_image_key = ? WHERE id = ?", inputs.get(2), recent);
             String orphan = ImageKeys.result(old, 0, 0);
             images.put(orphan, new byte[] {2});
@@ -87,6 +91,7 @@ class RowRetentionImagesTest {
             assertThat(images.get(orphan)).as("orphan of a crashed attempt").isNull();
             assertThat(images.get(inputs.get(0))).as("init image").isNull();
             assertThat(images.get(inputs.get(1))).as("mask").isNull();
+            assertThat(images.get(inputs.get(3))).as("control image").isNull();
             assertThat(images.get(ImageKeys.result(recent, 1, 0))).as("a recent job's result stays").isNotNull();
             assertThat(images.get(inputs.get(2))).as("a recent job's input stays").isNotNull();
         }

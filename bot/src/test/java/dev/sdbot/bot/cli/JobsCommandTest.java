@@ -104,6 +104,11 @@ class JobsCommandTest {
         try (Database db = Database.open(DatabaseSettings.embedded(dataDir))) {
             try (var c = db.dataSource().getConnection(); var st = c.createStatement()) {
                 st.execute("UPDATE jobs SET init_image = '\\x0102'::bytea, mask_image = '\\x03'::bytea WHERE id = 1");
+                // and a ControlNet job as queued before V42: its control images in the row
+                st.execute("UPDATE jobs SET control_images = ARRAY['\\x04'::bytea, '\\x0506'::bytea], control_units ="
+                        + " (SELECT jsonb_agg(u) FROM (SELECT jsonb_build_object('model', 'cn', 'preprocessor', 'none',"
+                        + " 'cannyLow', 100, 'cannyHigh', 200, 'weight', 1, 'start', 0, 'end', 1, 'mode', 'balanced') u"
+                        + " FROM generate_series(1, 2)) units) WHERE id = 3");
                 st.execute("INSERT INTO job_results (job_id, image_index, attempt, png, seed, gpu_ms, created_at, safety)"
                         + " VALUES (2, 0, 1, '\\x0a0b0c'::bytea, 1, 5, now(), 'CLEAN'),"
                         + " (2, 1, 1, '\\x0d'::bytea, 2, 5, now(), 'CLEAN'), (3, 0, 1, '\\x0e'::bytea, 3, 5, now(), 'CLEAN')");
@@ -113,17 +118,19 @@ class JobsCommandTest {
         }
         CliRunner.Result dry = cli.run("jobs", "move-images", "--dry-run");
         assertThat(dry.exitCode()).as(dry.err()).isZero();
-        assertThat(dry.out()).contains("would move 3 result image(s), 5 bytes", "would move the input images of 1 job(s), 3 bytes");
+        assertThat(dry.out()).contains("would move 3 result image(s), 5 bytes", "would move the input images of 2 job(s), 6 bytes");
         assertThat(cli.run("jobs", "move-images", "--batch", "0").err()).contains("--batch must be at least 1, got 0");
 
         CliRunner.Result moved = cli.run("jobs", "move-images", "--batch", "2"); // batches of 2: a second read resumes
         assertThat(moved.exitCode()).as(moved.err()).isZero();
-        assertThat(moved.out()).contains("moved 3 result image(s), 5 bytes", "moved the input images of 1 job(s), 3 bytes");
+        assertThat(moved.out()).contains("moved 3 result image(s), 5 bytes", "moved the input images of 2 job(s), 6 bytes");
         Path images = dataDir.resolve("images");
         assertThat(images.resolve("results/2/1-0.png")).hasBinaryContent(new byte[] {0x0a, 0x0b, 0x0c});
         assertThat(images.resolve("results/3/1-0.png")).hasBinaryContent(new byte[] {0x0e});
         assertThat(images.resolve("inputs/job-1/init.png")).hasBinaryContent(new byte[] {1, 2});
         assertThat(images.resolve("inputs/job-1/mask.png")).hasBinaryContent(new byte[] {3});
+        assertThat(images.resolve("inputs/job-3/control-0.png")).hasBinaryContent(new byte[] {4});
+        assertThat(images.resolve("inputs/job-3/control-1.png")).hasBinaryContent(new byte[] {5, 6});
         assertThat(cli.run("jobs", "show", "2", "--out", dataDir.resolve("moved").toString()).exitCode())
                 .as("read back from the store").isZero();
         assertThat(cli.run("jobs", "move-images", "--dry-run").out()).as("the rows hold no bytes any more")

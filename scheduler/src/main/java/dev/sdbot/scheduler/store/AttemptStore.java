@@ -39,7 +39,8 @@ public final class AttemptStore {
             + " ORDER BY assigned_at, id LIMIT ?) a"
             + " WHERE j.id = a.id AND j.state = 'ASSIGNED' AND j.attempt = a.attempt AND j.worker_id = ?"
             + " RETURNING j.id, j.attempt, j.guild_id, j.user_id, j.assigned_at, j.init_image, j.mask_image,"
-            + " j.init_image IS NOT NULL AS init_in_row, j.mask_image IS NOT NULL AS mask_in_row, "
+            + " j.init_image IS NOT NULL AS init_in_row, j.mask_image IS NOT NULL AS mask_in_row, j.control_images,"
+            + " j.control_images IS NOT NULL AS controls_in_row, "
             + prefixed(JobRows.REQUEST_COLUMNS);
 
     /**
@@ -59,6 +60,10 @@ public final class AttemptStore {
                         GenerationRequest request = JobRows.request(rs);
                         if (rs.getBoolean("init_in_row")) {
                             request = request.toBuilder().images(rs.getBytes("init_image"), rs.getBytes("mask_image")).build();
+                        }
+                        List<byte[]> controlsInRow = ControlUnitRows.imagesInRow(rs.getArray("control_images"));
+                        if (controlsInRow != null) {
+                            request = request.withControls(ControlUnitRows.withImages(request.controls(), controlsInRow));
                         }
                         rows.add(new Object[] {Sql.instant(rs, "assigned_at"), rs.getLong("id"), new ClaimedJob(rs.getLong("id"),
                                 rs.getInt("attempt"), rs.getLong("guild_id"), rs.getLong("user_id"), request, JobRows.inputs(rs))});

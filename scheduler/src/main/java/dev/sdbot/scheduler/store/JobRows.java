@@ -11,18 +11,20 @@ import dev.sdbot.scheduler.JobView;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * Maps job rows to values. No read here pulls an image's bytes: input images are keys into the image store (or, in
- * rows older than V34, bytea columns only tested for presence); previews live in job_previews.
+ * rows older than V34/V42, bytea columns only tested for presence); previews live in job_previews.
  */
 final class JobRows {
     /** The request's columns as written by a submit, input images as image store keys. */
     static final String REQUEST_COLUMNS = "prompt, negative_prompt, model, sampler, steps, cfg_scale, width, height, seed,"
             + " image_count, init_image_key, strength, mask_image_key, clip_skip, hires_scale, hires_upscaler, hires_steps,"
-            + " hires_strength, control_units, control_images, upscaler, variation_seed, variation_strength";
-    /** The input images' presence in rows written before the image store (V34). */
-    static final String LEGACY_INPUTS = "init_image IS NOT NULL AS init_in_row, mask_image IS NOT NULL AS mask_in_row";
+            + " hires_strength, control_units, control_image_keys, upscaler, variation_seed, variation_strength";
+    /** The input images' presence in rows written before the image store (V34; control images V42). */
+    static final String LEGACY_INPUTS = "init_image IS NOT NULL AS init_in_row, mask_image IS NOT NULL AS mask_in_row,"
+            + " control_images IS NOT NULL AS controls_in_row";
     static final String VIEW_COLUMNS = "id, state, " + REQUEST_COLUMNS + ", " + LEGACY_INPUTS + ", priority, attempt,"
             + " max_attempts, worker_id, progress_step, progress_total, error, guild_id, channel_id, user_id, interaction_id,"
             + " interaction_token, token_expires_at, posted_message_id, created_at, assigned_at, started_at,"
@@ -60,8 +62,10 @@ final class JobRows {
         String mask = rs.getString("mask_image_key");
         boolean initInRow = rs.getBoolean("init_in_row");
         boolean maskInRow = rs.getBoolean("mask_in_row");
-        return init == null && mask == null && !initInRow && !maskInRow ? JobInputs.NONE
-                : new JobInputs(init, mask, initInRow, maskInRow);
+        List<String> controls = ControlUnitRows.keys(rs);
+        boolean controlsInRow = rs.getBoolean("controls_in_row");
+        return init == null && mask == null && !initInRow && !maskInRow && controls.isEmpty() && !controlsInRow
+                ? JobInputs.NONE : new JobInputs(init, mask, initInRow, maskInRow, controls, controlsInRow);
     }
 
     /** The job's hires fix, or null (hires_scale NULL). */

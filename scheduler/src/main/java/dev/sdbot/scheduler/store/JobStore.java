@@ -39,11 +39,11 @@ public final class JobStore {
     public long insert(Connection c, JobSubmission submission, long seed, int maxAttempts, JobInputs inputs) throws SQLException {
         GenerationRequest r = submission.request();
         Object[] hires = JobRows.hiresValues(r);
-        Object[] controls = ControlUnitRows.values(c, r);
+        Object[] controls = ControlUnitRows.values(c, r, inputs);
         String sql = "INSERT INTO jobs (state, " + JobRows.REQUEST_COLUMNS + ", priority, max_attempts, progress_total,"
                 + " guild_id, channel_id, user_id, interaction_id, interaction_token, token_expires_at, created_at, updated_at)"
                 + " VALUES ('QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::double precision, ?, ?,"
-                + " ?::double precision, ?::jsonb, ?::bytea[], ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())"; // the database's clock, like every later stamp
+                + " ?::double precision, ?::jsonb, ?::text[], ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())"; // the database's clock, like every later stamp
         try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             Sql.bind(ps, r.prompt(), r.negativePrompt(), r.model(), r.sampler().id(), r.steps(), r.cfgScale(), r.width(),
                     r.height(), seed, r.count(), inputs.initKey(), r.strength(), inputs.maskKey(), r.clipSkip(),
@@ -70,11 +70,11 @@ public final class JobStore {
             throws SQLException {
         GenerationRequest r = submission.request();
         Object[] hires = JobRows.hiresValues(r);
-        Object[] controls = ControlUnitRows.values(c, r);
+        Object[] controls = ControlUnitRows.values(c, r, inputs);
         String sql = "INSERT INTO jobs (state, " + JobRows.REQUEST_COLUMNS + ", priority, max_attempts, progress_total,"
                 + " guild_id, channel_id, user_id, interaction_id, interaction_token, token_expires_at, created_at, updated_at)"
                 + " SELECT 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text, ?, ?::text, ?, ?::double precision, ?, ?,"
-                + " ?::double precision, ?::jsonb, ?::bytea[], ?, ?::bigint, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?::double precision, ?::jsonb, ?::text[], ?, ?::bigint, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
                 + " ?::timestamptz, now(), now()"
                 + " WHERE NOT EXISTS (SELECT 1 FROM quota_rules WHERE guild_id = ? AND (scope = 'GUILD_DEFAULT'"
                 + " OR (scope = 'USER' AND subject_id = ?) OR (scope = 'ROLE' AND subject_id = ANY (?))))"
@@ -181,6 +181,19 @@ public final class JobStore {
                 }
             }
         });
+    }
+
+    /** The request with the control images kept in the row by a job queued before V42 (unchanged when none are). */
+    public GenerationRequest withControlImagesInRow(long id, GenerationRequest request) {
+        List<byte[]> images = Sql.withConnection(dataSource, "read control images of job " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT control_images FROM jobs WHERE id = ?")) {
+                Sql.bind(ps, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? ControlUnitRows.imagesInRow(rs.getArray(1)) : null;
+                }
+            }
+        });
+        return images == null ? request : request.withControls(ControlUnitRows.withImages(request.controls(), images));
     }
 
     /** The step preview of the job's current attempt, or null (none yet, or the attempt ended). */

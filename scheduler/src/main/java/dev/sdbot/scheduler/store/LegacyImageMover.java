@@ -11,10 +11,10 @@ import java.util.List;
 
 /**
  * Moves the images of rows written before the image store (V34: result PNGs in job_results.png, init images and masks
- * in jobs) into the store, in batches walked in key order. Each image is written to the store first, under a key fixed
- * by its row ({@link ImageKeys#result}, {@link ImageKeys#movedInput}), then the row takes the key and drops its bytes:
+ * in jobs; V42: ControlNet control images in jobs) into the store, in batches walked in key order. Each image is
+ * written to the store first, under a key fixed by its row ({@link ImageKeys#result}, {@link ImageKeys#movedInput}), then the row takes the key and drops its bytes:
  * a move that stops in between leaves bytes in the row and the same object written again by the next run, never an
- * image lost. ControlNet control images stay in the row here.
+ * image lost.
  */
 public final class LegacyImageMover {
     /** Images (result rows) or jobs (input rows) found, and their bytes. */
@@ -23,6 +23,9 @@ public final class LegacyImageMover {
             return new Count(results + o.results, resultBytes + o.resultBytes, jobs + o.jobs, inputBytes + o.inputBytes);
         }
     }
+
+    /** A job row that holds input images itself. */
+    private static final String IN_ROW = "(init_image IS NOT NULL OR mask_image IS NOT NULL OR control_images IS NOT NULL)";
 
     private final DataSource dataSource;
     private final ImageStore images;
@@ -37,9 +40,10 @@ public final class LegacyImageMover {
         return Sql.withConnection(dataSource, "count images held in rows", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT count(*) FROM job_results WHERE png IS NOT NULL),"
                     + " (SELECT COALESCE(sum(octet_length(png)), 0) FROM job_results WHERE png IS NOT NULL),"
-                    + " (SELECT count(*) FROM jobs WHERE init_image IS NOT NULL OR mask_image IS NOT NULL),"
-                    + " (SELECT COALESCE(sum(COALESCE(octet_length(init_image), 0) + COALESCE(octet_length(mask_image), 0)), 0)"
-                    + " FROM jobs WHERE init_image IS NOT NULL OR mask_image IS NOT NULL)");
+                    + " (SELECT count(*) FROM jobs WHERE " + IN_ROW + "),"
+                    + " (SELECT COALESCE(sum(COALESCE(octet_length(init_image), 0) + COALESCE(octet_length(mask_image), 0)"
+                    + " + COALESCE((SELECT sum(octet_length(i)) FROM unnest(control_images) i), 0)), 0)"
+                    + " FROM jobs WHERE " + IN_ROW + ")");
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new Count(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
@@ -99,7 +103,11 @@ public final class LegacyImageMover {
     }
 
     private Count moveInputs(int batch) {
-        record Inputs(long id, byte[] init, byte[] mask) {
+        record Inputs(long id, byte[] init, byte[] mask, List<byte[]> controls) {
+            long bytes() {
+                return (init == null ? 0 : init.length) + (mask == null ? 0 : mask.length)
+                        + (controls == null ? 0 : controls.stream().mapToLong(c -> c.length).sum());
+            }
         }
         long moved = 0;
         long bytes = 0;
@@ -108,43 +116,57 @@ public final class LegacyImageMover {
         do {
             long from = after;
             found = Sql.withConnection(dataSource, "read images held in job rows", c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT id, init_image, mask_image FROM jobs"
-                        + " WHERE (init_image IS NOT NULL OR mask_image IS NOT NULL) AND id > ? ORDER BY id LIMIT ?")) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT id, init_image, mask_image, control_images FROM jobs"
+                        + " WHERE " + IN_ROW + " AND id > ? ORDER BY id LIMIT ?")) {
                     Sql.bind(ps, from, batch);
                     List<Inputs> rows = new ArrayList<>();
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            rows.add(new Inputs(rs.getLong(1), rs.getBytes(2), rs.getBytes(3)));
+                            rows.add(new Inputs(rs.getLong(1), rs.getBytes(2), rs.getBytes(3),
+                                    ControlUnitRows.imagesInRow(rs.getArray(4))));
                         }
                     }
                     return rows;
                 }
             });
             for (Inputs job : found) {
+                List<String> keys = new ArrayList<>();
                 String init = job.init() == null ? null : ImageKeys.movedInput(job.id(), "init");
                 String mask = job.mask() == null ? null : ImageKeys.movedInput(job.id(), "mask");
                 if (init != null) {
                     images.put(init, job.init());
+                    keys.add(init);
                 }
                 if (mask != null) {
                     images.put(mask, job.mask());
+                    keys.add(mask);
                 }
+                List<String> controls = null;
+                if (job.controls() != null) {
+                    controls = new ArrayList<>();
+                    for (int i = 0; i < job.controls().size(); i++) {
+                        String key = ImageKeys.movedInput(job.id(), "control-" + i);
+                        images.put(key, job.controls().get(i));
+                        controls.add(key);
+                    }
+                    keys.addAll(controls);
+                }
+                List<String> controlKeys = controls;
                 // one statement: a worker reading the row sees either the bytes or the keys, never neither
-                int updated = Sql.update(dataSource, "point a job row at its stored inputs", "UPDATE jobs"
-                        + " SET init_image_key = COALESCE(?::text, init_image_key), mask_image_key = COALESCE(?::text, mask_image_key),"
-                        + " init_image = NULL, mask_image = NULL WHERE id = ? AND (init_image IS NOT NULL OR mask_image IS NOT NULL)",
-                        init, mask, job.id());
+                int updated = Sql.withConnection(dataSource, "point a job row at its stored inputs", c -> {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET init_image_key = COALESCE(?::text,"
+                            + " init_image_key), mask_image_key = COALESCE(?::text, mask_image_key), control_image_keys ="
+                            + " COALESCE(?::text[], control_image_keys), init_image = NULL, mask_image = NULL,"
+                            + " control_images = NULL WHERE id = ? AND " + IN_ROW)) {
+                        Sql.bind(ps, init, mask, controlKeys == null ? null : c.createArrayOf("text", controlKeys.toArray()),
+                                job.id());
+                        return ps.executeUpdate();
+                    }
+                });
                 if (updated == 1) {
                     moved++;
-                    bytes += (job.init() == null ? 0 : job.init().length) + (job.mask() == null ? 0 : job.mask().length);
+                    bytes += job.bytes();
                 } else {
-                    List<String> keys = new ArrayList<>();
-                    if (init != null) {
-                        keys.add(init);
-                    }
-                    if (mask != null) {
-                        keys.add(mask);
-                    }
                     images.delete(keys); // purged or deleted meanwhile
                 }
                 after = job.id();

@@ -120,8 +120,8 @@ public final class ResultStore {
         }
         return Sql.withConnection(dataSource, "forget purged job images", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET init_image_key = NULL, mask_image_key = NULL,"
-                    + " preview_png = NULL, init_image = NULL, mask_image = NULL, control_images = NULL, control_units = '[]',"
-                    + " updated_at = now() WHERE id = ANY (?)")) {
+                    + " preview_png = NULL, init_image = NULL, mask_image = NULL, control_images = NULL,"
+                    + " control_image_keys = NULL, control_units = '[]', updated_at = now() WHERE id = ANY (?)")) {
                 Sql.bind(ps, c.createArrayOf("bigint", found.stream().map(Keys::id).toArray()));
                 return ps.executeUpdate();
             }
@@ -139,7 +139,8 @@ public final class ResultStore {
             + " WHERE state IN ('POSTED', 'CANCELLED', 'FAILED', 'BLOCKED', 'SUCCEEDED')"
             + " AND finished_at < now() - ? * interval '1 millisecond'"
             + " AND (preview_png IS NOT NULL OR init_image IS NOT NULL OR mask_image IS NOT NULL"
-            + " OR init_image_key IS NOT NULL OR mask_image_key IS NOT NULL OR control_images IS NOT NULL)";
+            + " OR init_image_key IS NOT NULL OR mask_image_key IS NOT NULL OR control_images IS NOT NULL"
+            + " OR control_image_keys IS NOT NULL)";
     // jobs_images_retention_idx (V40)
 
     private static float[] floats(Array array) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.sdbot.scheduler.store;
 
+import dev.sdbot.inference.api.ControlNetUnit;
 import dev.sdbot.inference.api.GenerationRequest;
 import dev.sdbot.inference.api.InvalidRequestException;
 import dev.sdbot.scheduler.JobInputs;
@@ -9,14 +10,18 @@ import dev.sdbot.scheduler.images.ImageStore;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A job's input images (img2img init image, inpainting mask) in the image store: written at submit, read by the worker. */
+/**
+ * A job's input images (img2img init image, inpainting mask, ControlNet control images) in the image store: written at
+ * submit, read by the worker.
+ */
 public final class StoredInputs {
     /**
      * The one SQL expression (a text[] without nulls, on a jobs row) for the image-store keys a job row holds besides
      * its results: what retention deletes with the row or its images. A new kind of stored input adds its key
      * column(s) here.
      */
-    public static final String KEYS_OF_JOB = "array_remove(ARRAY[init_image_key, mask_image_key], NULL)";
+    public static final String KEYS_OF_JOB = "array_remove(ARRAY[init_image_key, mask_image_key]"
+            + " || COALESCE(control_image_keys, '{}'), NULL)";
 
     private final ImageStore images;
 
@@ -26,18 +31,25 @@ public final class StoredInputs {
 
     /** Stores the request's input images under new keys (before the job row exists); NONE when it has none. */
     public JobInputs put(GenerationRequest r) {
-        if (r.initImage() == null && r.maskImage() == null) {
+        if (r.initImage() == null && r.maskImage() == null && r.controls().isEmpty()) {
             return JobInputs.NONE;
         }
         String init = r.initImage() == null ? null : ImageKeys.newInput("init");
         String mask = r.maskImage() == null ? null : ImageKeys.newInput("mask");
-        JobInputs inputs = new JobInputs(init, mask, false, false);
+        List<String> controls = new ArrayList<>();
+        for (int i = 0; i < r.controls().size(); i++) {
+            controls.add(ImageKeys.newInput("control-" + i));
+        }
+        JobInputs inputs = new JobInputs(init, mask, false, false, controls, false);
         try {
             if (init != null) {
                 images.put(init, r.initImage());
             }
             if (mask != null) {
                 images.put(mask, r.maskImage());
+            }
+            for (int i = 0; i < controls.size(); i++) {
+                images.put(controls.get(i), r.controls().get(i).image());
             }
         } catch (RuntimeException e) {
             deleteQuietly(inputs, e);
@@ -48,13 +60,7 @@ public final class StoredInputs {
 
     /** Removes the images of a job that was not queued after all. */
     public void delete(JobInputs inputs) {
-        List<String> keys = new ArrayList<>(2);
-        if (inputs.initKey() != null) {
-            keys.add(inputs.initKey());
-        }
-        if (inputs.maskKey() != null) {
-            keys.add(inputs.maskKey());
-        }
+        List<String> keys = inputs.storedKeys();
         if (!keys.isEmpty()) {
             images.delete(keys);
         }
@@ -76,12 +82,25 @@ public final class StoredInputs {
      * @throws InvalidRequestException when a stored image is gone (purged): the job cannot run as asked, ever
      */
     public GenerationRequest load(GenerationRequest request, JobInputs inputs) throws InvalidRequestException {
-        if (inputs.initKey() == null && inputs.maskKey() == null) {
+        if (inputs.storedKeys().isEmpty()) {
             return request;
         }
         byte[] init = inputs.initKey() == null ? request.initImage() : read(inputs.initKey());
         byte[] mask = inputs.maskKey() == null ? request.maskImage() : read(inputs.maskKey());
-        return request.toBuilder().images(init, mask).build();
+        List<ControlNetUnit> controls = request.controls();
+        if (!inputs.controlKeys().isEmpty()) {
+            List<byte[]> stored = new ArrayList<>();
+            for (String key : inputs.controlKeys()) {
+                stored.add(read(key));
+            }
+            controls = ControlUnitRows.withImages(controls, stored);
+        }
+        return request.toBuilder().images(init, mask).controls(controls).build();
+    }
+
+    /** One stored input image, or null when it is gone. */
+    public byte[] get(String key) {
+        return images.get(key);
     }
 
     private byte[] read(String key) throws InvalidRequestException {

@@ -23,6 +23,7 @@ import net.dv8tion.jda.api.utils.messages.MessageCreateData;
 import java.awt.Color;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -38,6 +39,13 @@ public final class ResultMessages {
     static final String TEST_PATTERN_NOTE = "🧪 This is a test pattern, not a generated image: the worker has no model. "
             + "To generate images, add one (`./sdbot models pull <owner/repo> --file <file.safetensors>`, "
             + "README \"Models\") and restart the worker.";
+
+    /** Reads a job's first control image (from the image store); empty when it is no longer stored. */
+    private final Function<JobView, Optional<byte[]>> firstControlImage;
+
+    public ResultMessages(Function<JobView, Optional<byte[]>> firstControlImage) {
+        this.firstControlImage = firstControlImage;
+    }
 
     /** @param withheld how many images of the job the NSFW policy blocked */
     public MessageCreateData result(JobView job, List<ShownImage> shown, int withheld, long maxFileBytes) {
@@ -87,13 +95,12 @@ public final class ResultMessages {
      * (the channel's NSFW policy posts them as they are, none spoilered or pixelated): the control image is the
      * member's upload that no safety checker saw, so it is never shown beside a result the policy hides.
      */
-    private static Optional<byte[]> controlThumbnail(JobView job, List<ShownImage> shown) {
-        List<ControlNetUnit> controls = job.request().controls();
-        if (controls.isEmpty() || shown.isEmpty()
+    private Optional<byte[]> controlThumbnail(JobView job, List<ShownImage> shown) {
+        if (job.request().controls().isEmpty() || shown.isEmpty()
                 || shown.stream().anyMatch(s -> s.treatment() != NsfwPolicy.Treatment.POST)) {
             return Optional.empty();
         }
-        return PngImages.thumbnail(controls.get(0).image(), CONTROL_THUMBNAIL_SIDE);
+        return firstControlImage.apply(job).flatMap(png -> PngImages.thumbnail(png, CONTROL_THUMBNAIL_SIDE));
     }
 
     static String controlFileName(JobView job) {

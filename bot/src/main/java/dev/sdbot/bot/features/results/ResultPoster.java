@@ -69,7 +69,7 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
     private final ResultScreening screening;
     private final ProgressReporter progress;
     private final AttachmentLimits limits;
-    private final ResultMessages messages = new ResultMessages();
+    private final ResultMessages messages;
     private final Clock clock;
     private final Duration sweepInterval;
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
@@ -82,6 +82,7 @@ public final class ResultPoster implements JobEventListener, AutoCloseable {
                         ProgressReporter progress, AttachmentLimits limits, Clock clock, Duration sweepInterval,
                         MeterRegistry meters) {
         this.jobs = jobs;
+        this.messages = new ResultMessages(jobs::firstControlImage);
         this.discord = discord;
         this.screening = screening;
         this.progress = progress;
