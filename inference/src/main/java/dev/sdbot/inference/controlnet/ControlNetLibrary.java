@@ -19,7 +19,8 @@ import java.util.stream.Stream;
 /**
  * The ControlNets a worker offers: {@code <models>/controlnet/NAME/} (diffusers folder) or
  * {@code <models>/controlnet/NAME.safetensors} (or a pickled {@code .pth}, read safely), as A1111's
- * {@code models/ControlNet}. Rescanned on every call.
+ * {@code models/ControlNet}; a file's {@code NAME.json} sidecar (its diffusers config) is no model of its own.
+ * Rescanned on every call.
  */
 public final class ControlNetLibrary {
     private final Path dir;
@@ -60,14 +61,16 @@ public final class ControlNetLibrary {
 
     /**
      * The model family a ControlNet is for: SDXL when it has SDXL's added time/size embedding, else SD 2.x when its
-     * text context is 1024 wide, else SD 1.x; read from a folder's {@code config.json} or a safetensors header. Empty
+     * text context is 1024 wide, else SD 1.x; read from a folder's {@code config.json} (or a file's {@code NAME.json}
+     * sidecar) or else a safetensors header. Empty
      * for a pickle (not converted just to publish it: the engine still refuses a mismatch when it loads one) or a
      * file it cannot read.
      */
     public static Optional<ModelFamily> family(Path path) {
         try {
-            if (Files.isDirectory(path)) {
-                ConfigJson config = ConfigJson.read(path.resolve("config.json"));
+            Optional<Path> configFile = ControlNetLoader.config(path);
+            if (configFile.isPresent()) {
+                ConfigJson config = ConfigJson.read(configFile.get());
                 return Optional.of(family(config.getString("addition_embed_type", null) != null,
                         config.getInt("cross_attention_dim", 0)));
             }

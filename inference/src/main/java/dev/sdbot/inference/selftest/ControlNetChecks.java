@@ -124,7 +124,7 @@ public final class ControlNetChecks {
     }
 
     /** Relative error of all residuals together (the shallow ones dominate nothing: each is checked in the sum). */
-    static double error(ControlResiduals r, Path refs, String prefix, NDManager manager) {
+    public static double error(ControlResiduals r, Path refs, String prefix, NDManager manager) {
         NDList actual = new NDList();
         NDList expected = new NDList();
         for (int i = 0; i < r.down().size(); i++) {

@@ -103,7 +103,7 @@ public final class SdxlControlNetChecks {
                 Parity.reference(refs, "cn.in.time_ids", manager));
     }
 
-    private static ControlResiduals residuals(ControlNet net, Path refs, NDManager manager, boolean guess) {
+    public static ControlResiduals residuals(ControlNet net, Path refs, NDManager manager, boolean guess) {
         float scale = Parity.reference(refs, "cn.scale", manager).getFloat(0);
         return net.forward(Parity.reference(refs, "cn.in.sample", manager),
                 Parity.reference(refs, "cn.in.timestep", manager), Parity.reference(refs, "cn.in.context", manager),
