@@ -128,14 +128,23 @@ class GenerateControlNetCommandTest {
     void anSdxlControlNetGuidesAnSdxlModelAndAnSd1OneIsRefused() throws Exception {
         Path edges = circle("circle.png");
         String sdxl = Fixtures.LDM.resolve("mini-sdxl").toString();
-        byte[] plain = generate("xl-plain", "--model", sdxl, "--steps", "1");
-        byte[] controlled = generate("xl-controlled", "--model", sdxl, "--steps", "1",
+        byte[] plain = generate("xl-plain", "--model", sdxl, "--steps", "2");
+        byte[] controlled = generate("xl-controlled", "--model", sdxl, "--steps", "2",
                 "--control", REFS.resolve("mini-cn-sdxl").toString(), "--control-image", edges.toString());
         assertThat(maxLevelDifference(ImageCodec.decode(controlled), ImageCodec.decode(plain)))
                 .as("the SDXL net moves the picture").isGreaterThan(0);
         assertThat(PngText.read(controlled).get(GenerationParameters.PNG_KEY))
                 .contains("ControlNet 0: \"Module: none, Model: mini-cn-sdxl [");
-        expectError(args("o", "--model", sdxl, "--steps", "1", "--control", REFS.resolve("mini-cn").toString(),
+        Path singleFile = dir.resolve("xl-cn.safetensors");
+        Files.copy(REFS.resolve("mini-cn-sdxl/diffusion_pytorch_model.safetensors"), singleFile);
+        expectError(args("o", "--model", sdxl, "--steps", "2", "--control", singleFile.toString(),
+                "--control-image", edges.toString()), "put its diffusers config.json beside it as xl-cn.json");
+        Files.copy(REFS.resolve("mini-cn-sdxl/config.json"), dir.resolve("xl-cn.json"));
+        byte[] fromSingleFile = generate("xl-single", "--model", sdxl, "--steps", "2",
+                "--control", singleFile.toString(), "--control-image", edges.toString());
+        assertThat(maxLevelDifference(ImageCodec.decode(fromSingleFile), ImageCodec.decode(controlled)))
+                .as("single file + NAME.json = diffusers folder").isLessThanOrEqualTo(1);
+        expectError(args("o", "--model", sdxl, "--steps", "2", "--control", REFS.resolve("mini-cn").toString(),
                 "--control-image", edges.toString()), "ControlNet 'mini-cn' is not an SDXL ControlNet, model");
         assertThat(dir.resolve("o")).doesNotExist();
     }
