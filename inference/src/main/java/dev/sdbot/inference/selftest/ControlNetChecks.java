@@ -69,7 +69,8 @@ public final class ControlNetChecks {
                         Parity.reference(refs, "cn.in.context", manager), null, null, residuals);
                 results.add(CheckResult.of("unet.out with controlnet residuals",
                         Parity.relativeError(out, Parity.reference(refs, "unet.out", manager)), TOLERANCE));
-                results.add(txt2img(sd15Folder, fromFolder, refs, manager));
+                results.add(txt2img("controlnet txt2img.0 latents (DDIM 8 steps, weight 0.8, end 0.75)", sd15Folder, fromFolder,
+                        refs, manager));
             }
             return results;
         } catch (IOException e) {
@@ -80,13 +81,14 @@ public final class ControlNetChecks {
     }
 
     /**
-     * txt2img case 0 of the mini-sd15 reference (DDIM, 8 steps) with the ControlNet at weight 0.8 until 75 % of
-     * the steps, against diffusers' StableDiffusionControlNetPipeline loop: latents within the pipelines' 1e-3.
+     * txt2img case 0 of the model folder's reference ({@code <folder>-reference}: mini-sd15 DDIM, mini-sdxl Euler, 8
+     * steps) with the ControlNet at weight 0.8 until 75 % of the steps, against diffusers' ControlNet pipeline loop
+     * ({@code pipe.latents} of {@code refs}): latents within the pipelines' 1e-3. Serves the SD1 and SDXL groups.
      */
-    private static CheckResult txt2img(Path sd15Folder, ControlNet net, Path refs, NDManager manager) {
-        Path reference = sd15Folder.resolveSibling("mini-sd15-reference/reference.safetensors");
+    static CheckResult txt2img(String label, Path modelFolder, ControlNet net, Path refs, NDManager manager) {
+        Path reference = modelFolder.resolveSibling(modelFolder.getFileName() + "-reference/reference.safetensors");
         try (SafetensorsFile ref = SafetensorsFile.open(reference); NDManager sub = manager.newSubManager()) {
-            StableDiffusionPipeline pipeline = new StableDiffusionPipeline(ModelLoader.load(sd15Folder, sub));
+            StableDiffusionPipeline pipeline = new StableDiffusionPipeline(ModelLoader.load(modelFolder, sub));
             JsonObject c = JsonParser.parseString(ref.metadata().get("txt2img.cases")).getAsJsonArray().get(0)
                     .getAsJsonObject();
             NDArray image = Parity.reference(refs, "pipe.control.image_uint8", sub).toType(DataType.FLOAT32, false)
@@ -95,7 +97,7 @@ public final class ControlNetChecks {
             NDArray latents = pipeline.txt2img(PipelineChecks.context(pipeline, sub, c), c.get("guidance").getAsDouble(),
                     PipelineChecks.sampler(pipeline.model(), c), PipelineChecks.noise(ref, sub, "txt2img.0", false, false),
                     StepListener.NONE, control);
-            return CheckResult.of("controlnet txt2img.0 latents (DDIM 8 steps, weight 0.8, end 0.75)",
+            return CheckResult.of(label,
                     Parity.relativeError(latents, Parity.reference(refs, "pipe.latents", sub)),
                     PipelineChecks.LATENT_TOLERANCE);
         } catch (GenerationCancelledException e) {

@@ -3,21 +3,13 @@ package dev.sdbot.inference.selftest;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import dev.sdbot.inference.api.GenerationCancelledException;
 import dev.sdbot.inference.controlnet.ControlNetLoader;
 import dev.sdbot.inference.model.UNetConfig;
 import dev.sdbot.inference.nn.Weights;
-import dev.sdbot.inference.pipeline.ControlGuide;
-import dev.sdbot.inference.pipeline.ModelLoader;
-import dev.sdbot.inference.pipeline.StableDiffusionPipeline;
-import dev.sdbot.inference.pipeline.StepListener;
 import dev.sdbot.inference.unet.AddedConditioning;
 import dev.sdbot.inference.unet.ControlNet;
 import dev.sdbot.inference.unet.ControlResiduals;
 import dev.sdbot.inference.unet.UNet;
-import dev.sdbot.inference.weights.SafetensorsFile;
 import dev.sdbot.inference.weights.SafetensorsWeights;
 
 import java.io.IOException;
@@ -64,37 +56,15 @@ public final class SdxlControlNetChecks {
                 results.add(CheckResult.of("sdxl unet.out with controlnet residuals",
                         Parity.relativeError(out, Parity.reference(refs, "unet.out", manager)),
                         ControlNetChecks.TOLERANCE));
-                results.add(txt2img(sdxlFolder, net, refs, manager));
+                results.add(ControlNetChecks.txt2img(
+                        "sdxl controlnet txt2img.0 latents (Euler 8 steps, weight 0.8, end 0.75)", sdxlFolder, net,
+                        refs, manager));
             }
             return results;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             ControlNetChecks.deleteTree(dir);
-        }
-    }
-
-    /**
-     * txt2img case 0 of the mini-sdxl reference (Euler, 8 steps, zero negative conditioning) with the ControlNet at
-     * weight 0.8 until 75 % of the steps, against StableDiffusionXLControlNetPipeline's loop.
-     */
-    private static CheckResult txt2img(Path sdxlFolder, ControlNet net, Path refs, NDManager manager) {
-        Path reference = sdxlFolder.resolveSibling("mini-sdxl-reference/reference.safetensors");
-        try (SafetensorsFile ref = SafetensorsFile.open(reference); NDManager sub = manager.newSubManager()) {
-            StableDiffusionPipeline pipeline = new StableDiffusionPipeline(ModelLoader.load(sdxlFolder, sub));
-            JsonObject c = JsonParser.parseString(ref.metadata().get("txt2img.cases")).getAsJsonArray().get(0)
-                    .getAsJsonObject();
-            NDArray image = Parity.reference(refs, "pipe.control.image_uint8", sub).toType(DataType.FLOAT32, false)
-                    .div(255f).transpose(2, 0, 1).expandDims(0);
-            ControlGuide control = new ControlGuide(List.of(new ControlGuide.Unit(net, image, 0.8f, 0, 0.75, false)));
-            NDArray latents = pipeline.txt2img(PipelineChecks.context(pipeline, sub, c), c.get("guidance").getAsDouble(),
-                    PipelineChecks.sampler(pipeline.model(), c), PipelineChecks.noise(ref, sub, "txt2img.0", false, false),
-                    StepListener.NONE, control);
-            return CheckResult.of("sdxl controlnet txt2img.0 latents (Euler 8 steps, weight 0.8, end 0.75)",
-                    Parity.relativeError(latents, Parity.reference(refs, "pipe.latents", sub)),
-                    PipelineChecks.LATENT_TOLERANCE);
-        } catch (GenerationCancelledException e) {
-            throw new IllegalStateException("nothing cancels a check", e);
         }
     }
 
